@@ -1,0 +1,60 @@
+# Two commands matter: `make demo` and `make test`. Everything else is a step of those.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV        := .venv
+PY          := $(VENV)/bin/python
+DBT         := $(VENV)/bin/dbt
+UV          := $(VENV)/bin/uv
+UV_VERSION  := 0.13.9
+SEASONS     ?= 1
+SEED        ?= 42
+DEST        ?= public
+export DUCKDB_PATH ?= .warehouse/props.duckdb
+export DBT_PROFILES_DIR := $(CURDIR)
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+export DBT_VERSION_CHECK := false
+
+.PHONY: help env demo sample build publish test pytest dbt-test lock clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
+
+$(VENV)/.ready: requirements.lock pyproject.toml
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install -q uv==$(UV_VERSION)
+	$(UV) pip sync -q --python $(PY) --compile-bytecode requirements.lock
+	$(UV) pip install -q --python $(PY) --compile-bytecode --no-deps -e .
+	touch $@
+
+env: $(VENV)/.ready ## create the Python environment (.venv) from requirements.lock
+
+profiles.yml: profiles.yml.example
+	cp profiles.yml.example profiles.yml
+
+sample: env ## generate the sample warehouse (SEASONS=1, SEED=42) into $DUCKDB_PATH
+	$(PY) -m sample_data.generate --seasons $(SEASONS) --seed $(SEED) --out $(DUCKDB_PATH)
+
+build: env profiles.yml ## dbt build (models, seeds, tests) on $DUCKDB_PATH
+	$(DBT) build --fail-fast
+
+publish: env ## publish every endpoint for every date to $(DEST)/v1
+	$(PY) -m publisher.cli --dest $(DEST) --all-dates
+
+demo: sample build publish ## the whole pipeline on the sample warehouse -> public/v1/
+	@echo "demo: JSON site written to $(DEST)/v1/"
+
+dbt-test: env profiles.yml ## dbt build on a fresh sample warehouse (every data and unit test)
+	DUCKDB_PATH=.warehouse/ci.duckdb $(PY) -m sample_data.generate --seasons 1 --seed $(SEED) --out .warehouse/ci.duckdb
+	DUCKDB_PATH=.warehouse/ci.duckdb $(DBT) build --fail-fast
+
+pytest: env profiles.yml ## the Python test suite
+	$(PY) -m pytest
+
+test: dbt-test pytest ## every test
+
+lock: ## re-resolve requirements.lock from pyproject.toml
+	$(UV) pip compile -q pyproject.toml --extra dev -o requirements.lock --python-version 3.11
+
+clean: ## remove generated files (keeps .venv)
+	rm -rf target dbt_packages logs .warehouse $(DEST)

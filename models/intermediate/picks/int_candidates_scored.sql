@@ -1,0 +1,41 @@
+-- SPEC §3 Edge, signed margin, composite score and edge tier of every candidate,
+-- with the player's display name, team and opponent from the pre-game context.
+-- Grain: one row per player x game x system (same as int_candidates_selected).
+with candidates as (
+    select * from {{ ref('int_candidates_selected') }}
+),
+
+context as (
+    select * from {{ ref('stg_nba_analytics__upcoming_player_game_context') }}
+),
+
+measured as (
+    select
+        candidates.*,
+        round(predicted_points - points_line, {{ var('edge_decimals') }}) as signed_margin,
+        round(abs(predicted_points - points_line), {{ var('edge_decimals') }}) as edge
+    from candidates
+)
+
+select
+    measured.prediction_id,
+    measured.system_id,
+    measured.player_lookup,
+    measured.game_id,
+    measured.game_date,
+    context.player_full_name,
+    context.team_abbr,
+    context.opponent_team_abbr,
+    measured.predicted_points,
+    measured.confidence_score,
+    measured.recommendation,
+    measured.points_line,
+    measured.created_at,
+    measured.signed_margin,
+    measured.edge,
+    {{ composite_score('measured.edge', 'measured.confidence_score') }} as composite_score,
+    {{ edge_tier('measured.edge') }} as edge_tier
+from measured
+left join context
+    on measured.player_lookup = context.player_lookup
+    and measured.game_id = context.game_id

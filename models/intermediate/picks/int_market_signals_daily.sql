@@ -1,0 +1,63 @@
+-- SPEC §3 Daily market signal. One row per game_date x system that has predictions
+-- (a day whose predictions yield no candidate still gets a row, with no signal).
+-- Fewer than signal_min_candidates candidates: pct_over, skew and signal are null.
+-- Rules read the published (1 dp) pct_over, so a colour always agrees with the number shown.
+with prediction_days as (
+    select distinct
+        game_date,
+        system_id
+    from {{ ref('stg_nba_predictions__player_prop_predictions') }}
+),
+
+candidates as (
+    select * from {{ ref('int_candidates_scored') }}
+),
+
+daily as (
+    select
+        game_date,
+        system_id,
+        count(*) as candidate_count,
+        sum(case when recommendation = 'OVER' then 1 else 0 end) as over_count,
+        sum(case when edge >= {{ var('signal_high_edge_min') }} then 1 else 0 end) as high_edge_picks
+    from candidates
+    group by game_date, system_id
+),
+
+measured as (
+    select
+        prediction_days.game_date,
+        prediction_days.system_id,
+        cast(coalesce(daily.candidate_count, 0) as {{ dbt.type_bigint() }}) as candidate_count,
+        cast(coalesce(daily.over_count, 0) as {{ dbt.type_bigint() }}) as over_count,
+        cast(coalesce(daily.high_edge_picks, 0) as {{ dbt.type_bigint() }}) as high_edge_picks,
+        coalesce(daily.candidate_count, 0) >= {{ var('signal_min_candidates') }} as has_signal,
+        {{ round_float(safe_divide('100 * daily.over_count', 'daily.candidate_count'), 1) }} as pct_over_all
+    from prediction_days
+    left join daily
+        on prediction_days.game_date = daily.game_date
+        and prediction_days.system_id = daily.system_id
+)
+
+select
+    game_date,
+    system_id,
+    candidate_count,
+    over_count,
+    high_edge_picks,
+    has_signal,
+    case when has_signal then pct_over_all end as pct_over,
+    case
+        when not has_signal then null
+        when pct_over_all < {{ var('skew_under_heavy_below') }} then 'UNDER_HEAVY'
+        when pct_over_all > {{ var('skew_over_heavy_above') }} then 'OVER_HEAVY'
+        else 'BALANCED'
+    end as skew,
+    case
+        when not has_signal then null
+        when pct_over_all < {{ var('signal_red_pct_over_below') }} then 'RED'
+        when high_edge_picks < {{ var('signal_yellow_high_edge_below') }} then 'YELLOW'
+        when pct_over_all > {{ var('signal_yellow_pct_over_above') }} then 'YELLOW'
+        else 'GREEN'
+    end as signal
+from measured

@@ -1,0 +1,91 @@
+-- picks/{date}.json. One row per game date x active group x pick; a group with no
+-- pick that day is one row with null pick columns (published as picks: []).
+-- Picks come only from int_subset_members_ranked (the subset rules live there).
+with prediction_dates as (
+    select distinct game_date from {{ ref('int_market_signals_daily') }}
+),
+
+champion_signals as (
+    select * from {{ ref('int_market_signals_daily') }}
+    where system_id = '{{ var("champion_system_id") }}'
+),
+
+champion as (
+    select codename from {{ ref('model_codenames') }}
+    where system_id = '{{ var("champion_system_id") }}'
+),
+
+subsets as (
+    select * from {{ ref('subset_definitions') }}
+    where is_active
+),
+
+members as (
+    select * from {{ ref('int_subset_members_ranked') }}
+),
+
+candidates as (
+    select * from {{ ref('int_candidates_scored') }}
+),
+
+graded as (
+    select * from {{ ref('int_candidates_graded') }}
+),
+
+picks as (
+    select
+        members.subset_id,
+        members.game_date,
+        members.subset_rank,
+        candidates.player_full_name,
+        candidates.team_abbr,
+        candidates.opponent_team_abbr,
+        candidates.predicted_points,
+        candidates.points_line,
+        candidates.recommendation,
+        graded.actual_points,
+        graded.grade
+    from members
+    inner join candidates
+        on members.player_lookup = candidates.player_lookup
+        and members.game_id = candidates.game_id
+        and members.system_id = candidates.system_id
+    inner join graded
+        on members.player_lookup = graded.player_lookup
+        and members.game_id = graded.game_id
+        and members.system_id = graded.system_id
+)
+
+select
+    prediction_dates.game_date as date,
+    cast(champion.codename as {{ dbt.type_string() }}) as model,
+    cast({{ public_signal('champion_signals.signal') }} as {{ dbt.type_string() }}) as signal,
+    cast(subsets.public_id as {{ dbt.type_bigint() }}) as group_id,
+    cast(subsets.public_name as {{ dbt.type_string() }}) as group_name,
+    cast(null as {{ dbt.type_bigint() }}) as record_season_wins,
+    cast(null as {{ dbt.type_bigint() }}) as record_season_losses,
+    cast(null as {{ type_double() }}) as record_season_pct,
+    cast(null as {{ dbt.type_bigint() }}) as record_month_wins,
+    cast(null as {{ dbt.type_bigint() }}) as record_month_losses,
+    cast(null as {{ type_double() }}) as record_month_pct,
+    cast(null as {{ dbt.type_bigint() }}) as record_week_wins,
+    cast(null as {{ dbt.type_bigint() }}) as record_week_losses,
+    cast(null as {{ type_double() }}) as record_week_pct,
+    cast(picks.subset_rank as {{ dbt.type_bigint() }}) as pick_rank,
+    cast(picks.player_full_name as {{ dbt.type_string() }}) as player,
+    cast(picks.team_abbr as {{ dbt.type_string() }}) as team,
+    cast(picks.opponent_team_abbr as {{ dbt.type_string() }}) as opponent,
+    {{ round_float('picks.predicted_points', 1) }} as prediction,
+    cast(picks.points_line as {{ type_double() }}) as line,
+    cast(picks.recommendation as {{ dbt.type_string() }}) as direction,
+    cast(case when picks.grade in ('win', 'loss', 'push') then picks.actual_points end
+        as {{ dbt.type_bigint() }}) as actual,
+    cast({{ public_result('picks.grade') }} as {{ dbt.type_string() }}) as result
+from prediction_dates
+cross join subsets
+left join champion on true
+left join champion_signals
+    on prediction_dates.game_date = champion_signals.game_date
+left join picks
+    on prediction_dates.game_date = picks.game_date
+    and subsets.subset_id = picks.subset_id

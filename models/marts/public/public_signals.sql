@@ -1,0 +1,32 @@
+-- signals/{date}.json. One row per game date with predictions: the champion's daily
+-- market signal in public words; a day without a signal reads neutral / unknown / 0
+-- with a note.
+with prediction_dates as (
+    select distinct game_date from {{ ref('int_market_signals_daily') }}
+),
+
+champion_signals as (
+    select * from {{ ref('int_market_signals_daily') }}
+    where system_id = '{{ var("champion_system_id") }}'
+),
+
+champion as (
+    select codename from {{ ref('model_codenames') }}
+    where system_id = '{{ var("champion_system_id") }}'
+)
+
+select
+    prediction_dates.game_date as date,
+    cast(champion.codename as {{ dbt.type_string() }}) as model,
+    cast({{ public_signal('champion_signals.signal') }} as {{ dbt.type_string() }}) as signal,
+    cast({{ public_skew('champion_signals.skew') }} as {{ dbt.type_string() }}) as conditions,
+    cast(case when champion_signals.has_signal then champion_signals.high_edge_picks else 0 end
+        as {{ dbt.type_bigint() }}) as picks,
+    cast(case
+        when coalesce(champion_signals.has_signal, false) then null
+        else 'Not enough picks today to read the market.'
+    end as {{ dbt.type_string() }}) as note
+from prediction_dates
+left join champion on true
+left join champion_signals
+    on prediction_dates.game_date = champion_signals.game_date

@@ -1,0 +1,20 @@
+-- One row per player x game, known before tip-off. Display names keep what the
+-- source sent (accents included); the key is folded.
+with source as (
+    select * from {{ source('nba_analytics', 'upcoming_player_game_context') }}
+),
+
+renamed as (
+    select
+        {{ fold_player_lookup('player_lookup') }} as player_lookup,
+        cast(player_full_name as {{ dbt.type_string() }}) as player_full_name,
+        cast(game_id as {{ dbt.type_string() }}) as game_id,
+        cast(game_date as date) as game_date,
+        upper(trim(team_abbr)) as team_abbr,
+        upper(trim(opponent_team_abbr)) as opponent_team_abbr,
+        cast(is_home as boolean) as is_home,
+        cast(game_start_at as {{ dbt.type_timestamp() }}) as game_start_at
+    from source
+)
+
+select distinct * from renamed

@@ -1,0 +1,32 @@
+-- One row per prediction row of the source (prediction run x player x game x system).
+-- Rename/cast only: player key folded, confidence normalised to 0-1, recommendation
+-- upper-cased; rows repeated byte for byte collapse to one.
+with source as (
+    select * from {{ source('nba_predictions', 'player_prop_predictions') }}
+),
+
+renamed as (
+    select
+        cast(prediction_id as {{ dbt.type_string() }}) as prediction_id,
+        cast(system_id as {{ dbt.type_string() }}) as system_id,
+        {{ fold_player_lookup('player_lookup') }} as player_lookup,
+        cast(game_id as {{ dbt.type_string() }}) as game_id,
+        cast(game_date as date) as game_date,
+        cast(predicted_points as {{ type_double() }}) as predicted_points,
+        {{ normalize_confidence('confidence_score') }} as confidence_score,
+        upper(trim(recommendation)) as recommendation,
+        cast(current_points_line as {{ type_double() }}) as points_line,
+        cast(is_active as boolean) as is_active,
+        cast(created_at as {{ dbt.type_timestamp() }}) as created_at,
+        cast(model_file_name as {{ dbt.type_string() }}) as model_file_name,
+        cast(model_training_start_date as date) as model_training_start_date,
+        cast(model_training_end_date as date) as model_training_end_date,
+        cast(model_expected_mae as {{ type_double() }}) as model_expected_mae,
+        cast(model_expected_hit_rate as {{ type_double() }}) as model_expected_hit_rate,
+        cast(model_trained_at as {{ dbt.type_timestamp() }}) as model_trained_at,
+        cast(build_commit_sha as {{ dbt.type_string() }}) as build_commit_sha,
+        cast(deployment_revision as {{ dbt.type_string() }}) as deployment_revision
+    from source
+)
+
+select distinct * from renamed

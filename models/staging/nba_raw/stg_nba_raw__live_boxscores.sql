@@ -1,0 +1,41 @@
+-- One row per player x game: the latest live state (newest updated_at) of each player-game.
+with source as (
+    select * from {{ source('nba_raw', 'live_boxscores') }}
+),
+
+renamed as (
+    select
+        cast(game_id as {{ dbt.type_string() }}) as game_id,
+        cast(game_date as date) as game_date,
+        {{ fold_player_lookup('player_lookup') }} as player_lookup,
+        cast(points as {{ dbt.type_bigint() }}) as points,
+        cast(minutes as {{ dbt.type_string() }}) as minutes_clock,
+        lower(trim(game_status)) as game_status,
+        cast(period as {{ dbt.type_bigint() }}) as period,
+        cast(clock as {{ dbt.type_string() }}) as clock,
+        cast(updated_at as {{ dbt.type_timestamp() }}) as updated_at
+    from source
+),
+
+ranked as (
+    select
+        *,
+        row_number() over (
+            partition by player_lookup, game_id
+            order by updated_at desc, points desc, minutes_clock desc
+        ) as update_rank
+    from renamed
+)
+
+select
+    game_id,
+    game_date,
+    player_lookup,
+    points,
+    minutes_clock,
+    game_status,
+    period,
+    clock,
+    updated_at
+from ranked
+where update_rank = 1

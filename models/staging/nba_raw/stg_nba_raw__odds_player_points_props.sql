@@ -1,0 +1,19 @@
+-- One row per snapshot x book x player x game.
+with source as (
+    select * from {{ source('nba_raw', 'odds_player_points_props') }}
+),
+
+renamed as (
+    select
+        cast(game_date as date) as game_date,
+        cast(game_id as {{ dbt.type_string() }}) as game_id,
+        {{ fold_player_lookup('player_lookup') }} as player_lookup,
+        lower(trim(bookmaker)) as bookmaker,
+        cast(points_line as {{ type_double() }}) as points_line,
+        cast(over_odds as {{ dbt.type_bigint() }}) as over_odds,
+        cast(under_odds as {{ dbt.type_bigint() }}) as under_odds,
+        cast(snapshot_at as {{ dbt.type_timestamp() }}) as snapshot_at
+    from source
+)
+
+select distinct * from renamed
