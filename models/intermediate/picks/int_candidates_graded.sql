@@ -5,12 +5,41 @@
 --   pending no box score yet, or points unknown;
 --   push    actual == line;  win  OVER and actual > line, or UNDER and actual < line;
 --   loss    otherwise.
+-- Price (SPEC §3 payout): the American price of the pick's side at the pick's own line
+-- from the newest odds snapshot at or before the prediction (several books at that
+-- snapshot: bookmaker name breaks the tie); none -> var default_american_odds (-110).
+-- profit_units: a win pays its payout, a loss costs 1, everything else 0.
 with candidates as (
     select * from {{ ref('int_candidates_scored') }}
 ),
 
 box_scores as (
     select * from {{ ref('stg_nba_analytics__player_game_summary') }}
+),
+
+odds as (
+    select * from {{ ref('stg_nba_raw__odds_player_points_props') }}
+),
+
+prices as (
+    select
+        candidates.player_lookup,
+        candidates.game_id,
+        candidates.system_id,
+        case
+            when candidates.recommendation = 'OVER' then odds.over_odds
+            else odds.under_odds
+        end as american_odds,
+        row_number() over (
+            partition by candidates.player_lookup, candidates.game_id, candidates.system_id
+            order by odds.snapshot_at desc, odds.bookmaker asc
+        ) as price_rank
+    from candidates
+    inner join odds
+        on candidates.player_lookup = odds.player_lookup
+        and candidates.game_id = odds.game_id
+        and candidates.points_line = odds.points_line
+        and odds.snapshot_at <= candidates.created_at
 ),
 
 loaded as (
@@ -26,16 +55,42 @@ joined as (
         candidates.prediction_id,
         candidates.recommendation,
         candidates.points_line,
+        candidates.created_at,
         box_scores.player_lookup is not null as has_box_score,
         box_scores.points as actual_points,
         box_scores.minutes_played,
         box_scores.player_status,
-        loaded.last_loaded_date
+        loaded.last_loaded_date,
+        prices.american_odds as book_american_odds
     from candidates
     cross join loaded
+    left join prices
+        on candidates.player_lookup = prices.player_lookup
+        and candidates.game_id = prices.game_id
+        and candidates.system_id = prices.system_id
+        and prices.price_rank = 1
     left join box_scores
         on candidates.player_lookup = box_scores.player_lookup
         and candidates.game_id = box_scores.game_id
+),
+
+graded as (
+    select
+        *,
+        case
+            when not has_box_score and last_loaded_date > game_date then 'void'
+            when not has_box_score then 'pending'
+            when player_status in ('dnp', 'inactive') then 'void'
+            when coalesce(minutes_played, 0) = 0 and coalesce(actual_points, 0) = 0 then 'void'
+            when actual_points is null then 'pending'
+            when actual_points = points_line then 'push'
+            when recommendation = 'OVER' and actual_points > points_line then 'win'
+            when recommendation = 'UNDER' and actual_points < points_line then 'win'
+            else 'loss'
+        end as grade,
+        coalesce(book_american_odds, {{ var('default_american_odds') }}) as american_odds,
+        book_american_odds is not null as has_book_price
+    from joined
 )
 
 select
@@ -49,15 +104,13 @@ select
     actual_points,
     minutes_played,
     player_status,
+    grade,
+    cast(american_odds as {{ dbt.type_bigint() }}) as american_odds,
+    has_book_price,
+    {{ american_payout('american_odds') }} as win_payout,
     case
-        when not has_box_score and last_loaded_date > game_date then 'void'
-        when not has_box_score then 'pending'
-        when player_status in ('dnp', 'inactive') then 'void'
-        when coalesce(minutes_played, 0) = 0 and coalesce(actual_points, 0) = 0 then 'void'
-        when actual_points is null then 'pending'
-        when actual_points = points_line then 'push'
-        when recommendation = 'OVER' and actual_points > points_line then 'win'
-        when recommendation = 'UNDER' and actual_points < points_line then 'win'
-        else 'loss'
-    end as grade
-from joined
+        when grade = 'win' then {{ american_payout('american_odds') }}
+        when grade = 'loss' then -1.0
+        else 0.0
+    end as profit_units
+from graded

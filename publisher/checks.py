@@ -1,0 +1,112 @@
+"""The clean public API rule (SPEC §4), applied to every non-admin document.
+
+The forbidden terms are data (``clean_api.yml``). ``check_document`` returns every
+violation, each naming the file path, the JSON key path and the offending key or
+value; the CLI aborts the whole run before writing anything when there is one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterator, Mapping
+
+import yaml
+
+RULES_FILE = Path(__file__).with_name("clean_api.yml")
+
+
+@dataclass(frozen=True)
+class Rules:
+    forbidden_keys: tuple[tuple[str, ...], ...]  # each term as its segments
+    forbidden_values: tuple[tuple[str, re.Pattern], ...]  # (label, pattern)
+
+
+@dataclass(frozen=True)
+class Violation:
+    file: str
+    key_path: str
+    offender: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.key_path}: {self.offender} ({self.reason})"
+
+
+def segments(name: str) -> tuple[str, ...]:
+    """'edgeTier' / 'edge-tier' / 'edge_tier' -> ('edge', 'tier')."""
+    snake = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name)
+    return tuple(part for part in re.split(r"[_\-\s.]+", snake.lower()) if part)
+
+
+@lru_cache(maxsize=None)
+def load_rules(path: Path = RULES_FILE) -> Rules:
+    data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    keys = tuple(segments(term) for term in data["forbidden_keys"])
+    values = tuple((label, re.compile(pattern, re.IGNORECASE)) for label, pattern in data["forbidden_values"].items())
+    return Rules(keys, values)
+
+
+def is_admin(path: str) -> bool:
+    return path.startswith("admin/")
+
+
+def forbidden_key_term(key: str, rules: Rules) -> str | None:
+    """The forbidden term a key contains as consecutive segments, if any."""
+    parts = segments(key)
+    for term in rules.forbidden_keys:
+        n = len(term)
+        if any(parts[i : i + n] == term for i in range(len(parts) - n + 1)):
+            return "_".join(term)
+    return None
+
+
+def forbidden_value_label(text: str, rules: Rules) -> str | None:
+    for label, pattern in rules.forbidden_values:
+        if pattern.search(text):
+            return label
+    return None
+
+
+def _walk(value: Any, path: str) -> Iterator[tuple[str, str | None, Any]]:
+    """Yield (key path, key or None, value) for every key and leaf."""
+    if isinstance(value, Mapping):
+        for key, child in value.items():
+            child_path = f"{path}.{key}"
+            yield child_path, str(key), None
+            yield from _walk(child, child_path)
+    elif isinstance(value, (list, tuple)):
+        for index, child in enumerate(value):
+            yield from _walk(child, f"{path}[{index}]")
+    else:
+        yield path, None, value
+
+
+def check_document(file_path: str, doc: Any, rules: Rules | None = None) -> list[Violation]:
+    """Violations of the clean-API rule in one document (none for admin files)."""
+    if is_admin(file_path):
+        return []
+    rules = rules or load_rules()
+    found: list[Violation] = []
+    label = forbidden_value_label(file_path, rules)
+    if label:
+        found.append(Violation(file_path, "(file path)", f"path {file_path!r}", f"matches {label}"))
+    for key_path, key, value in _walk(doc, "$"):
+        if key is not None:
+            term = forbidden_key_term(key, rules)
+            label = forbidden_value_label(key, rules)
+            if term or label:
+                reason = f"forbidden term {term!r}" if term else f"matches {label}"
+                found.append(Violation(file_path, key_path, f"key {key!r}", reason))
+        elif isinstance(value, str):
+            label = forbidden_value_label(value, rules)
+            if label:
+                found.append(Violation(file_path, key_path, f"value {value!r}", f"matches {label}"))
+    return found
+
+
+def check_documents(docs: Mapping[str, Any], rules: Rules | None = None) -> list[Violation]:
+    """Violations across many documents keyed by file path."""
+    return [v for path, doc in docs.items() for v in check_document(path, doc, rules)]

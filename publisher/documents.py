@@ -1,0 +1,241 @@
+"""Fold flat mart rows into JSON documents, following a model's publish declaration.
+
+A declaration maps output keys (in order) to nodes. Node forms (recursive):
+
+* ``"col"``                                  the value of column ``col`` in the first row
+* ``"@name"``                                a run context value (e.g. ``@generated_at``)
+* ``{column: col, round: n}``                the column, rounded to n decimals (null stays null)
+* ``{fields: {...}, null_if: col?}``         a nested object over the same rows
+* ``{list: [keys], order_by: [...]?, fields}``  one element per distinct non-null key tuple
+* ``{map: col, order_by: [...]?, fields}``      an object keyed by the column's value
+
+``order_by`` columns sort ascending, or descending with a leading ``-``
+(``-week_start``); None always sorts last; ties break on the key.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, Mapping, Sequence
+
+Row = Mapping[str, Any]
+NODE_KEYS = {
+    "value": {"column", "round"},
+    "object": {"fields", "null_if"},
+    "list": {"list", "order_by", "fields"},
+    "map": {"map", "order_by", "fields"},
+}
+PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+SAFE_PATH_VALUE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+
+
+class SpecError(ValueError):
+    """The publish declaration is malformed."""
+
+
+class FoldError(ValueError):
+    """The rows do not fit the declaration (missing column, bad path value, ...)."""
+
+
+def node_kind(node: Any, where: str) -> str:
+    """Return column, context, value, object, list or map; raise SpecError otherwise."""
+    if isinstance(node, str) and node:
+        return "context" if node.startswith("@") else "column"
+    if isinstance(node, dict):
+        kinds = [kind for kind, marker in (("list", "list"), ("map", "map"), ("value", "column")) if marker in node]
+        if not kinds and "fields" in node:
+            kinds = ["object"]
+        if len(kinds) != 1:
+            raise SpecError(f"{where}: unknown node form with keys {sorted(node)}")
+        extra = sorted(set(node) - NODE_KEYS[kinds[0]])
+        if extra:
+            raise SpecError(f"{where}: unknown key {extra[0]!r} in a {kinds[0]} node")
+        return kinds[0]
+    raise SpecError(f"{where}: unknown node form {node!r}")
+
+
+def validate_spec(fields: Any, where: str = "document") -> None:
+    """Check a declaration (a mapping of output keys to nodes); raise SpecError naming the bad key."""
+    if not isinstance(fields, dict) or not fields:
+        raise SpecError(f"{where}: fields must be a non-empty mapping, got {fields!r}")
+    for key, node in fields.items():
+        path = f"{where}.{key}"
+        kind = node_kind(node, path)
+        if kind == "context" and not re.fullmatch(r"@[A-Za-z_]\w*", node):
+            raise SpecError(f"{path}: bad context name {node!r}")
+        if kind == "value":
+            _require_names([node["column"]], f"{path}.column")
+            digits = node.get("round")
+            if digits is not None and (isinstance(digits, bool) or not isinstance(digits, int) or digits < 0):
+                raise SpecError(f"{path}.round: must be a non-negative integer, got {digits!r}")
+        if kind in ("list", "map"):
+            _require_names(node[kind] if kind == "list" else [node[kind]], f"{path}.{kind}")
+            if "order_by" in node:
+                _require_names(node["order_by"], f"{path}.order_by", descending_allowed=True)
+        if kind == "object" and "null_if" in node:
+            _require_names([node["null_if"]], f"{path}.null_if")
+        if kind in ("object", "list", "map"):
+            if "fields" not in node:
+                raise SpecError(f"{path}: a {kind} node needs fields")
+            validate_spec(node["fields"], f"{path}.fields")
+
+
+def _require_names(names: Any, where: str, descending_allowed: bool = False) -> None:
+    def ok(name: Any) -> bool:
+        bare = name.removeprefix("-") if descending_allowed and isinstance(name, str) else name
+        return isinstance(bare, str) and bool(bare) and not bare.startswith("-")
+
+    if not isinstance(names, list) or not names or not all(ok(n) for n in names):
+        raise SpecError(f"{where}: expected a non-empty list of column names, got {names!r}")
+
+
+def required_columns(fields: Mapping[str, Any]) -> set[str]:
+    """Every column a (valid) declaration reads."""
+    columns: set[str] = set()
+    for key, node in fields.items():
+        kind = node_kind(node, key)
+        if kind == "column":
+            columns.add(node)
+        elif kind == "value":
+            columns.add(node["column"])
+        elif kind in ("list", "map"):
+            columns.update(node["list"] if kind == "list" else [node["map"]])
+            columns.update(c.removeprefix("-") for c in node.get("order_by", []))
+            columns.update(required_columns(node["fields"]))
+        elif kind == "object":
+            columns.update([node["null_if"]] if node.get("null_if") else [])
+            columns.update(required_columns(node["fields"]))
+    return columns
+
+
+def fold(rows: Sequence[Row], spec: Mapping[str, Any], context: Mapping[str, Any], source: str = "rows") -> dict:
+    """Build one document from its rows (pure). Raises FoldError naming ``source`` and the column."""
+    if not rows:
+        raise FoldError(f"{source}: no rows to build a document from")
+    missing = sorted(required_columns(spec) - set(rows[0]))
+    if missing:
+        raise FoldError(f"{source}: column(s) {', '.join(map(repr, missing))} declared in the document are not in the rows")
+    return _fold_fields(rows, spec, context, source)
+
+
+def _fold_fields(rows: Sequence[Row], fields: Mapping[str, Any], context: Mapping[str, Any], source: str) -> dict:
+    return {key: _fold_node(rows, node, context, source, key) for key, node in fields.items()}
+
+
+def _fold_node(rows: Sequence[Row], node: Any, context: Mapping[str, Any], source: str, key: str) -> Any:
+    kind = node_kind(node, key)
+    if kind == "column":
+        return rows[0][node]
+    if kind == "context":
+        if node[1:] not in context:
+            raise FoldError(f"{source}: {key}: the run context has no value {node!r}")
+        return context[node[1:]]
+    if kind == "value":
+        try:
+            return round_value(rows[0][node["column"]], node.get("round"))
+        except FoldError as error:
+            raise FoldError(f"{source}: {key}: {error}") from error
+    if kind == "object":
+        if node.get("null_if") and rows[0][node["null_if"]] is None:
+            return None
+        return _fold_fields(rows, node["fields"], context, source)
+    keys = node["list"] if kind == "list" else [node["map"]]
+    groups = sorted_groups(rows, keys, node.get("order_by") or keys, f"{source}: {key}")
+    if kind == "list":
+        return [_fold_fields(g, node["fields"], context, source) for g in groups]
+    return {map_key(g[0][node["map"]]): _fold_fields(g, node["fields"], context, source) for g in groups}
+
+
+def sorted_groups(rows: Sequence[Row], keys: Sequence[str], order_by: Sequence[str], where: str) -> list[list[Row]]:
+    """Rows grouped by key tuple (all-null keys dropped), sorted by order_by then key; None last."""
+    groups: dict[tuple, list[Row]] = {}
+    for row in rows:
+        key = tuple(row[c] for c in keys)
+        if any(v is not None for v in key):
+            groups.setdefault(key, []).append(row)
+    columns = [c.removeprefix("-") for c in order_by] + list(keys)
+    descending = [c.startswith("-") for c in order_by] + [False] * len(keys)
+
+    def compare(a: list[Row], b: list[Row]) -> int:
+        for column, desc in zip(columns, descending):
+            x, y = a[0][column], b[0][column]
+            if x == y:
+                continue
+            if x is None or y is None:
+                return 1 if x is None else -1
+            try:
+                result = (x > y) - (x < y)
+            except TypeError as error:
+                raise FoldError(f"{where}: cannot order {x!r} and {y!r} in column {column!r}") from error
+            if result:
+                return -result if desc else result
+        return 0
+
+    return sorted(groups.values(), key=functools.cmp_to_key(compare))
+
+
+def map_key(value: Any) -> str:
+    """A JSON object key for a map node value (dates as YYYY-MM-DD)."""
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return value if isinstance(value, str) else str(value)
+
+
+def round_value(value: Any, digits: int | None) -> Any:
+    """Round half away from zero on the decimal text; float for digits > 0, int for 0."""
+    if value is None or digits is None:
+        return value
+    if hasattr(value, "item") and type(value).__module__.startswith("numpy"):
+        value = value.item()
+    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
+        raise FoldError(f"cannot round non-number {value!r}")
+    number = value if isinstance(value, Decimal) else Decimal(repr(value) if isinstance(value, float) else value)
+    if not number.is_finite():
+        return float(number)
+    rounded = number.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+    return int(rounded) if digits == 0 else float(rounded)
+
+
+def placeholders(path_template: str) -> tuple[str, ...]:
+    """Column names of the ``{col}`` placeholders, in order."""
+    return tuple(PLACEHOLDER.findall(path_template))
+
+
+def validate_path_template(path_template: Any) -> None:
+    """A relative path under v1/, ending in .json, with only ``{column}`` placeholders."""
+    if not isinstance(path_template, str) or not path_template.endswith(".json"):
+        raise SpecError(f"path must be a string ending in .json, got {path_template!r}")
+    bare = PLACEHOLDER.sub("x", path_template)
+    if "{" in bare or "}" in bare or "\\" in bare or bare.startswith("/"):
+        raise SpecError(f"path {path_template!r}: bad placeholder or separator")
+    if any(part in ("", ".", "..") for part in bare.split("/")):
+        raise SpecError(f"path {path_template!r}: empty, '.' or '..' segment")
+
+
+def render_path(path_template: str, row: Row, source: str = "rows") -> str:
+    """The file path of a row: placeholders take the row's values (dates as YYYY-MM-DD)."""
+    def value(match: re.Match) -> str:
+        column = match.group(1)
+        if column not in row:
+            raise FoldError(f"{source}: path {path_template!r} names column {column!r}, which is not in the rows")
+        raw = row[column]
+        text = raw.isoformat() if isinstance(raw, dt.date) and not isinstance(raw, dt.datetime) else raw
+        text = str(text) if isinstance(text, int) and not isinstance(text, bool) else text
+        if not isinstance(text, str) or not SAFE_PATH_VALUE.fullmatch(text) or ".." in text:
+            raise FoldError(f"{source}: path {path_template!r}: unsafe value {raw!r} for placeholder {column!r}")
+        return text
+
+    return PLACEHOLDER.sub(value, path_template)
+
+
+def partition(rows: Sequence[Row], path_template: str, source: str = "rows") -> dict[str, list[Row]]:
+    """Rows split into one row set per rendered path, sorted by path."""
+    files: dict[str, list[Row]] = {}
+    if not placeholders(path_template):
+        return {path_template: list(rows)}
+    for row in rows:
+        files.setdefault(render_path(path_template, row, source), []).append(row)
+    return dict(sorted(files.items()))

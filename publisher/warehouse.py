@@ -1,0 +1,169 @@
+"""Read mart rows. The only module that knows the engine (DuckDB or BigQuery).
+
+The engine comes from the dbt profile: ``profiles.yml`` (``--profiles-dir``,
+else DBT_PROFILES_DIR, else the project dir, else ~/.dbt) rendered with Jinja
+(``env_var``), profile named by ``dbt_project.yml``, output ``--target``
+(default: the profile's ``target``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Protocol
+
+import jinja2
+import yaml
+
+IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+class WarehouseError(RuntimeError):
+    """The profile or the warehouse cannot be used."""
+
+
+@dataclass(frozen=True)
+class DateRange:
+    column: str
+    start: dt.date
+    end: dt.date  # inclusive
+
+
+class Warehouse(Protocol):
+    def rows(self, relation: str, where: dict[str, Any] | None = None, date_range: DateRange | None = None) -> list[dict]:
+        """Rows of a relation, filtered by column equality and an inclusive date range."""
+
+    def distinct_values(self, relation: str, column: str) -> list:
+        """Sorted distinct non-null values of a column."""
+
+    def close(self) -> None:
+        """Release the connection."""
+
+
+def _quote(column: str, quote: str) -> str:
+    if not IDENTIFIER.fullmatch(column):
+        raise WarehouseError(f"bad column name {column!r}")
+    return f"{quote}{column}{quote}"
+
+
+def build_filter(where: dict[str, Any] | None, date_range: DateRange | None, quote: str, param) -> tuple[str, list]:
+    """' WHERE ...' and its parameters; ``param(name, value)`` renders a placeholder."""
+    clauses, values = [], []
+    for i, (column, value) in enumerate((where or {}).items()):
+        clauses.append(f"{_quote(column, quote)} = {param(f'p{i}', value)}")
+        values.append((f"p{i}", value))
+    if date_range:
+        column = _quote(date_range.column, quote)
+        clauses.append(f"{column} BETWEEN {param('start', date_range.start)} AND {param('end', date_range.end)}")
+        values += [("start", date_range.start), ("end", date_range.end)]
+    return (" WHERE " + " AND ".join(clauses) if clauses else ""), values
+
+
+class DuckDBWarehouse:
+    def __init__(self, path: str | os.PathLike) -> None:
+        import duckdb
+
+        if not Path(path).is_file():
+            raise WarehouseError(f"DuckDB file {path} does not exist")
+        self.connection = duckdb.connect(str(path), read_only=True)
+
+    def _query(self, sql: str, params: list) -> list[dict]:
+        cursor = self.connection.execute(sql, [value for _, value in params])
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+    def rows(self, relation: str, where: dict[str, Any] | None = None, date_range: DateRange | None = None) -> list[dict]:
+        clause, params = build_filter(where, date_range, '"', lambda name, value: "?")
+        return self._query(f"SELECT * FROM {relation}{clause}", params)
+
+    def distinct_values(self, relation: str, column: str) -> list:
+        c = _quote(column, '"')
+        return [r[column] for r in self._query(f"SELECT DISTINCT {c} FROM {relation} WHERE {c} IS NOT NULL ORDER BY 1", [])]
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+class BigQueryWarehouse:
+    def __init__(self, project: str, dataset: str | None = None, location: str | None = None, client: Any = None) -> None:
+        from google.cloud import bigquery
+
+        self.bigquery, self.project, self.dataset, self.location = bigquery, project, dataset, location
+        if client is None:
+            options, credentials = None, None
+            emulator = os.environ.get("BIGQUERY_EMULATOR_HOST")
+            if emulator:
+                from google.auth.credentials import AnonymousCredentials
+
+                options = {"api_endpoint": emulator if "://" in emulator else f"http://{emulator}"}
+                credentials = AnonymousCredentials()
+            client = bigquery.Client(project=project, location=location, client_options=options, credentials=credentials)
+        self.client = client
+
+    def _parameter(self, name: str, value: Any):
+        kinds = [(bool, "BOOL"), (int, "INT64"), (float, "FLOAT64"), (Decimal, "NUMERIC"),
+                 (dt.datetime, "TIMESTAMP"), (dt.date, "DATE"), (str, "STRING")]
+        kind = next((k for t, k in kinds if isinstance(value, t)), "STRING")
+        return self.bigquery.ScalarQueryParameter(name, kind, value)
+
+    def _query(self, sql: str, params: list) -> list[dict]:
+        config = self.bigquery.QueryJobConfig(query_parameters=[self._parameter(n, v) for n, v in params])
+        return [dict(row.items()) for row in self.client.query(sql, job_config=config).result()]
+
+    def rows(self, relation: str, where: dict[str, Any] | None = None, date_range: DateRange | None = None) -> list[dict]:
+        clause, params = build_filter(where, date_range, "`", lambda name, value: f"@{name}")
+        return self._query(f"SELECT * FROM {relation}{clause}", params)
+
+    def distinct_values(self, relation: str, column: str) -> list:
+        c = _quote(column, "`")
+        return [r[column] for r in self._query(f"SELECT DISTINCT {c} FROM {relation} WHERE {c} IS NOT NULL ORDER BY 1", [])]
+
+    def close(self) -> None:
+        if hasattr(self.client, "close"):
+            self.client.close()
+
+
+def load_profile_output(project_dir: Path, target: str | None = None, profiles_dir: Path | None = None) -> dict:
+    """The rendered output of the project's dbt profile for ``target``."""
+    candidates = [profiles_dir, os.environ.get("DBT_PROFILES_DIR"), project_dir, Path.home() / ".dbt"]
+    file = next((Path(d) / "profiles.yml" for d in candidates if d and (Path(d) / "profiles.yml").is_file()), None)
+    if file is None:
+        raise WarehouseError(f"no profiles.yml found (looked in {', '.join(str(d) for d in candidates if d)})")
+
+    def env_var(name: str, default: str | None = None) -> str:
+        if name in os.environ:
+            return os.environ[name]
+        if default is None:
+            raise WarehouseError(f"{file}: env var {name} is not set and has no default")
+        return default
+
+    profiles = yaml.safe_load(jinja2.Environment().from_string(file.read_text()).render(env_var=env_var)) or {}
+    project_file = project_dir / "dbt_project.yml"
+    name = yaml.safe_load(project_file.read_text()).get("profile") if project_file.is_file() else None
+    names = [n for n in profiles if n != "config"]
+    name = name or (names[0] if len(names) == 1 else None)
+    if name not in profiles:
+        raise WarehouseError(f"{file}: profile {name!r} not found")
+    target = target or profiles[name].get("target")
+    outputs = profiles[name].get("outputs") or {}
+    if target not in outputs:
+        raise WarehouseError(f"{file}: profile {name!r} has no output {target!r}")
+    return outputs[target]
+
+
+def warehouse_from_profile(project_dir: str | os.PathLike, target: str | None = None,
+                           profiles_dir: str | os.PathLike | None = None) -> Warehouse:
+    project = Path(project_dir)
+    output = load_profile_output(project, target, Path(profiles_dir) if profiles_dir else None)
+    kind = output.get("type")
+    if kind == "duckdb":
+        path = Path(str(output.get("path", "")))
+        return DuckDBWarehouse(path if path.is_absolute() else project / path)
+    if kind == "bigquery":
+        project_id = output.get("project") or output.get("database")
+        return BigQueryWarehouse(str(project_id), output.get("dataset") or output.get("schema"), output.get("location"))
+    raise WarehouseError(f"unsupported warehouse type {kind!r} (duckdb or bigquery)")

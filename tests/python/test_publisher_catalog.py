@@ -1,0 +1,94 @@
+"""catalog: endpoints from a small hand-written manifest."""
+
+import copy
+import json
+
+import pytest
+
+from publisher.catalog import CatalogError, endpoints_from_manifest, load_endpoints
+
+DOCUMENT = {"date": "date", "generated_at": "@generated_at", "picks": {"list": ["rank"], "fields": {"rank": "rank"}}}
+PUBLISH = {"path": "picks/{date}.json", "cache_control": "public, max-age=300", "group": "after-predictions",
+           "document": DOCUMENT}
+ADMIN = {"path": "admin/models.json", "cache_control": "private, max-age=86400", "group": "daily",
+         "document": {"generated_at": "@generated_at"}}
+
+
+def model(name, deps, publish=None, legacy_meta=False):
+    node = {"resource_type": "model", "name": name, "relation_name": f'"wh"."public"."{name}"',
+            "depends_on": {"nodes": deps}, "config": {"meta": {}}, "meta": {}}
+    if publish is not None:
+        meta = node["meta"] if legacy_meta else node["config"]["meta"]
+        meta["publish"] = publish
+    return node
+
+
+MANIFEST = {
+    "nodes": {
+        "model.p.picks_daily": model("picks_daily", ["model.p.int_scored", "seed.p.codenames"], PUBLISH),
+        "model.p.int_scored": model("int_scored", ["model.p.stg_predictions", "source.p.raw.odds"]),
+        "model.p.stg_predictions": model("stg_predictions", ["source.p.raw.predictions"]),
+        "seed.p.codenames": {"resource_type": "seed", "name": "codenames", "depends_on": {"nodes": []}},
+        "model.p.admin_models": model("admin_models", [], ADMIN, legacy_meta=True),
+        "model.p.not_published": model("not_published", []),
+        "test.p.some_test": {"resource_type": "test", "name": "some_test", "config": {"meta": {"publish": PUBLISH}}},
+    }
+}
+
+
+def test_load_endpoints_from_project_dir(tmp_path):
+    (tmp_path / "target").mkdir()
+    (tmp_path / "target" / "manifest.json").write_text(json.dumps(MANIFEST))
+    endpoints = load_endpoints(tmp_path)
+    assert [e.name for e in endpoints] == ["admin_models", "picks_daily"]
+    admin, picks = endpoints
+    assert picks.relation == '"wh"."public"."picks_daily"'
+    assert picks.path_template == "picks/{date}.json" and picks.placeholders == ("date",)
+    assert (picks.cache_control, picks.group, picks.visibility) == ("public, max-age=300", "after-predictions", "public")
+    assert list(picks.document) == ["date", "generated_at", "picks"]
+    assert picks.upstream == {"model.p.int_scored", "model.p.stg_predictions", "seed.p.codenames",
+                              "source.p.raw.odds", "source.p.raw.predictions"}
+    assert picks.unique_id == "model.p.picks_daily"
+    assert (admin.visibility, admin.group, admin.upstream) == ("admin", "daily", frozenset())
+
+
+def test_missing_manifest(tmp_path):
+    with pytest.raises(CatalogError, match="manifest.json"):
+        load_endpoints(tmp_path)
+
+
+def broken(**changes):
+    manifest = copy.deepcopy(MANIFEST)
+    publish = manifest["nodes"]["model.p.picks_daily"]["config"]["meta"]["publish"]
+    for key, value in changes.items():
+        if value is None:
+            del publish[key]
+        else:
+            publish[key] = value
+    return manifest
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"cache_control": "private, max-age=300"}, "public path needs 'public, max-age=N'"),
+        ({"cache_control": "max-age=300"}, "cache_control"),
+        ({"path": "admin/picks/{date}.json"}, "admin path needs 'private, max-age=N'"),
+        ({"group": "weekly"}, "group 'weekly'"),
+        ({"pathh": "x"}, "unknown key 'pathh'"),
+        ({"group": None}, "missing key 'group'"),
+        ({"path": "../picks.json"}, "path"),
+        ({"document": {"date": "date", "picks": {"list": ["rank"], "fields": {}}}}, r"document\.picks\.fields"),
+        ({"document": {"x": {"weird": 1}}}, r"document\.x: unknown node form"),
+    ],
+)
+def test_bad_declarations_name_the_model_and_the_key(changes, message):
+    with pytest.raises(CatalogError, match=r"model picks_daily \(model\.p\.picks_daily\): publish: .*" + message):
+        endpoints_from_manifest(broken(**changes))
+
+
+def test_two_models_with_the_same_path_are_rejected():
+    manifest = copy.deepcopy(MANIFEST)
+    manifest["nodes"]["model.p.picks_copy"] = model("picks_copy", [], PUBLISH)
+    with pytest.raises(CatalogError, match="picks_copy.*picks_daily|picks_daily.*picks_copy"):
+        endpoints_from_manifest(manifest)

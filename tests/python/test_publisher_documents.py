@@ -1,0 +1,225 @@
+"""documents.fold / partition / validation, with expected values worked out by hand."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from publisher.documents import (
+    FoldError,
+    SpecError,
+    fold,
+    partition,
+    required_columns,
+    round_value,
+    validate_path_template,
+    validate_spec,
+)
+
+DAY = dt.date(2026, 2, 21)
+CONTEXT = {"generated_at": "2026-02-21T18:00:00Z"}
+
+SPEC = {
+    "date": "date",
+    "generated_at": "@generated_at",
+    "model": "model_codename",
+    "groups": {
+        "list": ["group_id"],
+        "order_by": ["group_order"],
+        "fields": {
+            "id": "group_id",
+            "name": "group_name",
+            "record": {
+                "null_if": "rec_wins",
+                "fields": {"season": {"fields": {"wins": "rec_wins", "pct": {"column": "rec_pct", "round": 1}}}},
+            },
+            "picks": {
+                "list": ["pick_rank"],
+                "order_by": ["pick_rank"],
+                "fields": {"player": "player_name", "line": "line"},
+            },
+        },
+    },
+}
+
+
+def row(group_id, group_order, name, wins, pct, rank, player, line):
+    return {"date": DAY, "model_codename": "926A", "group_id": group_id, "group_order": group_order,
+            "group_name": name, "rec_wins": wins, "rec_pct": pct, "pick_rank": rank,
+            "player_name": player, "line": line}
+
+
+ROWS = [
+    row(2, 1, "Top 5", 20, Decimal("66.65"), 2, "Player B", 20.5),
+    row(3, None, "Top 10", None, None, None, None, None),  # a group without picks: one row, null pick columns
+    row(1, 2, "Top Pick", 10, 66.6667, 1, "Nikola Jokić", 25.5),
+    row(2, 1, "Top 5", 20, Decimal("66.65"), 1, "Player A", 18.5),
+]
+
+
+def test_fold_nested_lists_null_if_round_and_order():
+    assert fold(ROWS, SPEC, CONTEXT) == {
+        "date": DAY,
+        "generated_at": "2026-02-21T18:00:00Z",
+        "model": "926A",
+        "groups": [
+            # group_order 1, 2, then None last
+            {"id": 2, "name": "Top 5", "record": {"season": {"wins": 20, "pct": 66.7}},
+             "picks": [{"player": "Player A", "line": 18.5}, {"player": "Player B", "line": 20.5}]},
+            {"id": 1, "name": "Top Pick", "record": {"season": {"wins": 10, "pct": 66.7}},
+             "picks": [{"player": "Nikola Jokić", "line": 25.5}]},
+            {"id": 3, "name": "Top 10", "record": None, "picks": []},
+        ],
+    }
+
+
+def test_fold_keeps_declared_key_order():
+    doc = fold(ROWS, SPEC, CONTEXT)
+    assert list(doc) == ["date", "generated_at", "model", "groups"]
+    assert list(doc["groups"][0]) == ["id", "name", "record", "picks"]
+
+
+def test_list_with_only_null_keys_is_empty():
+    spec = {"items": {"list": ["k"], "fields": {"k": "k"}}}
+    assert fold([{"k": None}, {"k": None}], spec, {}) == {"items": []}
+
+
+def test_list_default_order_is_the_key_and_duplicates_fold():
+    spec = {"items": {"list": ["a", "b"], "fields": {"a": "a", "b": "b"}}}
+    rows = [{"a": 2, "b": "x"}, {"a": 1, "b": None}, {"a": 1, "b": "y"}, {"a": 2, "b": "x"}]
+    assert fold(rows, spec, {})["items"] == [{"a": 1, "b": "y"}, {"a": 1, "b": None}, {"a": 2, "b": "x"}]
+
+
+def test_descending_order_keeps_none_last():
+    spec = {"weeks": {"list": ["w"], "order_by": ["-w"], "fields": {"w": "w"}}}
+    rows = [{"w": dt.date(2026, 2, 2)}, {"w": None}, {"w": dt.date(2026, 2, 16)}, {"w": dt.date(2026, 2, 9)}]
+    # the all-null key row adds nothing
+    assert [e["w"].day for e in fold(rows, spec, {})["weeks"]] == [16, 9, 2]
+    spec = {"items": {"list": ["k"], "order_by": ["-o"], "fields": {"k": "k"}}}
+    rows = [{"k": "a", "o": None}, {"k": "b", "o": 1}, {"k": "c", "o": 3}]
+    assert [e["k"] for e in fold(rows, spec, {})["items"]] == ["c", "b", "a"]
+
+
+def test_map_is_keyed_by_value_and_ordered_by_order_by():
+    spec = {"windows": {"map": "window_name", "order_by": ["window_order"],
+                        "fields": {"start_date": "start_date", "n": "n"}}}
+    rows = [
+        {"window_name": "season", "window_order": 3, "start_date": dt.date(2025, 10, 21), "n": 5},
+        {"window_name": "last_7_days", "window_order": 1, "start_date": dt.date(2026, 2, 15), "n": 1},
+        {"window_name": "last_30_days", "window_order": 2, "start_date": dt.date(2026, 1, 23), "n": 2},
+    ]
+    windows = fold(rows, spec, {})["windows"]
+    assert list(windows) == ["last_7_days", "last_30_days", "season"]
+    assert windows["season"] == {"start_date": dt.date(2025, 10, 21), "n": 5}
+
+
+def test_map_keys_from_dates_are_iso():
+    spec = {"days": {"map": "d", "fields": {"n": "n"}}}
+    rows = [{"d": dt.date(2026, 2, 2), "n": 2}, {"d": dt.date(2026, 2, 1), "n": 1}]
+    assert fold(rows, spec, {}) == {"days": {"2026-02-01": {"n": 1}, "2026-02-02": {"n": 2}}}
+
+
+@pytest.mark.parametrize(
+    ("value", "digits", "expected"),
+    [
+        (2.675, 2, 2.68),  # decimal text, not binary float: half away from zero
+        (Decimal("66.65"), 1, 66.7),
+        (-0.25, 1, -0.3),
+        (52, 1, 52.0),
+        (7.5, 0, 8),
+        (None, 1, None),
+    ],
+)
+def test_round_value(value, digits, expected):
+    result = round_value(value, digits)
+    assert result == expected and type(result) is type(expected)
+
+
+def test_missing_column_names_the_mart_and_the_column():
+    rows = [{k: v for k, v in r.items() if k != "line"} for r in ROWS]
+    with pytest.raises(FoldError, match=r"mart picks_daily.*'line'"):
+        fold(rows, SPEC, CONTEXT, source="mart picks_daily")
+
+
+def test_missing_context_value_is_an_error():
+    with pytest.raises(FoldError, match="@generated_at"):
+        fold(ROWS, SPEC, {})
+
+
+def test_required_columns():
+    assert required_columns(SPEC) == {
+        "date", "model_codename", "group_id", "group_order", "group_name", "rec_wins", "rec_pct",
+        "pick_rank", "player_name", "line"}
+
+
+@pytest.mark.parametrize(
+    ("spec", "message"),
+    [
+        ({"x": {"lists": ["a"]}}, r"document\.x: unknown node form"),
+        ({"x": {"fields": {}}}, r"document\.x\.fields: fields must be a non-empty mapping"),
+        ({}, "non-empty mapping"),
+        ({"x": {"list": ["a"], "fields": {"a": "a"}, "sort": ["a"]}}, r"document\.x: unknown key 'sort'"),
+        ({"x": {"list": [], "fields": {"a": "a"}}}, r"document\.x\.list"),
+        ({"x": {"list": ["a"]}}, r"document\.x: a list node needs fields"),
+        ({"x": {"column": "a", "round": -1}}, r"document\.x\.round"),
+        ({"x": {"map": "a", "list": ["b"], "fields": {"a": "a"}}}, "unknown node form"),
+        ({"x": 3}, "unknown node form"),
+        ({"x": {"fields": {"y": {"map": "m", "order_by": "o", "fields": {"a": "a"}}}}}, r"document\.x\.fields\.y\.order_by"),
+    ],
+)
+def test_validate_spec_rejects(spec, message):
+    with pytest.raises(SpecError, match=message):
+        validate_spec(spec)
+
+
+def test_validate_spec_accepts_the_example():
+    validate_spec(SPEC)
+
+
+def test_partition_renders_dates_and_sorts_paths():
+    rows = [{"date": dt.date(2026, 2, 22), "v": 1}, {"date": DAY, "v": 2}, {"date": dt.date(2026, 2, 22), "v": 3}]
+    files = partition(rows, "picks/{date}.json")
+    assert list(files) == ["picks/2026-02-21.json", "picks/2026-02-22.json"]
+    assert [r["v"] for r in files["picks/2026-02-22.json"]] == [1, 3]
+
+
+def test_partition_without_placeholders_keeps_all_rows():
+    rows = [{"a": 1}, {"a": 2}]
+    assert partition(rows, "systems/models.json") == {"systems/models.json": rows}
+
+
+def test_partition_with_several_placeholders():
+    rows = [{"kind": "x", "n": 7}]
+    assert list(partition(rows, "a/{kind}/{n}.json")) == ["a/x/7.json"]
+
+
+@pytest.mark.parametrize("bad", ["a/b", "..", "x..y", "", None, ".hidden", "a b"])
+def test_partition_rejects_unsafe_placeholder_values(bad):
+    with pytest.raises(FoldError, match="placeholder 'date'|unsafe value"):
+        partition([{"date": bad}], "picks/{date}.json", source="mart picks")
+
+
+def test_partition_unknown_placeholder_column():
+    with pytest.raises(FoldError, match=r"mart picks: .*'day'"):
+        partition([{"date": DAY}], "picks/{day}.json", source="mart picks")
+
+
+@pytest.mark.parametrize("bad", ["../x.json", "/abs.json", "a//b.json", "x.txt", "picks/{date:%Y}.json", "a/./b.json", 3])
+def test_validate_path_template_rejects(bad):
+    with pytest.raises(SpecError):
+        validate_path_template(bad)
+
+
+def test_validate_path_template_accepts():
+    validate_path_template("admin/picks/{date}.json")
+
+
+def test_round_of_a_non_number_names_the_source_and_key():
+    with pytest.raises(FoldError, match=r"mart m: pct: cannot round non-number 'x'"):
+        fold([{"p": "x"}], {"pct": {"column": "p", "round": 1}}, {}, source="mart m")
+
+
+def test_descending_marker_only_in_order_by():
+    with pytest.raises(SpecError, match=r"document\.x\.list"):
+        validate_spec({"x": {"list": ["-k"], "fields": {"k": "k"}}})
+    validate_spec({"x": {"list": ["k"], "order_by": ["-k"], "fields": {"k": "k"}}})

@@ -1,0 +1,121 @@
+"""warehouse: profile rendering, DuckDB reads, BigQuery query building."""
+
+import datetime as dt
+
+import duckdb
+import pytest
+
+from publisher.warehouse import (
+    BigQueryWarehouse,
+    DateRange,
+    DuckDBWarehouse,
+    WarehouseError,
+    load_profile_output,
+    warehouse_from_profile,
+)
+
+PROFILES = """
+tiny:
+  target: "{{ env_var('TINY_TARGET', 'dev') }}"
+  outputs:
+    dev:
+      type: duckdb
+      path: "{{ env_var('TINY_DUCKDB', 'wh.duckdb') }}"
+    bigquery:
+      type: bigquery
+      project: "{{ env_var('TINY_BQ_PROJECT', 'nba-props-platform') }}"
+      dataset: props
+      location: US
+      threads: "{{ env_var('TINY_THREADS', '8') | int }}"
+"""
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    for name in ("DBT_PROFILES_DIR", "TINY_TARGET", "TINY_DUCKDB", "TINY_BQ_PROJECT"):
+        monkeypatch.delenv(name, raising=False)
+    (tmp_path / "dbt_project.yml").write_text("name: tiny\nprofile: tiny\n")
+    (tmp_path / "profiles.yml").write_text(PROFILES)
+    with duckdb.connect(str(tmp_path / "wh.duckdb")) as con:
+        con.execute("CREATE SCHEMA public")
+        con.execute("CREATE TABLE public.t (date DATE, name VARCHAR, n INTEGER)")
+        con.execute("INSERT INTO public.t VALUES ('2026-02-20','a',1), ('2026-02-21','b',2), ('2026-02-22','c',3), (NULL,'d',4)")
+    return tmp_path
+
+
+def test_profile_defaults_and_env_overrides(project, monkeypatch):
+    assert load_profile_output(project) == {"type": "duckdb", "path": "wh.duckdb"}
+    monkeypatch.setenv("TINY_TARGET", "bigquery")
+    monkeypatch.setenv("TINY_BQ_PROJECT", "my-project")
+    assert load_profile_output(project)["project"] == "my-project"
+    assert load_profile_output(project, target="dev")["type"] == "duckdb"
+    with pytest.raises(WarehouseError, match="no output 'prod'"):
+        load_profile_output(project, target="prod")
+
+
+def test_profiles_dir_from_env(project, tmp_path_factory, monkeypatch):
+    elsewhere = tmp_path_factory.mktemp("profiles")
+    (elsewhere / "profiles.yml").write_text(PROFILES.replace("wh.duckdb", "other.duckdb"))
+    monkeypatch.setenv("DBT_PROFILES_DIR", str(elsewhere))
+    assert load_profile_output(project)["path"] == "other.duckdb"
+
+
+def test_duckdb_path_is_relative_to_the_project_dir(project, monkeypatch, tmp_path_factory):
+    monkeypatch.chdir(tmp_path_factory.mktemp("cwd"))
+    warehouse = warehouse_from_profile(project)
+    assert isinstance(warehouse, DuckDBWarehouse)
+    assert [r["name"] for r in warehouse.rows('"wh"."public"."t"')] == ["a", "b", "c", "d"]
+
+
+def test_duckdb_rows_and_distinct_values(project):
+    warehouse = DuckDBWarehouse(project / "wh.duckdb")
+    relation = '"wh"."public"."t"'
+    assert warehouse.rows(relation, where={"date": dt.date(2026, 2, 21)}) == [
+        {"date": dt.date(2026, 2, 21), "name": "b", "n": 2}]
+    in_range = warehouse.rows(relation, date_range=DateRange("date", dt.date(2026, 2, 21), dt.date(2026, 2, 22)))
+    assert sorted(r["name"] for r in in_range) == ["b", "c"]
+    assert warehouse.distinct_values(relation, "date") == [dt.date(2026, 2, 20), dt.date(2026, 2, 21), dt.date(2026, 2, 22)]
+    with pytest.raises(WarehouseError, match="bad column name"):
+        warehouse.rows(relation, where={"date; drop table t": 1})
+
+
+def test_missing_duckdb_file(project):
+    (project / "wh.duckdb").unlink()
+    with pytest.raises(WarehouseError, match="does not exist"):
+        warehouse_from_profile(project)
+
+
+class FakeJob:
+    def result(self):
+        return [FakeRow({"date": dt.date(2026, 2, 21), "n": 2})]
+
+
+class FakeRow(dict):
+    pass
+
+
+class FakeClient:
+    def __init__(self):
+        self.calls = []
+
+    def query(self, sql, job_config=None):
+        self.calls.append((sql, job_config))
+        return FakeJob()
+
+
+def test_bigquery_builds_parameterised_queries():
+    client = FakeClient()
+    warehouse = BigQueryWarehouse("p", "props", "US", client=client)
+    rows = warehouse.rows("`p`.`props_public`.`t`", where={"date": dt.date(2026, 2, 21), "name": "b"})
+    assert rows == [{"date": dt.date(2026, 2, 21), "n": 2}]
+    sql, config = client.calls[0]
+    assert sql == "SELECT * FROM `p`.`props_public`.`t` WHERE `date` = @p0 AND `name` = @p1"
+    assert [(p.name, p.type_, p.value) for p in config.query_parameters] == [
+        ("p0", "DATE", dt.date(2026, 2, 21)), ("p1", "STRING", "b")]
+
+
+def test_bigquery_profile(project, monkeypatch):
+    monkeypatch.setenv("BIGQUERY_EMULATOR_HOST", "localhost:9050")
+    warehouse = warehouse_from_profile(project, target="bigquery")
+    assert isinstance(warehouse, BigQueryWarehouse)
+    assert (warehouse.project, warehouse.dataset, warehouse.location) == ("nba-props-platform", "props", "US")
