@@ -14,9 +14,10 @@
     safe_divide(cast({{ numerator }} as float64), {{ denominator }})
 {%- endmacro %}
 
-{#- Round half away from zero to n decimals, as a float on every engine. -#}
+{#- Round half away from zero to n decimals, as a 64-bit float on every engine.
+    Adding 0.0 turns a rounded -0.0 into 0.0 (IEEE), so "-0.0" is never published. -#}
 {% macro round_float(expr, digits) -%}
-    cast(round(cast({{ expr }} as {{ type_double() }}), {{ digits }}) as {{ type_double() }})
+    cast(round(cast({{ expr }} as {{ type_double() }}), {{ digits }}) + 0.0 as {{ type_double() }})
 {%- endmacro %}
 
 {#- 64-bit float on every engine (type_double() is a 32-bit FLOAT on DuckDB). -#}

@@ -1,6 +1,7 @@
 -- picks/{date}.json. One row per game date x active group x pick; a group with no
 -- pick that day is one row with null pick columns (published as picks: []).
 -- Picks come only from int_subset_members_ranked (the subset rules live there).
+-- record_*: the group's season / month / week record as of the file's date.
 with prediction_dates as (
     select distinct game_date from {{ ref('int_market_signals_daily') }}
 ),
@@ -30,6 +31,11 @@ candidates as (
 
 graded as (
     select * from {{ ref('int_candidates_graded') }}
+),
+
+records as (
+    select * from {{ ref('int_subset_performance_windows') }}
+    where window_name in ('season', 'month', 'week')
 ),
 
 picks as (
@@ -62,15 +68,15 @@ select
     cast({{ public_signal('champion_signals.signal') }} as {{ dbt.type_string() }}) as signal,
     cast(subsets.public_id as {{ dbt.type_bigint() }}) as group_id,
     cast(subsets.public_name as {{ dbt.type_string() }}) as group_name,
-    cast(null as {{ dbt.type_bigint() }}) as record_season_wins,
-    cast(null as {{ dbt.type_bigint() }}) as record_season_losses,
-    cast(null as {{ type_double() }}) as record_season_pct,
-    cast(null as {{ dbt.type_bigint() }}) as record_month_wins,
-    cast(null as {{ dbt.type_bigint() }}) as record_month_losses,
-    cast(null as {{ type_double() }}) as record_month_pct,
-    cast(null as {{ dbt.type_bigint() }}) as record_week_wins,
-    cast(null as {{ dbt.type_bigint() }}) as record_week_losses,
-    cast(null as {{ type_double() }}) as record_week_pct,
+    record_season.wins as record_season_wins,
+    record_season.losses as record_season_losses,
+    record_season.hit_rate as record_season_pct,
+    record_month.wins as record_month_wins,
+    record_month.losses as record_month_losses,
+    record_month.hit_rate as record_month_pct,
+    record_week.wins as record_week_wins,
+    record_week.losses as record_week_losses,
+    record_week.hit_rate as record_week_pct,
     cast(picks.subset_rank as {{ dbt.type_bigint() }}) as pick_rank,
     cast(picks.player_full_name as {{ dbt.type_string() }}) as player,
     cast(picks.team_abbr as {{ dbt.type_string() }}) as team,
@@ -89,3 +95,9 @@ left join champion_signals
 left join picks
     on prediction_dates.game_date = picks.game_date
     and subsets.subset_id = picks.subset_id
+{%- for window in ['season', 'month', 'week'] %}
+left join records as record_{{ window }}
+    on prediction_dates.game_date = record_{{ window }}.as_of_date
+    and subsets.subset_id = record_{{ window }}.subset_id
+    and record_{{ window }}.window_name = '{{ window }}'
+{%- endfor %}

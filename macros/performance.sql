@@ -1,0 +1,49 @@
+{#- SPEC §3 payout of a winning 1-unit stake at an American price:
+    100/|odds| for a negative price, odds/100 for a positive one. -#}
+{% macro american_payout(odds) -%}
+    case
+        when {{ odds }} < 0 then 100.0 / abs({{ odds }})
+        when {{ odds }} > 0 then {{ odds }} / 100.0
+    end
+{%- endmacro %}
+
+{#- Wilson score interval bound (z = var wilson_z) of wins out of n, in % with 1 dp,
+    clamped to [0, 100] (so float noise never prints -0.0); null when n = 0.
+    bound: 'low' or 'high'. -#}
+{% macro wilson_bound(wins, n, bound) -%}
+    {%- set z = var('wilson_z') -%}
+    {%- set p = '(1.0 * (' ~ wins ~ ') / (' ~ n ~ '))' -%}
+    {%- set sign = '-' if bound == 'low' else '+' -%}
+    {%- set value -%}
+        100 * (
+            {{ p }} + {{ z }} * {{ z }} / (2.0 * ({{ n }}))
+            {{ sign }} {{ z }} * sqrt({{ p }} * (1 - {{ p }}) / ({{ n }}) + {{ z }} * {{ z }} / (4.0 * ({{ n }}) * ({{ n }})))
+        ) / (1 + {{ z }} * {{ z }} / ({{ n }}))
+    {%- endset -%}
+    case
+        when ({{ n }}) > 0 then {{ round_float('greatest(0.0, least(100.0, ' ~ value ~ '))', 1) }}
+    end
+{%- endmacro %}
+
+{#- The published statistics of a set of picks from its wins, losses and profit:
+    graded picks, hit rate % (null when nothing graded), Wilson 95 % bounds and ROI %. -#}
+{% macro performance_stats(wins, losses, profit) -%}
+    cast({{ wins }} + {{ losses }} as {{ dbt.type_bigint() }}) as graded_picks,
+    {{ round_float(safe_divide('100 * (' ~ wins ~ ')', '(' ~ wins ~ ' + ' ~ losses ~ ')'), 1) }} as hit_rate,
+    {{ wilson_bound(wins, wins ~ ' + ' ~ losses, 'low') }} as hit_rate_low,
+    {{ wilson_bound(wins, wins ~ ' + ' ~ losses, 'high') }} as hit_rate_high,
+    {{ round_float(safe_divide('100 * (' ~ profit ~ ')', '(' ~ wins ~ ' + ' ~ losses ~ ')'), 1) }} as roi_pct
+{%- endmacro %}
+
+{#- The as-of date of the published track record: var as_of_date when given, else the
+    latest game date with a graded (win, loss or push) candidate. A SQL expression. -#}
+{% macro track_record_as_of() -%}
+    {%- if var('as_of_date') -%}
+    cast('{{ var("as_of_date") }}' as date)
+    {%- else -%}
+    (
+        select max(game_date) from {{ ref('int_candidates_graded') }}
+        where grade in ('win', 'loss', 'push')
+    )
+    {%- endif -%}
+{%- endmacro %}

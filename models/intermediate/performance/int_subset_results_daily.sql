@@ -1,0 +1,61 @@
+{{ config(**fact_table_config(cluster_by=['subset_id'])) }}
+-- Daily facts of every active subset: one row per subset x game date with predictions
+-- (zero rows included, so cumulative records are defined on every date). Counts come
+-- from int_subset_members_ranked (the picks users saw) and their grades; profit sums the
+-- per-pick profit (a win pays its price, a loss costs 1) over ALL picks of the day.
+-- Incremental: rebuilds only the recent dates (see incremental_dates_filter).
+with calendar as (
+    select * from {{ ref('int_game_dates_calendared') }}
+    where 1 = 1
+    {{ incremental_dates_filter() }}
+),
+
+subsets as (
+    select subset_id from {{ ref('subset_definitions') }}
+    where is_active
+),
+
+members as (
+    select
+        members.subset_id,
+        members.game_date,
+        graded.grade,
+        graded.profit_units
+    from {{ ref('int_subset_members_ranked') }} as members
+    inner join {{ ref('int_candidates_graded') }} as graded
+        on members.player_lookup = graded.player_lookup
+        and members.game_id = graded.game_id
+        and members.system_id = graded.system_id
+),
+
+daily as (
+    select
+        subset_id,
+        game_date,
+        count(*) as picks,
+        sum(case when grade = 'win' then 1 else 0 end) as wins,
+        sum(case when grade = 'loss' then 1 else 0 end) as losses,
+        sum(case when grade = 'push' then 1 else 0 end) as pushes,
+        sum(case when grade = 'void' then 1 else 0 end) as voids,
+        sum(case when grade = 'pending' then 1 else 0 end) as pending,
+        sum(profit_units) as profit_units
+    from members
+    group by subset_id, game_date
+)
+
+select
+    calendar.game_date,
+    calendar.season_label,
+    subsets.subset_id,
+    cast(coalesce(daily.picks, 0) as {{ dbt.type_bigint() }}) as picks,
+    cast(coalesce(daily.wins, 0) as {{ dbt.type_bigint() }}) as wins,
+    cast(coalesce(daily.losses, 0) as {{ dbt.type_bigint() }}) as losses,
+    cast(coalesce(daily.pushes, 0) as {{ dbt.type_bigint() }}) as pushes,
+    cast(coalesce(daily.voids, 0) as {{ dbt.type_bigint() }}) as voids,
+    cast(coalesce(daily.pending, 0) as {{ dbt.type_bigint() }}) as pending,
+    cast(coalesce(daily.profit_units, 0) as {{ type_double() }}) as profit_units
+from calendar
+cross join subsets
+left join daily
+    on calendar.game_date = daily.game_date
+    and subsets.subset_id = daily.subset_id

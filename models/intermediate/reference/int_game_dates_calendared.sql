@@ -1,0 +1,34 @@
+-- One row per game date with predictions: its season (label from the season_label
+-- macro, opening night from the seasons seed), Monday of its week and 1st of its
+-- month, each clamped so that no period reaches back into the previous season.
+with game_dates as (
+    select distinct game_date
+    from {{ ref('stg_nba_predictions__player_prop_predictions') }}
+),
+
+labelled as (
+    select
+        game_date,
+        {{ season_label('game_date') }} as season_label
+    from game_dates
+),
+
+seasons as (
+    select * from {{ ref('seasons') }}
+)
+
+select
+    labelled.game_date,
+    labelled.season_label,
+    seasons.start_date as season_start,
+    case
+        when {{ week_start_monday('labelled.game_date') }} < seasons.start_date then seasons.start_date
+        else {{ week_start_monday('labelled.game_date') }}
+    end as week_start,
+    case
+        when {{ month_start('labelled.game_date') }} < seasons.start_date then seasons.start_date
+        else {{ month_start('labelled.game_date') }}
+    end as month_start
+from labelled
+left join seasons
+    on labelled.season_label = seasons.season_label

@@ -1,0 +1,99 @@
+"""Run the real pipeline (dbt build, then the publisher) on a warehouse file, for tests.
+
+Each run gets its own folder: a profiles.yml copied from profiles.yml.example, dbt's
+target/ (manifest, run results) and the published site, so tests never touch the
+developer's target/ or public/.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from publisher import cli as publisher_cli
+from sample_data.fixture import load_fixture
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+FIXTURES = PROJECT_DIR / "tests" / "warehouses"
+DBT = Path(sys.executable).parent / "dbt"
+GENERATED_AT = "2026-01-01T00:00:00Z"
+
+
+@dataclass
+class Run:
+    """One pipeline folder: warehouse, dbt target and published site."""
+
+    root: Path
+
+    @property
+    def warehouse(self) -> Path:
+        return self.root / "warehouse.duckdb"
+
+    @property
+    def site(self) -> Path:
+        return self.root / "site" / "v1"
+
+    def env(self) -> dict[str, str]:
+        env = dict(os.environ)
+        env.update(
+            DUCKDB_PATH=str(self.warehouse),
+            DBT_PROFILES_DIR=str(self.root),
+            DBT_TARGET_PATH=str(self.root / "target"),
+            DBT_LOG_PATH=str(self.root / "logs"),
+            DBT_SEND_ANONYMOUS_USAGE_STATS="false",
+            DBT_TARGET="dev",
+        )
+        return env
+
+    def dbt(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        """Run a dbt command on this run's warehouse; raise with dbt's output on failure."""
+        done = subprocess.run(
+            [str(DBT), *args, "--project-dir", str(PROJECT_DIR)],
+            env=self.env(), capture_output=True, text=True, cwd=self.root,
+        )
+        if check and done.returncode != 0:
+            raise AssertionError(f"dbt {' '.join(args)} failed:\n{done.stdout[-6000:]}\n{done.stderr[-2000:]}")
+        return done
+
+    def publish(self, *args: str) -> int:
+        """Run the publisher CLI in-process against this run's target/ and warehouse."""
+        old = dict(os.environ)
+        os.environ.update(self.env())
+        try:
+            return publisher_cli.main([
+                "--project-dir", str(self.root), "--profiles-dir", str(self.root),
+                "--dest", str(self.root / "site"), "--generated-at", GENERATED_AT, *args,
+            ])
+        finally:
+            os.environ.clear()
+            os.environ.update(old)
+
+    def document(self, path: str) -> dict:
+        return json.loads((self.site / path).read_text(encoding="utf-8"))
+
+    def query(self, sql: str) -> list[tuple]:
+        import duckdb
+
+        con = duckdb.connect(str(self.warehouse), read_only=True)
+        try:
+            return con.execute(sql).fetchall()
+        finally:
+            con.close()
+
+
+def new_run(root: Path) -> Run:
+    root.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(PROJECT_DIR / "profiles.yml.example", root / "profiles.yml")
+    return Run(root)
+
+
+def fixture_run(root: Path, fixture: str) -> Run:
+    """A run whose warehouse is the hand-written fixture tests/warehouses/<fixture>/."""
+    run = new_run(root)
+    load_fixture(str(FIXTURES / fixture), str(run.warehouse))
+    return run

@@ -1,0 +1,492 @@
+"""Tests of the sample warehouse generator, the shared DDL and the fixture loader.
+
+One full season (seed 42) is generated once for the module; determinism runs
+use a short season (``--today`` 2024-11-20) to stay fast.
+"""
+
+from __future__ import annotations
+
+import collections
+import datetime as dt
+import hashlib
+import os
+import re
+import statistics
+
+import duckdb
+import pytest
+import yaml
+
+from sample_data import fixture, schema
+from sample_data import seasons as season_data
+from sample_data import generate as gen
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+TINY = os.path.join(ROOT, "tests", "warehouses", "tiny")
+SEED = 42
+FULL_TODAY = dt.date(2025, 4, 13)  # last game date of 2024-25
+SHORT_TODAY = dt.date(2024, 11, 20)
+
+PRED = "nba_predictions.player_prop_predictions"
+REG = "nba_predictions.model_registry"
+TAGS = "nba_predictions.pick_signal_tags"
+CTX = "nba_analytics.upcoming_player_game_context"
+SUM = "nba_analytics.player_game_summary"
+ODDS = "nba_raw.odds_player_points_props"
+LIVE = "nba_raw.live_boxscores"
+
+
+def q(con, sql, params=None):
+    return con.execute(sql, params or []).fetchall()
+
+
+@pytest.fixture(scope="module")
+def season(tmp_path_factory):
+    path = tmp_path_factory.mktemp("warehouse") / "season.duckdb"
+    assert gen.main(["--seasons", "1", "--seed", str(SEED), "--out", str(path)]) == 0
+    con = duckdb.connect(str(path), read_only=True)
+    yield con
+    con.close()
+
+
+def table_digest(con, table):
+    """Hash of the full, ordered contents of a table."""
+    cols = ", ".join(schema.columns(table))
+    h = hashlib.sha256()
+    for row in con.execute(f"select {cols} from {table} order by all").fetchall():
+        h.update(repr(row).encode())
+    return h.hexdigest()
+
+
+def short_warehouse(path, seed):
+    tables = gen.generate(seasons=1, seed=seed, today=SHORT_TODAY)
+    schema.load_tables(path, tables)
+    return duckdb.connect(str(path), read_only=True)
+
+
+# ---------------------------------------------------------------- player_lookup
+
+
+@pytest.mark.parametrize(
+    "name, key",
+    [
+        ("Nikola Jokić", "nikolajokic"),
+        ("Nikola Jokic", "nikolajokic"),
+        ("Kelly Oubre Jr.", "kellyoubrejr"),
+        ("Luka Dončić", "lukadoncic"),
+        ("Alperen Şengün", "alperensengun"),
+        ("Kristaps Porziņģis", "kristapsporzingis"),
+        ("Jonas Valančiūnas", "jonasvalanciunas"),
+        ("Dennis Schröder", "dennisschroder"),
+        ("Dario Šarić", "dariosaric"),
+        ("Shai Gilgeous-Alexander", "shaigilgeousalexander"),
+        ("De'Aaron Fox", "deaaronfox"),
+        ("P.J. Washington", "pjwashington"),
+        ("  Gary Trent Jr  ", "garytrentjr"),
+    ],
+)
+def test_player_lookup(name, key):
+    assert gen.player_lookup(name) == key
+
+
+def test_accented_display_names_fold_to_ascii_keys():
+    for ascii_name, accented in gen.ACCENTED_NAMES.items():
+        assert gen.player_lookup(accented) == gen.player_lookup(ascii_name)
+        assert not accented.isascii()
+
+
+# ---------------------------------------------------------------- layout
+
+
+def test_tables_and_columns_match_sources_yml(season):
+    with open(os.path.join(ROOT, "models", "staging", "_sources.yml"), encoding="utf-8") as fh:
+        sources = yaml.safe_load(fh)["sources"]
+    expected = {f"{s['schema']}.{t['name']}": [c["name"] for c in t["columns"]] for s in sources for t in s["tables"]}
+    assert set(expected) == set(schema.TABLES)
+    rows = q(
+        season,
+        "select table_schema || '.' || table_name, column_name, data_type from information_schema.columns "
+        "order by table_schema, table_name, ordinal_position",
+    )
+    actual = collections.defaultdict(list)
+    types = {}
+    for table, col, typ in rows:
+        actual[table].append(col)
+        types[(table, col)] = typ
+    assert dict(actual) == expected
+    for table, cols in schema.TABLES.items():
+        for col, typ in cols:
+            assert types[(table, col)] == typ, (table, col)
+
+
+def test_every_table_non_empty(season):
+    for table in schema.TABLES:
+        assert q(season, f"select count(*) from {table}")[0][0] > 0, table
+
+
+def test_keys_unique(season):
+    keys = {
+        PRED: "prediction_id",
+        CTX: "player_lookup, game_id",
+        SUM: "player_lookup, game_id",
+        ODDS: "snapshot_at, bookmaker, player_lookup, game_id",
+        TAGS: "game_date, player_lookup, system_id",
+        LIVE: "player_lookup, game_id",
+        REG: "system_id",
+    }
+    for table, key in keys.items():
+        dupes = q(season, f"select count(*) from (select {key} from {table} group by all having count(*) > 1)")[0][0]
+        assert dupes == 0, table
+
+
+def test_one_active_prediction_per_player_game_system(season):
+    bad = q(
+        season,
+        f"select count(*) from (select player_lookup, game_id, system_id from {PRED} "
+        "group by all having count(*) filter (where is_active) <> 1)",
+    )[0][0]
+    assert bad == 0
+    # superseded runs are older than the active one
+    later = q(
+        season,
+        f"select count(*) from {PRED} a join {PRED} b using (player_lookup, game_id, system_id) "
+        "where not a.is_active and b.is_active and a.created_at >= b.created_at",
+    )[0][0]
+    assert later == 0
+    n_inactive, n = q(season, f"select count(*) filter (where not is_active), count(*) from {PRED}")[0]
+    assert 0.15 < n_inactive / (n - n_inactive) < 0.45  # ~30 % of player-game-systems
+
+
+def test_every_system_predicts_every_player_game_with_props(season):
+    n_systems = len(gen.SYSTEMS)
+    rows = q(
+        season,
+        f"select count(distinct system_id) from {PRED} where is_active group by player_lookup, game_id",
+    )
+    assert {r[0] for r in rows} == {n_systems}
+    assert {r[0] for r in q(season, f"select distinct system_id from {PRED}")} == set(gen.SYSTEM_IDS)
+    # each prediction has a context row; each line comes from the odds feed
+    orphans = q(season, f"select count(*) from {PRED} p anti join {CTX} c using (player_lookup, game_id)")[0][0]
+    assert orphans == 0
+    unpriced = q(
+        season,
+        f"""select count(*) from {PRED} p where current_points_line is not null and not exists (
+              select 1 from {ODDS} o where o.game_id = p.game_id and o.player_lookup = p.player_lookup
+              and o.bookmaker = 'draftkings' and o.points_line = p.current_points_line and o.snapshot_at <= p.created_at)""",
+    )[0][0]
+    assert unpriced == 0
+
+
+# ---------------------------------------------------------------- as-of date
+
+
+def test_nothing_on_or_after_today_in_box_scores(season):
+    assert q(season, f"select max(game_date) from {SUM}")[0][0] < FULL_TODAY
+    for table in (PRED, CTX, ODDS, TAGS):
+        assert q(season, f"select max(game_date) from {table}")[0][0] == FULL_TODAY, table
+    assert q(season, f"select distinct game_date from {LIVE}") == [(FULL_TODAY,)]
+    live = q(season, f"select distinct game_status, period, cast(updated_at as date) from {LIVE}")
+    assert live == [("in_progress", 3, FULL_TODAY)]
+    assert all(re.fullmatch(r"\d\d:\d\d", m) for (m,) in q(season, f"select minutes from {LIVE}"))
+
+
+def test_short_run_respects_today(tmp_path):
+    con = short_warehouse(tmp_path / "short.duckdb", SEED)
+    for table in (PRED, CTX, ODDS, TAGS, LIVE, SUM):
+        assert q(con, f"select max(game_date) from {table}")[0][0] <= SHORT_TODAY, table
+    assert q(con, f"select max(game_date) from {SUM}")[0][0] < SHORT_TODAY
+    assert q(con, f"select distinct game_date from {LIVE}") == [(SHORT_TODAY,)]
+    con.close()
+
+
+# ---------------------------------------------------------------- determinism
+
+
+def test_same_seed_same_tables_different_seed_differs(tmp_path):
+    a = short_warehouse(tmp_path / "a.duckdb", 7)
+    b = short_warehouse(tmp_path / "b.duckdb", 7)
+    c = short_warehouse(tmp_path / "c.duckdb", 8)
+    for table in schema.TABLES:
+        assert table_digest(a, table) == table_digest(b, table), table
+    for table in (PRED, ODDS, TAGS):
+        assert table_digest(a, table) != table_digest(c, table), table
+    for con in (a, b, c):
+        con.close()
+
+
+def test_history_does_not_change_when_today_moves(season, tmp_path):
+    short = short_warehouse(tmp_path / "short.duckdb", SEED)
+    for table in (PRED, CTX, SUM, ODDS, TAGS):
+        cols = ", ".join(schema.columns(table))
+        sql = f"select {cols} from {table} where game_date < ? order by all"
+        assert q(short, sql, [SHORT_TODAY]) == q(season, sql, [SHORT_TODAY]), table
+    short.close()
+
+
+# ---------------------------------------------------------------- rates
+
+
+@pytest.fixture(scope="module")
+def champion_days(season):
+    """Per day: list of (recommendation, edge, line, actual points, status) of the
+    champion's candidates (active, OVER/UNDER, with a line)."""
+    rows = q(
+        season,
+        f"""select p.game_date, p.recommendation, p.predicted_points, p.current_points_line,
+                   s.points, s.minutes_played, s.player_status
+            from {PRED} p left join {SUM} s using (player_lookup, game_id)
+            where p.system_id = 'catboost_v9' and p.is_active
+              and p.recommendation in ('OVER', 'UNDER') and p.current_points_line is not null""",
+    )
+    days = collections.defaultdict(list)
+    for day, rec, pred, line, pts, mins, status in rows:
+        days[day].append((rec, abs(float(pred) - float(line)), float(line), pts, mins, status))
+    return days
+
+
+def test_champion_high_edge_volume(champion_days):
+    per_day = [sum(1 for r in rows if r[1] >= 5) for rows in champion_days.values()]
+    assert 0 < statistics.mean(per_day) < 10
+    assert 2.5 <= statistics.mean(per_day) <= 6
+
+
+def test_champion_high_edge_hit_rate(champion_days):
+    wins = losses = 0
+    for rows in champion_days.values():
+        for rec, edge, line, pts, mins, status in rows:
+            if edge < 5 or pts is None or status != "active" or pts == line:
+                continue
+            if (rec == "OVER" and pts > line) or (rec == "UNDER" and pts < line):
+                wins += 1
+            else:
+                losses += 1
+    assert wins + losses > 300
+    assert 55 <= 100 * wins / (wins + losses) <= 70
+
+
+def test_champion_pct_over_crosses_signal_thresholds(champion_days):
+    pct = [100 * sum(r[0] == "OVER" for r in rows) / len(rows) for rows in champion_days.values() if len(rows) >= 10]
+    assert any(p < 25 for p in pct)
+    assert any(25 <= p <= 40 for p in pct)
+    assert any(40 < p <= 45 for p in pct)
+    assert any(p > 45 for p in pct)
+
+
+def test_recommendations(season):
+    recs = dict(q(season, f"select recommendation, count(*) from {PRED} group by 1"))
+    assert set(recs) == {"OVER", "UNDER", "PASS", "NO_LINE"}
+    total = sum(recs.values())
+    assert 0.015 < recs["NO_LINE"] / total < 0.06
+    assert recs["PASS"] > 0
+    bad = q(
+        season,
+        f"""select count(*) from {PRED} where
+              (recommendation = 'NO_LINE') <> (current_points_line is null)
+              or (recommendation = 'OVER' and predicted_points - current_points_line < 1)
+              or (recommendation = 'UNDER' and predicted_points - current_points_line > -1)
+              or (recommendation = 'PASS' and abs(predicted_points - current_points_line) >= 1)""",
+    )[0][0]
+    assert bad == 0
+
+
+def test_confidence_scale(season):
+    rows = q(season, f"select system_id, min(confidence_score), max(confidence_score) from {PRED} group by 1")
+    for system_id, lo, hi in rows:
+        if system_id == "moving_average_v1":
+            assert 1 < hi <= 100
+        else:
+            assert 0 <= lo and hi <= 1, system_id
+
+
+def test_did_not_play_cases(season):
+    inactive = q(
+        season,
+        f"""select count(*) from {PRED} p join {SUM} s using (player_lookup, game_id)
+            where p.is_active and p.system_id = 'catboost_v9' and s.player_status = 'inactive'
+              and s.points is null and s.minutes_played is null""",
+    )[0][0]
+    missing = q(
+        season,
+        f"""select count(*) from {PRED} p anti join {SUM} s using (player_lookup, game_id)
+            where p.is_active and p.system_id = 'catboost_v9' and p.game_date < ?""",
+        [FULL_TODAY],
+    )[0][0]
+    assert inactive > 0 and missing > 0
+    n_cases = q(
+        season,
+        f"""select count(*) from {CTX} c left join {SUM} s using (player_lookup, game_id)
+            where c.game_date < ? and (s.player_status = 'inactive' or s.player_status is null)""",
+        [FULL_TODAY],
+    )[0][0]
+    team_games = q(season, f"select count(distinct (game_id, team_abbr)) from {SUM}")[0][0]
+    assert 0.005 <= n_cases / team_games <= 0.025
+    # a did-not-play player has props like everyone expected to play
+    no_odds = q(
+        season,
+        f"""select count(*) from {CTX} c left join {SUM} s using (player_lookup, game_id)
+            where c.game_date < ? and s.player_lookup is null
+              and not exists (select 1 from {ODDS} o where o.game_id = c.game_id and o.player_lookup = c.player_lookup)""",
+        [FULL_TODAY],
+    )[0][0]
+    assert no_odds == 0
+    statuses = dict(q(season, f"select player_status, count(*) from {SUM} group by 1"))
+    assert set(statuses) == {"active", "inactive", "dnp"}
+
+
+def test_odds(season):
+    whole, total = q(season, f"select count(*) filter (where points_line % 1 = 0), count(*) from {ODDS}")[0]
+    assert 0.08 < whole / total < 0.25  # whole-number lines, so pushes happen
+    assert q(season, f"select count(*) from {ODDS} where points_line % 0.5 <> 0")[0][0] == 0
+    bad_price = q(
+        season,
+        f"select count(*) from {ODDS} where over_odds between -99 and 99 or under_odds between -99 and 99 "
+        "or over_odds not between -130 and 110 or under_odds not between -130 and 110",
+    )[0][0]
+    assert bad_price == 0
+    books = {r[0] for r in q(season, f"select distinct bookmaker from {ODDS}")}
+    assert books == set(gen.BOOKS)
+    assert q(season, f"select count(distinct cast(snapshot_at as time)) from {ODDS}")[0][0] == 3
+    # props only for players averaging >= 6 (lines around that or higher)
+    assert q(season, f"select min(points_line) from {ODDS}")[0][0] >= 3
+
+
+def test_signal_tags(season):
+    tags = collections.Counter(t for (t,) in q(season, f"select unnest(signal_tags) from {TAGS}"))
+    assert gen.GHOST_TAG in tags and gen.GHOST_TAG not in gen.SIGNAL_ALLOWLIST
+    assert set(tags) - {gen.GHOST_TAG} <= set(gen.SIGNAL_ALLOWLIST)
+    assert len(set(tags) & set(gen.SIGNAL_ALLOWLIST)) == len(gen.SIGNAL_ALLOWLIST)
+    n_rows, n_ghost = q(season, f"select count(*), count(*) filter (where list_contains(signal_tags, ?)) from {TAGS}", [gen.GHOST_TAG])[0]
+    assert 0.02 < n_ghost / n_rows < 0.09
+    assert q(season, f"select max(len(list_filter(signal_tags, lambda t: t <> ?))) from {TAGS}", [gen.GHOST_TAG])[0][0] <= 3
+    assert {r[0] for r in q(season, f"select distinct system_id from {TAGS}")} == set(gen.TAGGED_SYSTEMS)
+    untagged = q(
+        season,
+        f"""select count(*) from {PRED} p where p.system_id = 'catboost_v9' and p.is_active
+              and p.recommendation in ('OVER', 'UNDER')
+              and not exists (select 1 from {TAGS} t where t.game_date = p.game_date
+                              and t.player_lookup = p.player_lookup and t.system_id = p.system_id)""",
+    )[0][0]
+    assert untagged == 0
+
+
+def test_names(season):
+    for table in (CTX, SUM):
+        names = {n for (n,) in q(season, f"select distinct player_full_name from {table}")}
+        assert "Nikola Jokić" in names and "Luka Dončić" in names and "Alperen Şengün" in names
+        assert "Nikola Jokic" not in names
+        pairs = q(season, f"select distinct player_lookup, player_full_name from {table}")
+        assert all(gen.player_lookup(name) == key for key, name in pairs)
+
+
+def test_game_ids_and_tipoffs(season):
+    assert q(season, f"select count(*) from {CTX} where not regexp_full_match(game_id, '00224\\d{{5}}')")[0][0] == 0
+    hours = {h for (h,) in q(season, f"select distinct hour(game_start_at) from {CTX}")}
+    assert hours <= {23, 0, 1, 2}
+    late = q(season, f"select count(*) from {CTX} where game_start_at < game_date + interval 23 hour "
+                     "or game_start_at > game_date + interval 26 hour + interval 30 minute")[0][0]
+    assert late == 0
+
+
+# ---------------------------------------------------------------- models
+
+
+def test_model_attribution(season):
+    files = q(
+        season,
+        f"""select model_file_name, min(game_date), max(game_date), any_value(model_training_end_date)
+            from {PRED} where system_id = 'catboost_v9' group by 1 order by 2""",
+    )
+    assert len(files) >= 6  # retrained monthly
+    for name, first, last, end in files:
+        assert name.endswith(".cbm")
+        assert first.month == last.month and end == first.replace(day=1) - dt.timedelta(days=1)
+    ext = dict(q(season, f"select system_id, any_value(regexp_extract(model_file_name, '\\.\\w+$')) from {PRED} group by 1"))
+    assert ext["xgboost_v2"] == ".json" and ext["lightgbm_v3"] == ".txt" and ext["catboost_v8"] == ".cbm"
+    bad = q(
+        season,
+        f"""select count(*) from {PRED} where not regexp_full_match(build_commit_sha, '[0-9a-f]{{40}}')
+              or not regexp_full_match(deployment_revision, 'prediction-worker-\\d{{5}}-[a-z]{{3}}')
+              or model_expected_mae not between 4.5 and 6.0 or model_expected_hit_rate not between 0.52 and 0.62
+              or model_training_start_date >= model_training_end_date or model_trained_at::date <= model_training_end_date""",
+    )[0][0]
+    assert bad == 0
+
+
+def test_model_registry(season):
+    rows = q(season, f"select system_id, model_family, is_production, is_enabled, model_file_name, training_end_date from {REG}")
+    by_id = {r[0]: r for r in rows}
+    assert list(by_id) == gen.SYSTEM_IDS
+    for s in gen.SYSTEMS:
+        assert by_id[s.id][1:4] == (s.family, s.is_production, s.is_enabled)
+    assert by_id["catboost_v9"][2] is True
+    assert 3 <= sum(s.is_production for s in gen.SYSTEMS) <= 4
+    assert sum(not s.is_enabled for s in gen.SYSTEMS) == 1
+    latest = q(season, f"select model_file_name from {PRED} where system_id = 'catboost_v9' order by game_date desc limit 1")[0][0]
+    assert by_id["catboost_v9"][4] == latest
+    for key in ("catboost_v9", "catboost_v9_202602", "catboost_v8", "ensemble_v1", "similarity_v1", "xgboost_v2"):
+        assert key in gen.SYSTEM_IDS
+    assert len(gen.SYSTEMS) == 12
+
+
+# ---------------------------------------------------------------- seasons
+
+
+def test_season_plan():
+    plans = season_data.plan_seasons(5)
+    assert [p.label for p in plans] == ["2020-21", "2021-22", "2022-23", "2023-24", "2024-25"]
+    assert [p.source_year for p in plans] == [2024, 2023, 2024, 2023, 2024]
+    assert [p.opening for p in plans][:3] == [dt.date(2020, 12, 22), dt.date(2021, 10, 19), dt.date(2022, 10, 18)]
+    replay = season_data.season_rows(plans[2])
+    assert min(r.game_date for r in replay) == dt.date(2022, 10, 18)
+    assert {r.game_id[:5] for r in replay} == {"00222"}
+    assert len({r.game_id for r in replay}) == len({r.game_id for r in season_data.load_source(2024)})
+    with pytest.raises(ValueError):
+        season_data.plan_seasons(0)
+
+
+# ---------------------------------------------------------------- loader, CLI, fixture
+
+
+def test_load_tables_is_atomic(tmp_path):
+    path = tmp_path / "wh.duckdb"
+    schema.load_tables(path, {LIVE: [("0022400001", dt.date(2024, 10, 22), "a", 3, "10:00", "in_progress", 3, "01:00", dt.datetime(2024, 10, 22, 23, 0))]})
+    with pytest.raises(ValueError):
+        schema.load_tables(path, {LIVE: [("0022400001", "not a date", "a", 3, "10:00", "in_progress", 3, "01:00", None)]})
+    assert not os.path.exists(str(path) + ".tmp")
+    con = duckdb.connect(str(path), read_only=True)
+    assert q(con, f"select count(*) from {LIVE}")[0][0] == 1
+    con.close()
+
+
+def test_cli_help(capsys):
+    with pytest.raises(SystemExit) as exc:
+        gen.main(["--help"])
+    assert exc.value.code == 0
+    out = capsys.readouterr().out
+    for flag in ("--seasons", "--seed", "--out", "--today"):
+        assert flag in out
+
+
+def test_tiny_fixture(tmp_path):
+    path = tmp_path / "tiny.duckdb"
+    counts = fixture.load_fixture(TINY, path)
+    assert counts[PRED] == 11 and counts[REG] == 2 and counts[SUM] == 5 and counts[LIVE] == 2
+    con = duckdb.connect(str(path), read_only=True)
+    cols = q(con, f"select column_name from information_schema.columns where table_schema || '.' || table_name = '{PRED}' order by ordinal_position")
+    assert [c for (c,) in cols] == schema.columns(PRED)
+    assert q(con, f"select current_points_line from {PRED} where prediction_id = 'p-0008'") == [(None,)]
+    assert q(con, f"select count(*) from {PRED} where not is_active") == [(1,)]
+    assert q(con, f"select points, minutes_played from {SUM} where player_status = 'inactive'") == [(None, None)]
+    tags = dict(q(con, f"select player_lookup, signal_tags from {TAGS} where game_date = '2025-01-14'"))
+    assert tags["lukadoncic"] == ["high_edge", gen.GHOST_TAG] and tags["tyresemaxey"] == []
+    assert ("Nikola Jokić",) in q(con, f"select distinct player_full_name from {CTX}")
+    con.close()
+
+
+def test_fixture_rejects_unknown_columns(tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / f"{REG}.csv").write_text("system_id,not_a_column\nx,1\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="not_a_column"):
+        fixture.load_fixture(src, tmp_path / "out.duckdb")
+    assert not os.path.exists(tmp_path / "out.duckdb")

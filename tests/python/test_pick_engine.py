@@ -1,0 +1,145 @@
+"""The pick engine end to end on the hand-built fixture tests/warehouses/pick_engine/.
+
+37 predictions over three days, worked out by hand (see the fixture's README):
+- 2025-01-06 (Mon): 12 champion candidates, 4 OVER (33.3 %), 4 with edge >= 5 -> GREEN,
+  balanced. A re-predicted player (older run inactive), a PASS, a NO_LINE and another
+  system's huge edge never count.
+- 2025-01-07 (Tue): 9 candidates (+1 PASS) -> no signal: only ANY groups get picks. Two
+  picks tie on composite (50.3): Alex Brown ranks before Tyler Young (player key).
+- 2025-01-08 (Wed): 10 candidates, 2 OVER (20 %) -> RED, under_heavy; tonight, no box
+  score yet: results null.
+Graded: Cunningham 30 > 20.5 hit; Jokic 20 < 25.5 hit; Brunson 19 > 18.5 miss (UNDER);
+White 10 on a line of 10.0 push; Davis 22 < 22.5 hit; Mitchell 22 < 27.5 hit; Banchero dnp
+void; Mobley 16 > 15.5 miss (UNDER); Brown 3 < 9.5 hit; Young 21 > 20.5 hit.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline import fixture_run
+
+D1, D2, D3 = "2025-01-06", "2025-01-07", "2025-01-08"
+NAMES = {1: "Top Pick", 2: "Top 5", 3: "Top 10", 4: "Best Value", 5: "All Picks", 6: "Premium",
+         7: "Top 3", 8: "Alternative", 9: "Best Value Top 5"}
+
+
+def pick(player, team, opponent, prediction, line, direction, actual=None, result=None):
+    return {"player": player, "team": team, "opponent": opponent, "prediction": prediction,
+            "line": line, "direction": direction, "actual": actual, "result": result}
+
+
+CUNNINGHAM = pick("Cade Cunningham", "DET", "BOS", 28.5, 20.5, "OVER", 30, "hit")
+JOKIC = pick("Nikola Jokić", "DEN", "LAL", 19.0, 25.5, "UNDER", 20, "hit")
+BRUNSON = pick("Jalen Brunson", "NYK", "MIA", 13.0, 18.5, "UNDER", 19, "miss")
+WHITE = pick("Derrick White", "BOS", "DET", 15.0, 10.0, "OVER", 10, "push")
+DAVIS = pick("Anthony Davis", "LAL", "DEN", 18.5, 22.5, "UNDER", 22, "hit")
+MITCHELL = pick("Donovan Mitchell", "CLE", "ORL", 21.0, 27.5, "UNDER", 22, "hit")
+BANCHERO = pick("Paolo Banchero", "ORL", "CLE", 18.5, 12.5, "OVER", None, "void")
+MOBLEY = pick("Evan Mobley", "CLE", "ORL", 10.0, 15.5, "UNDER", 16, "miss")
+BROWN = pick("Alex Brown", "CLE", "ORL", 4.5, 9.5, "UNDER", 3, "hit")
+YOUNG = pick("Tyler Young", "ORL", "CLE", 25.5, 20.5, "OVER", 21, "hit")
+SGA = pick("Shai Gilgeous-Alexander", "OKC", "PHX", 17.0, 24.5, "UNDER")
+BOOKER = pick("Devin Booker", "PHX", "OKC", 17.0, 11.5, "OVER")
+JWILLIAMS = pick("Jalen Williams", "OKC", "PHX", 8.0, 13.5, "UNDER")
+
+EXPECTED_PICKS = {
+    D1: {1: [CUNNINGHAM], 2: [CUNNINGHAM, JOKIC, BRUNSON, WHITE], 3: [CUNNINGHAM, JOKIC, BRUNSON, WHITE],
+         4: [CUNNINGHAM, JOKIC, BRUNSON, WHITE], 5: [CUNNINGHAM, JOKIC, BRUNSON, WHITE], 6: [JOKIC, DAVIS],
+         7: [CUNNINGHAM, JOKIC, BRUNSON], 8: [], 9: [CUNNINGHAM, JOKIC, BRUNSON, WHITE]},
+    D2: {1: [MITCHELL], 2: [MITCHELL, BANCHERO, MOBLEY, BROWN, YOUNG], 3: [MITCHELL, BANCHERO, MOBLEY, BROWN, YOUNG],
+         4: [], 5: [MITCHELL, BANCHERO, MOBLEY, BROWN, YOUNG], 6: [], 7: [MITCHELL, BANCHERO, MOBLEY], 8: [], 9: []},
+    D3: {1: [SGA], 2: [SGA, BOOKER, JWILLIAMS], 3: [SGA, BOOKER, JWILLIAMS], 4: [], 5: [SGA, BOOKER, JWILLIAMS],
+         6: [], 7: [SGA, BOOKER, JWILLIAMS], 8: [SGA, BOOKER, JWILLIAMS], 9: []},
+}
+
+
+def rec(wins, losses, pct):
+    return {"wins": wins, "losses": losses, "pct": pct}
+
+
+def same(wins, losses, pct):
+    return {"season": rec(wins, losses, pct), "month": rec(wins, losses, pct), "week": rec(wins, losses, pct)}
+
+
+# Every record window holds only fixture days (all in the week of Mon 2025-01-06).
+RECORDS_D1 = {1: same(1, 0, 100.0), 2: same(2, 1, 66.7), 3: same(2, 1, 66.7), 4: same(2, 1, 66.7),
+              5: same(2, 1, 66.7), 6: same(2, 0, 100.0), 7: same(2, 1, 66.7), 8: same(0, 0, None),
+              9: same(2, 1, 66.7)}
+RECORDS_D2 = {1: same(2, 0, 100.0), 2: same(5, 2, 71.4), 3: same(5, 2, 71.4), 4: same(2, 1, 66.7),
+              5: same(5, 2, 71.4), 6: same(2, 0, 100.0), 7: same(3, 2, 60.0), 8: same(0, 0, None),
+              9: same(2, 1, 66.7)}
+EXPECTED_RECORDS = {D1: RECORDS_D1, D2: RECORDS_D2, D3: RECORDS_D2}  # day 3 is not graded yet
+EXPECTED_SIGNAL = {D1: "favorable", D2: "neutral", D3: "challenging"}
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    run = fixture_run(tmp_path_factory.mktemp("pick_engine"), "pick_engine")
+    run.dbt("build")
+    assert run.publish("--all-dates") == 0
+    return run
+
+
+@pytest.mark.parametrize("day", [D1, D2, D3])
+def test_picks_file_worked_by_hand(site, day):
+    doc = site.document(f"picks/{day}.json")
+    expected = {
+        "date": day,
+        "generated_at": "2026-01-01T00:00:00Z",
+        "model": "926A",
+        "signal": EXPECTED_SIGNAL[day],
+        "groups": [
+            {"id": gid, "name": NAMES[gid], "record": EXPECTED_RECORDS[day][gid], "picks": EXPECTED_PICKS[day][gid]}
+            for gid in range(1, 10)
+        ],
+    }
+    assert doc == expected
+    assert list(doc) == ["date", "generated_at", "model", "signal", "groups"]
+    assert list(doc["groups"][0]) == ["id", "name", "record", "picks"]
+
+
+def test_signals_files_worked_by_hand(site):
+    assert site.document(f"signals/{D1}.json") == {
+        "date": D1, "generated_at": "2026-01-01T00:00:00Z", "model": "926A", "signal": "favorable",
+        "metrics": {"conditions": "balanced", "picks": 4}, "note": None}
+    assert site.document(f"signals/{D2}.json") == {
+        "date": D2, "generated_at": "2026-01-01T00:00:00Z", "model": "926A", "signal": "neutral",
+        "metrics": {"conditions": "unknown", "picks": 0},
+        "note": "Not enough picks today to read the market."}
+    assert site.document(f"signals/{D3}.json") == {
+        "date": D3, "generated_at": "2026-01-01T00:00:00Z", "model": "926A", "signal": "challenging",
+        "metrics": {"conditions": "under_heavy", "picks": 3}, "note": None}
+
+
+def test_signal_counts_in_the_warehouse(site):
+    rows = site.query("""
+        select game_date::varchar, candidate_count, over_count, high_edge_picks, pct_over, skew, signal
+        from props_intermediate.int_market_signals_daily
+        where system_id = 'catboost_v9' order by game_date""")
+    assert rows == [
+        (D1, 12, 4, 4, 33.3, "BALANCED", "GREEN"),
+        (D2, 9, 2, 5, None, None, None),
+        (D3, 10, 2, 3, 20.0, "UNDER_HEAVY", "RED"),
+    ]
+
+
+def test_one_grading_row_per_candidate_and_no_pass_graded(site):
+    rows = site.query("""
+        select count(*), count(distinct prediction_id),
+               count(*) filter (where prediction_id in ('pe-101', 'pe-102', 'pe-103', 'pe-104', 'pe-105'))
+        from props_intermediate.int_candidates_graded""")
+    # 31 champion candidates + the other system's one; superseded, PASS and NO_LINE rows never graded
+    assert rows == [(32, 32, 0)]
+
+
+def test_a_date_without_predictions_is_an_error(site, capsys):
+    assert site.publish("--date", "2025-01-09", "--only", "public_picks") != 0
+    assert "2025-01-09" in capsys.readouterr().err
+
+
+def test_a_range_reports_each_file(site, capsys):
+    assert site.publish("--start", D1, "--end", D3, "--only", "public_signals") == 0
+    err = capsys.readouterr().err
+    for day in (D1, D2, D3):
+        assert f"signals/{day}.json" in err
