@@ -2,24 +2,40 @@
 
 A model is published when its ``config.meta.publish`` (or ``meta.publish``)
 exists. The declaration is validated here; errors name the model and the key.
+
+Keys: ``path``, ``cache_control``, ``group``, ``document`` (required) and
+``as_of`` (optional): a column of the mart; a run publishes only the rows whose
+value in it is the run's ``--as-of`` date, by default the column's latest value.
+
+Each endpoint also carries what the checks need: the contract columns (data
+type, not-null constraint) for its JSON Schema, and every upstream node and
+every dbt test / unit test on it or upstream of it, for the run-results gate.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from publisher.documents import SpecError, placeholders, validate_path_template, validate_spec
 
 GROUPS = ("after-predictions", "hourly", "daily", "live")
-PUBLISH_KEYS = {"path", "cache_control", "group", "document"}
+REQUIRED_KEYS = {"path", "cache_control", "group", "document"}
+PUBLISH_KEYS = REQUIRED_KEYS | {"as_of"}
 CACHE_CONTROL = {"public": re.compile(r"public, max-age=\d+"), "admin": re.compile(r"private, max-age=\d+")}
 
 
 class CatalogError(ValueError):
     """The manifest or a publish declaration is unusable."""
+
+
+@dataclass(frozen=True)
+class Column:
+    data_type: str | None  # as the manifest has it (rendered for the target), None when undeclared
+    not_null: bool  # a not_null constraint in the contract
 
 
 @dataclass(frozen=True)
@@ -33,14 +49,22 @@ class Endpoint:
     visibility: str  # 'public' or 'admin'
     upstream: frozenset[str]  # unique_ids of every upstream node, for a run-results gate
     unique_id: str = ""
+    as_of: str | None = None  # column filtered on the run's as-of date
+    columns: dict[str, Column] = field(default_factory=dict, compare=False)
+    tests: frozenset[str] = frozenset()  # dbt tests / unit tests on the model or anything upstream
 
     @property
     def placeholders(self) -> tuple[str, ...]:
         return placeholders(self.path_template)
 
 
+def target_dir(project_dir: str | Path) -> Path:
+    """dbt's target folder: $DBT_TARGET_PATH (relative to the project dir) as dbt has it, else target/."""
+    return Path(project_dir) / os.environ.get("DBT_TARGET_PATH", "target")
+
+
 def load_manifest(project_dir: str | Path) -> dict:
-    file = Path(project_dir) / "target" / "manifest.json"
+    file = target_dir(project_dir) / "manifest.json"
     if not file.is_file():
         raise CatalogError(f"{file} not found: run dbt (parse, build) first")
     return json.loads(file.read_text(encoding="utf-8"))
@@ -72,7 +96,7 @@ def endpoint_from_node(unique_id: str, nodes: dict[str, dict]) -> Endpoint:
         if not isinstance(declaration, dict):
             raise SpecError(f"publish must be a mapping, got {declaration!r}")
         unknown = sorted(set(declaration) - PUBLISH_KEYS)
-        missing = sorted(PUBLISH_KEYS - set(declaration))
+        missing = sorted(REQUIRED_KEYS - set(declaration))
         if unknown or missing:
             raise SpecError(f"unknown key {unknown[0]!r}" if unknown else f"missing key {missing[0]!r}")
         path = declaration["path"]
@@ -85,18 +109,44 @@ def endpoint_from_node(unique_id: str, nodes: dict[str, dict]) -> Endpoint:
         if declaration["group"] not in GROUPS:
             raise SpecError(f"group {declaration['group']!r} is not one of {', '.join(GROUPS)}")
         validate_spec(declaration["document"])
+        as_of = declaration.get("as_of")
+        if as_of is not None and (not isinstance(as_of, str) or not re.fullmatch(r"[A-Za-z_]\w*", as_of)):
+            raise SpecError(f"as_of must be a column name, got {as_of!r}")
         if not node.get("relation_name"):
             raise SpecError("the model has no relation (ephemeral?)")
     except SpecError as error:
         raise CatalogError(f"model {name} ({unique_id}): publish: {error}") from error
     return Endpoint(name, node["relation_name"], path, cache_control, declaration["group"],
-                    declaration["document"], visibility, upstream_ids(unique_id, nodes), unique_id)
+                    declaration["document"], visibility, upstream_ids(unique_id, nodes), unique_id,
+                    as_of, contract_columns(node))
+
+
+def contract_columns(node: dict) -> dict[str, Column]:
+    columns = {}
+    for name, column in (node.get("columns") or {}).items():
+        constraints = [c.get("type") for c in column.get("constraints") or [] if isinstance(c, dict)]
+        columns[column.get("name") or name] = Column(column.get("data_type"), "not_null" in constraints)
+    return columns
+
+
+def tests_by_node(manifest: dict) -> dict[str, set[str]]:
+    """unique_id -> the tests and unit tests that depend on it."""
+    index: dict[str, set[str]] = {}
+    tests = [(uid, n) for uid, n in manifest.get("nodes", {}).items() if n.get("resource_type") == "test"]
+    tests += list((manifest.get("unit_tests") or {}).items())
+    for uid, test in tests:
+        for parent in (test.get("depends_on") or {}).get("nodes", []):
+            index.setdefault(parent, set()).add(uid)
+    return index
 
 
 def endpoints_from_manifest(manifest: dict) -> list[Endpoint]:
     nodes = manifest.get("nodes", {})
     endpoints = [endpoint_from_node(uid, nodes) for uid, node in nodes.items()
                  if node.get("resource_type") == "model" and publish_declaration(node) is not None]
+    tests = tests_by_node(manifest)
+    endpoints = [replace(e, tests=frozenset(t for uid in (e.upstream | {e.unique_id}) for t in tests.get(uid, ())))
+                 for e in endpoints]
     by_path: dict[str, str] = {}
     for endpoint in endpoints:
         other = by_path.setdefault(endpoint.path_template, endpoint.name)

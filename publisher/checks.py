@@ -18,7 +18,7 @@ import yaml
 RULES_FILE = Path(__file__).with_name("clean_api.yml")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # hashed by identity: a cheap key for the lru caches below
 class Rules:
     forbidden_keys: tuple[tuple[str, ...], ...]  # each term as its segments
     forbidden_values: tuple[tuple[str, re.Pattern], ...]  # (label, pattern)
@@ -53,8 +53,9 @@ def is_admin(path: str) -> bool:
     return path.startswith("admin/")
 
 
+@lru_cache(maxsize=65536)
 def forbidden_key_term(key: str, rules: Rules) -> str | None:
-    """The forbidden term a key contains as consecutive segments, if any."""
+    """The forbidden term a key contains as consecutive segments, if any (cached: keys repeat)."""
     parts = segments(key)
     for term in rules.forbidden_keys:
         n = len(term)
@@ -63,7 +64,9 @@ def forbidden_key_term(key: str, rules: Rules) -> str | None:
     return None
 
 
+@lru_cache(maxsize=65536)
 def forbidden_value_label(text: str, rules: Rules) -> str | None:
+    """The label of the first forbidden pattern found in the text (cached: values repeat)."""
     for label, pattern in rules.forbidden_values:
         if pattern.search(text):
             return label

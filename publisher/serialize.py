@@ -82,7 +82,13 @@ def without_volatile(value: Any) -> Any:
 
 def content_hash(doc: Any) -> str:
     """sha256 (hex) of the serialized document with the volatile timestamps removed."""
-    return hashlib.sha256(serialize(without_volatile(doc))).hexdigest()
+    stripped = without_volatile(doc)
+    try:  # a JSON-native document (as published) serializes the same without conversion
+        text = json.dumps(stripped, ensure_ascii=False, separators=(",", ":"), allow_nan=False) + "\n"
+        data = text.encode("utf-8")
+    except (TypeError, ValueError):
+        data = serialize(stripped)
+    return hashlib.sha256(data).hexdigest()
 
 
 def content_hash_of_bytes(data: bytes) -> str:

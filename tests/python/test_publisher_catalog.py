@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from publisher.catalog import CatalogError, endpoints_from_manifest, load_endpoints
+from publisher.catalog import CatalogError, Column, endpoints_from_manifest, load_endpoints
 
 DOCUMENT = {"date": "date", "generated_at": "@generated_at", "picks": {"list": ["rank"], "fields": {"rank": "rank"}}}
 PUBLISH = {"path": "picks/{date}.json", "cache_control": "public, max-age=300", "group": "after-predictions",
@@ -21,6 +21,11 @@ def model(name, deps, publish=None, legacy_meta=False):
         meta = node["meta"] if legacy_meta else node["config"]["meta"]
         meta["publish"] = publish
     return node
+
+
+@pytest.fixture(autouse=True)
+def default_target_path(monkeypatch):
+    monkeypatch.delenv("DBT_TARGET_PATH", raising=False)
 
 
 MANIFEST = {
@@ -92,3 +97,35 @@ def test_two_models_with_the_same_path_are_rejected():
     manifest["nodes"]["model.p.picks_copy"] = model("picks_copy", [], PUBLISH)
     with pytest.raises(CatalogError, match="picks_copy.*picks_daily|picks_daily.*picks_copy"):
         endpoints_from_manifest(manifest)
+
+
+def test_contract_columns_as_of_and_tests_upstream():
+    manifest = copy.deepcopy(MANIFEST)
+    picks = manifest["nodes"]["model.p.picks_daily"]
+    picks["config"]["meta"]["publish"]["as_of"] = "as_of"
+    picks["columns"] = {"date": {"name": "date", "data_type": "date", "constraints": [{"type": "not_null"}]},
+                        "rank": {"name": "rank", "data_type": "int64", "constraints": []}}
+    manifest["nodes"]["test.p.not_null_int_scored_x"] = {
+        "resource_type": "test", "depends_on": {"nodes": ["model.p.int_scored"]}}
+    manifest["nodes"]["test.p.unique_picks_daily_rank"] = {
+        "resource_type": "test", "depends_on": {"nodes": ["model.p.picks_daily"]}}
+    manifest["nodes"]["test.p.other"] = {"resource_type": "test", "depends_on": {"nodes": ["model.p.not_published"]}}
+    manifest["unit_tests"] = {"unit_test.p.stg_predictions.dedupe": {"depends_on": {"nodes": ["model.p.stg_predictions"]}}}
+    admin, picks = endpoints_from_manifest(manifest)
+    assert picks.as_of == "as_of" and admin.as_of is None
+    assert picks.columns == {"date": Column("date", True), "rank": Column("int64", False)}
+    assert picks.tests == {"test.p.not_null_int_scored_x", "test.p.unique_picks_daily_rank",
+                           "unit_test.p.stg_predictions.dedupe"}
+    assert admin.tests == frozenset()
+
+
+def test_as_of_must_be_a_column_name():
+    with pytest.raises(CatalogError, match="as_of must be a column name"):
+        endpoints_from_manifest(broken(as_of="as of; drop"))
+
+
+def test_dbt_target_path_is_honoured(tmp_path, monkeypatch):
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "manifest.json").write_text(json.dumps(MANIFEST))
+    monkeypatch.setenv("DBT_TARGET_PATH", "elsewhere")
+    assert [e.name for e in load_endpoints(tmp_path)] == ["admin_models", "picks_daily"]

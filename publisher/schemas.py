@@ -1,0 +1,275 @@
+"""JSON Schema of every endpoint, generated from its publish declaration and its mart contract.
+
+``endpoint_schema`` walks the declaration (documents.py node forms) and types each
+leaf by the contract column it reads: string -> string, int64 -> integer,
+float64 / double / numeric -> number, date -> string (format date), timestamp ->
+string (format date-time), boolean -> boolean; a column without a ``not_null``
+constraint may also be null; ``round: 0`` makes an integer. Objects (fields,
+list elements, map values) have every declared key required and no other;
+``null_if`` objects may be null; map keys follow the map column's type.
+
+The schemas are kept in the repo under ``schemas/<path without placeholders>.schema.json``
+(``python -m publisher.cli schemas --write``), reviewed like code, compared with
+the generated ones at every publish (a difference fails closed), validated
+against every document, and published under ``v1/schemas/`` (admin ones under
+``v1/admin/schemas/``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+from jsonschema import Draft202012Validator, FormatChecker
+
+from publisher.catalog import Endpoint
+from publisher.documents import PLACEHOLDER, node_kind
+
+SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+SCHEMA_DIR = "schemas"
+SUFFIX = ".schema.json"
+# Values of the run context (documents.py "@name" nodes), as column types.
+CONTEXT_TYPES = {"generated_at": "timestamp", "updated_at": "timestamp"}
+TYPE_NAMES = {
+    "string": ("string", "text", "varchar", "char", "character varying", "character", "bpchar"),
+    "integer": ("int64", "integer", "int", "bigint", "smallint", "tinyint", "hugeint", "int32", "int16", "int8",
+                "int4", "int2", "ubigint", "uinteger", "usmallint", "utinyint"),
+    "number": ("float64", "double", "double precision", "float", "float4", "float8", "real", "numeric",
+               "decimal", "bignumeric", "bigdecimal", "number"),
+    "date": ("date",),
+    "timestamp": ("timestamp", "timestamptz", "timestamp with time zone", "timestamp without time zone",
+                  "datetime", "timestamp_ns", "timestamp_ms", "timestamp_s"),
+    "boolean": ("boolean", "bool"),
+}
+KIND_OF_TYPE = {name: kind for kind, names in TYPE_NAMES.items() for name in names}
+JSON_OF_KIND = {
+    "string": {"type": "string"},
+    "integer": {"type": "integer"},
+    "number": {"type": "number"},
+    "date": {"type": "string", "format": "date"},
+    "timestamp": {"type": "string", "format": "date-time"},
+    "boolean": {"type": "boolean"},
+}
+DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})")
+
+
+class SchemaError(ValueError):
+    """A schema cannot be generated (undeclared column, unknown type) or does not match the repo."""
+
+
+@dataclass(frozen=True)
+class SchemaViolation:
+    file: str
+    key_path: str
+    value: Any
+    message: str
+
+    def __str__(self) -> str:
+        value = repr(self.value)
+        value = value if len(value) <= 80 else value[:77] + "..."
+        return f"{self.file}: {self.key_path}: value {value}: {self.message}"
+
+
+def column_kind(data_type: str | None) -> str | None:
+    """'DECIMAL(4,1)' -> 'number'; None for an unknown or missing type."""
+    if not data_type:
+        return None
+    bare = re.sub(r"\(.*\)$", "", str(data_type).strip().lower()).strip()
+    return KIND_OF_TYPE.get(bare)
+
+
+def _column_schema(endpoint: Endpoint, column: str, where: str, digits: int | None = None) -> dict:
+    declared = endpoint.columns.get(column)
+    if declared is None:
+        raise SchemaError(f"model {endpoint.name}: {where} reads column {column!r}, which its contract does not declare")
+    kind = column_kind(declared.data_type)
+    if kind is None:
+        raise SchemaError(f"model {endpoint.name}: column {column!r} has data_type {declared.data_type!r}, "
+                          f"not one of {', '.join(sorted(KIND_OF_TYPE))}")
+    if digits is not None and kind in ("integer", "number"):
+        kind = "integer" if digits == 0 else "number"
+    return _nullable(dict(JSON_OF_KIND[kind])) if not declared.not_null else dict(JSON_OF_KIND[kind])
+
+
+def _nullable(schema: dict) -> dict:
+    return {**schema, "type": [schema["type"], "null"]}
+
+
+def _object_schema(endpoint: Endpoint, fields: Mapping[str, Any], where: str) -> dict:
+    properties = {key: _node_schema(endpoint, node, f"{where}.{key}") for key, node in fields.items()}
+    return {"type": "object", "properties": properties, "required": list(fields), "additionalProperties": False}
+
+
+def _map_keys(endpoint: Endpoint, column: str, where: str) -> dict | None:
+    kind = _column_schema(endpoint, column, where)
+    base = kind.get("format") or kind["type"]
+    base = base[0] if isinstance(base, list) else base
+    if base == "date":
+        return {"format": "date"}
+    if base == "integer":
+        return {"pattern": r"^-?[0-9]+$"}
+    return None
+
+
+def _node_schema(endpoint: Endpoint, node: Any, where: str) -> dict:
+    kind = node_kind(node, where)
+    if kind == "column":
+        return _column_schema(endpoint, node, where)
+    if kind == "context":
+        name = node[1:]
+        if name not in CONTEXT_TYPES:
+            raise SchemaError(f"model {endpoint.name}: {where}: unknown run context value {node!r}")
+        return dict(JSON_OF_KIND[CONTEXT_TYPES[name]])
+    if kind == "value":
+        return _column_schema(endpoint, node["column"], where, node.get("round"))
+    element = _object_schema(endpoint, node["fields"], where)
+    if kind == "object":
+        return {**element, "type": ["object", "null"]} if node.get("null_if") else element
+    if kind == "list":
+        return {"type": "array", "items": element}
+    schema = {"type": "object", "additionalProperties": element}
+    keys = _map_keys(endpoint, node["map"], where)
+    return {**schema, "propertyNames": keys} if keys else schema
+
+
+def endpoint_schema(endpoint: Endpoint) -> dict:
+    """The JSON Schema of every document of the endpoint (deterministic)."""
+    body = _object_schema(endpoint, endpoint.document, "document")
+    return {
+        "$schema": SCHEMA_DIALECT,
+        "title": endpoint.path_template,
+        "$comment": f"Generated from the publish declaration and contract of model {endpoint.name} "
+                    "by `python -m publisher.cli schemas --write`; do not edit.",
+        **body,
+    }
+
+
+def schema_file(path_template: str) -> str:
+    """'picks/{date}.json' -> 'picks.schema.json'; 'best-bets/all.json' -> 'best-bets/all.schema.json'."""
+    parts = []
+    for part in path_template.removesuffix(".json").split("/"):
+        bare = PLACEHOLDER.sub("", part).strip("-_.")
+        if bare:
+            parts.append(bare)
+    if not parts:
+        raise SchemaError(f"path {path_template!r} has no name left once its placeholders are removed")
+    return "/".join(parts) + SUFFIX
+
+
+def published_path(relative: str) -> str:
+    """Where a schema file (relative to schemas/) is published, relative to v1/."""
+    if relative.startswith("admin/"):
+        return f"admin/{SCHEMA_DIR}/{relative.removeprefix('admin/')}"
+    return f"{SCHEMA_DIR}/{relative}"
+
+
+def pretty(value: Any, level: int = 0) -> str:
+    """Indented JSON, with lists of scalars (types, required keys) kept on one line."""
+    pad = "  " * level
+    flat = isinstance(value, dict) and not any(
+        isinstance(v, dict) or (isinstance(v, list) and any(isinstance(x, (dict, list)) for x in v)) for v in value.values())
+    if isinstance(value, dict) and value and not flat:
+        items = [f"{pad}  {json.dumps(k, ensure_ascii=False)}: {pretty(v, level + 1)}" for k, v in value.items()]
+        return "{\n" + ",\n".join(items) + f"\n{pad}}}"
+    if isinstance(value, list) and any(isinstance(v, (dict, list)) for v in value):
+        return "[\n" + ",\n".join(f"{pad}  {pretty(v, level + 1)}" for v in value) + f"\n{pad}]"
+    return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
+
+
+def schema_bytes(schema: Mapping[str, Any]) -> bytes:
+    """The committed (and published) form: indented, keys in generated order, UTF-8, final newline."""
+    return (pretty(schema) + "\n").encode("utf-8")
+
+
+def expected_files(endpoints: Iterable[Endpoint]) -> dict[str, bytes]:
+    """schemas/-relative file name -> bytes, for every endpoint; names must not collide."""
+    files: dict[str, bytes] = {}
+    owners: dict[str, str] = {}
+    for endpoint in endpoints:
+        name = schema_file(endpoint.path_template)
+        if name in owners:
+            raise SchemaError(f"models {owners[name]} and {endpoint.name} both map to schema {name}")
+        owners[name] = endpoint.name
+        files[name] = schema_bytes(endpoint_schema(endpoint))
+    return files
+
+
+def compare_with_repo(schema_dir: Path, expected: Mapping[str, bytes], orphans: bool = True) -> list[str]:
+    """Problems (missing, differing, and with ``orphans`` unexpected files) between the repo's schemas
+    and the generated ones."""
+    problems = []
+    for name, data in expected.items():
+        file = schema_dir / name
+        if not file.is_file():
+            problems.append(f"{file}: missing")
+        elif file.read_bytes() != data:
+            problems.append(f"{file}: differs from the schema generated from the contract")
+    known = set(expected)
+    for file in sorted(schema_dir.rglob(f"*{SUFFIX}")) if orphans and schema_dir.is_dir() else []:
+        if file.relative_to(schema_dir).as_posix() not in known:
+            problems.append(f"{file}: no published model has this schema")
+    return problems
+
+
+def write_repo(schema_dir: Path, expected: Mapping[str, bytes]) -> list[str]:
+    """Write the generated schemas, remove orphans; return what changed."""
+    changes = []
+    for name, data in expected.items():
+        file = schema_dir / name
+        if not file.is_file() or file.read_bytes() != data:
+            changes.append(f"{'updated' if file.exists() else 'created'} {file}")
+            file.parent.mkdir(parents=True, exist_ok=True)
+            file.write_bytes(data)
+    for file in sorted(schema_dir.rglob(f"*{SUFFIX}")) if schema_dir.is_dir() else []:
+        if file.relative_to(schema_dir).as_posix() not in expected:
+            file.unlink()
+            changes.append(f"removed {file}")
+    return changes
+
+
+def _is_date(value: object) -> bool:
+    if not isinstance(value, str):
+        return True
+    try:
+        return bool(DATE.fullmatch(value)) and dt.date.fromisoformat(value) is not None
+    except ValueError:
+        return False
+
+
+def _is_date_time(value: object) -> bool:
+    if not isinstance(value, str):
+        return True
+    try:
+        return bool(DATE_TIME.fullmatch(value)) and dt.datetime.fromisoformat(value.replace("Z", "+00:00")) is not None
+    except ValueError:
+        return False
+
+
+FORMATS = FormatChecker(formats=())
+FORMATS.checks("date")(_is_date)
+FORMATS.checks("date-time")(_is_date_time)
+
+
+def validator(schema: Mapping[str, Any]) -> Draft202012Validator:
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema, format_checker=FORMATS)
+
+
+def key_path(parts: Iterable[Any]) -> str:
+    return "$" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in parts)
+
+
+def validate_document(file_path: str, doc: Any, checker: Draft202012Validator, limit: int = 10) -> list[SchemaViolation]:
+    """Schema violations of one (published, i.e. JSON-decoded) document, each naming the key and value."""
+    found = []
+    for error in sorted(checker.iter_errors(doc), key=lambda e: [str(p) for p in e.absolute_path]):
+        message = error.message if len(error.message) <= 200 else error.message[:197] + "..."
+        found.append(SchemaViolation(file_path, key_path(error.absolute_path), error.instance, message))
+        if len(found) >= limit:
+            break
+    return found

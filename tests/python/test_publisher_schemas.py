@@ -1,0 +1,184 @@
+"""schemas: JSON Schema generation from declaration + contract, validation, and the repo's schemas/ kept in step."""
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from publisher.catalog import Column, Endpoint, endpoints_from_manifest
+from publisher.schemas import (SchemaError, column_kind, compare_with_repo, endpoint_schema, expected_files,
+                               published_path, schema_bytes, schema_file, validate_document, validator, write_repo)
+
+REPO = Path(__file__).resolve().parents[2]
+
+DOCUMENT = {
+    "date": "date",
+    "generated_at": "@generated_at",
+    "groups": {"list": ["group_id"], "fields": {
+        "id": "group_id",
+        "record": {"null_if": "wins", "fields": {"wins": "wins", "pct": {"column": "pct", "round": 1}}},
+        "picks": {"list": ["rank"], "fields": {"rank": "rank", "line": {"column": "line", "round": 0}}},
+    }},
+    "windows": {"map": "window", "fields": {"n": "n"}},
+    "days": {"map": "day", "fields": {"ok": "ok", "at": "at"}},
+}
+COLUMNS = {
+    "date": Column("date", True), "group_id": Column("INT64", True), "wins": Column("bigint", False),
+    "pct": Column("double", False), "rank": Column("integer", False), "line": Column("DECIMAL(4,1)", True),
+    "window": Column("varchar", True), "n": Column("int64", True), "day": Column("date", True),
+    "ok": Column("boolean", True), "at": Column("timestamp", False),
+}
+
+
+def endpoint(document=DOCUMENT, columns=COLUMNS, path="picks/{date}.json"):
+    return Endpoint("picks_daily", "r", path, "public, max-age=300", "after-predictions", document, "public",
+                    frozenset(), "model.p.picks_daily", columns=columns)
+
+
+def obj(properties):
+    return {"type": "object", "properties": properties, "required": list(properties), "additionalProperties": False}
+
+
+def test_schema_worked_by_hand():
+    expected = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "picks/{date}.json",
+        "$comment": "Generated from the publish declaration and contract of model picks_daily by "
+                    "`python -m publisher.cli schemas --write`; do not edit.",
+        **obj({
+            "date": {"type": "string", "format": "date"},
+            "generated_at": {"type": "string", "format": "date-time"},
+            "groups": {"type": "array", "items": obj({
+                "id": {"type": "integer"},
+                "record": {**obj({"wins": {"type": ["integer", "null"]}, "pct": {"type": ["number", "null"]}}),
+                           "type": ["object", "null"]},
+                "picks": {"type": "array", "items": obj({
+                    "rank": {"type": ["integer", "null"]},
+                    "line": {"type": "integer"},  # round: 0 makes an integer
+                })},
+            })},
+            "windows": {"type": "object", "additionalProperties": obj({"n": {"type": "integer"}})},
+            "days": {"type": "object", "propertyNames": {"format": "date"}, "additionalProperties": obj({
+                "ok": {"type": "boolean"}, "at": {"type": ["string", "null"], "format": "date-time"}})},
+        }),
+    }
+    schema = endpoint_schema(endpoint())
+    assert schema == expected
+    assert list(schema) == ["$schema", "title", "$comment", "type", "properties", "required", "additionalProperties"]
+
+
+@pytest.mark.parametrize(("data_type", "kind"), [
+    ("string", "string"), ("STRING", "string"), ("varchar(20)", "string"), ("text", "string"),
+    ("int64", "integer"), ("integer", "integer"), ("BIGINT", "integer"),
+    ("float64", "number"), ("double", "number"), ("numeric", "number"), ("decimal(10,2)", "number"),
+    ("date", "date"), ("timestamp", "timestamp"), ("TIMESTAMP WITH TIME ZONE", "timestamp"),
+    ("boolean", "boolean"), ("bool", "boolean"), ("struct<a int>", None), (None, None),
+])
+def test_column_kind(data_type, kind):
+    assert column_kind(data_type) == kind
+
+
+def test_generation_errors_name_the_model_and_column():
+    with pytest.raises(SchemaError, match=r"model picks_daily: document\.groups\.id reads column 'group_id', "
+                                          r"which its contract does not declare"):
+        endpoint_schema(endpoint(columns={k: v for k, v in COLUMNS.items() if k != "group_id"}))
+    with pytest.raises(SchemaError, match=r"column 'ok' has data_type 'array<string>'"):
+        endpoint_schema(endpoint(columns={**COLUMNS, "ok": Column("array<string>", True)}))
+    with pytest.raises(SchemaError, match="unknown run context value '@now'"):
+        endpoint_schema(endpoint(document={"x": "@now"}))
+
+
+@pytest.mark.parametrize(("template", "file"), [
+    ("picks/{date}.json", "picks.schema.json"),
+    ("best-bets/{date}.json", "best-bets.schema.json"),
+    ("best-bets/all.json", "best-bets/all.schema.json"),
+    ("systems/subsets.json", "systems/subsets.schema.json"),
+    ("admin/picks/{date}.json", "admin/picks.schema.json"),
+    ("a/day-{date}.json", "a/day.schema.json"),
+])
+def test_schema_file(template, file):
+    assert schema_file(template) == file
+
+
+def test_published_paths():
+    assert published_path("picks.schema.json") == "schemas/picks.schema.json"
+    assert published_path("admin/picks.schema.json") == "admin/schemas/picks.schema.json"
+
+
+def test_colliding_schema_files_are_an_error():
+    one, two = endpoint(path="picks/{date}.json"), endpoint(path="picks/{day}.json")
+    with pytest.raises(SchemaError, match="both map to schema picks.schema.json"):
+        expected_files([one, two])
+
+
+GOOD = {"date": "2026-02-21", "generated_at": "2026-02-21T18:00:00Z",
+        "groups": [{"id": 1, "record": None, "picks": [{"rank": 1, "line": 25}]},
+                   {"id": 2, "record": {"wins": 3, "pct": 75.0}, "picks": []}],
+        "windows": {"last_7_days": {"n": 3}},
+        "days": {"2026-02-21": {"ok": True, "at": None}}}
+
+
+def test_valid_document():
+    assert validate_document("picks/2026-02-21.json", GOOD, validator(endpoint_schema(endpoint()))) == []
+
+
+@pytest.mark.parametrize(("change", "key_path", "message"), [
+    (lambda d: d["groups"][1]["record"].update(pct="75"), "$.groups[1].record.pct", "'75' is not of type 'number', 'null'"),
+    (lambda d: d["groups"][0]["picks"][0].update(edge=5.2), "$.groups[0].picks[0]",
+     "Additional properties are not allowed ('edge' was unexpected)"),
+    (lambda d: d.pop("generated_at"), "$", "'generated_at' is a required property"),
+    (lambda d: d.update(date="2026-02-30"), "$.date", "'2026-02-30' is not a 'date'"),
+    (lambda d: d.update(generated_at="2026-02-21 18:00"), "$.generated_at", "'2026-02-21 18:00' is not a 'date-time'"),
+    (lambda d: d["days"].update({"tomorrow": {"ok": True, "at": None}}), "$.days", "'tomorrow' is not a 'date'"),
+    (lambda d: d["groups"][0].update(id=None), "$.groups[0].id", "None is not of type 'integer'"),
+])
+def test_violations_name_the_file_key_and_value(change, key_path, message):
+    doc = json.loads(json.dumps(GOOD))
+    change(doc)
+    found = validate_document("picks/2026-02-21.json", doc, validator(endpoint_schema(endpoint())))
+    assert [(v.file, v.key_path) for v in found][:1] == [("picks/2026-02-21.json", key_path)]
+    assert message in found[0].message
+    assert str(found[0]).startswith(f"picks/2026-02-21.json: {key_path}: value ")
+
+
+def test_schema_bytes_are_readable_json():
+    schema = endpoint_schema(endpoint())
+    data = schema_bytes(schema)
+    assert json.loads(data) == schema and data.endswith(b"}\n")
+    assert b'"required": ["date", "generated_at", "groups", "windows", "days"]' in data
+    assert b'"id": {"type": "integer"}' in data
+
+
+def test_write_and_compare_repo(tmp_path):
+    expected = expected_files([endpoint()])
+    assert compare_with_repo(tmp_path, expected) == [f"{tmp_path / 'picks.schema.json'}: missing"]
+    (tmp_path / "old").mkdir()
+    (tmp_path / "old" / "gone.schema.json").write_text("{}")
+    assert write_repo(tmp_path, expected) == [f"created {tmp_path / 'picks.schema.json'}",
+                                              f"removed {tmp_path / 'old' / 'gone.schema.json'}"]
+    assert compare_with_repo(tmp_path, expected) == []
+    assert write_repo(tmp_path, expected) == []
+
+
+@pytest.fixture(scope="module")
+def project_manifest(tmp_path_factory):
+    """The real project's manifest, parsed fresh (the contracts as they are in models/ now)."""
+    root = tmp_path_factory.mktemp("parse")
+    shutil.copyfile(REPO / "profiles.yml.example", root / "profiles.yml")
+    dbt = Path(sys.executable).parent / "dbt"
+    done = subprocess.run([str(dbt), "parse", "--project-dir", str(REPO), "--profiles-dir", str(root),
+                           "--target-path", str(root / "target"), "--log-path", str(root / "logs"), "-q"],
+                          capture_output=True, text=True, cwd=root)
+    assert done.returncode == 0, f"dbt parse failed:\n{done.stdout[-4000:]}\n{done.stderr[-2000:]}"
+    return json.loads((root / "target" / "manifest.json").read_text())
+
+
+def test_committed_schemas_match_the_mart_contracts(project_manifest):
+    """Fails when a mart's declaration or contract changed without `python -m publisher.cli schemas --write`."""
+    endpoints = endpoints_from_manifest(project_manifest)
+    assert endpoints, "the project publishes no mart"
+    problems = compare_with_repo(REPO / "schemas", expected_files(endpoints))
+    assert problems == [], "run `python -m publisher.cli schemas --write` (after dbt parse) and commit schemas/"
