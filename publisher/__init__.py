@@ -3,12 +3,17 @@
 Every published mart declares under ``config.meta.publish`` (in its model YAML)
 the path, cache-control, trigger group and document shape of its files. The
 publisher reads dbt's ``target/manifest.json``, reads the mart rows from the
-warehouse, folds them into documents, checks them (clean-API rule) and writes
-them under ``<dest>/v1/``. It knows no endpoint and no column by name.
+warehouse, folds them into documents, checks them (run-results gate, JSON
+Schema, clean-API rule; fail closed) and uploads the changed ones under
+``<dest>/v1/`` (a folder or gs://bucket/prefix), then ``v1/manifest.json``.
+It knows no endpoint and no column by name.
 
 Modules: catalog (manifest -> endpoints), warehouse (DuckDB / BigQuery rows),
 documents (rows -> documents), serialize (deterministic bytes, content hash),
-checks (clean-API rule), destinations (local folder), cli (command line).
+checks (clean-API rule), schemas (JSON Schema from the contracts), gate
+(run_results.json), destinations (local folder, interface), gcs (Cloud Storage),
+retry (backoff), publish (plan, parallel upload, manifest), report (progress,
+summary), cli (command line), emulator (fake-gcs-server for tests and bench).
 """
 
 __all__ = ["__version__"]

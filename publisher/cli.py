@@ -1,23 +1,33 @@
 """Publish the dbt marts declared under ``config.meta.publish`` as JSON files.
 
 Reads <project-dir>/target/manifest.json, reads each published mart from the
-warehouse of the dbt profile, folds the rows into documents, checks every
-public document against the clean-API rule, and only when every document of
-the run was built and passed writes them to <dest>/v1/<path>. Files whose
-content (ignoring generated_at / updated_at) did not change are not rewritten.
+warehouse of the dbt profile (--target), folds the rows into documents and
+checks everything before anything is uploaded, failing closed:
+  - run-results gate: no failed or skipped node (model, seed, test, unit test)
+    upstream of the endpoint in the last target/run_results.json
+    (--allow-failed-upstream overrides it, loudly, for emergencies);
+  - JSON Schema: the committed schemas/<path>.schema.json equals the one generated
+    from the mart contract, and every document validates against it;
+  - clean-API rule on every non-admin document (publisher/clean_api.yml).
+Then the destination (--dest: a folder, or gs://bucket/prefix) is listed once;
+objects whose content (ignoring generated_at / updated_at) is unchanged are not
+uploaded; the others go up in parallel (--workers), with retries; v1/manifest.json
+is written last, only when every object succeeded. Schemas are published under
+v1/schemas/ (admin ones under v1/admin/schemas/).
 
-Dates: endpoints whose path has {date} publish the latest date present in
-their mart, or --date D (no rows for D is an error), or --start/--end (an
-inclusive backfill; days without rows are skipped, a range without any row is
-an error), or --all-dates. Endpoints without {date} publish all their rows
-(an empty mart is an error). The declaration format is documented in
-publisher/documents.py; the clean-API terms live in publisher/clean_api.yml.
+Dates: endpoints whose path has {date} publish the latest date present in their
+mart, or --date D (no rows for D is an error), or --start/--end (an inclusive
+backfill; days without rows are skipped, a range without any row is an error),
+or --all-dates. Endpoints without {date} publish all their rows (an empty mart is
+an error). Endpoints declaring `as_of: COLUMN` publish only the rows whose COLUMN
+is --as-of D, by default the column's latest value.
 
-Progress goes to stderr, then a summary table. Exit code 0 only when nothing
-failed; any failed document aborts the run before anything is written.
+Progress and a summary table go to stderr (--json: a report on stdout). Exit code
+0 only when nothing failed; a failed check aborts the run before any upload.
 
-Example: python -m publisher.cli --dest public --all-dates
-         python -m publisher.cli --group after-predictions --date 2026-02-21 --dry-run
+Examples: python -m publisher.cli --dest public --all-dates
+          python -m publisher.cli --dest gs://bucket/site --group after-predictions --date 2026-02-21 --dry-run
+          python -m publisher.cli schemas --write        (regenerate schemas/ from the contracts)
 """
 
 from __future__ import annotations
@@ -26,116 +36,80 @@ import argparse
 import datetime as dt
 import json
 import sys
-from dataclasses import dataclass
+import time
+from pathlib import Path
 from typing import Any, Sequence
 
-from publisher.catalog import GROUPS, CatalogError, Endpoint, load_endpoints
-from publisher.checks import Violation, check_document
-from publisher.destinations import CREATED, UNCHANGED, UPDATED, LocalDestination, plan_status
+from publisher.catalog import GROUPS, CatalogError, Endpoint, endpoints_from_manifest, load_manifest, target_dir
+from publisher.checks import check_document
+from publisher.destinations import CREATED, UPDATED, Destination, open_destination
 from publisher.documents import FoldError, fold, partition
+from publisher.gate import GateError, RunResults, blockers, load_run_results
+from publisher.publish import (MANIFEST_PATH, Item, Scope, after_uploads, plan, stale_paths, template_pattern,
+                               upload, write_manifest)
+from publisher.report import Progress, Tally, json_report, log, summary_table
+from publisher.retry import RetryPolicy
+from publisher.schemas import (SCHEMA_DIR, SchemaError, compare_with_repo, expected_files, published_path,
+                               schema_file, validate_document, validator, write_repo)
 from publisher.serialize import SerializeError, content_hash, format_timestamp, serialize
 from publisher.warehouse import DateRange, Warehouse, WarehouseError, warehouse_from_profile
 
 DATE_COLUMN = "date"
+SCHEMA_MAX_AGE = 3600
+REPO_SCHEMA_DIR = Path(__file__).resolve().parent.parent / SCHEMA_DIR  # the repo's schemas/ (editable install)
 
 
 class PublishError(RuntimeError):
     """An endpoint cannot be published (no rows, bad rows, unreadable mart)."""
 
 
-@dataclass
-class Tally:
-    files: int = 0
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    failed: int = 0
-
-
-@dataclass
-class Built:
-    endpoint: Endpoint
-    path: str
-    data: bytes
-    hash: str
-
-
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m publisher.cli", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--project-dir", default=".", help="dbt project folder holding target/manifest.json (default: .)")
+    parser.add_argument("--project-dir", default=".", help="dbt project folder holding target/manifest.json "
+                        "(target/ is $DBT_TARGET_PATH when set, as for dbt; default: .)")
     parser.add_argument("--profiles-dir", help="folder of profiles.yml (default: $DBT_PROFILES_DIR, else the project dir)")
     parser.add_argument("--target", help="dbt target of the profile (default: the profile's target)")
-    parser.add_argument("--dest", default="public", help="local output folder; files go to DEST/v1/ (default: public)")
+    parser.add_argument("--dest", default="public",
+                        help="local folder, or gs://bucket[/prefix]; objects go to DEST/v1/ (default: public)")
     dates = parser.add_mutually_exclusive_group()
     dates.add_argument("--date", type=dt.date.fromisoformat, help="publish this date (YYYY-MM-DD) of {date} endpoints; "
                        "no rows for it is an error")
     dates.add_argument("--start", type=dt.date.fromisoformat, help="backfill from this date (inclusive; needs --end)")
     parser.add_argument("--end", type=dt.date.fromisoformat, help="backfill up to this date (inclusive; needs --start)")
     dates.add_argument("--all-dates", action="store_true", help="publish every date present in each {date} mart")
+    parser.add_argument("--as-of", type=dt.date.fromisoformat,
+                        help="as-of date of endpoints declaring as_of (default: the latest value of that column)")
     parser.add_argument("--only", help="comma-separated model names to publish (default: all)")
     parser.add_argument("--group", choices=GROUPS, help="publish only the endpoints of this trigger group")
+    parser.add_argument("--workers", type=int, default=16, help="parallel uploads (default: 16)")
+    parser.add_argument("--dry-run", action="store_true",
+                        help="check everything, list the destination and print what would be created, updated, "
+                             "left unchanged or is stale; write nothing")
+    parser.add_argument("--json", action="store_true", help="print a machine-readable report on stdout")
+    parser.add_argument("--allow-failed-upstream", action="store_true",
+                        help="EMERGENCY: publish even when dbt's last run failed or skipped nodes upstream")
+    parser.add_argument("--run-results", help="dbt run results to gate on (default: the target folder's run_results.json)")
+    parser.add_argument("--schemas-dir", help="committed JSON Schemas (default: PROJECT_DIR/schemas if it exists, "
+                        "else the schemas/ folder of the repo holding this package)")
+    parser.add_argument("--retries", type=int, default=5, help="retries of a failed request (429, 5xx, timeouts; default: 5)")
+    parser.add_argument("--retry-initial", type=float, default=0.5,
+                        help="seconds before the first retry, doubling each time (default: 0.5)")
     parser.add_argument("--generated-at", type=dt.datetime.fromisoformat,
                         help="the run's generated_at timestamp (default: now, UTC)")
-    parser.add_argument("--dry-run", action="store_true", help="report what would be created / updated / unchanged; write nothing")
+    parser.add_argument("-q", "--quiet", action="store_true", help="do not list unchanged objects one by one")
     args = parser.parse_args(argv)
     if (args.start is None) != (args.end is None) or (args.start and args.start > args.end):
         parser.error("--start and --end go together, with start <= end")
+    if args.workers < 1 or args.retries < 0 or args.retry_initial < 0:
+        parser.error("--workers must be >= 1, --retries and --retry-initial >= 0")
     return args
 
 
-def select_rows(endpoint: Endpoint, warehouse: Warehouse, args: argparse.Namespace) -> list[dict]:
-    relation, name = endpoint.relation, endpoint.name
-    try:
-        if DATE_COLUMN not in endpoint.placeholders or args.all_dates:
-            rows = warehouse.rows(relation)
-        elif args.date:
-            rows = warehouse.rows(relation, where={DATE_COLUMN: args.date})
-            if not rows:
-                raise PublishError(f"mart {name}: no rows for date {args.date}")
-        elif args.start:
-            rows = warehouse.rows(relation, date_range=DateRange(DATE_COLUMN, args.start, args.end))
-            if not rows:
-                raise PublishError(f"mart {name}: no rows between {args.start} and {args.end}")
-        else:
-            dates = warehouse.distinct_values(relation, DATE_COLUMN)
-            rows = warehouse.rows(relation, where={DATE_COLUMN: max(dates)}) if dates else []
-    except (PublishError, WarehouseError):
-        raise
-    except Exception as error:  # the engine's own errors (missing table, ...)
-        raise PublishError(f"mart {name}: reading {relation} failed: {type(error).__name__}: {error}") from error
-    if not rows:
-        raise PublishError(f"mart {name} ({relation}) is empty")
-    return rows
+# ----------------------------------------------------------------------------- selection
 
 
-def build_endpoint(endpoint: Endpoint, rows: list[dict], context: dict[str, Any]) -> tuple[list[Built], list[Violation]]:
-    """Every document of an endpoint, serialized, with its clean-API violations."""
-    built: list[Built] = []
-    problems: list[Violation] = []
-    for path, file_rows in partition(rows, endpoint.path_template, source=f"mart {endpoint.name}").items():
-        data = serialize(fold(file_rows, endpoint.document, context, source=f"mart {endpoint.name}"))
-        published = json.loads(data)
-        problems += check_document(path, published) if endpoint.visibility == "public" else []
-        built.append(Built(endpoint, path, data, content_hash(published)))
-    return built, problems
-
-
-def print_summary(tallies: dict[str, Tally]) -> None:
-    header = ("endpoint", "files", "created", "updated", "unchanged", "failed")
-    total = Tally(*(sum(getattr(t, f) for t in tallies.values()) for f in header[1:]))
-    lines = [(name, *(getattr(t, f) for f in header[1:])) for name, t in [*tallies.items(), ("TOTAL", total)]]
-    width = max(len(header[0]), *(len(line[0]) for line in lines))
-    for line in [header, *lines]:
-        print(f"{line[0]:<{width}}  " + "  ".join(f"{v:>9}" for v in line[1:]), file=sys.stderr)
-
-
-def log(message: str) -> None:
-    print(message, file=sys.stderr)
-
-
-def selected_endpoints(args: argparse.Namespace) -> list[Endpoint]:
-    endpoints = load_endpoints(args.project_dir)
+def selected_endpoints(endpoints: list[Endpoint], args: argparse.Namespace) -> list[Endpoint]:
     only = {n.strip() for n in args.only.split(",") if n.strip()} if args.only else None
     unknown = sorted((only or set()) - {e.name for e in endpoints})
     if unknown:
@@ -143,75 +117,321 @@ def selected_endpoints(args: argparse.Namespace) -> list[Endpoint]:
     return [e for e in endpoints if (only is None or e.name in only) and args.group in (None, e.group)]
 
 
-def build_all(endpoints: list[Endpoint], warehouse: Warehouse, args: argparse.Namespace,
-              context: dict[str, Any], tallies: dict[str, Tally]) -> tuple[list[Built], int]:
-    """Build and check every document; return them and the number of failures."""
-    documents: list[Built] = []
-    failures = 0
+def read(warehouse: Warehouse, endpoint: Endpoint, **filters: Any) -> list[dict]:
+    try:
+        return warehouse.rows(endpoint.relation, **filters)
+    except WarehouseError:
+        raise
+    except Exception as error:  # the engine's own errors (missing table, ...)
+        raise PublishError(f"mart {endpoint.name}: reading {endpoint.relation} failed: "
+                           f"{type(error).__name__}: {error}") from error
+
+
+def latest(warehouse: Warehouse, endpoint: Endpoint, column: str) -> Any:
+    try:
+        values = warehouse.distinct_values(endpoint.relation, column)
+    except WarehouseError:
+        raise
+    except Exception as error:
+        raise PublishError(f"mart {endpoint.name}: reading {column} of {endpoint.relation} failed: {error}") from error
+    if not values:
+        raise PublishError(f"mart {endpoint.name} ({endpoint.relation}) has no value in column {column!r}")
+    return values[-1]
+
+
+def select_rows(endpoint: Endpoint, warehouse: Warehouse, args: argparse.Namespace) -> tuple[list[dict], Scope]:
+    """The endpoint's rows for this run, and which of its paths the run covers (for stale detection)."""
+    name, where = endpoint.name, {}
+    scope = Scope(template_pattern(endpoint.path_template), DATE_COLUMN)
+    if endpoint.as_of:
+        where[endpoint.as_of] = args.as_of or latest(warehouse, endpoint, endpoint.as_of)
+    as_of = f" with {endpoint.as_of} = {where[endpoint.as_of]}" if endpoint.as_of else ""
+    if DATE_COLUMN not in endpoint.placeholders or args.all_dates:
+        rows = read(warehouse, endpoint, where=where or None)
+    elif args.date:
+        rows = read(warehouse, endpoint, where={**where, DATE_COLUMN: args.date})
+        scope = Scope(scope.pattern, DATE_COLUMN, args.date, args.date)
+        if not rows:
+            raise PublishError(f"mart {name}: no rows for date {args.date}{as_of}")
+    elif args.start:
+        rows = read(warehouse, endpoint, where=where or None, date_range=DateRange(DATE_COLUMN, args.start, args.end))
+        scope = Scope(scope.pattern, DATE_COLUMN, args.start, args.end)
+        if not rows:
+            raise PublishError(f"mart {name}: no rows between {args.start} and {args.end}{as_of}")
+    else:
+        day = latest(warehouse, endpoint, DATE_COLUMN)
+        rows = read(warehouse, endpoint, where={**where, DATE_COLUMN: day})
+        scope = Scope(scope.pattern, DATE_COLUMN, day, day) if isinstance(day, dt.date) else scope
+    if not rows:
+        raise PublishError(f"mart {name} ({endpoint.relation}) is empty{' for' + as_of if as_of else ''}")
+    return rows, scope
+
+
+# ----------------------------------------------------------------------------- checks
+
+
+def gate(endpoints: list[Endpoint], tallies: dict[str, Tally], args: argparse.Namespace) -> None:
+    """The run-results gate: failed / skipped upstream dbt nodes fail their endpoint (unless overridden)."""
+    override = args.allow_failed_upstream
+    file = Path(args.run_results) if args.run_results else target_dir(args.project_dir) / "run_results.json"
+    try:
+        results: RunResults | None = load_run_results(file)
+    except GateError as error:
+        results = None
+        if not override:
+            for endpoint in endpoints:
+                tallies[endpoint.name].fail(f"run-results gate: {error}")
+            return
+        log(f"WARNING: --allow-failed-upstream: {error}")
+    found = [b for endpoint in endpoints for b in (blockers(endpoint, results) if results else [])]
+    for blocker in found:
+        if override:
+            log(f"WARNING: --allow-failed-upstream: publishing despite {blocker}")
+        else:
+            tallies[blocker.endpoint].fail(f"run-results gate: {blocker}")
+    if override:
+        log("WARNING: " + "!" * 70)
+        log(f"WARNING: run-results gate OVERRIDDEN (--allow-failed-upstream): {len(found)} failed or skipped "
+            f"upstream node(s) ignored{'' if results else ', and no readable run results'}")
+        log("WARNING: " + "!" * 70)
+
+
+def schema_checkers(endpoints: list[Endpoint], tallies: dict[str, Tally], schema_dir: Path,
+                    schema_tally: Tally, cache_control: dict[str, str]) -> tuple[dict[str, Any], list[Item]]:
+    """Validators of the committed schemas (which must equal the generated ones), and the schema objects."""
+    checkers, items = {}, []
     for endpoint in endpoints:
-        tally = tallies[endpoint.name] = Tally()
+        tally = tallies[endpoint.name]
         try:
-            built, problems = build_endpoint(endpoint, select_rows(endpoint, warehouse, args), context)
-        except (PublishError, WarehouseError, FoldError, SerializeError) as error:
-            log(f"FAILED {endpoint.name}: {error}")
-            tally.failed, failures = 1, failures + 1
+            name = schema_file(endpoint.path_template)
+            expected = expected_files([endpoint])
+            problems = compare_with_repo(schema_dir, expected, orphans=False)
+        except SchemaError as error:
+            tally.fail(f"schema: {error}")
             continue
-        tally.files, tally.failed = len(built), len({v.file for v in problems})
-        failures += tally.failed
-        log(f"{endpoint.name}: {len(built)} file(s) {endpoint.path_template} ({endpoint.visibility}, {endpoint.group})")
+        if problems:
+            for problem in problems:
+                tally.fail(f"schema: {problem}; run `python -m publisher.cli schemas --write` and commit")
+            continue
+        data = expected[name]
+        schema = json.loads(data)
+        checkers[endpoint.name] = validator(schema)
+        path = published_path(name)
+        items.append(Item(schema_tally, path, data, content_hash(schema), cache_control[endpoint.visibility]))
+    return checkers, items
+
+
+def build_endpoint(endpoint: Endpoint, rows: list[dict], context: dict[str, Any], checker: Any,
+                   tally: Tally) -> list[Item]:
+    """Every document of an endpoint, serialized and checked; problems go to the tally."""
+    items = []
+    for path, file_rows in partition(rows, endpoint.path_template, source=f"mart {endpoint.name}").items():
+        data = serialize(fold(file_rows, endpoint.document, context, source=f"mart {endpoint.name}"))
+        published = json.loads(data)
+        problems = [f"clean-API violation: {v}" for v in check_document(path, published)] \
+            if endpoint.visibility == "public" else []
+        problems += [f"schema violation: {v}" for v in validate_document(path, published, checker)]
         for problem in problems:
-            log(f"  clean-API violation: {problem}")
-        documents += built
-    return documents, failures
+            tally.fail(problem)
+        items.append(Item(tally, path, data, content_hash(published), endpoint.cache_control))
+    return items
 
 
-def write_all(documents: list[Built], destination: LocalDestination, dry_run: bool, tallies: dict[str, Tally]) -> int:
-    """Write (or plan) every document; return the number of failed writes."""
-    dry_labels = {CREATED: "would create", UPDATED: "would update", UNCHANGED: UNCHANGED}
-    failures = 0
-    for item in documents:
-        tally = tallies[item.endpoint.name]
-        try:
-            if dry_run:
-                status = plan_status(destination.get_hash(item.path), item.hash)
-            else:
-                status = destination.put(item.path, item.data, item.endpoint.cache_control)
-        except OSError as error:
-            log(f"  FAILED {item.path}: {error}")
-            tally.failed, failures = tally.failed + 1, failures + 1
+def build_all(endpoints: list[Endpoint], warehouse: Warehouse, args: argparse.Namespace, context: dict[str, Any],
+              tallies: dict[str, Tally], checkers: dict[str, Any]) -> tuple[list[Item], dict[str, Scope]]:
+    items, scopes = [], {}
+    for endpoint in endpoints:
+        tally = tallies[endpoint.name]
+        if endpoint.name not in checkers:  # no usable schema: already failed
             continue
-        setattr(tally, status, getattr(tally, status) + 1)
-        log(f"  {dry_labels[status] if dry_run else status:<12} {item.path}")
-    return failures
+        try:
+            rows, scopes[endpoint.name] = select_rows(endpoint, warehouse, args)
+            built = build_endpoint(endpoint, rows, context, checkers[endpoint.name], tally)
+        except (PublishError, WarehouseError, FoldError, SerializeError) as error:
+            tally.fail(str(error))
+            continue
+        del rows
+        tally.files = len(built)
+        log(f"{endpoint.name}: {len(built)} file(s) {endpoint.path_template} ({endpoint.visibility}, {endpoint.group})")
+        items += built
+    return items, scopes
+
+
+# ----------------------------------------------------------------------------- run
+
+
+def find_stale(listing: dict, items: list[Item], scopes: dict[str, Scope], all_endpoints: list[Endpoint],
+               tallies: dict[str, Tally]) -> dict[str, str]:
+    known = [template_pattern(e.path_template) for e in all_endpoints]
+    reserved = {MANIFEST_PATH} | {published_path(schema_file(e.path_template)) for e in all_endpoints}
+    stale = stale_paths(listing, {item.path for item in items}, scopes, known, reserved)
+    for owner in stale.values():
+        if owner in tallies:
+            tallies[owner].stale += 1
+    return stale
+
+
+def report_objects(items: list[Item], stale: dict[str, str], args: argparse.Namespace) -> None:
+    labels = {CREATED: "would create", UPDATED: "would update"} if args.dry_run else {}
+    for item in sorted(items, key=lambda i: i.path):
+        if item.error:
+            log(f"  FAILED       {item.path}: {item.error}")
+        elif item.status != "unchanged" or not args.quiet or args.dry_run:
+            log(f"  {labels.get(item.status, item.status):<12} {item.path}")
+    for path, owner in sorted(stale.items()):
+        log(f"  {'stale':<12} {path} ({owner}; kept, never deleted)")
+
+
+def publish(items: list[Item], destination: Destination, args: argparse.Namespace, generated_at: str,
+            manifest_tally: Tally, stale_args: tuple) -> tuple[dict[str, str], str]:
+    """List, plan, upload, write the manifest; returns the stale paths and the manifest status."""
+    started = time.monotonic()
+    listing = destination.list()
+    log(f"listed {len(listing)} object(s) in {destination.url} in {time.monotonic() - started:.2f}s")
+    plan(items, listing)
+    stale = find_stale(listing, items, *stale_args)
+    changed = sum(item.status in (CREATED, UPDATED) for item in items)
+    if not args.dry_run and changed:
+        progress = Progress(changed, "uploading")
+        upload(destination, items, args.workers, lambda item: progress.advance())
+    elif not args.dry_run:
+        upload(destination, items, args.workers)
+    else:
+        for item in items:
+            item.tally.count(item.status)
+    report_objects(items, stale, args)
+    if any(item.error for item in items):
+        log(f"NOT writing {MANIFEST_PATH}: {sum(bool(i.error) for i in items)} object(s) failed; "
+            "the previous manifest stays (rerun to finish)")
+        return stale, "not written"
+    manifest_tally.files = 1
+    try:
+        status, stored = write_manifest(destination, after_uploads(listing, items), generated_at, args.dry_run, log)
+    except Exception as error:  # noqa: BLE001 - reported, the run fails
+        manifest_tally.count("failed")
+        manifest_tally.fail(f"{MANIFEST_PATH}: {type(error).__name__}: {error}")
+        return stale, "failed"
+    manifest_tally.count(status)
+    label = {CREATED: "would create", UPDATED: "would update"}.get(status, status) if args.dry_run else status
+    log(f"  {label:<12} {MANIFEST_PATH} (generation {stored.generation if stored else None})")
+    return stale, status
+
+
+def default_schema_dir(args: argparse.Namespace) -> Path:
+    if args.schemas_dir:
+        return Path(args.schemas_dir)
+    in_project = Path(args.project_dir) / SCHEMA_DIR
+    return in_project if in_project.is_dir() else REPO_SCHEMA_DIR
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the publisher; return the exit code (0 only when nothing failed)."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["schemas"]:
+        return schemas_main(argv[1:])
     try:
         args = parse_args(argv)
     except SystemExit as exit_:
         return int(exit_.code or 0)
+    started = time.monotonic()
     try:
-        endpoints = selected_endpoints(args)
-        if not endpoints:
-            log("nothing to publish: no endpoint matches the selection")
-            return 0
-        warehouse = warehouse_from_profile(args.project_dir, args.target, args.profiles_dir)
-    except (CatalogError, WarehouseError) as error:
+        all_endpoints = endpoints_from_manifest(load_manifest(args.project_dir))
+        endpoints = selected_endpoints(all_endpoints, args)
+    except CatalogError as error:
         log(f"error: {error}")
         return 1
-    context = {"generated_at": format_timestamp(args.generated_at or dt.datetime.now(dt.timezone.utc))}
-    tallies: dict[str, Tally] = {}
-    try:
-        documents, failures = build_all(endpoints, warehouse, args, context, tallies)
-    finally:
-        warehouse.close()
-    if failures:
-        log(f"aborted: {failures} failure(s); nothing was written")
+    if not endpoints:
+        log("nothing to publish: no endpoint matches the selection")
+        return 0
+    generated_at = format_timestamp(args.generated_at or dt.datetime.now(dt.timezone.utc))
+    tallies = {e.name: Tally(e.name, e.path_template, e.group) for e in endpoints}
+    schema_tally, manifest_tally = Tally("(schemas)", f"{SCHEMA_DIR}/"), Tally("(manifest)", MANIFEST_PATH)
+    schema_dir = default_schema_dir(args)
+    cache_control = {"public": f"public, max-age={SCHEMA_MAX_AGE}", "admin": f"private, max-age={SCHEMA_MAX_AGE}"}
+
+    gate(endpoints, tallies, args)
+    checkers, schema_items = schema_checkers(endpoints, tallies, schema_dir, schema_tally, cache_control)
+    schema_tally.files = len(schema_items)
+    items: list[Item] = []
+    scopes: dict[str, Scope] = {}
+    if not any(t.errors for t in tallies.values()):
+        try:
+            warehouse = warehouse_from_profile(args.project_dir, args.target, args.profiles_dir)
+        except WarehouseError as error:
+            log(f"error: {error}")
+            return 1
+        try:
+            items, scopes = build_all(endpoints, warehouse, args, {"generated_at": generated_at}, tallies, checkers)
+        finally:
+            warehouse.close()
+    for item in schema_items:
+        for problem in check_document(item.path, json.loads(item.data)):
+            schema_tally.fail(f"clean-API violation: {problem}")
+    rows = [*tallies.values(), schema_tally, manifest_tally]
+    failed = [t for t in rows if t.errors]
+    stale: dict[str, str] = {}
+    manifest_status = "not written"
+    if failed:
+        for tally in failed:
+            for error in tally.errors[:20]:
+                log(f"FAILED {tally.name}: {error}")
+            if len(tally.errors) > 20:
+                log(f"FAILED {tally.name}: ... and {len(tally.errors) - 20} more")
+        log(f"aborted: {len(failed)} endpoint(s) failed their checks; nothing was uploaded")
     else:
-        failures = write_all(documents, LocalDestination(args.dest), args.dry_run, tallies)
-    print_summary(tallies)
-    return 1 if failures else 0
+        try:
+            destination = open_destination(args.dest, retry=RetryPolicy(args.retries + 1, args.retry_initial), log=log)
+            stale, manifest_status = publish(items + schema_items, destination, args, generated_at, manifest_tally,
+                                             (scopes, all_endpoints, tallies))
+        except Exception as error:  # noqa: BLE001 - listing / credentials: nothing was uploaded
+            log(f"error: {args.dest}: {type(error).__name__}: {error}")
+            manifest_tally.fail(f"{args.dest}: {type(error).__name__}: {error}")
+    aborted = any(t.errors for t in rows)
+    for tally in rows:
+        tally.settle(args.dry_run, aborted and not tally.errors and not tally.failed)
+    ok = not any(t.status == "failed" for t in rows)
+    log(summary_table(rows))
+    log(f"{'dry run: nothing written; ' if args.dry_run else ''}{'ok' if ok else 'FAILED'} "
+        f"in {time.monotonic() - started:.2f}s")
+    if args.json:
+        objects = [{"path": i.path, "endpoint": i.tally.name, "status": "failed" if i.error else i.status,
+                    "hash": i.hash, "generation": i.result.generation if i.result else None, "error": i.error}
+                   for i in sorted(items + schema_items, key=lambda i: i.path)]
+        extra = {"ok": ok, "dry_run": args.dry_run, "destination": args.dest, "generated_at": generated_at,
+                 "override": args.allow_failed_upstream, "manifest": manifest_status, "stale": sorted(stale)}
+        print(json_report(rows, objects, extra))
+    return 0 if ok else 1
+
+
+def schemas_main(argv: Sequence[str]) -> int:
+    """``schemas [--write]``: compare (or rewrite) the committed schemas with the contracts' ones."""
+    parser = argparse.ArgumentParser(prog="python -m publisher.cli schemas",
+                                     description="Generate each endpoint's JSON Schema from its publish declaration "
+                                                 "and mart contract (target/manifest.json: run dbt parse first); "
+                                                 "without --write, exit 1 when schemas/ differs.")
+    parser.add_argument("--project-dir", default=".")
+    parser.add_argument("--schemas-dir", help="default: PROJECT_DIR/schemas")
+    parser.add_argument("--write", action="store_true", help="write the generated schemas, remove orphans")
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:
+        return int(exit_.code or 0)
+    schema_dir = Path(args.schemas_dir) if args.schemas_dir else Path(args.project_dir) / SCHEMA_DIR
+    try:
+        expected = expected_files(endpoints_from_manifest(load_manifest(args.project_dir)))
+    except (CatalogError, SchemaError) as error:
+        log(f"error: {error}")
+        return 1
+    if args.write:
+        for change in write_repo(schema_dir, expected):
+            log(change)
+        log(f"{len(expected)} schema(s) in {schema_dir}")
+        return 0
+    problems = compare_with_repo(schema_dir, expected)
+    for problem in problems:
+        log(problem)
+    log(f"{len(expected)} schema(s): {'up to date' if not problems else 'OUT OF DATE (run schemas --write)'}")
+    return 1 if problems else 0
 
 
 if __name__ == "__main__":

@@ -1,14 +1,22 @@
-"""Where documents go. One small interface, so a GCS destination can sit behind it.
+"""Where documents go: a local folder or ``gs://bucket/prefix``, behind one small interface.
 
-``put`` skips the write when the stored document has the same content hash
-(timestamps generated_at / updated_at ignored) and says what it did:
-'created', 'updated' or 'unchanged'.
+Every destination keeps objects under ``<root>/v1/<path>`` and can ``list`` them in
+one pass with each object's content hash (sha256 of the document without
+generated_at / updated_at) and generation, so change detection needs no download.
+``put`` writes one object under a generation precondition: the generation the
+listing saw (None: the object must not exist yet); a mismatch raises
+``ConflictError`` (someone else wrote it meanwhile).
+
+Local folders: files written atomically (temp file, fsync, rename); the hash is
+computed from the file, the generation is its mtime in nanoseconds; content type
+and cache-control are not stored. GCS: see ``publisher.gcs``.
 """
 
 from __future__ import annotations
 
 import os
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
@@ -16,21 +24,37 @@ from publisher.serialize import content_hash_of_bytes
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 JSON_CONTENT_TYPE = "application/json; charset=utf-8"
+PREFIX = "v1"
+
+
+class ConflictError(RuntimeError):
+    """The object changed since it was listed (a concurrent writer)."""
+
+
+@dataclass(frozen=True)
+class StoredObject:
+    path: str  # relative to v1/
+    hash: str | None  # content hash; None when unknown (not written by the publisher)
+    generation: int | None
+    size: int
 
 
 class Destination(Protocol):
-    def get_hash(self, path: str) -> str | None:
-        """Content hash of the stored document at ``path`` (relative to v1/), None if absent."""
+    url: str
 
-    def put(self, path: str, data: bytes, cache_control: str, content_type: str = JSON_CONTENT_TYPE) -> str:
-        """Store ``data`` at ``path`` unless unchanged; return created, updated or unchanged."""
+    def list(self) -> dict[str, StoredObject]:
+        """Every object under v1/, by path relative to v1/."""
+
+    def put(self, path: str, data: bytes, content_hash: str, cache_control: str,
+            expected_generation: int | None, content_type: str = JSON_CONTENT_TYPE) -> StoredObject:
+        """Write ``data`` at ``path`` if the stored generation is still ``expected_generation``."""
 
 
-def plan_status(existing_hash: str | None, new_hash: str) -> str:
-    """What ``put`` would do, given the stored hash and the new one."""
-    if existing_hash is None:
+def plan_status(existing: StoredObject | None, new_hash: str) -> str:
+    """What a publish does with an object, given what the listing saw."""
+    if existing is None:
         return CREATED
-    return UNCHANGED if existing_hash == new_hash else UPDATED
+    return UNCHANGED if existing.hash == new_hash else UPDATED
 
 
 def check_relative_path(path: str) -> None:
@@ -40,29 +64,42 @@ def check_relative_path(path: str) -> None:
 
 
 class LocalDestination:
-    """Files under ``<root>/<prefix>/`` written atomically (temp file, fsync, rename)."""
+    """Files under ``<root>/v1/``."""
 
-    def __init__(self, root: str | os.PathLike, prefix: str = "v1") -> None:
+    def __init__(self, root: str | os.PathLike, prefix: str = PREFIX) -> None:
         self.base = Path(root) / prefix
+        self.url = str(self.base)
 
     def _file(self, path: str) -> Path:
         check_relative_path(path)
         return self.base / path
 
-    def get_hash(self, path: str) -> str | None:
-        file = self._file(path)
-        if not file.is_file():
-            return None
+    @staticmethod
+    def _stored(path: str, file: Path) -> StoredObject:
+        data = file.read_bytes()
         try:
-            return content_hash_of_bytes(file.read_bytes())
+            digest = content_hash_of_bytes(data)
         except ValueError:  # unreadable JSON: a hash nothing equals, so it gets rewritten
-            return "invalid"
+            digest = "invalid"
+        return StoredObject(path, digest, file.stat().st_mtime_ns, len(data))
 
-    def put(self, path: str, data: bytes, cache_control: str, content_type: str = JSON_CONTENT_TYPE) -> str:
-        status = plan_status(self.get_hash(path), content_hash_of_bytes(data))
-        if status != UNCHANGED:
-            self._write_atomically(self._file(path), data)
-        return status
+    def list(self) -> dict[str, StoredObject]:
+        found = {}
+        for file in sorted(self.base.rglob("*")) if self.base.is_dir() else []:
+            relative = file.relative_to(self.base).as_posix()
+            if file.is_file() and not any(part.startswith(".") for part in relative.split("/")):
+                found[relative] = self._stored(relative, file)
+        return found
+
+    def put(self, path: str, data: bytes, content_hash: str, cache_control: str,
+            expected_generation: int | None, content_type: str = JSON_CONTENT_TYPE) -> StoredObject:
+        file = self._file(path)
+        current = file.stat().st_mtime_ns if file.is_file() else None
+        if current != expected_generation:
+            raise ConflictError(f"{file}: changed since it was listed (generation {current}, "
+                                f"expected {expected_generation})")
+        self._write_atomically(file, data)
+        return StoredObject(path, content_hash, file.stat().st_mtime_ns, len(data))
 
     @staticmethod
     def _write_atomically(file: Path, data: bytes) -> None:
@@ -78,3 +115,12 @@ class LocalDestination:
         except BaseException:
             Path(temp_name).unlink(missing_ok=True)
             raise
+
+
+def open_destination(dest: str, **gcs_options) -> Destination:
+    """``gs://bucket[/prefix]`` -> GCSDestination; anything else is a local folder."""
+    if dest.startswith("gs://"):
+        from publisher.gcs import GCSDestination
+
+        return GCSDestination(dest, **gcs_options)
+    return LocalDestination(dest)

@@ -1,73 +1,22 @@
-"""cli.main end to end on a tiny DuckDB file, a hand-written manifest.json and profiles.yml."""
+"""cli.main end to end on a tiny DuckDB file, a hand-written manifest.json and profiles.yml (local folder)."""
 
 import json
 
-import duckdb
 import pytest
 
 from publisher.cli import main
-
-GENERATED_AT = "2026-02-21T18:00:00Z"
-
-PICKS = {
-    "path": "picks/{date}.json", "cache_control": "public, max-age=300", "group": "after-predictions",
-    "document": {
-        "date": "date", "generated_at": "@generated_at", "model": "model_codename",
-        "groups": {"list": ["group_id"], "order_by": ["group_order"], "fields": {
-            "id": "group_id", "name": "group_name",
-            "picks": {"list": ["pick_rank"], "order_by": ["pick_rank"], "fields": {"player": "player_name", "line": "line"}},
-        }},
-    },
-}
-MODELS = {
-    "path": "systems/models.json", "cache_control": "public, max-age=86400", "group": "daily",
-    "document": {"generated_at": "@generated_at", "models": {"list": ["model"], "fields": {
-        "model": "model", "role": "role", "hit_rate": {"column": "hit_rate", "round": 1}}}},
-}
-ADMIN = {
-    "path": "admin/models.json", "cache_control": "private, max-age=86400", "group": "daily",
-    "document": {"generated_at": "@generated_at", "models": {"list": ["system_id"], "fields": {
-        "system_id": "system_id", "file": "model_file_name"}}},
-}
-
-
-def node(name, schema, publish):
-    return {"resource_type": "model", "name": name, "relation_name": f'"wh"."{schema}"."{name}"',
-            "depends_on": {"nodes": []}, "config": {"meta": {"publish": publish}}}
+from publisher_project import make_project, publish, sql, write_run_results
 
 
 @pytest.fixture
 def project(tmp_path, monkeypatch):
-    monkeypatch.delenv("DBT_PROFILES_DIR", raising=False)
-    monkeypatch.delenv("TINY_DUCKDB", raising=False)
-    (tmp_path / "dbt_project.yml").write_text("name: tiny\nprofile: tiny\n")
-    (tmp_path / "profiles.yml").write_text(
-        "tiny:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n"
-        "      path: \"{{ env_var('TINY_DUCKDB', 'wh.duckdb') }}\"\n")
-    (tmp_path / "target").mkdir()
-    manifest = {"nodes": {
-        "model.tiny.picks_daily": node("picks_daily", "public", PICKS),
-        "model.tiny.models_public": node("models_public", "public", MODELS),
-        "model.tiny.admin_models": node("admin_models", "admin", ADMIN),
-    }}
-    (tmp_path / "target" / "manifest.json").write_text(json.dumps(manifest))
-    with duckdb.connect(str(tmp_path / "wh.duckdb")) as con:
-        con.execute("CREATE SCHEMA public; CREATE SCHEMA admin")
-        con.execute("""CREATE TABLE public.picks_daily (date DATE, model_codename VARCHAR, group_id INTEGER,
-                       group_name VARCHAR, group_order INTEGER, pick_rank INTEGER, player_name VARCHAR, line DECIMAL(4,1))""")
-        con.execute("""INSERT INTO public.picks_daily VALUES
-            ('2026-02-20', '926A', 1, 'Top Pick', 1, 1, 'Player A', 20.5),
-            ('2026-02-21', '926A', 1, 'Top Pick', 1, 2, 'VJ Edgecombe', 14.5),
-            ('2026-02-21', '926A', 2, 'Top 5', 2, NULL, NULL, NULL),
-            ('2026-02-21', '926A', 1, 'Top Pick', 1, 1, 'Nikola Jokić', 25.5)""")
-        con.execute("CREATE TABLE public.models_public AS SELECT '926A' AS model, 'primary' AS role, 58.333::DOUBLE AS hit_rate")
-        con.execute("CREATE TABLE admin.admin_models AS SELECT 'catboost_v9' AS system_id, 'catboost_v9.cbm' AS model_file_name")
-    return tmp_path
+    for name in ("DBT_PROFILES_DIR", "TINY_DUCKDB", "DBT_TARGET_PATH"):
+        monkeypatch.delenv(name, raising=False)
+    return make_project(tmp_path)
 
 
-def run(project, *extra):
-    return main(["--project-dir", str(project), "--profiles-dir", str(project), "--dest", str(project / "out"),
-                 "--generated-at", GENERATED_AT, *extra])
+def run(project, *extra, **kwargs):
+    return publish(project, str(project / "out"), *extra, **kwargs)
 
 
 def published(project):
@@ -75,9 +24,15 @@ def published(project):
     return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()) if root.exists() else []
 
 
+SCHEMAS = ["admin/schemas/models.schema.json", "schemas/picks.schema.json", "schemas/subsets/performance.schema.json",
+           "schemas/systems/models.schema.json"]
+
+
 def test_all_dates_end_to_end_then_unchanged(project, capsys):
     assert run(project, "--all-dates") == 0
-    assert published(project) == ["admin/models.json", "picks/2026-02-20.json", "picks/2026-02-21.json", "systems/models.json"]
+    assert published(project) == sorted(["admin/models.json", "manifest.json", "picks/2026-02-20.json",
+                                         "picks/2026-02-21.json", "subsets/performance.json", "systems/models.json",
+                                         *SCHEMAS])
     picks = (project / "out" / "v1" / "picks" / "2026-02-21.json").read_bytes()
     assert picks == (
         '{"date":"2026-02-21","generated_at":"2026-02-21T18:00:00Z","model":"926A","groups":['
@@ -86,30 +41,50 @@ def test_all_dates_end_to_end_then_unchanged(project, capsys):
     ).encode("utf-8")
     assert (project / "out" / "v1" / "systems" / "models.json").read_bytes() == (
         b'{"generated_at":"2026-02-21T18:00:00Z","models":[{"model":"926A","role":"primary","hit_rate":58.3}]}\n')
+    # the published schema is the committed one, byte for byte
+    assert (project / "out" / "v1" / "schemas" / "picks.schema.json").read_bytes() == \
+        (project / "schemas" / "picks.schema.json").read_bytes()
+    manifest = json.loads((project / "out" / "v1" / "manifest.json").read_text())
+    assert sorted(manifest["objects"]) == [p for p in published(project) if p != "manifest.json"]
     err = capsys.readouterr().err
     assert "created      picks/2026-02-21.json" in err and "TOTAL" in err
 
-    assert main(["--project-dir", str(project), "--profiles-dir", str(project), "--dest", str(project / "out"),
-                 "--all-dates", "--generated-at", "2026-02-22T06:00:00Z"]) == 0
+    assert run(project, "--all-dates", generated_at="2026-02-22T06:00:00Z") == 0
     err = capsys.readouterr().err
     assert "unchanged    picks/2026-02-21.json" in err
+    assert "unchanged    manifest.json" in err
     assert (project / "out" / "v1" / "picks" / "2026-02-21.json").read_bytes() == picks  # old generated_at kept
 
 
-def test_default_is_the_latest_date(project):
+def test_default_is_the_latest_date_and_the_latest_as_of(project):
     assert run(project) == 0
     assert "picks/2026-02-20.json" not in published(project)
     assert "picks/2026-02-21.json" in published(project)
+    doc = json.loads((project / "out" / "v1" / "subsets" / "performance.json").read_text())
+    assert doc == {"generated_at": "2026-02-21T18:00:00Z", "as_of": "2026-02-21", "wins": 5}
+
+
+def test_as_of_flag(project):
+    assert run(project, "--only", "performance", "--as-of", "2026-02-20") == 0
+    doc = json.loads((project / "out" / "v1" / "subsets" / "performance.json").read_text())
+    assert (doc["as_of"], doc["wins"]) == ("2026-02-20", 3)
+
+
+def test_as_of_without_rows_is_an_error(project, capsys):
+    assert run(project, "--only", "performance", "--as-of", "2026-02-19") == 1
+    assert "mart performance" in capsys.readouterr().err
+    assert published(project) == []
 
 
 def test_backfill_range_and_only(project):
     assert run(project, "--start", "2026-02-19", "--end", "2026-02-20", "--only", "picks_daily") == 0
-    assert published(project) == ["picks/2026-02-20.json"]
+    assert published(project) == ["manifest.json", "picks/2026-02-20.json", "schemas/picks.schema.json"]
 
 
 def test_group_selection(project):
     assert run(project, "--group", "daily") == 0
-    assert published(project) == ["admin/models.json", "systems/models.json"]
+    assert published(project) == ["admin/models.json", "admin/schemas/models.schema.json", "manifest.json",
+                                  "schemas/systems/models.schema.json", "systems/models.json"]
 
 
 def test_requested_date_without_rows_is_an_error(project, capsys):
@@ -119,38 +94,111 @@ def test_requested_date_without_rows_is_an_error(project, capsys):
 
 
 def test_clean_api_violation_publishes_nothing(project, capsys):
-    with duckdb.connect(str(project / "wh.duckdb")) as con:
-        con.execute("UPDATE public.models_public SET role = 'catboost_v9'")
+    sql(project, "UPDATE public.models_public SET role = 'catboost_v9'")
     assert run(project, "--all-dates") == 1
     err = capsys.readouterr().err
     assert "systems/models.json: $.models[0].role: value 'catboost_v9'" in err
-    assert "nothing was written" in err
+    assert "nothing was uploaded" in err
+    assert published(project) == []
+
+
+def test_schema_violation_publishes_nothing(project, capsys):
+    # the contract says not null; the warehouse says otherwise
+    sql(project, "UPDATE public.models_public SET role = NULL")
+    assert run(project, "--all-dates") == 1
+    err = capsys.readouterr().err
+    assert "schema violation: systems/models.json: $.models[0].role: value None: None is not of type 'string'" in err
+    assert published(project) == []
+
+
+def test_committed_schema_out_of_date_fails_closed(project, capsys):
+    file = project / "schemas" / "systems" / "models.schema.json"
+    file.write_text(file.read_text().replace('"role"', '"rolle"'))
+    assert run(project, "--group", "daily") == 1
+    err = capsys.readouterr().err
+    assert "models.schema.json: differs from the schema generated from the contract" in err
+    assert "schemas --write" in err
+    assert published(project) == []
+    assert main(["schemas", "--project-dir", str(project)]) == 1
+    assert main(["schemas", "--project-dir", str(project), "--write"]) == 0
+    assert main(["schemas", "--project-dir", str(project)]) == 0
+
+
+def test_failed_upstream_test_blocks_then_override_publishes(project, capsys):
+    write_run_results(project, {"test.tiny.not_null_int_picks_line": "fail"})
+    assert run(project, "--only", "picks_daily,models_public") == 1
+    err = capsys.readouterr().err
+    assert ("run_results.json: test.tiny.not_null_int_picks_line: status 'fail' (upstream of picks_daily): "
+            "Got 2 results") in err
+    assert published(project) == []
+    # models_public does not depend on int_picks: alone, it publishes
+    assert run(project, "--only", "models_public") == 0
+    assert run(project, "--only", "picks_daily", "--allow-failed-upstream") == 0
+    err = capsys.readouterr().err
+    assert "WARNING: run-results gate OVERRIDDEN" in err
+    assert "picks/2026-02-21.json" in published(project)
+
+
+def test_skipped_model_and_missing_run_results_block(project, capsys):
+    write_run_results(project, {"model.tiny.picks_daily": "skipped"})
+    assert run(project, "--only", "picks_daily") == 1
+    assert "model.tiny.picks_daily: status 'skipped'" in capsys.readouterr().err
+    (project / "target" / "run_results.json").unlink()
+    assert run(project, "--only", "models_public") == 1
+    assert "run_results.json not found" in capsys.readouterr().err
     assert published(project) == []
 
 
 def test_missing_column_names_the_mart_and_the_column(project, capsys):
-    with duckdb.connect(str(project / "wh.duckdb")) as con:
-        con.execute("ALTER TABLE public.models_public DROP COLUMN role")
+    sql(project, "ALTER TABLE public.models_public DROP COLUMN role")
     assert run(project) == 1
     assert "mart models_public: column(s) 'role'" in capsys.readouterr().err
     assert published(project) == []
 
 
 def test_empty_mart_without_placeholders_is_an_error(project, capsys):
-    with duckdb.connect(str(project / "wh.duckdb")) as con:
-        con.execute("DELETE FROM public.models_public")
+    sql(project, "DELETE FROM public.models_public")
     assert run(project, "--only", "models_public") == 1
     assert "mart models_public" in capsys.readouterr().err
 
 
-def test_dry_run_writes_nothing(project, capsys):
+def test_dry_run_writes_nothing_and_reports_stale(project, capsys):
     assert run(project, "--dry-run") == 0
     assert "would create picks/2026-02-21.json" in capsys.readouterr().err
     assert published(project) == []
+    assert run(project, "--all-dates") == 0
+    sql(project, "DELETE FROM public.picks_daily WHERE date = '2026-02-20'")
+    sql(project, "UPDATE public.picks_daily SET line = 26.5 WHERE player_name = 'Nikola Jokić'")
+    (project / "out" / "v1" / "old").mkdir()
+    (project / "out" / "v1" / "old" / "thing.json").write_text("{}")
+    before = {p: (project / "out" / "v1" / p).read_bytes() for p in published(project)}
+    capsys.readouterr()
+    assert run(project, "--all-dates", "--dry-run", "--json") == 0
+    captured = capsys.readouterr()
+    assert "would update picks/2026-02-21.json" in captured.err
+    assert "stale        picks/2026-02-20.json (picks_daily; kept, never deleted)" in captured.err
+    assert "stale        old/thing.json ((no endpoint); kept, never deleted)" in captured.err
+    assert "would update manifest.json" in captured.err
+    report = json.loads(captured.out)
+    assert report["stale"] == ["old/thing.json", "picks/2026-02-20.json"]
+    assert {o["path"]: o["status"] for o in report["objects"]}["picks/2026-02-21.json"] == "updated"
+    picks = next(e for e in report["endpoints"] if e["name"] == "picks_daily")
+    assert (picks["status"], picks["files"], picks["updated"], picks["stale"]) == ("planned", 1, 1, 1)
+    assert {p: (project / "out" / "v1" / p).read_bytes() for p in published(project)} == before
+
+
+def test_json_report(project, capsys):
+    assert run(project, "--group", "daily", "--json", "-q") == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["ok"] is True and report["manifest"] == "created"
+    assert [(e["name"], e["status"], e["created"]) for e in report["endpoints"]] == [
+        ("admin_models", "ok", 1), ("models_public", "ok", 1), ("(schemas)", "ok", 2), ("(manifest)", "ok", 1)]
 
 
 def test_usage_errors(project, capsys):
     assert run(project, "--only", "nope") == 1
     assert "no published model named nope" in capsys.readouterr().err
     assert run(project, "--start", "2026-02-19") == 2
+    assert run(project, "--workers", "0") == 2
     assert main(["--help"]) == 0
+    assert main(["schemas", "--help"]) == 0

@@ -1,63 +1,95 @@
-"""destinations.LocalDestination: atomic writes and change detection."""
+"""destinations: LocalDestination (atomic writes, listing with hashes, preconditions), plan_status, URLs."""
 
 import os
 
 import pytest
 
-from publisher.destinations import LocalDestination, plan_status
+from publisher.destinations import ConflictError, LocalDestination, StoredObject, open_destination, plan_status
+from publisher.gcs import GCSDestination, parse_url
 from publisher.serialize import content_hash, serialize
 
 PATH = "picks/2026-02-21.json"
 DOC = {"date": "2026-02-21", "generated_at": "2026-02-21T18:00:00Z", "picks": [{"line": 25.5}]}
+CC = "public, max-age=300"
 
 
-def test_created_then_unchanged_then_updated(tmp_path):
+def test_list_put_and_preconditions(tmp_path):
     dest = LocalDestination(tmp_path)
     file = tmp_path / "v1" / PATH
-    assert dest.get_hash(PATH) is None
-    assert dest.put(PATH, serialize(DOC), "public, max-age=300") == "created"
+    assert dest.list() == {}
+    stored = dest.put(PATH, serialize(DOC), content_hash(DOC), CC, None)
     assert file.read_bytes() == serialize(DOC)
-    assert dest.get_hash(PATH) == content_hash(DOC)
-
-    later = {**DOC, "generated_at": "2026-02-21T19:00:00Z"}
-    assert dest.put(PATH, serialize(later), "public, max-age=300") == "unchanged"
-    assert file.read_bytes() == serialize(DOC)  # not rewritten: generated_at stays
-
-    changed = {**later, "picks": [{"line": 26.5}]}
-    assert dest.put(PATH, serialize(changed), "public, max-age=300") == "updated"
+    assert stored == StoredObject(PATH, content_hash(DOC), file.stat().st_mtime_ns, len(serialize(DOC)))
+    assert dest.list() == {PATH: stored}
+    # a second writer that listed before the first write loses
+    with pytest.raises(ConflictError, match="changed since it was listed"):
+        dest.put(PATH, serialize(DOC), content_hash(DOC), CC, None)
+    with pytest.raises(ConflictError):
+        dest.put(PATH, serialize(DOC), content_hash(DOC), CC, stored.generation + 1)
+    changed = {**DOC, "picks": []}
+    dest.put(PATH, serialize(changed), content_hash(changed), CC, stored.generation)
     assert file.read_bytes() == serialize(changed)
     assert sorted(os.listdir(file.parent)) == ["2026-02-21.json"]  # no temp files left
 
 
+def test_listing_hash_ignores_generated_at_and_skips_hidden_files(tmp_path):
+    dest = LocalDestination(tmp_path)
+    (tmp_path / "v1" / "picks").mkdir(parents=True)
+    (tmp_path / "v1" / PATH).write_bytes(serialize({**DOC, "generated_at": "2030-01-01T00:00:00Z"}))
+    (tmp_path / "v1" / "picks" / ".x.json.123.tmp").write_text("partial")
+    (tmp_path / "v1" / "broken.json").write_text("not json")
+    listing = dest.list()
+    assert sorted(listing) == ["broken.json", PATH]
+    assert listing[PATH].hash == content_hash(DOC)
+    assert listing["broken.json"].hash == "invalid"
+    assert plan_status(listing["broken.json"], content_hash(DOC)) == "updated"
+
+
 def test_failed_write_leaves_the_old_file_and_no_temp_file(tmp_path, monkeypatch):
     dest = LocalDestination(tmp_path)
-    dest.put(PATH, serialize(DOC), "public, max-age=300")
+    stored = dest.put(PATH, serialize(DOC), content_hash(DOC), CC, None)
 
     def fail(src, dst):
         raise OSError("disk full")
 
     monkeypatch.setattr(os, "replace", fail)
     with pytest.raises(OSError, match="disk full"):
-        dest.put(PATH, serialize({**DOC, "picks": []}), "public, max-age=300")
+        dest.put(PATH, serialize({**DOC, "picks": []}), "x", CC, stored.generation)
     file = tmp_path / "v1" / PATH
     assert file.read_bytes() == serialize(DOC)
     assert sorted(os.listdir(file.parent)) == ["2026-02-21.json"]
 
 
-def test_unreadable_existing_file_is_updated(tmp_path):
-    dest = LocalDestination(tmp_path)
-    (tmp_path / "v1").mkdir()
-    (tmp_path / "v1" / "x.json").write_text("not json")
-    assert dest.put("x.json", serialize(DOC), "public, max-age=300") == "updated"
-
-
 @pytest.mark.parametrize("bad", ["../x.json", "/x.json", "a//x.json", ""])
 def test_unsafe_paths_are_rejected(tmp_path, bad):
     with pytest.raises(ValueError, match="unsafe"):
-        LocalDestination(tmp_path).put(bad, serialize(DOC), "public, max-age=300")
+        LocalDestination(tmp_path).put(bad, serialize(DOC), "h", CC, None)
 
 
 def test_plan_status():
     assert plan_status(None, "a") == "created"
-    assert plan_status("a", "a") == "unchanged"
-    assert plan_status("a", "b") == "updated"
+    assert plan_status(StoredObject("p", "a", 1, 1), "a") == "unchanged"
+    assert plan_status(StoredObject("p", "a", 1, 1), "b") == "updated"
+    assert plan_status(StoredObject("p", None, 1, 1), "b") == "updated"  # uploaded by something else
+
+
+@pytest.mark.parametrize(("url", "expected"), [
+    ("gs://bucket", ("bucket", "v1/")),
+    ("gs://bucket/", ("bucket", "v1/")),
+    ("gs://bucket/site", ("bucket", "site/v1/")),
+    ("gs://bucket/a/b/", ("bucket", "a/b/v1/")),
+])
+def test_parse_gcs_url(url, expected):
+    assert parse_url(url) == expected
+
+
+@pytest.mark.parametrize("bad", ["gs://", "gs:///x", "gs://b/../x", "s3://b"])
+def test_bad_gcs_urls(bad):
+    with pytest.raises(ValueError):
+        parse_url(bad)
+
+
+def test_open_destination(tmp_path):
+    assert isinstance(open_destination(str(tmp_path)), LocalDestination)
+    gcs = open_destination("gs://bucket/site", client_factory=lambda: None)
+    assert isinstance(gcs, GCSDestination) and (gcs.bucket_name, gcs.root) == ("bucket", "site/v1/")

@@ -1,0 +1,150 @@
+"""From checked documents to a destination: plan, parallel uploads, then ``v1/manifest.json``.
+
+1. ``plan``: one listing of the destination gives every stored object's content
+   hash and generation; an object is created, updated or left unchanged
+   (same hash: no upload, no download).
+2. ``upload``: changed objects go up in parallel (``workers`` threads), each under
+   the generation precondition of the listing; every outcome lands in its tally.
+3. ``write_manifest``: only when every object succeeded, ``v1/manifest.json``
+   (every object under v1/ with its content hash and generation) is written,
+   itself under a generation precondition; when another run wrote it meanwhile
+   the destination is listed again and the manifest rebuilt. Unchanged content
+   means no write. A run killed before this point leaves the old manifest; a
+   rerun uploads what is missing and then writes it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass
+from typing import Callable, Iterable
+
+from publisher.destinations import CREATED, UNCHANGED, UPDATED, ConflictError, Destination, StoredObject, plan_status
+from publisher.documents import PLACEHOLDER
+from publisher.report import Tally
+from publisher.serialize import content_hash, serialize
+
+MANIFEST_PATH = "manifest.json"
+MANIFEST_CACHE_CONTROL = "public, max-age=30"
+MANIFEST_ATTEMPTS = 3
+
+
+@dataclass
+class Item:
+    """One object to publish."""
+    tally: Tally
+    path: str
+    data: bytes
+    hash: str
+    cache_control: str
+    status: str = ""  # created / updated / unchanged, once planned
+    expected_generation: int | None = None
+    result: StoredObject | None = None
+    error: str | None = None
+
+
+def plan(items: Iterable[Item], listing: dict[str, StoredObject]) -> None:
+    for item in items:
+        existing = listing.get(item.path)
+        item.status = plan_status(existing, item.hash)
+        item.expected_generation = existing.generation if existing else None
+        if item.status == UNCHANGED:
+            item.result = existing
+
+
+def upload(destination: Destination, items: list[Item], workers: int,
+           on_done: Callable[[Item], None] = lambda item: None) -> None:
+    """Upload every created / updated item; count each outcome in its tally."""
+    def put(item: Item) -> Item:
+        try:
+            item.result = destination.put(item.path, item.data, item.hash, item.cache_control, item.expected_generation)
+        except Exception as error:  # noqa: BLE001 - reported per object, the run fails
+            item.error = f"{type(error).__name__}: {error}"
+        return item
+
+    pending = [item for item in items if item.status in (CREATED, UPDATED)]
+    for item in items:
+        if item.status == UNCHANGED:
+            item.tally.count(UNCHANGED)
+    with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="upload") as pool:
+        for future in as_completed([pool.submit(put, item) for item in pending]):
+            item = future.result()
+            item.tally.count("failed" if item.error else item.status)
+            on_done(item)
+
+
+def manifest_document(listing: dict[str, StoredObject], generated_at: str) -> dict:
+    objects = {path: {"hash": stored.hash, "generation": stored.generation}
+               for path, stored in sorted(listing.items()) if path != MANIFEST_PATH}
+    return {"generated_at": generated_at, "objects": objects}
+
+
+def after_uploads(listing: dict[str, StoredObject], items: Iterable[Item]) -> dict[str, StoredObject]:
+    """The listing as it is once the run's uploads are done."""
+    return {**listing, **{item.path: item.result for item in items if item.result is not None}}
+
+
+def write_manifest(destination: Destination, listing: dict[str, StoredObject], generated_at: str,
+                   dry_run: bool = False, log: Callable[[str], None] = lambda m: None) -> tuple[str, StoredObject | None]:
+    """Write v1/manifest.json unless unchanged; returns (status, stored manifest)."""
+    for attempt in range(1, MANIFEST_ATTEMPTS + 1):
+        doc = manifest_document(listing, generated_at)
+        digest, existing = content_hash(doc), listing.get(MANIFEST_PATH)
+        status = plan_status(existing, digest)
+        if status == UNCHANGED or dry_run:
+            return status, existing
+        try:
+            stored = destination.put(MANIFEST_PATH, serialize(doc), digest, MANIFEST_CACHE_CONTROL,
+                                     existing.generation if existing else None)
+            return status, stored
+        except ConflictError as error:
+            if attempt == MANIFEST_ATTEMPTS:
+                raise
+            log(f"  {MANIFEST_PATH} was written by another run meanwhile ({error}); listing again")
+            listing = destination.list()
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def template_pattern(path_template: str) -> re.Pattern:
+    """'picks/{date}.json' -> a regex matching its paths, with a named group per placeholder."""
+    parts = re.split(PLACEHOLDER, path_template)
+    pattern = "".join(re.escape(p) if i % 2 == 0 else f"(?P<{p}>[^/]+)" for i, p in enumerate(parts))
+    return re.compile(pattern)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which paths of an endpoint a run covers: all of them, or those whose date lies in [start, end]."""
+    pattern: re.Pattern
+    date_column: str
+    start: dt.date | None = None  # None: every path of the endpoint
+    end: dt.date | None = None
+
+    def covers(self, path: str) -> bool:
+        match = self.pattern.fullmatch(path)
+        if match is None:
+            return False
+        if self.start is None:
+            return True
+        try:
+            day = dt.date.fromisoformat(match.group(self.date_column))
+        except (IndexError, ValueError):
+            return False
+        return self.start <= day <= (self.end or self.start)
+
+
+def stale_paths(listing: Iterable[str], produced: set[str], scopes: dict[str, Scope],
+                known: list[re.Pattern], reserved: set[str]) -> dict[str, str]:
+    """Stored paths the run did not produce although it covers them, or that no endpoint publishes; path -> owner."""
+    stale = {}
+    for path in listing:
+        if path in produced or path in reserved:
+            continue
+        owner = next((name for name, scope in scopes.items() if scope.covers(path)), None)
+        if owner is not None:
+            stale[path] = owner
+        elif not any(p.fullmatch(path) for p in known):
+            stale[path] = "(no endpoint)"
+    return stale
