@@ -1,0 +1,150 @@
+-- Tonight's champion picks graded live from the in-progress box scores (SPEC §4
+-- live-grading). The live status rule lives here and only here.
+--
+-- Which picks: the same candidates the picks endpoint shows. Every candidate of the
+-- champion (var champion_system_id) on the live date that is a member of at least one
+-- active subset (int_subset_members_ranked, the only model applying subset rules), once
+-- per player-game however many subsets hold it; pick_rank orders them by composite
+-- score (1 = best; ties as everywhere: player, then game).
+--
+-- Status, from the GAME's state (int_live_boxscores) and the player's row:
+--   pending             no live data for the game, the game is scheduled, or the game is
+--                       under way but the feed has no points for the player yet;
+--   final game          void when the player has no row in the final game, or 0 minutes
+--                       (null counts as 0) with 0 points; push when points == line;
+--                       correct: OVER above / UNDER below the line; else incorrect
+--                       (the rule of int_candidates_graded, which grades the same box
+--                       score the next day: win -> correct, loss -> incorrect);
+--   game in progress    trending_correct when the pick is already on its side of the line
+--                       (OVER: points > line; UNDER: points < line);
+--                       trending_incorrect when OVER is more than live_trending_incorrect_margin
+--                       below the line from period live_late_period on, or UNDER more than
+--                       live_trending_incorrect_margin above the line (any period);
+--                       in_progress otherwise (too close to call).
+with live as (
+    select * from {{ ref('int_live_boxscores') }}
+),
+
+nights as (
+    select distinct game_date from live
+),
+
+games as (
+    select distinct
+        game_id,
+        game_status,
+        game_period,
+        game_clock,
+        game_updated_at
+    from live
+),
+
+members as (
+    select
+        player_lookup,
+        game_id
+    from {{ ref('int_subset_members_ranked') }}
+    where
+        system_id = '{{ var("champion_system_id") }}'
+        and game_date in (select game_date from nights)
+    group by player_lookup, game_id
+),
+
+candidates as (
+    select * from {{ ref('int_candidates_scored') }}
+    where
+        system_id = '{{ var("champion_system_id") }}'
+        and game_date in (select game_date from nights)
+),
+
+picks as (
+    select
+        candidates.*,
+        row_number() over (order by {{ composite_order('candidates.') }}) as pick_rank
+    from candidates
+    inner join members
+        on candidates.player_lookup = members.player_lookup
+        and candidates.game_id = members.game_id
+),
+
+joined as (
+    select
+        picks.game_date,
+        picks.pick_rank,
+        picks.player_lookup,
+        picks.game_id,
+        picks.prediction_id,
+        picks.player_full_name,
+        picks.team_abbr,
+        picks.predicted_points,
+        picks.points_line,
+        picks.recommendation,
+        picks.composite_score,
+        games.game_status,
+        games.game_period,
+        games.game_clock,
+        live.player_lookup is not null as has_live_row,
+        live.points,
+        live.minutes_clock,
+        live.minutes_played,
+        live.updated_at
+    from picks
+    left join games
+        on picks.game_id = games.game_id
+    left join live
+        on picks.player_lookup = live.player_lookup
+        and picks.game_id = live.game_id
+),
+
+graded as (
+    select
+        *,
+        case
+            when game_status is null or game_status = 'scheduled' then 'pending'
+            when game_status = 'final' then
+                case
+                    when not has_live_row then 'void'
+                    when coalesce(minutes_played, 0) = 0 and coalesce(points, 0) = 0 then 'void'
+                    when points is null then 'pending'
+                    when points = points_line then 'push'
+                    when recommendation = 'OVER' and points > points_line then 'correct'
+                    when recommendation = 'UNDER' and points < points_line then 'correct'
+                    else 'incorrect'
+                end
+            when not has_live_row or points is null then 'pending'
+            when recommendation = 'OVER' and points > points_line then 'trending_correct'
+            when recommendation = 'UNDER' and points < points_line then 'trending_correct'
+            when recommendation = 'OVER'
+                and points < points_line - {{ var('live_trending_incorrect_margin') }}
+                and game_period >= {{ var('live_late_period') }}
+                then 'trending_incorrect'
+            when recommendation = 'UNDER'
+                and points > points_line + {{ var('live_trending_incorrect_margin') }}
+                then 'trending_incorrect'
+            else 'in_progress'
+        end as live_status
+    from joined
+)
+
+select
+    game_date,
+    cast(pick_rank as {{ dbt.type_bigint() }}) as pick_rank,
+    player_lookup,
+    game_id,
+    prediction_id,
+    player_full_name,
+    team_abbr,
+    predicted_points,
+    points_line,
+    recommendation,
+    composite_score,
+    game_status,
+    game_period,
+    game_clock,
+    has_live_row,
+    points,
+    minutes_clock,
+    minutes_played,
+    updated_at,
+    live_status
+from graded

@@ -1,0 +1,66 @@
+-- live-grading/{date}.json. One row per pick of the live date (pick_rank); a night
+-- without picks is one row whose pick columns are null (published as picks: []).
+-- The live date is the one of int_live_boxscores (var live_date, else the latest date of
+-- the live source); updated_at is the newest live update of that date (data, never the
+-- clock), so an unchanged snapshot gives an identical document.
+with live as (
+    select * from {{ ref('int_live_boxscores') }}
+),
+
+picks as (
+    select * from {{ ref('int_live_picks_graded') }}
+),
+
+nights as (
+    select
+        game_date,
+        max(updated_at) as updated_at
+    from live
+    group by game_date
+),
+
+summary as (
+    select
+        game_date,
+        count(*) as total,
+        sum(case when live_status in ('correct', 'incorrect') then 1 else 0 end) as graded,
+        sum(case when live_status = 'pending' then 1 else 0 end) as pending,
+        sum(case when live_status = 'correct' then 1 else 0 end) as correct,
+        sum(case when live_status = 'incorrect' then 1 else 0 end) as incorrect,
+        sum(case when live_status = 'trending_correct' then 1 else 0 end) as trending_correct,
+        sum(case when live_status = 'trending_incorrect' then 1 else 0 end) as trending_incorrect
+    from picks
+    group by game_date
+)
+
+select
+    nights.game_date as date,
+    cast(nights.updated_at as {{ dbt.type_timestamp() }}) as updated_at,
+    cast(coalesce(summary.total, 0) as {{ dbt.type_bigint() }}) as summary_total,
+    cast(coalesce(summary.graded, 0) as {{ dbt.type_bigint() }}) as summary_graded,
+    cast(coalesce(summary.pending, 0) as {{ dbt.type_bigint() }}) as summary_pending,
+    cast(coalesce(summary.correct, 0) as {{ dbt.type_bigint() }}) as summary_correct,
+    cast(coalesce(summary.incorrect, 0) as {{ dbt.type_bigint() }}) as summary_incorrect,
+    cast(coalesce(summary.trending_correct, 0) as {{ dbt.type_bigint() }}) as summary_trending_correct,
+    cast(coalesce(summary.trending_incorrect, 0) as {{ dbt.type_bigint() }}) as summary_trending_incorrect,
+    {{ round_float(safe_divide('100 * summary.correct', 'summary.correct + summary.incorrect'), 1) }}
+        as summary_win_rate,
+    cast(picks.pick_rank as {{ dbt.type_bigint() }}) as pick_rank,
+    cast(picks.player_full_name as {{ dbt.type_string() }}) as player,
+    cast(picks.team_abbr as {{ dbt.type_string() }}) as team,
+    cast(picks.game_status as {{ dbt.type_string() }}) as game_status,
+    cast(picks.game_period as {{ dbt.type_bigint() }}) as period,
+    cast(picks.game_clock as {{ dbt.type_string() }}) as clock,
+    {{ round_float('picks.predicted_points', 1) }} as prediction,
+    cast(picks.points_line as {{ type_double() }}) as line,
+    cast(picks.recommendation as {{ dbt.type_string() }}) as direction,
+    cast(case when picks.live_status not in ('pending', 'void') then picks.points end
+        as {{ dbt.type_bigint() }}) as actual,
+    cast(case when picks.live_status <> 'pending' and picks.has_live_row then picks.minutes_clock end
+        as {{ dbt.type_string() }}) as minutes,
+    cast(picks.live_status as {{ dbt.type_string() }}) as status
+from nights
+left join summary
+    on nights.game_date = summary.game_date
+left join picks
+    on nights.game_date = picks.game_date
