@@ -11,7 +11,10 @@ the same table contents.
 What exists relative to ``--today`` (default: last game date of the newest
 season): box scores (player_game_summary) for dates < today only; for today
 context rows, odds and predictions plus a mid-game live box-score snapshot;
-nothing after today.
+nothing after today. The real final box scores of today's games (which the
+warehouse does not hold yet) go to ``sample_replay.final_boxscores``, outside the
+upstream schemas, so ``python -m sample_data.live_replay`` can replay the night
+snapshot by snapshot up to the final.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from collections import defaultdict, deque
 from collections.abc import Callable
 from typing import NamedTuple
 
+from sample_data import live_replay
 from sample_data import seasons as season_data
 from sample_data.seasons import SeasonPlan
 from sample_data.schema import TABLES, load_tables
@@ -283,7 +287,8 @@ def _mmss(seconds: int) -> str:
     return f"{seconds // 60:02d}:{seconds % 60:02d}"
 
 
-def _generate_season(plan: SeasonPlan, seed: int, today: dt.date, out: dict[str, list], log) -> None:
+def _generate_season(plan: SeasonPlan, seed: int, today: dt.date, out: dict[str, list], log,
+                     finals: list | None = None) -> None:
     rows = [r for r in season_data.season_rows(plan) if r.game_date <= today]
     if not rows:
         return
@@ -453,8 +458,11 @@ def _generate_season(plan: SeasonPlan, seed: int, today: dt.date, out: dict[str,
                     if active and sid in TAGGED_SYSTEMS and rec in ("OVER", "UNDER"):
                         tags_out.append((day, e.lookup, sid, _tags(e, edge, day, team_dates, r_tags)))
 
-        # live snapshot of tonight's games
+        # live snapshot of tonight's games (and their real finals, for the live replay)
         if day == today:
+            if finals is not None:
+                for r in day_rows:
+                    finals.append((r.game_id, day, player_lookup(r.player), r.pts, r.minutes, tipoff(day, r.game_id)))
             games = sorted({r.game_id for r in day_rows})
             state = {}
             for gid in games:
@@ -546,9 +554,12 @@ def default_today(seasons: int) -> dt.date:
     return season_data.last_game_date(season_data.plan_seasons(seasons)[-1])
 
 
-def generate(seasons: int = 1, seed: int = 42, today: dt.date | None = None, log: Callable[[str], None] | None = None):
+def generate(seasons: int = 1, seed: int = 42, today: dt.date | None = None, log: Callable[[str], None] | None = None,
+             finals: list | None = None):
     """Build the rows of the seven tables. Returns {"schema.table": [tuple, ...]}
-    with tuples in the column order of ``sample_data.schema.TABLES``."""
+    with tuples in the column order of ``sample_data.schema.TABLES``. When ``finals`` is
+    a list, the real final box scores of today's games are appended to it as
+    ``sample_data.live_replay.Final`` tuples."""
     log = log or (lambda msg: None)
     plans = season_data.plan_seasons(seasons)
     if today is None:
@@ -560,7 +571,7 @@ def generate(seasons: int = 1, seed: int = 42, today: dt.date | None = None, log
         if plan.opening > today:
             log(f"  season {plan.label}: after --today {today}, skipped")
             continue
-        _generate_season(plan, seed, today, out, log)
+        _generate_season(plan, seed, today, out, log, finals)
     out[T_REG] = _registry_rows(plans, today)
     if not out[T_LIVE]:
         log(f"  warning: no games on --today {today}: no tonight's games, live_boxscores is empty")
@@ -608,13 +619,15 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     today = args.today or default_today(args.seasons)
     log(f"generating {args.seasons} season(s), seed {args.seed}, today {today}")
+    finals: list = []
     try:
-        tables = generate(args.seasons, args.seed, today, log)
+        tables = generate(args.seasons, args.seed, today, log, finals)
     except ValueError as exc:
         parser.error(str(exc))
     t1 = time.perf_counter()
     log(f"rows built in {t1 - t0:.1f}s; writing {args.out}")
     counts = load_tables(args.out, tables)
+    counts[live_replay.REPLAY_TABLE] = live_replay.write_finals(args.out, finals)
     t2 = time.perf_counter()
     log(f"written in {t2 - t1:.1f}s (total {t2 - t0:.1f}s)")
     width = max(len(t) for t in counts)

@@ -106,6 +106,7 @@ def test_tables_and_columns_match_sources_yml(season):
     rows = q(
         season,
         "select table_schema || '.' || table_name, column_name, data_type from information_schema.columns "
+        "where table_schema <> 'sample_replay' "  # the live replay's finals, not an upstream table
         "order by table_schema, table_name, ordinal_position",
     )
     actual = collections.defaultdict(list)
@@ -188,6 +189,20 @@ def test_nothing_on_or_after_today_in_box_scores(season):
     live = q(season, f"select distinct game_status, period, cast(updated_at as date) from {LIVE}")
     assert live == [("in_progress", 3, FULL_TODAY)]
     assert all(re.fullmatch(r"\d\d:\d\d", m) for (m,) in q(season, f"select minutes from {LIVE}"))
+
+
+def test_tonights_real_finals_are_kept_for_the_live_replay(season):
+    """sample_replay.final_boxscores holds today's real box scores: the same player-games as
+    the mid-game snapshot, never fewer points than it shows."""
+    finals = "sample_replay.final_boxscores"
+    assert q(season, f"select distinct game_date from {finals}") == [(FULL_TODAY,)]
+    unmatched_final, unmatched_live, fewer_points = q(season, f"""
+        select count(*) filter (where l.player_lookup is null),
+               count(*) filter (where f.player_lookup is null),
+               count(*) filter (where f.points < l.points)
+        from {finals} f full join {LIVE} l using (game_id, player_lookup)""")[0]
+    assert (unmatched_final, unmatched_live, fewer_points) == (0, 0, 0)
+    assert q(season, f"select count(*) from {finals}") == q(season, f"select count(*) from {LIVE}")
 
 
 def test_short_run_respects_today(tmp_path):

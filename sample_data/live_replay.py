@@ -1,0 +1,270 @@
+"""Replay a night of live box scores into a warehouse, one snapshot at a time.
+
+    python -m sample_data.live_replay --warehouse .warehouse/props.duckdb --list
+    python -m sample_data.live_replay --warehouse .warehouse/props.duckdb --step 3
+
+The real final box scores of the night live in ``sample_replay.final_boxscores`` (the
+generator writes them for ``--today``; a hand-written fixture installs them with
+``--finals CSV``). Snapshot N of a deterministic sequence replaces the night's rows of
+``nba_raw.live_boxscores`` (nothing else is touched):
+
+- games tip off in half-hour slots: slot = (tip-off - first tip-off) // 30 min;
+- a game's phase at step s is clamp(s - slot, 0, 5): 0 scheduled (0 points, "00:00",
+  period 0, clock "12:00"), 1..4 in progress in that period at "06:00" of its clock,
+  with floor(final x (2 x period - 1) / 8) points and seconds (1/8, 3/8, 5/8, 7/8 of the
+  game), 5 final (the real points and minutes, period 4, clock "00:00");
+- a player who did not play (0 minutes) has 0 points and "00:00" throughout;
+- step 0 has every game scheduled, the last step (max slot + 5) every game final;
+- updated_at: scheduled rows carry the pre-game time T0 = first tip-off - 30 min; a game
+  in progress carries the step's time T(s) = first tip-off + (s - 1) x 30 min + 20 min;
+  a final game keeps the time of the step it became final. So replaying the same step
+  twice writes identical rows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import os
+import sys
+from collections.abc import Iterable, Sequence
+from typing import NamedTuple
+
+import duckdb
+
+REPLAY_SCHEMA = "sample_replay"
+REPLAY_TABLE = f"{REPLAY_SCHEMA}.final_boxscores"
+LIVE_TABLE = "nba_raw.live_boxscores"
+FINALS_DDL = f"""create table {REPLAY_TABLE} (
+    game_id VARCHAR,
+    game_date DATE,
+    player_lookup VARCHAR,
+    points BIGINT,
+    minutes_played DOUBLE,
+    tipoff_at TIMESTAMP
+)"""
+SLOT = dt.timedelta(minutes=30)
+FINAL_PHASE = 5
+PERIODS = 4
+
+
+class Final(NamedTuple):
+    """One player-game of the night as it ended (the real box score)."""
+
+    game_id: str
+    game_date: dt.date
+    player_lookup: str
+    points: int
+    minutes_played: float
+    tipoff_at: dt.datetime
+
+
+class LiveRow(NamedTuple):
+    """A row of nba_raw.live_boxscores (columns in source order)."""
+
+    game_id: str
+    game_date: dt.date
+    player_lookup: str
+    points: int
+    minutes: str
+    game_status: str
+    period: int
+    clock: str
+    updated_at: dt.datetime
+
+
+# ----------------------------------------------------------------------------- finals
+
+
+def write_finals(path: str | os.PathLike, rows: Iterable[Sequence]) -> int:
+    """(Re)create sample_replay.final_boxscores in the warehouse with ``rows`` (Final-like tuples)."""
+    rows = [tuple(Final(*r)) for r in rows]
+    con = duckdb.connect(os.fspath(path))
+    try:
+        con.execute(f"create schema if not exists {REPLAY_SCHEMA}")
+        con.execute(f"drop table if exists {REPLAY_TABLE}")
+        con.execute(FINALS_DDL)
+        if rows:
+            con.executemany(f"insert into {REPLAY_TABLE} values (?, ?, ?, ?, ?, ?)", rows)
+        con.execute("checkpoint")
+    finally:
+        con.close()
+    return len(rows)
+
+
+def read_finals_csv(path: str | os.PathLike) -> list[Final]:
+    """Finals from a CSV with the header game_id, game_date, player_lookup, points,
+    minutes_played, tipoff_at (ISO date / timestamp, UTC)."""
+    out = []
+    with open(path, encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        missing = set(Final._fields) - set(reader.fieldnames or [])
+        if missing:
+            raise ValueError(f"{path}: missing columns {sorted(missing)}; expected {list(Final._fields)}")
+        for row in reader:
+            out.append(Final(
+                row["game_id"], dt.date.fromisoformat(row["game_date"]), row["player_lookup"],
+                int(row["points"]), float(row["minutes_played"]),
+                dt.datetime.fromisoformat(row["tipoff_at"].replace("Z", "")),
+            ))
+    return out
+
+
+def read_finals(con: duckdb.DuckDBPyConnection, night: dt.date | None = None) -> tuple[dt.date, list[Final]]:
+    """The night (default: the latest date of the finals table) and its finals, in a fixed order."""
+    exists = con.execute(
+        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
+        [REPLAY_SCHEMA, "final_boxscores"]).fetchone()[0]
+    if not exists:
+        raise ValueError(f"no {REPLAY_TABLE} in this warehouse: generate it with sample_data.generate, "
+                         "or install finals with --finals CSV")
+    if night is None:
+        night = con.execute(f"select max(game_date) from {REPLAY_TABLE}").fetchone()[0]
+        if night is None:
+            raise ValueError(f"{REPLAY_TABLE} is empty")
+    rows = con.execute(
+        f"select game_id, game_date, player_lookup, points, minutes_played, tipoff_at from {REPLAY_TABLE} "
+        "where game_date = ? order by game_id, player_lookup", [night]).fetchall()
+    if not rows:
+        raise ValueError(f"{REPLAY_TABLE} has no row for {night}")
+    return night, [Final(*r) for r in rows]
+
+
+# ----------------------------------------------------------------------------- snapshots
+
+
+def _mmss(seconds: int) -> str:
+    return f"{seconds // 60:02d}:{seconds % 60:02d}"
+
+
+def slots(finals: Sequence[Final]) -> dict[str, int]:
+    """Tip-off slot of every game (0 = the first tip-off of the night)."""
+    tipoffs: dict[str, dt.datetime] = {}
+    for f in finals:
+        tipoffs[f.game_id] = min(tipoffs.get(f.game_id, f.tipoff_at), f.tipoff_at)
+    first = min(tipoffs.values())
+    return {gid: int((t - first) // SLOT) for gid, t in sorted(tipoffs.items())}
+
+
+def step_count(finals: Sequence[Final]) -> int:
+    """Number of snapshots: 0 (all scheduled) .. max slot + 5 (all final)."""
+    return max(slots(finals).values()) + FINAL_PHASE + 1
+
+
+def phase(slot: int, step: int) -> int:
+    """0 scheduled, 1..4 in progress (the period), 5 final."""
+    return min(max(step - slot, 0), FINAL_PHASE)
+
+
+def step_time(first_tipoff: dt.datetime, step: int) -> dt.datetime:
+    if step <= 0:
+        return first_tipoff - SLOT
+    return first_tipoff + (step - 1) * SLOT + dt.timedelta(minutes=20)
+
+
+def snapshot(finals: Sequence[Final], step: int) -> list[LiveRow]:
+    """The live rows of snapshot ``step`` (0 <= step < step_count), sorted by game and player."""
+    count = step_count(finals)
+    if not 0 <= step < count:
+        raise ValueError(f"step {step} out of range: this night has steps 0..{count - 1}")
+    game_slots = slots(finals)
+    first = min(f.tipoff_at for f in finals)
+    out = []
+    for f in sorted(finals, key=lambda f: (f.game_id, f.player_lookup)):
+        slot = game_slots[f.game_id]
+        p = phase(slot, step)
+        seconds = int(round(f.minutes_played * 60)) if f.minutes_played else 0
+        if p == 0:
+            row = (0, _mmss(0), "scheduled", 0, "12:00", step_time(first, 0))
+        elif p < FINAL_PHASE:
+            share = 2 * p - 1  # eighths of the game played at 06:00 of period p
+            row = (f.points * share // 8, _mmss(seconds * share // 8), "in_progress", p, "06:00",
+                   step_time(first, step))
+        else:
+            row = (f.points, _mmss(seconds), "final", PERIODS, "00:00", step_time(first, slot + FINAL_PHASE))
+        points, minutes, status, period, clock, updated_at = row
+        if not seconds:  # did not play: nothing accumulates
+            points, minutes = 0, _mmss(0)
+        out.append(LiveRow(f.game_id, f.game_date, f.player_lookup, points, minutes, status, period, clock,
+                           updated_at))
+    return out
+
+
+def describe(finals: Sequence[Final]) -> list[str]:
+    """One line per step: its time and how many games are scheduled / in which period / final."""
+    game_slots = slots(finals)
+    first = min(f.tipoff_at for f in finals)
+    lines = []
+    for step in range(step_count(finals)):
+        phases = [phase(s, step) for s in game_slots.values()]
+        parts = [f"{phases.count(0)} scheduled"] if phases.count(0) else []
+        parts += [f"{phases.count(p)} in Q{p}" for p in range(1, FINAL_PHASE) if phases.count(p)]
+        parts += [f"{phases.count(FINAL_PHASE)} final"] if phases.count(FINAL_PHASE) else []
+        lines.append(f"{step:>3}  {step_time(first, step):%Y-%m-%d %H:%M}Z  " + ", ".join(parts))
+    return lines
+
+
+# ----------------------------------------------------------------------------- apply
+
+
+def apply_step(path: str | os.PathLike, step: int, night: dt.date | None = None) -> tuple[dt.date, int, int]:
+    """Overwrite the night's rows of nba_raw.live_boxscores with snapshot ``step`` (negative:
+    counted from the last). Returns (night, step, rows written)."""
+    con = duckdb.connect(os.fspath(path))
+    try:
+        night, finals = read_finals(con, night)
+        count = step_count(finals)
+        if step < 0:
+            step += count
+        rows = snapshot(finals, step)
+        con.execute("begin transaction")
+        con.execute(f"delete from {LIVE_TABLE} where game_date = ?", [night])
+        con.executemany(f"insert into {LIVE_TABLE} values (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        con.execute("commit")
+        con.execute("checkpoint")
+    finally:
+        con.close()
+    return night, step, len(rows)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m sample_data.live_replay",
+        description="Overwrite a night of nba_raw.live_boxscores with snapshot N of a deterministic replay "
+                    "(0 = scheduled, then periods 1-4 game by game, last = final with the real box scores).",
+    )
+    parser.add_argument("--warehouse", required=True, metavar="PATH", help="DuckDB warehouse file")
+    what = parser.add_mutually_exclusive_group(required=True)
+    what.add_argument("--step", type=int, metavar="N", help="snapshot to write (negative counts from the last)")
+    what.add_argument("--list", action="store_true", help="list the night's snapshots")
+    parser.add_argument("--date", type=dt.date.fromisoformat, metavar="YYYY-MM-DD",
+                        help="night to replay (default: the latest date of sample_replay.final_boxscores)")
+    parser.add_argument("--finals", metavar="CSV", help="first install these final box scores "
+                        "(header: game_id, game_date, player_lookup, points, minutes_played, tipoff_at)")
+    args = parser.parse_args(argv)
+    if not os.path.exists(args.warehouse):
+        parser.error(f"--warehouse {args.warehouse!r} does not exist")
+    try:
+        if args.finals:
+            n = write_finals(args.warehouse, read_finals_csv(args.finals))
+            print(f"installed {n} final box-score rows from {args.finals}", file=sys.stderr)
+        if args.list:
+            con = duckdb.connect(args.warehouse, read_only=True)
+            try:
+                night, finals = read_finals(con, args.date)
+            finally:
+                con.close()
+            print(f"{night}: {len(set(f.game_id for f in finals))} games, {len(finals)} player rows")
+            print("\n".join(describe(finals)))
+            return 0
+        night, step, n = apply_step(args.warehouse, args.step, args.date)
+    except (ValueError, duckdb.Error) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    print(f"{args.warehouse}: {LIVE_TABLE} for {night} = snapshot {step} ({n} rows)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
