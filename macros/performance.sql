@@ -29,7 +29,7 @@
     graded picks, hit rate % (null when nothing graded), Wilson 95 % bounds and ROI %. -#}
 {% macro performance_stats(wins, losses, profit) -%}
     cast({{ wins }} + {{ losses }} as {{ dbt.type_bigint() }}) as graded_picks,
-    {{ round_float(safe_divide('100 * (' ~ wins ~ ')', '(' ~ wins ~ ' + ' ~ losses ~ ')'), 1) }} as hit_rate,
+    {{ hit_rate_pct(wins, losses) }} as hit_rate,
     {{ wilson_bound(wins, wins ~ ' + ' ~ losses, 'low') }} as hit_rate_low,
     {{ wilson_bound(wins, wins ~ ' + ' ~ losses, 'high') }} as hit_rate_high,
     {{ round_float(safe_divide('100 * (' ~ profit ~ ')', '(' ~ wins ~ ' + ' ~ losses ~ ')'), 1) }} as roi_pct
@@ -46,4 +46,20 @@
         where grade in ('win', 'loss', 'push')
     )
     {%- endif -%}
+{%- endmacro %}
+
+{#- SPEC §3 model health state, first match wins, from the 7-day N and hit rate (1 dp). -#}
+{% macro model_health_state(n_7d, hit_rate_7d) -%}
+    case
+        when {{ n_7d }} < {{ var('health_min_n_7d') }} then 'INSUFFICIENT_DATA'
+        when {{ hit_rate_7d }} < {{ var('health_blocked_below') }} then 'BLOCKED'
+        when {{ hit_rate_7d }} < {{ var('health_degrading_below') }} then 'DEGRADING'
+        when {{ hit_rate_7d }} < {{ var('health_watch_below') }} then 'WATCH'
+        else 'HEALTHY'
+    end
+{%- endmacro %}
+
+{#- 100 x wins / (wins + losses), 1 dp, null when nothing is graded. -#}
+{% macro hit_rate_pct(wins, losses) -%}
+    {{ round_float(safe_divide('100 * (' ~ wins ~ ')', '(' ~ wins ~ ') + (' ~ losses ~ ')'), 1) }}
 {%- endmacro %}

@@ -5,7 +5,6 @@
 --   last_7_days / last_14_days / last_30_days  [d-6, d] / [d-13, d] / [d-29, d]
 --   season [season start, d]; month [1st of d's month, d]; week [Monday of d's week, d].
 -- Only facts dated <= d are read (no future leakage).
-{%- set rolling = var('rolling_windows') %}
 with facts as (
     select * from {{ ref('int_subset_results_daily') }}
 ),
@@ -14,54 +13,14 @@ calendar as (
     select * from {{ ref('int_game_dates_calendared') }}
 ),
 
-rolling_bounds as (
-    {%- for window_name, days in rolling.items() %}
-    select
-        calendar.game_date as as_of_date,
-        '{{ window_name }}' as window_name,
-        greatest(calendar.season_start, {{ add_days('calendar.game_date', 1 - days) }}) as start_date
-    from calendar
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
-    {%- endfor %}
-),
-
-period_bounds as (
-    select game_date as as_of_date, 'season' as window_name, season_start as start_date
-    from calendar
-    union all
-    select game_date as as_of_date, 'month' as window_name, month_start as start_date
-    from calendar
-    union all
-    select game_date as as_of_date, 'week' as window_name, week_start as start_date
-    from calendar
-),
-
-bounds as (
-    select * from rolling_bounds
-    union all
-    select * from period_bounds
-),
-
 summed as (
-    select
-        bounds.as_of_date,
-        bounds.window_name,
-        bounds.start_date,
-        facts.subset_id,
-        sum(facts.picks) as picks,
-        sum(facts.wins) as wins,
-        sum(facts.losses) as losses,
-        sum(facts.pushes) as pushes,
-        sum(facts.voids) as voids,
-        sum(facts.pending) as pending,
-        sum(facts.profit_units) as profit_units
-    from bounds
-    inner join facts
-        on facts.game_date >= bounds.start_date
-        and facts.game_date <= bounds.as_of_date
-    group by bounds.as_of_date, bounds.window_name, bounds.start_date, facts.subset_id
+    {{ windowed_sums(
+        facts='facts',
+        calendar='calendar',
+        keys=['subset_id'],
+        measures=['picks', 'wins', 'losses', 'pushes', 'voids', 'pending', 'profit_units'],
+        windows=['last_7_days', 'last_14_days', 'last_30_days', 'season', 'month', 'week'],
+    ) | indent(4) }}
 )
 
 select
@@ -69,7 +28,7 @@ select
     subset_id,
     window_name,
     start_date,
-    as_of_date as end_date,
+    end_date,
     cast(picks as {{ dbt.type_bigint() }}) as picks,
     cast(wins as {{ dbt.type_bigint() }}) as wins,
     cast(losses as {{ dbt.type_bigint() }}) as losses,

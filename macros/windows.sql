@@ -1,0 +1,58 @@
+{#- Sums of daily facts over windows that end on each as-of date and never start
+    before that date's season opening night (SPEC §3 Windows). One formula for every
+    track record (subsets, models, signal tags, edge tiers).
+
+    facts:    a relation or CTE name with a `game_date` column, the key columns and
+              the measures (one row per key x game_date);
+    calendar: a relation or CTE with game_date, season_start, month_start, week_start;
+              every game_date of it is an as-of date;
+    windows:  names, from: the rolling windows of var('rolling_windows') (days) and
+              'season', 'month', 'week'.
+    Returns the SELECT giving as_of_date, window_name, start_date, end_date, the keys
+    and sum(measure) as measure. Only facts dated in [start_date, as_of_date] are read.
+    A key with no fact row in a window gets no row. -#}
+{% macro windowed_sums(facts, calendar, keys, measures, windows) -%}
+    {%- set rolling = var('rolling_windows') -%}
+    {%- set periods = {'season': 'season_start', 'month': 'month_start', 'week': 'week_start'} -%}
+    with window_bounds as (
+        {%- for window_name in windows %}
+        select
+            game_date as as_of_date,
+            '{{ window_name }}' as window_name,
+            {%- if window_name in rolling %}
+            greatest(season_start, {{ add_days('game_date', 1 - rolling[window_name]) }}) as start_date
+            {%- elif window_name in periods %}
+            {{ periods[window_name] }} as start_date
+            {%- else %}
+            {{ exceptions.raise_compiler_error("windowed_sums: unknown window " ~ window_name) }}
+            {%- endif %}
+        from {{ calendar }}
+        {%- if not loop.last %}
+        union all
+        {%- endif %}
+        {%- endfor %}
+    )
+
+    select
+        window_bounds.as_of_date,
+        window_bounds.window_name,
+        window_bounds.start_date,
+        window_bounds.as_of_date as end_date,
+        {%- for key in keys %}
+        windowed_facts.{{ key }},
+        {%- endfor %}
+        {%- for measure in measures %}
+        sum(windowed_facts.{{ measure }}) as {{ measure }}{{ ',' if not loop.last }}
+        {%- endfor %}
+    from window_bounds
+    inner join {{ facts }} as windowed_facts
+        on windowed_facts.game_date >= window_bounds.start_date
+        and windowed_facts.game_date <= window_bounds.as_of_date
+    group by
+        window_bounds.as_of_date,
+        window_bounds.window_name,
+        window_bounds.start_date
+        {%- for key in keys %},
+        windowed_facts.{{ key }}
+        {%- endfor %}
+{%- endmacro %}

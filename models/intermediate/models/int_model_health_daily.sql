@@ -1,0 +1,108 @@
+-- SPEC §3 Model health. One row per system x game date with predictions: hit rate
+-- and N over the last 7 / 14 / 30 days (windows ending on the date, never before the
+-- season's opening night) of graded (win/loss) candidates with edge >= health_min_edge;
+-- the state (first match wins); days since the end of the training window seen in that
+-- day's predictions (registry when the system made none) and the stale flag.
+with graded as (
+    select
+        graded.system_id,
+        graded.game_date,
+        case when graded.grade = 'win' then 1 else 0 end as wins,
+        case when graded.grade = 'loss' then 1 else 0 end as losses
+    from {{ ref('int_candidates_graded') }} as graded
+    inner join {{ ref('int_candidates_scored') }} as scored
+        on graded.player_lookup = scored.player_lookup
+        and graded.game_id = scored.game_id
+        and graded.system_id = scored.system_id
+    where
+        graded.grade in ('win', 'loss')
+        and scored.edge >= {{ var('health_min_edge') }}
+),
+
+facts as (
+    select
+        system_id,
+        game_date,
+        sum(wins) as wins,
+        sum(losses) as losses
+    from graded
+    group by system_id, game_date
+),
+
+calendar as (
+    select * from {{ ref('int_game_dates_calendared') }}
+),
+
+windowed as (
+    {{ windowed_sums(
+        facts='facts',
+        calendar='calendar',
+        keys=['system_id'],
+        measures=['wins', 'losses'],
+        windows=['last_7_days', 'last_14_days', 'last_30_days'],
+    ) | indent(4) }}
+),
+
+systems as (
+    select * from {{ ref('int_models_described') }}
+),
+
+training_seen as (
+    select
+        system_id,
+        game_date,
+        max(model_training_end_date) as training_end_date
+    from {{ ref('stg_nba_predictions__player_prop_predictions') }}
+    where is_active
+    group by system_id, game_date
+),
+
+spine as (
+    select
+        calendar.game_date,
+        systems.system_id,
+        coalesce(training_seen.training_end_date, systems.training_end_date) as training_end_date
+    from calendar
+    cross join systems
+    left join training_seen
+        on calendar.game_date = training_seen.game_date
+        and systems.system_id = training_seen.system_id
+),
+
+pivoted as (
+    select
+        spine.game_date,
+        spine.system_id,
+        spine.training_end_date,
+        {%- for days in [7, 14, 30] %}
+        coalesce(w{{ days }}.wins, 0) as wins_{{ days }}d,
+        coalesce(w{{ days }}.losses, 0) as losses_{{ days }}d{{ ',' if not loop.last }}
+        {%- endfor %}
+    from spine
+    {%- for days in [7, 14, 30] %}
+    left join windowed as w{{ days }}
+        on spine.game_date = w{{ days }}.as_of_date
+        and spine.system_id = w{{ days }}.system_id
+        and w{{ days }}.window_name = 'last_{{ days }}_days'
+    {%- endfor %}
+),
+
+measured as (
+    select
+        game_date,
+        system_id,
+        training_end_date,
+        {%- for days in [7, 14, 30] %}
+        cast(wins_{{ days }}d + losses_{{ days }}d as {{ dbt.type_bigint() }}) as n_{{ days }}d,
+        {{ hit_rate_pct('wins_' ~ days ~ 'd', 'losses_' ~ days ~ 'd') }} as hit_rate_{{ days }}d,
+        {%- endfor %}
+        cast({{ dbt.datediff('training_end_date', 'game_date', 'day') }} as {{ dbt.type_bigint() }})
+            as days_since_training
+    from pivoted
+)
+
+select
+    *,
+    {{ model_health_state('n_7d', 'hit_rate_7d') }} as state,
+    coalesce(days_since_training > {{ var('stale_after_days') }}, false) as is_stale
+from measured

@@ -1,0 +1,78 @@
+-- SPEC §3 Signal health. One row per allowlisted tag x game date: hit rate of the
+-- champion's graded picks carrying the tag over the last 7 days and the season (as of
+-- the date), divergence = hr_7d - hr_season, regime HOT (> +threshold), COLD
+-- (< -threshold), else NORMAL (null while either rate is undefined). Tags not on the
+-- allowlist are dropped here, so they reach nothing downstream.
+with tags as (
+    select tags.*
+    from {{ ref('stg_nba_predictions__pick_signal_tags') }} as tags
+    inner join {{ ref('signal_allowlist') }} as allowlist
+        on tags.signal_tag = allowlist.signal_tag
+    where tags.system_id = '{{ var("champion_system_id") }}'
+),
+
+facts as (
+    select
+        tags.signal_tag,
+        graded.game_date,
+        sum(case when graded.grade = 'win' then 1 else 0 end) as wins,
+        sum(case when graded.grade = 'loss' then 1 else 0 end) as losses
+    from tags
+    inner join {{ ref('int_candidates_graded') }} as graded
+        on tags.game_date = graded.game_date
+        and tags.player_lookup = graded.player_lookup
+        and tags.system_id = graded.system_id
+    group by tags.signal_tag, graded.game_date
+),
+
+calendar as (
+    select * from {{ ref('int_game_dates_calendared') }}
+),
+
+windowed as (
+    {{ windowed_sums(
+        facts='facts',
+        calendar='calendar',
+        keys=['signal_tag'],
+        measures=['wins', 'losses'],
+        windows=['last_7_days', 'season'],
+    ) | indent(4) }}
+),
+
+spine as (
+    select
+        calendar.game_date,
+        allowlist.signal_tag
+    from calendar
+    cross join {{ ref('signal_allowlist') }} as allowlist
+),
+
+measured as (
+    select
+        spine.game_date,
+        spine.signal_tag,
+        cast(coalesce(w7.wins, 0) + coalesce(w7.losses, 0) as {{ dbt.type_bigint() }}) as n_7d,
+        {{ hit_rate_pct('coalesce(w7.wins, 0)', 'coalesce(w7.losses, 0)') }} as hit_rate_7d,
+        cast(coalesce(season.wins, 0) + coalesce(season.losses, 0) as {{ dbt.type_bigint() }}) as n_season,
+        {{ hit_rate_pct('coalesce(season.wins, 0)', 'coalesce(season.losses, 0)') }} as hit_rate_season
+    from spine
+    left join windowed as w7
+        on spine.game_date = w7.as_of_date
+        and spine.signal_tag = w7.signal_tag
+        and w7.window_name = 'last_7_days'
+    left join windowed as season
+        on spine.game_date = season.as_of_date
+        and spine.signal_tag = season.signal_tag
+        and season.window_name = 'season'
+)
+
+select
+    *,
+    {{ round_float('hit_rate_7d - hit_rate_season', 1) }} as divergence,
+    case
+        when hit_rate_7d is null or hit_rate_season is null then null
+        when hit_rate_7d - hit_rate_season > {{ var('signal_regime_threshold') }} then 'HOT'
+        when hit_rate_7d - hit_rate_season < -{{ var('signal_regime_threshold') }} then 'COLD'
+        else 'NORMAL'
+    end as regime
+from measured
