@@ -87,6 +87,42 @@ def _walk(value: Any, path: str) -> Iterator[tuple[str, str | None, Any]]:
         yield path, None, value
 
 
+PLAIN_SCALARS = (int, float, bool, type(None))
+
+
+def _collect(value: Any, keys: set, strings: set) -> bool:
+    """Gather every key and string value (plain dicts, lists, tuples); False when something else is met."""
+    kind = type(value)
+    if kind is dict:
+        keys.update(value)
+        children = value.values()
+    elif kind is list or kind is tuple:
+        children = value
+    elif kind is str:
+        strings.add(value)
+        return True
+    else:
+        return kind in PLAIN_SCALARS
+    for child in children:
+        child_kind = type(child)
+        if child_kind is str:
+            strings.add(child)
+        elif child_kind not in PLAIN_SCALARS and not _collect(child, keys, strings):
+            return False
+    return True
+
+
+def _looks_clean(doc: Any, rules: Rules) -> bool:
+    """A quick pass over the distinct keys and strings; the detailed walk runs only when it fails."""
+    keys: set = set()
+    strings: set = set()
+    if not _collect(doc, keys, strings) or not all(isinstance(key, str) for key in keys):
+        return False
+    if any(forbidden_key_term(key, rules) or forbidden_value_label(key, rules) for key in keys):
+        return False
+    return not any(forbidden_value_label(text, rules) for text in strings)
+
+
 def check_document(file_path: str, doc: Any, rules: Rules | None = None) -> list[Violation]:
     """Violations of the clean-API rule in one document (none for admin files)."""
     if is_admin(file_path):
@@ -96,6 +132,8 @@ def check_document(file_path: str, doc: Any, rules: Rules | None = None) -> list
     label = forbidden_value_label(file_path, rules)
     if label:
         found.append(Violation(file_path, "(file path)", f"path {file_path!r}", f"matches {label}"))
+    elif _looks_clean(doc, rules):
+        return []
     for key_path, key, value in _walk(doc, "$"):
         if key is not None:
             term = forbidden_key_term(key, rules)

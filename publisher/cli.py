@@ -283,14 +283,16 @@ def report_objects(items: list[Item], stale: dict[str, str], args: argparse.Name
 
 
 def publish(items: list[Item], destination: Destination, args: argparse.Namespace, generated_at: str,
-            manifest_tally: Tally, stale_args: tuple) -> tuple[dict[str, str], str]:
+            manifest_tally: Tally, stale_args: tuple, timings: dict[str, float]) -> tuple[dict[str, str], str]:
     """List, plan, upload, write the manifest; returns the stale paths and the manifest status."""
     started = time.monotonic()
     listing = destination.list()
-    log(f"listed {len(listing)} object(s) in {destination.url} in {time.monotonic() - started:.2f}s")
+    timings["list"] = time.monotonic() - started
+    log(f"listed {len(listing)} object(s) in {destination.url} in {timings['list']:.2f}s")
     plan(items, listing)
     stale = find_stale(listing, items, *stale_args)
     changed = sum(item.status in (CREATED, UPDATED) for item in items)
+    started = time.monotonic()
     if not args.dry_run and changed:
         progress = Progress(changed, "uploading")
         upload(destination, items, args.workers, lambda item: progress.advance())
@@ -299,14 +301,17 @@ def publish(items: list[Item], destination: Destination, args: argparse.Namespac
     else:
         for item in items:
             item.tally.count(item.status)
+    timings["upload"] = time.monotonic() - started
     report_objects(items, stale, args)
     if any(item.error for item in items):
         log(f"NOT writing {MANIFEST_PATH}: {sum(bool(i.error) for i in items)} object(s) failed; "
             "the previous manifest stays (rerun to finish)")
         return stale, "not written"
     manifest_tally.files = 1
+    started = time.monotonic()
     try:
         status, stored = write_manifest(destination, after_uploads(listing, items), generated_at, args.dry_run, log)
+        timings["manifest"] = time.monotonic() - started
     except Exception as error:  # noqa: BLE001 - reported, the run fails
         manifest_tally.count("failed")
         manifest_tally.fail(f"{MANIFEST_PATH}: {type(error).__name__}: {error}")
@@ -368,6 +373,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for problem in check_document(item.path, json.loads(item.data)):
             schema_tally.fail(f"clean-API violation: {problem}")
     rows = [*tallies.values(), schema_tally, manifest_tally]
+    timings = {"build_and_check": time.monotonic() - started}
     failed = [t for t in rows if t.errors]
     stale: dict[str, str] = {}
     manifest_status = "not written"
@@ -382,7 +388,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             destination = open_destination(args.dest, retry=RetryPolicy(args.retries + 1, args.retry_initial), log=log)
             stale, manifest_status = publish(items + schema_items, destination, args, generated_at, manifest_tally,
-                                             (scopes, all_endpoints, tallies))
+                                             (scopes, all_endpoints, tallies), timings)
         except Exception as error:  # noqa: BLE001 - listing / credentials: nothing was uploaded
             log(f"error: {args.dest}: {type(error).__name__}: {error}")
             manifest_tally.fail(f"{args.dest}: {type(error).__name__}: {error}")
@@ -390,15 +396,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     for tally in rows:
         tally.settle(args.dry_run, aborted and not tally.errors and not tally.failed)
     ok = not any(t.status == "failed" for t in rows)
+    timings["total"] = time.monotonic() - started
     log(summary_table(rows))
     log(f"{'dry run: nothing written; ' if args.dry_run else ''}{'ok' if ok else 'FAILED'} "
-        f"in {time.monotonic() - started:.2f}s")
+        f"in {timings['total']:.2f}s")
     if args.json:
         objects = [{"path": i.path, "endpoint": i.tally.name, "status": "failed" if i.error else i.status,
                     "hash": i.hash, "generation": i.result.generation if i.result else None, "error": i.error}
                    for i in sorted(items + schema_items, key=lambda i: i.path)]
         extra = {"ok": ok, "dry_run": args.dry_run, "destination": args.dest, "generated_at": generated_at,
-                 "override": args.allow_failed_upstream, "manifest": manifest_status, "stale": sorted(stale)}
+                 "override": args.allow_failed_upstream, "manifest": manifest_status, "stale": sorted(stale),
+                 "seconds": {k: round(v, 4) for k, v in timings.items()}}
         print(json_report(rows, objects, extra))
     return 0 if ok else 1
 

@@ -50,12 +50,14 @@ def default_client_factory() -> Callable[[], Any]:
 
 class GCSDestination:
     def __init__(self, url: str, retry: RetryPolicy | None = None, log: Callable[[str], None] = lambda m: None,
-                 client_factory: Callable[[], Any] | None = None, timeout: tuple[float, float] = TIMEOUT) -> None:
+                 client_factory: Callable[[], Any] | None = None, timeout: tuple[float, float] = TIMEOUT,
+                 page_size: int | None = None) -> None:
         self.url = url
         self.bucket_name, self.root = parse_url(url)
         self.retry = retry or RetryPolicy()
         self.log = log
         self.timeout = timeout
+        self.page_size = page_size  # listing page size (None: the server's, 1,000 on GCS)
         self._factory = client_factory or default_client_factory()
         self._local = threading.local()
 
@@ -77,6 +79,7 @@ class GCSDestination:
     def list(self) -> dict[str, StoredObject]:
         def listing() -> dict[str, StoredObject]:
             blobs = self._bucket().client.list_blobs(self.bucket_name, prefix=self.root, retry=None, timeout=self.timeout,
+                                                     page_size=self.page_size,
                                                      fields="items(name,generation,size,metadata),nextPageToken")
             return {stored.path: stored for stored in map(self._stored, blobs)}
 

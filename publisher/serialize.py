@@ -28,21 +28,63 @@ def format_timestamp(value: dt.datetime) -> str:
     return value.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+class _Bad(Exception):
+    """A conversion failure on its way up; ``where`` grows into the key path."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message, self.where = message, ""
+
+
 def to_json_value(value: Any, path: str = "$") -> Any:
     """A JSON-ready copy of ``value``; raises SerializeError naming the key path."""
+    try:
+        return _convert(value)
+    except _Bad as bad:
+        raise SerializeError(f"{path}{bad.where}: {bad.message}") from None
+
+
+def _convert(value: Any) -> Any:
+    kind = type(value)
+    if kind is str or kind is int or kind is bool or value is None:  # the common case first, no isinstance chain
+        return value
+    if kind is float:
+        if not math.isfinite(value):
+            raise _Bad(f"{value!r} is not a finite number")
+        return value
     if isinstance(value, dict):
-        return {_key(k, path): to_json_value(v, f"{path}.{k}") for k, v in value.items()}
+        converted = {}
+        for key, child in value.items():
+            if not isinstance(key, str):
+                raise _Bad(f"object key {key!r} is not a string")
+            try:
+                converted[key] = _convert(child)
+            except _Bad as bad:
+                bad.where = f".{key}{bad.where}"
+                raise
+        return converted
     if isinstance(value, (list, tuple)):
-        return [to_json_value(v, f"{path}[{i}]") for i, v in enumerate(value)]
-    if value is None or isinstance(value, (str, bool, int)):
+        items = []
+        for index, child in enumerate(value):
+            try:
+                items.append(_convert(child))
+            except _Bad as bad:
+                bad.where = f"[{index}]{bad.where}"
+                raise
+        return items
+    return _convert_scalar(value)
+
+
+def _convert_scalar(value: Any) -> Any:
+    if isinstance(value, (str, bool, int)):
         return value
     if isinstance(value, float):
         if not math.isfinite(value):
-            raise SerializeError(f"{path}: {value!r} is not a finite number")
-        return value
+            raise _Bad(f"{value!r} is not a finite number")
+        return float(value)
     if isinstance(value, Decimal):
         if not value.is_finite():
-            raise SerializeError(f"{path}: {value!r} is not a finite number")
+            raise _Bad(f"{value!r} is not a finite number")
         return int(value) if value == value.to_integral_value() else float(value)
     if isinstance(value, dt.datetime):
         if type(value).__name__ == "NaTType":
@@ -53,31 +95,58 @@ def to_json_value(value: Any, path: str = "$") -> Any:
     if type(value).__name__ in ("NaTType", "NAType"):
         return None
     if type(value).__module__.startswith("numpy") and hasattr(value, "item"):
-        return to_json_value(value.item(), path)
+        return _convert(value.item())
     if type(value).__module__.startswith("numpy") and hasattr(value, "tolist"):
-        return to_json_value(value.tolist(), path)
-    raise SerializeError(f"{path}: cannot serialize {type(value).__name__} value {value!r}")
+        return _convert(value.tolist())
+    raise _Bad(f"cannot serialize {type(value).__name__} value {value!r}")
 
 
-def _key(key: Any, path: str) -> str:
-    if not isinstance(key, str):
-        raise SerializeError(f"{path}: object key {key!r} is not a string")
-    return key
+def _default(value: Any) -> Any:
+    """json.dumps hook for the non-JSON scalars (dates, Decimal, numpy); anything odd goes the slow way."""
+    if isinstance(value, (dict, list, tuple)):
+        raise _Bad("container subclass")
+    return _convert_scalar(value)
 
 
 def serialize(doc: Any) -> bytes:
-    """Compact UTF-8 JSON plus a newline; same document, same bytes."""
-    text = json.dumps(to_json_value(doc), ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    """Compact UTF-8 JSON plus a newline; same document, same bytes.
+
+    The C encoder does the walk; on any problem (NaN, a key that is not a string, an
+    unknown type) the document is converted again the slow way, which names the key path.
+    """
+    try:
+        if not _string_keys(doc):
+            raise _Bad("non-string key")
+        text = json.dumps(doc, ensure_ascii=False, separators=(",", ":"), allow_nan=False, default=_default)
+    except (TypeError, ValueError, _Bad):
+        text = json.dumps(to_json_value(doc), ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     return (text + "\n").encode("utf-8")
 
 
+def _string_keys(value: Any) -> bool:
+    """Every object key is a str (json.dumps would silently turn 1 into "1")."""
+    kind = type(value)
+    if kind is dict:
+        for key, child in value.items():
+            if type(key) is not str or (type(child) not in _LEAVES and not _string_keys(child)):
+                return False
+        return True
+    if kind is list or kind is tuple:
+        return all(type(child) in _LEAVES or _string_keys(child) for child in value)
+    return True
+
+
 def without_volatile(value: Any) -> Any:
-    """A copy without generated_at / updated_at at any level."""
+    """A copy without generated_at / updated_at at any level (scalars are shared, not copied)."""
     if isinstance(value, dict):
-        return {k: without_volatile(v) for k, v in value.items() if k not in VOLATILE_KEYS}
+        return {k: v if type(v) in _LEAVES else without_volatile(v)
+                for k, v in value.items() if k not in VOLATILE_KEYS}
     if isinstance(value, (list, tuple)):
-        return [without_volatile(v) for v in value]
+        return [v if type(v) in _LEAVES else without_volatile(v) for v in value]
     return value
+
+
+_LEAVES = frozenset({str, int, float, bool, type(None)})
 
 
 def content_hash(doc: Any) -> str:

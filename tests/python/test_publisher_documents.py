@@ -223,3 +223,10 @@ def test_descending_marker_only_in_order_by():
     with pytest.raises(SpecError, match=r"document\.x\.list"):
         validate_spec({"x": {"list": ["-k"], "fields": {"k": "k"}}})
     validate_spec({"x": {"list": ["k"], "order_by": ["-k"], "fields": {"k": "k"}}})
+
+
+@pytest.mark.parametrize("order_by", [["o"], ["-o"]])
+def test_values_that_cannot_be_ordered_name_the_column(order_by):
+    spec = {"items": {"list": ["k"], "order_by": order_by, "fields": {"k": "k"}}}
+    with pytest.raises(FoldError, match=r"mart m: items: cannot order .* in column 'o'"):
+        fold([{"k": 1, "o": 1}, {"k": 2, "o": "a"}], spec, {}, source="mart m")

@@ -182,3 +182,59 @@ def test_committed_schemas_match_the_mart_contracts(project_manifest):
     assert endpoints, "the project publishes no mart"
     problems = compare_with_repo(REPO / "schemas", expected_files(endpoints))
     assert problems == [], "run `python -m publisher.cli schemas --write` (after dbt parse) and commit schemas/"
+
+
+POOL = [None, "x", "2026-02-21", "2026-02-30", "2026-02-21T18:00:00Z", "2026-02-21T18:00", 0, 1, -3, 1.0, 1.5, True,
+        False, [], [1], {}, {"n": 1}, {"ok": True, "at": None}, {"rank": 1, "line": 2}]
+
+
+def nodes(value, path=()):
+    yield path
+    if isinstance(value, dict):
+        for key, child in value.items():
+            yield from nodes(child, (*path, key))
+    elif isinstance(value, list):
+        for index, child in enumerate(value):
+            yield from nodes(child, (*path, index))
+
+
+def mutate(doc, rng):
+    doc = json.loads(json.dumps(doc))
+    for _ in range(rng.choice([1, 1, 2])):
+        path = rng.choice(list(nodes(doc)))
+        if not path:
+            continue
+        parent = doc
+        for part in path[:-1]:
+            parent = parent[part]
+        action = rng.random()
+        if action < 0.7:
+            parent[path[-1]] = json.loads(json.dumps(rng.choice(POOL)))
+        elif action < 0.85 and isinstance(parent, dict):
+            del parent[path[-1]]
+        elif isinstance(parent, dict):
+            parent[rng.choice(["extra", "2026-02-22", "n", "id"])] = rng.choice(POOL)
+        else:
+            parent.append(json.loads(json.dumps(rng.choice(POOL))))
+    return doc
+
+
+def test_fast_path_agrees_with_jsonschema_on_random_documents():
+    import random
+
+    rng = random.Random(20260221)
+    checker = validator(endpoint_schema(endpoint()))
+    assert checker.fast is not None
+    verdicts = set()
+    for _ in range(3000):
+        doc = mutate(GOOD, rng)
+        valid = not list(checker.full.iter_errors(doc))
+        assert checker.fast(doc) == valid, doc
+        verdicts.add(valid)
+    assert verdicts == {True, False}  # both kinds were exercised
+
+
+def test_unknown_keywords_fall_back_to_jsonschema():
+    checker = validator({"type": "object", "properties": {"n": {"type": "integer", "minimum": 3}}})
+    assert checker.fast is None
+    assert [v.key_path for v in validate_document("f.json", {"n": 2}, checker)] == ["$.n"]

@@ -59,3 +59,15 @@ def test_content_hash_ignores_generated_at_and_updated_at_at_every_level():
     assert content_hash(a) == content_hash(b)
     assert content_hash(a) != content_hash(c)
     assert len(content_hash(a)) == 64
+
+
+def test_keys_must_be_strings_at_any_level():
+    with pytest.raises(SerializeError, match=r"\$\.a\[0\]: object key 1 is not a string"):
+        serialize({"a": [{1: "x"}]})
+
+
+def test_fast_and_slow_paths_agree():
+    doc = {"d": dt.date(2026, 2, 21), "n": Decimal("2.50"), "i": np.int64(7), "t": (1, 2), "s": "é"}
+    from publisher.serialize import to_json_value
+    import json
+    assert serialize(doc) == (json.dumps(to_json_value(doc), ensure_ascii=False, separators=(",", ":")) + "\n").encode()

@@ -1,0 +1,271 @@
+"""The publisher against a real GCS emulator (fake-gcs-server on a free 127.0.0.1 port, started here).
+
+Stored objects are inspected with plain HTTP calls to the emulator's JSON API, not
+with the publisher's own code; faults come from a proxy in front of the emulator.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import urllib.parse
+import urllib.request
+import uuid
+
+import pytest
+
+from fault_proxy import FaultProxy
+from publisher.destinations import ConflictError, StoredObject
+from publisher.emulator import Emulator, EmulatorError
+from publisher.gcs import GCSDestination
+from publisher.publish import write_manifest
+from publisher.retry import RetryPolicy
+from publisher_project import GENERATED_AT, make_project, publish, sql, write_run_results
+
+JSON_TYPE = "application/json; charset=utf-8"
+FAST = ("--retry-initial", "0.01")
+
+
+@pytest.fixture(scope="session")
+def emulator():
+    try:
+        server = Emulator().start()
+    except EmulatorError as error:
+        pytest.fail(f"cannot start the GCS emulator (fake-gcs-server, a dev dependency): {error}")
+    yield server
+    server.stop()
+
+
+def api(emulator, method, path, body=None):
+    request = urllib.request.Request(f"{emulator.url}{path}", method=method,
+                                     data=json.dumps(body).encode() if body is not None else None,
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.loads(response.read() or b"null")
+
+
+@pytest.fixture
+def bucket(emulator):
+    name = f"test-{uuid.uuid4().hex[:12]}"
+    api(emulator, "POST", "/storage/v1/b?project=test", {"name": name})
+    return name
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch, emulator):
+    for name in ("DBT_PROFILES_DIR", "TINY_DUCKDB", "DBT_TARGET_PATH"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("STORAGE_EMULATOR_HOST", emulator.url)
+    return make_project(tmp_path)
+
+
+def stored(emulator, bucket, prefix="site/v1/"):
+    """name (relative to prefix) -> object resource, every page."""
+    found, token = {}, None
+    while True:
+        query = urllib.parse.urlencode({"prefix": prefix, "maxResults": 3, **({"pageToken": token} if token else {})})
+        page = api(emulator, "GET", f"/storage/v1/b/{bucket}/o?{query}")
+        for item in page.get("items", []):
+            found[item["name"][len(prefix):]] = item
+        token = page.get("nextPageToken")
+        if not token:
+            return found
+
+
+def generations(emulator, bucket):
+    return {name: item["generation"] for name, item in stored(emulator, bucket).items()}
+
+
+def download(emulator, bucket, name):
+    quoted = urllib.parse.quote(f"site/v1/{name}", safe="")
+    with urllib.request.urlopen(f"{emulator.url}/storage/v1/b/{bucket}/o/{quoted}?alt=media", timeout=10) as response:
+        return response.headers, response.read()
+
+
+def expected_hash(doc):
+    """sha256 of the compact JSON without generated_at (top level only in these documents)."""
+    stripped = {k: v for k, v in doc.items() if k != "generated_at"}
+    return hashlib.sha256((json.dumps(stripped, ensure_ascii=False, separators=(",", ":")) + "\n").encode()).hexdigest()
+
+
+def run(project, bucket, *extra, proxy=None, monkeypatch=None, generated_at=GENERATED_AT):
+    if proxy is not None:
+        monkeypatch.setenv("STORAGE_EMULATOR_HOST", proxy.url)
+    return publish(project, f"gs://{bucket}/site", *FAST, *extra, generated_at=generated_at)
+
+
+ALL = ["admin/models.json", "admin/schemas/models.schema.json", "manifest.json", "picks/2026-02-20.json",
+       "picks/2026-02-21.json", "schemas/picks.schema.json", "schemas/subsets/performance.schema.json",
+       "schemas/systems/models.schema.json", "subsets/performance.json", "systems/models.json"]
+CACHE = {"admin/models.json": "private, max-age=86400", "admin/schemas/models.schema.json": "private, max-age=3600",
+         "manifest.json": "public, max-age=30", "picks/2026-02-20.json": "public, max-age=300",
+         "picks/2026-02-21.json": "public, max-age=300", "schemas/picks.schema.json": "public, max-age=3600",
+         "schemas/subsets/performance.schema.json": "public, max-age=3600",
+         "schemas/systems/models.schema.json": "public, max-age=3600",
+         "subsets/performance.json": "public, max-age=3600", "systems/models.json": "public, max-age=86400"}
+
+
+def test_metadata_per_endpoint_and_manifest(project, bucket, emulator):
+    assert run(project, bucket, "--all-dates") == 0
+    objects = stored(emulator, bucket)
+    assert sorted(objects) == ALL
+    assert {name: item["cacheControl"] for name, item in objects.items()} == CACHE
+    assert {item["contentType"] for item in objects.values()} == {JSON_TYPE}
+
+    headers, data = download(emulator, bucket, "picks/2026-02-21.json")
+    assert (headers["Content-Type"], headers["Cache-Control"]) == (JSON_TYPE, "public, max-age=300")
+    assert data == (
+        '{"date":"2026-02-21","generated_at":"2026-02-21T18:00:00Z","model":"926A","groups":['
+        '{"id":1,"name":"Top Pick","picks":[{"player":"Nikola Jokić","line":25.5},{"player":"VJ Edgecombe","line":14.5}]},'
+        '{"id":2,"name":"Top 5","picks":[]}]}\n').encode()
+    assert objects["picks/2026-02-21.json"]["metadata"] == {"content-hash": expected_hash(json.loads(data))}
+    headers, data = download(emulator, bucket, "schemas/picks.schema.json")
+    assert data == (project / "schemas" / "picks.schema.json").read_bytes()
+
+    _, data = download(emulator, bucket, "manifest.json")
+    manifest = json.loads(data)
+    assert manifest["generated_at"] == GENERATED_AT
+    assert manifest["objects"] == {
+        name: {"hash": item["metadata"]["content-hash"], "generation": int(item["generation"])}
+        for name, item in sorted(objects.items()) if name != "manifest.json"}
+
+
+def test_unchanged_republish_uploads_nothing_then_one_date_changes(project, bucket, emulator, monkeypatch):
+    assert run(project, bucket, "--all-dates") == 0
+    first = generations(emulator, bucket)
+    with FaultProxy(emulator.url) as proxy:
+        assert run(project, bucket, "--all-dates", proxy=proxy, monkeypatch=monkeypatch,
+                   generated_at="2026-02-22T09:00:00Z") == 0
+        assert proxy.seen[("POST", "upload")] == 0
+        assert proxy.seen[("GET", "api")] == 1  # one listing, no download
+    assert generations(emulator, bucket) == first
+
+    sql(project, "UPDATE public.picks_daily SET line = 21.5 WHERE date = '2026-02-20'")
+    with FaultProxy(emulator.url) as proxy:
+        assert run(project, bucket, "--all-dates", proxy=proxy, monkeypatch=monkeypatch) == 0
+        assert proxy.seen[("POST", "upload")] == 2
+    after = generations(emulator, bucket)
+    assert {name for name in after if after[name] != first[name]} == {"picks/2026-02-20.json", "manifest.json"}
+    _, data = download(emulator, bucket, "manifest.json")
+    assert json.loads(data)["objects"]["picks/2026-02-20.json"]["generation"] == int(after["picks/2026-02-20.json"])
+
+
+def test_dry_run_writes_nothing(project, bucket, emulator, monkeypatch, capsys):
+    with FaultProxy(emulator.url) as proxy:
+        assert run(project, bucket, "--all-dates", "--dry-run", proxy=proxy, monkeypatch=monkeypatch) == 0
+        assert proxy.seen[("POST", "upload")] == 0
+    assert "would create picks/2026-02-20.json" in capsys.readouterr().err
+    assert stored(emulator, bucket) == {}
+
+
+def add_forbidden_key(project):
+    manifest = json.loads((project / "target" / "manifest.json").read_text())
+    picks = manifest["nodes"]["model.tiny.picks_daily"]["config"]["meta"]["publish"]["document"]
+    picks["groups"]["fields"]["picks"]["fields"]["edge"] = "line"
+    (project / "target" / "manifest.json").write_text(json.dumps(manifest))
+    from publisher.cli import main
+
+    assert main(["schemas", "--project-dir", str(project), "--write"]) == 0  # so only the clean-API rule trips
+
+
+@pytest.mark.parametrize("breakage", ["forbidden key", "schema violation", "failed upstream test"])
+def test_failed_check_uploads_nothing(project, bucket, emulator, monkeypatch, capsys, breakage):
+    if breakage == "forbidden key":
+        add_forbidden_key(project)
+        message = "clean-API violation: picks/2026-02-21.json: $.groups[0].picks[0].edge: key 'edge'"
+    elif breakage == "schema violation":
+        sql(project, "UPDATE public.picks_daily SET model_codename = NULL")
+        message = "schema violation: picks/2026-02-21.json: $.model: value None: None is not of type 'string'"
+    else:
+        write_run_results(project, {"test.tiny.not_null_int_picks_line": "fail"})
+        message = "test.tiny.not_null_int_picks_line: status 'fail' (upstream of picks_daily)"
+    with FaultProxy(emulator.url) as proxy:
+        assert run(project, bucket, "--json", proxy=proxy, monkeypatch=monkeypatch) == 1
+        assert proxy.seen[("POST", "upload")] == 0
+    captured = capsys.readouterr()
+    assert message in captured.err
+    assert stored(emulator, bucket) == {}
+    report = json.loads(captured.out)
+    assert report["ok"] is False and report["manifest"] == "not written"
+    assert {e["name"]: e["status"] for e in report["endpoints"]}["picks_daily"] == "failed"
+
+
+@pytest.mark.parametrize(("fault", "args"), [
+    ("fail", (3, 503)), ("fail", (2, 429)), ("fail", (2, 500)), ("drop", (2,)), ("drop", (1, True))])
+def test_transient_faults_end_in_success(project, bucket, emulator, monkeypatch, fault, args):
+    with FaultProxy(emulator.url) as proxy:
+        getattr(proxy, fault)(*args)
+        assert run(project, bucket, "--all-dates", proxy=proxy, monkeypatch=monkeypatch) == 0
+        assert sum(proxy.injected.values()) == args[0]
+        # every object was uploaded once, plus one upload per injected fault
+        assert proxy.seen[("POST", "upload")] == len(ALL) + args[0]
+    objects = stored(emulator, bucket)
+    assert sorted(objects) == ALL
+    _, data = download(emulator, bucket, "manifest.json")
+    assert set(json.loads(data)["objects"]) == set(ALL) - {"manifest.json"}
+
+
+def test_past_the_retry_budget_the_manifest_is_untouched_and_a_rerun_finishes(project, bucket, emulator, monkeypatch,
+                                                                                capsys):
+    assert run(project, bucket, "--all-dates") == 0
+    first = generations(emulator, bucket)
+    _, manifest_before = download(emulator, bucket, "manifest.json")
+    sql(project, "UPDATE public.picks_daily SET line = line + 1")
+    sql(project, "UPDATE public.models_public SET hit_rate = 60")
+    with FaultProxy(emulator.url) as proxy:
+        proxy.fail(3, 503)  # --workers 1: the first changed object fails 3 times, the budget is 3 tries
+        assert run(project, bucket, "--all-dates", "--workers", "1", "--retries", "2", "--json",
+                   proxy=proxy, monkeypatch=monkeypatch) == 1
+    captured = capsys.readouterr()
+    assert "gave up after 3 attempts" in captured.err
+    assert "NOT writing manifest.json" in captured.err
+    report = json.loads(captured.out)
+    failed = [o["path"] for o in report["objects"] if o["status"] == "failed"]
+    assert len(failed) == 1 and report["manifest"] == "not written"
+    middle = generations(emulator, bucket)
+    assert middle["manifest.json"] == first["manifest.json"]
+    assert download(emulator, bucket, "manifest.json")[1] == manifest_before
+    changed = {n for n in middle if middle[n] != first[n]}
+    assert changed == {"picks/2026-02-20.json", "picks/2026-02-21.json", "systems/models.json"} - set(failed)
+
+    with FaultProxy(emulator.url) as proxy:  # the rerun uploads what is missing, then the manifest
+        assert run(project, bucket, "--all-dates", proxy=proxy, monkeypatch=monkeypatch) == 0
+        assert proxy.seen[("POST", "upload")] == 2
+    final = generations(emulator, bucket)
+    assert {n for n in final if final[n] != middle[n]} == {failed[0], "manifest.json"}
+
+
+def test_timeouts_are_retried(emulator, bucket, monkeypatch):
+    with FaultProxy(emulator.url) as proxy:
+        monkeypatch.setenv("STORAGE_EMULATOR_HOST", proxy.url)
+        proxy.delay(1, 1.5)
+        dest = GCSDestination(f"gs://{bucket}", retry=RetryPolicy(3, 0.01), timeout=(2.0, 0.5))
+        result = dest.put("a.json", b'{"a":1}\n', "h1", "public, max-age=300", None)
+        assert proxy.injected["delay"] == 1
+    assert result.path == "a.json" and result.hash == "h1"
+    assert stored(emulator, bucket, "v1/")["a.json"]["metadata"] == {"content-hash": "h1"}
+
+
+def test_preconditions_and_manifest_written_by_another_run(emulator, bucket, monkeypatch):
+    monkeypatch.setenv("STORAGE_EMULATOR_HOST", emulator.url)
+    dest = GCSDestination(f"gs://{bucket}/p", retry=RetryPolicy(2, 0.01))
+    one = dest.put("x.json", b"{}\n", "h0", "public, max-age=300", None)
+    with pytest.raises(ConflictError, match="changed since it was listed"):
+        dest.put("x.json", b"[]\n", "h1", "public, max-age=300", None)  # it exists now
+    listing = dest.list()
+    assert listing == {"x.json": StoredObject("x.json", "h0", one.generation, 3)}
+    # another run writes the manifest after our listing: ours is rebuilt from a fresh listing, not lost
+    other = dest.put("y.json", b"{}\n", "h2", "public, max-age=300", None)
+    dest.put("manifest.json", b'{"objects":{}}\n', "other", "public, max-age=30", None)
+    status, manifest = write_manifest(dest, listing, "2026-02-21T18:00:00Z")
+    assert status == "updated"
+    objects = stored(emulator, bucket, "p/v1/")
+    body = urllib.request.urlopen(
+        f"{emulator.url}/storage/v1/b/{bucket}/o/{urllib.parse.quote('p/v1/manifest.json', safe='')}?alt=media").read()
+    assert json.loads(body)["objects"] == {"x.json": {"hash": "h0", "generation": one.generation},
+                                           "y.json": {"hash": "h2", "generation": other.generation}}
+    assert int(objects["manifest.json"]["generation"]) == manifest.generation
+    with FaultProxy(emulator.url) as proxy:
+        monkeypatch.setenv("STORAGE_EMULATOR_HOST", proxy.url)
+        assert sorted(GCSDestination(f"gs://{bucket}/p", page_size=1).list()) == ["manifest.json", "x.json", "y.json"]
+        assert proxy.seen[("GET", "api")] == 3  # one request per page
