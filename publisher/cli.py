@@ -127,27 +127,38 @@ def read(warehouse: Warehouse, endpoint: Endpoint, **filters: Any) -> list[dict]
                            f"{type(error).__name__}: {error}") from error
 
 
-def latest(warehouse: Warehouse, endpoint: Endpoint, column: str) -> Any:
+def read_distinct(warehouse: Warehouse, endpoint: Endpoint, column: str) -> list:
     try:
-        values = warehouse.distinct_values(endpoint.relation, column)
+        return warehouse.distinct_values(endpoint.relation, column)
     except WarehouseError:
         raise
     except Exception as error:
         raise PublishError(f"mart {endpoint.name}: reading {column} of {endpoint.relation} failed: {error}") from error
+
+
+def latest(warehouse: Warehouse, endpoint: Endpoint, column: str) -> Any:
+    values = read_distinct(warehouse, endpoint, column)
     if not values:
         raise PublishError(f"mart {endpoint.name} ({endpoint.relation}) has no value in column {column!r}")
     return values[-1]
 
 
-def select_rows(endpoint: Endpoint, warehouse: Warehouse, args: argparse.Namespace) -> tuple[list[dict], Scope]:
-    """The endpoint's rows for this run, and which of its paths the run covers (for stale detection)."""
+def select_rows(endpoint: Endpoint, warehouse: Warehouse, args: argparse.Namespace) -> tuple[list[dict], Scope | None]:
+    """The endpoint's rows for this run, and which of its paths the run covers (for stale detection; None: none).
+
+    A {date} mart without any row publishes nothing under --all-dates or the default latest date
+    (a warning: live grading is empty between game nights); every other empty selection is an error.
+    """
     name, where = endpoint.name, {}
     scope = Scope(template_pattern(endpoint.path_template), DATE_COLUMN)
     if endpoint.as_of:
         where[endpoint.as_of] = args.as_of or latest(warehouse, endpoint, endpoint.as_of)
     as_of = f" with {endpoint.as_of} = {where[endpoint.as_of]}" if endpoint.as_of else ""
-    if DATE_COLUMN not in endpoint.placeholders or args.all_dates:
+    dated = DATE_COLUMN in endpoint.placeholders
+    if not dated or args.all_dates:
         rows = read(warehouse, endpoint, where=where or None)
+        if dated and not rows:
+            return [], scope
     elif args.date:
         rows = read(warehouse, endpoint, where={**where, DATE_COLUMN: args.date})
         scope = Scope(scope.pattern, DATE_COLUMN, args.date, args.date)
@@ -159,6 +170,8 @@ def select_rows(endpoint: Endpoint, warehouse: Warehouse, args: argparse.Namespa
         if not rows:
             raise PublishError(f"mart {name}: no rows between {args.start} and {args.end}{as_of}")
     else:
+        if not read_distinct(warehouse, endpoint, DATE_COLUMN):
+            return [], None
         day = latest(warehouse, endpoint, DATE_COLUMN)
         rows = read(warehouse, endpoint, where={**where, DATE_COLUMN: day})
         scope = Scope(scope.pattern, DATE_COLUMN, day, day) if isinstance(day, dt.date) else scope
@@ -245,12 +258,16 @@ def build_all(endpoints: list[Endpoint], warehouse: Warehouse, args: argparse.Na
         if endpoint.name not in checkers:  # no usable schema: already failed
             continue
         try:
-            rows, scopes[endpoint.name] = select_rows(endpoint, warehouse, args)
-            built = build_endpoint(endpoint, rows, context, checkers[endpoint.name], tally)
+            rows, scope = select_rows(endpoint, warehouse, args)
+            built = build_endpoint(endpoint, rows, context, checkers[endpoint.name], tally) if rows else []
         except (PublishError, WarehouseError, FoldError, SerializeError) as error:
             tally.fail(str(error))
             continue
         del rows
+        if scope is not None:
+            scopes[endpoint.name] = scope
+        if not built:
+            log(f"WARNING: {endpoint.name}: no dates in the mart ({endpoint.relation}): nothing to publish")
         tally.files = len(built)
         log(f"{endpoint.name}: {len(built)} file(s) {endpoint.path_template} ({endpoint.visibility}, {endpoint.group})")
         items += built

@@ -17,7 +17,7 @@ class Tally:
     name: str
     path: str = ""
     group: str = ""
-    status: str = "pending"  # ok, unchanged, failed, aborted, planned (dry run)
+    status: str = "pending"  # ok, unchanged, empty (nothing to publish), failed, aborted, planned (dry run)
     files: int = 0
     created: int = 0
     updated: int = 0
@@ -41,6 +41,8 @@ class Tally:
             self.status = "aborted"
         elif dry_run:
             self.status = "planned"
+        elif not self.files:
+            self.status = "empty"
         else:
             self.status = "ok" if self.created or self.updated else "unchanged"
 

@@ -202,3 +202,15 @@ def test_usage_errors(project, capsys):
     assert run(project, "--workers", "0") == 2
     assert main(["--help"]) == 0
     assert main(["schemas", "--help"]) == 0
+
+
+def test_an_empty_dated_mart_publishes_nothing_but_an_empty_dateless_one_fails(project, capsys):
+    sql(project, "DELETE FROM public.picks_daily")
+    assert run(project, "--only", "picks_daily") == 0
+    assert run(project, "--only", "picks_daily", "--all-dates", "--json") == 0
+    captured = capsys.readouterr()
+    assert "WARNING: picks_daily: no dates in the mart" in captured.err
+    assert [(e["name"], e["status"], e["files"]) for e in json.loads(captured.out)["endpoints"]][0] == \
+        ("picks_daily", "empty", 0)
+    assert run(project, "--only", "picks_daily", "--date", "2026-02-21") == 1
+    assert run(project, "--only", "picks_daily", "--start", "2026-02-20", "--end", "2026-02-21") == 1
