@@ -1,9 +1,11 @@
 {#- The live date of the live-grading path (SPEC §4 live-grading/{date}.json): var
     live_date (YYYY-MM-DD) when set, else the latest game_date present in
-    nba_raw.live_boxscores. Resolved once when the model is compiled and returned as a DATE
-    literal, so the live models filter on a constant: BigQuery reads one partition of the
-    live source (the lookup itself reads partition metadata only). An empty live source
-    gives a null date, hence no rows and no document. -#}
+    nba_raw.live_boxscores. Returned as a DATE literal, resolved when the model is
+    compiled (in a run: just before it executes), so the live models filter on a constant
+    and BigQuery prunes to one partition. The lookup reads the game_date column only
+    (8 bytes a row, BigQuery's 10 MB minimum charge; INFORMATION_SCHEMA.PARTITIONS costs
+    the same minimum and the BigQuery emulator does not have it). An empty live source
+    gives a null date: no rows, no document. -#}
 {% macro live_date() -%}
     {%- set configured = (var('live_date', '') or '') | string | trim -%}
     {%- if configured -%}
@@ -12,15 +14,25 @@
         {%- endif -%}
         {{- return("cast('" ~ configured ~ "' as date)") -}}
     {%- endif -%}
+    {{- return(latest_date_literal(source('nba_raw', 'live_boxscores'))) -}}
+{%- endmacro %}
+
+{#- The latest value of a DATE column of a relation as a literal, read when the model is
+    compiled; 'cast(null as date)' when the relation is empty or not built yet (parse,
+    compile on an empty warehouse). Downstream live models read the date back from
+    int_live_boxscores this way, so every live model of a run uses the same date even if
+    the feed starts a new date in the middle of the run. -#}
+{% macro latest_date_literal(relation, column='game_date') -%}
     {%- if not execute -%}
         {{- return('cast(null as date)') -}}
     {%- endif -%}
-    {%- set relation = source('nba_raw', 'live_boxscores') -%}
-    {%- set latest = run_query(latest_partition_date_query(relation, 'game_date')).columns[0].values()[0] -%}
-    {%- if latest is none -%}
-        {#- an unpartitioned table has no partition metadata: read the column instead -#}
-        {%- set latest = run_query(default__latest_partition_date_query(relation, 'game_date')).columns[0].values()[0] -%}
+    {%- if adapter.get_relation(relation.database, relation.schema, relation.identifier) is none -%}
+        {{- return('cast(null as date)') -}}
     {%- endif -%}
+    {%- set query -%}
+        select max({{ column }}) as latest_date from {{ relation }}
+    {%- endset -%}
+    {%- set latest = run_query(query).columns[0].values()[0] -%}
     {%- if latest is none -%}
         {{- return('cast(null as date)') -}}
     {%- endif -%}

@@ -21,12 +21,12 @@
 --                       below the line from period live_late_period on, or UNDER more than
 --                       live_trending_incorrect_margin above the line (any period);
 --                       in_progress otherwise (too close to call).
+{#- the live date, read back from int_live_boxscores (built just before): a constant, so a
+    game_date-partitioned candidates table is read for one date only -#}
+{%- set night = latest_date_literal(ref('int_live_boxscores')) %}
+
 with live as (
     select * from {{ ref('int_live_boxscores') }}
-),
-
-nights as (
-    select distinct game_date from live
 ),
 
 games as (
@@ -46,7 +46,7 @@ members as (
     from {{ ref('int_subset_members_ranked') }}
     where
         system_id = '{{ var("champion_system_id") }}'
-        and game_date in (select game_date from nights)
+        and game_date = {{ night }}
     group by player_lookup, game_id
 ),
 
@@ -54,7 +54,7 @@ candidates as (
     select * from {{ ref('int_candidates_scored') }}
     where
         system_id = '{{ var("champion_system_id") }}'
-        and game_date in (select game_date from nights)
+        and game_date = {{ night }}
 ),
 
 picks as (

@@ -1,4 +1,7 @@
 -- One row per player x game: the latest live state (newest updated_at) of each player-game.
+-- game_date is in the window's partition (a game has one date, so the grain is the same)
+-- so that a filter on game_date is pushed below the window: the live cycle, which reads
+-- one date, scans one partition of the source instead of all of them.
 with source as (
     select * from {{ source('nba_raw', 'live_boxscores') }}
 ),
@@ -21,7 +24,7 @@ ranked as (
     select
         *,
         row_number() over (
-            partition by player_lookup, game_id
+            partition by game_date, player_lookup, game_id
             order by updated_at desc, points desc, minutes_clock desc
         ) as update_rank
     from renamed
