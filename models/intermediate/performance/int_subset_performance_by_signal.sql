@@ -52,6 +52,6 @@ select
     cast(picks as {{ dbt.type_bigint() }}) as picks,
     cast(wins as {{ dbt.type_bigint() }}) as wins,
     cast(losses as {{ dbt.type_bigint() }}) as losses,
-    cast(profit_units as {{ type_double() }}) as profit_units,
-    {{ performance_stats('wins', 'losses', 'profit_units') }}
+    {{ round_float('profit_units', 6) }} as profit_units,
+    {{ performance_stats('wins', 'losses', 'round(profit_units, 6)') }}
 from windowed

@@ -35,6 +35,6 @@ select
     cast(pushes as {{ dbt.type_bigint() }}) as pushes,
     cast(voids as {{ dbt.type_bigint() }}) as voids,
     cast(pending as {{ dbt.type_bigint() }}) as pending,
-    cast(profit_units as {{ type_double() }}) as profit_units,
-    {{ performance_stats('wins', 'losses', 'profit_units') }}
+    {{ round_float('profit_units', 6) }} as profit_units,
+    {{ performance_stats('wins', 'losses', 'round(profit_units, 6)') }}
 from summed

@@ -53,7 +53,7 @@ select
     cast(coalesce(daily.pushes, 0) as {{ dbt.type_bigint() }}) as pushes,
     cast(coalesce(daily.voids, 0) as {{ dbt.type_bigint() }}) as voids,
     cast(coalesce(daily.pending, 0) as {{ dbt.type_bigint() }}) as pending,
-    cast(coalesce(daily.profit_units, 0) as {{ type_double() }}) as profit_units
+    {{ round_float("coalesce(daily.profit_units, 0)", 6) }} as profit_units
 from calendar
 cross join subsets
 left join daily
