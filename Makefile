@@ -15,7 +15,7 @@ export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DBT_VERSION_CHECK := false
 
-.PHONY: help env demo sample build publish test pytest dbt-test lock clean
+.PHONY: help env demo sample build publish live test pytest dbt-test lock clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
@@ -43,6 +43,10 @@ publish: env ## publish every endpoint for every date to $(DEST)/v1
 
 demo: sample build publish ## the whole pipeline on the sample warehouse -> public/v1/
 	@echo "demo: JSON site written to $(DEST)/v1/"
+
+live: env profiles.yml ## one live-grading cycle on $DUCKDB_PATH (after make demo): live models, then live-grading/{date}.json
+	$(DBT) build --selector live
+	$(PY) -m publisher.cli --group live --dest $(DEST)
 
 dbt-test: env profiles.yml ## dbt build on a fresh sample warehouse (every data and unit test)
 	DUCKDB_PATH=.warehouse/ci.duckdb $(PY) -m sample_data.generate --seasons 1 --seed $(SEED) --out .warehouse/ci.duckdb

@@ -1,0 +1,237 @@
+"""Live grading end to end on the hand-built fixture tests/warehouses/live/ (see its README).
+
+Night 2025-02-10, replayed by sample_data.live_replay from replay/final_boxscores.csv:
+BOS-NYK tips off at 00:00 UTC (slot 0), LAL-DEN at 01:00 (slot 2), so steps 0..7:
+
+    step   0      1      2      3      4      5      6      7
+    BOS    sched  Q1     Q2     Q3     Q4     final  final  final
+    LAL    sched  sched  sched  Q1     Q2     Q3     Q4     final
+
+In period p a player has floor(final x (2p - 1) / 8) points. Nine champion candidates,
+fewer than 10, so no signal and only the ANY groups; the eight with edge >= 5 are in
+"All Picks" (Porter, edge 4, is in no group: not shown). In composite order:
+
+    rank  player      line  pick   final           Q1  Q2  Q3  Q4
+    1     Jokić       29.5  UNDER  24 (LAL-DEN)     3   9  15  21
+    2     Tatum       26.5  OVER   31 (BOS-NYK)     3  11  19  27
+    3     Brunson     27.5  UNDER  40               5  15  25  35
+    4     Brown       23.5  UNDER  20               2   7  12  17
+    5     Reaves      18.0  OVER   18 (push)        2   6  11  15
+    6     Holiday     12.5  OVER   DNP: 0, 00:00    0   0   0   0
+    7     LeBron      24.5  OVER   12               1   4   7  10
+    8     Porziņģis   16.5  OVER   inactive: never in the feed
+
+OVER is trending_correct above the line, trending_incorrect more than 5 below it from Q4
+on; UNDER is trending_correct below the line, trending_incorrect more than 5 above it.
+Statuses of every step are read from int_live_picks_graded (a view over the live source:
+each replayed snapshot shows at once); the whole live cycle (dbt build --selector live,
+then publish --group live) runs at steps 4, 5 and 7, and once more on an unchanged
+snapshot.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import duckdb
+import pytest
+
+from pipeline import FIXTURES, fixture_run
+from sample_data import live_replay
+from sample_data.fixture import read_csv
+
+NIGHT = "2025-02-10"
+ORDER = ["nikolajokic", "jaysontatum", "jalenbrunson", "jaylenbrown", "austinreaves", "jrueholiday",
+         "lebronjames", "kristapsporzingis"]
+LIVE_MODELS = {"stg_nba_raw__live_boxscores", "int_live_boxscores", "int_live_picks_graded", "public_live_grading"}
+
+P, IP, TC, TI = "pending", "in_progress", "trending_correct", "trending_incorrect"
+C, I, PUSH, VOID = "correct", "incorrect", "push", "void"
+
+# (status, points in the feed) per pick, in ORDER; points None = not compared (pending).
+EXPECTED_STEPS = {
+    0: [(P, None)] * 8,
+    1: [(P, None), (IP, 3), (TC, 5), (TC, 2), (P, None), (IP, 0), (P, None), (P, None)],
+    2: [(P, None), (IP, 11), (TC, 15), (TC, 7), (P, None), (IP, 0), (P, None), (P, None)],
+    3: [(TC, 3), (IP, 19), (TC, 25), (TC, 12), (IP, 2), (IP, 0), (IP, 1), (P, None)],
+    4: [(TC, 9), (TC, 27), (TI, 35), (TC, 17), (IP, 6), (TI, 0), (IP, 4), (P, None)],
+    5: [(TC, 15), (C, 31), (I, 40), (C, 20), (IP, 11), (VOID, 0), (IP, 7), (VOID, None)],
+    6: [(TC, 21), (C, 31), (I, 40), (C, 20), (IP, 15), (VOID, 0), (TI, 10), (VOID, None)],
+    7: [(C, 24), (C, 31), (I, 40), (C, 20), (PUSH, 18), (VOID, 0), (I, 12), (VOID, None)],
+}
+
+
+def pick(player, team, game_status, prediction, line, direction, actual, minutes, status):
+    return {"player": player, "team": team, "game_status": game_status, "prediction": prediction, "line": line,
+            "direction": direction, "actual": actual, "minutes": minutes, "status": status}
+
+
+def summary(total, graded, pending, correct, incorrect, trending_correct, trending_incorrect, win_rate):
+    return {"total": total, "graded": graded, "pending": pending, "correct": correct, "incorrect": incorrect,
+            "trending_correct": trending_correct, "trending_incorrect": trending_incorrect, "win_rate": win_rate}
+
+
+# Minutes: Q2 = 3/8, Q3 = 5/8, Q4 = 7/8 of the final seconds (Jokić 35:00 -> 13:07 in Q2).
+EXPECTED_DOCUMENTS = {
+    4: {"updated_at": "2025-02-11T01:50:00Z", "date": NIGHT,
+        "summary": summary(8, 0, 1, 0, 0, 3, 2, None),
+        "picks": [
+            pick("Nikola Jokić", "DEN", "in_progress", 23.0, 29.5, "UNDER", 9, "13:07", TC),
+            pick("Jayson Tatum", "BOS", "in_progress", 33.0, 26.5, "OVER", 27, "33:15", TC),
+            pick("Jalen Brunson", "NYK", "in_progress", 21.0, 27.5, "UNDER", 35, "31:30", TI),
+            pick("Jaylen Brown", "BOS", "in_progress", 17.0, 23.5, "UNDER", 17, "29:45", TC),
+            pick("Austin Reaves", "LAL", "in_progress", 24.0, 18.0, "OVER", 6, "11:15", IP),
+            pick("Jrue Holiday", "BOS", "in_progress", 18.0, 12.5, "OVER", 0, "00:00", TI),
+            pick("LeBron James", "LAL", "in_progress", 30.0, 24.5, "OVER", 4, "12:45", IP),
+            pick("Kristaps Porziņģis", "BOS", "in_progress", 22.0, 16.5, "OVER", None, None, P),
+        ]},
+    5: {"updated_at": "2025-02-11T02:20:00Z", "date": NIGHT,
+        "summary": summary(8, 3, 0, 2, 1, 1, 0, 66.7),
+        "picks": [
+            pick("Nikola Jokić", "DEN", "in_progress", 23.0, 29.5, "UNDER", 15, "21:52", TC),
+            pick("Jayson Tatum", "BOS", "final", 33.0, 26.5, "OVER", 31, "38:00", C),
+            pick("Jalen Brunson", "NYK", "final", 21.0, 27.5, "UNDER", 40, "36:00", I),
+            pick("Jaylen Brown", "BOS", "final", 17.0, 23.5, "UNDER", 20, "34:00", C),
+            pick("Austin Reaves", "LAL", "in_progress", 24.0, 18.0, "OVER", 11, "18:45", IP),
+            pick("Jrue Holiday", "BOS", "final", 18.0, 12.5, "OVER", None, "00:00", VOID),
+            pick("LeBron James", "LAL", "in_progress", 30.0, 24.5, "OVER", 7, "21:15", IP),
+            pick("Kristaps Porziņģis", "BOS", "final", 22.0, 16.5, "OVER", None, None, VOID),
+        ]},
+    7: {"updated_at": "2025-02-11T03:20:00Z", "date": NIGHT,
+        "summary": summary(8, 5, 0, 3, 2, 0, 0, 60.0),
+        "picks": [
+            pick("Nikola Jokić", "DEN", "final", 23.0, 29.5, "UNDER", 24, "35:00", C),
+            pick("Jayson Tatum", "BOS", "final", 33.0, 26.5, "OVER", 31, "38:00", C),
+            pick("Jalen Brunson", "NYK", "final", 21.0, 27.5, "UNDER", 40, "36:00", I),
+            pick("Jaylen Brown", "BOS", "final", 17.0, 23.5, "UNDER", 20, "34:00", C),
+            pick("Austin Reaves", "LAL", "final", 24.0, 18.0, "OVER", 18, "30:00", PUSH),
+            pick("Jrue Holiday", "BOS", "final", 18.0, 12.5, "OVER", None, "00:00", VOID),
+            pick("LeBron James", "LAL", "final", 30.0, 24.5, "OVER", 12, "34:00", I),
+            pick("Kristaps Porziņģis", "BOS", "final", 22.0, 16.5, "OVER", None, None, VOID),
+        ]},
+}
+
+
+@pytest.fixture(scope="module")
+def night(tmp_path_factory):
+    """The fixture warehouse with its finals installed, snapshot 0, everything the live path reads built."""
+    run = fixture_run(tmp_path_factory.mktemp("live"), "live")
+    live_replay.write_finals(run.warehouse, live_replay.read_finals_csv(FIXTURES / "live" / "replay" / "final_boxscores.csv"))
+    live_replay.apply_step(run.warehouse, 0)
+    run.dbt("build", "--select", "+public_live_grading", "+int_candidates_graded", "model_codenames")
+    return run
+
+
+def live_cycle(run, step, capsys) -> dict:
+    """Replay a snapshot, run one live cycle (dbt + publisher); the publisher's JSON report."""
+    live_replay.apply_step(run.warehouse, step)
+    run.dbt("build", "--selector", "live")
+    capsys.readouterr()
+    assert run.publish("--group", "live", "--json") == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def statuses(run) -> list[tuple]:
+    return run.query(f"""
+        select player_lookup, live_status, points from props_intermediate.int_live_picks_graded
+        where game_date = '{NIGHT}' order by pick_rank""")
+
+
+def test_statuses_at_every_step_worked_by_hand(night):
+    for step, expected in EXPECTED_STEPS.items():
+        live_replay.apply_step(night.warehouse, step)
+        rows = statuses(night)
+        assert [r[0] for r in rows] == ORDER, step
+        got = [(status, points if want is not None else None) for (_, status, points), (_, want) in zip(rows, expected)]
+        assert got == expected, f"step {step}"
+
+
+@pytest.mark.parametrize("step", [4, 5])
+def test_live_cycle_document_worked_by_hand(night, capsys, step):
+    report = live_cycle(night, step, capsys)
+    assert report["ok"]
+    assert night.document(f"live-grading/{NIGHT}.json") == EXPECTED_DOCUMENTS[step]
+    ran = json.loads((night.root / "target" / "run_results.json").read_text())["results"]
+    models = {r["unique_id"].split(".")[-1] for r in ran if r["unique_id"].startswith("model.")}
+    assert models == LIVE_MODELS  # never a season table
+
+
+def test_final_snapshot_then_unchanged_snapshot_uploads_nothing(night, capsys):
+    live_cycle(night, 7, capsys)
+    doc = night.document(f"live-grading/{NIGHT}.json")
+    assert doc == EXPECTED_DOCUMENTS[7]
+    assert list(doc) == ["updated_at", "date", "summary", "picks"]
+    report = live_cycle(night, 7, capsys)  # the feed sends the same snapshot again
+    assert report["ok"] and report["manifest"] == "unchanged"
+    assert {o["status"] for o in report["objects"]} == {"unchanged"}
+    assert [(e["created"], e["updated"]) for e in report["endpoints"]] == [(0, 0)] * len(report["endpoints"])
+
+
+def test_final_snapshot_equals_the_nightly_grading(night):
+    """Load the night's box scores as the nightly pipeline would, grade, and compare."""
+    live_replay.apply_step(night.warehouse, -1)
+    rows = read_csv("nba_analytics.player_game_summary", FIXTURES / "live" / "replay" / "nba_analytics.player_game_summary.csv")
+    con = duckdb.connect(str(night.warehouse))
+    try:
+        con.execute(f"delete from nba_analytics.player_game_summary where game_date = '{NIGHT}'")
+        columns = list(rows[0])
+        con.executemany(f"insert into nba_analytics.player_game_summary ({', '.join(columns)}) "
+                        f"values ({', '.join('?' for _ in columns)})", [list(r.values()) for r in rows])
+    finally:
+        con.close()
+    night.dbt("run", "--select", "int_candidates_graded")
+    compared = night.query(f"""
+        select live.player_lookup, live.live_status, nightly.grade,
+               case when live.live_status in ('correct', 'incorrect', 'push') then live.points end,
+               case when nightly.grade in ('win', 'loss', 'push') then nightly.actual_points end
+        from props_intermediate.int_live_picks_graded as live
+        left join props_intermediate.int_candidates_graded as nightly
+            on live.player_lookup = nightly.player_lookup and live.game_id = nightly.game_id
+            and nightly.system_id = 'catboost_v9'
+        order by live.pick_rank""")
+    as_nightly = {"correct": "win", "incorrect": "loss", "push": "push", "void": "void"}
+    assert [r[0] for r in compared] == ORDER
+    assert [(as_nightly.get(r[1], r[1]), r[3]) for r in compared] == [(r[2], r[4]) for r in compared]
+    assert [r[2] for r in compared] == ["win", "win", "loss", "win", "push", "void", "loss", "void"]
+
+
+# ----------------------------------------------------------------------------- the replay itself
+
+
+def finals_of_the_fixture():
+    return live_replay.read_finals_csv(FIXTURES / "live" / "replay" / "final_boxscores.csv")
+
+
+def test_replay_sequence():
+    finals = finals_of_the_fixture()
+    assert live_replay.slots(finals) == {"0022400801": 0, "0022400802": 2}
+    assert live_replay.step_count(finals) == 8
+    first, last = live_replay.snapshot(finals, 0), live_replay.snapshot(finals, 7)
+    assert {(r.game_status, r.points, r.minutes, r.period) for r in first} == {("scheduled", 0, "00:00", 0)}
+    assert {r.game_status for r in last} == {"final"}
+    assert {(r.player_lookup, r.points, r.minutes) for r in last} == {
+        (f.player_lookup, f.points, f"{int(f.minutes_played):02d}:00") for f in finals}
+    with pytest.raises(ValueError, match="steps 0..7"):
+        live_replay.snapshot(finals, 8)
+
+
+def test_replay_points_and_minutes_only_grow():
+    finals = finals_of_the_fixture()
+    previous = {}
+    for step in range(live_replay.step_count(finals)):
+        for row in live_replay.snapshot(finals, step):
+            key = (row.game_id, row.player_lookup)
+            seconds = int(row.minutes[:2]) * 60 + int(row.minutes[3:])
+            if key in previous:
+                assert row.points >= previous[key][0] and seconds >= previous[key][1], (step, key)
+            previous[key] = (row.points, seconds)
+    holiday = [r for s in range(8) for r in live_replay.snapshot(finals, s) if r.player_lookup == "jrueholiday"]
+    assert {(r.points, r.minutes) for r in holiday} == {(0, "00:00")}
+
+
+def test_replaying_a_step_twice_writes_identical_rows():
+    finals = finals_of_the_fixture()
+    assert live_replay.snapshot(finals, 5) == live_replay.snapshot(finals, 5)
+    final_game = [r for r in live_replay.snapshot(finals, 7) if r.game_id == "0022400801"]
+    assert {r.updated_at for r in final_game} == {dt.datetime(2025, 2, 11, 2, 20)}  # final since step 5
