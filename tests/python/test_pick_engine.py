@@ -190,3 +190,73 @@ def test_performance_worked_by_hand(site):
         assert doc["windows"][window] == {
             "start_date": start, "end_date": D2,
             "groups": [{"id": g, "name": NAMES[g], "stats": expected_stats[g]} for g in range(1, 10)]}
+
+
+def bet(rank, base):
+    return {"rank": rank, "player": base["player"], "team": base["team"], "opponent": base["opponent"],
+            "direction": base["direction"], "line": base["line"], "actual": base["actual"], "result": base["result"]}
+
+
+# Best bets (only catboost_v9 is production-enabled in this fixture), worked by hand:
+# day 1: edge >= 3, OVER needs >= 5, UNDER needs a line >= 12 -> Cunningham 8.0, Jokic 6.5,
+#        Brunson 5.5, White 5.0, Davis 4.0 (Hart 2.0 and the rest fail edge_floor).
+# day 2: the champion is INSUFFICIENT_DATA (4 graded edge >= 3 picks on day 1), not
+#        blocked -> Mitchell 6.5, Banchero 6.0, Mobley 5.5, Young 5.0 (Brown: bench_under,
+#        line 9.5; Allen OVER 3.5: over_edge_floor).
+# day 3: champion HEALTHY (7-2 over days 1-2) -> SGA 7.5, Booker 5.5, J. Williams 5.5
+#        (Booker and Williams tie on edge; Booker's composite 55.45 beats 55.35).
+BEST_BETS = {
+    D1: [bet(1, CUNNINGHAM), bet(2, JOKIC), bet(3, BRUNSON), bet(4, WHITE), bet(5, DAVIS)],
+    D2: [bet(1, MITCHELL), bet(2, BANCHERO), bet(3, MOBLEY), bet(4, YOUNG)],
+    D3: [bet(1, SGA), bet(2, BOOKER), bet(3, JWILLIAMS)],
+}
+
+
+@pytest.mark.parametrize("day", [D1, D2, D3])
+def test_best_bets_worked_by_hand(site, day):
+    assert site.publish("--only", "public_best_bets", "--date", day) == 0
+    assert site.document(f"best-bets/{day}.json") == {
+        "date": day, "season": "2024-25", "generated_at": "2026-01-01T00:00:00Z", "picks": BEST_BETS[day]}
+
+
+def test_best_bets_all_worked_by_hand(site):
+    assert site.publish("--only", "public_best_bets__all") == 0
+    doc = site.document("best-bets/all.json")
+    # graded by recency: day 2 Mitchell W (rank 1), Banchero void (skipped), Mobley L ->
+    # the current streak is W 1. Season 5-2 (day 1: 3-1 + a push; day 2: 2-1 + a void).
+    assert {k: doc[k] for k in ("date", "season", "record", "streak", "total_picks", "graded")} == {
+        "date": D3, "season": "2024-25",
+        "record": {"season": rec(5, 2, 71.4), "month": rec(5, 2, 71.4), "week": rec(5, 2, 71.4),
+                   "last_10": rec(5, 2, 71.4)},
+        "streak": {"type": "W", "count": 1}, "total_picks": 12, "graded": 7}
+    assert doc["today"] == BEST_BETS[D3]
+    assert doc["weeks"] == [{
+        "week_start": "2025-01-06", "record": {"wins": 5, "losses": 2, "pending": 3, "pct": 71.4},
+        "days": [
+            {"date": D3, "status": "pending", "record": {"wins": 0, "losses": 0, "pending": 3}, "picks": BEST_BETS[D3]},
+            {"date": D2, "status": "split", "record": {"wins": 2, "losses": 1, "pending": 0}, "picks": BEST_BETS[D2]},
+            {"date": D1, "status": "split", "record": {"wins": 3, "losses": 1, "pending": 0}, "picks": BEST_BETS[D1]},
+        ]}]
+
+
+def test_admin_picks_lists_every_candidate_once_and_selected_equal_best_bets(site):
+    assert site.publish("--only", "public_best_bets,admin_picks", "--all-dates") == 0
+    for day in (D1, D2, D3):
+        admin = site.document(f"admin/picks/{day}.json")
+        keys = [(c["system_id"], c["player_lookup"]) for c in admin["candidates"]]
+        assert len(keys) == len(set(keys))
+        expected_count = {D1: 13, D2: 9, D3: 10}[day]  # day 1: 12 champion + the other system's
+        assert len(keys) == expected_count
+        selected = sorted((c["best_bet"]["rank"], c["player"]) for c in admin["candidates"] if c["best_bet"]["selected"])
+        public = site.document(f"best-bets/{day}.json")["picks"]
+        assert selected == [(p["rank"], p["player"]) for p in public]
+        counts = {c["outcome"]: c["candidates"] for c in admin["filter_counts"]}
+        assert sum(counts.values()) == expected_count
+    admin = site.document(f"admin/picks/{D2}.json")
+    reasons = {c["player"]: c["best_bet"]["filter_reason"] for c in admin["candidates"]}
+    assert reasons["Alex Brown"] == "bench_under"
+    assert reasons["Jarrett Allen"] == "over_edge_floor"
+    assert reasons["Franz Wagner"] == "edge_floor"
+    d1 = site.document(f"admin/picks/{D1}.json")
+    other = [c for c in d1["candidates"] if c["system_id"] == "xgboost_v2"]
+    assert [c["best_bet"]["filter_reason"] for c in other] == ["not_production"]
