@@ -1,0 +1,85 @@
+"""Wall time of live-grading cycles on a built warehouse (bench/RESULTS.md, section "Live cycle").
+
+    python bench/live_cycle.py --warehouse .warehouse/props.duckdb
+
+The warehouse must hold a full build (`make demo`): the live cycle reads the season
+tables as built. For each replayed snapshot (sample_data.live_replay, not timed) one
+cycle runs the two commands of `make live` as separate processes, as a scheduler would:
+`dbt build --selector live`, then `python -m publisher.cli --group live --dest DEST`.
+A last cycle replays the final snapshot again: nothing changed, nothing is uploaded.
+Prints a Markdown table. dbt's target/ and the site go to a temporary folder unless
+--target-path / --dest are given, so a developer's target/ is never touched. The night's
+live rows are left at the final snapshot.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from sample_data import live_replay  # noqa: E402
+
+
+def timed(cmd: list[str], env: dict[str, str]) -> tuple[float, subprocess.CompletedProcess]:
+    started = time.perf_counter()
+    done = subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True, text=True)
+    elapsed = time.perf_counter() - started
+    if done.returncode != 0:
+        sys.exit(f"{' '.join(cmd)} failed:\n{done.stdout[-4000:]}\n{done.stderr[-4000:]}")
+    return elapsed, done
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--warehouse", required=True, help="a fully built DuckDB warehouse (make demo)")
+    parser.add_argument("--steps", help="comma-separated snapshots to replay (default: 0, the middle, the last)")
+    parser.add_argument("--target-path", help="dbt target folder (default: a temporary folder)")
+    parser.add_argument("--dest", help="publish destination (default: a temporary folder)")
+    args = parser.parse_args(argv)
+
+    scratch = Path(tempfile.mkdtemp(prefix="live_cycle_"))
+    bin_dir = Path(sys.executable).parent
+    env = dict(os.environ, DUCKDB_PATH=str(Path(args.warehouse).resolve()),
+               DBT_PROFILES_DIR=os.environ.get("DBT_PROFILES_DIR", str(ROOT)),
+               DBT_TARGET_PATH=args.target_path or str(scratch / "target"), DBT_LOG_PATH=str(scratch / "logs"),
+               DBT_SEND_ANONYMOUS_USAGE_STATS="false")
+    dest = args.dest or str(scratch / "site")
+
+    con = live_replay.duckdb.connect(args.warehouse, read_only=True)
+    try:
+        night, finals = live_replay.read_finals(con)
+    finally:
+        con.close()
+    count = live_replay.step_count(finals)
+    steps = [int(s) for s in args.steps.split(",")] if args.steps else [0, count // 2, count - 1]
+    steps.append(steps[-1])  # the same snapshot again: unchanged
+
+    print(f"night {night}: {len(set(f.game_id for f in finals))} games, {len(finals)} live rows, "
+          f"{count} snapshots; {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
+          f"Python {platform.python_version()}\n")
+    print("| snapshot | dbt build --selector live (s) | publish --group live (s) | cycle (s) | uploaded | unchanged |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for step in steps:
+        live_replay.apply_step(args.warehouse, step, night)
+        dbt_s, _ = timed([str(bin_dir / "dbt"), "build", "--selector", "live", "-q"], env)
+        pub_s, done = timed([sys.executable, "-m", "publisher.cli", "--group", "live", "--dest", dest, "--json", "-q"],
+                            env)
+        objects = json.loads(done.stdout)["objects"]
+        uploaded = sum(o["status"] in ("created", "updated") for o in objects)
+        unchanged = sum(o["status"] == "unchanged" for o in objects)
+        print(f"| {step} | {dbt_s:.1f} | {pub_s:.1f} | {dbt_s + pub_s:.1f} | {uploaded} | {unchanged} |", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
