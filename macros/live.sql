@@ -19,11 +19,11 @@
 
 {#- The latest value of a DATE column of a relation as a literal, read when the model is
     compiled; 'cast(null as date)' when the relation is empty or not built yet (parse,
-    compile on an empty warehouse). Downstream live models read the date back from
-    int_live_boxscores this way, so every live model of a run uses the same date even if
-    the feed starts a new date in the middle of the run. -#}
+    compile on an empty warehouse, offline compile: var offline). Downstream live models
+    read the date back from int_live_boxscores this way, so every live model of a run
+    uses the same date even if the feed starts a new date in the middle of the run. -#}
 {% macro latest_date_literal(relation, column='game_date') -%}
-    {%- if not execute -%}
+    {%- if not execute or var('offline', false) -%}
         {{- return('cast(null as date)') -}}
     {%- endif -%}
     {%- if adapter.get_relation(relation.database, relation.schema, relation.identifier) is none -%}

@@ -89,19 +89,24 @@ class DuckDBWarehouse:
 
 
 class BigQueryWarehouse:
-    def __init__(self, project: str, dataset: str | None = None, location: str | None = None, client: Any = None) -> None:
+    def __init__(self, project: str, dataset: str | None = None, location: str | None = None, client: Any = None,
+                 api_endpoint: str | None = None) -> None:
+        """``api_endpoint`` (the profile's, else $BIGQUERY_EMULATOR_HOST): a local emulator, reached
+        anonymously; its queries get their parameters inlined (see _InlineParameters)."""
         from google.cloud import bigquery
 
         self.bigquery, self.project, self.dataset, self.location = bigquery, project, dataset, location
         if client is None:
             options, credentials = None, None
-            emulator = os.environ.get("BIGQUERY_EMULATOR_HOST")
+            emulator = api_endpoint or os.environ.get("BIGQUERY_EMULATOR_HOST")
             if emulator:
                 from google.auth.credentials import AnonymousCredentials
 
                 options = {"api_endpoint": emulator if "://" in emulator else f"http://{emulator}"}
                 credentials = AnonymousCredentials()
             client = bigquery.Client(project=project, location=location, client_options=options, credentials=credentials)
+            if emulator:
+                client = _InlineParameters(client)
         self.client = client
 
     def _parameter(self, name: str, value: Any):
@@ -125,6 +130,36 @@ class BigQueryWarehouse:
     def close(self) -> None:
         if hasattr(self.client, "close"):
             self.client.close()
+
+
+class _InlineParameters:
+    """The BigQuery client of an emulator connection. The local emulator (crucible) has no
+    query parameters: each @name of the job's query_parameters becomes a typed literal of
+    its value (the publisher's values: dates, strings, numbers). Real BigQuery never gets here."""
+
+    def __init__(self, client: Any) -> None:
+        self._client = client
+
+    @staticmethod
+    def literal(kind: str, value: Any) -> str:
+        if value is None:
+            return f"CAST(NULL AS {kind})"
+        if kind == "BOOL":
+            return "TRUE" if value else "FALSE"
+        if kind in ("INT64", "FLOAT64"):
+            return repr(value)
+        text = value.isoformat() if isinstance(value, (dt.date, dt.datetime)) else str(value)
+        quoted = "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
+        return quoted if kind == "STRING" else f"{kind} {quoted}"
+
+    def query(self, sql: str, job_config: Any = None, **kwargs: Any):
+        parameters = list(getattr(job_config, "query_parameters", None) or [])
+        for parameter in sorted(parameters, key=lambda p: len(p.name), reverse=True):
+            sql = re.sub(rf"@{re.escape(parameter.name)}\b", lambda _: self.literal(parameter.type_, parameter.value), sql)
+        return self._client.query(sql, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._client, name)
 
 
 def load_profile_output(project_dir: Path, target: str | None = None, profiles_dir: Path | None = None) -> dict:
@@ -165,5 +200,6 @@ def warehouse_from_profile(project_dir: str | os.PathLike, target: str | None = 
         return DuckDBWarehouse(path if path.is_absolute() else project / path)
     if kind == "bigquery":
         project_id = output.get("project") or output.get("database")
-        return BigQueryWarehouse(str(project_id), output.get("dataset") or output.get("schema"), output.get("location"))
+        return BigQueryWarehouse(str(project_id), output.get("dataset") or output.get("schema"), output.get("location"),
+                                 api_endpoint=output.get("api_endpoint"))
     raise WarehouseError(f"unsupported warehouse type {kind!r} (duckdb or bigquery)")

@@ -9,5 +9,9 @@
 {%- endmacro %}
 
 {% macro bigquery__fold_player_lookup(expr) -%}
+    {%- if is_bq_emulator() -%}
+    regexp_replace(lower(strip_accents({{ expr }})), r'[^a-z0-9]', '')
+    {%- else -%}
     regexp_replace(lower(normalize({{ expr }}, NFD)), r'[^a-z0-9]', '')
+    {%- endif -%}
 {%- endmacro %}
