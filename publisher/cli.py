@@ -9,11 +9,14 @@ checks everything before anything is uploaded, failing closed:
   - JSON Schema: the committed schemas/<path>.schema.json equals the one generated
     from the mart contract, and every document validates against it;
   - clean-API rule on every non-admin document (publisher/clean_api.yml).
-Then the destination (--dest: a folder, or gs://bucket/prefix) is listed once;
-objects whose content (ignoring generated_at / updated_at) is unchanged are not
-uploaded; the others go up in parallel (--workers), with retries; v1/manifest.json
-is written last, only when every object succeeded. Schemas are published under
-v1/schemas/ (admin ones under v1/admin/schemas/).
+The destination (--dest: a folder, or gs://bucket/prefix) is listed once, first:
+a document whose stored fingerprint (hash of the rows and declaration it is built
+from) is unchanged is not rebuilt (gs:// only); objects whose content (ignoring
+generated_at / updated_at) and cache-control are unchanged are not uploaded; the
+others go up in parallel (--workers), with retries; v1/manifest.json is written
+last, only when every object succeeded. Schemas are published under v1/schemas/
+(admin ones under v1/admin/schemas/). Nothing is ever deleted: objects no
+endpoint produces any more are reported as stale.
 
 Dates: endpoints whose path has {date} publish the latest date present in their
 mart, or --date D (no rows for D is an error), or --start/--end (an inclusive
@@ -37,16 +40,17 @@ import datetime as dt
 import json
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Iterable, Sequence
 
 from publisher.catalog import GROUPS, CatalogError, Endpoint, endpoints_from_manifest, load_manifest, target_dir
 from publisher.checks import check_document
-from publisher.destinations import CREATED, UPDATED, Destination, open_destination
-from publisher.documents import FoldError, fold, partition
+from publisher.destinations import CREATED, UPDATED, Destination, StoredObject, open_destination
+from publisher.documents import FoldError, fold, required_columns, stream_partitions
 from publisher.gate import GateError, RunResults, blockers, load_run_results
-from publisher.publish import (MANIFEST_PATH, Item, Scope, after_uploads, plan, stale_paths, template_pattern,
-                               upload, write_manifest)
+from publisher.publish import (MANIFEST_PATH, Fingerprint, Item, Scope, Spool, after_uploads, code_digest, plan,
+                               stale_paths, template_pattern, upload, write_manifest)
 from publisher.report import Progress, Tally, json_report, log, summary_table
 from publisher.retry import RetryPolicy
 from publisher.schemas import (SCHEMA_DIR, SchemaError, compare_with_repo, expected_files, published_path,
@@ -117,67 +121,61 @@ def selected_endpoints(endpoints: list[Endpoint], args: argparse.Namespace) -> l
     return [e for e in endpoints if (only is None or e.name in only) and args.group in (None, e.group)]
 
 
-def read(warehouse: Warehouse, endpoint: Endpoint, **filters: Any) -> list[dict]:
-    try:
-        return warehouse.rows(endpoint.relation, **filters)
-    except WarehouseError:
-        raise
-    except Exception as error:  # the engine's own errors (missing table, ...)
-        raise PublishError(f"mart {endpoint.name}: reading {endpoint.relation} failed: "
-                           f"{type(error).__name__}: {error}") from error
+def engine_errors(endpoint: Endpoint, what: str):
+    """Turn the engine's own errors (missing table, ...) into a PublishError naming the mart."""
+    class Wrap:
+        def __enter__(self) -> None:
+            return None
+
+        def __exit__(self, kind, error, trace) -> bool:
+            if error is not None and not isinstance(error, (PublishError, WarehouseError, FoldError, SerializeError)):
+                raise PublishError(f"mart {endpoint.name}: reading {what} of {endpoint.relation} failed: "
+                                   f"{type(error).__name__}: {error}") from error
+            return False
+    return Wrap()
 
 
-def read_distinct(warehouse: Warehouse, endpoint: Endpoint, column: str) -> list:
-    try:
-        return warehouse.distinct_values(endpoint.relation, column)
-    except WarehouseError:
-        raise
-    except Exception as error:
-        raise PublishError(f"mart {endpoint.name}: reading {column} of {endpoint.relation} failed: {error}") from error
-
-
-def latest(warehouse: Warehouse, endpoint: Endpoint, column: str) -> Any:
-    values = read_distinct(warehouse, endpoint, column)
-    if not values:
+def latest(warehouse: Warehouse, endpoint: Endpoint, column: str, required: bool = True) -> Any:
+    with engine_errors(endpoint, column):
+        values = warehouse.distinct_values(endpoint.relation, column)
+    if not values and required:
         raise PublishError(f"mart {endpoint.name} ({endpoint.relation}) has no value in column {column!r}")
-    return values[-1]
+    return values[-1] if values else None
 
 
-def select_rows(endpoint: Endpoint, warehouse: Warehouse, args: argparse.Namespace) -> tuple[list[dict], Scope | None]:
-    """The endpoint's rows for this run, and which of its paths the run covers (for stale detection; None: none).
+@dataclass
+class Selection:
+    """Which rows of an endpoint a run publishes, which paths that covers, and what an empty result means."""
+    filters: dict[str, Any]
+    scope: Scope | None  # None: covers no path
+    empty_error: str | None  # None: no rows is fine (nothing to publish)
 
-    A {date} mart without any row publishes nothing under --all-dates or the default latest date
-    (a warning: live grading is empty between game nights); every other empty selection is an error.
-    """
+
+def select(endpoint: Endpoint, warehouse: Warehouse, args: argparse.Namespace) -> Selection:
+    """A {date} mart without any row publishes nothing under --all-dates or the default latest date
+    (a warning: live grading is empty between game nights); every other empty selection is an error."""
     name, where = endpoint.name, {}
     scope = Scope(template_pattern(endpoint.path_template), DATE_COLUMN)
     if endpoint.as_of:
         where[endpoint.as_of] = args.as_of or latest(warehouse, endpoint, endpoint.as_of)
     as_of = f" with {endpoint.as_of} = {where[endpoint.as_of]}" if endpoint.as_of else ""
-    dated = DATE_COLUMN in endpoint.placeholders
-    if not dated or args.all_dates:
-        rows = read(warehouse, endpoint, where=where or None)
-        if dated and not rows:
-            return [], scope
-    elif args.date:
-        rows = read(warehouse, endpoint, where={**where, DATE_COLUMN: args.date})
-        scope = Scope(scope.pattern, DATE_COLUMN, args.date, args.date)
-        if not rows:
-            raise PublishError(f"mart {name}: no rows for date {args.date}{as_of}")
-    elif args.start:
-        rows = read(warehouse, endpoint, where=where or None, date_range=DateRange(DATE_COLUMN, args.start, args.end))
-        scope = Scope(scope.pattern, DATE_COLUMN, args.start, args.end)
-        if not rows:
-            raise PublishError(f"mart {name}: no rows between {args.start} and {args.end}{as_of}")
-    else:
-        if not read_distinct(warehouse, endpoint, DATE_COLUMN):
-            return [], None
-        day = latest(warehouse, endpoint, DATE_COLUMN)
-        rows = read(warehouse, endpoint, where={**where, DATE_COLUMN: day})
-        scope = Scope(scope.pattern, DATE_COLUMN, day, day) if isinstance(day, dt.date) else scope
-    if not rows:
-        raise PublishError(f"mart {name} ({endpoint.relation}) is empty{' for' + as_of if as_of else ''}")
-    return rows, scope
+    empty = f"mart {name} ({endpoint.relation}) is empty{' for' + as_of if as_of else ''}"
+    if DATE_COLUMN not in endpoint.placeholders:
+        return Selection({"where": where or None}, scope, empty)
+    if args.all_dates:
+        return Selection({"where": where or None}, scope, None)
+    if args.date:
+        return Selection({"where": {**where, DATE_COLUMN: args.date}}, Scope(scope.pattern, DATE_COLUMN, args.date),
+                         f"mart {name}: no rows for date {args.date}{as_of}")
+    if args.start:
+        return Selection({"where": where or None, "date_range": DateRange(DATE_COLUMN, args.start, args.end)},
+                         Scope(scope.pattern, DATE_COLUMN, args.start, args.end),
+                         f"mart {name}: no rows between {args.start} and {args.end}{as_of}")
+    day = latest(warehouse, endpoint, DATE_COLUMN, required=False)
+    if day is None:
+        return Selection({"where": {**where, DATE_COLUMN: None}}, None, None)
+    return Selection({"where": {**where, DATE_COLUMN: day}},
+                     Scope(scope.pattern, DATE_COLUMN, day) if isinstance(day, dt.date) else scope, empty)
 
 
 # ----------------------------------------------------------------------------- checks
@@ -209,10 +207,11 @@ def gate(endpoints: list[Endpoint], tallies: dict[str, Tally], args: argparse.Na
         log("WARNING: " + "!" * 70)
 
 
-def schema_checkers(endpoints: list[Endpoint], tallies: dict[str, Tally], schema_dir: Path,
-                    schema_tally: Tally, cache_control: dict[str, str]) -> tuple[dict[str, Any], list[Item]]:
-    """Validators of the committed schemas (which must equal the generated ones), and the schema objects."""
-    checkers, items = {}, []
+def schema_checkers(endpoints: list[Endpoint], tallies: dict[str, Tally], schema_dir: Path, schema_tally: Tally,
+                    cache_control: dict[str, str]) -> tuple[dict[str, Any], list[Item], dict[str, bytes]]:
+    """Validators of the committed schemas (which must equal the generated ones), the schema objects,
+    and each endpoint's schema bytes."""
+    checkers, items, files = {}, [], {}
     for endpoint in endpoints:
         tally = tallies[endpoint.name]
         try:
@@ -226,31 +225,56 @@ def schema_checkers(endpoints: list[Endpoint], tallies: dict[str, Tally], schema
             for problem in problems:
                 tally.fail(f"schema: {problem}; run `python -m publisher.cli schemas --write` and commit")
             continue
-        data = expected[name]
+        data = files[endpoint.name] = expected[name]
         schema = json.loads(data)
         checkers[endpoint.name] = validator(schema)
-        path = published_path(name)
-        items.append(Item(schema_tally, path, data, content_hash(schema), cache_control[endpoint.visibility]))
-    return checkers, items
+        items.append(Item(schema_tally, published_path(name), lambda data=data: data, content_hash(schema),
+                          cache_control[endpoint.visibility]))
+    return checkers, items, files
 
 
-def build_endpoint(endpoint: Endpoint, rows: list[dict], context: dict[str, Any], checker: Any,
-                   tally: Tally) -> list[Item]:
-    """Every document of an endpoint, serialized and checked; problems go to the tally."""
+@dataclass
+class Build:
+    """What building needs besides the endpoint: the run context, the listing, where bytes wait, the code digest."""
+    context: dict[str, Any]
+    listing: dict[str, StoredObject]
+    spool: Spool
+    code: bytes
+    schemas: dict[str, bytes]  # endpoint name -> its schema file's bytes
+
+
+def build_endpoint(endpoint: Endpoint, rows: Iterable[dict], checker: Any, tally: Tally, build: Build) -> list[Item]:
+    """Every document of an endpoint, serialized and checked (problems go to the tally), one at a time.
+
+    A document whose fingerprint equals the one stored with the published object is known unchanged:
+    it is neither built nor checked again (it was checked, by this same code and schema, when uploaded)."""
     items = []
-    for path, file_rows in partition(rows, endpoint.path_template, source=f"mart {endpoint.name}").items():
-        data = serialize(fold(file_rows, endpoint.document, context, source=f"mart {endpoint.name}"))
+    source = f"mart {endpoint.name}"
+    columns = required_columns(endpoint.document) | set(endpoint.placeholders)
+    fingerprint = Fingerprint(endpoint.document, columns, build.schemas[endpoint.name], build.context, build.code)
+    for path, file_rows in stream_partitions(rows, endpoint.path_template, source):
+        missing = sorted(columns - set(file_rows[0]))
+        if missing:
+            raise FoldError(f"{source}: column(s) {', '.join(map(repr, missing))} declared in the document "
+                            "are not in the rows")
+        print_ = fingerprint.of(file_rows)
+        stored = build.listing.get(path)
+        if stored is not None and stored.hash and stored.input_hash == print_ \
+                and stored.cache_control in (None, endpoint.cache_control):
+            items.append(Item(tally, path, None, stored.hash, endpoint.cache_control, print_))
+            continue
+        data = serialize(fold(file_rows, endpoint.document, build.context, source=source))
         published = json.loads(data)
         problems = [f"clean-API violation: {v}" for v in check_document(path, published)] \
             if endpoint.visibility == "public" else []
         problems += [f"schema violation: {v}" for v in validate_document(path, published, checker)]
         for problem in problems:
             tally.fail(problem)
-        items.append(Item(tally, path, data, content_hash(published), endpoint.cache_control))
+        items.append(Item(tally, path, build.spool.add(data), content_hash(published), endpoint.cache_control, print_))
     return items
 
 
-def build_all(endpoints: list[Endpoint], warehouse: Warehouse, args: argparse.Namespace, context: dict[str, Any],
+def build_all(endpoints: list[Endpoint], warehouse: Warehouse, args: argparse.Namespace, build: Build,
               tallies: dict[str, Tally], checkers: dict[str, Any]) -> tuple[list[Item], dict[str, Scope]]:
     items, scopes = [], {}
     for endpoint in endpoints:
@@ -258,18 +282,25 @@ def build_all(endpoints: list[Endpoint], warehouse: Warehouse, args: argparse.Na
         if endpoint.name not in checkers:  # no usable schema: already failed
             continue
         try:
-            rows, scope = select_rows(endpoint, warehouse, args)
-            built = build_endpoint(endpoint, rows, context, checkers[endpoint.name], tally) if rows else []
+            selection = select(endpoint, warehouse, args)
+            with engine_errors(endpoint, "rows"):
+                rows = warehouse.iter_rows(endpoint.relation, order_by=endpoint.placeholders, **selection.filters) \
+                    if selection.scope is not None else iter(())
+                built = build_endpoint(endpoint, rows, checkers[endpoint.name], tally, build)
         except (PublishError, WarehouseError, FoldError, SerializeError) as error:
             tally.fail(str(error))
             continue
-        del rows
-        if scope is not None:
-            scopes[endpoint.name] = scope
+        if not built and selection.empty_error:
+            tally.fail(selection.empty_error)
+            continue
+        if selection.scope is not None:
+            scopes[endpoint.name] = selection.scope
         if not built:
             log(f"WARNING: {endpoint.name}: no dates in the mart ({endpoint.relation}): nothing to publish")
         tally.files = len(built)
-        log(f"{endpoint.name}: {len(built)} file(s) {endpoint.path_template} ({endpoint.visibility}, {endpoint.group})")
+        known = sum(item.load is None for item in built)
+        log(f"{endpoint.name}: {len(built)} file(s) {endpoint.path_template} ({endpoint.visibility}, {endpoint.group})"
+            + (f"; {known} known unchanged by fingerprint" if known else ""))
         items += built
     return items, scopes
 
@@ -299,13 +330,10 @@ def report_objects(items: list[Item], stale: dict[str, str], args: argparse.Name
         log(f"  {'stale':<12} {path} ({owner}; kept, never deleted)")
 
 
-def publish(items: list[Item], destination: Destination, args: argparse.Namespace, generated_at: str,
-            manifest_tally: Tally, stale_args: tuple, timings: dict[str, float]) -> tuple[dict[str, str], str]:
-    """List, plan, upload, write the manifest; returns the stale paths and the manifest status."""
-    started = time.monotonic()
-    listing = destination.list()
-    timings["list"] = time.monotonic() - started
-    log(f"listed {len(listing)} object(s) in {destination.url} in {timings['list']:.2f}s")
+def publish(items: list[Item], destination: Destination, listing: dict[str, StoredObject], args: argparse.Namespace,
+            generated_at: str, manifest_tally: Tally, stale_args: tuple,
+            timings: dict[str, float]) -> tuple[dict[str, str], str]:
+    """Plan against the listing, upload, write the manifest; returns the stale paths and the manifest status."""
     plan(items, listing)
     stale = find_stale(listing, items, *stale_args)
     changed = sum(item.status in (CREATED, UPDATED) for item in items)
@@ -320,6 +348,9 @@ def publish(items: list[Item], destination: Destination, args: argparse.Namespac
             item.tally.count(item.status)
     timings["upload"] = time.monotonic() - started
     report_objects(items, stale, args)
+    for item in items:
+        if item.warning:
+            log(f"WARNING: {item.path}: {item.warning}")
     if any(item.error for item in items):
         log(f"NOT writing {MANIFEST_PATH}: {sum(bool(i.error) for i in items)} object(s) failed; "
             "the previous manifest stays (rerun to finish)")
@@ -372,43 +403,54 @@ def main(argv: Sequence[str] | None = None) -> int:
     cache_control = {"public": f"public, max-age={SCHEMA_MAX_AGE}", "admin": f"private, max-age={SCHEMA_MAX_AGE}"}
 
     gate(endpoints, tallies, args)
-    checkers, schema_items = schema_checkers(endpoints, tallies, schema_dir, schema_tally, cache_control)
+    checkers, schema_items, schema_files = schema_checkers(endpoints, tallies, schema_dir, schema_tally, cache_control)
     schema_tally.files = len(schema_items)
-    items: list[Item] = []
-    scopes: dict[str, Scope] = {}
-    if not any(t.errors for t in tallies.values()):
-        try:
-            warehouse = warehouse_from_profile(args.project_dir, args.target, args.profiles_dir)
-        except WarehouseError as error:
-            log(f"error: {error}")
-            return 1
-        try:
-            items, scopes = build_all(endpoints, warehouse, args, {"generated_at": generated_at}, tallies, checkers)
-        finally:
-            warehouse.close()
     for item in schema_items:
         for problem in check_document(item.path, json.loads(item.data)):
             schema_tally.fail(f"clean-API violation: {problem}")
     rows = [*tallies.values(), schema_tally, manifest_tally]
-    timings = {"build_and_check": time.monotonic() - started}
-    failed = [t for t in rows if t.errors]
-    stale: dict[str, str] = {}
-    manifest_status = "not written"
-    if failed:
-        for tally in failed:
-            for error in tally.errors[:20]:
-                log(f"FAILED {tally.name}: {error}")
-            if len(tally.errors) > 20:
-                log(f"FAILED {tally.name}: ... and {len(tally.errors) - 20} more")
-        log(f"aborted: {len(failed)} endpoint(s) failed their checks; nothing was uploaded")
-    else:
-        try:
+    items: list[Item] = []
+    scopes: dict[str, Scope] = {}
+    timings: dict[str, float] = {}
+    destination, listing = None, {}
+    if not any(t.errors for t in tallies.values()):  # a schema's own clean-API problem does not stop the build
+        try:  # listed first: stored fingerprints spare the building of unchanged documents
             destination = open_destination(args.dest, retry=RetryPolicy(args.retries + 1, args.retry_initial), log=log)
-            stale, manifest_status = publish(items + schema_items, destination, args, generated_at, manifest_tally,
-                                             (scopes, all_endpoints, tallies), timings)
-        except Exception as error:  # noqa: BLE001 - listing / credentials: nothing was uploaded
-            log(f"error: {args.dest}: {type(error).__name__}: {error}")
+            listed = time.monotonic()
+            listing = destination.list()
+            timings["list"] = time.monotonic() - listed
+            log(f"listed {len(listing)} object(s) in {destination.url} in {timings['list']:.2f}s")
+        except Exception as error:  # noqa: BLE001 - credentials, missing bucket, ...: nothing was uploaded
             manifest_tally.fail(f"{args.dest}: {type(error).__name__}: {error}")
+    spool = Spool()
+    try:
+        if not any(t.errors for t in [*tallies.values(), manifest_tally]):
+            try:
+                warehouse = warehouse_from_profile(args.project_dir, args.target, args.profiles_dir)
+            except WarehouseError as error:
+                log(f"error: {error}")
+                return 1
+            try:
+                build = Build({"generated_at": generated_at}, listing, spool, code_digest(), schema_files)
+                items, scopes = build_all(endpoints, warehouse, args, build, tallies, checkers)
+            finally:
+                warehouse.close()
+        timings["build_and_check"] = time.monotonic() - started - timings.get("list", 0.0)
+        failed = [t for t in rows if t.errors]
+        stale: dict[str, str] = {}
+        manifest_status = "not written"
+        if failed:
+            for tally in failed:
+                for error in tally.errors[:20]:
+                    log(f"FAILED {tally.name}: {error}")
+                if len(tally.errors) > 20:
+                    log(f"FAILED {tally.name}: ... and {len(tally.errors) - 20} more")
+            log(f"aborted: {len(failed)} endpoint(s) failed their checks; nothing was uploaded")
+        else:
+            stale, manifest_status = publish(items + schema_items, destination, listing, args, generated_at,
+                                             manifest_tally, (scopes, all_endpoints, tallies), timings)
+    finally:
+        spool.close()
     aborted = any(t.errors for t in rows)
     for tally in rows:
         tally.settle(args.dry_run, aborted and not tally.errors and not tally.failed)

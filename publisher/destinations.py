@@ -8,8 +8,8 @@ listing saw (None: the object must not exist yet); a mismatch raises
 ``ConflictError`` (someone else wrote it meanwhile).
 
 Local folders: files written atomically (temp file, fsync, rename); the hash is
-computed from the file, the generation is its mtime in nanoseconds; content type
-and cache-control are not stored. GCS: see ``publisher.gcs``.
+computed from the file, the generation is its mtime in nanoseconds; content type,
+cache-control and input hash are not stored. GCS: see ``publisher.gcs``.
 """
 
 from __future__ import annotations
@@ -37,6 +37,8 @@ class StoredObject:
     hash: str | None  # content hash; None when unknown (not written by the publisher)
     generation: int | None
     size: int
+    cache_control: str | None = None  # None: not stored (local folders)
+    input_hash: str | None = None  # fingerprint of what the document was built from (publish.Fingerprint)
 
 
 class Destination(Protocol):
@@ -46,15 +48,23 @@ class Destination(Protocol):
         """Every object under v1/, by path relative to v1/."""
 
     def put(self, path: str, data: bytes, content_hash: str, cache_control: str,
-            expected_generation: int | None, content_type: str = JSON_CONTENT_TYPE) -> StoredObject:
+            expected_generation: int | None, content_type: str = JSON_CONTENT_TYPE,
+            input_hash: str | None = None) -> StoredObject:
         """Write ``data`` at ``path`` if the stored generation is still ``expected_generation``."""
 
+    def refresh(self, stored: StoredObject, input_hash: str) -> None:
+        """Record a new input hash on an unchanged object (no upload; a no-op where nothing is stored)."""
 
-def plan_status(existing: StoredObject | None, new_hash: str) -> str:
-    """What a publish does with an object, given what the listing saw."""
+
+def plan_status(existing: StoredObject | None, new_hash: str, cache_control: str | None = None) -> str:
+    """What a publish does with an object, given what the listing saw (a new cache-control is an update)."""
     if existing is None:
         return CREATED
-    return UNCHANGED if existing.hash == new_hash else UPDATED
+    if existing.hash != new_hash:
+        return UPDATED
+    if cache_control and existing.cache_control and existing.cache_control != cache_control:
+        return UPDATED
+    return UNCHANGED
 
 
 def check_relative_path(path: str) -> None:
@@ -92,7 +102,8 @@ class LocalDestination:
         return found
 
     def put(self, path: str, data: bytes, content_hash: str, cache_control: str,
-            expected_generation: int | None, content_type: str = JSON_CONTENT_TYPE) -> StoredObject:
+            expected_generation: int | None, content_type: str = JSON_CONTENT_TYPE,
+            input_hash: str | None = None) -> StoredObject:
         file = self._file(path)
         current = file.stat().st_mtime_ns if file.is_file() else None
         if current != expected_generation:
@@ -100,6 +111,9 @@ class LocalDestination:
                                 f"expected {expected_generation})")
         self._write_atomically(file, data)
         return StoredObject(path, content_hash, file.stat().st_mtime_ns, len(data))
+
+    def refresh(self, stored: StoredObject, input_hash: str) -> None:
+        """Nothing to do: a folder keeps no metadata (so every run rebuilds every document)."""
 
     @staticmethod
     def _write_atomically(file: Path, data: bytes) -> None:

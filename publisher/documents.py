@@ -19,7 +19,7 @@ import datetime as dt
 import functools
 import re
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 Row = Mapping[str, Any]
 NODE_KEYS = {
@@ -264,3 +264,38 @@ def partition(rows: Sequence[Row], path_template: str, source: str = "rows") -> 
     for row in rows:
         files.setdefault(render_path(path_template, row, source), []).append(row)
     return dict(sorted(files.items()))
+
+
+def stream_partitions(rows: Iterable[Row], path_template: str,
+                      source: str = "rows") -> Iterator[tuple[str, list[Row]]]:
+    """Like ``partition`` for rows sorted by the placeholder columns: yields each file's rows as soon
+    as they are complete, so only one document's rows are in memory at a time."""
+    names = placeholders(path_template)
+    if not names:
+        everything = list(rows)
+        if everything:
+            yield path_template, everything
+        return
+    seen: set[str] = set()
+    current_key: tuple | None = None
+    current: list[Row] = []
+    for row in rows:
+        try:
+            key = tuple(row[name] for name in names)
+        except KeyError:
+            render_path(path_template, row, source)  # raises the FoldError naming the column
+            raise
+        if key != current_key and current:
+            yield _claim(render_path(path_template, current[0], source), seen, source), current
+            current = []
+        current_key = key
+        current.append(row)
+    if current:
+        yield _claim(render_path(path_template, current[0], source), seen, source), current
+
+
+def _claim(path: str, seen: set[str], source: str) -> str:
+    if path in seen:
+        raise FoldError(f"{source}: rows of {path} are not contiguous (sort them by the path's placeholders)")
+    seen.add(path)
+    return path

@@ -20,6 +20,7 @@ from publisher.destinations import JSON_CONTENT_TYPE, PREFIX, ConflictError, Sto
 from publisher.retry import RetryPolicy, call_with_retries
 
 HASH_METADATA_KEY = "content-hash"
+INPUT_METADATA_KEY = "input-hash"
 TIMEOUT = (10.0, 60.0)  # connect, read (seconds)
 
 
@@ -74,19 +75,21 @@ class GCSDestination:
     def _stored(self, blob: Any) -> StoredObject:
         metadata = blob.metadata or {}
         return StoredObject(blob.name[len(self.root):], metadata.get(HASH_METADATA_KEY),
-                            int(blob.generation) if blob.generation is not None else None, int(blob.size or 0))
+                            int(blob.generation) if blob.generation is not None else None, int(blob.size or 0),
+                            blob.cache_control, metadata.get(INPUT_METADATA_KEY))
 
     def list(self) -> dict[str, StoredObject]:
         def listing() -> dict[str, StoredObject]:
             blobs = self._bucket().client.list_blobs(self.bucket_name, prefix=self.root, retry=None, timeout=self.timeout,
                                                      page_size=self.page_size,
-                                                     fields="items(name,generation,size,metadata),nextPageToken")
+                                                     fields="items(name,generation,size,cacheControl,metadata),nextPageToken")
             return {stored.path: stored for stored in map(self._stored, blobs)}
 
         return self._retrying(listing, f"listing gs://{self.bucket_name}/{self.root}")
 
     def put(self, path: str, data: bytes, content_hash: str, cache_control: str,
-            expected_generation: int | None, content_type: str = JSON_CONTENT_TYPE) -> StoredObject:
+            expected_generation: int | None, content_type: str = JSON_CONTENT_TYPE,
+            input_hash: str | None = None) -> StoredObject:
         from google.api_core.exceptions import PreconditionFailed
 
         check_relative_path(path)
@@ -96,10 +99,10 @@ class GCSDestination:
         def upload() -> StoredObject:
             blob = self._bucket().blob(name)
             blob.cache_control = cache_control
-            blob.metadata = {HASH_METADATA_KEY: content_hash}
+            blob.metadata = metadata(content_hash, input_hash)
             blob.upload_from_string(data, content_type=content_type, if_generation_match=precondition,
                                     retry=None, timeout=self.timeout, checksum=None)
-            return StoredObject(path, content_hash, int(blob.generation), len(data))
+            return StoredObject(path, content_hash, int(blob.generation), len(data), cache_control, input_hash)
 
         try:
             return self._retrying(upload, f"upload of {path}")
@@ -111,3 +114,23 @@ class GCSDestination:
             seen = None if current is None else current.generation
             raise ConflictError(f"gs://{self.bucket_name}/{name}: changed since it was listed "
                                 f"(generation {seen}, expected {expected_generation})") from error
+
+    def refresh(self, stored: StoredObject, input_hash: str) -> None:
+        """Patch the input hash into the metadata of an object whose content did not change
+        (the metageneration moves, the generation does not)."""
+        from google.api_core.exceptions import PreconditionFailed
+
+        def patch() -> None:
+            blob = self._bucket().blob(self.root + stored.path)
+            blob.metadata = metadata(stored.hash, input_hash)
+            blob.patch(if_generation_match=stored.generation, retry=None, timeout=self.timeout)
+
+        try:
+            self._retrying(patch, f"metadata of {stored.path}")
+        except PreconditionFailed as error:
+            raise ConflictError(f"gs://{self.bucket_name}/{self.root}{stored.path}: changed since it was listed") from error
+
+
+def metadata(content_hash: str | None, input_hash: str | None) -> dict[str, str]:
+    found = {HASH_METADATA_KEY: content_hash, INPUT_METADATA_KEY: input_hash}
+    return {key: value for key, value in found.items() if value}

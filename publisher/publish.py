@@ -1,11 +1,15 @@
 """From checked documents to a destination: plan, parallel uploads, then ``v1/manifest.json``.
 
-1. ``plan``: one listing of the destination gives every stored object's content
-   hash and generation; an object is created, updated or left unchanged
-   (same hash: no upload, no download).
-2. ``upload``: changed objects go up in parallel (``workers`` threads), each under
+1. The CLI lists the destination once, before building: every stored object's content
+   hash, generation, cache-control and fingerprint (``Fingerprint``: what the document
+   was built from). A document whose fingerprint is the stored one is known unchanged
+   and is not even built; the others are built, checked and kept in a ``Spool`` on disk.
+2. ``plan``: each object is created, updated (new content or new cache-control) or
+   left unchanged (same content hash: no upload, no download).
+3. ``upload``: changed objects go up in parallel (``workers`` threads), each under
    the generation precondition of the listing; every outcome lands in its tally.
-3. ``write_manifest``: only when every object succeeded, ``v1/manifest.json``
+   Unchanged objects whose stored fingerprint is outdated get it patched in.
+4. ``write_manifest``: only when every object succeeded, ``v1/manifest.json``
    (every object under v1/ with its content hash and generation) is written,
    itself under a generation precondition; when another run wrote it meanwhile
    the destination is listed again and the manifest rebuilt. Unchanged content
@@ -16,15 +20,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
+import os
 import re
+import tempfile
+import threading
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
-from typing import Callable, Iterable
+from pathlib import Path
+from typing import Any, Callable, Iterable
 
 from publisher.destinations import CREATED, UNCHANGED, UPDATED, ConflictError, Destination, StoredObject, plan_status
 from publisher.documents import PLACEHOLDER
 from publisher.report import Tally
-from publisher.serialize import content_hash, serialize
+from publisher.serialize import VOLATILE_KEYS, content_hash, serialize
 
 MANIFEST_PATH = "manifest.json"
 MANIFEST_CACHE_CONTROL = "public, max-age=30"
@@ -33,38 +43,116 @@ MANIFEST_ATTEMPTS = 3
 
 @dataclass
 class Item:
-    """One object to publish."""
+    """One object to publish. Its bytes are loaded on demand (documents wait in a Spool on disk)."""
     tally: Tally
     path: str
-    data: bytes
+    load: Callable[[], bytes] | None  # None: known unchanged from its fingerprint, never built
     hash: str
     cache_control: str
+    fingerprint: str | None = None
     status: str = ""  # created / updated / unchanged, once planned
+    refresh: bool = False  # unchanged, but its stored fingerprint is not this one: patch the metadata
     expected_generation: int | None = None
     result: StoredObject | None = None
     error: str | None = None
+    warning: str | None = None
+
+    @property
+    def data(self) -> bytes:
+        if self.load is None:
+            raise ValueError(f"{self.path}: no bytes (unchanged, not built)")
+        return self.load()
+
+
+class Spool:
+    """Document bytes kept in an anonymous temporary file until upload, so memory stays flat."""
+
+    def __init__(self) -> None:
+        self.file = tempfile.TemporaryFile(prefix="publisher-")
+        self.size = 0
+        self.lock = threading.Lock()
+        self.dirty = False
+
+    def add(self, data: bytes) -> Callable[[], bytes]:
+        with self.lock:
+            offset = self.size
+            self.file.write(data)
+            self.size += len(data)
+            self.dirty = True
+        return lambda: self._read(offset, len(data))
+
+    def _read(self, offset: int, length: int) -> bytes:
+        with self.lock:
+            if self.dirty:
+                self.file.flush()
+                self.dirty = False
+        return os.pread(self.file.fileno(), length, offset)
+
+    def close(self) -> None:
+        self.file.close()
+
+
+def code_digest() -> bytes:
+    """sha256 of the publisher's own code and rules: a new publisher rebuilds every document once."""
+    digest = hashlib.sha256()
+    folder = Path(__file__).parent
+    for file in sorted([*folder.glob("*.py"), *folder.glob("*.yml")]):
+        digest.update(file.name.encode() + b"\0" + file.read_bytes() + b"\0")
+    return digest.digest()
+
+
+class Fingerprint:
+    """What a document is built from: publisher code, declaration, cache-control, schema, run context
+    (without generated_at / updated_at) and the rows' values of the columns the document reads.
+    Equal fingerprints build equal documents, which therefore need no building, checking or upload."""
+
+    def __init__(self, declaration: Any, columns: Iterable[str], schema: bytes, context: dict[str, Any],
+                 code: bytes) -> None:
+        self.columns = sorted(columns)
+        base = hashlib.sha256(code)
+        for part in (json.dumps(declaration, sort_keys=True, default=str), schema.decode("utf-8"),
+                     json.dumps({k: v for k, v in context.items() if k not in VOLATILE_KEYS}, sort_keys=True,
+                                default=str), json.dumps(self.columns)):
+            base.update(part.encode("utf-8") + b"\0")
+        self.base = base
+
+    def of(self, rows: Iterable[dict]) -> str:
+        columns = self.columns
+        digest = self.base.copy()
+        for text in sorted(repr(tuple(row[c] for c in columns)) for row in rows):
+            digest.update(text.encode("utf-8") + b"\n")
+        return digest.hexdigest()
 
 
 def plan(items: Iterable[Item], listing: dict[str, StoredObject]) -> None:
     for item in items:
         existing = listing.get(item.path)
-        item.status = plan_status(existing, item.hash)
+        item.status = plan_status(existing, item.hash, item.cache_control)
         item.expected_generation = existing.generation if existing else None
         if item.status == UNCHANGED:
             item.result = existing
+            item.refresh = bool(item.fingerprint) and existing.input_hash != item.fingerprint
 
 
 def upload(destination: Destination, items: list[Item], workers: int,
            on_done: Callable[[Item], None] = lambda item: None) -> None:
-    """Upload every created / updated item; count each outcome in its tally."""
+    """Upload every created / updated item (and refresh stale fingerprints); count each outcome in its tally."""
     def put(item: Item) -> Item:
         try:
-            item.result = destination.put(item.path, item.data, item.hash, item.cache_control, item.expected_generation)
+            if item.status == UNCHANGED:
+                try:
+                    destination.refresh(item.result, item.fingerprint)
+                except Exception as error:  # noqa: BLE001 - the object is right; only its fingerprint is old
+                    item.warning = f"fingerprint not recorded: {type(error).__name__}: {error}"
+            else:
+                item.result = destination.put(item.path, item.data, item.hash, item.cache_control,
+                                              item.expected_generation, input_hash=item.fingerprint)
         except Exception as error:  # noqa: BLE001 - reported per object, the run fails
             item.error = f"{type(error).__name__}: {error}"
         return item
 
     pending = [item for item in items if item.status in (CREATED, UPDATED)]
+    refreshes = [item for item in items if item.status == UNCHANGED and item.refresh]
     for item in items:
         if item.status == UNCHANGED:
             item.tally.count(UNCHANGED)
@@ -73,6 +161,8 @@ def upload(destination: Destination, items: list[Item], workers: int,
             item = future.result()
             item.tally.count("failed" if item.error else item.status)
             on_done(item)
+        for future in as_completed([pool.submit(put, item) for item in refreshes]):
+            future.result()
 
 
 def manifest_document(listing: dict[str, StoredObject], generated_at: str) -> dict:

@@ -14,12 +14,13 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Iterator, Protocol, Sequence
 
 import jinja2
 import yaml
 
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+BATCH = 10_000  # rows fetched at a time by iter_rows
 
 
 class WarehouseError(RuntimeError):
@@ -37,6 +38,10 @@ class Warehouse(Protocol):
     def rows(self, relation: str, where: dict[str, Any] | None = None, date_range: DateRange | None = None) -> list[dict]:
         """Rows of a relation, filtered by column equality and an inclusive date range."""
 
+    def iter_rows(self, relation: str, where: dict[str, Any] | None = None, date_range: DateRange | None = None,
+                  order_by: Sequence[str] = ()) -> Iterator[dict]:
+        """The same rows, streamed in batches, sorted by ``order_by``."""
+
     def distinct_values(self, relation: str, column: str) -> list:
         """Sorted distinct non-null values of a column."""
 
@@ -48,6 +53,10 @@ def _quote(column: str, quote: str) -> str:
     if not IDENTIFIER.fullmatch(column):
         raise WarehouseError(f"bad column name {column!r}")
     return f"{quote}{column}{quote}"
+
+
+def _order(columns: Sequence[str], quote: str) -> str:
+    return " ORDER BY " + ", ".join(_quote(c, quote) for c in columns) if columns else ""
 
 
 def build_filter(where: dict[str, Any] | None, date_range: DateRange | None, quote: str, param) -> tuple[str, list]:
@@ -79,6 +88,19 @@ class DuckDBWarehouse:
     def rows(self, relation: str, where: dict[str, Any] | None = None, date_range: DateRange | None = None) -> list[dict]:
         clause, params = build_filter(where, date_range, '"', lambda name, value: "?")
         return self._query(f"SELECT * FROM {relation}{clause}", params)
+
+    def iter_rows(self, relation: str, where: dict[str, Any] | None = None, date_range: DateRange | None = None,
+                  order_by: Sequence[str] = ()) -> Iterator[dict]:
+        clause, params = build_filter(where, date_range, '"', lambda name, value: "?")
+        cursor = self.connection.cursor()
+        try:
+            cursor.execute(f"SELECT * FROM {relation}{clause}{_order(order_by, chr(34))}", [v for _, v in params])
+            names = [d[0] for d in cursor.description]
+            while batch := cursor.fetchmany(BATCH):
+                for row in batch:
+                    yield dict(zip(names, row))
+        finally:
+            cursor.close()
 
     def distinct_values(self, relation: str, column: str) -> list:
         c = _quote(column, '"')
@@ -122,6 +144,14 @@ class BigQueryWarehouse:
     def rows(self, relation: str, where: dict[str, Any] | None = None, date_range: DateRange | None = None) -> list[dict]:
         clause, params = build_filter(where, date_range, "`", lambda name, value: f"@{name}")
         return self._query(f"SELECT * FROM {relation}{clause}", params)
+
+    def iter_rows(self, relation: str, where: dict[str, Any] | None = None, date_range: DateRange | None = None,
+                  order_by: Sequence[str] = ()) -> Iterator[dict]:
+        clause, params = build_filter(where, date_range, "`", lambda name, value: f"@{name}")
+        config = self.bigquery.QueryJobConfig(query_parameters=[self._parameter(n, v) for n, v in params])
+        job = self.client.query(f"SELECT * FROM {relation}{clause}{_order(order_by, '`')}", job_config=config)
+        for row in job.result(page_size=BATCH):
+            yield dict(row.items())
 
     def distinct_values(self, relation: str, column: str) -> list:
         c = _quote(column, "`")

@@ -230,3 +230,17 @@ def test_values_that_cannot_be_ordered_name_the_column(order_by):
     spec = {"items": {"list": ["k"], "order_by": order_by, "fields": {"k": "k"}}}
     with pytest.raises(FoldError, match=r"mart m: items: cannot order .* in column 'o'"):
         fold([{"k": 1, "o": 1}, {"k": 2, "o": "a"}], spec, {}, source="mart m")
+
+
+def test_stream_partitions_groups_sorted_rows():
+    from publisher.documents import stream_partitions
+
+    rows = [{"date": dt.date(2026, 2, 20), "v": 1}, {"date": dt.date(2026, 2, 20), "v": 2}, {"date": DAY, "v": 3}]
+    assert [(p, [r["v"] for r in rs]) for p, rs in stream_partitions(iter(rows), "picks/{date}.json")] == [
+        ("picks/2026-02-20.json", [1, 2]), ("picks/2026-02-21.json", [3])]
+    assert list(stream_partitions(iter(rows), "systems/x.json")) == [("systems/x.json", rows)]
+    assert list(stream_partitions(iter([]), "systems/x.json")) == []
+    with pytest.raises(FoldError, match="rows of picks/2026-02-20.json are not contiguous"):
+        list(stream_partitions(iter([*rows, rows[0]]), "picks/{date}.json", source="mart m"))
+    with pytest.raises(FoldError, match="names column 'day'"):
+        list(stream_partitions(iter(rows), "picks/{day}.json", source="mart m"))

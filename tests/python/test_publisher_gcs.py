@@ -118,7 +118,9 @@ def test_metadata_per_endpoint_and_manifest(project, bucket, emulator):
         '{"date":"2026-02-21","generated_at":"2026-02-21T18:00:00Z","model":"926A","groups":['
         '{"id":1,"name":"Top Pick","picks":[{"player":"Nikola Jokić","line":25.5},{"player":"VJ Edgecombe","line":14.5}]},'
         '{"id":2,"name":"Top 5","picks":[]}]}\n').encode()
-    assert objects["picks/2026-02-21.json"]["metadata"] == {"content-hash": expected_hash(json.loads(data))}
+    metadata = objects["picks/2026-02-21.json"]["metadata"]
+    assert metadata["content-hash"] == expected_hash(json.loads(data))
+    assert sorted(metadata) == ["content-hash", "input-hash"] and len(metadata["input-hash"]) == 64
     headers, data = download(emulator, bucket, "schemas/picks.schema.json")
     assert data == (project / "schemas" / "picks.schema.json").read_bytes()
 
@@ -253,7 +255,7 @@ def test_preconditions_and_manifest_written_by_another_run(emulator, bucket, mon
     with pytest.raises(ConflictError, match="changed since it was listed"):
         dest.put("x.json", b"[]\n", "h1", "public, max-age=300", None)  # it exists now
     listing = dest.list()
-    assert listing == {"x.json": StoredObject("x.json", "h0", one.generation, 3)}
+    assert listing == {"x.json": StoredObject("x.json", "h0", one.generation, 3, "public, max-age=300")}
     # another run writes the manifest after our listing: ours is rebuilt from a fresh listing, not lost
     other = dest.put("y.json", b"{}\n", "h2", "public, max-age=300", None)
     dest.put("manifest.json", b'{"objects":{}}\n', "other", "public, max-age=30", None)
@@ -269,3 +271,39 @@ def test_preconditions_and_manifest_written_by_another_run(emulator, bucket, mon
         monkeypatch.setenv("STORAGE_EMULATOR_HOST", proxy.url)
         assert sorted(GCSDestination(f"gs://{bucket}/p", page_size=1).list()) == ["manifest.json", "x.json", "y.json"]
         assert proxy.seen[("GET", "api")] == 3  # one request per page
+
+
+def patch_metadata(emulator, bucket, name, metadata):
+    quoted = urllib.parse.quote(f"site/v1/{name}", safe="")
+    return api(emulator, "PATCH", f"/storage/v1/b/{bucket}/o/{quoted}", {"metadata": metadata})
+
+
+def test_fingerprints_skip_building_and_are_refreshed(project, bucket, emulator, monkeypatch, capsys):
+    assert run(project, bucket, "--all-dates") == 0
+    capsys.readouterr()
+    assert run(project, bucket, "--all-dates") == 0
+    assert "picks_daily: 2 file(s) picks/{date}.json (public, after-predictions); 2 known unchanged by fingerprint" \
+        in capsys.readouterr().err
+    # an object whose stored fingerprint is not the current one (say, written by an older publisher):
+    # rebuilt and checked, found unchanged, not uploaded; only its metadata gets the new fingerprint
+    before = stored(emulator, bucket)["picks/2026-02-21.json"]
+    patch_metadata(emulator, bucket, "picks/2026-02-21.json", {"input-hash": "old"})
+    with FaultProxy(emulator.url) as proxy:
+        assert run(project, bucket, "--all-dates", proxy=proxy, monkeypatch=monkeypatch) == 0
+        assert proxy.seen[("POST", "upload")] == 0 and proxy.seen[("PATCH", "api")] == 1
+    assert "1 known unchanged by fingerprint" in capsys.readouterr().err
+    after = stored(emulator, bucket)["picks/2026-02-21.json"]
+    assert after["generation"] == before["generation"]
+    assert after["metadata"] == before["metadata"]
+
+
+def test_a_new_cache_control_is_uploaded(project, bucket, emulator):
+    assert run(project, bucket, "--all-dates") == 0
+    first = generations(emulator, bucket)
+    manifest = json.loads((project / "target" / "manifest.json").read_text())
+    manifest["nodes"]["model.tiny.models_public"]["config"]["meta"]["publish"]["cache_control"] = "public, max-age=600"
+    (project / "target" / "manifest.json").write_text(json.dumps(manifest))
+    assert run(project, bucket, "--all-dates") == 0
+    after = stored(emulator, bucket)
+    assert after["systems/models.json"]["cacheControl"] == "public, max-age=600"
+    assert {n for n in after if after[n]["generation"] != first[n]} == {"systems/models.json", "manifest.json"}

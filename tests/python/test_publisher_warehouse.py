@@ -119,3 +119,33 @@ def test_bigquery_profile(project, monkeypatch):
     warehouse = warehouse_from_profile(project, target="bigquery")
     assert isinstance(warehouse, BigQueryWarehouse)
     assert (warehouse.project, warehouse.dataset, warehouse.location) == ("nba-props-platform", "props", "US")
+
+
+def test_duckdb_iter_rows_streams_sorted_and_filtered(project, monkeypatch):
+    import publisher.warehouse as warehouse_module
+
+    monkeypatch.setattr(warehouse_module, "BATCH", 2)  # several batches
+    warehouse = DuckDBWarehouse(project / "wh.duckdb")
+    relation = '"wh"."public"."t"'
+    rows = warehouse.iter_rows(relation, order_by=("date",))
+    assert not isinstance(rows, list)
+    assert [r["name"] for r in rows] == ["a", "b", "c", "d"]  # NULL date last
+    assert [r["n"] for r in warehouse.iter_rows(relation, where={"name": "c"})] == [3]
+    in_range = warehouse.iter_rows(relation, date_range=DateRange("date", dt.date(2026, 2, 21), dt.date(2026, 2, 22)),
+                                   order_by=("date",))
+    assert [r["name"] for r in in_range] == ["b", "c"]
+
+
+class FakePagedJob(FakeJob):
+    def result(self, page_size=None):
+        self.page_size = page_size
+        return super().result()
+
+
+def test_bigquery_iter_rows_orders_and_pages():
+    client = FakeClient()
+    client.query = lambda sql, job_config=None: (client.calls.append((sql, job_config)), FakePagedJob())[1]
+    warehouse = BigQueryWarehouse("p", "props", "US", client=client)
+    rows = list(warehouse.iter_rows("`p`.`props_public`.`t`", where={"name": "b"}, order_by=("date",)))
+    assert rows == [{"date": dt.date(2026, 2, 21), "n": 2}]
+    assert client.calls[0][0] == "SELECT * FROM `p`.`props_public`.`t` WHERE `name` = @p0 ORDER BY `date`"

@@ -1,0 +1,90 @@
+"""publish: fingerprints, the spool, planning, stale paths, the manifest document."""
+
+import datetime as dt
+from concurrent.futures import ThreadPoolExecutor
+from decimal import Decimal
+
+from publisher.destinations import StoredObject
+from publisher.publish import (Fingerprint, Item, Scope, Spool, manifest_document, plan, stale_paths,
+                               template_pattern)
+from publisher.report import Tally
+
+DECLARATION = {"date": "date", "generated_at": "@generated_at", "n": "n"}
+ROWS = [{"date": dt.date(2026, 2, 21), "n": 1, "unused": "a"}, {"date": dt.date(2026, 2, 21), "n": 2, "unused": "b"}]
+
+
+def fingerprint(declaration=DECLARATION, columns=("date", "n"), schema=b"{}", context=None, code=b"code"):
+    return Fingerprint(declaration, columns, schema, context or {"generated_at": "2026-02-21T18:00:00Z"}, code)
+
+
+def test_fingerprint_depends_on_what_builds_the_document_only():
+    base = fingerprint().of(ROWS)
+    assert len(base) == 64
+    assert fingerprint().of(list(reversed(ROWS))) == base  # row order does not matter
+    assert fingerprint().of([{**r, "unused": "z"} for r in ROWS]) == base  # nor unread columns
+    assert fingerprint(context={"generated_at": "2030-01-01T00:00:00Z"}).of(ROWS) == base  # nor generated_at
+    changed = [
+        fingerprint().of([ROWS[0], {**ROWS[1], "n": 3}]),
+        fingerprint().of([ROWS[0], {**ROWS[1], "n": Decimal(2)}]),  # other type: rebuilt (never wrongly skipped)
+        fingerprint().of(ROWS[:1]),
+        fingerprint(declaration={**DECLARATION, "m": "n"}).of(ROWS),
+        fingerprint(schema=b'{"type": "object"}').of(ROWS),
+        fingerprint(code=b"new publisher").of(ROWS),
+        fingerprint(context={"generated_at": "x", "season": "2025-26"}).of(ROWS),
+    ]
+    assert len({base, *changed}) == len(changed) + 1
+
+
+def test_spool_keeps_bytes_on_disk_and_reads_them_from_threads():
+    spool = Spool()
+    loads = [spool.add(f"document {i}\n".encode() * (i + 1)) for i in range(200)]
+    with ThreadPoolExecutor(8) as pool:
+        read = list(pool.map(lambda load: load(), loads))
+    assert read == [f"document {i}\n".encode() * (i + 1) for i in range(200)]
+    spool.close()
+
+
+def item(path, digest, cache_control="public, max-age=300", fingerprint_=None):
+    return Item(Tally("e"), path, lambda: b"{}", digest, cache_control, fingerprint_)
+
+
+def test_plan():
+    listing = {"a.json": StoredObject("a.json", "h1", 7, 2, "public, max-age=300", "f1"),
+               "b.json": StoredObject("b.json", "h1", 8, 2, "public, max-age=300", "f0"),
+               "c.json": StoredObject("c.json", "h1", 9, 2, "public, max-age=60"),
+               "d.json": StoredObject("d.json", "h0", 10, 2)}
+    items = [item("a.json", "h1", fingerprint_="f1"), item("b.json", "h1", fingerprint_="f1"),
+             item("c.json", "h1"), item("d.json", "h1"), item("e.json", "h1")]
+    plan(items, listing)
+    assert [(i.status, i.refresh, i.expected_generation) for i in items] == [
+        ("unchanged", False, 7), ("unchanged", True, 8), ("updated", False, 9), ("updated", False, 10),
+        ("created", False, None)]
+
+
+def test_template_pattern_and_scope():
+    pattern = template_pattern("best-bets/{date}.json")
+    assert pattern.fullmatch("best-bets/2026-02-21.json").group("date") == "2026-02-21"
+    assert pattern.fullmatch("best-bets/all.json") is not None  # a placeholder matches any segment
+    assert template_pattern("a.b/{x}.json").fullmatch("aXb/1.json") is None  # literal dots
+    scope = Scope(pattern, "date", dt.date(2026, 2, 20), dt.date(2026, 2, 21))
+    assert [scope.covers(f"best-bets/2026-02-{d}.json") for d in (19, 20, 21, 22)] == [False, True, True, False]
+    assert not scope.covers("best-bets/all.json") and Scope(pattern, "date").covers("best-bets/all.json")
+
+
+def test_stale_paths():
+    scopes = {"picks": Scope(template_pattern("picks/{date}.json"), "date", dt.date(2026, 2, 1), dt.date(2026, 2, 28))}
+    known = [template_pattern("picks/{date}.json"), template_pattern("systems/models.json")]
+    listing = ["picks/2026-02-01.json", "picks/2026-02-02.json", "picks/2026-01-31.json", "systems/models.json",
+               "old/x.json", "manifest.json", "schemas/picks.schema.json"]
+    assert stale_paths(listing, {"picks/2026-02-01.json"}, scopes, known,
+                       {"manifest.json", "schemas/picks.schema.json"}) == {
+        "picks/2026-02-02.json": "picks", "old/x.json": "(no endpoint)"}
+
+
+def test_manifest_document():
+    listing = {"manifest.json": StoredObject("manifest.json", "m", 1, 2),
+               "b.json": StoredObject("b.json", "hb", 3, 4), "a.json": StoredObject("a.json", None, 5, 6)}
+    doc = manifest_document(listing, "2026-02-21T18:00:00Z")
+    assert doc == {"generated_at": "2026-02-21T18:00:00Z",
+                   "objects": {"a.json": {"hash": None, "generation": 5}, "b.json": {"hash": "hb", "generation": 3}}}
+    assert list(doc["objects"]) == ["a.json", "b.json"]
