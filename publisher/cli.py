@@ -47,7 +47,7 @@ from typing import Any, Iterable, Sequence
 from publisher.catalog import GROUPS, CatalogError, Endpoint, endpoints_from_manifest, load_manifest, target_dir
 from publisher.checks import check_document
 from publisher.destinations import CREATED, UPDATED, Destination, StoredObject, open_destination
-from publisher.documents import FoldError, fold, required_columns, stream_partitions
+from publisher.documents import FoldError, fold, keys_below_top, required_columns, stream_partitions
 from publisher.gate import GateError, RunResults, blockers, load_run_results
 from publisher.publish import (MANIFEST_PATH, Fingerprint, Item, Scope, Spool, after_uploads, code_digest, plan,
                                stale_paths, template_pattern, upload, write_manifest)
@@ -55,7 +55,7 @@ from publisher.report import Progress, Tally, json_report, log, summary_table
 from publisher.retry import RetryPolicy
 from publisher.schemas import (SCHEMA_DIR, SchemaError, compare_with_repo, expected_files, published_path,
                                schema_file, validate_document, validator, write_repo)
-from publisher.serialize import SerializeError, content_hash, format_timestamp, serialize
+from publisher.serialize import VOLATILE_KEYS, SerializeError, content_hash, format_timestamp, serialize
 from publisher.warehouse import DateRange, Warehouse, WarehouseError, warehouse_from_profile
 
 DATE_COLUMN = "date"
@@ -91,6 +91,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
                         help="check everything, list the destination and print what would be created, updated, "
                              "left unchanged or is stale; write nothing")
     parser.add_argument("--json", action="store_true", help="print a machine-readable report on stdout")
+    parser.add_argument("--rebuild", action="store_true",
+                        help="build and check every document, even those whose stored fingerprint says unchanged "
+                             "(unchanged content is still not uploaded)")
     parser.add_argument("--allow-failed-upstream", action="store_true",
                         help="EMERGENCY: publish even when dbt's last run failed or skipped nodes upstream")
     parser.add_argument("--run-results", help="dbt run results to gate on (default: the target folder's run_results.json)")
@@ -241,6 +244,7 @@ class Build:
     spool: Spool
     code: bytes
     schemas: dict[str, bytes]  # endpoint name -> its schema file's bytes
+    rebuild: bool = False  # ignore stored fingerprints
 
 
 def build_endpoint(endpoint: Endpoint, rows: Iterable[dict], checker: Any, tally: Tally, build: Build) -> list[Item]:
@@ -252,6 +256,8 @@ def build_endpoint(endpoint: Endpoint, rows: Iterable[dict], checker: Any, tally
     source = f"mart {endpoint.name}"
     columns = required_columns(endpoint.document) | set(endpoint.placeholders)
     fingerprint = Fingerprint(endpoint.document, columns, build.schemas[endpoint.name], build.context, build.code)
+    below = keys_below_top(endpoint.document)
+    nested_volatile = below is None or bool(below & VOLATILE_KEYS)
     for path, file_rows in stream_partitions(rows, endpoint.path_template, source):
         missing = sorted(columns - set(file_rows[0]))
         if missing:
@@ -259,18 +265,19 @@ def build_endpoint(endpoint: Endpoint, rows: Iterable[dict], checker: Any, tally
                             "are not in the rows")
         print_ = fingerprint.of(file_rows)
         stored = build.listing.get(path)
-        if stored is not None and stored.hash and stored.input_hash == print_ \
+        if not build.rebuild and stored is not None and stored.hash and stored.input_hash == print_ \
                 and stored.cache_control in (None, endpoint.cache_control):
             items.append(Item(tally, path, None, stored.hash, endpoint.cache_control, print_))
             continue
-        data = serialize(fold(file_rows, endpoint.document, build.context, source=source))
+        data = serialize(fold(file_rows, endpoint.document, build.context, source=source), string_keys=True)
         published = json.loads(data)
         problems = [f"clean-API violation: {v}" for v in check_document(path, published)] \
             if endpoint.visibility == "public" else []
         problems += [f"schema violation: {v}" for v in validate_document(path, published, checker)]
         for problem in problems:
             tally.fail(problem)
-        items.append(Item(tally, path, build.spool.add(data), content_hash(published), endpoint.cache_control, print_))
+        items.append(Item(tally, path, build.spool.add(data), content_hash(published, nested_volatile),
+                          endpoint.cache_control, print_))
     return items
 
 
@@ -358,11 +365,13 @@ def publish(items: list[Item], destination: Destination, listing: dict[str, Stor
     manifest_tally.files = 1
     started = time.monotonic()
     try:
-        status, stored = write_manifest(destination, after_uploads(listing, items), generated_at, args.dry_run, log)
+        status, stored = write_manifest(destination, after_uploads(listing, items), generated_at, args.dry_run, log,
+                                        check_document)
         timings["manifest"] = time.monotonic() - started
     except Exception as error:  # noqa: BLE001 - reported, the run fails
         manifest_tally.count("failed")
         manifest_tally.fail(f"{MANIFEST_PATH}: {type(error).__name__}: {error}")
+        log(f"FAILED {MANIFEST_PATH}: {type(error).__name__}: {error}")
         return stale, "failed"
     manifest_tally.count(status)
     label = {CREATED: "would create", UPDATED: "would update"}.get(status, status) if args.dry_run else status
@@ -431,12 +440,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                 log(f"error: {error}")
                 return 1
             try:
-                build = Build({"generated_at": generated_at}, listing, spool, code_digest(), schema_files)
+                build = Build({"generated_at": generated_at}, listing, spool, code_digest(), schema_files, args.rebuild)
                 items, scopes = build_all(endpoints, warehouse, args, build, tallies, checkers)
             finally:
                 warehouse.close()
         timings["build_and_check"] = time.monotonic() - started - timings.get("list", 0.0)
-        failed = [t for t in rows if t.errors]
+        failed: list[Tally] = [t for t in rows if t.errors]
         stale: dict[str, str] = {}
         manifest_status = "not written"
         if failed:
@@ -445,13 +454,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                     log(f"FAILED {tally.name}: {error}")
                 if len(tally.errors) > 20:
                     log(f"FAILED {tally.name}: ... and {len(tally.errors) - 20} more")
-            log(f"aborted: {len(failed)} endpoint(s) failed their checks; nothing was uploaded")
+            log(f"aborted: {len(failed)} failed before any upload (checks, listing); nothing was uploaded")
         else:
             stale, manifest_status = publish(items + schema_items, destination, listing, args, generated_at,
                                              manifest_tally, (scopes, all_endpoints, tallies), timings)
     finally:
         spool.close()
-    aborted = any(t.errors for t in rows)
+    aborted = bool(failed)  # failed before any upload
     for tally in rows:
         tally.settle(args.dry_run, aborted and not tally.errors and not tally.failed)
     ok = not any(t.status == "failed" for t in rows)

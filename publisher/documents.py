@@ -63,6 +63,8 @@ def validate_spec(fields: Any, where: str = "document") -> None:
         raise SpecError(f"{where}: fields must be a non-empty mapping, got {fields!r}")
     for key, node in fields.items():
         path = f"{where}.{key}"
+        if not isinstance(key, str) or not key:
+            raise SpecError(f"{where}: output keys must be non-empty strings, got {key!r}")
         kind = node_kind(node, path)
         if kind == "context" and not re.fullmatch(r"@[A-Za-z_]\w*", node):
             raise SpecError(f"{path}: bad context name {node!r}")
@@ -299,3 +301,19 @@ def _claim(path: str, seen: set[str], source: str) -> str:
         raise FoldError(f"{source}: rows of {path} are not contiguous (sort them by the path's placeholders)")
     seen.add(path)
     return path
+
+
+def keys_below_top(fields: Mapping[str, Any]) -> set[str] | None:
+    """Every output key of a (valid) declaration below the top level; None when a map node
+    makes keys out of data (then any key may appear)."""
+    found: set[str] = set()
+    for node in fields.values():
+        kind = node_kind(node, "document")
+        if kind == "map":
+            return None
+        if kind in ("object", "list"):
+            below = keys_below_top(node["fields"])
+            if below is None:
+                return None
+            found |= set(node["fields"]) | below
+    return found

@@ -176,11 +176,19 @@ def after_uploads(listing: dict[str, StoredObject], items: Iterable[Item]) -> di
     return {**listing, **{item.path: item.result for item in items if item.result is not None}}
 
 
+class ManifestError(RuntimeError):
+    """The manifest fails a check."""
+
+
 def write_manifest(destination: Destination, listing: dict[str, StoredObject], generated_at: str,
-                   dry_run: bool = False, log: Callable[[str], None] = lambda m: None) -> tuple[str, StoredObject | None]:
-    """Write v1/manifest.json unless unchanged; returns (status, stored manifest)."""
+                   dry_run: bool = False, log: Callable[[str], None] = lambda m: None,
+                   check: Callable[[str, dict], list] = lambda path, doc: []) -> tuple[str, StoredObject | None]:
+    """Write v1/manifest.json unless unchanged (after ``check`` finds nothing); returns (status, stored manifest)."""
     for attempt in range(1, MANIFEST_ATTEMPTS + 1):
         doc = manifest_document(listing, generated_at)
+        problems = check(MANIFEST_PATH, doc)
+        if problems:
+            raise ManifestError("; ".join(map(str, problems[:5])))
         digest, existing = content_hash(doc), listing.get(MANIFEST_PATH)
         status = plan_status(existing, digest)
         if status == UNCHANGED or dry_run:

@@ -108,14 +108,14 @@ def _default(value: Any) -> Any:
     return _convert_scalar(value)
 
 
-def serialize(doc: Any) -> bytes:
+def serialize(doc: Any, string_keys: bool = False) -> bytes:
     """Compact UTF-8 JSON plus a newline; same document, same bytes.
 
     The C encoder does the walk; on any problem (NaN, a key that is not a string, an
     unknown type) the document is converted again the slow way, which names the key path.
     """
     try:
-        if not _string_keys(doc):
+        if not string_keys and not _string_keys(doc):  # string_keys: the caller guarantees it (a fold)
             raise _Bad("non-string key")
         text = json.dumps(doc, ensure_ascii=False, separators=(",", ":"), allow_nan=False, default=_default)
     except (TypeError, ValueError, _Bad):
@@ -149,9 +149,15 @@ def without_volatile(value: Any) -> Any:
 _LEAVES = frozenset({str, int, float, bool, type(None)})
 
 
-def content_hash(doc: Any) -> str:
-    """sha256 (hex) of the serialized document with the volatile timestamps removed."""
-    stripped = without_volatile(doc)
+def content_hash(doc: Any, nested: bool = True) -> str:
+    """sha256 (hex) of the serialized document with the volatile timestamps removed.
+
+    ``nested=False``: the caller knows no volatile key exists below the top level (from the
+    declaration), so only the top-level keys are dropped: same hash, no deep copy."""
+    if not nested and isinstance(doc, dict):
+        stripped = {k: v for k, v in doc.items() if k not in VOLATILE_KEYS}
+    else:
+        stripped = without_volatile(doc)
     try:  # a JSON-native document (as published) serializes the same without conversion
         text = json.dumps(stripped, ensure_ascii=False, separators=(",", ":"), allow_nan=False) + "\n"
         data = text.encode("utf-8")

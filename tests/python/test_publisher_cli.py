@@ -214,3 +214,12 @@ def test_an_empty_dated_mart_publishes_nothing_but_an_empty_dateless_one_fails(p
         ("picks_daily", "empty", 0)
     assert run(project, "--only", "picks_daily", "--date", "2026-02-21") == 1
     assert run(project, "--only", "picks_daily", "--start", "2026-02-20", "--end", "2026-02-21") == 1
+
+
+def test_the_manifest_is_checked_too(project, capsys):
+    (project / "out" / "v1" / "old").mkdir(parents=True)
+    (project / "out" / "v1" / "old" / "catboost_v9.json").write_text("{}")  # a stray object with a forbidden name
+    assert run(project, "--group", "daily") == 1
+    err = capsys.readouterr().err
+    assert "manifest.json: $.objects.old/catboost_v9.json: key 'old/catboost_v9.json'" in err
+    assert not (project / "out" / "v1" / "manifest.json").exists()

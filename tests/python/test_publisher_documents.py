@@ -244,3 +244,12 @@ def test_stream_partitions_groups_sorted_rows():
         list(stream_partitions(iter([*rows, rows[0]]), "picks/{date}.json", source="mart m"))
     with pytest.raises(FoldError, match="names column 'day'"):
         list(stream_partitions(iter(rows), "picks/{day}.json", source="mart m"))
+
+
+def test_keys_below_top_and_string_keys():
+    from publisher.documents import keys_below_top
+
+    assert keys_below_top(SPEC) == {"id", "name", "record", "picks", "season", "wins", "pct", "player", "line"}
+    assert keys_below_top({"a": "a", "w": {"map": "m", "fields": {"n": "n"}}}) is None  # keys from data
+    with pytest.raises(SpecError, match="output keys must be non-empty strings"):
+        validate_spec({1: "a"})

@@ -284,6 +284,8 @@ def test_fingerprints_skip_building_and_are_refreshed(project, bucket, emulator,
     assert run(project, bucket, "--all-dates") == 0
     assert "picks_daily: 2 file(s) picks/{date}.json (public, after-predictions); 2 known unchanged by fingerprint" \
         in capsys.readouterr().err
+    assert run(project, bucket, "--all-dates", "--rebuild") == 0
+    assert "known unchanged by fingerprint" not in capsys.readouterr().err
     # an object whose stored fingerprint is not the current one (say, written by an older publisher):
     # rebuilt and checked, found unchanged, not uploaded; only its metadata gets the new fingerprint
     before = stored(emulator, bucket)["picks/2026-02-21.json"]

@@ -71,3 +71,8 @@ def test_fast_and_slow_paths_agree():
     from publisher.serialize import to_json_value
     import json
     assert serialize(doc) == (json.dumps(to_json_value(doc), ensure_ascii=False, separators=(",", ":")) + "\n").encode()
+
+
+def test_top_level_only_hash_equals_the_deep_one_without_nested_volatile_keys():
+    doc = {"generated_at": "x", "a": [{"b": 1}], "updated_at": "y"}
+    assert content_hash(doc, nested=False) == content_hash(doc) == content_hash({"a": [{"b": 1}]})

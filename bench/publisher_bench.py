@@ -1,0 +1,285 @@
+"""Publisher benchmark against the GCS emulator (not a test).
+
+    .venv/bin/python bench/publisher_bench.py [--objects 1000] [--workers 1,4,16] [--no-write]
+
+Starts fake-gcs-server on a free 127.0.0.1 port and runs the real CLI
+(``python -m publisher.cli --dest gs://...``) in child processes, so each figure
+is a whole publisher run: warehouse read, documents, checks (gate, JSON Schema,
+clean API), one listing, uploads, manifest. Peak memory is each child's maximum
+resident set (``wait4``).
+
+1. Synthetic: a throw-away dbt-like project (manifest.json with a contract,
+   run_results.json, a DuckDB mart) with one picks-like endpoint of --objects
+   dates (9 groups x up to 5 picks a day, about the size of a real picks file).
+   First publish with each --workers value (a fresh bucket each), then a
+   republish with nothing changed, then one with a single date changed.
+2. Demo marts: when .warehouse/props.duckdb and target/manifest.json exist (make
+   demo), every endpoint, every date (a full season): first publish, republish.
+
+Results go to stdout and, unless --no-write, to bench/RESULTS.md (section
+"Publisher", replaced in place; the file is created when absent).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import re
+import subprocess
+import sys
+import tempfile
+import urllib.request
+import uuid
+from pathlib import Path
+
+import duckdb
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from publisher.emulator import Emulator  # noqa: E402
+
+RESULTS = REPO / "bench" / "RESULTS.md"
+SECTION = "## Publisher"
+GROUPS = ["Top Pick", "Top 5", "Top 10", "Best Value", "All Picks", "Premium", "Top 3", "Alternative", "Best Value Top 5"]
+PLAYERS = ["Nikola Jokić", "Luka Dončić", "Jayson Tatum", "VJ Edgecombe", "Shai Gilgeous-Alexander", "Anthony Edwards",
+           "Giannis Antetokounmpo", "Devin Booker", "Jalen Brunson", "Tyrese Maxey", "Donovan Mitchell", "Kevin Durant"]
+PUBLISH = {
+    "path": "picks/{date}.json", "cache_control": "public, max-age=300", "group": "after-predictions",
+    "document": {
+        "date": "date", "generated_at": "@generated_at", "model": "model", "signal": "signal",
+        "groups": {"list": ["group_id"], "order_by": ["group_id"], "fields": {
+            "id": "group_id", "name": "group_name",
+            "record": {"null_if": "wins", "fields": {"wins": "wins", "losses": "losses",
+                                                       "pct": {"column": "pct", "round": 1}}},
+            "picks": {"list": ["pick_rank"], "order_by": ["pick_rank"], "fields": {
+                "player": "player", "team": "team", "opponent": "opponent",
+                "prediction": {"column": "prediction", "round": 1}, "line": {"column": "line", "round": 1},
+                "direction": "direction", "actual": "actual", "result": "result"}},
+        }},
+    },
+}
+COLUMNS = {"date": ("date", True), "model": ("string", True), "signal": ("string", True), "group_id": ("int64", True),
+           "group_name": ("string", True), "wins": ("int64", False), "losses": ("int64", False),
+           "pct": ("double", False), "pick_rank": ("int64", False), "player": ("string", False),
+           "team": ("string", False), "opponent": ("string", False), "prediction": ("double", False),
+           "line": ("double", False), "direction": ("string", False), "actual": ("int64", False),
+           "result": ("string", False)}
+
+
+def synthetic_project(root: Path, days: int) -> Path:
+    (root / "dbt_project.yml").write_text("name: bench\nprofile: bench\n")
+    (root / "profiles.yml").write_text(
+        "bench:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: wh.duckdb\n")
+    (root / "target").mkdir()
+    node = {"resource_type": "model", "name": "picks", "relation_name": '"wh"."public"."picks"',
+            "depends_on": {"nodes": []}, "config": {"meta": {"publish": PUBLISH}},
+            "columns": {c: {"name": c, "data_type": t, "constraints": [{"type": "not_null"}] if nn else []}
+                        for c, (t, nn) in COLUMNS.items()}}
+    (root / "target" / "manifest.json").write_text(json.dumps({"nodes": {"model.bench.picks": node}}))
+    (root / "target" / "run_results.json").write_text(json.dumps(
+        {"metadata": {}, "results": [{"unique_id": "model.bench.picks", "status": "success", "message": "OK"}]}))
+    with duckdb.connect(str(root / "wh.duckdb")) as con:
+        con.execute("CREATE SCHEMA public")
+        con.execute(f"""
+            CREATE TABLE public.picks AS
+            WITH days AS (SELECT DATE '2023-01-01' + i::INTEGER AS date, i FROM range({days}) t(i)),
+                 groups AS (SELECT g + 1 AS group_id, g FROM range(9) t(g)),
+                 ranks AS (SELECT r + 1 AS pick_rank FROM range(5) t(r))
+            SELECT d.date, '926A' AS model, ['favorable', 'neutral', 'challenging'][1 + d.i % 3] AS signal,
+                   g.group_id, {GROUPS!r}[g.group_id] AS group_name,
+                   (d.i * 7 + g.g) % 40 AS wins, (d.i * 5 + g.g) % 35 AS losses,
+                   100.0 * ((d.i * 7 + g.g) % 40) / greatest(1, (d.i * 7 + g.g) % 40 + (d.i * 5 + g.g) % 35) AS pct,
+                   r.pick_rank, {PLAYERS!r}[1 + (d.i + g.g * 3 + r.pick_rank) % {len(PLAYERS)}] AS player,
+                   'DEN' AS team, 'PHI' AS opponent, 10 + ((d.i * 13 + r.pick_rank * 7 + g.g) % 250) / 10.0 AS prediction,
+                   10.5 + (d.i + r.pick_rank) % 20 AS line,
+                   CASE WHEN (d.i + r.pick_rank) % 2 = 0 THEN 'OVER' ELSE 'UNDER' END AS direction,
+                   (d.i + r.pick_rank * 3) % 40 AS actual,
+                   ['hit', 'miss', 'push', 'void'][1 + (d.i + r.pick_rank) % 4] AS result
+            FROM days d CROSS JOIN groups g JOIN ranks r ON r.pick_rank <= 1 + (d.i + g.g) % 5""")
+    from publisher.cli import main
+
+    if main(["schemas", "--project-dir", str(root), "--write"]) != 0:
+        raise SystemExit("bench: cannot write the synthetic project's schema")
+    return root
+
+
+def create_bucket(emulator: Emulator) -> str:
+    name = f"bench-{uuid.uuid4().hex[:10]}"
+    request = urllib.request.Request(f"{emulator.url}/storage/v1/b?project=bench", method="POST",
+                                     data=json.dumps({"name": name}).encode(), headers={"Content-Type": "application/json"})
+    urllib.request.urlopen(request, timeout=10).read()
+    return name
+
+
+def publish(project: Path, dest: str, env: dict, *args: str) -> dict:
+    """One CLI run in a child process: its --json report, plus its peak RSS and its exit code."""
+    command = [sys.executable, "-m", "publisher.cli", "--project-dir", str(project), "--profiles-dir", str(project),
+               "--dest", dest, "--json", "-q", *args]
+    with tempfile.TemporaryFile() as err:
+        child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=err, env=env, cwd=REPO)
+        out = child.stdout.read()
+        _, status, usage = os.wait4(child.pid, 0)
+        child.returncode = os.waitstatus_to_exitcode(status)
+        err.seek(0)
+        stderr = err.read().decode(errors="replace")
+    if child.returncode != 0:
+        raise SystemExit(f"bench: publisher exited {child.returncode}:\n{stderr[-3000:]}")
+    report = json.loads(out)
+    report["peak_mb"] = usage.ru_maxrss / 1024  # kilobytes on Linux
+    return report
+
+
+def counts(report: dict) -> dict:
+    return {k: sum(e[k] for e in report["endpoints"]) for k in ("files", "created", "updated", "unchanged")}
+
+
+def bench_synthetic(emulator: Emulator, days: int, workers: list[int], env: dict) -> dict:
+    results = {"objects": days, "runs": []}
+    with tempfile.TemporaryDirectory() as tmp:
+        project = synthetic_project(Path(tmp), days)
+        for n in workers:
+            bucket = create_bucket(emulator)
+            report = publish(project, f"gs://{bucket}/site", env, "--all-dates", "--workers", str(n))
+            uploaded = counts(report)["created"]
+            seconds = report["seconds"]
+            results["runs"].append({"workers": n, "uploaded": uploaded, "upload_s": seconds["upload"],
+                                    "per_s": uploaded / seconds["upload"], "total_s": seconds["total"],
+                                    "build_s": seconds["build_and_check"], "peak_mb": report["peak_mb"]})
+        results["bytes"] = stored_bytes(emulator, bucket)
+        again = publish(project, f"gs://{bucket}/site", env, "--all-dates", "--workers", str(workers[-1]),
+                        "--generated-at", "2030-01-01T00:00:00")
+        results["republish"] = {"uploaded": counts(again)["created"] + counts(again)["updated"],
+                                "seconds": again["seconds"], "peak_mb": again["peak_mb"]}
+        rebuilt = publish(project, f"gs://{bucket}/site", env, "--all-dates", "--workers", str(workers[-1]),
+                          "--rebuild")
+        results["rebuild"] = {"uploaded": counts(rebuilt)["created"] + counts(rebuilt)["updated"],
+                              "seconds": rebuilt["seconds"], "peak_mb": rebuilt["peak_mb"]}
+        with duckdb.connect(str(project / "wh.duckdb")) as con:
+            con.execute("UPDATE public.picks SET line = line + 1 WHERE date = DATE '2023-01-01' + 17")
+        one = publish(project, f"gs://{bucket}/site", env, "--all-dates", "--workers", str(workers[-1]))
+        results["one_changed"] = {"uploaded": counts(one)["created"] + counts(one)["updated"],
+                                  "manifest": one["manifest"], "seconds": one["seconds"]}
+    return results
+
+
+def stored_bytes(emulator: Emulator, bucket: str) -> int:
+    total, token = 0, None
+    while True:
+        query = f"?maxResults=1000{'&pageToken=' + token if token else ''}"
+        with urllib.request.urlopen(f"{emulator.url}/storage/v1/b/{bucket}/o{query}", timeout=30) as response:
+            page = json.loads(response.read())
+        total += sum(int(item["size"]) for item in page.get("items", []))
+        token = page.get("nextPageToken")
+        if not token:
+            return total
+
+
+def bench_demo(emulator: Emulator, warehouse: Path, target: Path, env: dict, workers: int) -> dict | None:
+    if not warehouse.is_file() or not (target / "manifest.json").is_file():
+        return None
+    env = {**env, "DUCKDB_PATH": str(warehouse), "DBT_PROFILES_DIR": str(REPO), "DBT_TARGET_PATH": str(target)}
+    bucket = create_bucket(emulator)
+    first = publish(REPO, f"gs://{bucket}/site", env, "--all-dates", "--workers", str(workers))
+    again = publish(REPO, f"gs://{bucket}/site", env, "--all-dates", "--workers", str(workers),
+                    "--generated-at", "2030-01-01T00:00:00")
+    rebuilt = publish(REPO, f"gs://{bucket}/site", env, "--all-dates", "--workers", str(workers), "--rebuild")
+    return {"rebuild": rebuilt["seconds"], "rebuild_peak_mb": rebuilt["peak_mb"],"objects": counts(first)["files"], "bytes": stored_bytes(emulator, bucket),
+            "endpoints": sorted(e["name"] for e in first["endpoints"] if not e["name"].startswith("(")),
+            "first": first["seconds"], "first_peak_mb": first["peak_mb"],
+            "republish": again["seconds"], "republish_uploaded": counts(again)["created"] + counts(again)["updated"],
+            "republish_peak_mb": again["peak_mb"]}
+
+
+def machine() -> str:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else "?"
+    memory = next((int(line.split()[1]) // 1024 // 1024 for line in Path("/proc/meminfo").read_text().splitlines()
+                   if line.startswith("MemTotal")), 0) if Path("/proc/meminfo").exists() else 0
+    return f"{os.cpu_count()} cores ({cpu}), {memory} GiB, {platform.system()} {platform.release()}, Python {platform.python_version()}"
+
+
+def commit() -> str:
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], capture_output=True, text=True, cwd=REPO).stdout.strip()
+
+    dirty = " (with uncommitted changes)" if git("status", "--porcelain", "--", "publisher", "bench") else ""
+    return f"{git('rev-parse', '--short', 'HEAD') or '?'}{dirty}"
+
+
+def render(synthetic: dict, demo: dict | None, day: str) -> str:
+    s = synthetic
+    lines = [SECTION, "",
+             f"`bench/publisher_bench.py`, {day}, commit {commit()}; machine: {machine()}.",
+             "GCS emulator: fake-gcs-server (memory backend, 127.0.0.1). Every figure is a whole CLI run in a",
+             "child process (warehouse read, documents, gate + JSON Schema + clean-API checks, one listing,",
+             "uploads, v1/manifest.json); peak memory is the child's maximum resident set.", "",
+             f"Synthetic picks-like endpoint, {s['objects']} dates = {s['objects']} documents "
+             f"+ 1 schema + the manifest, {s['bytes'] / 1e6:.1f} MB stored:", "",
+             "| workers | objects uploaded | upload phase | objects/s (upload) | whole run | peak memory |",
+             "|---:|---:|---:|---:|---:|---:|"]
+    for run in s["runs"]:
+        lines.append(f"| {run['workers']} | {run['uploaded']} | {run['upload_s']:.2f} s | {run['per_s']:.0f} | "
+                     f"{run['total_s']:.2f} s | {run['peak_mb']:.0f} MB |")
+    r, b, o = s["republish"], s["rebuild"], s["one_changed"]
+    lines += ["",
+              f"- Republish with nothing changed: {r['uploaded']} uploads, whole run {r['seconds']['total']:.2f} s "
+              f"(one listing {r['seconds']['list']:.2f} s; every document known unchanged by its stored "
+              f"fingerprint, so none is built), peak {r['peak_mb']:.0f} MB.",
+              f"- The same with `--rebuild` (every document built, checked and hashed; what a run does after a "
+              f"publisher upgrade): {b['uploaded']} uploads, whole run {b['seconds']['total']:.2f} s, "
+              f"peak {b['peak_mb']:.0f} MB.",
+              f"- One date changed: {o['uploaded']} upload(s) plus the manifest ({o['manifest']}), "
+              f"whole run {o['seconds']['total']:.2f} s."]
+    if demo:
+        lines += ["",
+                  f"Demo marts (`.warehouse/props.duckdb`, every endpoint, every date: {', '.join(demo['endpoints'])}): "
+                  f"{demo['objects']} objects, {demo['bytes'] / 1e6:.1f} MB.", "",
+                  f"- First publish: whole run {demo['first']['total']:.2f} s (upload phase "
+                  f"{demo['first']['upload']:.2f} s), peak {demo['first_peak_mb']:.0f} MB.",
+                  f"- Republish, nothing changed: {demo['republish_uploaded']} uploads, whole run "
+                  f"{demo['republish']['total']:.2f} s, peak {demo['republish_peak_mb']:.0f} MB.",
+                  f"- Republish with `--rebuild`: whole run {demo['rebuild']['total']:.2f} s, "
+                  f"peak {demo['rebuild_peak_mb']:.0f} MB."]
+    else:
+        lines += ["", "Demo marts: `.warehouse/props.duckdb` (make demo) was absent; synthetic documents only."]
+    lines += ["", "Targets (issue 6): >= 200 objects/s with 16 workers; republish of 1,000 unchanged objects < 2 s; "
+                  "peak memory < 500 MB for a full season."]
+    return "\n".join(lines) + "\n"
+
+
+def write_section(section: str) -> None:
+    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n\n"
+    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.S | re.M)
+    text = pattern.sub(lambda m: section + "\n", text) if pattern.search(text) else text.rstrip("\n") + "\n\n" + section
+    RESULTS.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--objects", type=int, default=1000, help="synthetic documents (default: 1000)")
+    parser.add_argument("--workers", default="1,4,16", help="worker counts of the first publish (default: 1,4,16)")
+    parser.add_argument("--warehouse", default=str(REPO / ".warehouse" / "props.duckdb"),
+                        help="demo warehouse built by make demo (default: .warehouse/props.duckdb)")
+    parser.add_argument("--target-path", default=str(REPO / "target"),
+                        help="dbt target folder of that build: manifest.json, run_results.json (default: target)")
+    parser.add_argument("--no-write", action="store_true", help="print only; leave bench/RESULTS.md alone")
+    args = parser.parse_args()
+    workers = [int(n) for n in args.workers.split(",")]
+    with Emulator() as emulator:
+        env = {**os.environ, "STORAGE_EMULATOR_HOST": emulator.url, "PYTHONPATH": str(REPO)}
+        synthetic = bench_synthetic(emulator, args.objects, workers, env)
+        demo = bench_demo(emulator, Path(args.warehouse), Path(args.target_path), env, workers[-1])
+    section = render(synthetic, demo, dt.date.today().isoformat())
+    print(section)
+    if not args.no_write:
+        write_section(section)
+        print(f"written to {RESULTS.relative_to(REPO)}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
