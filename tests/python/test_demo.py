@@ -1,0 +1,108 @@
+"""`make demo` acceptance on a freshly generated one-season sample warehouse:
+dbt build with every data and unit test, then the publisher for every date.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import subprocess
+import sys
+
+import pytest
+
+from pipeline import PROJECT_DIR, new_run
+from publisher.checks import check_document
+
+SUBSETS = {int(r["public_id"]): r for r in csv.DictReader(open(PROJECT_DIR / "seeds" / "subset_definitions.csv"))}
+
+
+def generate(run, seed: int = 42) -> None:
+    subprocess.run([sys.executable, "-m", "sample_data.generate", "--seasons", "1", "--seed", str(seed),
+                    "--out", str(run.warehouse)], check=True, capture_output=True)
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    run = new_run(tmp_path_factory.mktemp("demo"))
+    generate(run)
+    run.dbt("build")
+    assert run.publish("--all-dates") == 0
+    return run
+
+
+def site_files(run) -> dict[str, bytes]:
+    return {str(p.relative_to(run.site)): p.read_bytes() for p in sorted(run.site.rglob("*.json"))}
+
+
+def test_systems_subsets(demo):
+    doc = demo.document("systems/subsets.json")
+    assert doc["model"] == "926A"
+    assert [g["id"] for g in doc["groups"]] == list(range(1, 10))
+    assert [g["name"] for g in doc["groups"]] == [SUBSETS[i]["public_name"] for i in range(1, 10)]
+    assert check_document("systems/subsets.json", doc) == []
+
+
+def test_every_game_date_has_picks_and_signals(demo):
+    dates = [d for (d,) in demo.query(
+        "select distinct game_date::varchar from nba_predictions.player_prop_predictions order by 1")]
+    assert len(dates) > 100
+    for day in dates:
+        picks = demo.document(f"picks/{day}.json")
+        assert [g["id"] for g in picks["groups"]] == list(range(1, 10))
+        for group in picks["groups"]:
+            top_n = SUBSETS[group["id"]]["top_n"]
+            if top_n:
+                assert len(group["picks"]) <= int(top_n)
+        assert demo.document(f"signals/{day}.json")["date"] == day
+
+
+def test_picks_are_in_strict_composite_order(demo):
+    # every (subset, date): ranks 1..n, composite never increases, ties broken by player key
+    bad = demo.query("""
+        with ordered as (
+            select *, lag(composite_score) over w as prev_composite, lag(player_lookup) over w as prev_player,
+                   lag(subset_rank) over w as prev_rank
+            from props_intermediate.int_subset_members_ranked
+            window w as (partition by subset_id, game_date order by subset_rank))
+        select count(*) from ordered
+        where prev_rank is not null and (subset_rank != prev_rank + 1 or composite_score > prev_composite
+              or (composite_score = prev_composite and player_lookup <= prev_player))""")
+    assert bad == [(0,)]
+    published = demo.query("""
+        select count(*) from props_public.public_picks p
+        join props_reference.subset_definitions s on p.group_id = s.public_id
+        left join props_intermediate.int_subset_members_ranked m
+          on m.subset_id = s.subset_id and m.game_date = p.date and m.subset_rank = p.pick_rank
+        where p.pick_rank is not null and m.subset_id is null""")
+    assert published == [(0,)]
+
+
+def test_no_public_file_breaks_the_clean_api_rule(demo):
+    files = site_files(demo)
+    public = {path: data for path, data in files.items() if not path.startswith("admin/")}
+    assert len(public) > 300
+    for path, data in public.items():
+        assert check_document(path, json.loads(data)) == [], path
+    ghost = [path for path, data in files.items() if b"legacy_pace_flag" in data]
+    assert ghost == []
+
+
+def test_rates_of_the_demo_are_realistic(demo):
+    doc = demo.document("subsets/performance.json")
+    season = {g["id"]: g["stats"] for g in doc["windows"]["season"]["groups"]}
+    assert 50 <= season[5]["hit_rate"] <= 75
+    assert season[5]["hit_rate_low"] < season[5]["hit_rate"] < season[5]["hit_rate_high"]
+
+
+def test_a_second_run_gives_the_same_bytes_apart_from_generated_at(demo, tmp_path):
+    second = new_run(tmp_path / "second")
+    generate(second)
+    second.dbt("build")
+    assert second.publish("--all-dates", "--generated-at", "2030-05-05T05:05:05Z") == 0
+    first, again = site_files(demo), site_files(second)
+    assert sorted(first) == sorted(again)
+    stamp = re.compile(rb'"generated_at":"[^"]*"')
+    differing = [p for p in first if stamp.sub(b"", first[p]) != stamp.sub(b"", again[p])]
+    assert differing in ([], ["manifest.json"])
