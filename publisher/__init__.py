@@ -12,7 +12,8 @@ Modules: catalog (manifest -> endpoints), warehouse (DuckDB / BigQuery rows),
 documents (rows -> documents), serialize (deterministic bytes, content hash),
 checks (clean-API rule), schemas (JSON Schema from the contracts), gate
 (run_results.json), destinations (local folder, interface), gcs (Cloud Storage),
-retry (backoff), publish (plan, parallel upload, manifest), report (progress,
+retry (backoff), build (selection, gate, schemas, fold, checks, fingerprints),
+publish (plan, parallel upload, manifest), report (progress,
 summary), cli (command line), emulator (fake-gcs-server for tests and bench).
 """
 

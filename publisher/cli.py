@@ -40,31 +40,24 @@ import datetime as dt
 import json
 import sys
 import time
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Sequence
 
-from publisher.catalog import GROUPS, CatalogError, Endpoint, endpoints_from_manifest, load_manifest, target_dir
+from publisher.build import Build, build_all, gate, schema_checkers
+from publisher.catalog import GROUPS, CatalogError, Endpoint, endpoints_from_manifest, load_manifest
 from publisher.checks import check_document
 from publisher.destinations import CREATED, UPDATED, Destination, StoredObject, open_destination
-from publisher.documents import FoldError, fold, keys_below_top, required_columns, stream_partitions
-from publisher.gate import GateError, RunResults, blockers, load_run_results
-from publisher.publish import (MANIFEST_PATH, Fingerprint, Item, Scope, Spool, after_uploads, code_digest, plan,
-                               stale_paths, template_pattern, upload, write_manifest)
+from publisher.publish import (MANIFEST_PATH, Item, Scope, Spool, after_uploads, code_digest, plan, stale_paths,
+                               template_pattern, upload, write_manifest)
 from publisher.report import Progress, Tally, json_report, log, summary_table
 from publisher.retry import RetryPolicy
-from publisher.schemas import (SCHEMA_DIR, SchemaError, compare_with_repo, expected_files, published_path,
-                               schema_file, validate_document, validator, write_repo)
-from publisher.serialize import VOLATILE_KEYS, SerializeError, content_hash, format_timestamp, serialize
-from publisher.warehouse import DateRange, Warehouse, WarehouseError, warehouse_from_profile
+from publisher.schemas import (SCHEMA_DIR, SchemaError, compare_with_repo, expected_files, published_path, schema_file,
+                               write_repo)
+from publisher.serialize import format_timestamp
+from publisher.warehouse import WarehouseError, warehouse_from_profile
 
-DATE_COLUMN = "date"
 SCHEMA_MAX_AGE = 3600
 REPO_SCHEMA_DIR = Path(__file__).resolve().parent.parent / SCHEMA_DIR  # the repo's schemas/ (editable install)
-
-
-class PublishError(RuntimeError):
-    """An endpoint cannot be published (no rows, bad rows, unreadable mart)."""
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -122,194 +115,6 @@ def selected_endpoints(endpoints: list[Endpoint], args: argparse.Namespace) -> l
     if unknown:
         raise CatalogError(f"--only: no published model named {', '.join(unknown)}")
     return [e for e in endpoints if (only is None or e.name in only) and args.group in (None, e.group)]
-
-
-def engine_errors(endpoint: Endpoint, what: str):
-    """Turn the engine's own errors (missing table, ...) into a PublishError naming the mart."""
-    class Wrap:
-        def __enter__(self) -> None:
-            return None
-
-        def __exit__(self, kind, error, trace) -> bool:
-            if error is not None and not isinstance(error, (PublishError, WarehouseError, FoldError, SerializeError)):
-                raise PublishError(f"mart {endpoint.name}: reading {what} of {endpoint.relation} failed: "
-                                   f"{type(error).__name__}: {error}") from error
-            return False
-    return Wrap()
-
-
-def latest(warehouse: Warehouse, endpoint: Endpoint, column: str, required: bool = True) -> Any:
-    with engine_errors(endpoint, column):
-        values = warehouse.distinct_values(endpoint.relation, column)
-    if not values and required:
-        raise PublishError(f"mart {endpoint.name} ({endpoint.relation}) has no value in column {column!r}")
-    return values[-1] if values else None
-
-
-@dataclass
-class Selection:
-    """Which rows of an endpoint a run publishes, which paths that covers, and what an empty result means."""
-    filters: dict[str, Any]
-    scope: Scope | None  # None: covers no path
-    empty_error: str | None  # None: no rows is fine (nothing to publish)
-
-
-def select(endpoint: Endpoint, warehouse: Warehouse, args: argparse.Namespace) -> Selection:
-    """A {date} mart without any row publishes nothing under --all-dates or the default latest date
-    (a warning: live grading is empty between game nights); every other empty selection is an error."""
-    name, where = endpoint.name, {}
-    scope = Scope(template_pattern(endpoint.path_template), DATE_COLUMN)
-    if endpoint.as_of:
-        where[endpoint.as_of] = args.as_of or latest(warehouse, endpoint, endpoint.as_of)
-    as_of = f" with {endpoint.as_of} = {where[endpoint.as_of]}" if endpoint.as_of else ""
-    empty = f"mart {name} ({endpoint.relation}) is empty{' for' + as_of if as_of else ''}"
-    if DATE_COLUMN not in endpoint.placeholders:
-        return Selection({"where": where or None}, scope, empty)
-    if args.all_dates:
-        return Selection({"where": where or None}, scope, None)
-    if args.date:
-        return Selection({"where": {**where, DATE_COLUMN: args.date}}, Scope(scope.pattern, DATE_COLUMN, args.date),
-                         f"mart {name}: no rows for date {args.date}{as_of}")
-    if args.start:
-        return Selection({"where": where or None, "date_range": DateRange(DATE_COLUMN, args.start, args.end)},
-                         Scope(scope.pattern, DATE_COLUMN, args.start, args.end),
-                         f"mart {name}: no rows between {args.start} and {args.end}{as_of}")
-    day = latest(warehouse, endpoint, DATE_COLUMN, required=False)
-    if day is None:
-        return Selection({"where": {**where, DATE_COLUMN: None}}, None, None)
-    return Selection({"where": {**where, DATE_COLUMN: day}},
-                     Scope(scope.pattern, DATE_COLUMN, day) if isinstance(day, dt.date) else scope, empty)
-
-
-# ----------------------------------------------------------------------------- checks
-
-
-def gate(endpoints: list[Endpoint], tallies: dict[str, Tally], args: argparse.Namespace) -> None:
-    """The run-results gate: failed / skipped upstream dbt nodes fail their endpoint (unless overridden)."""
-    override = args.allow_failed_upstream
-    file = Path(args.run_results) if args.run_results else target_dir(args.project_dir) / "run_results.json"
-    try:
-        results: RunResults | None = load_run_results(file)
-    except GateError as error:
-        results = None
-        if not override:
-            for endpoint in endpoints:
-                tallies[endpoint.name].fail(f"run-results gate: {error}")
-            return
-        log(f"WARNING: --allow-failed-upstream: {error}")
-    found = [b for endpoint in endpoints for b in (blockers(endpoint, results) if results else [])]
-    for blocker in found:
-        if override:
-            log(f"WARNING: --allow-failed-upstream: publishing despite {blocker}")
-        else:
-            tallies[blocker.endpoint].fail(f"run-results gate: {blocker}")
-    if override:
-        log("WARNING: " + "!" * 70)
-        log(f"WARNING: run-results gate OVERRIDDEN (--allow-failed-upstream): {len(found)} failed or skipped "
-            f"upstream node(s) ignored{'' if results else ', and no readable run results'}")
-        log("WARNING: " + "!" * 70)
-
-
-def schema_checkers(endpoints: list[Endpoint], tallies: dict[str, Tally], schema_dir: Path, schema_tally: Tally,
-                    cache_control: dict[str, str]) -> tuple[dict[str, Any], list[Item], dict[str, bytes]]:
-    """Validators of the committed schemas (which must equal the generated ones), the schema objects,
-    and each endpoint's schema bytes."""
-    checkers, items, files = {}, [], {}
-    for endpoint in endpoints:
-        tally = tallies[endpoint.name]
-        try:
-            name = schema_file(endpoint.path_template)
-            expected = expected_files([endpoint])
-            problems = compare_with_repo(schema_dir, expected, orphans=False)
-        except SchemaError as error:
-            tally.fail(f"schema: {error}")
-            continue
-        if problems:
-            for problem in problems:
-                tally.fail(f"schema: {problem}; run `python -m publisher.cli schemas --write` and commit")
-            continue
-        data = files[endpoint.name] = expected[name]
-        schema = json.loads(data)
-        checkers[endpoint.name] = validator(schema)
-        items.append(Item(schema_tally, published_path(name), lambda data=data: data, content_hash(schema),
-                          cache_control[endpoint.visibility]))
-    return checkers, items, files
-
-
-@dataclass
-class Build:
-    """What building needs besides the endpoint: the run context, the listing, where bytes wait, the code digest."""
-    context: dict[str, Any]
-    listing: dict[str, StoredObject]
-    spool: Spool
-    code: bytes
-    schemas: dict[str, bytes]  # endpoint name -> its schema file's bytes
-    rebuild: bool = False  # ignore stored fingerprints
-
-
-def build_endpoint(endpoint: Endpoint, rows: Iterable[dict], checker: Any, tally: Tally, build: Build) -> list[Item]:
-    """Every document of an endpoint, serialized and checked (problems go to the tally), one at a time.
-
-    A document whose fingerprint equals the one stored with the published object is known unchanged:
-    it is neither built nor checked again (it was checked, by this same code and schema, when uploaded)."""
-    items = []
-    source = f"mart {endpoint.name}"
-    columns = required_columns(endpoint.document) | set(endpoint.placeholders)
-    fingerprint = Fingerprint(endpoint.document, columns, build.schemas[endpoint.name], build.context, build.code)
-    below = keys_below_top(endpoint.document)
-    nested_volatile = below is None or bool(below & VOLATILE_KEYS)
-    for path, file_rows in stream_partitions(rows, endpoint.path_template, source):
-        missing = sorted(columns - set(file_rows[0]))
-        if missing:
-            raise FoldError(f"{source}: column(s) {', '.join(map(repr, missing))} declared in the document "
-                            "are not in the rows")
-        print_ = fingerprint.of(file_rows)
-        stored = build.listing.get(path)
-        if not build.rebuild and stored is not None and stored.hash and stored.input_hash == print_ \
-                and stored.cache_control in (None, endpoint.cache_control):
-            items.append(Item(tally, path, None, stored.hash, endpoint.cache_control, print_))
-            continue
-        data = serialize(fold(file_rows, endpoint.document, build.context, source=source), string_keys=True)
-        published = json.loads(data)
-        problems = [f"clean-API violation: {v}" for v in check_document(path, published)] \
-            if endpoint.visibility == "public" else []
-        problems += [f"schema violation: {v}" for v in validate_document(path, published, checker)]
-        for problem in problems:
-            tally.fail(problem)
-        items.append(Item(tally, path, build.spool.add(data), content_hash(published, nested_volatile),
-                          endpoint.cache_control, print_))
-    return items
-
-
-def build_all(endpoints: list[Endpoint], warehouse: Warehouse, args: argparse.Namespace, build: Build,
-              tallies: dict[str, Tally], checkers: dict[str, Any]) -> tuple[list[Item], dict[str, Scope]]:
-    items, scopes = [], {}
-    for endpoint in endpoints:
-        tally = tallies[endpoint.name]
-        if endpoint.name not in checkers:  # no usable schema: already failed
-            continue
-        try:
-            selection = select(endpoint, warehouse, args)
-            with engine_errors(endpoint, "rows"):
-                rows = warehouse.iter_rows(endpoint.relation, order_by=endpoint.placeholders, **selection.filters) \
-                    if selection.scope is not None else iter(())
-                built = build_endpoint(endpoint, rows, checkers[endpoint.name], tally, build)
-        except (PublishError, WarehouseError, FoldError, SerializeError) as error:
-            tally.fail(str(error))
-            continue
-        if not built and selection.empty_error:
-            tally.fail(selection.empty_error)
-            continue
-        if selection.scope is not None:
-            scopes[endpoint.name] = selection.scope
-        if not built:
-            log(f"WARNING: {endpoint.name}: no dates in the mart ({endpoint.relation}): nothing to publish")
-        tally.files = len(built)
-        known = sum(item.load is None for item in built)
-        log(f"{endpoint.name}: {len(built)} file(s) {endpoint.path_template} ({endpoint.visibility}, {endpoint.group})"
-            + (f"; {known} known unchanged by fingerprint" if known else ""))
-        items += built
-    return items, scopes
 
 
 # ----------------------------------------------------------------------------- run
