@@ -39,8 +39,9 @@
 {%- endmacro %}
 
 {#- Config of a big table on BigQuery: partitioned by day on the DATE column `date_column`,
-    clustered by `cluster_by` (at most 4 columns). Nothing elsewhere. Use:
-    {{ config(**bigquery_table_layout('game_date', ['system_id', 'player_lookup'])) }} -#}
+    clustered by `cluster_by` (at most 4 columns). Nothing elsewhere. Use (a positional
+    dict: config() refuses empty keyword arguments, which DuckDB would give it):
+    {{ config(bigquery_table_layout('game_date', ['system_id', 'player_lookup'])) }} -#}
 {% macro bigquery_table_layout(date_column, cluster_by=none) -%}
     {%- if target.type != 'bigquery' -%}
         {{ return({}) }}

@@ -5,13 +5,24 @@
 {%- endmacro %}
 
 {% macro default__fold_player_lookup(expr) -%}
-    regexp_replace(lower(strip_accents({{ expr }})), '[^a-z0-9]', '', 'g')
+    regexp_replace(strip_accents({{ fold_special_letters('lower(' ~ expr ~ ')') }}), '[^a-z0-9]', '', 'g')
 {%- endmacro %}
 
 {% macro bigquery__fold_player_lookup(expr) -%}
     {%- if is_bq_emulator() -%}
-    regexp_replace(lower(strip_accents({{ expr }})), r'[^a-z0-9]', '')
+    regexp_replace(strip_accents({{ fold_special_letters('lower(' ~ expr ~ ')') }}), r'[^a-z0-9]', '')
     {%- else -%}
-    regexp_replace(lower(normalize({{ expr }}, NFD)), r'[^a-z0-9]', '')
+    regexp_replace(normalize({{ fold_special_letters('lower(' ~ expr ~ ')') }}, NFD), r'[^a-z0-9]', '')
     {%- endif -%}
+{%- endmacro %}
+
+{#- Letters that carry no combining accent, so accent stripping leaves them alone:
+    folded explicitly (same table as sample_data.generate.player_lookup). -#}
+{% macro fold_special_letters(expr) -%}
+    {%- set letters = {'ø': 'o', 'ł': 'l', 'đ': 'd', 'ß': 'ss', 'æ': 'ae', 'œ': 'oe', 'ı': 'i', 'þ': 'th'} -%}
+    {%- set folded = namespace(sql=expr) -%}
+    {%- for letter, replacement in letters.items() -%}
+        {%- set folded.sql = "replace(" ~ folded.sql ~ ", '" ~ letter ~ "', '" ~ replacement ~ "')" -%}
+    {%- endfor -%}
+    {{ folded.sql }}
 {%- endmacro %}

@@ -28,8 +28,11 @@ def r1(x: float | None, digits: int = 1) -> float | None:
     return float(d) + 0.0
 
 
+SPECIAL = str.maketrans({"ø": "o", "ł": "l", "đ": "d", "ß": "ss", "æ": "ae", "œ": "oe", "ı": "i", "þ": "th"})
+
+
 def fold(name: str) -> str:
-    s = unicodedata.normalize("NFKD", name).lower()
+    s = unicodedata.normalize("NFKD", name.lower().translate(SPECIAL))
     return "".join(ch for ch in s if not unicodedata.combining(ch) and (ch.isascii() and ch.isalnum()))
 
 

@@ -1,3 +1,4 @@
+{{ config(bigquery_table_layout('game_date', ['system_id', 'player_lookup'])) }}
 -- SPEC §3 Best bets. One row per candidate (player x game x system) of every date, with
 -- either is_selected (and its rank) or the first failing filter_reason:
 --   not_production   the system is not production-enabled (registry)

@@ -1,3 +1,4 @@
+{{ config(bigquery_table_layout('game_date', ['system_id'])) }}
 -- SPEC §3 Model health. One row per system x game date with predictions: hit rate
 -- and N over the last 7 / 14 / 30 days (windows ending on the date, never before the
 -- season's opening night) of graded (win/loss) candidates with edge >= health_min_edge;

@@ -1,3 +1,4 @@
+{{ config(bigquery_table_layout('as_of_date', ['subset_id', 'window_name'])) }}
 -- SPEC §3 Windows. One row per as-of date x subset x window, for every game date as
 -- the as-of date d (so any past date can be published and the picks file of date d
 -- shows the record as of d). Windows, all ending on d and never starting before the

@@ -1,3 +1,4 @@
+{{ config(bigquery_table_layout('game_date', ['system_id', 'player_lookup'])) }}
 -- SPEC §3 Grading. One row per candidate (player x game x system), never two:
 --   void    the player did not play (status dnp/inactive, or minutes null/0 with 0
 --           points), or he has no box-score row although box scores of a later date

@@ -1,3 +1,4 @@
+{{ config(bigquery_table_layout('game_date', ['system_id', 'player_lookup'])) }}
 -- SPEC §3 Edge, signed margin, composite score and edge tier of every candidate,
 -- with the player's display name, team and opponent from the pre-game context.
 -- Grain: one row per player x game x system (same as int_candidates_selected).

@@ -1,3 +1,4 @@
+{{ config(bigquery_table_layout('game_date', ['subset_id', 'system_id'])) }}
 -- SPEC §3 Subset membership: the ONLY place subset rules are applied. Both the
 -- published picks and every performance figure read this model, so a record always
 -- describes the picks users saw.

@@ -1,3 +1,4 @@
+{{ config(bigquery_table_layout('date', ['system_id'])) }}
 -- admin/picks/{date}.json. Rows of two kinds per game date:
 --   candidate rows: one per candidate (any system) x subset it qualified for (one row
 --   with null subset columns when none), with edge, composite, tier and its best-bet

@@ -1,3 +1,4 @@
+{{ config(bigquery_table_layout('date', ['system_id'])) }}
 -- admin/predictions/{date}.json. One row per candidate (any system) of every game date,
 -- with its full model attribution as the prediction row carried it.
 with scored as (

@@ -1,3 +1,4 @@
+{{ config(bigquery_table_layout('date')) }}
 -- best-bets/{date}.json. One row per game date x best bet; a date without best bets
 -- (e.g. the champion BLOCKED) is one row with null pick columns (picks: []).
 with calendar as (

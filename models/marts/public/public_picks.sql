@@ -1,3 +1,4 @@
+{{ config(bigquery_table_layout('date', ['group_id'])) }}
 -- picks/{date}.json. One row per game date x active group x pick; a group with no
 -- pick that day is one row with null pick columns (published as picks: []).
 -- Picks come only from int_subset_members_ranked (the subset rules live there).

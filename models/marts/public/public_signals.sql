@@ -1,3 +1,4 @@
+{{ config(bigquery_table_layout('date')) }}
 -- signals/{date}.json. One row per game date with predictions: the champion's daily
 -- market signal in public words; a day without a signal reads neutral / unknown / 0
 -- with a note.

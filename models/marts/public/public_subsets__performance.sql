@@ -1,3 +1,4 @@
+{{ config(bigquery_table_layout('as_of', ['window_name', 'group_id'])) }}
 -- subsets/performance.json. One row per as-of date x window x active group, for every
 -- game date up to the track-record as-of date (var as_of_date, default the latest
 -- graded game date); the publisher publishes one as-of date (--as-of, default the
