@@ -134,7 +134,9 @@ def publish(project: Path, dest: str, env: dict, *args: str) -> dict:
 
 
 def counts(report: dict) -> dict:
-    return {k: sum(e[k] for e in report["endpoints"]) for k in ("files", "created", "updated", "unchanged")}
+    """Objects of the run (documents and schemas; the manifest apart) by what happened to them."""
+    rows = [e for e in report["endpoints"] if e["name"] != "(manifest)"]
+    return {k: sum(e[k] for e in rows) for k in ("files", "created", "updated", "unchanged")}
 
 
 def bench_synthetic(emulator: Emulator, days: int, workers: list[int], env: dict) -> dict:
@@ -187,7 +189,7 @@ def bench_demo(emulator: Emulator, warehouse: Path, target: Path, env: dict, wor
     again = publish(REPO, f"gs://{bucket}/site", env, "--all-dates", "--workers", str(workers),
                     "--generated-at", "2030-01-01T00:00:00")
     rebuilt = publish(REPO, f"gs://{bucket}/site", env, "--all-dates", "--workers", str(workers), "--rebuild")
-    return {"rebuild": rebuilt["seconds"], "rebuild_peak_mb": rebuilt["peak_mb"],"objects": counts(first)["files"], "bytes": stored_bytes(emulator, bucket),
+    return {"rebuild": rebuilt["seconds"], "rebuild_peak_mb": rebuilt["peak_mb"], "workers": workers,"objects": counts(first)["files"], "bytes": stored_bytes(emulator, bucket),
             "endpoints": sorted(e["name"] for e in first["endpoints"] if not e["name"].startswith("(")),
             "first": first["seconds"], "first_peak_mb": first["peak_mb"],
             "republish": again["seconds"], "republish_uploaded": counts(again)["created"] + counts(again)["updated"],
@@ -210,16 +212,22 @@ def commit() -> str:
     return f"{git('rev-parse', '--short', 'HEAD') or '?'}{dirty}"
 
 
-def render(synthetic: dict, demo: dict | None, day: str) -> str:
+def load() -> str:
+    return " / ".join(f"{x:.1f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
+
+
+def render(synthetic: dict, demo: dict | None, day: str, load_before: str) -> str:
     s = synthetic
     lines = [SECTION, "",
-             f"`bench/publisher_bench.py`, {day}, commit {commit()}; machine: {machine()}.",
+             f"`bench/publisher_bench.py`, {day}, commit {commit()}; machine: {machine()}; load average "
+             f"(1/5/15 min) {load_before} before, {load()} after (other sessions shared the machine: "
+             "upper bounds).",
              "GCS emulator: fake-gcs-server (memory backend, 127.0.0.1). Every figure is a whole CLI run in a",
              "child process (warehouse read, documents, gate + JSON Schema + clean-API checks, one listing,",
              "uploads, v1/manifest.json); peak memory is the child's maximum resident set.", "",
              f"Synthetic picks-like endpoint, {s['objects']} dates = {s['objects']} documents "
-             f"+ 1 schema + the manifest, {s['bytes'] / 1e6:.1f} MB stored:", "",
-             "| workers | objects uploaded | upload phase | objects/s (upload) | whole run | peak memory |",
+             f"+ 1 schema (+ the manifest), {s['bytes'] / 1e6:.1f} MB stored:", "",
+             "| workers | objects uploaded | upload phase | objects/s (upload phase) | whole run | peak memory |",
              "|---:|---:|---:|---:|---:|---:|"]
     for run in s["runs"]:
         lines.append(f"| {run['workers']} | {run['uploaded']} | {run['upload_s']:.2f} s | {run['per_s']:.0f} | "
@@ -232,12 +240,13 @@ def render(synthetic: dict, demo: dict | None, day: str) -> str:
               f"- The same with `--rebuild` (every document built, checked and hashed; what a run does after a "
               f"publisher upgrade): {b['uploaded']} uploads, whole run {b['seconds']['total']:.2f} s, "
               f"peak {b['peak_mb']:.0f} MB.",
-              f"- One date changed: {o['uploaded']} upload(s) plus the manifest ({o['manifest']}), "
+              f"- One date changed: {o['uploaded']} document uploaded plus the manifest ({o['manifest']}), "
               f"whole run {o['seconds']['total']:.2f} s."]
     if demo:
         lines += ["",
-                  f"Demo marts (`.warehouse/props.duckdb`, every endpoint, every date: {', '.join(demo['endpoints'])}): "
-                  f"{demo['objects']} objects, {demo['bytes'] / 1e6:.1f} MB.", "",
+                  f"Demo marts (the `make demo` warehouse: 1 season, seed 42, after `dbt build`), every endpoint, "
+                  f"every date ({', '.join(demo['endpoints'])}): {demo['objects']} objects, "
+                  f"{demo['bytes'] / 1e6:.1f} MB, {demo['workers']} workers.", "",
                   f"- First publish: whole run {demo['first']['total']:.2f} s (upload phase "
                   f"{demo['first']['upload']:.2f} s), peak {demo['first_peak_mb']:.0f} MB.",
                   f"- Republish, nothing changed: {demo['republish_uploaded']} uploads, whole run "
@@ -269,11 +278,12 @@ def main() -> int:
     parser.add_argument("--no-write", action="store_true", help="print only; leave bench/RESULTS.md alone")
     args = parser.parse_args()
     workers = [int(n) for n in args.workers.split(",")]
+    load_before = load()
     with Emulator() as emulator:
         env = {**os.environ, "STORAGE_EMULATOR_HOST": emulator.url, "PYTHONPATH": str(REPO)}
         synthetic = bench_synthetic(emulator, args.objects, workers, env)
         demo = bench_demo(emulator, Path(args.warehouse), Path(args.target_path), env, workers[-1])
-    section = render(synthetic, demo, dt.date.today().isoformat())
+    section = render(synthetic, demo, dt.date.today().isoformat(), load_before)
     print(section)
     if not args.no_write:
         write_section(section)
