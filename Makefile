@@ -7,6 +7,7 @@ PY          := $(VENV)/bin/python
 DBT         := $(VENV)/bin/dbt
 UV          := $(VENV)/bin/uv
 UV_VERSION  := 0.13.9
+VENV_BQ     := .venv-bq
 SEASONS     ?= 1
 SEED        ?= 42
 DEST        ?= public
@@ -15,7 +16,7 @@ export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DBT_VERSION_CHECK := false
 
-.PHONY: help env demo sample build publish live test pytest dbt-test lock clean
+.PHONY: help env env-bq demo sample build publish live test test-bq pytest dbt-test lock clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
@@ -28,6 +29,14 @@ $(VENV)/.ready: requirements.lock pyproject.toml
 	touch $@
 
 env: $(VENV)/.ready ## create the Python environment (.venv) from requirements.lock
+
+# The BigQuery emulator pins its own duckdb and sqlglot: a virtualenv of its own.
+$(VENV_BQ)/.ready: requirements-bq-emulator.txt | $(VENV)/.ready
+	python3 -m venv --without-pip $(VENV_BQ)
+	$(UV) pip sync -q --python $(VENV_BQ)/bin/python --compile-bytecode requirements-bq-emulator.txt
+	touch $@
+
+env-bq: $(VENV_BQ)/.ready ## create the BigQuery emulator's environment (.venv-bq) from requirements-bq-emulator.txt
 
 profiles.yml: profiles.yml.example
 	cp profiles.yml.example profiles.yml
@@ -52,13 +61,17 @@ dbt-test: env profiles.yml ## dbt build on a fresh sample warehouse (every data 
 	DUCKDB_PATH=.warehouse/ci.duckdb $(PY) -m sample_data.generate --seasons 1 --seed $(SEED) --out .warehouse/ci.duckdb
 	DUCKDB_PATH=.warehouse/ci.duckdb $(DBT) build --fail-fast
 
-pytest: env profiles.yml ## the Python test suite
+pytest: env env-bq profiles.yml ## the Python test suite (the BigQuery emulator tests included)
 	$(PY) -m pytest
+
+test-bq: env env-bq profiles.yml ## only the BigQuery tests: emulator build + parity, offline compile
+	$(PY) -m pytest tests/python/test_bigquery_emulator.py tests/python/test_bigquery_compile.py
 
 test: dbt-test pytest ## every test
 
-lock: ## re-resolve requirements.lock from pyproject.toml
+lock: ## re-resolve requirements.lock from pyproject.toml (and the emulator's lock)
 	$(UV) pip compile -q pyproject.toml --extra dev -o requirements.lock --python-version 3.11
+	$(UV) pip compile -q requirements-bq-emulator.in -o requirements-bq-emulator.txt --python-version 3.11
 
 clean: ## remove generated files (keeps .venv)
 	rm -rf target dbt_packages logs .warehouse $(DEST)

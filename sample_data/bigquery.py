@@ -94,7 +94,7 @@ def literal(value: Any, kind: str) -> str:
 def _timestamp_text(value: dt.datetime) -> str:
     """Naive values are UTC (sample_data.schema stores timestamps as naive UTC)."""
     if value.tzinfo is not None:
-        value = value.astimezone(dt.timezone.utc).replace(tzinfo=None)
+        value = value.astimezone(dt.UTC).replace(tzinfo=None)
     return value.isoformat(sep=" ", timespec="microseconds") + "+00:00"
 
 

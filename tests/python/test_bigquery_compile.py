@@ -1,0 +1,123 @@
+"""`dbt compile --target bigquery` (the production output of profiles.yml.example) runs
+offline, and every compiled model is BigQuery SQL.
+
+Offline: dummy oauth-secrets credentials (BQ_METHOD=oauth-secrets, BQ_TOKEN), no relation
+cache (--no-populate-cache) and var offline (is_incremental() and the live date look-up
+ask no warehouse). A network call would hang on a machine without Google access, so the
+compile runs under a timeout and any hang fails the test.
+
+BigQuery SQL: every compiled model parses with sqlglot's BigQuery dialect, regenerates
+without an unsupported construct, calls no function sqlglot does not know as a BigQuery
+function (e.g. DuckDB's strip_accents or list_value), and keeps none of the DuckDB-only
+spellings sqlglot would silently accept (`::` casts, date_trunc('unit', x), FILTER).
+The DDL (partition / cluster clauses) is checked on the emulator's run, in
+test_bigquery_emulator.py; the layout config of the fact tables is checked here too.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+
+import pytest
+import sqlglot
+from pipeline import DBT, PROJECT_DIR, new_run
+from sqlglot import ErrorLevel, exp
+
+TIMEOUT = 300
+FACT_TABLES = {"int_subset_results_daily": ["subset_id"]}
+
+
+@pytest.fixture(scope="module")
+def compiled(tmp_path_factory):
+    run = new_run(tmp_path_factory.mktemp("bigquery_compile"))
+    env = run.env()
+    env.update(DBT_TARGET="bigquery", BQ_METHOD="oauth-secrets", BQ_TOKEN="offline-dummy-token", BQ_KEYFILE="",
+               BQ_PROJECT="nba-props-platform", BQ_DATASET="props")
+    env.pop("BIGQUERY_EMULATOR_HOST", None)
+    env.pop("GOOGLE_APPLICATION_CREDENTIALS", None)
+    try:
+        done = subprocess.run(
+            [str(DBT), "compile", "--target", "bigquery", "--no-populate-cache", "--vars", "{offline: true}",
+             "--project-dir", str(PROJECT_DIR)],
+            env=env, capture_output=True, text=True, cwd=run.root, timeout=TIMEOUT, check=False,
+        )
+    except subprocess.TimeoutExpired as error:
+        pytest.fail(f"dbt compile --target bigquery did not finish in {TIMEOUT}s: something asked the warehouse\n"
+                    f"{(error.stdout or b'')[-4000:]!r}")
+    assert done.returncode == 0, f"dbt compile --target bigquery failed:\n{done.stdout[-6000:]}\n{done.stderr[-2000:]}"
+    manifest = json.loads((run.root / "target" / "manifest.json").read_text())
+    models = {node["name"]: node for node in manifest["nodes"].values() if node["resource_type"] == "model"}
+    sql = {name: (run.root / "target" / "compiled" / "nba_props" / node["original_file_path"]).read_text()
+           for name, node in models.items()}
+    return manifest, models, sql
+
+
+def strip_strings_and_comments(sql: str) -> str:
+    sql = re.sub(r"--[^\n]*", " ", sql)
+    sql = re.sub(r"/\*.*?\*/", " ", sql, flags=re.DOTALL)
+    return re.sub(r"'''.*?'''|\"\"\".*?\"\"\"|'(?:\\.|[^'\\])*'|\"(?:\\.|[^\"\\])*\"", "''", sql, flags=re.DOTALL)
+
+
+def test_compiles_offline_for_bigquery(compiled):
+    manifest, models, sql = compiled
+    assert manifest["metadata"]["adapter_type"] == "bigquery"
+    assert len(models) >= 30 and all(text.strip() for text in sql.values())
+    sources = {node["name"]: node["database"] for node in manifest["sources"].values()}
+    assert set(sources.values()) == {"nba-props-platform"}
+
+
+def test_every_compiled_model_is_bigquery_sql(compiled):
+    _, _, sql = compiled
+    problems = []
+    for name, text in sorted(sql.items()):
+        try:
+            trees = [t for t in sqlglot.parse(text, read="bigquery", error_level=ErrorLevel.RAISE) if t is not None]
+            for tree in trees:
+                tree.sql("bigquery", unsupported_level=ErrorLevel.RAISE)
+        except Exception as error:  # noqa: BLE001 - reported per model
+            problems.append(f"{name}: {type(error).__name__}: {str(error)[:300]}")
+            continue
+        for tree in trees:
+            unknown = sorted({f.name for f in tree.find_all(exp.Anonymous)})
+            if unknown:
+                problems.append(f"{name}: functions unknown to BigQuery: {unknown}")
+            if any(True for _ in tree.find_all(exp.Filter)):
+                problems.append(f"{name}: aggregate FILTER clause (BigQuery: countif / if)")
+            for trunc in tree.find_all(exp.DateTrunc, exp.TimestampTrunc):
+                if isinstance(trunc.this, exp.Literal) and trunc.this.is_string:
+                    problems.append(f"{name}: date_trunc('unit', x) is DuckDB's argument order")
+        bare = strip_strings_and_comments(text)
+        if "::" in bare:
+            problems.append(f"{name}: '::' cast (DuckDB only)")
+        for word in ("strip_accents", "list_value", "epoch_ms", "strftime("):
+            if word in bare.lower():
+                problems.append(f"{name}: DuckDB function {word}")
+    assert problems == [], "\n".join(problems)
+
+
+def test_fact_tables_are_partitioned_clustered_insert_overwrite(compiled):
+    _, models, _ = compiled
+    incremental = {name for name, node in models.items() if node["config"]["materialized"] == "incremental"}
+    assert incremental == set(FACT_TABLES)
+    for name, cluster_by in FACT_TABLES.items():
+        config = models[name]["config"]
+        assert config["partition_by"] == {"field": "game_date", "data_type": "date", "granularity": "day"}
+        assert config["cluster_by"] == cluster_by
+        assert config["incremental_strategy"] == "insert_overwrite"
+        assert config["meta"]["rebuild_partitions"] is True
+
+
+def test_duckdb_compile_has_no_bigquery_layout(tmp_path):
+    """BigQuery-only configs are guarded by target.type: DuckDB's manifest has none of them."""
+    run = new_run(tmp_path)
+    run.dbt("parse")
+    manifest = json.loads((run.root / "target" / "manifest.json").read_text())
+    for node in manifest["nodes"].values():
+        if node["resource_type"] != "model":
+            continue
+        assert node["config"].get("partition_by") is None, node["name"]
+        assert not node["config"].get("cluster_by"), node["name"]
+        if node["config"]["materialized"] == "incremental":
+            assert (node["config"]["incremental_strategy"], node["config"]["unique_key"]) == ("delete+insert", "game_date")
