@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import functools
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -135,7 +136,7 @@ def schema_checkers(endpoints: list[Endpoint], tallies: dict[str, Tally], schema
         data = files[endpoint.name] = expected[name]
         schema = json.loads(data)
         checkers[endpoint.name] = validator(schema)
-        items.append(Item(schema_tally, published_path(name), lambda data=data: data, content_hash(schema),
+        items.append(Item(schema_tally, published_path(name), functools.partial(bytes, data), content_hash(schema),
                           cache_control[endpoint.visibility]))
     return checkers, items, files
 

@@ -255,12 +255,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         manifest_status = "not written"
         if failed:
             for tally in failed:
-                for error in tally.errors[:20]:
-                    log(f"FAILED {tally.name}: {error}")
+                for message in tally.errors[:20]:
+                    log(f"FAILED {tally.name}: {message}")
                 if len(tally.errors) > 20:
                     log(f"FAILED {tally.name}: ... and {len(tally.errors) - 20} more")
             log(f"aborted: {len(failed)} failed before any upload (checks, listing); nothing was uploaded")
         else:
+            assert destination is not None  # listing it failed otherwise: a failed tally above
             stale, manifest_status = publish(items + schema_items, destination, listing, args, generated_at,
                                              manifest_tally, (scopes, all_endpoints, tallies), timings)
     finally:

@@ -16,6 +16,7 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from typing import IO
 
 
 class EmulatorError(RuntimeError):
@@ -55,18 +56,18 @@ class Emulator:
         self.url = f"http://127.0.0.1:{self.port}"
         self.startup_timeout = startup_timeout
         self.process: subprocess.Popen | None = None
-        self.log = None
+        self.log: IO[bytes] | None = None
 
     def start(self) -> "Emulator":
         command = [str(binary_path()), "-backend", "memory", "-scheme", "http", "-host", "127.0.0.1",
                    "-port", str(self.port), "-external-url", self.url, "-log-level", "error"]
-        self.log = tempfile.TemporaryFile()  # not a pipe: a chatty emulator must never block on it
+        self.log = log = tempfile.TemporaryFile()  # not a pipe: a chatty emulator must never block on it
         self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=self.log)
         deadline = time.monotonic() + self.startup_timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                self.log.seek(0)
-                stderr = self.log.read().decode(errors="replace")
+                log.seek(0)
+                stderr = log.read().decode(errors="replace")
                 raise EmulatorError(f"fake-gcs-server exited with code {self.process.returncode}: {stderr.strip()}")
             try:
                 with urllib.request.urlopen(f"{self.url}/storage/v1/b", timeout=1) as response:

@@ -29,7 +29,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Mapping
 
 from publisher.destinations import CREATED, UNCHANGED, UPDATED, ConflictError, Destination, StoredObject, plan_status
 from publisher.documents import PLACEHOLDER
@@ -116,7 +116,7 @@ class Fingerprint:
             base.update(part.encode("utf-8") + b"\0")
         self.base = base
 
-    def of(self, rows: Iterable[dict]) -> str:
+    def of(self, rows: Iterable[Mapping[str, Any]]) -> str:
         columns = self.columns
         digest = self.base.copy()
         for text in sorted(repr(tuple(row[c] for c in columns)) for row in rows):
@@ -131,7 +131,7 @@ def plan(items: Iterable[Item], listing: dict[str, StoredObject]) -> None:
         item.expected_generation = existing.generation if existing else None
         if item.status == UNCHANGED:
             item.result = existing
-            item.refresh = bool(item.fingerprint) and existing.input_hash != item.fingerprint
+            item.refresh = bool(item.fingerprint) and existing is not None and existing.input_hash != item.fingerprint
 
 
 def upload(destination: Destination, items: list[Item], workers: int,
@@ -140,6 +140,7 @@ def upload(destination: Destination, items: list[Item], workers: int,
     def put(item: Item) -> Item:
         try:
             if item.status == UNCHANGED:
+                assert item.result is not None and item.fingerprint  # plan() set both for a refresh
                 try:
                     destination.refresh(item.result, item.fingerprint)
                 except Exception as error:  # noqa: BLE001 - the object is right; only its fingerprint is old

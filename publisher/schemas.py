@@ -327,8 +327,8 @@ def compile_check(schema: Any) -> Callable[[Any], bool] | None:
                 if key not in value:
                     return False
             for key, child in value.items():
-                check = properties.get(key, extra_check)
-                if not check(child) or (names is not None and not names(key)):
+                check = properties.get(key, extra_check)  # never None: compile_check returned None above
+                if not check(child) or (names is not None and not names(key)):  # type: ignore[misc]
                     return False
             return True
         checks.append(object_check)

@@ -185,7 +185,7 @@ class _InlineParameters:
     def query(self, sql: str, job_config: Any = None, **kwargs: Any):
         parameters = list(getattr(job_config, "query_parameters", None) or [])
         for parameter in sorted(parameters, key=lambda p: len(p.name), reverse=True):
-            sql = re.sub(rf"@{re.escape(parameter.name)}\b", lambda _: self.literal(parameter.type_, parameter.value), sql)
+            sql = re.sub(rf"@{re.escape(parameter.name)}\b", lambda _: self.literal(parameter.type_, parameter.value), sql)  # noqa: B023 - called at once
         return self._client.query(sql, **kwargs)
 
     def __getattr__(self, name: str) -> Any:

@@ -268,7 +268,7 @@ def test_champion_high_edge_volume(champion_days):
 def test_champion_high_edge_hit_rate(champion_days):
     wins = losses = 0
     for rows in champion_days.values():
-        for rec, edge, line, pts, mins, status in rows:
+        for rec, edge, line, pts, _mins, status in rows:
             if edge < 5 or pts is None or status != "active" or pts == line:
                 continue
             if (rec == "OVER" and pts > line) or (rec == "UNDER" and pts < line):

@@ -47,7 +47,7 @@ ORDER = ["nikolajokic", "jaysontatum", "jalenbrunson", "jaylenbrown", "austinrea
 LIVE_MODELS = {"stg_nba_raw__live_boxscores", "int_live_boxscores", "int_live_picks_graded", "public_live_grading"}
 
 P, IP, TC, TI = "pending", "in_progress", "trending_correct", "trending_incorrect"
-C, I, PUSH, VOID = "correct", "incorrect", "push", "void"
+C, I, PUSH, VOID = "correct", "incorrect", "push", "void"  # noqa: E741 - I = incorrect, beside C
 
 # (status, points in the feed) per pick, in ORDER; points None = not compared (pending).
 EXPECTED_STEPS = {
@@ -181,7 +181,7 @@ def test_final_snapshot_equals_the_nightly_grading(night):
     finally:
         con.close()
     night.dbt("run", "--select", "int_candidates_graded")
-    compared = night.query(f"""
+    compared = night.query("""
         select live.player_lookup, live.live_status, nightly.grade,
                case when live.live_status in ('correct', 'incorrect', 'push') then live.points end,
                case when nightly.grade in ('win', 'loss', 'push') then nightly.actual_points end
