@@ -11,7 +11,8 @@ without an unsupported construct, calls no function sqlglot does not know as a B
 function (e.g. DuckDB's strip_accents or list_value), and keeps none of the DuckDB-only
 spellings sqlglot would silently accept (`::` casts, date_trunc('unit', x), FILTER).
 The DDL (partition / cluster clauses) is checked on the emulator's run, in
-test_bigquery_emulator.py; the layout config of the fact tables is checked here too.
+test_bigquery_emulator.py (with DuckDB's manifest, which must carry none of it); the
+layout config of the fact tables is checked here too.
 """
 
 from __future__ import annotations
@@ -108,16 +109,3 @@ def test_fact_tables_are_partitioned_clustered_insert_overwrite(compiled):
         assert config["incremental_strategy"] == "insert_overwrite"
         assert config["meta"]["rebuild_partitions"] is True
 
-
-def test_duckdb_compile_has_no_bigquery_layout(tmp_path):
-    """BigQuery-only configs are guarded by target.type: DuckDB's manifest has none of them."""
-    run = new_run(tmp_path)
-    run.dbt("parse")
-    manifest = json.loads((run.root / "target" / "manifest.json").read_text())
-    for node in manifest["nodes"].values():
-        if node["resource_type"] != "model":
-            continue
-        assert node["config"].get("partition_by") is None, node["name"]
-        assert not node["config"].get("cluster_by"), node["name"]
-        if node["config"]["materialized"] == "incremental":
-            assert (node["config"]["incremental_strategy"], node["config"]["unique_key"]) == ("delete+insert", "game_date")

@@ -190,6 +190,17 @@ def test_big_tables_are_partitioned_and_clustered_in_the_bigquery_ddl(built):
     assert "partitions" not in fact or fact["partitions"] is None
 
 
+def test_duckdb_has_none_of_the_bigquery_layout(built):
+    """BigQuery-only configs are guarded by target.type: DuckDB's manifest carries none of them."""
+    for node in manifest(built.duck)["nodes"].values():
+        if node["resource_type"] != "model":
+            continue
+        config = node["config"]
+        assert config.get("partition_by") is None and not config.get("cluster_by"), node["name"]
+        if config["materialized"] == "incremental":
+            assert (config["incremental_strategy"], config["unique_key"]) == ("delete+insert", "game_date")
+
+
 def test_incremental_run_overwrites_a_static_list_of_partitions(built):
     table = relation("intermediate", FACT)
     select = f"select * from {table} order by game_date, subset_id"
@@ -206,3 +217,16 @@ def test_incremental_run_overwrites_a_static_list_of_partitions(built):
     assert len(after) == 3 * 9  # three days x nine active groups
     duck = built.duck.query(f"select * from props_intermediate.{FACT} order by game_date, subset_id")
     assert [tuple(str(v) for v in row) for row in after] == [tuple(str(v) for v in row) for row in duck]
+
+
+
+def test_one_date_through_query_parameters_is_identical(built):
+    """--date filters through a query parameter (inlined on the emulator connection only)."""
+    documents = []
+    for run in (built.duck, built.bq):
+        dest = run.root / "one_date"
+        assert run.publish("--only", "public_picks,public_signals", "--date", "2025-01-07", "--dest", str(dest)) == 0
+        site = dest / "v1"
+        documents.append({str(p.relative_to(site)): p.read_bytes() for p in sorted(site.rglob("2025-01-07.json"))})
+    assert sorted(documents[0]) == ["picks/2025-01-07.json", "signals/2025-01-07.json"]
+    assert documents[0] == documents[1]
