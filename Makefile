@@ -16,7 +16,7 @@ export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DBT_VERSION_CHECK := false
 
-.PHONY: help env env-bq demo sample build publish live test test-bq pytest dbt-test lock clean
+.PHONY: help env env-bq demo sample build publish live scheduled test test-bq pytest dbt-test lock clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
@@ -57,6 +57,14 @@ live: env profiles.yml ## one live-grading cycle on $DUCKDB_PATH (after make dem
 	$(DBT) build --selector live
 	$(PY) -m publisher.cli --group live --dest $(DEST)
 
+# One scheduled run of a trigger group: source freshness first (a source stale beyond its
+# error threshold stops the run), then the group's models and tests, then its endpoints.
+GROUP ?= after-predictions
+scheduled: env profiles.yml ## one scheduled run: dbt source freshness, dbt build --selector GROUP, publish --group GROUP
+	$(DBT) source freshness --selector $(GROUP)
+	$(DBT) build --selector $(GROUP)
+	$(PY) -m publisher.cli --group $(GROUP) --dest $(DEST)
+
 dbt-test: env profiles.yml ## dbt build on a fresh sample warehouse (every data and unit test)
 	DUCKDB_PATH=.warehouse/ci.duckdb $(PY) -m sample_data.generate --seasons 1 --seed $(SEED) --out .warehouse/ci.duckdb
 	DUCKDB_PATH=.warehouse/ci.duckdb $(DBT) build --fail-fast
@@ -67,7 +75,7 @@ pytest: env env-bq profiles.yml ## the Python test suite (the BigQuery emulator 
 test-bq: env env-bq profiles.yml ## only the BigQuery tests: emulator build + parity, offline compile
 	$(PY) -m pytest tests/python/test_bigquery_emulator.py tests/python/test_bigquery_compile.py
 
-test: dbt-test pytest ## every test
+test: pytest ## every test (the demo test runs dbt build with every data and unit test)
 
 lock: ## re-resolve requirements.lock from pyproject.toml (and the emulator's lock)
 	$(UV) pip compile -q pyproject.toml --extra dev -o requirements.lock --python-version 3.11

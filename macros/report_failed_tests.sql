@@ -29,7 +29,8 @@
             else 'model ' ~ (model_names | join(', ')) -%}
         {%- set sample = [] -%}
         {%- if result.status == 'fail' and node.compiled_code -%}
-            {%- set rows = run_query('select * from (' ~ node.compiled_code ~ ') as failing limit 5') -%}
+            {%- set sample_sql = report_sample_sql(node) -%}
+            {%- set rows = run_query(sample_sql) -%}
             {%- for row in rows.rows -%}
                 {%- set cells = [] -%}
                 {%- for column in rows.column_names[:8] -%}
@@ -45,4 +46,22 @@
         {{ log(message, info=True) }}
     {%- endfor -%}
     {{ return('') }}
+{% endmacro %}
+
+{#- Up to 5 offending rows of a failed test, as whole rows of the tested model when the
+    test only returns the offending values (not_null, unique, accepted_values,
+    relationships on one column), else the test's own rows. -#}
+{% macro report_sample_sql(node) %}
+    {%- set test_name = node.test_metadata.name if node.test_metadata else '' -%}
+    {%- set model = graph.nodes.get(node.attached_node) if node.attached_node else none -%}
+    {%- set column = node.column_name -%}
+    {%- if model and column and test_name == 'not_null' -%}
+        {{ return('select * from ' ~ model.relation_name ~ ' where ' ~ column ~ ' is null limit 5') }}
+    {%- elif model and column and test_name in ('unique', 'accepted_values', 'relationships') -%}
+        {%- set probe = run_query('select * from (' ~ node.compiled_code ~ ') as failing limit 0') -%}
+        {%- set value_column = probe.column_names[0] -%}
+        {{ return('select * from ' ~ model.relation_name ~ ' where ' ~ column ~ ' in (select ' ~ value_column
+            ~ ' from (' ~ node.compiled_code ~ ') as failing) limit 5') }}
+    {%- endif -%}
+    {{ return('select * from (' ~ node.compiled_code ~ ') as failing limit 5') }}
 {% endmacro %}
