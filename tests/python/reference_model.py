@@ -60,8 +60,11 @@ def read_csv(path: Path) -> list[dict]:
 
 
 class Reference:
-    def __init__(self, warehouse: Path):
-        con = duckdb.connect(str(warehouse), read_only=True)
+    def __init__(self, warehouse: Path | None = None, con: duckdb.DuckDBPyConnection | None = None):
+        """Read the source tables of a warehouse file, or of an open connection."""
+        own = con is None
+        if con is None:
+            con = duckdb.connect(str(warehouse), read_only=True)
 
         def rows(sql: str) -> list[dict]:
             cur = con.execute(sql)
@@ -71,7 +74,8 @@ class Reference:
         self.predictions = rows("select * from nba_predictions.player_prop_predictions")
         self.box = rows("select * from nba_analytics.player_game_summary")
         self.odds = rows("select * from nba_raw.odds_player_points_props")
-        con.close()
+        if own:
+            con.close()
         self.subsets = [s for s in read_csv(ROOT / "seeds" / "subset_definitions.csv") if s["is_active"] == "true"]
         self.seasons = {s["season_label"]: dt.date.fromisoformat(s["start_date"])
                         for s in read_csv(ROOT / "seeds" / "seasons.csv")}
