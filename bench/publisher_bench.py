@@ -208,7 +208,8 @@ def commit() -> str:
     def git(*args: str) -> str:
         return subprocess.run(["git", *args], capture_output=True, text=True, cwd=REPO).stdout.strip()
 
-    dirty = " (with uncommitted changes)" if git("status", "--porcelain", "--", "publisher", "bench") else ""
+    dirty = " (with uncommitted changes)" if git("status", "--porcelain", "--", "publisher", "schemas",
+                                                 "bench/publisher_bench.py") else ""
     return f"{git('rev-parse', '--short', 'HEAD') or '?'}{dirty}"
 
 
