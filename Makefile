@@ -17,6 +17,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DBT_VERSION_CHECK := false
 
 .PHONY: help env env-bq demo sample build publish live scheduled test test-bq pytest dbt-test lock clean
+.PHONY: lint lint-python lint-sql lint-project fix docs
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
@@ -74,6 +75,33 @@ pytest: env env-bq profiles.yml ## the Python test suite (the BigQuery emulator 
 
 test-bq: env env-bq profiles.yml ## only the BigQuery tests: emulator build + parity, offline compile
 	$(PY) -m pytest tests/python/test_bigquery_emulator.py tests/python/test_bigquery_compile.py
+
+# Quality gates (README "Quality gates"). dbt parses / compiles the project on a throwaway
+# DuckDB file into its own target folder: no warehouse needed, target/ left alone.
+LINT_DIR  := target/lint
+LINT_ENV  := DUCKDB_PATH=$(LINT_DIR)/lint.duckdb DBT_LOG_PATH=$(LINT_DIR)/logs DBT_TARGET=dev
+SQL_PATHS ?= models
+
+lint: lint-python lint-sql lint-project ## every static check: ruff + mypy, sqlfluff, dbt-bouncer project rules
+
+lint-python: env ## ruff on all Python, mypy on publisher/ (settings in pyproject.toml)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
+	$(VENV)/bin/pre-commit validate-config .pre-commit-config.yaml
+
+lint-sql: env profiles.yml ## sqlfluff lint (.sqlfluff: dbt templater, DuckDB) of SQL_PATHS (default models)
+	$(LINT_ENV) DBT_TARGET_PATH=$(LINT_DIR)/sqlfluff $(VENV)/bin/sqlfluff lint $(SQL_PATHS)
+
+lint-project: env profiles.yml ## dbt-bouncer project rules (dbt-bouncer.yml) on the manifest of dbt parse
+	$(LINT_ENV) $(DBT) parse -q --target-path $(LINT_DIR)
+	$(PY) tests/bouncer/run.py
+
+fix: env profiles.yml ## sqlfluff fix of SQL_PATHS (default models) and ruff's safe fixes
+	$(LINT_ENV) DBT_TARGET_PATH=$(LINT_DIR)/sqlfluff $(VENV)/bin/sqlfluff fix $(SQL_PATHS)
+	$(VENV)/bin/ruff check --fix .
+
+docs: env profiles.yml ## dbt docs site in target/, offline (catalog of $DUCKDB_PATH if it exists); browse: dbt docs serve
+	$(DBT) docs generate $(if $(wildcard $(DUCKDB_PATH)),,--empty-catalog)
 
 test: pytest ## every test (the demo test runs dbt build with every data and unit test)
 
