@@ -17,7 +17,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DBT_VERSION_CHECK := false
 
 .PHONY: help env env-bq demo sample build publish live scheduled test test-bq pytest dbt-test lock clean
-.PHONY: lint lint-python lint-sql lint-project fix docs
+.PHONY: lint lint-python lint-sql lint-project fix docs docs-serve
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
@@ -100,8 +100,13 @@ fix: env profiles.yml ## sqlfluff fix of SQL_PATHS (default models) and ruff's s
 	$(LINT_ENV) DBT_TARGET_PATH=$(LINT_DIR)/sqlfluff $(VENV)/bin/sqlfluff fix $(SQL_PATHS)
 	$(VENV)/bin/ruff check --fix .
 
-docs: env profiles.yml ## dbt docs site in target/, offline (catalog of $DUCKDB_PATH if it exists); browse: dbt docs serve
-	$(DBT) docs generate $(if $(wildcard $(DUCKDB_PATH)),,--empty-catalog)
+# Its own target folder: target/ keeps the manifest and run results of the last build,
+# which the publisher reads.
+docs: env profiles.yml ## dbt docs site in target/docs, offline (catalog of $DUCKDB_PATH if it exists); browse: make docs-serve
+	$(DBT) docs generate --target-path target/docs $(if $(wildcard $(DUCKDB_PATH)),,--empty-catalog)
+
+docs-serve: docs ## serve the docs site on http://127.0.0.1:8080
+	$(DBT) docs serve --target-path target/docs --host 127.0.0.1 --port 8080 --no-browser
 
 test: pytest ## every test (the demo test runs dbt build with every data and unit test)
 
