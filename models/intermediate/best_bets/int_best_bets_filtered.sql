@@ -28,11 +28,17 @@ ranked as (
         *,
         row_number() over (
             partition by game_date, player_lookup
-            order by case when is_eligible then 0 else 1 end, edge desc, composite_score desc, system_id
+            order by
+                case when is_eligible then 0 else 1 end asc,
+                edge desc,
+                composite_score desc,
+                system_id asc
         ) as player_rank,
         edge >= {{ var('best_bets_edge_floor') }}
         and not (recommendation = 'OVER' and edge < {{ var('best_bets_over_edge_floor') }})
-        and not (recommendation = 'UNDER' and points_line < {{ var('best_bets_bench_under_line_below') }})
+        and not (
+            recommendation = 'UNDER' and points_line < {{ var('best_bets_bench_under_line_below') }}
+        )
             as passes_line_filters
     from candidates
 ),
@@ -96,13 +102,16 @@ filtered as (
             when ranked.player_rank > 1 then 'not_player_best'
             when champion_state.champion_state = 'BLOCKED' then 'model_blocked'
             when ranked.edge < {{ var('best_bets_edge_floor') }} then 'edge_floor'
-            when ranked.recommendation = 'OVER' and ranked.edge < {{ var('best_bets_over_edge_floor') }}
+            when ranked.recommendation = 'OVER'
+                and ranked.edge < {{ var('best_bets_over_edge_floor') }}
                 then 'over_edge_floor'
-            when ranked.recommendation = 'UNDER' and ranked.points_line < {{ var('best_bets_bench_under_line_below') }}
+            when ranked.recommendation = 'UNDER'
+                and ranked.points_line < {{ var('best_bets_bench_under_line_below') }}
                 then 'bench_under'
-            when coalesce(shadow_history.prior_wins + shadow_history.prior_losses, 0) >= {{ var('blacklist_min_graded') }}
+            when coalesce(shadow_history.prior_wins + shadow_history.prior_losses, 0)
+                >= {{ var('blacklist_min_graded') }}
                 and {{ hit_rate_pct('shadow_history.prior_wins', 'shadow_history.prior_losses') }}
-                    < {{ var('blacklist_hit_rate_below') }}
+                < {{ var('blacklist_hit_rate_below') }}
                 then 'player_blacklist'
         end as filter_reason
     from ranked
@@ -110,6 +119,16 @@ filtered as (
     left join shadow_history
         on ranked.player_lookup = shadow_history.player_lookup
         and ranked.game_date = shadow_history.game_date
+),
+
+ordered as (
+    select
+        *,
+        row_number() over (
+            partition by game_date, case when filter_reason is null then 0 else 1 end
+            order by edge desc, composite_score desc, player_lookup asc
+        ) as best_bet_order
+    from filtered
 )
 
 select
@@ -131,8 +150,6 @@ select
     cast(prior_best_bet_losses as {{ dbt.type_bigint() }}) as prior_best_bet_losses,
     filter_reason,
     filter_reason is null as is_selected,
-    cast(case when filter_reason is null then row_number() over (
-        partition by game_date, case when filter_reason is null then 0 else 1 end
-        order by edge desc, composite_score desc, player_lookup
-    ) end as {{ dbt.type_bigint() }}) as best_bet_rank
-from filtered
+    cast(case when filter_reason is null then best_bet_order end as {{ dbt.type_bigint() }})
+        as best_bet_rank
+from ordered

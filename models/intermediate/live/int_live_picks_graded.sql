@@ -101,16 +101,17 @@ graded as (
         *,
         case
             when game_status is null or game_status = 'scheduled' then 'pending'
-            when game_status = 'final' then
-                case
-                    when not has_live_row then 'void'
-                    when coalesce(minutes_played, 0) = 0 and coalesce(points, 0) = 0 then 'void'
-                    when points is null then 'pending'
-                    when points = points_line then 'push'
-                    when recommendation = 'OVER' and points > points_line then 'correct'
-                    when recommendation = 'UNDER' and points < points_line then 'correct'
-                    else 'incorrect'
-                end
+            when game_status = 'final'
+                then
+                    case
+                        when not has_live_row then 'void'
+                        when coalesce(minutes_played, 0) = 0 and coalesce(points, 0) = 0 then 'void'
+                        when points is null then 'pending'
+                        when points = points_line then 'push'
+                        when recommendation = 'OVER' and points > points_line then 'correct'
+                        when recommendation = 'UNDER' and points < points_line then 'correct'
+                        else 'incorrect'
+                    end
             when not has_live_row or points is null then 'pending'
             when recommendation = 'OVER' and points > points_line then 'trending_correct'
             when recommendation = 'UNDER' and points < points_line then 'trending_correct'

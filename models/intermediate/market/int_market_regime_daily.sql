@@ -38,12 +38,15 @@ select
     daily.game_date,
     daily.max_edge,
     {%- for threshold in thresholds %}
-    cast(daily.candidates_edge_{{ threshold }} as {{ dbt.type_bigint() }}) as candidates_edge_{{ threshold }},
+    cast(daily.candidates_edge_{{ threshold }} as {{ dbt.type_bigint() }})
+        as candidates_edge_{{ threshold }},
     {%- endfor %}
     {{ safe_divide('w7.max_edge', 'w7.game_days') }} as avg_max_edge_7d,
     {{ safe_divide('season.max_edge', 'season.game_days') }} as avg_max_edge_season,
-    {{ safe_divide(safe_divide('w7.max_edge', 'w7.game_days'), safe_divide('season.max_edge', 'season.game_days')) }}
-        as compression
+    {{ safe_divide(
+        safe_divide('w7.max_edge', 'w7.game_days'),
+        safe_divide('season.max_edge', 'season.game_days')
+    ) }} as compression
 from daily
 inner join windowed as w7
     on daily.game_date = w7.as_of_date

@@ -74,18 +74,18 @@ pivoted as (
     select
         spine.game_date,
         spine.system_id,
-        spine.training_end_date,
         {%- for days in [7, 14, 30] %}
         coalesce(w{{ days }}.wins, 0) as wins_{{ days }}d,
-        coalesce(w{{ days }}.losses, 0) as losses_{{ days }}d{{ ',' if not loop.last }}
+        coalesce(w{{ days }}.losses, 0) as losses_{{ days }}d,
         {%- endfor %}
+        spine.training_end_date
     from spine
-    {%- for days in [7, 14, 30] %}
+    {% for days in [7, 14, 30] -%}
     left join windowed as w{{ days }}
         on spine.game_date = w{{ days }}.as_of_date
         and spine.system_id = w{{ days }}.system_id
         and w{{ days }}.window_name = 'last_{{ days }}_days'
-    {%- endfor %}
+    {% endfor %}
 ),
 
 measured as (
@@ -97,8 +97,10 @@ measured as (
         cast(wins_{{ days }}d + losses_{{ days }}d as {{ dbt.type_bigint() }}) as n_{{ days }}d,
         {{ hit_rate_pct('wins_' ~ days ~ 'd', 'losses_' ~ days ~ 'd') }} as hit_rate_{{ days }}d,
         {%- endfor %}
-        cast({{ dbt.datediff('training_end_date', 'game_date', 'day') }} as {{ dbt.type_bigint() }})
-            as days_since_training
+        {#- the datediff macro renders longer than the line limit #}
+        cast(
+            {{ dbt.datediff('training_end_date', 'game_date', 'day') }} as {{ dbt.type_bigint() }}  -- noqa: LT05
+        ) as days_since_training
     from pivoted
 )
 

@@ -40,7 +40,7 @@ prices as (
         on candidates.player_lookup = odds.player_lookup
         and candidates.game_id = odds.game_id
         and candidates.points_line = odds.points_line
-        and odds.snapshot_at <= candidates.created_at
+        and candidates.created_at >= odds.snapshot_at
 ),
 
 loaded as (

@@ -13,8 +13,12 @@ context as (
 measured as (
     select
         candidates.*,
-        round(predicted_points - points_line, {{ var('edge_decimals') }}) as signed_margin,
-        round(abs(predicted_points - points_line), {{ var('edge_decimals') }}) as edge
+        round(
+            candidates.predicted_points - candidates.points_line, {{ var('edge_decimals') }}
+        ) as signed_margin,
+        round(
+            abs(candidates.predicted_points - candidates.points_line), {{ var('edge_decimals') }}
+        ) as edge
     from candidates
 )
 

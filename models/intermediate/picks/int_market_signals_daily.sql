@@ -19,7 +19,8 @@ daily as (
         system_id,
         count(*) as candidate_count,
         sum(case when recommendation = 'OVER' then 1 else 0 end) as over_count,
-        sum(case when edge >= {{ var('signal_high_edge_min') }} then 1 else 0 end) as high_edge_picks
+        sum(case when edge >= {{ var('signal_high_edge_min') }} then 1 else 0 end)
+            as high_edge_picks
     from candidates
     group by game_date, system_id
 ),
@@ -32,7 +33,8 @@ measured as (
         cast(coalesce(daily.over_count, 0) as {{ dbt.type_bigint() }}) as over_count,
         cast(coalesce(daily.high_edge_picks, 0) as {{ dbt.type_bigint() }}) as high_edge_picks,
         coalesce(daily.candidate_count, 0) >= {{ var('signal_min_candidates') }} as has_signal,
-        {{ round_float(safe_divide('100 * daily.over_count', 'daily.candidate_count'), 1) }} as pct_over_all
+        {{ round_float(safe_divide('100 * daily.over_count', 'daily.candidate_count'), 1) }}
+            as pct_over_all
     from prediction_days
     left join daily
         on prediction_days.game_date = daily.game_date

@@ -32,7 +32,9 @@ qualified as (
         and candidates.system_id = signals.system_id
     where
         (subsets.min_edge is null or candidates.edge >= subsets.min_edge)
-        and (subsets.min_confidence is null or candidates.confidence_score >= subsets.min_confidence)
+        and (
+            subsets.min_confidence is null or candidates.confidence_score >= subsets.min_confidence
+        )
         and (subsets.direction = 'ANY' or candidates.recommendation = subsets.direction)
         and coalesce(
             case subsets.signal_condition

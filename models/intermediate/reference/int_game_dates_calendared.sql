@@ -22,7 +22,9 @@ select
     labelled.season_label,
     seasons.start_date as season_start,
     case
-        when {{ week_start_monday('labelled.game_date') }} < seasons.start_date then seasons.start_date
+        when
+            {{ week_start_monday('labelled.game_date') }} < seasons.start_date
+            then seasons.start_date
         else {{ week_start_monday('labelled.game_date') }}
     end as week_start,
     case

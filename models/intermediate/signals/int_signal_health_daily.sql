@@ -53,8 +53,10 @@ measured as (
         spine.signal_tag,
         cast(coalesce(w7.wins, 0) + coalesce(w7.losses, 0) as {{ dbt.type_bigint() }}) as n_7d,
         {{ hit_rate_pct('coalesce(w7.wins, 0)', 'coalesce(w7.losses, 0)') }} as hit_rate_7d,
-        cast(coalesce(season.wins, 0) + coalesce(season.losses, 0) as {{ dbt.type_bigint() }}) as n_season,
-        {{ hit_rate_pct('coalesce(season.wins, 0)', 'coalesce(season.losses, 0)') }} as hit_rate_season
+        cast(coalesce(season.wins, 0) + coalesce(season.losses, 0) as {{ dbt.type_bigint() }})
+            as n_season,
+        {{ hit_rate_pct('coalesce(season.wins, 0)', 'coalesce(season.losses, 0)') }}
+            as hit_rate_season
     from spine
     left join windowed as w7
         on spine.game_date = w7.as_of_date

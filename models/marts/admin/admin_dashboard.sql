@@ -128,7 +128,7 @@ champion as (
     cross join as_of
     left join {{ ref('int_model_health_daily') }} as health
         on models.system_id = health.system_id
-        and health.game_date = as_of.as_of_date
+        and as_of.as_of_date = health.game_date
     where models.is_champion
 )
 

@@ -37,8 +37,10 @@ select
     cast(best_bets.opponent_team_abbr as {{ dbt.type_string() }}) as opponent,
     cast(best_bets.recommendation as {{ dbt.type_string() }}) as direction,
     cast(best_bets.points_line as {{ type_double() }}) as line,
-    cast(case when best_bets.grade in ('win', 'loss', 'push') then best_bets.actual_points end
-        as {{ dbt.type_bigint() }}) as actual,
+    cast(
+        case when best_bets.grade in ('win', 'loss', 'push') then best_bets.actual_points end
+        as {{ dbt.type_bigint() }}
+    ) as actual,
     cast({{ public_result('best_bets.grade') }} as {{ dbt.type_string() }}) as result
 from calendar
 left join best_bets on calendar.game_date = best_bets.game_date

@@ -12,7 +12,7 @@ with calendar as (
 
 latest as (
     select * from calendar
-    where game_date = (select max(game_date) from calendar)
+    where game_date = (select max(all_dates.game_date) from calendar as all_dates)
 ),
 
 season_bets as (
@@ -55,15 +55,23 @@ graded_by_recency as (
     where grade in ('win', 'loss')
 ),
 
+newest as (
+    select grade from graded_by_recency
+    where recency = 1
+),
+
 streak as (
     select
         newest.grade as streak_grade,
         coalesce(
-            min(case when graded_by_recency.grade != newest.grade then graded_by_recency.recency end) - 1,
+            min(
+                case when graded_by_recency.grade != newest.grade then graded_by_recency.recency end
+            )
+            - 1,
             count(*)
         ) as streak_count
     from graded_by_recency
-    cross join (select grade from graded_by_recency where recency = 1) as newest
+    cross join newest
     group by newest.grade
 ),
 
@@ -72,13 +80,24 @@ totals as (
         count(*) as total_picks,
         coalesce(sum(season_bets.is_win), 0) as season_wins,
         coalesce(sum(season_bets.is_loss), 0) as season_losses,
-        coalesce(sum(case when season_bets.game_date >= latest.month_start then season_bets.is_win end), 0)
+        coalesce(
+            sum(case when season_bets.game_date >= latest.month_start then season_bets.is_win end),
+            0
+        )
             as month_wins,
-        coalesce(sum(case when season_bets.game_date >= latest.month_start then season_bets.is_loss end), 0)
+        coalesce(
+            sum(case when season_bets.game_date >= latest.month_start then season_bets.is_loss end),
+            0
+        )
             as month_losses,
-        coalesce(sum(case when season_bets.game_date >= latest.week_start then season_bets.is_win end), 0)
+        coalesce(
+            sum(case when season_bets.game_date >= latest.week_start then season_bets.is_win end), 0
+        )
             as week_wins,
-        coalesce(sum(case when season_bets.game_date >= latest.week_start then season_bets.is_loss end), 0)
+        coalesce(
+            sum(case when season_bets.game_date >= latest.week_start then season_bets.is_loss end),
+            0
+        )
             as week_losses
     from latest
     left join season_bets on true
@@ -127,13 +146,17 @@ select
     cast(last_10.wins as {{ dbt.type_bigint() }}) as record_last_10_wins,
     cast(last_10.losses as {{ dbt.type_bigint() }}) as record_last_10_losses,
     {{ hit_rate_pct('last_10.wins', 'last_10.losses') }} as record_last_10_pct,
-    cast(case streak.streak_grade when 'win' then 'W' when 'loss' then 'L' end
-        as {{ dbt.type_string() }}) as streak_type,
+    cast(
+        case streak.streak_grade when 'win' then 'W' when 'loss' then 'L' end
+        as {{ dbt.type_string() }}
+    ) as streak_type,
     cast(coalesce(streak.streak_count, 0) as {{ dbt.type_bigint() }}) as streak_count,
     cast(totals.total_picks as {{ dbt.type_bigint() }}) as total_picks,
     cast(totals.season_wins + totals.season_losses as {{ dbt.type_bigint() }}) as graded,
-    cast(case when season_bets.game_date = latest.game_date then season_bets.best_bet_rank end
-        as {{ dbt.type_bigint() }}) as today_rank,
+    cast(
+        case when season_bets.game_date = latest.game_date then season_bets.best_bet_rank end
+        as {{ dbt.type_bigint() }}
+    ) as today_rank,
     season_bets.week_start,
     cast(weeks.wins as {{ dbt.type_bigint() }}) as week_wins,
     cast(weeks.losses as {{ dbt.type_bigint() }}) as week_losses,
@@ -156,8 +179,10 @@ select
     cast(season_bets.opponent_team_abbr as {{ dbt.type_string() }}) as opponent,
     cast(season_bets.recommendation as {{ dbt.type_string() }}) as direction,
     cast(season_bets.points_line as {{ type_double() }}) as line,
-    cast(case when season_bets.grade in ('win', 'loss', 'push') then season_bets.actual_points end
-        as {{ dbt.type_bigint() }}) as actual,
+    cast(
+        case when season_bets.grade in ('win', 'loss', 'push') then season_bets.actual_points end
+        as {{ dbt.type_bigint() }}
+    ) as actual,
     cast({{ public_result('season_bets.grade') }} as {{ dbt.type_string() }}) as result
 from latest
 cross join totals

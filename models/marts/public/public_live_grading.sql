@@ -41,10 +41,13 @@ select
     cast(coalesce(summary.pending, 0) as {{ dbt.type_bigint() }}) as summary_pending,
     cast(coalesce(summary.correct, 0) as {{ dbt.type_bigint() }}) as summary_correct,
     cast(coalesce(summary.incorrect, 0) as {{ dbt.type_bigint() }}) as summary_incorrect,
-    cast(coalesce(summary.trending_correct, 0) as {{ dbt.type_bigint() }}) as summary_trending_correct,
-    cast(coalesce(summary.trending_incorrect, 0) as {{ dbt.type_bigint() }}) as summary_trending_incorrect,
-    {{ round_float(safe_divide('100 * summary.correct', 'summary.correct + summary.incorrect'), 1) }}
-        as summary_win_rate,
+    cast(coalesce(summary.trending_correct, 0) as {{ dbt.type_bigint() }})
+        as summary_trending_correct,
+    cast(coalesce(summary.trending_incorrect, 0) as {{ dbt.type_bigint() }})
+        as summary_trending_incorrect,
+    {{ round_float(
+        safe_divide('100 * summary.correct', 'summary.correct + summary.incorrect'), 1
+    ) }} as summary_win_rate,
     cast(picks.pick_rank as {{ dbt.type_bigint() }}) as pick_rank,
     cast(picks.player_full_name as {{ dbt.type_string() }}) as player,
     cast(picks.team_abbr as {{ dbt.type_string() }}) as team,
@@ -54,10 +57,14 @@ select
     {{ round_float('picks.predicted_points', 1) }} as prediction,
     cast(picks.points_line as {{ type_double() }}) as line,
     cast(picks.recommendation as {{ dbt.type_string() }}) as direction,
-    cast(case when picks.live_status not in ('pending', 'void') then picks.points end
-        as {{ dbt.type_bigint() }}) as actual,
-    cast(case when picks.live_status <> 'pending' and picks.has_live_row then picks.minutes_clock end
-        as {{ dbt.type_string() }}) as minutes,
+    cast(
+        case when picks.live_status not in ('pending', 'void') then picks.points end
+        as {{ dbt.type_bigint() }}
+    ) as actual,
+    cast(
+        case when picks.live_status <> 'pending' and picks.has_live_row then picks.minutes_clock end
+        as {{ dbt.type_string() }}
+    ) as minutes,
     cast(picks.live_status as {{ dbt.type_string() }}) as status
 from nights
 left join summary

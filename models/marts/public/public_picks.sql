@@ -85,8 +85,10 @@ select
     {{ round_float('picks.predicted_points', 1) }} as prediction,
     cast(picks.points_line as {{ type_double() }}) as line,
     cast(picks.recommendation as {{ dbt.type_string() }}) as direction,
-    cast(case when picks.grade in ('win', 'loss', 'push') then picks.actual_points end
-        as {{ dbt.type_bigint() }}) as actual,
+    cast(
+        case when picks.grade in ('win', 'loss', 'push') then picks.actual_points end
+        as {{ dbt.type_bigint() }}
+    ) as actual,
     cast({{ public_result('picks.grade') }} as {{ dbt.type_string() }}) as result
 from prediction_dates
 cross join subsets

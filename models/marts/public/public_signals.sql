@@ -21,8 +21,10 @@ select
     cast(champion.codename as {{ dbt.type_string() }}) as model,
     cast({{ public_signal('champion_signals.signal') }} as {{ dbt.type_string() }}) as signal,
     cast({{ public_skew('champion_signals.skew') }} as {{ dbt.type_string() }}) as conditions,
-    cast(case when champion_signals.has_signal then champion_signals.high_edge_picks else 0 end
-        as {{ dbt.type_bigint() }}) as picks,
+    cast(
+        case when champion_signals.has_signal then champion_signals.high_edge_picks else 0 end
+        as {{ dbt.type_bigint() }}
+    ) as picks,
     cast(case
         when coalesce(champion_signals.has_signal, false) then null
         else 'Not enough picks today to read the market.'

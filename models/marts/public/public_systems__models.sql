@@ -4,9 +4,13 @@ with models as (
     select * from {{ ref('int_models_described') }}
 ),
 
-latest_health as (
+health as (
     select * from {{ ref('int_model_health_daily') }}
-    where game_date = (select max(game_date) from {{ ref('int_model_health_daily') }})
+),
+
+latest_health as (
+    select * from health
+    where game_date = (select max(all_dates.game_date) from health as all_dates)
 )
 
 select
