@@ -108,7 +108,7 @@ docs: env profiles.yml ## dbt docs site in target/docs, offline (catalog of $DUC
 docs-serve: docs ## serve the docs site on http://127.0.0.1:8080
 	$(DBT) docs serve --target-path target/docs --host 127.0.0.1 --port 8080 --no-browser
 
-test: pytest ## every test (the demo test runs dbt build with every data and unit test)
+test: lint pytest ## every test: the lint gates, then pytest (the demo test runs dbt build with every data and unit test)
 
 lock: ## re-resolve requirements.lock from pyproject.toml (and the emulator's lock)
 	$(UV) pip compile -q pyproject.toml --extra dev -o requirements.lock --python-version 3.11
