@@ -14,27 +14,74 @@
     {%- if var('offline', false) -%}
         {{ return(false) }}
     {%- endif -%}
+    {#- a unit test has no `this`: it tests the full (non-incremental) query -#}
+    {%- if this is none -%}
+        {{ return(false) }}
+    {%- endif -%}
     {{ return(is_incremental()) }}
 {%- endmacro %}
 
 {#- First game date an incremental run rebuilds, as a SQL expression: var rebuild_from when
-    set, else facts_lookback_days days before the newest date already built. -#}
-{% macro incremental_rebuild_start(relation=none) -%}
+    set, else facts_lookback_days days before the newest date already built, or earlier:
+    the first date holding a row that matches `reopen` (a condition on the built table,
+    e.g. "grade = 'pending'": a row still waiting for data is rebuilt until it has it,
+    however long ago; none: no such rule). date_column: the table's date column (default:
+    the model's own, fact_table_config's date_column). -#}
+{% macro incremental_rebuild_start(relation=none, date_column=none, reopen=none) -%}
+    {%- set column = date_column or incremental_date_column() -%}
     {%- if var('rebuild_from') -%}
     cast('{{ var("rebuild_from") }}' as date)
+    {%- elif reopen -%}
+    (
+        select least(
+            {{ add_days('max(' ~ column ~ ')', -1 * var('facts_lookback_days')) }},
+            coalesce(min(case when {{ reopen }} then {{ column }} end), max({{ column }}))
+        )
+        from {{ relation if relation is not none else this }}
+    )
     {%- else -%}
     (
-        select {{ add_days('max(game_date)', -1 * var('facts_lookback_days')) }}
+        select {{ add_days('max(' ~ column ~ ')', -1 * var('facts_lookback_days')) }}
         from {{ relation if relation is not none else this }}
     )
     {%- endif -%}
 {%- endmacro %}
 
-{#- Filter for incremental fact models: on an incremental run keep only the game dates
-    to rebuild (incremental_rebuild_start). Full refresh and first build: every date. -#}
-{% macro incremental_dates_filter(date_column='game_date') -%}
+{#- The date column of the incremental model being built: its BigQuery partition field,
+    else its delete+insert key (both set by fact_table_config), else game_date. -#}
+{% macro incremental_date_column() -%}
+    {%- set partition_by = config.get('partition_by') -%}
+    {%- if partition_by -%}
+        {{ return(partition_by['field']) }}
+    {%- endif -%}
+    {%- set unique_key = config.get('unique_key') -%}
+    {{ return(unique_key if unique_key is string else 'game_date') }}
+{%- endmacro %}
+
+{#- Filter for incremental fact models: on an incremental run keep only the dates to
+    rebuild (incremental_rebuild_start; date_column: the column filtered, reopen: see
+    there). Full refresh and first build: every date. -#}
+{% macro incremental_dates_filter(date_column='game_date', reopen=none) -%}
     {%- if incremental_run() %}
-    and {{ date_column }} >= {{ incremental_rebuild_start() }}
+    and {{ date_column }} >= {{ incremental_rebuild_start(reopen=reopen) }}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- Filter for incremental models whose rows of a date read earlier dates of the same
+    season (season-to-date records, windows clamped to the season): on an incremental run
+    keep the dates from the opening night of the season of the first date rebuilt
+    (calendar: int_game_dates_calendared, passed by the model so that dbt sees the ref when
+    parsing); lookback_days: read that many days before the first date rebuilt instead
+    (windows of at most that many days, never before the season start). The model then
+    writes only the dates incremental_dates_filter keeps. Full refresh and first build:
+    every date. -#}
+{% macro incremental_history_filter(calendar, date_column='game_date', lookback_days=none) -%}
+    {%- if incremental_run() %}
+    and {{ date_column }} >= (
+        select min({{ 'season_start' if lookback_days is none else 'greatest(season_start, ' ~ add_days('game_date', -1 * lookback_days) ~ ')' }})
+        from {{ calendar }}
+        where game_date >= {{ incremental_rebuild_start() }}
+    )
     {%- endif -%}
 {%- endmacro %}
 
@@ -53,17 +100,18 @@
     {{ return(layout) }}
 {%- endmacro %}
 
-{#- Config shared by the incremental fact tables (grain includes game_date):
-    DuckDB: delete+insert by game_date.
-    BigQuery: insert_overwrite of the game_date partitions the run rebuilds, as a static
+{#- Config shared by the incremental fact tables (grain includes the DATE column
+    date_column, game_date unless given):
+    DuckDB: delete+insert by date_column.
+    BigQuery: insert_overwrite of the date_column partitions the run rebuilds, as a static
     list (meta rebuild_partitions: see macros/bigquery_insert_overwrite.sql), clustered. -#}
-{% macro fact_table_config(cluster_by) -%}
+{% macro fact_table_config(cluster_by, date_column='game_date') -%}
     {%- set common = {'materialized': 'incremental', 'on_schema_change': 'fail'} -%}
     {%- if target.type == 'bigquery' -%}
-        {%- do common.update(bigquery_table_layout('game_date', cluster_by)) -%}
+        {%- do common.update(bigquery_table_layout(date_column, cluster_by)) -%}
         {%- do common.update({'incremental_strategy': 'insert_overwrite', 'meta': {'rebuild_partitions': true}}) -%}
     {%- else -%}
-        {%- do common.update({'incremental_strategy': 'delete+insert', 'unique_key': 'game_date'}) -%}
+        {%- do common.update({'incremental_strategy': 'delete+insert', 'unique_key': date_column}) -%}
     {%- endif -%}
     {{ return(common) }}
 {%- endmacro %}

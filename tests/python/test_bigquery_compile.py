@@ -27,7 +27,25 @@ from pipeline import DBT, PROJECT_DIR, new_run
 from sqlglot import ErrorLevel, exp
 
 TIMEOUT = 300
-FACT_TABLES = {"int_subset_results_daily": ["subset_id"]}
+# incremental tables: model -> (date column, cluster columns)
+FACT_TABLES = {
+    "int_subset_results_daily": ("game_date", ["subset_id"]),
+    "stg_nba_predictions__player_prop_predictions": ("game_date", ["system_id", "player_lookup"]),
+    "int_candidates_selected": ("game_date", ["system_id", "player_lookup"]),
+    "int_candidates_scored": ("game_date", ["system_id", "player_lookup"]),
+    "int_candidates_graded": ("game_date", ["system_id", "player_lookup"]),
+    "int_market_signals_daily": ("game_date", ["system_id"]),
+    "int_subset_members_ranked": ("game_date", ["subset_id", "system_id"]),
+    "int_best_bets_filtered": ("game_date", ["system_id", "player_lookup"]),
+    "int_model_health_daily": ("game_date", ["system_id"]),
+    "int_signal_health_daily": ("game_date", ["signal_tag"]),
+    "int_market_regime_daily": ("game_date", None),
+    "int_subset_performance_windows": ("as_of_date", ["subset_id", "window_name"]),
+    "int_edge_tier_performance_windows": ("as_of_date", ["edge_tier"]),
+    "int_subset_performance_by_signal": ("as_of_date", ["subset_id", "signal"]),
+    "admin_picks": ("date", ["system_id"]),
+    "admin_predictions": ("date", ["system_id"]),
+}
 
 
 @pytest.fixture(scope="module")
@@ -102,10 +120,10 @@ def test_fact_tables_are_partitioned_clustered_insert_overwrite(compiled):
     _, models, _ = compiled
     incremental = {name for name, node in models.items() if node["config"]["materialized"] == "incremental"}
     assert incremental == set(FACT_TABLES)
-    for name, cluster_by in FACT_TABLES.items():
+    for name, (column, cluster_by) in FACT_TABLES.items():
         config = models[name]["config"]
-        assert config["partition_by"] == {"field": "game_date", "data_type": "date", "granularity": "day"}
-        assert config["cluster_by"] == cluster_by
+        assert config["partition_by"] == {"field": column, "data_type": "date", "granularity": "day"}
+        assert config.get("cluster_by") == cluster_by
         assert config["incremental_strategy"] == "insert_overwrite"
         assert config["meta"]["rebuild_partitions"] is True
 

@@ -66,6 +66,14 @@ LAYOUT = {
     "public_subsets__performance": ("as_of", ["window_name", "group_id"]),
     "admin_picks": ("date", ["system_id"]),
     "admin_predictions": ("date", ["system_id"]),
+    # incremental by date too (the daily cycle: bench/RESULTS.md "Scale")
+    "stg_nba_predictions__player_prop_predictions": ("game_date", ["system_id", "player_lookup"]),
+    "int_candidates_selected": ("game_date", ["system_id", "player_lookup"]),
+    "int_market_signals_daily": ("game_date", ["system_id"]),
+    "int_signal_health_daily": ("game_date", ["signal_tag"]),
+    "int_market_regime_daily": ("game_date", None),
+    "int_edge_tier_performance_windows": ("as_of_date", ["edge_tier"]),
+    "int_subset_performance_by_signal": ("as_of_date", ["subset_id", "signal"]),
 }
 
 
@@ -198,7 +206,7 @@ def test_duckdb_has_none_of_the_bigquery_layout(built):
         config = node["config"]
         assert config.get("partition_by") is None and not config.get("cluster_by"), node["name"]
         if config["materialized"] == "incremental":
-            assert (config["incremental_strategy"], config["unique_key"]) == ("delete+insert", "game_date")
+            assert (config["incremental_strategy"], config["unique_key"]) == ("delete+insert", LAYOUT[node["name"]][0])
 
 
 def test_incremental_run_overwrites_a_static_list_of_partitions(built):

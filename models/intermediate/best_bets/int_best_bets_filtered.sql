@@ -1,4 +1,4 @@
-{{ config(bigquery_table_layout('game_date', ['system_id', 'player_lookup'])) }}
+{{ config(**fact_table_config(cluster_by=['system_id', 'player_lookup'])) }}
 -- SPEC §3 Best bets. One row per candidate (player x game x system) of every date, with
 -- either is_selected (and its rank) or the first failing filter_reason:
 --   not_production   the system is not production-enabled (registry)
@@ -14,6 +14,8 @@
 -- (whether or not the model was blocked or he was already blacklisted), so it does not
 -- depend on itself and a blacklisted player can earn his way back.
 -- Survivors are ranked by edge (composite, then player break ties); no daily cap.
+-- Incremental by game_date: the dates rebuilt are computed from their season's
+-- candidates (the blacklist reads the season before the day).
 with candidates as (
     select
         scored.*,
@@ -21,6 +23,8 @@ with candidates as (
     from {{ ref('int_candidates_scored') }} as scored
     left join {{ ref('int_models_described') }} as models
         on scored.system_id = models.system_id
+    where 1 = 1
+    {{- incremental_history_filter(ref('int_game_dates_calendared'), 'scored.game_date') }}
 ),
 
 ranked as (
@@ -73,7 +77,9 @@ shadow_daily as (
         on ranked.player_lookup = graded.player_lookup
         and ranked.game_id = graded.game_id
         and ranked.system_id = graded.system_id
-    where ranked.is_eligible and ranked.player_rank = 1 and ranked.passes_line_filters
+    where
+        ranked.is_eligible and ranked.player_rank = 1 and ranked.passes_line_filters
+    {{ incremental_history_filter(ref('int_game_dates_calendared'), 'graded.game_date') }}
 ),
 
 shadow_history as (
@@ -153,3 +159,5 @@ select
     cast(case when filter_reason is null then best_bet_order end as {{ dbt.type_bigint() }})
         as best_bet_rank
 from ordered
+where 1 = 1
+{{- incremental_dates_filter() }}

@@ -1,6 +1,8 @@
+{{ config(**fact_table_config(cluster_by=['edge_tier'], date_column='as_of_date')) }}
 -- Edge-tier breakdown of the champion over the last 30 days, as of every game date:
 -- graded picks (wins + losses), hit rate, MAE (mean |predicted - actual| over every
 -- candidate with a points result: wins, losses and pushes) and ROI per tier.
+-- Incremental by as_of_date: an as-of date rebuilt reads the 30 days before it.
 with graded as (
     select
         scored.edge_tier,
@@ -16,6 +18,10 @@ with graded as (
     where
         graded.system_id = '{{ var("champion_system_id") }}'
         and graded.grade in ('win', 'loss', 'push')
+        {{ incremental_history_filter(
+            ref('int_game_dates_calendared'), 'graded.game_date',
+            lookback_days=var('rolling_windows')['last_30_days'] - 1,
+        ) }}
 ),
 
 facts as (
@@ -33,6 +39,8 @@ facts as (
 
 calendar as (
     select * from {{ ref('int_game_dates_calendared') }}
+    where 1 = 1
+    {{- incremental_dates_filter() }}
 ),
 
 windowed as (

@@ -1,11 +1,15 @@
+{{ config(**fact_table_config(cluster_by=none)) }}
 -- SPEC §3 Market regime of the champion. One row per game date with champion
 -- candidates: max edge, candidates at each edge of var market_edge_thresholds, the
 -- 7-day average of the daily max edge, and compression = 7-day average / season
 -- average (< 1 = compressed market). Averages are over game days in the window.
+-- Incremental by game_date: a date rebuilt reads its season's candidates.
 {%- set thresholds = var('market_edge_thresholds') %}
 with candidates as (
     select * from {{ ref('int_candidates_scored') }}
-    where system_id = '{{ var("champion_system_id") }}'
+    where
+        system_id = '{{ var("champion_system_id") }}'
+    {{ incremental_history_filter(ref('int_game_dates_calendared')) }}
 ),
 
 daily as (
@@ -22,6 +26,8 @@ daily as (
 
 calendar as (
     select * from {{ ref('int_game_dates_calendared') }}
+    where 1 = 1
+    {{- incremental_dates_filter() }}
 ),
 
 windowed as (

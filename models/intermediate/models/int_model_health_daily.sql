@@ -1,9 +1,10 @@
-{{ config(bigquery_table_layout('game_date', ['system_id'])) }}
+{{ config(**fact_table_config(cluster_by=['system_id'])) }}
 -- SPEC §3 Model health. One row per system x game date with predictions: hit rate
 -- and N over the last 7 / 14 / 30 days (windows ending on the date, never before the
 -- season's opening night) of graded (win/loss) candidates with edge >= health_min_edge;
 -- the state (first match wins); days since the end of the training window seen in that
 -- day's predictions (registry when the system made none) and the stale flag.
+-- Incremental by game_date: a date rebuilt reads the 30 days before it.
 with graded as (
     select
         graded.system_id,
@@ -18,6 +19,10 @@ with graded as (
     where
         graded.grade in ('win', 'loss')
         and scored.edge >= {{ var('health_min_edge') }}
+        {{ incremental_history_filter(
+            ref('int_game_dates_calendared'), 'graded.game_date',
+            lookback_days=var('rolling_windows')['last_30_days'] - 1,
+        ) }}
 ),
 
 facts as (
@@ -32,6 +37,8 @@ facts as (
 
 calendar as (
     select * from {{ ref('int_game_dates_calendared') }}
+    where 1 = 1
+    {{- incremental_dates_filter() }}
 ),
 
 windowed as (
@@ -55,6 +62,7 @@ training_seen as (
         max(model_training_end_date) as training_end_date
     from {{ ref('stg_nba_predictions__player_prop_predictions') }}
     where is_active
+    {{- incremental_dates_filter() }}
     group by system_id, game_date
 ),
 

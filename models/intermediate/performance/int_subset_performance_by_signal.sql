@@ -1,6 +1,8 @@
+{{ config(**fact_table_config(cluster_by=['subset_id', 'signal'], date_column='as_of_date')) }}
 -- Subset performance by the day's signal colour (admin dashboard): one row per as-of
 -- date x subset x signal (GREEN, YELLOW, RED, or NONE for a day without signal) over
 -- the season to date, from the same membership and grades as every other figure.
+-- Incremental by as_of_date: an as-of date rebuilt reads its season's picks.
 with members as (
     select
         members.subset_id,
@@ -14,6 +16,8 @@ with members as (
         on members.player_lookup = graded.player_lookup
         and members.game_id = graded.game_id
         and members.system_id = graded.system_id
+    where 1 = 1
+    {{- incremental_history_filter(ref('int_game_dates_calendared'), 'members.game_date') }}
 ),
 
 facts as (
@@ -31,6 +35,8 @@ facts as (
 
 calendar as (
     select * from {{ ref('int_game_dates_calendared') }}
+    where 1 = 1
+    {{- incremental_dates_filter() }}
 ),
 
 windowed as (

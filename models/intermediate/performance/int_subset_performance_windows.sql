@@ -1,4 +1,4 @@
-{{ config(bigquery_table_layout('as_of_date', ['subset_id', 'window_name'])) }}
+{{ config(**fact_table_config(cluster_by=['subset_id', 'window_name'], date_column='as_of_date')) }}
 -- SPEC §3 Windows. One row per as-of date x subset x window, for every game date as
 -- the as-of date d (so any past date can be published and the picks file of date d
 -- shows the record as of d). Windows, all ending on d and never starting before the
@@ -6,12 +6,17 @@
 --   last_7_days / last_14_days / last_30_days  [d-6, d] / [d-13, d] / [d-29, d]
 --   season [season start, d]; month [1st of d's month, d]; week [Monday of d's week, d].
 -- Only facts dated <= d are read (no future leakage).
+-- Incremental by as_of_date: an as-of date rebuilt reads its season's facts.
 with facts as (
     select * from {{ ref('int_subset_results_daily') }}
+    where 1 = 1
+    {{- incremental_history_filter(ref('int_game_dates_calendared')) }}
 ),
 
 calendar as (
     select * from {{ ref('int_game_dates_calendared') }}
+    where 1 = 1
+    {{- incremental_dates_filter() }}
 ),
 
 summed as (

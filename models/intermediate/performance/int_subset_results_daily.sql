@@ -3,11 +3,12 @@
 -- (zero rows included, so cumulative records are defined on every date). Counts come
 -- from int_subset_members_ranked (the picks users saw) and their grades; profit sums the
 -- per-pick profit (a win pays its price, a loss costs 1) over ALL picks of the day.
--- Incremental: rebuilds only the recent dates (see incremental_dates_filter).
+-- Incremental: rebuilds only the recent dates (see incremental_dates_filter) and every
+-- date that still has a pending pick (a void can come days later).
 with calendar as (
     select * from {{ ref('int_game_dates_calendared') }}
     where 1 = 1
-    {{ incremental_dates_filter() }}
+    {{ incremental_dates_filter(reopen='pending > 0') }}
 ),
 
 subsets as (
@@ -26,6 +27,8 @@ members as (
         on members.player_lookup = graded.player_lookup
         and members.game_id = graded.game_id
         and members.system_id = graded.system_id
+    where 1 = 1
+    {{- incremental_dates_filter('members.game_date', reopen='pending > 0') }}
 ),
 
 daily as (

@@ -1,4 +1,4 @@
-{{ config(bigquery_table_layout('game_date', ['system_id', 'player_lookup'])) }}
+{{ config(**fact_table_config(cluster_by=['system_id', 'player_lookup'])) }}
 -- SPEC §3 Grading. One row per candidate (player x game x system), never two:
 --   void    the player did not play (status dnp/inactive, or minutes null/0 with 0
 --           points), or he has no box-score row although box scores of a later date
@@ -10,16 +10,38 @@
 -- from the newest odds snapshot at or before the prediction (several books at that
 -- snapshot: bookmaker name breaks the tie); none -> var default_american_odds (-110).
 -- profit_units: a win pays its payout, a loss costs 1, everything else 0.
+-- Incremental: rebuilds the recent dates and every date still holding a pending grade.
+-- A game's box scores and odds carry its date, so they are read for those dates only.
+{%- set rebuilt_dates = incremental_dates_filter(reopen="grade = 'pending'") %}
 with candidates as (
     select * from {{ ref('int_candidates_scored') }}
+    where 1 = 1
+    {{- rebuilt_dates }}
 ),
 
 box_scores as (
     select * from {{ ref('stg_nba_analytics__player_game_summary') }}
+    where 1 = 1
+    {{- rebuilt_dates }}
 ),
 
+odds_by_book as (
+    select
+        *,
+        row_number() over (
+            partition by player_lookup, game_id, points_line, snapshot_at
+            order by bookmaker
+        ) as book_rank
+    from {{ ref('stg_nba_raw__odds_player_points_props') }}
+    where 1 = 1
+    {{- rebuilt_dates }}
+),
+
+-- one row per player x game x line x snapshot: the first bookmaker by name (the price
+-- rule's tie-break), so the newest snapshot alone picks the price below
 odds as (
-    select * from {{ ref('stg_nba_raw__odds_player_points_props') }}
+    select * from odds_by_book
+    where book_rank = 1
 ),
 
 prices as (
@@ -33,7 +55,7 @@ prices as (
         end as american_odds,
         row_number() over (
             partition by candidates.player_lookup, candidates.game_id, candidates.system_id
-            order by odds.snapshot_at desc, odds.bookmaker asc
+            order by odds.snapshot_at desc
         ) as price_rank
     from candidates
     inner join odds

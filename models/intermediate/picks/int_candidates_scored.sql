@@ -1,13 +1,18 @@
-{{ config(bigquery_table_layout('game_date', ['system_id', 'player_lookup'])) }}
+{{ config(**fact_table_config(cluster_by=['system_id', 'player_lookup'])) }}
 -- SPEC §3 Edge, signed margin, composite score and edge tier of every candidate,
 -- with the player's display name, team and opponent from the pre-game context.
 -- Grain: one row per player x game x system (same as int_candidates_selected).
+-- Incremental by game_date; the context of a game carries its date.
 with candidates as (
     select * from {{ ref('int_candidates_selected') }}
+    where 1 = 1
+    {{- incremental_dates_filter() }}
 ),
 
 context as (
     select * from {{ ref('stg_nba_analytics__upcoming_player_game_context') }}
+    where 1 = 1
+    {{- incremental_dates_filter() }}
 ),
 
 measured as (

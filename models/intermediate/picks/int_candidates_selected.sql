@@ -1,10 +1,13 @@
+{{ config(**fact_table_config(cluster_by=['system_id', 'player_lookup'])) }}
 -- SPEC §3 Candidates. One row per player x game x system: the latest active
 -- prediction (newest created_at among is_active rows; prediction_id breaks exact
 -- ties), kept only when it recommends OVER or UNDER and has a valid line.
 -- PASS, NO_LINE, superseded runs and invalid lines never become candidates.
+-- Incremental by game_date (a game, so every run of it, has one date).
 with predictions as (
     select * from {{ ref('stg_nba_predictions__player_prop_predictions') }}
     where is_active
+    {{- incremental_dates_filter() }}
 ),
 
 latest as (

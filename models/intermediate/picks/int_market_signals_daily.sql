@@ -1,16 +1,22 @@
+{{ config(**fact_table_config(cluster_by=['system_id'])) }}
 -- SPEC §3 Daily market signal. One row per game_date x system that has predictions
 -- (a day whose predictions yield no candidate still gets a row, with no signal).
 -- Fewer than signal_min_candidates candidates: pct_over, skew and signal are null.
 -- Rules read the published (1 dp) pct_over, so a colour always agrees with the number shown.
+-- Incremental by game_date: a day's signal reads that day only.
 with prediction_days as (
     select distinct
         game_date,
         system_id
     from {{ ref('stg_nba_predictions__player_prop_predictions') }}
+    where 1 = 1
+    {{- incremental_dates_filter() }}
 ),
 
 candidates as (
     select * from {{ ref('int_candidates_scored') }}
+    where 1 = 1
+    {{- incremental_dates_filter() }}
 ),
 
 daily as (

@@ -1,9 +1,10 @@
-{{ config(bigquery_table_layout('game_date', ['subset_id', 'system_id'])) }}
+{{ config(**fact_table_config(cluster_by=['subset_id', 'system_id'])) }}
 -- SPEC §3 Subset membership: the ONLY place subset rules are applied. Both the
 -- published picks and every performance figure read this model, so a record always
 -- describes the picks users saw.
 -- Grain: one row per subset x game_date x candidate that qualifies, with its rank
 -- (1 = best composite score; ties broken by player, then game).
+-- Incremental by game_date: a day's membership reads that day's candidates and signal.
 with subsets as (
     select * from {{ ref('subset_definitions') }}
     where is_active
@@ -11,10 +12,14 @@ with subsets as (
 
 candidates as (
     select * from {{ ref('int_candidates_scored') }}
+    where 1 = 1
+    {{- incremental_dates_filter() }}
 ),
 
 signals as (
     select * from {{ ref('int_market_signals_daily') }}
+    where 1 = 1
+    {{- incremental_dates_filter() }}
 ),
 
 qualified as (

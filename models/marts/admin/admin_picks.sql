@@ -1,15 +1,20 @@
-{{ config(bigquery_table_layout('date', ['system_id'])) }}
+{{ config(**fact_table_config(cluster_by=['system_id'], date_column='date')) }}
 -- admin/picks/{date}.json. Rows of two kinds per game date:
 --   candidate rows: one per candidate (any system) x subset it qualified for (one row
 --   with null subset columns when none), with edge, composite, tier and its best-bet
 --   outcome (selected + rank, or the first failing filter_reason);
 --   count rows: one per best-bet outcome (selected or a filter reason) with its count.
+-- Incremental by date.
 with filtered as (
     select * from {{ ref('int_best_bets_filtered') }}
+    where 1 = 1
+    {{- incremental_dates_filter() }}
 ),
 
 scored as (
     select * from {{ ref('int_candidates_scored') }}
+    where 1 = 1
+    {{- incremental_dates_filter() }}
 ),
 
 models as (
@@ -27,6 +32,8 @@ subsets as (
     from {{ ref('int_subset_members_ranked') }} as members
     inner join {{ ref('subset_definitions') }} as definitions
         on members.subset_id = definitions.subset_id
+    where 1 = 1
+    {{- incremental_dates_filter('members.game_date') }}
 ),
 
 candidate_rows as (

@@ -1,12 +1,17 @@
-{{ config(bigquery_table_layout('date', ['system_id'])) }}
+{{ config(**fact_table_config(cluster_by=['system_id'], date_column='date')) }}
 -- admin/predictions/{date}.json. One row per candidate (any system) of every game date,
 -- with its full model attribution as the prediction row carried it.
+-- Incremental by date.
 with scored as (
     select * from {{ ref('int_candidates_scored') }}
+    where 1 = 1
+    {{- incremental_dates_filter() }}
 ),
 
 predictions as (
     select * from {{ ref('stg_nba_predictions__player_prop_predictions') }}
+    where 1 = 1
+    {{- incremental_dates_filter() }}
 ),
 
 models as (
@@ -15,6 +20,8 @@ models as (
 
 calendar as (
     select game_date from {{ ref('int_game_dates_calendared') }}
+    where 1 = 1
+    {{- incremental_dates_filter() }}
 )
 
 select
