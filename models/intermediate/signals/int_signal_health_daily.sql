@@ -1,14 +1,18 @@
+{{ config(**fact_table_config(cluster_by=['signal_tag'])) }}
 -- SPEC §3 Signal health. One row per allowlisted tag x game date: hit rate of the
 -- champion's graded picks carrying the tag over the last 7 days and the season (as of
 -- the date), divergence = hr_7d - hr_season, regime HOT (> +threshold), COLD
 -- (< -threshold), else NORMAL (null while either rate is undefined). Tags not on the
 -- allowlist are dropped here, so they reach nothing downstream.
+-- Incremental by game_date: a date rebuilt reads its season's tags and grades.
 with tags as (
     select tags.*
     from {{ ref('stg_nba_predictions__pick_signal_tags') }} as tags
     inner join {{ ref('signal_allowlist') }} as allowlist
         on tags.signal_tag = allowlist.signal_tag
-    where tags.system_id = '{{ var("champion_system_id") }}'
+    where
+        tags.system_id = '{{ var("champion_system_id") }}'
+    {{ incremental_history_filter(ref('int_game_dates_calendared'), 'tags.game_date') }}
 ),
 
 facts as (
@@ -22,11 +26,15 @@ facts as (
         on tags.game_date = graded.game_date
         and tags.player_lookup = graded.player_lookup
         and tags.system_id = graded.system_id
+    where 1 = 1
+    {{- incremental_history_filter(ref('int_game_dates_calendared'), 'graded.game_date') }}
     group by tags.signal_tag, graded.game_date
 ),
 
 calendar as (
     select * from {{ ref('int_game_dates_calendared') }}
+    where 1 = 1
+    {{- incremental_dates_filter() }}
 ),
 
 windowed as (
