@@ -9,11 +9,15 @@ listing saw (None: the object must not exist yet); a mismatch raises
 
 Local folders: files written atomically (temp file, fsync, rename); the hash is
 computed from the file, the generation is its mtime in nanoseconds; content type,
-cache-control and input hash are not stored. GCS: see ``publisher.gcs``.
+cache-control and input hash are not stored. The listing reads a file only when
+v1/manifest.json (written by the last run) does not already give its hash for that
+generation, so listing a big site costs a stat per file, not a read.
+GCS: see ``publisher.gcs``.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 from dataclasses import dataclass
@@ -94,12 +98,26 @@ class LocalDestination:
         return StoredObject(path, digest, file.stat().st_mtime_ns, len(data))
 
     def list(self) -> dict[str, StoredObject]:
+        known = self._manifest_hashes()
         found = {}
         for file in sorted(self.base.rglob("*")) if self.base.is_dir() else []:
             relative = file.relative_to(self.base).as_posix()
             if file.is_file() and not any(part.startswith(".") for part in relative.split("/")):
-                found[relative] = self._stored(relative, file)
+                stat = file.stat()
+                if relative in known and known[relative][1] == stat.st_mtime_ns:
+                    found[relative] = StoredObject(relative, known[relative][0], stat.st_mtime_ns, stat.st_size)
+                else:
+                    found[relative] = self._stored(relative, file)
         return found
+
+    def _manifest_hashes(self) -> dict[str, tuple[str, int]]:
+        """{path: (hash, generation)} recorded by the last run's v1/manifest.json ({} when unreadable)."""
+        try:
+            objects = json.loads((self.base / "manifest.json").read_bytes())["objects"]
+            return {path: (entry["hash"], entry["generation"]) for path, entry in objects.items()
+                    if isinstance(entry.get("hash"), str) and isinstance(entry.get("generation"), int)}
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return {}
 
     def put(self, path: str, data: bytes, content_hash: str, cache_control: str,
             expected_generation: int | None, content_type: str = JSON_CONTENT_TYPE,

@@ -93,3 +93,19 @@ def test_open_destination(tmp_path):
     assert isinstance(open_destination(str(tmp_path)), LocalDestination)
     gcs = open_destination("gs://bucket/site", client_factory=lambda: None)
     assert isinstance(gcs, GCSDestination) and (gcs.bucket_name, gcs.root) == ("bucket", "site/v1/")
+
+
+def test_listing_takes_the_hash_from_the_manifest_while_the_file_is_unchanged(tmp_path):
+    dest = LocalDestination(tmp_path)
+    stored = dest.put(PATH, serialize(DOC), content_hash(DOC), CC, None)
+
+    def manifest_says(generation):
+        doc = {"generated_at": "x", "objects": {PATH: {"hash": "from-manifest", "generation": generation}}}
+        (tmp_path / "v1" / "manifest.json").write_bytes(serialize(doc))
+
+    manifest_says(stored.generation)
+    assert dest.list()[PATH].hash == "from-manifest"  # same generation: the file is not read
+    manifest_says(stored.generation - 1)
+    assert dest.list()[PATH].hash == content_hash(DOC)  # another generation: the file is read
+    (tmp_path / "v1" / "manifest.json").write_text("not json")
+    assert dest.list()[PATH].hash == content_hash(DOC)
