@@ -106,3 +106,30 @@ def test_a_second_run_gives_the_same_bytes_apart_from_generated_at(demo, tmp_pat
     stamp = re.compile(rb'"generated_at":"[^"]*"')
     differing = [p for p in first if stamp.sub(b"", first[p]) != stamp.sub(b"", again[p])]
     assert differing in ([], ["manifest.json"])
+
+
+def test_best_bets_all_adds_up(demo):
+    doc = demo.document("best-bets/all.json")
+    season = doc["record"]["season"]
+    assert season["wins"] == sum(w["record"]["wins"] for w in doc["weeks"])
+    assert season["losses"] == sum(w["record"]["losses"] for w in doc["weeks"])
+    assert doc["graded"] == season["wins"] + season["losses"]
+    assert doc["total_picks"] == sum(len(d["picks"]) for w in doc["weeks"] for d in w["days"])
+    weeks = [w["week_start"] for w in doc["weeks"]]
+    assert weeks == sorted(weeks, reverse=True)
+    for week in doc["weeks"]:
+        days = [d["date"] for d in week["days"]]
+        assert days == sorted(days, reverse=True)
+        assert week["record"]["wins"] == sum(d["record"]["wins"] for d in week["days"])
+        for day in week["days"]:
+            wins, losses = day["record"]["wins"], day["record"]["losses"]
+            assert wins == sum(p["result"] == "hit" for p in day["picks"])
+            assert losses == sum(p["result"] == "miss" for p in day["picks"])
+            expected = "pending" if not wins and not losses else "sweep" if not losses else "miss" if not wins else "split"
+            assert day["status"] == expected
+    # the streak, counted by hand from the graded picks, newest first
+    graded = [p["result"] for w in doc["weeks"] for d in w["days"] for p in d["picks"] if p["result"] in ("hit", "miss")]
+    run = 0
+    while run < len(graded) and graded[run] == graded[0]:
+        run += 1
+    assert doc["streak"] == {"type": "W" if graded[0] == "hit" else "L", "count": run}
