@@ -6,26 +6,7 @@ with calendar as (
 ),
 
 best_bets as (
-    select
-        filtered.game_date,
-        filtered.best_bet_rank,
-        filtered.recommendation,
-        filtered.points_line,
-        scored.player_full_name,
-        scored.team_abbr,
-        scored.opponent_team_abbr,
-        graded.actual_points,
-        graded.grade
-    from {{ ref('int_best_bets_filtered') }} as filtered
-    inner join {{ ref('int_candidates_scored') }} as scored
-        on filtered.player_lookup = scored.player_lookup
-        and filtered.game_id = scored.game_id
-        and filtered.system_id = scored.system_id
-    inner join {{ ref('int_candidates_graded') }} as graded
-        on filtered.player_lookup = graded.player_lookup
-        and filtered.game_id = graded.game_id
-        and filtered.system_id = graded.system_id
-    where filtered.is_selected
+    select * from {{ ref('int_best_bets_published') }}
 )
 
 select

@@ -17,34 +17,26 @@ latest as (
 
 season_bets as (
     select
-        filtered.game_date,
-        filtered.best_bet_rank,
+        bets.game_date,
+        bets.best_bet_rank,
         calendar.week_start,
         calendar.month_start,
-        filtered.recommendation,
-        filtered.points_line,
-        scored.player_full_name,
-        scored.team_abbr,
-        scored.opponent_team_abbr,
-        graded.actual_points,
-        graded.grade,
-        case when graded.grade = 'win' then 1 else 0 end as is_win,
-        case when graded.grade = 'loss' then 1 else 0 end as is_loss,
-        case when graded.grade = 'pending' then 1 else 0 end as is_pending
-    from {{ ref('int_best_bets_filtered') }} as filtered
-    inner join calendar on filtered.game_date = calendar.game_date
+        bets.recommendation,
+        bets.points_line,
+        bets.player_full_name,
+        bets.team_abbr,
+        bets.opponent_team_abbr,
+        bets.actual_points,
+        bets.grade,
+        case when bets.grade = 'win' then 1 else 0 end as is_win,
+        case when bets.grade = 'loss' then 1 else 0 end as is_loss,
+        case when bets.grade = 'pending' then 1 else 0 end as is_pending
+    from {{ ref('int_best_bets_published') }} as bets
+    inner join calendar on bets.game_date = calendar.game_date
     inner join latest
-        on calendar.season_label = latest.season_label
+        on
+        calendar.season_label = latest.season_label
         and calendar.game_date <= latest.game_date
-    inner join {{ ref('int_candidates_scored') }} as scored
-        on filtered.player_lookup = scored.player_lookup
-        and filtered.game_id = scored.game_id
-        and filtered.system_id = scored.system_id
-    inner join {{ ref('int_candidates_graded') }} as graded
-        on filtered.player_lookup = graded.player_lookup
-        and filtered.game_id = graded.game_id
-        and filtered.system_id = graded.system_id
-    where filtered.is_selected
 ),
 
 graded_by_recency as (
