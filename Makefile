@@ -16,7 +16,7 @@ export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DBT_VERSION_CHECK := false
 
-.PHONY: help env env-bq demo sample build publish live scheduled test test-bq pytest dbt-test lock clean
+.PHONY: help env env-bq demo sample build publish live scheduled bench test test-bq pytest dbt-test lock clean
 .PHONY: lint lint-python lint-sql lint-project fix docs docs-serve
 
 help: ## list the targets
@@ -66,12 +66,18 @@ scheduled: env profiles.yml ## one scheduled run: dbt source freshness, dbt buil
 	$(DBT) build --selector $(GROUP)
 	$(PY) -m publisher.cli --group $(GROUP) --dest $(DEST)
 
+# Warehouses are generated once into .warehouse/bench/ (kept until sample_data/ changes).
+bench: env profiles.yml ## cost at 1, 3 and 5 seasons: full build vs dbt's floor and the raw SQL, daily cycle, demo, publisher -> bench/RESULTS.md "Scale"
+	$(PY) bench/scale.py
+
 dbt-test: env profiles.yml ## dbt build on a fresh sample warehouse (every data and unit test)
 	DUCKDB_PATH=.warehouse/ci.duckdb $(PY) -m sample_data.generate --seasons 1 --seed $(SEED) --out .warehouse/ci.duckdb
 	DUCKDB_PATH=.warehouse/ci.duckdb $(DBT) build --fail-fast
 
+# Test files run on both cores (each file on one worker: its module fixtures build once).
+PYTEST_ARGS ?= -n 2 --dist loadfile
 pytest: env env-bq profiles.yml ## the Python test suite (the BigQuery emulator tests included)
-	$(PY) -m pytest
+	$(PY) -m pytest $(PYTEST_ARGS)
 
 test-bq: env env-bq profiles.yml ## only the BigQuery tests: emulator build + parity, offline compile
 	$(PY) -m pytest tests/python/test_bigquery_emulator.py tests/python/test_bigquery_compile.py
