@@ -142,7 +142,7 @@ def test_emulator_build_passes_every_model_test_and_unit_test(built):
     nodes = manifest(built.bq)
     expected = {uid for uid, node in nodes["nodes"].items() if node["resource_type"] in ("model", "seed", "test")}
     expected |= set(nodes.get("unit_tests", {}))
-    assert {r["unique_id"] for r in results if not r["unique_id"].startswith("operation.")} == expected
+    assert {r["unique_id"] for r in results if not r["unique_id"].startswith(("operation.", "exposure."))} == expected
     kinds = {uid.split(".")[0] for uid in expected}
     assert kinds == {"model", "seed", "test", "unit_test"}
     assert nodes["metadata"]["adapter_type"] == "bigquery"
