@@ -58,12 +58,27 @@
     {{ return(unique_key if unique_key is string else 'game_date') }}
 {%- endmacro %}
 
+{#- The value of a DATE expression as a DATE literal, read when the model is compiled
+    (just before it runs): a filter on a constant reaches below a DISTINCT or an UNNEST
+    (staging views) and prunes DuckDB's row groups and BigQuery's partitions, where a
+    filter on a subquery is applied after them. 'cast(null as date)' for a null. -#}
+{% macro date_literal(expression) -%}
+    {%- set query -%}
+        select {{ expression }} as value
+    {%- endset -%}
+    {%- set value = run_query(query).columns[0].values()[0] -%}
+    {%- if value is none -%}
+        {{- return('cast(null as date)') -}}
+    {%- endif -%}
+    {{- return("cast('" ~ (value | string)[:10] ~ "' as date)") -}}
+{%- endmacro %}
+
 {#- Filter for incremental fact models: on an incremental run keep only the dates to
-    rebuild (incremental_rebuild_start; date_column: the column filtered, reopen: see
-    there). Full refresh and first build: every date. -#}
+    rebuild (incremental_rebuild_start, as a literal; date_column: the column filtered,
+    reopen: see there). Full refresh and first build: every date. -#}
 {% macro incremental_dates_filter(date_column='game_date', reopen=none) -%}
     {%- if incremental_run() %}
-    and {{ date_column }} >= {{ incremental_rebuild_start(reopen=reopen) }}
+    and {{ date_column }} >= {{ date_literal(incremental_rebuild_start(reopen=reopen)) }}
     {%- endif -%}
 {%- endmacro %}
 
@@ -77,11 +92,14 @@
     every date. -#}
 {% macro incremental_history_filter(calendar, date_column='game_date', lookback_days=none) -%}
     {%- if incremental_run() %}
-    and {{ date_column }} >= (
+    {%- set first_read -%}
+    (
         select min({{ 'season_start' if lookback_days is none else 'greatest(season_start, ' ~ add_days('game_date', -1 * lookback_days) ~ ')' }})
         from {{ calendar }}
         where game_date >= {{ incremental_rebuild_start() }}
     )
+    {%- endset %}
+    and {{ date_column }} >= {{ date_literal(first_read) }}
     {%- endif -%}
 {%- endmacro %}
 

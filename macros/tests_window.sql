@@ -41,7 +41,8 @@
         {%- set partition_by = node.config.get('partition_by') -%}
         {%- set column = partition_by['field'] if partition_by else node.config.get('unique_key') -%}
         {%- if column is string -%}
-            {{ return(column ~ ' >= (select ' ~ add_days('max(' ~ column ~ ')', -1 * var('incremental_test_days')) ~ ' from ' ~ relation ~ ')') }}
+            {%- set first_day = '(select ' ~ add_days('max(' ~ column ~ ')', -1 * var('incremental_test_days')) ~ ' from ' ~ relation ~ ')' -%}
+            {{ return(column ~ ' >= ' ~ date_literal(first_day)) }}
         {%- endif -%}
     {%- endfor -%}
     {{ return('') }}

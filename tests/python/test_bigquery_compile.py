@@ -31,6 +31,7 @@ TIMEOUT = 300
 FACT_TABLES = {
     "int_subset_results_daily": ("game_date", ["subset_id"]),
     "stg_nba_predictions__player_prop_predictions": ("game_date", ["system_id", "player_lookup"]),
+    "stg_nba_predictions__pick_signal_tags": ("game_date", ["system_id", "signal_tag"]),
     "int_candidates_selected": ("game_date", ["system_id", "player_lookup"]),
     "int_candidates_scored": ("game_date", ["system_id", "player_lookup"]),
     "int_candidates_graded": ("game_date", ["system_id", "player_lookup"]),

@@ -68,6 +68,7 @@ LAYOUT = {
     "admin_predictions": ("date", ["system_id"]),
     # incremental by date too (the daily cycle: bench/RESULTS.md "Scale")
     "stg_nba_predictions__player_prop_predictions": ("game_date", ["system_id", "player_lookup"]),
+    "stg_nba_predictions__pick_signal_tags": ("game_date", ["system_id", "signal_tag"]),
     "int_candidates_selected": ("game_date", ["system_id", "player_lookup"]),
     "int_market_signals_daily": ("game_date", ["system_id"]),
     "int_signal_health_daily": ("game_date", ["signal_tag"]),

@@ -1,8 +1,13 @@
+{{ config(**fact_table_config(cluster_by=['system_id', 'signal_tag'])) }}
 -- One row per game_date x player x system x tag: the source's tag array, one tag a row
 -- (tags trimmed and lower-cased; repeated tags collapse). Every tag is kept here;
 -- the allowlist is applied downstream.
+-- A table, incremental by game_date: a filter on the date does not reach below the
+-- unnest, so a view would unnest every season for each reader.
 with source as (
     select * from {{ source('nba_predictions', 'pick_signal_tags') }}
+    where 1 = 1
+    {{- incremental_dates_filter() }}
 ),
 
 tags as (
