@@ -55,8 +55,11 @@ def make_warehouse(name: str, source: Path, out: Path, seasons: int) -> None:
              "--out", str(out)], cwd=source)
 
 
-def build_site(code: Path, warehouse: Path, folder: Path, extra_vars: str | None) -> Path:
-    """dbt build + publish --all-dates with the project at `code`, on a copy of `warehouse`."""
+def build_site(code: Path, warehouse: Path, folder: Path, extra_vars: str | None) -> tuple[Path, list[str]]:
+    """dbt build + publish --all-dates with the project at `code`, on a copy of `warehouse`;
+    the site folder and the publisher's FAILED lines (none when it succeeded: a warehouse that
+    cannot be published whole, like the live fixture before its night is graded, must fail the
+    same way on both sides)."""
     folder.mkdir(parents=True)
     copy = folder / "warehouse.duckdb"
     shutil.copyfile(warehouse, copy)
@@ -68,10 +71,15 @@ def build_site(code: Path, warehouse: Path, folder: Path, extra_vars: str | None
     if extra_vars:
         command += ["--vars", extra_vars]
     run(command, cwd=folder, env=env)
-    run([str(PYTHON), "-m", "publisher.cli", "--project-dir", str(folder), "--profiles-dir", str(folder),
-         "--schemas-dir", str(code / "schemas"), "--dest", str(folder / "site"), "--all-dates", "-q",
-         "--generated-at", GENERATED_AT], cwd=code, env=env)
-    return folder / "site" / "v1"
+    done = subprocess.run([str(PYTHON), "-m", "publisher.cli", "--project-dir", str(folder), "--profiles-dir",
+                           str(folder), "--schemas-dir", str(code / "schemas"), "--dest", str(folder / "site"),
+                           "--all-dates", "-q", "--generated-at", GENERATED_AT],
+                          cwd=code, env=env, capture_output=True, text=True)
+    failed = sorted(line for line in done.stderr.splitlines()
+                    if line.startswith("FAILED ") and not line.startswith("FAILED in "))
+    if done.returncode != 0 and not failed:
+        raise SystemExit(f"publisher failed with no FAILED line:\n{done.stderr[-4000:]}")
+    return folder / "site" / "v1", failed
 
 
 def files_of(site: Path) -> dict[str, bytes]:
@@ -121,9 +129,11 @@ def main(argv: list[str] | None = None) -> int:
             folder.mkdir()
             warehouse = folder / "upstream.duckdb"
             make_warehouse(name, base, warehouse, args.seasons)
-            sites = [files_of(build_site(code, warehouse, folder / side, args.vars))
-                     for side, code in (("base", base), ("head", head))]
+            built = [build_site(code, warehouse, folder / side, args.vars) for side, code in (("base", base), ("head", head))]
+            sites = [files_of(site) for site, _ in built]
             problems = compare(*sites)
+            if built[0][1] != built[1][1]:
+                problems.append(f"publisher failures differ: base {built[0][1]} / head {built[1][1]}")
             failed |= bool(problems)
             verdict = "IDENTICAL" if not problems else f"{len(problems)} DIFFERENCE(S)"
             log(f"{name}: {len(sites[0])} base / {len(sites[1])} head files: {verdict} "

@@ -73,6 +73,43 @@
     {{- return("cast('" ~ (value | string)[:10] ~ "' as date)") -}}
 {%- endmacro %}
 
+{#- The condition that keeps, on an incremental run, only the dates the run rebuilds:
+    `<date_column> >= <first date rebuilt>` (incremental_rebuild_start, as a literal, so it
+    prunes; reopen: see there); `true` on a full refresh and a first build. Used as
+    `where {{ rebuilt_dates() }}` or `where is_active and {{ rebuilt_dates() }}`. -#}
+{% macro rebuilt_dates(date_column='game_date', reopen=none) -%}
+    {%- if incremental_run() -%}
+        {{ date_column }} >= {{ date_literal(incremental_rebuild_start(reopen=reopen)) }}
+    {%- else -%}
+        true
+    {%- endif -%}
+{%- endmacro %}
+
+{#- The condition for models whose rows of a date read earlier dates of the same season
+    (season-to-date records, windows clamped to the season): on an incremental run keep
+    the dates from the opening night of the season of the first date rebuilt
+    (int_game_dates_calendared); lookback_days: from that many days before the first date
+    rebuilt instead (windows of at most that many days, never before the season start).
+    The model then writes only the dates rebuilt_dates() keeps. Full refresh and first
+    build: `true`. -#}
+{% macro rebuilt_history(date_column='game_date', lookback_days=none) -%}
+    {#- ref() outside the branch: dbt records the dependency while parsing, when the
+        incremental branch is not rendered -#}
+    {%- set calendar = ref('int_game_dates_calendared') -%}
+    {%- if incremental_run() -%}
+    {%- set first_read -%}
+    (
+        select min({{ 'season_start' if lookback_days is none else 'greatest(season_start, ' ~ add_days('game_date', -1 * lookback_days) ~ ')' }})
+        from {{ calendar }}
+        where game_date >= {{ incremental_rebuild_start() }}
+    )
+    {%- endset -%}
+        {{ date_column }} >= {{ date_literal(first_read) }}
+    {%- else -%}
+        true
+    {%- endif -%}
+{%- endmacro %}
+
 {#- Filter for incremental fact models: on an incremental run keep only the dates to
     rebuild (incremental_rebuild_start, as a literal; date_column: the column filtered,
     reopen: see there). Full refresh and first build: every date. -#}

@@ -1,20 +1,26 @@
 {#- Sums of daily facts over windows that end on each as-of date and never start
     before that date's season opening night (SPEC §3 Windows). One formula for every
-    track record (subsets, models, signal tags, edge tiers).
+    track record (subsets, models, signal tags, edge tiers, market regime): the block
+    facts -> calendar -> windowed sums lives here once.
 
     facts:    a relation or CTE name with a `game_date` column, the key columns and
               the measures (one row per key x game_date);
-    calendar: a relation or CTE with game_date, season_start, month_start, week_start;
-              every game_date of it is an as-of date;
     windows:  names, from: the rolling windows of var('rolling_windows') (days) and
               'season', 'month', 'week'.
+    The as-of dates are the game dates of int_game_dates_calendared that the calling
+    incremental model rebuilds (rebuilt_dates(): every date on a full build).
     Returns the SELECT giving as_of_date, window_name, start_date, end_date, the keys
     and sum(measure) as measure. Only facts dated in [start_date, as_of_date] are read.
     A key with no fact row in a window gets no row. -#}
-{% macro windowed_sums(facts, calendar, keys, measures, windows) -%}
+{% macro windowed_sums(facts, keys, measures, windows) -%}
     {%- set rolling = var('rolling_windows') -%}
     {%- set periods = {'season': 'season_start', 'month': 'month_start', 'week': 'week_start'} -%}
-    with window_bounds as (
+    with as_of_dates as (
+        select * from {{ ref('int_game_dates_calendared') }}
+        where {{ rebuilt_dates() }}
+    ),
+
+    window_bounds as (
         {%- for window_name in windows %}
         select
             game_date as as_of_date,
@@ -26,7 +32,7 @@
             {%- else %}
             {{ exceptions.raise_compiler_error("windowed_sums: unknown window " ~ window_name) }}
             {%- endif %}
-        from {{ calendar }}
+        from as_of_dates
         {%- if not loop.last %}
         union all
         {%- endif %}

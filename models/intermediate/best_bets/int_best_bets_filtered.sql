@@ -18,13 +18,12 @@
 -- candidates (the blacklist reads the season before the day).
 with candidates as (
     select
-        scored.*,
+        graded.*,
         coalesce(models.is_production and models.is_enabled, false) as is_eligible
-    from {{ ref('int_candidates_scored') }} as scored
+    from {{ ref('int_candidates_graded') }} as graded
     left join {{ ref('int_models_described') }} as models
-        on scored.system_id = models.system_id
-    where 1 = 1
-    {{- incremental_history_filter(ref('int_game_dates_calendared'), 'scored.game_date') }}
+        on graded.system_id = models.system_id
+    where {{ rebuilt_history('graded.game_date') }}
 ),
 
 ranked as (
@@ -61,7 +60,7 @@ champion_state as (
     from calendar
     inner join {{ ref('int_model_health_daily') }} as health
         on calendar.previous_game_date = health.game_date
-        and health.system_id = '{{ var("champion_system_id") }}'
+        and health.system_id = {{ champion_system_id() }}
 ),
 
 shadow_daily as (
@@ -69,17 +68,11 @@ shadow_daily as (
         ranked.player_lookup,
         ranked.game_date,
         calendar.season_label,
-        case when graded.grade = 'win' then 1 else 0 end as wins,
-        case when graded.grade = 'loss' then 1 else 0 end as losses
+        case when ranked.grade = 'win' then 1 else 0 end as wins,
+        case when ranked.grade = 'loss' then 1 else 0 end as losses
     from ranked
     inner join calendar on ranked.game_date = calendar.game_date
-    inner join {{ ref('int_candidates_graded') }} as graded
-        on ranked.player_lookup = graded.player_lookup
-        and ranked.game_id = graded.game_id
-        and ranked.system_id = graded.system_id
-    where
-        ranked.is_eligible and ranked.player_rank = 1 and ranked.passes_line_filters
-    {{ incremental_history_filter(ref('int_game_dates_calendared'), 'graded.game_date') }}
+    where ranked.is_eligible and ranked.player_rank = 1 and ranked.passes_line_filters
 ),
 
 shadow_history as (
@@ -159,5 +152,4 @@ select
     cast(case when filter_reason is null then best_bet_order end as {{ dbt.type_bigint() }})
         as best_bet_rank
 from ordered
-where 1 = 1
-{{- incremental_dates_filter() }}
+where {{ rebuilt_dates() }}

@@ -2,7 +2,7 @@
 -- live-grading). The live status rule lives here and only here.
 --
 -- Which picks: the same candidates the picks endpoint shows. Every candidate of the
--- champion (var champion_system_id) on the live date that is a member of at least one
+-- champion (macro champion_system_id) on the live date that is a member of at least one
 -- active subset (int_subset_members_ranked, the only model applying subset rules), once
 -- per player-game however many subsets hold it; pick_rank orders them by composite
 -- score (1 = best; ties as everywhere: player, then game).
@@ -10,11 +10,10 @@
 -- Status, from the GAME's state (int_live_boxscores) and the player's row:
 --   pending             no live data for the game, the game is scheduled, or the game is
 --                       under way but the feed has no points for the player yet;
---   final game          void when the player has no row in the final game, or 0 minutes
---                       (null counts as 0) with 0 points; push when points == line;
---                       correct: OVER above / UNDER below the line; else incorrect
---                       (the rule of int_candidates_graded, which grades the same box
---                       score the next day: win -> correct, loss -> incorrect);
+--   final game          the grade of macro box_score_grade, the rule of the nightly
+--                       grading (int_candidates_graded), a player without a row in the
+--                       final game being void: win -> correct, loss -> incorrect; void,
+--                       push and pending as they are;
 --   game in progress    trending_correct when the pick is already on its side of the line
 --                       (OVER: points > line; UNDER: points < line);
 --                       trending_incorrect when OVER is more than live_trending_incorrect_margin
@@ -45,7 +44,7 @@ members as (
         game_id
     from {{ ref('int_subset_members_ranked') }}
     where
-        system_id = '{{ var("champion_system_id") }}'
+        system_id = {{ champion_system_id() }}
         and game_date = {{ night }}
     group by player_lookup, game_id
 ),
@@ -53,7 +52,7 @@ members as (
 candidates as (
     select * from {{ ref('int_candidates_scored') }}
     where
-        system_id = '{{ var("champion_system_id") }}'
+        system_id = {{ champion_system_id() }}
         and game_date = {{ night }}
 ),
 
@@ -96,6 +95,20 @@ joined as (
         and picks.game_id = live.game_id
 ),
 
+final_graded as (
+    select
+        *,
+        {{ box_score_grade(
+            has_row='has_live_row',
+            no_row="'void'",
+            direction='recommendation',
+            line='points_line',
+            points='points',
+            minutes='minutes_played',
+        ) | indent(8) }} as final_grade
+    from joined
+),
+
 graded as (
     select
         *,
@@ -103,14 +116,10 @@ graded as (
             when game_status is null or game_status = 'scheduled' then 'pending'
             when game_status = 'final'
                 then
-                    case
-                        when not has_live_row then 'void'
-                        when coalesce(minutes_played, 0) = 0 and coalesce(points, 0) = 0 then 'void'
-                        when points is null then 'pending'
-                        when points = points_line then 'push'
-                        when recommendation = 'OVER' and points > points_line then 'correct'
-                        when recommendation = 'UNDER' and points < points_line then 'correct'
-                        else 'incorrect'
+                    case final_grade
+                        when 'win' then 'correct'
+                        when 'loss' then 'incorrect'
+                        else final_grade
                     end
             when not has_live_row or points is null then 'pending'
             when recommendation = 'OVER' and points > points_line then 'trending_correct'
@@ -124,7 +133,7 @@ graded as (
                 then 'trending_incorrect'
             else 'in_progress'
         end as live_status
-    from joined
+    from final_graded
 )
 
 select

@@ -5,23 +5,16 @@
 -- Incremental by as_of_date: an as-of date rebuilt reads the 30 days before it.
 with graded as (
     select
-        scored.edge_tier,
-        graded.game_date,
-        graded.grade,
-        graded.profit_units,
-        abs(scored.predicted_points - graded.actual_points) as abs_error
-    from {{ ref('int_candidates_graded') }} as graded
-    inner join {{ ref('int_candidates_scored') }} as scored
-        on graded.player_lookup = scored.player_lookup
-        and graded.game_id = scored.game_id
-        and graded.system_id = scored.system_id
+        edge_tier,
+        game_date,
+        grade,
+        profit_units,
+        abs(predicted_points - actual_points) as abs_error
+    from {{ ref('int_candidates_graded') }}
     where
-        graded.system_id = '{{ var("champion_system_id") }}'
-        and graded.grade in ('win', 'loss', 'push')
-        {{ incremental_history_filter(
-            ref('int_game_dates_calendared'), 'graded.game_date',
-            lookback_days=var('rolling_windows')['last_30_days'] - 1,
-        ) }}
+        system_id = {{ champion_system_id() }}
+        and grade in ('win', 'loss', 'push')
+        and {{ rebuilt_history(lookback_days=var('rolling_windows')['last_30_days'] - 1) }}
 ),
 
 facts as (
@@ -37,16 +30,9 @@ facts as (
     group by edge_tier, game_date
 ),
 
-calendar as (
-    select * from {{ ref('int_game_dates_calendared') }}
-    where 1 = 1
-    {{- incremental_dates_filter() }}
-),
-
 windowed as (
     {{ windowed_sums(
         facts='facts',
-        calendar='calendar',
         keys=['edge_tier'],
         measures=['wins', 'losses', 'abs_error_sum', 'results', 'profit_units'],
         windows=['last_30_days'],

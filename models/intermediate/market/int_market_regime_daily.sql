@@ -7,9 +7,7 @@
 {%- set thresholds = var('market_edge_thresholds') %}
 with candidates as (
     select * from {{ ref('int_candidates_scored') }}
-    where
-        system_id = '{{ var("champion_system_id") }}'
-    {{ incremental_history_filter(ref('int_game_dates_calendared')) }}
+    where system_id = {{ champion_system_id() }} and {{ rebuilt_history() }}
 ),
 
 daily as (
@@ -24,16 +22,9 @@ daily as (
     group by game_date
 ),
 
-calendar as (
-    select * from {{ ref('int_game_dates_calendared') }}
-    where 1 = 1
-    {{- incremental_dates_filter() }}
-),
-
 windowed as (
     {{ windowed_sums(
         facts='daily',
-        calendar='calendar',
         keys=[],
         measures=['max_edge', 'game_days'],
         windows=['last_7_days', 'season'],

@@ -7,22 +7,15 @@
 -- Incremental by game_date: a date rebuilt reads the 30 days before it.
 with graded as (
     select
-        graded.system_id,
-        graded.game_date,
-        case when graded.grade = 'win' then 1 else 0 end as wins,
-        case when graded.grade = 'loss' then 1 else 0 end as losses
-    from {{ ref('int_candidates_graded') }} as graded
-    inner join {{ ref('int_candidates_scored') }} as scored
-        on graded.player_lookup = scored.player_lookup
-        and graded.game_id = scored.game_id
-        and graded.system_id = scored.system_id
+        system_id,
+        game_date,
+        case when grade = 'win' then 1 else 0 end as wins,
+        case when grade = 'loss' then 1 else 0 end as losses
+    from {{ ref('int_candidates_graded') }}
     where
-        graded.grade in ('win', 'loss')
-        and scored.edge >= {{ var('health_min_edge') }}
-        {{ incremental_history_filter(
-            ref('int_game_dates_calendared'), 'graded.game_date',
-            lookback_days=var('rolling_windows')['last_30_days'] - 1,
-        ) }}
+        grade in ('win', 'loss')
+        and edge >= {{ var('health_min_edge') }}
+        and {{ rebuilt_history(lookback_days=var('rolling_windows')['last_30_days'] - 1) }}
 ),
 
 facts as (
@@ -37,14 +30,12 @@ facts as (
 
 calendar as (
     select * from {{ ref('int_game_dates_calendared') }}
-    where 1 = 1
-    {{- incremental_dates_filter() }}
+    where {{ rebuilt_dates() }}
 ),
 
 windowed as (
     {{ windowed_sums(
         facts='facts',
-        calendar='calendar',
         keys=['system_id'],
         measures=['wins', 'losses'],
         windows=['last_7_days', 'last_14_days', 'last_30_days'],
@@ -61,8 +52,7 @@ training_seen as (
         game_date,
         max(model_training_end_date) as training_end_date
     from {{ ref('stg_nba_predictions__player_prop_predictions') }}
-    where is_active
-    {{- incremental_dates_filter() }}
+    where is_active and {{ rebuilt_dates() }}
     group by system_id, game_date
 ),
 

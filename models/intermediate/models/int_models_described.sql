@@ -1,5 +1,5 @@
 -- One row per system seen in the registry or in predictions: codename and role (seed),
--- champion flag (var champion_system_id), registry fields. A system without a codename
+-- champion flag (macro champion_system_id), registry fields. A system without a codename
 -- fails the not_null test on codename: no raw system id ever reaches a public file.
 with registry as (
     select * from {{ ref('stg_nba_predictions__model_registry') }}
@@ -19,7 +19,7 @@ select
     systems.system_id,
     codenames.codename,
     codenames.role,
-    systems.system_id = '{{ var("champion_system_id") }}' as is_champion,
+    systems.system_id = {{ champion_system_id() }} as is_champion,
     registry.model_family,
     registry.model_file_name,
     registry.training_start_date,

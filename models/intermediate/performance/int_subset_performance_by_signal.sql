@@ -16,8 +16,7 @@ with members as (
         on members.player_lookup = graded.player_lookup
         and members.game_id = graded.game_id
         and members.system_id = graded.system_id
-    where 1 = 1
-    {{- incremental_history_filter(ref('int_game_dates_calendared'), 'members.game_date') }}
+    where {{ rebuilt_history('members.game_date') }}
 ),
 
 facts as (
@@ -33,16 +32,9 @@ facts as (
     group by subset_id, signal, game_date
 ),
 
-calendar as (
-    select * from {{ ref('int_game_dates_calendared') }}
-    where 1 = 1
-    {{- incremental_dates_filter() }}
-),
-
 windowed as (
     {{ windowed_sums(
         facts='facts',
-        calendar='calendar',
         keys=['subset_id', 'signal'],
         measures=['picks', 'wins', 'losses', 'profit_units'],
         windows=['season'],

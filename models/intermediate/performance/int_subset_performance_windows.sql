@@ -9,20 +9,12 @@
 -- Incremental by as_of_date: an as-of date rebuilt reads its season's facts.
 with facts as (
     select * from {{ ref('int_subset_results_daily') }}
-    where 1 = 1
-    {{- incremental_history_filter(ref('int_game_dates_calendared')) }}
-),
-
-calendar as (
-    select * from {{ ref('int_game_dates_calendared') }}
-    where 1 = 1
-    {{- incremental_dates_filter() }}
+    where {{ rebuilt_history() }}
 ),
 
 summed as (
     {{ windowed_sums(
         facts='facts',
-        calendar='calendar',
         keys=['subset_id'],
         measures=['picks', 'wins', 'losses', 'pushes', 'voids', 'pending', 'profit_units'],
         windows=['last_7_days', 'last_14_days', 'last_30_days', 'season', 'month', 'week'],

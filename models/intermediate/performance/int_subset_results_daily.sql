@@ -7,8 +7,7 @@
 -- date that still has a pending pick (a void can come days later).
 with calendar as (
     select * from {{ ref('int_game_dates_calendared') }}
-    where 1 = 1
-    {{ incremental_dates_filter(reopen='pending > 0') }}
+    where {{ rebuilt_dates(reopen='pending > 0') }}
 ),
 
 subsets as (
@@ -27,8 +26,7 @@ members as (
         on members.player_lookup = graded.player_lookup
         and members.game_id = graded.game_id
         and members.system_id = graded.system_id
-    where 1 = 1
-    {{- incremental_dates_filter('members.game_date', reopen='pending > 0') }}
+    where {{ rebuilt_dates('members.game_date', reopen='pending > 0') }}
 ),
 
 daily as (

@@ -11,17 +11,14 @@
 --   probabilities; ties: the lower line) or one of its alternate lines.
 -- Grain: one row per player x game x system (same as int_candidates_selected).
 -- Incremental by game_date; the context and the odds of a game carry its date.
-{%- set rebuilt_dates = incremental_dates_filter() %}
 with candidates as (
     select * from {{ ref('int_candidates_selected') }}
-    where 1 = 1
-    {{- rebuilt_dates }}
+    where {{ rebuilt_dates() }}
 ),
 
 context as (
     select * from {{ ref('stg_nba_analytics__upcoming_player_game_context') }}
-    where 1 = 1
-    {{- rebuilt_dates }}
+    where {{ rebuilt_dates() }}
 ),
 
 odds as (
@@ -37,8 +34,7 @@ odds as (
                 points_line asc
         ) as balance_rank
     from {{ ref('stg_nba_raw__odds_player_points_props') }}
-    where 1 = 1
-    {{- rebuilt_dates }}
+    where {{ rebuilt_dates() }}
 ),
 
 prices as (

@@ -6,8 +6,7 @@
 -- Incremental by game_date (a game, so every run of it, has one date).
 with predictions as (
     select * from {{ ref('stg_nba_predictions__player_prop_predictions') }}
-    where is_active
-    {{- incremental_dates_filter() }}
+    where is_active and {{ rebuilt_dates() }}
 ),
 
 latest as (

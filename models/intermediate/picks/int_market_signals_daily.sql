@@ -9,14 +9,12 @@ with prediction_days as (
         game_date,
         system_id
     from {{ ref('stg_nba_predictions__player_prop_predictions') }}
-    where 1 = 1
-    {{- incremental_dates_filter() }}
+    where {{ rebuilt_dates() }}
 ),
 
 candidates as (
     select * from {{ ref('int_candidates_scored') }}
-    where 1 = 1
-    {{- incremental_dates_filter() }}
+    where {{ rebuilt_dates() }}
 ),
 
 daily as (

@@ -12,14 +12,12 @@ with subsets as (
 
 candidates as (
     select * from {{ ref('int_candidates_scored') }}
-    where 1 = 1
-    {{- incremental_dates_filter() }}
+    where {{ rebuilt_dates() }}
 ),
 
 signals as (
     select * from {{ ref('int_market_signals_daily') }}
-    where 1 = 1
-    {{- incremental_dates_filter() }}
+    where {{ rebuilt_dates() }}
 ),
 
 qualified as (

@@ -10,9 +10,7 @@ with tags as (
     from {{ ref('stg_nba_predictions__pick_signal_tags') }} as tags
     inner join {{ ref('signal_allowlist') }} as allowlist
         on tags.signal_tag = allowlist.signal_tag
-    where
-        tags.system_id = '{{ var("champion_system_id") }}'
-    {{ incremental_history_filter(ref('int_game_dates_calendared'), 'tags.game_date') }}
+    where tags.system_id = {{ champion_system_id() }} and {{ rebuilt_history('tags.game_date') }}
 ),
 
 facts as (
@@ -26,21 +24,18 @@ facts as (
         on tags.game_date = graded.game_date
         and tags.player_lookup = graded.player_lookup
         and tags.system_id = graded.system_id
-    where 1 = 1
-    {{- incremental_history_filter(ref('int_game_dates_calendared'), 'graded.game_date') }}
+    where {{ rebuilt_history('graded.game_date') }}
     group by tags.signal_tag, graded.game_date
 ),
 
 calendar as (
     select * from {{ ref('int_game_dates_calendared') }}
-    where 1 = 1
-    {{- incremental_dates_filter() }}
+    where {{ rebuilt_dates() }}
 ),
 
 windowed as (
     {{ windowed_sums(
         facts='facts',
-        calendar='calendar',
         keys=['signal_tag'],
         measures=['wins', 'losses'],
         windows=['last_7_days', 'season'],

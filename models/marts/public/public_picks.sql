@@ -9,12 +9,7 @@ with prediction_dates as (
 
 champion_signals as (
     select * from {{ ref('int_market_signals_daily') }}
-    where system_id = '{{ var("champion_system_id") }}'
-),
-
-champion as (
-    select codename from {{ ref('model_codenames') }}
-    where system_id = '{{ var("champion_system_id") }}'
+    where system_id = {{ champion_system_id() }}
 ),
 
 subsets as (
@@ -24,10 +19,6 @@ subsets as (
 
 members as (
     select * from {{ ref('int_subset_members_ranked') }}
-),
-
-candidates as (
-    select * from {{ ref('int_candidates_scored') }}
 ),
 
 graded as (
@@ -44,19 +35,15 @@ picks as (
         members.subset_id,
         members.game_date,
         members.subset_rank,
-        candidates.player_full_name,
-        candidates.team_abbr,
-        candidates.opponent_team_abbr,
-        candidates.predicted_points,
-        candidates.points_line,
-        candidates.recommendation,
+        graded.player_full_name,
+        graded.team_abbr,
+        graded.opponent_team_abbr,
+        graded.predicted_points,
+        graded.points_line,
+        graded.recommendation,
         graded.actual_points,
         graded.grade
     from members
-    inner join candidates
-        on members.player_lookup = candidates.player_lookup
-        and members.game_id = candidates.game_id
-        and members.system_id = candidates.system_id
     inner join graded
         on members.player_lookup = graded.player_lookup
         and members.game_id = graded.game_id
@@ -65,7 +52,7 @@ picks as (
 
 select
     prediction_dates.game_date as date,
-    cast(champion.codename as {{ dbt.type_string() }}) as model,
+    cast({{ champion_codename() }} as {{ dbt.type_string() }}) as model,
     cast({{ public_signal('champion_signals.signal') }} as {{ dbt.type_string() }}) as signal,
     cast(subsets.public_id as {{ dbt.type_bigint() }}) as group_id,
     cast(subsets.public_name as {{ dbt.type_string() }}) as group_name,
@@ -92,7 +79,6 @@ select
     cast({{ public_result('picks.grade') }} as {{ dbt.type_string() }}) as result
 from prediction_dates
 cross join subsets
-left join champion on true
 left join champion_signals
     on prediction_dates.game_date = champion_signals.game_date
 left join picks

@@ -8,17 +8,12 @@ with prediction_dates as (
 
 champion_signals as (
     select * from {{ ref('int_market_signals_daily') }}
-    where system_id = '{{ var("champion_system_id") }}'
-),
-
-champion as (
-    select codename from {{ ref('model_codenames') }}
-    where system_id = '{{ var("champion_system_id") }}'
+    where system_id = {{ champion_system_id() }}
 )
 
 select
     prediction_dates.game_date as date,
-    cast(champion.codename as {{ dbt.type_string() }}) as model,
+    cast({{ champion_codename() }} as {{ dbt.type_string() }}) as model,
     cast({{ public_signal('champion_signals.signal') }} as {{ dbt.type_string() }}) as signal,
     cast({{ public_skew('champion_signals.skew') }} as {{ dbt.type_string() }}) as conditions,
     cast(
@@ -30,6 +25,5 @@ select
         else 'Not enough picks today to read the market.'
     end as {{ dbt.type_string() }}) as note
 from prediction_dates
-left join champion on true
 left join champion_signals
     on prediction_dates.game_date = champion_signals.game_date

@@ -13,16 +13,11 @@ with windows as (
 subsets as (
     select * from {{ ref('subset_definitions') }}
     where is_active
-),
-
-champion as (
-    select codename from {{ ref('model_codenames') }}
-    where system_id = '{{ var("champion_system_id") }}'
 )
 
 select
     windows.as_of_date as as_of,
-    cast(champion.codename as {{ dbt.type_string() }}) as model,
+    cast({{ champion_codename() }} as {{ dbt.type_string() }}) as model,
     cast(windows.window_name as {{ dbt.type_string() }}) as window_name,
     cast(case windows.window_name
         when 'last_7_days' then 1
@@ -43,4 +38,3 @@ select
 from windows
 inner join subsets
     on windows.subset_id = subsets.subset_id
-left join champion on true

@@ -3,17 +3,11 @@
 with subsets as (
     select * from {{ ref('subset_definitions') }}
     where is_active
-),
-
-champion as (
-    select codename from {{ ref('model_codenames') }}
-    where system_id = '{{ var("champion_system_id") }}'
 )
 
 select
-    cast(champion.codename as {{ dbt.type_string() }}) as model,
+    cast({{ champion_codename() }} as {{ dbt.type_string() }}) as model,
     cast(subsets.public_id as {{ dbt.type_bigint() }}) as group_id,
     cast(subsets.public_name as {{ dbt.type_string() }}) as group_name,
     cast(subsets.public_description as {{ dbt.type_string() }}) as group_description
 from subsets
-left join champion on true

@@ -6,8 +6,7 @@
 -- unnest, so a view would unnest every season for each reader.
 with source as (
     select * from {{ source('nba_predictions', 'pick_signal_tags') }}
-    where 1 = 1
-    {{- incremental_dates_filter() }}
+    where {{ rebuilt_dates() }}
 ),
 
 tags as (

@@ -6,8 +6,7 @@
 -- tests, deduplicated once per build; a daily run re-reads only the recent dates.
 with source as (
     select * from {{ source('nba_predictions', 'player_prop_predictions') }}
-    where 1 = 1
-    {{- incremental_dates_filter() }}
+    where {{ rebuilt_dates() }}
 ),
 
 renamed as (

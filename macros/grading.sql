@@ -1,0 +1,24 @@
+{#- SPEC §3 Grading of one pick against its box-score row: the rule shared by the nightly
+    grading (int_candidates_graded) and live grading once a game is final
+    (int_live_picks_graded), so both always agree.
+      void     the player did not play: status dnp / inactive, or minutes null or 0 with
+               0 points;
+      pending  the row has no points yet;
+      push     points == line;  win  OVER above the line, UNDER below it;  loss otherwise.
+    has_row: whether the player has a row; no_row: the grade when he has none (the caller
+    decides: void once the game is over, else pending). status: the row's player status
+    (the live feed has none). -#}
+{% macro box_score_grade(has_row, no_row, direction, line, points, minutes, status=none) -%}
+    case
+        when not {{ has_row }} then {{ no_row }}
+        {%- if status is not none %}
+        when {{ status }} in ('dnp', 'inactive') then 'void'
+        {%- endif %}
+        when coalesce({{ minutes }}, 0) = 0 and coalesce({{ points }}, 0) = 0 then 'void'
+        when {{ points }} is null then 'pending'
+        when {{ points }} = {{ line }} then 'push'
+        when {{ direction }} = 'OVER' and {{ points }} > {{ line }} then 'win'
+        when {{ direction }} = 'UNDER' and {{ points }} < {{ line }} then 'win'
+        else 'loss'
+    end
+{%- endmacro %}
