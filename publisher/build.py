@@ -22,8 +22,8 @@ from publisher.documents import FoldError, fold, keys_below_top, required_column
 from publisher.gate import GateError, RunResults, blockers, load_run_results
 from publisher.publish import Fingerprint, Item, Scope, Spool, template_pattern
 from publisher.report import Tally, log
-from publisher.schemas import (SchemaError, compare_with_repo, expected_files, published_path, schema_file,
-                               validate_document, validator)
+from publisher.schemas import (LATEST_SCHEMA, SchemaError, all_schema_files, compare_with_repo, expected_files,
+                               published_path, schema_file, validate_document, validator)
 from publisher.serialize import VOLATILE_KEYS, SerializeError, content_hash, serialize
 from publisher.warehouse import DateRange, Warehouse, WarehouseError
 
@@ -139,6 +139,18 @@ def schema_checkers(endpoints: list[Endpoint], tallies: dict[str, Tally], schema
         items.append(Item(schema_tally, published_path(name), functools.partial(bytes, data), content_hash(schema),
                           cache_control[endpoint.visibility]))
     return checkers, items, files
+
+
+def latest_schema_item(endpoints: list[Endpoint], schema_dir: Path, schema_tally: Tally,
+                       cache_control: dict[str, str]) -> tuple[Item | None, Any]:
+    """latest.json's schema object and validator; a committed schema that differs fails the run."""
+    data = all_schema_files(endpoints)[LATEST_SCHEMA]
+    for problem in compare_with_repo(schema_dir, {LATEST_SCHEMA: data}, orphans=False):
+        schema_tally.fail(f"schema: {problem}; run `python -m publisher.cli schemas --write` and commit")
+    schema = json.loads(data)
+    item = Item(schema_tally, published_path(LATEST_SCHEMA), functools.partial(bytes, data), content_hash(schema),
+                cache_control["public"])
+    return (None if schema_tally.errors else item), validator(schema)
 
 
 @dataclass

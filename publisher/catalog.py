@@ -22,6 +22,7 @@ from pathlib import Path
 
 from publisher.documents import SpecError, placeholders, validate_path_template, validate_spec
 
+LATEST_SUFFIX = "/{date}.json"
 GROUPS = ("after-predictions", "hourly", "daily", "live")
 REQUIRED_KEYS = {"path", "cache_control", "group", "document"}
 PUBLISH_KEYS = REQUIRED_KEYS | {"as_of"}
@@ -56,6 +57,12 @@ class Endpoint:
     @property
     def placeholders(self) -> tuple[str, ...]:
         return placeholders(self.path_template)
+
+    @property
+    def latest_key(self) -> str | None:
+        """Its key in v1/latest.json: 'picks/{date}.json' -> 'picks'; None unless public and dated."""
+        dated = self.visibility == "public" and self.path_template.endswith(LATEST_SUFFIX)
+        return self.path_template.removesuffix(LATEST_SUFFIX) if dated else None
 
 
 def target_dir(project_dir: str | Path) -> Path:

@@ -32,6 +32,7 @@ from publisher.documents import PLACEHOLDER, node_kind
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 SCHEMA_DIR = "schemas"
 SUFFIX = ".schema.json"
+LATEST_SCHEMA = "latest.schema.json"
 # Values of the run context (documents.py "@name" nodes), as column types.
 CONTEXT_TYPES = {"generated_at": "timestamp", "updated_at": "timestamp"}
 TYPE_NAMES = {
@@ -149,6 +150,22 @@ def endpoint_schema(endpoint: Endpoint) -> dict:
     }
 
 
+def latest_schema(prefixes: Iterable[str]) -> dict:
+    """The JSON Schema of v1/latest.json: each public {date} endpoint's newest published date, by its prefix."""
+    dates = {prefix: dict(JSON_OF_KIND["date"]) for prefix in sorted(prefixes)}
+    return {
+        "$schema": SCHEMA_DIALECT,
+        "title": "latest.json",
+        "$comment": "Generated from the public {date} endpoints by `python -m publisher.cli schemas --write`; "
+                    "do not edit.",
+        "type": "object",
+        "properties": {"generated_at": dict(JSON_OF_KIND["timestamp"]),
+                       "dates": {"type": "object", "properties": dates, "additionalProperties": False}},
+        "required": ["generated_at", "dates"],
+        "additionalProperties": False,
+    }
+
+
 def schema_file(path_template: str) -> str:
     """'picks/{date}.json' -> 'picks.schema.json'; 'best-bets/all.json' -> 'best-bets/all.schema.json'."""
     parts = []
@@ -197,6 +214,12 @@ def expected_files(endpoints: Iterable[Endpoint]) -> dict[str, bytes]:
         owners[name] = endpoint.name
         files[name] = schema_bytes(endpoint_schema(endpoint))
     return files
+
+
+def all_schema_files(endpoints: list[Endpoint]) -> dict[str, bytes]:
+    """Every committed schema: the endpoints' and latest.json's."""
+    latest = schema_bytes(latest_schema(e.latest_key for e in endpoints if e.latest_key))
+    return {**expected_files(endpoints), LATEST_SCHEMA: latest}
 
 
 def compare_with_repo(schema_dir: Path, expected: Mapping[str, bytes], orphans: bool = True) -> list[str]:

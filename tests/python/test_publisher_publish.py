@@ -5,7 +5,8 @@ from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 
 from publisher.destinations import StoredObject
-from publisher.publish import (Fingerprint, Item, Scope, Spool, manifest_document, plan, stale_paths,
+from publisher.catalog import Endpoint
+from publisher.publish import (Fingerprint, Item, Scope, Spool, latest_document, manifest_document, plan, stale_paths,
                                template_pattern)
 from publisher.report import Tally
 
@@ -88,3 +89,16 @@ def test_manifest_document():
     assert doc == {"generated_at": "2026-02-21T18:00:00Z",
                    "objects": {"a.json": {"hash": None, "generation": 5}, "b.json": {"hash": "hb", "generation": 3}}}
     assert list(doc["objects"]) == ["a.json", "b.json"]
+
+
+def test_latest_document():
+    endpoints = [("picks/{date}.json", "public"), ("best-bets/{date}.json", "public"), ("best-bets/all.json", "public"),
+                 ("admin/picks/{date}.json", "admin"), ("live-grading/{date}.json", "public")]
+    keys = {Endpoint("e", "r", path, "c", "g", {}, visibility, frozenset()).latest_key: path for path, visibility in endpoints}
+    assert sorted(k for k in keys if k) == ["best-bets", "live-grading", "picks"]
+    prefixes = {key: template_pattern(path) for key, path in keys.items() if key}
+    listing = ["picks/2026-02-19.json", "picks/2026-02-21.json", "picks/2026-02-20.json", "picks/not-a-date.json",
+               "best-bets/2025-12-31.json", "best-bets/all.json", "admin/picks/2026-03-01.json"]
+    doc = latest_document(listing, prefixes, "2026-02-21T18:00:00Z")
+    assert doc == {"generated_at": "2026-02-21T18:00:00Z", "dates": {"best-bets": "2025-12-31", "picks": "2026-02-21"}}
+    assert list(doc["dates"]) == ["best-bets", "picks"]  # sorted; live-grading never published: absent
