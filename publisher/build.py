@@ -18,7 +18,7 @@ from typing import Any, Iterable, Iterator
 from publisher.catalog import Endpoint, target_dir
 from publisher.checks import check_document
 from publisher.destinations import StoredObject
-from publisher.documents import FoldError, fold, keys_below_top, required_columns, stream_partitions
+from publisher.documents import FoldError, PartRows, columns_by_model, fold, keys_below_top, stream_partitions
 from publisher.gate import GateError, RunResults, blockers, load_run_results
 from publisher.publish import Fingerprint, Item, Scope, Spool, template_pattern
 from publisher.report import Tally, log
@@ -164,29 +164,38 @@ class Build:
     rebuild: bool = False  # ignore stored fingerprints
 
 
-def build_endpoint(endpoint: Endpoint, rows: Iterable[dict], checker: Any, tally: Tally, build: Build) -> list[Item]:
+def build_endpoint(endpoint: Endpoint, rows: Iterable[dict], parts: dict[str, PartRows], checker: Any, tally: Tally,
+                   build: Build) -> list[Item]:
     """Every document of an endpoint, serialized and checked (problems go to the tally), one at a time.
+    ``parts``: each part's rows, sorted like the root's, taken file by file.
 
     A document whose fingerprint equals the one stored with the published object is known unchanged:
     it is neither built nor checked again (it was checked, by this same code and schema, when uploaded)."""
     items = []
     source = f"mart {endpoint.name}"
-    columns = required_columns(endpoint.document) | set(endpoint.placeholders)
+    columns = columns_by_model(endpoint.document, endpoint.name)
+    for model in columns:
+        columns[model] |= set(endpoint.placeholders)  # every part carries them (catalog.resolve_parts)
     fingerprint = Fingerprint(endpoint.document, columns, build.schemas[endpoint.name], build.context, build.code)
     below = keys_below_top(endpoint.document)
     nested_volatile = below is None or bool(below & VOLATILE_KEYS)
     for path, file_rows in stream_partitions(rows, endpoint.path_template, source):
-        missing = sorted(columns - set(file_rows[0]))
-        if missing:
-            raise FoldError(f"{source}: column(s) {', '.join(map(repr, missing))} declared in the document "
-                            "are not in the rows")
-        print_ = fingerprint.of(file_rows)
+        key = tuple(file_rows[0][c] for c in endpoint.placeholders)
+        inputs = {endpoint.name: file_rows, **{name: part.take(key) for name, part in parts.items()}}
+        for model, model_rows in inputs.items():
+            missing = sorted(columns[model] - set(model_rows[0])) if model_rows else []
+            if missing:
+                raise FoldError(f"mart {model}: column(s) {', '.join(map(repr, missing))} declared in the document "
+                                f"of {endpoint.name} are not in the rows")
+        print_ = fingerprint.of(inputs)
         stored = build.listing.get(path)
         if not build.rebuild and stored is not None and stored.hash and stored.input_hash == print_ \
                 and stored.cache_control in (None, endpoint.cache_control):
             items.append(Item(tally, path, None, stored.hash, endpoint.cache_control, print_))
             continue
-        data = serialize(fold(file_rows, endpoint.document, build.context, source=source), string_keys=True)
+        doc = fold(file_rows, endpoint.document, build.context, source=source,
+                   parts={name: inputs[name] for name in parts})
+        data = serialize(doc, string_keys=True)
         published = json.loads(data)
         problems = [f"clean-API violation: {v}" for v in check_document(path, published)] \
             if endpoint.visibility == "public" else []
@@ -195,6 +204,8 @@ def build_endpoint(endpoint: Endpoint, rows: Iterable[dict], checker: Any, tally
             tally.fail(problem)
         items.append(Item(tally, path, build.spool.add(data), content_hash(published, nested_volatile),
                           endpoint.cache_control, print_))
+    for part in parts.values():
+        part.finish()
     return items
 
 
@@ -208,9 +219,12 @@ def build_all(endpoints: list[Endpoint], warehouse: Warehouse, args: argparse.Na
         try:
             selection = select(endpoint, warehouse, args)
             with engine_errors(endpoint, "rows"):
-                rows = warehouse.iter_rows(endpoint.relation, order_by=endpoint.placeholders, **selection.filters) \
-                    if selection.scope is not None else iter(())
-                built = build_endpoint(endpoint, rows, checkers[endpoint.name], tally, build)
+                def read(relation: str, order: tuple = endpoint.placeholders, chosen: Selection = selection) -> Iterator[dict]:
+                    return warehouse.iter_rows(relation, order_by=order, **chosen.filters) \
+                        if chosen.scope is not None else iter(())
+                parts = {name: PartRows(name, read(part.relation), endpoint.placeholders, f"mart {endpoint.name}")
+                         for name, part in endpoint.parts.items()}
+                built = build_endpoint(endpoint, read(endpoint.relation), parts, checkers[endpoint.name], tally, build)
         except (PublishError, WarehouseError, FoldError, SerializeError) as error:
             tally.fail(str(error))
             continue

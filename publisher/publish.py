@@ -105,12 +105,13 @@ def code_digest() -> bytes:
 
 class Fingerprint:
     """What a document is built from: publisher code, declaration, cache-control, schema, run context
-    (without generated_at / updated_at) and the rows' values of the columns the document reads.
-    Equal fingerprints build equal documents, which therefore need no building, checking or upload."""
+    (without generated_at / updated_at) and, for the root model and each part, the rows' values of the
+    columns the document reads. Equal fingerprints build equal documents, which therefore need no
+    building, checking or upload."""
 
-    def __init__(self, declaration: Any, columns: Iterable[str], schema: bytes, context: dict[str, Any],
+    def __init__(self, declaration: Any, columns: Mapping[str, Iterable[str]], schema: bytes, context: dict[str, Any],
                  code: bytes) -> None:
-        self.columns = sorted(columns)
+        self.columns = {model: sorted(names) for model, names in sorted(columns.items())}
         base = hashlib.sha256(code)
         for part in (json.dumps(declaration, sort_keys=True, default=str), schema.decode("utf-8"),
                      json.dumps({k: v for k, v in context.items() if k not in VOLATILE_KEYS}, sort_keys=True,
@@ -118,11 +119,13 @@ class Fingerprint:
             base.update(part.encode("utf-8") + b"\0")
         self.base = base
 
-    def of(self, rows: Iterable[Mapping[str, Any]]) -> str:
-        columns = self.columns
+    def of(self, rows: Mapping[str, Iterable[Mapping[str, Any]]]) -> str:
+        """The fingerprint of one document's rows, by model."""
         digest = self.base.copy()
-        for text in sorted(repr(tuple(row[c] for c in columns)) for row in rows):
-            digest.update(text.encode("utf-8") + b"\n")
+        for model, columns in self.columns.items():
+            digest.update(model.encode("utf-8") + b"\0")
+            for text in sorted(repr(tuple(row[c] for c in columns)) for row in rows.get(model, ())):
+                digest.update(text.encode("utf-8") + b"\n")
         return digest.hexdigest()
 
 

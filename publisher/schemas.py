@@ -59,6 +59,9 @@ DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})")
 
 
+Model = tuple  # (model name, its contract columns): whose columns a node reads
+
+
 class SchemaError(ValueError):
     """A schema cannot be generated (undeclared column, unknown type) or does not match the repo."""
 
@@ -84,13 +87,14 @@ def column_kind(data_type: str | None) -> str | None:
     return KIND_OF_TYPE.get(bare)
 
 
-def _column_schema(endpoint: Endpoint, column: str, where: str, digits: int | None = None) -> dict:
-    declared = endpoint.columns.get(column)
+def _column_schema(model: Model, column: str, where: str, digits: int | None = None) -> dict:
+    name, columns = model
+    declared = columns.get(column)
     if declared is None:
-        raise SchemaError(f"model {endpoint.name}: {where} reads column {column!r}, which its contract does not declare")
+        raise SchemaError(f"model {name}: {where} reads column {column!r}, which its contract does not declare")
     kind = column_kind(declared.data_type)
     if kind is None:
-        raise SchemaError(f"model {endpoint.name}: column {column!r} has data_type {declared.data_type!r}, "
+        raise SchemaError(f"model {name}: column {column!r} has data_type {declared.data_type!r}, "
                           f"not one of {', '.join(sorted(KIND_OF_TYPE))}")
     if digits is not None and kind in ("integer", "number"):
         kind = "integer" if digits == 0 else "number"
@@ -101,13 +105,13 @@ def _nullable(schema: dict) -> dict:
     return {**schema, "type": [schema["type"], "null"]}
 
 
-def _object_schema(endpoint: Endpoint, fields: Mapping[str, Any], where: str) -> dict:
-    properties = {key: _node_schema(endpoint, node, f"{where}.{key}") for key, node in fields.items()}
+def _object_schema(endpoint: Endpoint, model: Model, fields: Mapping[str, Any], where: str) -> dict:
+    properties = {key: _node_schema(endpoint, model, node, f"{where}.{key}") for key, node in fields.items()}
     return {"type": "object", "properties": properties, "required": list(fields), "additionalProperties": False}
 
 
-def _map_keys(endpoint: Endpoint, column: str, where: str) -> dict | None:
-    kind = _column_schema(endpoint, column, where)
+def _map_keys(model: Model, column: str, where: str) -> dict | None:
+    kind = _column_schema(model, column, where)
     base = kind.get("format") or kind["type"]
     base = base[0] if isinstance(base, list) else base
     if base == "date":
@@ -117,30 +121,33 @@ def _map_keys(endpoint: Endpoint, column: str, where: str) -> dict | None:
     return None
 
 
-def _node_schema(endpoint: Endpoint, node: Any, where: str) -> dict:
+def _node_schema(endpoint: Endpoint, model: Model, node: Any, where: str) -> dict:
+    """A node's schema; columns are typed by the contract of the model the node reads (the root or a part)."""
     kind = node_kind(node, where)
     if kind == "column":
-        return _column_schema(endpoint, node, where)
+        return _column_schema(model, node, where)
     if kind == "context":
         name = node[1:]
         if name not in CONTEXT_TYPES:
             raise SchemaError(f"model {endpoint.name}: {where}: unknown run context value {node!r}")
         return dict(JSON_OF_KIND[CONTEXT_TYPES[name]])
     if kind == "value":
-        return _column_schema(endpoint, node["column"], where, node.get("round"))
-    element = _object_schema(endpoint, node["fields"], where)
+        return _column_schema(model, node["column"], where, node.get("round"))
+    if "from" in node:
+        model = (node["from"], endpoint.columns_of(node["from"]))
+    element = _object_schema(endpoint, model, node["fields"], where)
     if kind == "object":
         return {**element, "type": ["object", "null"]} if node.get("null_if") else element
     if kind == "list":
         return {"type": "array", "items": element}
     schema = {"type": "object", "additionalProperties": element}
-    keys = _map_keys(endpoint, node["map"], where)
+    keys = _map_keys(model, node["map"], where)
     return {**schema, "propertyNames": keys} if keys else schema
 
 
 def endpoint_schema(endpoint: Endpoint) -> dict:
     """The JSON Schema of every document of the endpoint (deterministic)."""
-    body = _object_schema(endpoint, endpoint.document, "document")
+    body = _object_schema(endpoint, (endpoint.name, endpoint.columns), endpoint.document, "document")
     return {
         "$schema": SCHEMA_DIALECT,
         "title": endpoint.path_template,
