@@ -221,7 +221,3 @@ def endpoints_from_manifest(manifest: dict) -> list[Endpoint]:
         if other != endpoint.name:
             raise CatalogError(f"models {other} and {endpoint.name} both publish {endpoint.path_template!r}")
     return sorted(endpoints, key=lambda e: e.name)
-
-
-def load_endpoints(project_dir: str | Path = ".") -> list[Endpoint]:
-    return endpoints_from_manifest(load_manifest(project_dir))

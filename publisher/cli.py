@@ -46,7 +46,8 @@ from typing import Callable, Sequence
 from publisher.build import Build, build_all, gate, latest_schema_item, schema_checkers
 from publisher.catalog import GROUPS, CatalogError, Endpoint, endpoints_from_manifest, load_manifest
 from publisher.checks import check_document
-from publisher.destinations import CREATED, UPDATED, Destination, StoredObject, open_destination
+from publisher.destinations import CREATED, UPDATED, Destination, StoredObject
+from publisher.gcs import open_destination
 from publisher.publish import (LATEST_CACHE_CONTROL, LATEST_PATH, MANIFEST_CACHE_CONTROL, MANIFEST_PATH, Item, Scope,
                                Spool, after_uploads, code_digest, latest_document, manifest_document,
                                plan, stale_paths, template_pattern, upload, write_index)

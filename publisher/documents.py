@@ -335,20 +335,10 @@ def render_path(path_template: str, row: Row, source: str = "rows") -> str:
     return PLACEHOLDER.sub(value, path_template)
 
 
-def partition(rows: Sequence[Row], path_template: str, source: str = "rows") -> dict[str, list[Row]]:
-    """Rows split into one row set per rendered path, sorted by path."""
-    files: dict[str, list[Row]] = {}
-    if not placeholders(path_template):
-        return {path_template: list(rows)}
-    for row in rows:
-        files.setdefault(render_path(path_template, row, source), []).append(row)
-    return dict(sorted(files.items()))
-
-
 def stream_partitions(rows: Iterable[Row], path_template: str,
                       source: str = "rows") -> Iterator[tuple[str, list[Row]]]:
-    """Like ``partition`` for rows sorted by the placeholder columns: yields each file's rows as soon
-    as they are complete, so only one document's rows are in memory at a time."""
+    """Rows sorted by the placeholder columns, split into one row set per rendered path: each file's rows
+    are yielded as soon as they are complete, so only one document's rows are in memory at a time."""
     seen: set[str] = set()
     for _, group in stream_groups(rows, placeholders(path_template), path_template, source):
         yield _claim(render_path(path_template, group[0], source), seen, source), group

@@ -22,8 +22,9 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any, Iterable, Iterator, Mapping
 
+import fastjsonschema
 from jsonschema import Draft202012Validator, FormatChecker
 
 from publisher.catalog import Endpoint
@@ -285,108 +286,21 @@ FORMATS.checks("date")(_is_date)
 FORMATS.checks("date-time")(_is_date_time)
 
 
-FAST_KEYWORDS = {"$schema", "title", "$comment", "type", "format", "properties", "required",
-                 "additionalProperties", "items", "propertyNames", "pattern"}
-PY_TYPES = {"object": (dict,), "array": (list,), "string": (str,), "boolean": (bool,), "null": (type(None),),
-            "integer": (int,), "number": (int, float)}
-FORMAT_TESTS = {"date": _is_date, "date-time": _is_date_time}
-
-
-def _all(checks: list[Callable[[Any], bool]]) -> Callable[[Any], bool]:
-    if len(checks) == 1:
-        return checks[0]
-
-    def every(value: Any) -> bool:
-        for check in checks:
-            if not check(value):
-                return False
-        return True
-    return every
-
-
-def _type_check(types: Any) -> Callable[[Any], bool] | None:
-    names = [types] if isinstance(types, str) else list(types)
-    if not all(name in PY_TYPES for name in names):
-        return None
-    allowed = frozenset(t for name in names for t in PY_TYPES[name])
-    integral_floats = "integer" in names and "number" not in names  # JSON Schema: 1.0 is an integer
-
-    def check(value: Any) -> bool:
-        kind = type(value)
-        return kind in allowed or (integral_floats and kind is float and value.is_integer())
-    return check
-
-
-def compile_check(schema: Any) -> Callable[[Any], bool] | None:
-    """A fast yes/no validator for the keyword subset the generator writes, for JSON-decoded documents
-    (dict, list, str, int, float, bool, None); None when the schema uses anything else."""
-    if schema is True or schema == {}:
-        return lambda value: True
-    if schema is False:
-        return lambda value: False
-    if not isinstance(schema, dict) or not set(schema) <= FAST_KEYWORDS:
-        return None
-    checks: list[Callable[[Any], bool]] = []
-    if "type" in schema:
-        type_check = _type_check(schema["type"])
-        if type_check is None:
-            return None
-        checks.append(type_check)
-    if "format" in schema:
-        if schema["format"] not in FORMAT_TESTS:
-            return None
-        checks.append(FORMAT_TESTS[schema["format"]])
-    if "pattern" in schema:
-        pattern = re.compile(schema["pattern"])
-        checks.append(lambda v: type(v) is not str or pattern.search(v) is not None)
-    properties = {key: compile_check(sub) for key, sub in (schema.get("properties") or {}).items()}
-    extra = schema.get("additionalProperties", True)
-    extra_check = compile_check(extra)
-    names = compile_check(schema["propertyNames"]) if "propertyNames" in schema else None
-    items = compile_check(schema["items"]) if "items" in schema else None
-    if None in properties.values() or extra_check is None or ("propertyNames" in schema and names is None) \
-            or ("items" in schema and items is None):
-        return None
-    required = tuple(schema.get("required") or ())
-
-    if properties or required or extra is not True or names:
-        def object_check(value: Any) -> bool:
-            if type(value) is not dict:
-                return True
-            for key in required:
-                if key not in value:
-                    return False
-            for key, child in value.items():
-                check = properties.get(key, extra_check)  # never None: compile_check returned None above
-                if not check(child) or (names is not None and not names(key)):  # type: ignore[misc]
-                    return False
-            return True
-        checks.append(object_check)
-    if items is not None:
-        def items_check(value: Any) -> bool:
-            if type(value) is not list:
-                return True
-            for item in value:
-                if not items(item):
-                    return False
-            return True
-        checks.append(items_check)
-    return _all(checks) if checks else (lambda value: True)
-
-
 class DocumentValidator:
-    """jsonschema (Draft 2020-12) for the verdict and the messages, behind a compiled fast path:
-    a document the fast check accepts is valid; any other goes through jsonschema."""
+    """fastjsonschema (the schema compiled to Python once) for the verdict; jsonschema (Draft 2020-12)
+    reports the violations, by key path and value, only for a document the compiled check rejects."""
 
     def __init__(self, schema: Mapping[str, Any]) -> None:
         Draft202012Validator.check_schema(schema)
         self.full = Draft202012Validator(schema, format_checker=FORMATS)
-        self.fast = compile_check(dict(schema))
+        self.fast = fastjsonschema.compile(dict(schema), formats={"date": _is_date, "date-time": _is_date_time})
 
-    def iter_errors(self, doc: Any):
-        if self.fast is not None and self.fast(doc):
-            return iter(())
-        return self.full.iter_errors(doc)
+    def iter_errors(self, doc: Any) -> Iterator[Any]:
+        try:
+            self.fast(doc)
+        except fastjsonschema.JsonSchemaException:
+            return self.full.iter_errors(doc)
+        return iter(())
 
 
 def validator(schema: Mapping[str, Any]) -> DocumentValidator:
@@ -397,7 +311,7 @@ def key_path(parts: Iterable[Any]) -> str:
     return "$" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in parts)
 
 
-def validate_document(file_path: str, doc: Any, checker: Draft202012Validator, limit: int = 10) -> list[SchemaViolation]:
+def validate_document(file_path: str, doc: Any, checker: DocumentValidator, limit: int = 10) -> list[SchemaViolation]:
     """Schema violations of one (published, i.e. JSON-decoded) document, each naming the key and value."""
     found = []
     for error in sorted(checker.iter_errors(doc), key=lambda e: [str(p) for p in e.absolute_path]):

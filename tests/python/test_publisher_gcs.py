@@ -16,7 +16,7 @@ import pytest
 
 from fault_proxy import FaultProxy
 from publisher.destinations import ConflictError, StoredObject
-from publisher.emulator import Emulator, EmulatorError
+from gcs_emulator import Emulator, EmulatorError
 from publisher.gcs import GCSDestination
 from publisher.publish import write_manifest
 from publisher.retry import RetryPolicy
