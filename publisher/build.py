@@ -6,7 +6,6 @@ tally (report.Tally) and makes the CLI abort the run.
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import datetime as dt
 import functools
@@ -15,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-from publisher.catalog import Endpoint, target_dir
+from publisher.catalog import Endpoint
 from publisher.checks import check_document
 from publisher.destinations import StoredObject
 from publisher.documents import FoldError, PartRows, columns_by_model, fold, keys_below_top, stream_partitions
@@ -54,6 +53,17 @@ def latest(warehouse: Warehouse, endpoint: Endpoint, column: str, required: bool
     return values[-1] if values else None
 
 
+@dataclass(frozen=True)
+class Dates:
+    """Which rows a run publishes: of the {date} endpoints one date, a range, every date, or by default
+    the latest; of endpoints declaring as_of, the rows of this as-of date (default: the latest)."""
+    date: dt.date | None = None
+    start: dt.date | None = None
+    end: dt.date | None = None  # inclusive
+    all_dates: bool = False
+    as_of: dt.date | None = None
+
+
 @dataclass
 class Selection:
     """Which rows of an endpoint a run publishes, which paths that covers, and what an empty result means."""
@@ -62,7 +72,7 @@ class Selection:
     empty_error: str | None  # None: no rows is fine (nothing to publish)
 
 
-def select(endpoint: Endpoint, warehouse: Warehouse, args: argparse.Namespace) -> Selection:
+def select(endpoint: Endpoint, warehouse: Warehouse, args: Dates) -> Selection:
     """A {date} mart without any row publishes nothing under --all-dates or the default latest date
     (a warning: live grading is empty between game nights); every other empty selection is an error."""
     name, where = endpoint.name, {}
@@ -78,7 +88,7 @@ def select(endpoint: Endpoint, warehouse: Warehouse, args: argparse.Namespace) -
     if args.date:
         return Selection({"where": {**where, DATE_COLUMN: args.date}}, Scope(scope.pattern, DATE_COLUMN, args.date),
                          f"mart {name}: no rows for date {args.date}{as_of}")
-    if args.start:
+    if args.start and args.end:
         return Selection({"where": where or None, "date_range": DateRange(DATE_COLUMN, args.start, args.end)},
                          Scope(scope.pattern, DATE_COLUMN, args.start, args.end),
                          f"mart {name}: no rows between {args.start} and {args.end}{as_of}")
@@ -89,10 +99,9 @@ def select(endpoint: Endpoint, warehouse: Warehouse, args: argparse.Namespace) -
                      Scope(scope.pattern, DATE_COLUMN, day) if isinstance(day, dt.date) else scope, empty)
 
 
-def gate(endpoints: list[Endpoint], tallies: dict[str, Tally], args: argparse.Namespace) -> None:
-    """The run-results gate: failed / skipped upstream dbt nodes fail their endpoint (unless overridden)."""
-    override = args.allow_failed_upstream
-    file = Path(args.run_results) if args.run_results else target_dir(args.project_dir) / "run_results.json"
+def gate(endpoints: list[Endpoint], tallies: dict[str, Tally], file: Path, override: bool) -> None:
+    """The run-results gate: failed / skipped upstream dbt nodes of ``file`` fail their endpoint (unless
+    ``override``)."""
     try:
         results: RunResults | None = load_run_results(file)
     except GateError as error:
@@ -209,7 +218,7 @@ def build_endpoint(endpoint: Endpoint, rows: Iterable[dict], parts: dict[str, Pa
     return items
 
 
-def build_all(endpoints: list[Endpoint], warehouse: Warehouse, args: argparse.Namespace, build: Build,
+def build_all(endpoints: list[Endpoint], warehouse: Warehouse, dates: Dates, build: Build,
               tallies: dict[str, Tally], checkers: dict[str, Any]) -> tuple[list[Item], dict[str, Scope]]:
     items, scopes = [], {}
     for endpoint in endpoints:
@@ -217,7 +226,7 @@ def build_all(endpoints: list[Endpoint], warehouse: Warehouse, args: argparse.Na
         if endpoint.name not in checkers:  # no usable schema: already failed
             continue
         try:
-            selection = select(endpoint, warehouse, args)
+            selection = select(endpoint, warehouse, dates)
             with engine_errors(endpoint, "rows"):
                 def read(relation: str, order: tuple = endpoint.placeholders, chosen: Selection = selection) -> Iterator[dict]:
                     return warehouse.iter_rows(relation, order_by=order, **chosen.filters) \

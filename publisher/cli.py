@@ -43,8 +43,8 @@ import time
 from pathlib import Path
 from typing import Callable, Sequence
 
-from publisher.build import Build, build_all, gate, latest_schema_item, schema_checkers
-from publisher.catalog import GROUPS, CatalogError, Endpoint, endpoints_from_manifest, load_manifest
+from publisher.build import Build, Dates, build_all, gate, latest_schema_item, schema_checkers
+from publisher.catalog import GROUPS, CatalogError, Endpoint, endpoints_from_manifest, load_manifest, target_dir
 from publisher.checks import check_document
 from publisher.destinations import CREATED, UPDATED, Destination, StoredObject
 from publisher.gcs import open_destination
@@ -225,7 +225,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     schema_dir = default_schema_dir(args)
     cache_control = {"public": f"public, max-age={SCHEMA_MAX_AGE}", "admin": f"private, max-age={SCHEMA_MAX_AGE}"}
 
-    gate(endpoints, tallies, args)
+    gate(endpoints, tallies, Path(args.run_results) if args.run_results else
+         target_dir(args.project_dir) / "run_results.json", args.allow_failed_upstream)
     checkers, schema_items, schema_files = schema_checkers(endpoints, tallies, schema_dir, schema_tally, cache_control)
     indexes: list[tuple[Tally, str, Callable[[dict], dict], str]] = []
     if any(e.visibility == "public" for e in endpoints):  # latest.json names public files only
@@ -264,7 +265,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return 1
             try:
                 build = Build({"generated_at": generated_at}, listing, spool, code_digest(), schema_files, args.rebuild)
-                items, scopes = build_all(endpoints, warehouse, args, build, tallies, checkers)
+                dates = Dates(args.date, args.start, args.end, args.all_dates, args.as_of)
+                items, scopes = build_all(endpoints, warehouse, dates, build, tallies, checkers)
             finally:
                 warehouse.close()
         timings["build_and_check"] = time.monotonic() - started - timings.get("list", 0.0)
