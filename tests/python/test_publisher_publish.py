@@ -14,24 +14,35 @@ DECLARATION = {"date": "date", "generated_at": "@generated_at", "n": "n"}
 ROWS = [{"date": dt.date(2026, 2, 21), "n": 1, "unused": "a"}, {"date": dt.date(2026, 2, 21), "n": 2, "unused": "b"}]
 
 
-def fingerprint(declaration=DECLARATION, columns=("date", "n"), schema=b"{}", context=None, code=b"code"):
+PART = [{"date": dt.date(2026, 2, 21), "k": "a"}]
+
+
+def fingerprint(declaration=DECLARATION, columns=None, schema=b"{}", context=None, code=b"code"):
+    columns = columns or {"root": ("date", "n"), "part": ("date", "k")}
     return Fingerprint(declaration, columns, schema, context or {"generated_at": "2026-02-21T18:00:00Z"}, code)
 
 
+def rows(root=ROWS, part=PART):
+    return {"root": root, "part": part}
+
+
 def test_fingerprint_depends_on_what_builds_the_document_only():
-    base = fingerprint().of(ROWS)
+    base = fingerprint().of(rows())
     assert len(base) == 64
-    assert fingerprint().of(list(reversed(ROWS))) == base  # row order does not matter
-    assert fingerprint().of([{**r, "unused": "z"} for r in ROWS]) == base  # nor unread columns
-    assert fingerprint(context={"generated_at": "2030-01-01T00:00:00Z"}).of(ROWS) == base  # nor generated_at
+    assert fingerprint().of(rows(list(reversed(ROWS)))) == base  # row order does not matter
+    assert fingerprint().of(rows([{**r, "unused": "z"} for r in ROWS])) == base  # nor unread columns
+    assert fingerprint(context={"generated_at": "2030-01-01T00:00:00Z"}).of(rows()) == base  # nor generated_at
     changed = [
-        fingerprint().of([ROWS[0], {**ROWS[1], "n": 3}]),
-        fingerprint().of([ROWS[0], {**ROWS[1], "n": Decimal(2)}]),  # other type: rebuilt (never wrongly skipped)
-        fingerprint().of(ROWS[:1]),
-        fingerprint(declaration={**DECLARATION, "m": "n"}).of(ROWS),
-        fingerprint(schema=b'{"type": "object"}').of(ROWS),
-        fingerprint(code=b"new publisher").of(ROWS),
-        fingerprint(context={"generated_at": "x", "season": "2025-26"}).of(ROWS),
+        fingerprint().of(rows([ROWS[0], {**ROWS[1], "n": 3}])),
+        fingerprint().of(rows([ROWS[0], {**ROWS[1], "n": Decimal(2)}])),  # other type: rebuilt, never wrongly skipped
+        fingerprint().of(rows(ROWS[:1])),
+        fingerprint().of(rows(part=[{**PART[0], "k": "b"}])),  # a part's rows count too
+        fingerprint().of(rows(part=[])),
+        fingerprint().of(rows(part=PART + PART)),  # a repeated part row
+        fingerprint(declaration={**DECLARATION, "m": "n"}).of(rows()),
+        fingerprint(schema=b'{"type": "object"}').of(rows()),
+        fingerprint(code=b"new publisher").of(rows()),
+        fingerprint(context={"generated_at": "x", "season": "2025-26"}).of(rows()),
     ]
     assert len({base, *changed}) == len(changed) + 1
 
