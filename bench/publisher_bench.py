@@ -38,9 +38,9 @@ from pathlib import Path
 import duckdb
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+sys.path[:0] = [str(REPO), str(REPO / "tests" / "python")]
 
-from publisher.emulator import Emulator  # noqa: E402
+from gcs_emulator import Emulator  # noqa: E402  (tests/python/gcs_emulator.py: the tests start the same emulator)
 
 RESULTS = REPO / "bench" / "RESULTS.md"
 SECTION = "## Publisher"

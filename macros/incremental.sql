@@ -3,7 +3,7 @@
     DuckDB: delete+insert by game_date. BigQuery: tables partitioned by day on their date
     column and clustered; the facts are incremental by insert_overwrite of a STATIC list
     of game_date partitions, computed when the model runs (see
-    macros/bigquery_insert_overwrite.sql): cheaper than dynamic insert_overwrite (no
+    macros/overrides/bigquery_insert_overwrite.sql): cheaper than dynamic insert_overwrite (no
     scripting, the target's partitions are pruned) and it runs on the emulator. -#}
 
 {#- True when this run of an incremental model rebuilds only recent dates: dbt's
@@ -159,7 +159,7 @@
     date_column, game_date unless given):
     DuckDB: delete+insert by date_column.
     BigQuery: insert_overwrite of the date_column partitions the run rebuilds, as a static
-    list (meta rebuild_partitions: see macros/bigquery_insert_overwrite.sql), clustered. -#}
+    list (meta rebuild_partitions: see macros/overrides/bigquery_insert_overwrite.sql), clustered. -#}
 {% macro fact_table_config(cluster_by, date_column='game_date') -%}
     {%- set common = {'materialized': 'incremental', 'on_schema_change': 'fail'} -%}
     {%- if target.type == 'bigquery' -%}

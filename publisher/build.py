@@ -6,7 +6,6 @@ tally (report.Tally) and makes the CLI abort the run.
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import datetime as dt
 import functools
@@ -15,15 +14,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-from publisher.catalog import Endpoint, target_dir
+from publisher.catalog import Endpoint
 from publisher.checks import check_document
 from publisher.destinations import StoredObject
-from publisher.documents import FoldError, fold, keys_below_top, required_columns, stream_partitions
+from publisher.documents import FoldError, PartRows, columns_by_model, fold, keys_below_top, stream_partitions
 from publisher.gate import GateError, RunResults, blockers, load_run_results
 from publisher.publish import Fingerprint, Item, Scope, Spool, template_pattern
 from publisher.report import Tally, log
-from publisher.schemas import (SchemaError, compare_with_repo, expected_files, published_path, schema_file,
-                               validate_document, validator)
+from publisher.schemas import (LATEST_SCHEMA, SchemaError, all_schema_files, compare_with_repo, expected_files,
+                               published_path, schema_file, validate_document, validator)
 from publisher.serialize import VOLATILE_KEYS, SerializeError, content_hash, serialize
 from publisher.warehouse import DateRange, Warehouse, WarehouseError
 
@@ -54,6 +53,17 @@ def latest(warehouse: Warehouse, endpoint: Endpoint, column: str, required: bool
     return values[-1] if values else None
 
 
+@dataclass(frozen=True)
+class Dates:
+    """Which rows a run publishes: of the {date} endpoints one date, a range, every date, or by default
+    the latest; of endpoints declaring as_of, the rows of this as-of date (default: the latest)."""
+    date: dt.date | None = None
+    start: dt.date | None = None
+    end: dt.date | None = None  # inclusive
+    all_dates: bool = False
+    as_of: dt.date | None = None
+
+
 @dataclass
 class Selection:
     """Which rows of an endpoint a run publishes, which paths that covers, and what an empty result means."""
@@ -62,7 +72,7 @@ class Selection:
     empty_error: str | None  # None: no rows is fine (nothing to publish)
 
 
-def select(endpoint: Endpoint, warehouse: Warehouse, args: argparse.Namespace) -> Selection:
+def select(endpoint: Endpoint, warehouse: Warehouse, args: Dates) -> Selection:
     """A {date} mart without any row publishes nothing under --all-dates or the default latest date
     (a warning: live grading is empty between game nights); every other empty selection is an error."""
     name, where = endpoint.name, {}
@@ -78,7 +88,7 @@ def select(endpoint: Endpoint, warehouse: Warehouse, args: argparse.Namespace) -
     if args.date:
         return Selection({"where": {**where, DATE_COLUMN: args.date}}, Scope(scope.pattern, DATE_COLUMN, args.date),
                          f"mart {name}: no rows for date {args.date}{as_of}")
-    if args.start:
+    if args.start and args.end:
         return Selection({"where": where or None, "date_range": DateRange(DATE_COLUMN, args.start, args.end)},
                          Scope(scope.pattern, DATE_COLUMN, args.start, args.end),
                          f"mart {name}: no rows between {args.start} and {args.end}{as_of}")
@@ -89,10 +99,9 @@ def select(endpoint: Endpoint, warehouse: Warehouse, args: argparse.Namespace) -
                      Scope(scope.pattern, DATE_COLUMN, day) if isinstance(day, dt.date) else scope, empty)
 
 
-def gate(endpoints: list[Endpoint], tallies: dict[str, Tally], args: argparse.Namespace) -> None:
-    """The run-results gate: failed / skipped upstream dbt nodes fail their endpoint (unless overridden)."""
-    override = args.allow_failed_upstream
-    file = Path(args.run_results) if args.run_results else target_dir(args.project_dir) / "run_results.json"
+def gate(endpoints: list[Endpoint], tallies: dict[str, Tally], file: Path, override: bool) -> None:
+    """The run-results gate: failed / skipped upstream dbt nodes of ``file`` fail their endpoint (unless
+    ``override``)."""
     try:
         results: RunResults | None = load_run_results(file)
     except GateError as error:
@@ -141,6 +150,18 @@ def schema_checkers(endpoints: list[Endpoint], tallies: dict[str, Tally], schema
     return checkers, items, files
 
 
+def latest_schema_item(endpoints: list[Endpoint], schema_dir: Path, schema_tally: Tally,
+                       cache_control: dict[str, str]) -> tuple[Item | None, Any]:
+    """latest.json's schema object and validator; a committed schema that differs fails the run."""
+    data = all_schema_files(endpoints)[LATEST_SCHEMA]
+    for problem in compare_with_repo(schema_dir, {LATEST_SCHEMA: data}, orphans=False):
+        schema_tally.fail(f"schema: {problem}; run `python -m publisher.cli schemas --write` and commit")
+    schema = json.loads(data)
+    item = Item(schema_tally, published_path(LATEST_SCHEMA), functools.partial(bytes, data), content_hash(schema),
+                cache_control["public"])
+    return (None if schema_tally.errors else item), validator(schema)
+
+
 @dataclass
 class Build:
     """What building needs besides the endpoint: the run context, the listing, where bytes wait, the code digest."""
@@ -152,29 +173,38 @@ class Build:
     rebuild: bool = False  # ignore stored fingerprints
 
 
-def build_endpoint(endpoint: Endpoint, rows: Iterable[dict], checker: Any, tally: Tally, build: Build) -> list[Item]:
+def build_endpoint(endpoint: Endpoint, rows: Iterable[dict], parts: dict[str, PartRows], checker: Any, tally: Tally,
+                   build: Build) -> list[Item]:
     """Every document of an endpoint, serialized and checked (problems go to the tally), one at a time.
+    ``parts``: each part's rows, sorted like the root's, taken file by file.
 
     A document whose fingerprint equals the one stored with the published object is known unchanged:
     it is neither built nor checked again (it was checked, by this same code and schema, when uploaded)."""
     items = []
     source = f"mart {endpoint.name}"
-    columns = required_columns(endpoint.document) | set(endpoint.placeholders)
+    columns = columns_by_model(endpoint.document, endpoint.name)
+    for model in columns:
+        columns[model] |= set(endpoint.placeholders)  # every part carries them (catalog.resolve_parts)
     fingerprint = Fingerprint(endpoint.document, columns, build.schemas[endpoint.name], build.context, build.code)
     below = keys_below_top(endpoint.document)
     nested_volatile = below is None or bool(below & VOLATILE_KEYS)
     for path, file_rows in stream_partitions(rows, endpoint.path_template, source):
-        missing = sorted(columns - set(file_rows[0]))
-        if missing:
-            raise FoldError(f"{source}: column(s) {', '.join(map(repr, missing))} declared in the document "
-                            "are not in the rows")
-        print_ = fingerprint.of(file_rows)
+        key = tuple(file_rows[0][c] for c in endpoint.placeholders)
+        inputs = {endpoint.name: file_rows, **{name: part.take(key) for name, part in parts.items()}}
+        for model, model_rows in inputs.items():
+            missing = sorted(columns[model] - set(model_rows[0])) if model_rows else []
+            if missing:
+                raise FoldError(f"mart {model}: column(s) {', '.join(map(repr, missing))} declared in the document "
+                                f"of {endpoint.name} are not in the rows")
+        print_ = fingerprint.of(inputs)
         stored = build.listing.get(path)
         if not build.rebuild and stored is not None and stored.hash and stored.input_hash == print_ \
                 and stored.cache_control in (None, endpoint.cache_control):
             items.append(Item(tally, path, None, stored.hash, endpoint.cache_control, print_))
             continue
-        data = serialize(fold(file_rows, endpoint.document, build.context, source=source), string_keys=True)
+        doc = fold(file_rows, endpoint.document, build.context, source=source,
+                   parts={name: inputs[name] for name in parts})
+        data = serialize(doc, string_keys=True)
         published = json.loads(data)
         problems = [f"clean-API violation: {v}" for v in check_document(path, published)] \
             if endpoint.visibility == "public" else []
@@ -183,10 +213,12 @@ def build_endpoint(endpoint: Endpoint, rows: Iterable[dict], checker: Any, tally
             tally.fail(problem)
         items.append(Item(tally, path, build.spool.add(data), content_hash(published, nested_volatile),
                           endpoint.cache_control, print_))
+    for part in parts.values():
+        part.finish()
     return items
 
 
-def build_all(endpoints: list[Endpoint], warehouse: Warehouse, args: argparse.Namespace, build: Build,
+def build_all(endpoints: list[Endpoint], warehouse: Warehouse, dates: Dates, build: Build,
               tallies: dict[str, Tally], checkers: dict[str, Any]) -> tuple[list[Item], dict[str, Scope]]:
     items, scopes = [], {}
     for endpoint in endpoints:
@@ -194,11 +226,14 @@ def build_all(endpoints: list[Endpoint], warehouse: Warehouse, args: argparse.Na
         if endpoint.name not in checkers:  # no usable schema: already failed
             continue
         try:
-            selection = select(endpoint, warehouse, args)
+            selection = select(endpoint, warehouse, dates)
             with engine_errors(endpoint, "rows"):
-                rows = warehouse.iter_rows(endpoint.relation, order_by=endpoint.placeholders, **selection.filters) \
-                    if selection.scope is not None else iter(())
-                built = build_endpoint(endpoint, rows, checkers[endpoint.name], tally, build)
+                def read(relation: str, order: tuple = endpoint.placeholders, chosen: Selection = selection) -> Iterator[dict]:
+                    return warehouse.iter_rows(relation, order_by=order, **chosen.filters) \
+                        if chosen.scope is not None else iter(())
+                parts = {name: PartRows(name, read(part.relation), endpoint.placeholders, f"mart {endpoint.name}")
+                         for name, part in endpoint.parts.items()}
+                built = build_endpoint(endpoint, read(endpoint.relation), parts, checkers[endpoint.name], tally, build)
         except (PublishError, WarehouseError, FoldError, SerializeError) as error:
             tally.fail(str(error))
             continue

@@ -10,6 +10,12 @@ value in it is the run's ``--as-of`` date, by default the column's latest value.
 Each endpoint also carries what the checks need: the contract columns (data
 type, not-null constraint) for its JSON Schema, and every upstream node and
 every dbt test / unit test on it or upstream of it, for the run-results gate.
+
+Parts (``from: MODEL`` nodes, documents.py) are models of their own grain with a
+contract. Each must be a parent of the root model (``-- depends_on: {{ ref('MODEL') }}``
+in its SQL), so ``dbt build --selector GROUP`` builds and tests it and the gate covers
+it; it must carry the columns a run filters on (the path's placeholders, ``as_of``)
+and declare its join columns.
 """
 
 from __future__ import annotations
@@ -20,8 +26,9 @@ import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from publisher.documents import SpecError, placeholders, validate_path_template, validate_spec
+from publisher.documents import SpecError, join_columns, placeholders, validate_path_template, validate_spec
 
+LATEST_SUFFIX = "/{date}.json"
 GROUPS = ("after-predictions", "hourly", "daily", "live")
 REQUIRED_KEYS = {"path", "cache_control", "group", "document"}
 PUBLISH_KEYS = REQUIRED_KEYS | {"as_of"}
@@ -39,6 +46,15 @@ class Column:
 
 
 @dataclass(frozen=True)
+class Part:
+    """A model a document takes some of its rows from (a ``from:`` node)."""
+    name: str
+    unique_id: str
+    relation: str
+    columns: dict[str, Column] = field(default_factory=dict, compare=False)
+
+
+@dataclass(frozen=True)
 class Endpoint:
     name: str
     relation: str
@@ -52,10 +68,21 @@ class Endpoint:
     as_of: str | None = None  # column filtered on the run's as-of date
     columns: dict[str, Column] = field(default_factory=dict, compare=False)
     tests: frozenset[str] = frozenset()  # dbt tests / unit tests on the model or anything upstream
+    parts: dict[str, Part] = field(default_factory=dict, compare=False)  # from: models, by name
+
+    def columns_of(self, model: str) -> dict[str, Column]:
+        """The contract of the root (its own name) or of one of its parts."""
+        return self.columns if model == self.name else self.parts[model].columns
 
     @property
     def placeholders(self) -> tuple[str, ...]:
         return placeholders(self.path_template)
+
+    @property
+    def latest_key(self) -> str | None:
+        """Its key in v1/latest.json: 'picks/{date}.json' -> 'picks'; None unless public and dated."""
+        dated = self.visibility == "public" and self.path_template.endswith(LATEST_SUFFIX)
+        return self.path_template.removesuffix(LATEST_SUFFIX) if dated else None
 
 
 def target_dir(project_dir: str | Path) -> Path:
@@ -114,11 +141,52 @@ def endpoint_from_node(unique_id: str, nodes: dict[str, dict]) -> Endpoint:
             raise SpecError(f"as_of must be a column name, got {as_of!r}")
         if not node.get("relation_name"):
             raise SpecError("the model has no relation (ephemeral?)")
+        upstream = upstream_ids(unique_id, nodes)
+        columns = contract_columns(node)
+        parts = resolve_parts(declaration["document"], name, columns, upstream, nodes,
+                              [*placeholders(path), *([as_of] if as_of else [])])
     except SpecError as error:
         raise CatalogError(f"model {name} ({unique_id}): publish: {error}") from error
+    upstream = upstream.union(*(upstream_ids(part.unique_id, nodes) for part in parts.values()))
     return Endpoint(name, node["relation_name"], path, cache_control, declaration["group"],
-                    declaration["document"], visibility, upstream_ids(unique_id, nodes), unique_id,
-                    as_of, contract_columns(node))
+                    declaration["document"], visibility, upstream, unique_id, as_of, columns, parts=parts)
+
+
+def resolve_parts(fields: dict, root: str, root_columns: dict[str, Column], upstream: frozenset[str],
+                  nodes: dict[str, dict], filters: list[str]) -> dict[str, Part]:
+    """The ``from:`` models of a declaration, checked: known, parents of the root, with the columns
+    the run filters on and their join columns in their contracts."""
+    by_name = {n.get("name"): uid for uid, n in nodes.items() if n.get("resource_type") == "model"}
+    parts: dict[str, Part] = {}
+
+    def walk(fields: dict, model: str, columns: dict[str, Column], where: str) -> None:
+        for key, node in fields.items():
+            if not isinstance(node, dict) or "fields" not in node:
+                continue
+            path, inner, inner_columns = f"{where}.{key}", model, columns
+            if "from" in node:
+                inner = node["from"]
+                uid = by_name.get(inner)
+                if uid is None or not nodes[uid].get("relation_name"):
+                    raise SpecError(f"{path}.from: unknown part {inner!r} (no model with a relation of that name)")
+                if uid not in upstream:
+                    raise SpecError(f"{path}.from: part {inner} is not a parent of {root}: add "
+                                    f"`-- depends_on: {{{{ ref('{inner}') }}}}` to {root}'s SQL, so "
+                                    "`dbt build --selector GROUP` builds and tests it")
+                part = parts.setdefault(inner, Part(inner, uid, nodes[uid]["relation_name"],
+                                                    contract_columns(nodes[uid])))
+                parent_columns, part_columns = join_columns(node, path)
+                needs = [(model, columns, c, "join column") for c in parent_columns]
+                needs += [(inner, part.columns, c, "join column") for c in part_columns]
+                needs += [(inner, part.columns, c, "filter column (path placeholder or as_of)") for c in filters]
+                for owner, contract, column, role in needs:
+                    if column not in contract:
+                        raise SpecError(f"{path}.join: model {owner} has no {role} {column!r} in its contract")
+                inner_columns = part.columns
+            walk(node["fields"], inner, inner_columns, f"{path}.fields")
+
+    walk(fields, root, root_columns, "document")
+    return parts
 
 
 def contract_columns(node: dict) -> dict[str, Column]:
@@ -153,7 +221,3 @@ def endpoints_from_manifest(manifest: dict) -> list[Endpoint]:
         if other != endpoint.name:
             raise CatalogError(f"models {other} and {endpoint.name} both publish {endpoint.path_template!r}")
     return sorted(endpoints, key=lambda e: e.name)
-
-
-def load_endpoints(project_dir: str | Path = ".") -> list[Endpoint]:
-    return endpoints_from_manifest(load_manifest(project_dir))

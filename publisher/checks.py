@@ -146,8 +146,3 @@ def check_document(file_path: str, doc: Any, rules: Rules | None = None) -> list
             if label:
                 found.append(Violation(file_path, key_path, f"value {value!r}", f"matches {label}"))
     return found
-
-
-def check_documents(docs: Mapping[str, Any], rules: Rules | None = None) -> list[Violation]:
-    """Violations across many documents keyed by file path."""
-    return [v for path, doc in docs.items() for v in check_document(path, doc, rules)]

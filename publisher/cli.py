@@ -41,18 +41,20 @@ import json
 import sys
 import time
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
-from publisher.build import Build, build_all, gate, schema_checkers
-from publisher.catalog import GROUPS, CatalogError, Endpoint, endpoints_from_manifest, load_manifest
+from publisher.build import Build, Dates, build_all, gate, latest_schema_item, schema_checkers
+from publisher.catalog import GROUPS, CatalogError, Endpoint, endpoints_from_manifest, load_manifest, target_dir
 from publisher.checks import check_document
-from publisher.destinations import CREATED, UPDATED, Destination, StoredObject, open_destination
-from publisher.publish import (MANIFEST_PATH, Item, Scope, Spool, after_uploads, code_digest, plan, stale_paths,
-                               template_pattern, upload, write_manifest)
+from publisher.destinations import CREATED, UPDATED, Destination, StoredObject
+from publisher.gcs import open_destination
+from publisher.publish import (LATEST_CACHE_CONTROL, LATEST_PATH, MANIFEST_CACHE_CONTROL, MANIFEST_PATH, Item, Scope,
+                               Spool, after_uploads, code_digest, latest_document, manifest_document,
+                               plan, stale_paths, template_pattern, upload, write_index)
 from publisher.report import Progress, Tally, json_report, log, summary_table
 from publisher.retry import RetryPolicy
-from publisher.schemas import (SCHEMA_DIR, SchemaError, compare_with_repo, expected_files, published_path, schema_file,
-                               write_repo)
+from publisher.schemas import (LATEST_SCHEMA, SCHEMA_DIR, SchemaError, all_schema_files, compare_with_repo, published_path,
+                               schema_file, validate_document, write_repo)
 from publisher.serialize import format_timestamp
 from publisher.warehouse import WarehouseError, warehouse_from_profile
 
@@ -123,7 +125,8 @@ def selected_endpoints(endpoints: list[Endpoint], args: argparse.Namespace) -> l
 def find_stale(listing: dict, items: list[Item], scopes: dict[str, Scope], all_endpoints: list[Endpoint],
                tallies: dict[str, Tally]) -> dict[str, str]:
     known = [template_pattern(e.path_template) for e in all_endpoints]
-    reserved = {MANIFEST_PATH} | {published_path(schema_file(e.path_template)) for e in all_endpoints}
+    reserved = {MANIFEST_PATH, LATEST_PATH, published_path(LATEST_SCHEMA)} | \
+        {published_path(schema_file(e.path_template)) for e in all_endpoints}
     stale = stale_paths(listing, {item.path for item in items}, scopes, known, reserved)
     for owner in stale.values():
         if owner in tallies:
@@ -143,9 +146,10 @@ def report_objects(items: list[Item], stale: dict[str, str], args: argparse.Name
 
 
 def publish(items: list[Item], destination: Destination, listing: dict[str, StoredObject], args: argparse.Namespace,
-            generated_at: str, manifest_tally: Tally, stale_args: tuple,
-            timings: dict[str, float]) -> tuple[dict[str, str], str]:
-    """Plan against the listing, upload, write the manifest; returns the stale paths and the manifest status."""
+            indexes: list[tuple[Tally, str, Callable[[dict], dict], str]], checker: Callable[[str, dict], list],
+            stale_args: tuple, timings: dict[str, float]) -> tuple[dict[str, str], str]:
+    """Plan against the listing, upload, write latest.json and the manifest; returns the stale paths and the
+    manifest status."""
     plan(items, listing)
     stale = find_stale(listing, items, *stale_args)
     changed = sum(item.status in (CREATED, UPDATED) for item in items)
@@ -164,23 +168,27 @@ def publish(items: list[Item], destination: Destination, listing: dict[str, Stor
         if item.warning:
             log(f"WARNING: {item.path}: {item.warning}")
     if any(item.error for item in items):
-        log(f"NOT writing {MANIFEST_PATH}: {sum(bool(i.error) for i in items)} object(s) failed; "
-            "the previous manifest stays (rerun to finish)")
+        log(f"NOT writing {LATEST_PATH} nor {MANIFEST_PATH}: {sum(bool(i.error) for i in items)} object(s) failed; "
+            "the previous ones stay (rerun to finish)")
         return stale, "not written"
-    manifest_tally.files = 1
+    listing = after_uploads(listing, items)
     started = time.monotonic()
-    try:
-        status, stored = write_manifest(destination, after_uploads(listing, items), generated_at, args.dry_run, log,
-                                        check_document)
-        timings["manifest"] = time.monotonic() - started
-    except Exception as error:  # noqa: BLE001 - reported, the run fails
-        manifest_tally.count("failed")
-        manifest_tally.fail(f"{MANIFEST_PATH}: {type(error).__name__}: {error}")
-        log(f"FAILED {MANIFEST_PATH}: {type(error).__name__}: {error}")
-        return stale, "failed"
-    manifest_tally.count(status)
-    label = {CREATED: "would create", UPDATED: "would update"}.get(status, status) if args.dry_run else status
-    log(f"  {label:<12} {MANIFEST_PATH} (generation {stored.generation if stored else None})")
+    for tally, path, document, cache_control in indexes:  # latest.json (when public), then manifest.json, last
+        tally.files = 1
+        try:
+            status, stored = write_index(destination, listing, path, document, cache_control, args.dry_run, log,
+                                         checker)
+        except Exception as error:  # noqa: BLE001 - reported, the run fails
+            tally.count("failed")
+            tally.fail(f"{path}: {type(error).__name__}: {error}")
+            log(f"FAILED {path}: {type(error).__name__}: {error}")
+            return stale, "failed" if path == MANIFEST_PATH else "not written"
+        tally.count(status)
+        if stored is not None:
+            listing = {**listing, path: stored}
+        label = {CREATED: "would create", UPDATED: "would update"}.get(status, status) if args.dry_run else status
+        log(f"  {label:<12} {path} (generation {stored.generation if stored else None})")
+    timings["manifest"] = time.monotonic() - started
     return stale, status
 
 
@@ -213,16 +221,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     generated_at = format_timestamp(args.generated_at or dt.datetime.now(dt.timezone.utc))
     tallies = {e.name: Tally(e.name, e.path_template, e.group) for e in endpoints}
     schema_tally, manifest_tally = Tally("(schemas)", f"{SCHEMA_DIR}/"), Tally("(manifest)", MANIFEST_PATH)
+    latest_tally = Tally("(latest)", LATEST_PATH)
     schema_dir = default_schema_dir(args)
     cache_control = {"public": f"public, max-age={SCHEMA_MAX_AGE}", "admin": f"private, max-age={SCHEMA_MAX_AGE}"}
 
-    gate(endpoints, tallies, args)
+    gate(endpoints, tallies, Path(args.run_results) if args.run_results else
+         target_dir(args.project_dir) / "run_results.json", args.allow_failed_upstream)
     checkers, schema_items, schema_files = schema_checkers(endpoints, tallies, schema_dir, schema_tally, cache_control)
+    indexes: list[tuple[Tally, str, Callable[[dict], dict], str]] = []
+    if any(e.visibility == "public" for e in endpoints):  # latest.json names public files only
+        prefixes = {e.latest_key: template_pattern(e.path_template) for e in all_endpoints if e.latest_key}
+        indexes.append((latest_tally, LATEST_PATH, lambda found: latest_document(found, prefixes, generated_at),
+                        LATEST_CACHE_CONTROL))
+        latest_item, checkers[LATEST_PATH] = latest_schema_item(all_endpoints, schema_dir, schema_tally, cache_control)
+        schema_items += [latest_item] if latest_item else []
+    indexes.append((manifest_tally, MANIFEST_PATH, lambda found: manifest_document(found, generated_at),
+                    MANIFEST_CACHE_CONTROL))
     schema_tally.files = len(schema_items)
     for item in schema_items:
         for problem in check_document(item.path, json.loads(item.data)):
             schema_tally.fail(f"clean-API violation: {problem}")
-    rows = [*tallies.values(), schema_tally, manifest_tally]
+    rows = [*tallies.values(), schema_tally, *(index[0] for index in indexes)]
     items: list[Item] = []
     scopes: dict[str, Scope] = {}
     timings: dict[str, float] = {}
@@ -246,7 +265,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return 1
             try:
                 build = Build({"generated_at": generated_at}, listing, spool, code_digest(), schema_files, args.rebuild)
-                items, scopes = build_all(endpoints, warehouse, args, build, tallies, checkers)
+                dates = Dates(args.date, args.start, args.end, args.all_dates, args.as_of)
+                items, scopes = build_all(endpoints, warehouse, dates, build, tallies, checkers)
             finally:
                 warehouse.close()
         timings["build_and_check"] = time.monotonic() - started - timings.get("list", 0.0)
@@ -262,8 +282,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             log(f"aborted: {len(failed)} failed before any upload (checks, listing); nothing was uploaded")
         else:
             assert destination is not None  # listing it failed otherwise: a failed tally above
-            stale, manifest_status = publish(items + schema_items, destination, listing, args, generated_at,
-                                             manifest_tally, (scopes, all_endpoints, tallies), timings)
+            def check_index(path: str, doc: dict) -> list:
+                return [*check_document(path, doc), *(validate_document(path, doc, checkers[path]) if path in checkers else [])]
+
+            stale, manifest_status = publish(items + schema_items, destination, listing, args, indexes, check_index,
+                                             (scopes, all_endpoints, tallies), timings)
     finally:
         spool.close()
     aborted = bool(failed)  # failed before any upload
@@ -300,7 +323,7 @@ def schemas_main(argv: Sequence[str]) -> int:
         return int(exit_.code or 0)
     schema_dir = Path(args.schemas_dir) if args.schemas_dir else Path(args.project_dir) / SCHEMA_DIR
     try:
-        expected = expected_files(endpoints_from_manifest(load_manifest(args.project_dir)))
+        expected = all_schema_files(endpoints_from_manifest(load_manifest(args.project_dir)))
     except (CatalogError, SchemaError) as error:
         log(f"error: {error}")
         return 1

@@ -12,7 +12,7 @@ computed from the file, the generation is its mtime in nanoseconds; content type
 cache-control and input hash are not stored. The listing reads a file only when
 v1/manifest.json (written by the last run) does not already give its hash for that
 generation, so listing a big site costs a stat per file, not a read.
-GCS: see ``publisher.gcs``.
+GCS: see ``publisher.gcs``, which also opens either kind from a --dest (``open_destination``).
 """
 
 from __future__ import annotations
@@ -147,12 +147,3 @@ class LocalDestination:
         except BaseException:
             Path(temp_name).unlink(missing_ok=True)
             raise
-
-
-def open_destination(dest: str, **gcs_options) -> Destination:
-    """``gs://bucket[/prefix]`` -> GCSDestination; anything else is a local folder."""
-    if dest.startswith("gs://"):
-        from publisher.gcs import GCSDestination
-
-        return GCSDestination(dest, **gcs_options)
-    return LocalDestination(dest)

@@ -11,6 +11,12 @@ A declaration maps output keys (in order) to nodes. Node forms (recursive):
 
 ``order_by`` columns sort ascending, or descending with a leading ``-``
 (``-week_start``); None always sorts last; ties break on the key.
+
+Composed documents: a list, map or object node may take its rows from another model
+(a *part*) with ``from: MODEL`` and ``join: [col, ...]`` (same column names) or
+``join: {parent_col: part_col}``: its rows are the part's rows whose ``join`` columns equal
+the enclosing rows' (the root's, or the enclosing part's). Below it, columns are the
+part's. Each part is a model at its own grain, read for the same file as the root.
 """
 
 from __future__ import annotations
@@ -22,13 +28,15 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 Row = Mapping[str, Any]
+JOIN_KEYS = {"from", "join"}  # not `on`: YAML 1.1 (dbt, PyYAML) reads a bare on as true
 NODE_KEYS = {
     "value": {"column", "round"},
-    "object": {"fields", "null_if"},
-    "list": {"list", "order_by", "fields"},
-    "map": {"map", "order_by", "fields"},
+    "object": {"fields", "null_if"} | JOIN_KEYS,
+    "list": {"list", "order_by", "fields"} | JOIN_KEYS,
+    "map": {"map", "order_by", "fields"} | JOIN_KEYS,
 }
 PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 SAFE_PATH_VALUE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
@@ -82,6 +90,11 @@ def validate_spec(fields: Any, where: str = "document") -> None:
         if kind in ("object", "list", "map"):
             if "fields" not in node:
                 raise SpecError(f"{path}: a {kind} node needs fields")
+            if ("from" in node) != ("join" in node):
+                raise SpecError(f"{path}: `from` and `join` go together (a part and its join columns)")
+            if "from" in node:
+                _require_names([node["from"]], f"{path}.from")
+                join_columns(node, path)
             validate_spec(node["fields"], f"{path}.fields")
 
 
@@ -94,79 +107,143 @@ def _require_names(names: Any, where: str, descending_allowed: bool = False) -> 
         raise SpecError(f"{where}: expected a non-empty list of column names, got {names!r}")
 
 
+def join_columns(node: Mapping[str, Any], where: str = "node") -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A ``from`` node's join: (columns of the enclosing rows, columns of the part), pairwise."""
+    on = node["join"]
+    pairs = list(on.items()) if isinstance(on, dict) else [(c, c) for c in on] if isinstance(on, list) else []
+    if not pairs or not all(isinstance(c, str) and IDENTIFIER.fullmatch(c) for pair in pairs for c in pair):
+        raise SpecError(f"{where}.join: expected a non-empty list of column names or a mapping "
+                        f"parent column -> part column, got {on!r}")
+    return tuple(a for a, _ in pairs), tuple(b for _, b in pairs)
+
+
+def columns_by_model(fields: Mapping[str, Any], model: str) -> dict[str, set[str]]:
+    """Every column a (valid) declaration reads, by model: ``model`` for the root, the part's name below ``from``."""
+    found: dict[str, set[str]] = {model: set()}
+
+    def walk(fields: Mapping[str, Any], model: str) -> None:
+        columns = found.setdefault(model, set())
+        for key, node in fields.items():
+            kind = node_kind(node, key)
+            if kind in ("column", "value"):
+                columns.add(node if kind == "column" else node["column"])
+                continue
+            if kind == "context":
+                continue
+            inner = model
+            if "from" in node:
+                parent_columns, part_columns = join_columns(node)
+                columns.update(parent_columns)
+                inner = node["from"]
+                found.setdefault(inner, set()).update(part_columns)
+            below = found.setdefault(inner, set())
+            below.update(node["list"] if kind == "list" else [node["map"]] if kind == "map" else [])
+            below.update(c.removeprefix("-") for c in node.get("order_by", []))
+            below.update([node["null_if"]] if node.get("null_if") else [])
+            walk(node["fields"], inner)
+
+    walk(fields, model)
+    return found
+
+
 def required_columns(fields: Mapping[str, Any]) -> set[str]:
-    """Every column a (valid) declaration reads."""
-    columns: set[str] = set()
-    for key, node in fields.items():
-        kind = node_kind(node, key)
-        if kind == "column":
-            columns.add(node)
-        elif kind == "value":
-            columns.add(node["column"])
-        elif kind in ("list", "map"):
-            columns.update(node["list"] if kind == "list" else [node["map"]])
-            columns.update(c.removeprefix("-") for c in node.get("order_by", []))
-            columns.update(required_columns(node["fields"]))
-        elif kind == "object":
-            columns.update([node["null_if"]] if node.get("null_if") else [])
-            columns.update(required_columns(node["fields"]))
-    return columns
+    """Every column a (valid) declaration reads from its root model."""
+    return columns_by_model(fields, "")[""]
 
 
-Folder = Callable[[Sequence[Row], Mapping[str, Any]], Any]
+class Inputs:
+    """What one document is built from besides its root rows: the run context and each part's rows."""
+
+    def __init__(self, context: Mapping[str, Any], parts: Mapping[str, Sequence[Row]] | None = None) -> None:
+        self.context, self.parts = context, parts or {}
+        self._indexes: dict[tuple, dict[tuple, list[Row]]] = {}
+
+    def joined(self, part: str, columns: tuple[str, ...], key: tuple) -> list[Row]:
+        """The part's rows whose ``columns`` equal ``key`` (each part indexed once per join)."""
+        index = self._indexes.get((part, columns))
+        if index is None:
+            index = self._indexes[(part, columns)] = {}
+            for row in self.parts.get(part, ()):
+                index.setdefault(tuple(row[c] for c in columns), []).append(row)
+        return index.get(key, [])
 
 
-def fold(rows: Sequence[Row], spec: Mapping[str, Any], context: Mapping[str, Any], source: str = "rows") -> dict:
-    """Build one document from its rows (pure). Raises FoldError naming ``source`` and the column."""
+Folder = Callable[[Sequence[Row], Inputs], Any]
+
+
+def fold(rows: Sequence[Row], spec: Mapping[str, Any], context: Mapping[str, Any], source: str = "rows",
+         parts: Mapping[str, Sequence[Row]] | None = None) -> dict:
+    """Build one document from its root rows and its parts' rows (pure). Raises FoldError naming
+    ``source`` and the column."""
     validate_spec(spec)
     if not rows:
         raise FoldError(f"{source}: no rows to build a document from")
-    missing = sorted(required_columns(spec) - set(rows[0]))
-    if missing:
-        raise FoldError(f"{source}: column(s) {', '.join(map(repr, missing))} declared in the document are not in the rows")
-    return _compile_fields(spec, source)(rows, context)
+    for model, columns in columns_by_model(spec, "").items():
+        model_rows = rows if model == "" else (parts or {}).get(model, ())
+        missing = sorted(columns - set(model_rows[0])) if model_rows else []
+        if missing:
+            raise FoldError(f"{source}{f' (part {model})' if model else ''}: column(s) "
+                            f"{', '.join(map(repr, missing))} declared in the document are not in the rows")
+    return _compile_fields(spec, source)(rows, Inputs(context, parts))
 
 
 def _compile_fields(fields: Mapping[str, Any], source: str) -> Folder:
-    """The declaration as nested closures (rows, context) -> value, so each row group pays no dispatch."""
+    """The declaration as nested closures (rows, inputs) -> value, so each row group pays no dispatch."""
     parts = [(key, _compile_node(node, source, key)) for key, node in fields.items()]
-    return lambda rows, context: {key: part(rows, context) for key, part in parts}
+    return lambda rows, inputs: {key: part(rows, inputs) for key, part in parts}
 
 
 def _compile_node(node: Any, source: str, key: str) -> Folder:  # noqa: C901 - one branch per node form
     kind = node_kind(node, key)
     if kind == "column":
-        return lambda rows, context: rows[0][node]
+        return lambda rows, inputs: rows[0][node]
     if kind == "context":
         name = node[1:]
 
-        def context_value(rows: Sequence[Row], context: Mapping[str, Any]) -> Any:
-            if name not in context:
+        def context_value(rows: Sequence[Row], inputs: Inputs) -> Any:
+            if name not in inputs.context:
                 raise FoldError(f"{source}: {key}: the run context has no value {node!r}")
-            return context[name]
+            return inputs.context[name]
         return context_value
     if kind == "value":
         column, digits = node["column"], node.get("round")
 
-        def value(rows: Sequence[Row], context: Mapping[str, Any]) -> Any:
+        def value(rows: Sequence[Row], inputs: Inputs) -> Any:
             try:
                 return round_value(rows[0][column], digits)
             except FoldError as error:
                 raise FoldError(f"{source}: {key}: {error}") from error
         return value
+    shaped = _compile_shape(node, kind, source, key)
+    if "from" not in node:
+        return shaped
+    part, (parent_columns, part_columns) = node["from"], join_columns(node)
+
+    def joined(rows: Sequence[Row], inputs: Inputs) -> Any:
+        found = inputs.joined(part, part_columns, tuple(rows[0][c] for c in parent_columns))
+        if not found and kind == "object":
+            if node.get("null_if"):
+                return None
+            raise FoldError(f"{source}: {key}: no row of part {part} where "
+                            f"{', '.join(f'{c} = {rows[0][p]!r}' for p, c in zip(parent_columns, part_columns))}")
+        return shaped(found, inputs)
+    return joined
+
+
+def _compile_shape(node: Mapping[str, Any], kind: str, source: str, key: str) -> Folder:
     fields = _compile_fields(node["fields"], source)
     if kind == "object":
         null_if = node.get("null_if")
         if not null_if:
             return fields
-        return lambda rows, context: None if rows[0][null_if] is None else fields(rows, context)
+        return lambda rows, inputs: None if rows[0][null_if] is None else fields(rows, inputs)
     keys = node["list"] if kind == "list" else [node["map"]]
     order_by, where = node.get("order_by") or keys, f"{source}: {key}"
     if kind == "list":
-        return lambda rows, context: [fields(g, context) for g in sorted_groups(rows, keys, order_by, where)]
+        return lambda rows, inputs: [fields(g, inputs) for g in sorted_groups(rows, keys, order_by, where)]
     column = node["map"]
-    return lambda rows, context: {map_key(g[0][column]): fields(g, context)
-                                  for g in sorted_groups(rows, keys, order_by, where)}
+    return lambda rows, inputs: {map_key(g[0][column]): fields(g, inputs)
+                                 for g in sorted_groups(rows, keys, order_by, where)}
 
 
 def sorted_groups(rows: Sequence[Row], keys: Sequence[str], order_by: Sequence[str], where: str) -> list[list[Row]]:
@@ -258,27 +335,18 @@ def render_path(path_template: str, row: Row, source: str = "rows") -> str:
     return PLACEHOLDER.sub(value, path_template)
 
 
-def partition(rows: Sequence[Row], path_template: str, source: str = "rows") -> dict[str, list[Row]]:
-    """Rows split into one row set per rendered path, sorted by path."""
-    files: dict[str, list[Row]] = {}
-    if not placeholders(path_template):
-        return {path_template: list(rows)}
-    for row in rows:
-        files.setdefault(render_path(path_template, row, source), []).append(row)
-    return dict(sorted(files.items()))
-
-
 def stream_partitions(rows: Iterable[Row], path_template: str,
                       source: str = "rows") -> Iterator[tuple[str, list[Row]]]:
-    """Like ``partition`` for rows sorted by the placeholder columns: yields each file's rows as soon
-    as they are complete, so only one document's rows are in memory at a time."""
-    names = placeholders(path_template)
-    if not names:
-        everything = list(rows)
-        if everything:
-            yield path_template, everything
-        return
+    """Rows sorted by the placeholder columns, split into one row set per rendered path: each file's rows
+    are yielded as soon as they are complete, so only one document's rows are in memory at a time."""
     seen: set[str] = set()
+    for _, group in stream_groups(rows, placeholders(path_template), path_template, source):
+        yield _claim(render_path(path_template, group[0], source), seen, source), group
+
+
+def stream_groups(rows: Iterable[Row], names: Sequence[str], path_template: str = "",
+                  source: str = "rows") -> Iterator[tuple[tuple, list[Row]]]:
+    """Consecutive rows with equal values in ``names``, as (values, rows); no names: every row at once."""
     current_key: tuple | None = None
     current: list[Row] = []
     for row in rows:
@@ -288,12 +356,37 @@ def stream_partitions(rows: Iterable[Row], path_template: str,
             render_path(path_template, row, source)  # raises the FoldError naming the column
             raise
         if key != current_key and current:
-            yield _claim(render_path(path_template, current[0], source), seen, source), current
+            yield (current_key if current_key is not None else ()), current
             current = []
         current_key = key
         current.append(row)
     if current:
-        yield _claim(render_path(path_template, current[0], source), seen, source), current
+        yield (current_key if current_key is not None else ()), current
+
+
+class PartRows:
+    """A part's rows, sorted by the path's placeholders like the root's, handed out file by file."""
+
+    def __init__(self, name: str, rows: Iterable[Row], names: Sequence[str], source: str) -> None:
+        self.name, self.source = name, source
+        self.groups = stream_groups(rows, names, "", f"{source} (part {name})")
+        self.pending = next(self.groups, None)
+
+    def take(self, key: tuple) -> list[Row]:
+        """The part's rows of the file whose placeholders are ``key`` (files come in sorted order)."""
+        if self.pending is not None and self.pending[0] < key:
+            raise FoldError(f"{self.source}: part {self.name} has rows for {self.pending[0]!r} "
+                            "that the root model has none for")
+        if self.pending is None or self.pending[0] != key:
+            return []
+        rows, self.pending = self.pending[1], next(self.groups, None)
+        return rows
+
+    def finish(self) -> None:
+        """Rows left once every file of the root is built belong to no file: an error."""
+        if self.pending is not None:
+            raise FoldError(f"{self.source}: part {self.name} has rows for {self.pending[0]!r} "
+                            "that the root model has none for")
 
 
 def _claim(path: str, seen: set[str], source: str) -> str:

@@ -16,7 +16,8 @@ from __future__ import annotations
 import threading
 from typing import Any, Callable
 
-from publisher.destinations import JSON_CONTENT_TYPE, PREFIX, ConflictError, StoredObject, check_relative_path
+from publisher.destinations import (JSON_CONTENT_TYPE, PREFIX, ConflictError, Destination, LocalDestination, StoredObject,
+                                   check_relative_path)
 from publisher.retry import RetryPolicy, call_with_retries
 
 HASH_METADATA_KEY = "content-hash"
@@ -134,3 +135,8 @@ class GCSDestination:
 def metadata(content_hash: str | None, input_hash: str | None) -> dict[str, str]:
     found = {HASH_METADATA_KEY: content_hash, INPUT_METADATA_KEY: input_hash}
     return {key: value for key, value in found.items() if value}
+
+
+def open_destination(dest: str, **gcs_options: Any) -> Destination:
+    """``gs://bucket[/prefix]`` -> GCSDestination; anything else is a local folder."""
+    return GCSDestination(dest, **gcs_options) if dest.startswith("gs://") else LocalDestination(dest)

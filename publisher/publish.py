@@ -39,6 +39,8 @@ from publisher.serialize import VOLATILE_KEYS, content_hash, serialize
 MANIFEST_PATH = "manifest.json"
 MANIFEST_CACHE_CONTROL = "public, max-age=30"
 MANIFEST_ATTEMPTS = 3
+LATEST_PATH = "latest.json"
+LATEST_CACHE_CONTROL = "public, max-age=60"
 
 
 @dataclass
@@ -103,12 +105,13 @@ def code_digest() -> bytes:
 
 class Fingerprint:
     """What a document is built from: publisher code, declaration, cache-control, schema, run context
-    (without generated_at / updated_at) and the rows' values of the columns the document reads.
-    Equal fingerprints build equal documents, which therefore need no building, checking or upload."""
+    (without generated_at / updated_at) and, for the root model and each part, the rows' values of the
+    columns the document reads. Equal fingerprints build equal documents, which therefore need no
+    building, checking or upload."""
 
-    def __init__(self, declaration: Any, columns: Iterable[str], schema: bytes, context: dict[str, Any],
+    def __init__(self, declaration: Any, columns: Mapping[str, Iterable[str]], schema: bytes, context: dict[str, Any],
                  code: bytes) -> None:
-        self.columns = sorted(columns)
+        self.columns = {model: sorted(names) for model, names in sorted(columns.items())}
         base = hashlib.sha256(code)
         for part in (json.dumps(declaration, sort_keys=True, default=str), schema.decode("utf-8"),
                      json.dumps({k: v for k, v in context.items() if k not in VOLATILE_KEYS}, sort_keys=True,
@@ -116,11 +119,13 @@ class Fingerprint:
             base.update(part.encode("utf-8") + b"\0")
         self.base = base
 
-    def of(self, rows: Iterable[Mapping[str, Any]]) -> str:
-        columns = self.columns
+    def of(self, rows: Mapping[str, Iterable[Mapping[str, Any]]]) -> str:
+        """The fingerprint of one document's rows, by model."""
         digest = self.base.copy()
-        for text in sorted(repr(tuple(row[c] for c in columns)) for row in rows):
-            digest.update(text.encode("utf-8") + b"\n")
+        for model, columns in self.columns.items():
+            digest.update(model.encode("utf-8") + b"\0")
+            for text in sorted(repr(tuple(row[c] for c in columns)) for row in rows.get(model, ())):
+                digest.update(text.encode("utf-8") + b"\n")
         return digest.hexdigest()
 
 
@@ -172,38 +177,67 @@ def manifest_document(listing: dict[str, StoredObject], generated_at: str) -> di
     return {"generated_at": generated_at, "objects": objects}
 
 
+def latest_document(listing: Iterable[str], prefixes: Mapping[str, re.Pattern], generated_at: str) -> dict:
+    """v1/latest.json: the newest date stored for every public dated endpoint (absent when none)."""
+    dates = {}
+    for prefix, pattern in sorted(prefixes.items()):
+        found = [match.group("date") for path in listing if (match := pattern.fullmatch(path))]
+        valid = [day for day in found if _is_iso_date(day)]
+        if valid:
+            dates[prefix] = max(valid)
+    return {"generated_at": generated_at, "dates": dates}
+
+
+def _is_iso_date(text: str) -> bool:
+    try:
+        return dt.date.fromisoformat(text).isoformat() == text
+    except ValueError:
+        return False
+
+
 def after_uploads(listing: dict[str, StoredObject], items: Iterable[Item]) -> dict[str, StoredObject]:
     """The listing as it is once the run's uploads are done."""
     return {**listing, **{item.path: item.result for item in items if item.result is not None}}
 
 
 class ManifestError(RuntimeError):
-    """The manifest fails a check."""
+    """An index (latest.json, manifest.json) fails a check."""
+
+
+def write_index(destination: Destination, listing: dict[str, StoredObject], path: str,
+                document: Callable[[dict[str, StoredObject]], dict], cache_control: str, dry_run: bool = False,
+                log: Callable[[str], None] = lambda m: None,
+                check: Callable[[str, dict], list] = lambda path, doc: []) -> tuple[str, StoredObject | None]:
+    """Write an index built from the listing (latest.json, manifest.json) unless its content is unchanged
+    (after ``check`` finds nothing), under a generation precondition: when another run wrote it meanwhile,
+    the destination is listed again and the index rebuilt. Returns (status, stored object)."""
+    for attempt in range(1, MANIFEST_ATTEMPTS + 1):
+        doc = document(listing)
+        problems = check(path, doc)
+        if problems:
+            raise ManifestError("; ".join(map(str, problems[:5])))
+        digest, existing = content_hash(doc), listing.get(path)
+        status = plan_status(existing, digest, cache_control)
+        if status == UNCHANGED or dry_run:
+            return status, existing
+        try:
+            stored = destination.put(path, serialize(doc), digest, cache_control,
+                                     existing.generation if existing else None)
+            return status, stored
+        except ConflictError as error:
+            if attempt == MANIFEST_ATTEMPTS:
+                raise
+            log(f"  {path} was written by another run meanwhile ({error}); listing again")
+            listing = destination.list()
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def write_manifest(destination: Destination, listing: dict[str, StoredObject], generated_at: str,
                    dry_run: bool = False, log: Callable[[str], None] = lambda m: None,
                    check: Callable[[str, dict], list] = lambda path, doc: []) -> tuple[str, StoredObject | None]:
     """Write v1/manifest.json unless unchanged (after ``check`` finds nothing); returns (status, stored manifest)."""
-    for attempt in range(1, MANIFEST_ATTEMPTS + 1):
-        doc = manifest_document(listing, generated_at)
-        problems = check(MANIFEST_PATH, doc)
-        if problems:
-            raise ManifestError("; ".join(map(str, problems[:5])))
-        digest, existing = content_hash(doc), listing.get(MANIFEST_PATH)
-        status = plan_status(existing, digest)
-        if status == UNCHANGED or dry_run:
-            return status, existing
-        try:
-            stored = destination.put(MANIFEST_PATH, serialize(doc), digest, MANIFEST_CACHE_CONTROL,
-                                     existing.generation if existing else None)
-            return status, stored
-        except ConflictError as error:
-            if attempt == MANIFEST_ATTEMPTS:
-                raise
-            log(f"  {MANIFEST_PATH} was written by another run meanwhile ({error}); listing again")
-            listing = destination.list()
-    raise AssertionError("unreachable")  # pragma: no cover
+    return write_index(destination, listing, MANIFEST_PATH, lambda found: manifest_document(found, generated_at),
+                       MANIFEST_CACHE_CONTROL, dry_run, log, check)
 
 
 def template_pattern(path_template: str) -> re.Pattern:

@@ -1,20 +1,33 @@
-"""Retries with exponential backoff for storage calls: 408, 429, 5xx, timeouts, dropped connections.
+"""Retries of storage calls: google-api-core's retry loop and transient-error predicate, with what they lack.
 
-The google-cloud-storage client's own retries are switched off where this is used,
-so the budget (``attempts``) is exact and every retry is logged.
+``google.api_core.retry.retry_target`` runs the loop and ``if_transient_error`` (429, 500, 503,
+dropped connections, auth transport errors) plus ``if_exception_type`` (502, 504,
+timeouts, broken HTTP; 408 by its code) decide what is retried. Kept here, because api-core has no such
+option: a budget counted in attempts, not seconds (``--retries N`` means N retries, exactly),
+each retry logged with its wait, and a ``RetryBudgetExceeded`` naming the call once the
+budget is spent. The google-cloud-storage client's own retries are off where this is used.
 """
 
 from __future__ import annotations
 
 import http.client
+import itertools
 import random
 import socket
-import time
 from dataclasses import dataclass
-from typing import Callable, TypeVar
+from typing import Callable, Iterator, TypeVar
+
+import requests
+import urllib3
+from google.api_core import exceptions
+from google.api_core.retry import if_exception_type, if_transient_error, retry_target
 
 T = TypeVar("T")
-RETRYABLE_CODES = frozenset({408, 429, 500, 502, 503, 504})
+# What if_transient_error does not cover: 502 / 504, timeouts and broken HTTP exchanges (and 408,
+# which api-core has no exception class for: by its code, below).
+if_also_transient = if_exception_type(
+    exceptions.BadGateway, exceptions.GatewayTimeout, ConnectionError, TimeoutError, socket.timeout,
+    http.client.HTTPException, requests.Timeout, urllib3.exceptions.HTTPError)
 
 
 class RetryBudgetExceeded(RuntimeError):
@@ -35,56 +48,37 @@ class RetryPolicy:
         return base * (1 - self.jitter + 2 * self.jitter * rand())
 
 
-def status_code(error: BaseException) -> int | None:
-    """The HTTP status of an API error (google.api_core or a requests response), if any."""
-    code = getattr(error, "code", None)
-    if isinstance(code, int):
-        return code
-    response = getattr(error, "response", None)
-    code = getattr(response, "status_code", None)
-    return code if isinstance(code, int) else None
-
-
 def is_retryable(error: BaseException) -> bool:
-    """429, 408 and 5xx responses, timeouts and broken connections; never 4xx like 412 or 404."""
-    code = status_code(error)
-    if code is not None:
-        return code in RETRYABLE_CODES or 500 <= code < 600
-    if isinstance(error, (ConnectionError, TimeoutError, socket.timeout, http.client.HTTPException)):
+    """Transient errors (api-core's predicates), also when wrapped as the cause of another error."""
+    if isinstance(error, Exception) and (if_transient_error(error) or if_also_transient(error)
+                                         or getattr(error, "code", None) == 408):
         return True
-    try:
-        import requests
-        import urllib3
-
-        if isinstance(error, (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError,
-                              urllib3.exceptions.HTTPError)):
-            return True
-        from google.auth.exceptions import TransportError
-
-        if isinstance(error, TransportError):
-            return True
-    except ImportError:  # pragma: no cover - both ship with google-cloud-storage
-        pass
     cause = error.__cause__
     return cause is not None and cause is not error and is_retryable(cause)
 
 
 def call_with_retries(fn: Callable[[], T], policy: RetryPolicy, what: str,
-                      log: Callable[[str], None] = lambda message: None,
-                      sleep: Callable[[float], None] = time.sleep) -> T:
+                      log: Callable[[str], None] = lambda message: None) -> T:
     """``fn()``, retried on retryable errors up to ``policy.attempts`` tries in all."""
-    for attempt in range(1, policy.attempts + 1):
-        try:
-            return fn()
-        except Exception as error:  # noqa: BLE001 - filtered by is_retryable
-            if not is_retryable(error):
-                raise
-            if attempt == policy.attempts:
-                raise RetryBudgetExceeded(f"{what}: gave up after {attempt} attempts: {describe(error)}") from error
-            wait = policy.delay(attempt)
-            log(f"  retry {attempt}/{policy.attempts - 1} of {what} in {wait:.2f}s: {describe(error)}")
-            sleep(wait)
-    raise AssertionError("unreachable")  # pragma: no cover
+    errors: list[Exception] = []
+
+    def retry_allowed(error: Exception) -> bool:
+        errors.append(error)
+        return is_retryable(error) and len(errors) < policy.attempts
+
+    def waits() -> Iterator[float]:
+        for retry in itertools.count(1):
+            wait = policy.delay(retry)
+            log(f"  retry {retry}/{policy.attempts - 1} of {what} in {wait:.2f}s: {describe(errors[-1])}")
+            yield wait
+
+    def final_error(found: list[Exception], reason: object, timeout: object) -> tuple[Exception, Exception | None]:
+        last = found[-1]
+        if is_retryable(last):
+            return RetryBudgetExceeded(f"{what}: gave up after {len(errors)} attempts: {describe(last)}"), last
+        return last, last.__cause__ if isinstance(last.__cause__, Exception) else None
+
+    return retry_target(fn, retry_allowed, waits(), timeout=None, exception_factory=final_error)
 
 
 def describe(error: BaseException) -> str:

@@ -22,8 +22,9 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any, Iterable, Iterator, Mapping
 
+import fastjsonschema
 from jsonschema import Draft202012Validator, FormatChecker
 
 from publisher.catalog import Endpoint
@@ -32,6 +33,7 @@ from publisher.documents import PLACEHOLDER, node_kind
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 SCHEMA_DIR = "schemas"
 SUFFIX = ".schema.json"
+LATEST_SCHEMA = "latest.schema.json"
 # Values of the run context (documents.py "@name" nodes), as column types.
 CONTEXT_TYPES = {"generated_at": "timestamp", "updated_at": "timestamp"}
 TYPE_NAMES = {
@@ -56,6 +58,9 @@ JSON_OF_KIND = {
 }
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})")
+
+
+Model = tuple  # (model name, its contract columns): whose columns a node reads
 
 
 class SchemaError(ValueError):
@@ -83,13 +88,14 @@ def column_kind(data_type: str | None) -> str | None:
     return KIND_OF_TYPE.get(bare)
 
 
-def _column_schema(endpoint: Endpoint, column: str, where: str, digits: int | None = None) -> dict:
-    declared = endpoint.columns.get(column)
+def _column_schema(model: Model, column: str, where: str, digits: int | None = None) -> dict:
+    name, columns = model
+    declared = columns.get(column)
     if declared is None:
-        raise SchemaError(f"model {endpoint.name}: {where} reads column {column!r}, which its contract does not declare")
+        raise SchemaError(f"model {name}: {where} reads column {column!r}, which its contract does not declare")
     kind = column_kind(declared.data_type)
     if kind is None:
-        raise SchemaError(f"model {endpoint.name}: column {column!r} has data_type {declared.data_type!r}, "
+        raise SchemaError(f"model {name}: column {column!r} has data_type {declared.data_type!r}, "
                           f"not one of {', '.join(sorted(KIND_OF_TYPE))}")
     if digits is not None and kind in ("integer", "number"):
         kind = "integer" if digits == 0 else "number"
@@ -100,13 +106,13 @@ def _nullable(schema: dict) -> dict:
     return {**schema, "type": [schema["type"], "null"]}
 
 
-def _object_schema(endpoint: Endpoint, fields: Mapping[str, Any], where: str) -> dict:
-    properties = {key: _node_schema(endpoint, node, f"{where}.{key}") for key, node in fields.items()}
+def _object_schema(endpoint: Endpoint, model: Model, fields: Mapping[str, Any], where: str) -> dict:
+    properties = {key: _node_schema(endpoint, model, node, f"{where}.{key}") for key, node in fields.items()}
     return {"type": "object", "properties": properties, "required": list(fields), "additionalProperties": False}
 
 
-def _map_keys(endpoint: Endpoint, column: str, where: str) -> dict | None:
-    kind = _column_schema(endpoint, column, where)
+def _map_keys(model: Model, column: str, where: str) -> dict | None:
+    kind = _column_schema(model, column, where)
     base = kind.get("format") or kind["type"]
     base = base[0] if isinstance(base, list) else base
     if base == "date":
@@ -116,36 +122,55 @@ def _map_keys(endpoint: Endpoint, column: str, where: str) -> dict | None:
     return None
 
 
-def _node_schema(endpoint: Endpoint, node: Any, where: str) -> dict:
+def _node_schema(endpoint: Endpoint, model: Model, node: Any, where: str) -> dict:
+    """A node's schema; columns are typed by the contract of the model the node reads (the root or a part)."""
     kind = node_kind(node, where)
     if kind == "column":
-        return _column_schema(endpoint, node, where)
+        return _column_schema(model, node, where)
     if kind == "context":
         name = node[1:]
         if name not in CONTEXT_TYPES:
             raise SchemaError(f"model {endpoint.name}: {where}: unknown run context value {node!r}")
         return dict(JSON_OF_KIND[CONTEXT_TYPES[name]])
     if kind == "value":
-        return _column_schema(endpoint, node["column"], where, node.get("round"))
-    element = _object_schema(endpoint, node["fields"], where)
+        return _column_schema(model, node["column"], where, node.get("round"))
+    if "from" in node:
+        model = (node["from"], endpoint.columns_of(node["from"]))
+    element = _object_schema(endpoint, model, node["fields"], where)
     if kind == "object":
         return {**element, "type": ["object", "null"]} if node.get("null_if") else element
     if kind == "list":
         return {"type": "array", "items": element}
     schema = {"type": "object", "additionalProperties": element}
-    keys = _map_keys(endpoint, node["map"], where)
+    keys = _map_keys(model, node["map"], where)
     return {**schema, "propertyNames": keys} if keys else schema
 
 
 def endpoint_schema(endpoint: Endpoint) -> dict:
     """The JSON Schema of every document of the endpoint (deterministic)."""
-    body = _object_schema(endpoint, endpoint.document, "document")
+    body = _object_schema(endpoint, (endpoint.name, endpoint.columns), endpoint.document, "document")
     return {
         "$schema": SCHEMA_DIALECT,
         "title": endpoint.path_template,
         "$comment": f"Generated from the publish declaration and contract of model {endpoint.name} "
                     "by `python -m publisher.cli schemas --write`; do not edit.",
         **body,
+    }
+
+
+def latest_schema(prefixes: Iterable[str]) -> dict:
+    """The JSON Schema of v1/latest.json: each public {date} endpoint's newest published date, by its prefix."""
+    dates = {prefix: dict(JSON_OF_KIND["date"]) for prefix in sorted(prefixes)}
+    return {
+        "$schema": SCHEMA_DIALECT,
+        "title": "latest.json",
+        "$comment": "Generated from the public {date} endpoints by `python -m publisher.cli schemas --write`; "
+                    "do not edit.",
+        "type": "object",
+        "properties": {"generated_at": dict(JSON_OF_KIND["timestamp"]),
+                       "dates": {"type": "object", "properties": dates, "additionalProperties": False}},
+        "required": ["generated_at", "dates"],
+        "additionalProperties": False,
     }
 
 
@@ -197,6 +222,12 @@ def expected_files(endpoints: Iterable[Endpoint]) -> dict[str, bytes]:
         owners[name] = endpoint.name
         files[name] = schema_bytes(endpoint_schema(endpoint))
     return files
+
+
+def all_schema_files(endpoints: list[Endpoint]) -> dict[str, bytes]:
+    """Every committed schema: the endpoints' and latest.json's."""
+    latest = schema_bytes(latest_schema(e.latest_key for e in endpoints if e.latest_key))
+    return {**expected_files(endpoints), LATEST_SCHEMA: latest}
 
 
 def compare_with_repo(schema_dir: Path, expected: Mapping[str, bytes], orphans: bool = True) -> list[str]:
@@ -255,108 +286,21 @@ FORMATS.checks("date")(_is_date)
 FORMATS.checks("date-time")(_is_date_time)
 
 
-FAST_KEYWORDS = {"$schema", "title", "$comment", "type", "format", "properties", "required",
-                 "additionalProperties", "items", "propertyNames", "pattern"}
-PY_TYPES = {"object": (dict,), "array": (list,), "string": (str,), "boolean": (bool,), "null": (type(None),),
-            "integer": (int,), "number": (int, float)}
-FORMAT_TESTS = {"date": _is_date, "date-time": _is_date_time}
-
-
-def _all(checks: list[Callable[[Any], bool]]) -> Callable[[Any], bool]:
-    if len(checks) == 1:
-        return checks[0]
-
-    def every(value: Any) -> bool:
-        for check in checks:
-            if not check(value):
-                return False
-        return True
-    return every
-
-
-def _type_check(types: Any) -> Callable[[Any], bool] | None:
-    names = [types] if isinstance(types, str) else list(types)
-    if not all(name in PY_TYPES for name in names):
-        return None
-    allowed = frozenset(t for name in names for t in PY_TYPES[name])
-    integral_floats = "integer" in names and "number" not in names  # JSON Schema: 1.0 is an integer
-
-    def check(value: Any) -> bool:
-        kind = type(value)
-        return kind in allowed or (integral_floats and kind is float and value.is_integer())
-    return check
-
-
-def compile_check(schema: Any) -> Callable[[Any], bool] | None:
-    """A fast yes/no validator for the keyword subset the generator writes, for JSON-decoded documents
-    (dict, list, str, int, float, bool, None); None when the schema uses anything else."""
-    if schema is True or schema == {}:
-        return lambda value: True
-    if schema is False:
-        return lambda value: False
-    if not isinstance(schema, dict) or not set(schema) <= FAST_KEYWORDS:
-        return None
-    checks: list[Callable[[Any], bool]] = []
-    if "type" in schema:
-        type_check = _type_check(schema["type"])
-        if type_check is None:
-            return None
-        checks.append(type_check)
-    if "format" in schema:
-        if schema["format"] not in FORMAT_TESTS:
-            return None
-        checks.append(FORMAT_TESTS[schema["format"]])
-    if "pattern" in schema:
-        pattern = re.compile(schema["pattern"])
-        checks.append(lambda v: type(v) is not str or pattern.search(v) is not None)
-    properties = {key: compile_check(sub) for key, sub in (schema.get("properties") or {}).items()}
-    extra = schema.get("additionalProperties", True)
-    extra_check = compile_check(extra)
-    names = compile_check(schema["propertyNames"]) if "propertyNames" in schema else None
-    items = compile_check(schema["items"]) if "items" in schema else None
-    if None in properties.values() or extra_check is None or ("propertyNames" in schema and names is None) \
-            or ("items" in schema and items is None):
-        return None
-    required = tuple(schema.get("required") or ())
-
-    if properties or required or extra is not True or names:
-        def object_check(value: Any) -> bool:
-            if type(value) is not dict:
-                return True
-            for key in required:
-                if key not in value:
-                    return False
-            for key, child in value.items():
-                check = properties.get(key, extra_check)  # never None: compile_check returned None above
-                if not check(child) or (names is not None and not names(key)):  # type: ignore[misc]
-                    return False
-            return True
-        checks.append(object_check)
-    if items is not None:
-        def items_check(value: Any) -> bool:
-            if type(value) is not list:
-                return True
-            for item in value:
-                if not items(item):
-                    return False
-            return True
-        checks.append(items_check)
-    return _all(checks) if checks else (lambda value: True)
-
-
 class DocumentValidator:
-    """jsonschema (Draft 2020-12) for the verdict and the messages, behind a compiled fast path:
-    a document the fast check accepts is valid; any other goes through jsonschema."""
+    """fastjsonschema (the schema compiled to Python once) for the verdict; jsonschema (Draft 2020-12)
+    reports the violations, by key path and value, only for a document the compiled check rejects."""
 
     def __init__(self, schema: Mapping[str, Any]) -> None:
         Draft202012Validator.check_schema(schema)
         self.full = Draft202012Validator(schema, format_checker=FORMATS)
-        self.fast = compile_check(dict(schema))
+        self.fast = fastjsonschema.compile(dict(schema), formats={"date": _is_date, "date-time": _is_date_time})
 
-    def iter_errors(self, doc: Any):
-        if self.fast is not None and self.fast(doc):
-            return iter(())
-        return self.full.iter_errors(doc)
+    def iter_errors(self, doc: Any) -> Iterator[Any]:
+        try:
+            self.fast(doc)
+        except fastjsonschema.JsonSchemaException:
+            return self.full.iter_errors(doc)
+        return iter(())
 
 
 def validator(schema: Mapping[str, Any]) -> DocumentValidator:
@@ -367,7 +311,7 @@ def key_path(parts: Iterable[Any]) -> str:
     return "$" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in parts)
 
 
-def validate_document(file_path: str, doc: Any, checker: Draft202012Validator, limit: int = 10) -> list[SchemaViolation]:
+def validate_document(file_path: str, doc: Any, checker: DocumentValidator, limit: int = 10) -> list[SchemaViolation]:
     """Schema violations of one (published, i.e. JSON-decoded) document, each naming the key and value."""
     found = []
     for error in sorted(checker.iter_errors(doc), key=lambda e: [str(p) for p in e.absolute_path]):

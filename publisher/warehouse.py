@@ -35,12 +35,10 @@ class DateRange:
 
 
 class Warehouse(Protocol):
-    def rows(self, relation: str, where: dict[str, Any] | None = None, date_range: DateRange | None = None) -> list[dict]:
-        """Rows of a relation, filtered by column equality and an inclusive date range."""
-
     def iter_rows(self, relation: str, where: dict[str, Any] | None = None, date_range: DateRange | None = None,
                   order_by: Sequence[str] = ()) -> Iterator[dict]:
-        """The same rows, streamed in batches, sorted by ``order_by``."""
+        """Rows of a relation, filtered by column equality and an inclusive date range, streamed in
+        batches, sorted by ``order_by``."""
 
     def distinct_values(self, relation: str, column: str) -> list:
         """Sorted distinct non-null values of a column."""
@@ -84,10 +82,6 @@ class DuckDBWarehouse:
         cursor = self.connection.execute(sql, [value for _, value in params])
         names = [d[0] for d in cursor.description]
         return [dict(zip(names, row)) for row in cursor.fetchall()]
-
-    def rows(self, relation: str, where: dict[str, Any] | None = None, date_range: DateRange | None = None) -> list[dict]:
-        clause, params = build_filter(where, date_range, '"', lambda name, value: "?")
-        return self._query(f"SELECT * FROM {relation}{clause}", params)
 
     def iter_rows(self, relation: str, where: dict[str, Any] | None = None, date_range: DateRange | None = None,
                   order_by: Sequence[str] = ()) -> Iterator[dict]:
@@ -140,10 +134,6 @@ class BigQueryWarehouse:
     def _query(self, sql: str, params: list) -> list[dict]:
         config = self.bigquery.QueryJobConfig(query_parameters=[self._parameter(n, v) for n, v in params])
         return [dict(row.items()) for row in self.client.query(sql, job_config=config).result()]
-
-    def rows(self, relation: str, where: dict[str, Any] | None = None, date_range: DateRange | None = None) -> list[dict]:
-        clause, params = build_filter(where, date_range, "`", lambda name, value: f"@{name}")
-        return self._query(f"SELECT * FROM {relation}{clause}", params)
 
     def iter_rows(self, relation: str, where: dict[str, Any] | None = None, date_range: DateRange | None = None,
                   order_by: Sequence[str] = ()) -> Iterator[dict]:

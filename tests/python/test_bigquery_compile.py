@@ -44,7 +44,10 @@ FACT_TABLES = {
     "int_subset_performance_windows": ("as_of_date", ["subset_id", "window_name"]),
     "int_edge_tier_performance_windows": ("as_of_date", ["edge_tier"]),
     "int_subset_performance_by_signal": ("as_of_date", ["subset_id", "signal"]),
-    "admin_picks": ("date", ["system_id"]),
+    "admin_picks": ("date", None),  # the day root of admin/picks/{date}.json; its parts:
+    "admin_picks__candidates": ("date", ["system_id"]),
+    "admin_picks__candidate_subsets": ("date", ["system_id"]),
+    "admin_picks__filter_counts": ("date", None),
     "admin_predictions": ("date", ["system_id"]),
 }
 

@@ -64,7 +64,10 @@ LAYOUT = {
     "public_signals": ("date", None),
     "public_best_bets": ("date", None),
     "public_subsets__performance": ("as_of", ["window_name", "group_id"]),
-    "admin_picks": ("date", ["system_id"]),
+    "admin_picks": ("date", None),  # the day root of admin/picks/{date}.json; its parts:
+    "admin_picks__candidates": ("date", ["system_id"]),
+    "admin_picks__candidate_subsets": ("date", ["system_id"]),
+    "admin_picks__filter_counts": ("date", None),
     "admin_predictions": ("date", ["system_id"]),
     # incremental by date too (the daily cycle: bench/RESULTS.md "Scale")
     "stg_nba_predictions__player_prop_predictions": ("game_date", ["system_id", "player_lookup"]),

@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from pipeline import fixture_run
 from publisher.catalog import endpoints_from_manifest
 from publisher.checks import check_document
-from publisher.documents import fold, partition
+from publisher.documents import fold, placeholders, stream_partitions
 from reference_model import Reference, r1
 from sql_runner import CompiledProject
 
@@ -128,7 +128,9 @@ def test_invariants_hold_on_random_warehouses(project, tables):
             if endpoint.as_of:
                 latest = max(r[endpoint.as_of] for r in mart_rows)
                 mart_rows = [r for r in mart_rows if r[endpoint.as_of] == latest]
-            for path, part in partition(mart_rows, endpoint.path_template).items():
+            names = placeholders(endpoint.path_template)
+            ordered = sorted(mart_rows, key=lambda r: tuple(str(r[c]) for c in names))  # noqa: B023
+            for path, part in stream_partitions(ordered, endpoint.path_template):
                 documents[path] = fold(part, endpoint.document, {"generated_at": "2026-01-01T00:00:00Z"})
     finally:
         con.close()

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from publisher.catalog import CatalogError, Column, endpoints_from_manifest, load_endpoints
+from publisher.catalog import CatalogError, Column, endpoints_from_manifest, load_manifest
 
 DOCUMENT = {"date": "date", "generated_at": "@generated_at", "picks": {"list": ["rank"], "fields": {"rank": "rank"}}}
 PUBLISH = {"path": "picks/{date}.json", "cache_control": "public, max-age=300", "group": "after-predictions",
@@ -44,7 +44,7 @@ MANIFEST = {
 def test_load_endpoints_from_project_dir(tmp_path):
     (tmp_path / "target").mkdir()
     (tmp_path / "target" / "manifest.json").write_text(json.dumps(MANIFEST))
-    endpoints = load_endpoints(tmp_path)
+    endpoints = endpoints_from_manifest(load_manifest(tmp_path))
     assert [e.name for e in endpoints] == ["admin_models", "picks_daily"]
     admin, picks = endpoints
     assert picks.relation == '"wh"."public"."picks_daily"'
@@ -59,7 +59,7 @@ def test_load_endpoints_from_project_dir(tmp_path):
 
 def test_missing_manifest(tmp_path):
     with pytest.raises(CatalogError, match="manifest.json"):
-        load_endpoints(tmp_path)
+        endpoints_from_manifest(load_manifest(tmp_path))
 
 
 def broken(**changes):
@@ -128,4 +128,4 @@ def test_dbt_target_path_is_honoured(tmp_path, monkeypatch):
     (tmp_path / "elsewhere").mkdir()
     (tmp_path / "elsewhere" / "manifest.json").write_text(json.dumps(MANIFEST))
     monkeypatch.setenv("DBT_TARGET_PATH", "elsewhere")
-    assert [e.name for e in load_endpoints(tmp_path)] == ["admin_models", "picks_daily"]
+    assert [e.name for e in endpoints_from_manifest(load_manifest(tmp_path))] == ["admin_models", "picks_daily"]

@@ -24,13 +24,13 @@ def published(project):
     return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()) if root.exists() else []
 
 
-SCHEMAS = ["admin/schemas/models.schema.json", "schemas/picks.schema.json", "schemas/subsets/performance.schema.json",
-           "schemas/systems/models.schema.json"]
+SCHEMAS = ["admin/schemas/models.schema.json", "schemas/latest.schema.json", "schemas/picks.schema.json",
+           "schemas/subsets/performance.schema.json", "schemas/systems/models.schema.json"]
 
 
 def test_all_dates_end_to_end_then_unchanged(project, capsys):
     assert run(project, "--all-dates") == 0
-    assert published(project) == sorted(["admin/models.json", "manifest.json", "picks/2026-02-20.json",
+    assert published(project) == sorted(["admin/models.json", "latest.json", "manifest.json", "picks/2026-02-20.json",
                                          "picks/2026-02-21.json", "subsets/performance.json", "systems/models.json",
                                          *SCHEMAS])
     picks = (project / "out" / "v1" / "picks" / "2026-02-21.json").read_bytes()
@@ -78,13 +78,15 @@ def test_as_of_without_rows_is_an_error(project, capsys):
 
 def test_backfill_range_and_only(project):
     assert run(project, "--start", "2026-02-19", "--end", "2026-02-20", "--only", "picks_daily") == 0
-    assert published(project) == ["manifest.json", "picks/2026-02-20.json", "schemas/picks.schema.json"]
+    assert published(project) == ["latest.json", "manifest.json", "picks/2026-02-20.json",
+                                  "schemas/latest.schema.json", "schemas/picks.schema.json"]
 
 
 def test_group_selection(project):
     assert run(project, "--group", "daily") == 0
-    assert published(project) == ["admin/models.json", "admin/schemas/models.schema.json", "manifest.json",
-                                  "schemas/systems/models.schema.json", "systems/models.json"]
+    assert published(project) == ["admin/models.json", "admin/schemas/models.schema.json", "latest.json",
+                                  "manifest.json", "schemas/latest.schema.json", "schemas/systems/models.schema.json",
+                                  "systems/models.json"]
 
 
 def test_requested_date_without_rows_is_an_error(project, capsys):
@@ -192,7 +194,8 @@ def test_json_report(project, capsys):
     report = json.loads(capsys.readouterr().out)
     assert report["ok"] is True and report["manifest"] == "created"
     assert [(e["name"], e["status"], e["created"]) for e in report["endpoints"]] == [
-        ("admin_models", "ok", 1), ("models_public", "ok", 1), ("(schemas)", "ok", 2), ("(manifest)", "ok", 1)]
+        ("admin_models", "ok", 1), ("models_public", "ok", 1), ("(schemas)", "ok", 3), ("(latest)", "ok", 1),
+        ("(manifest)", "ok", 1)]
 
 
 def test_usage_errors(project, capsys):
@@ -223,3 +226,21 @@ def test_the_manifest_is_checked_too(project, capsys):
     err = capsys.readouterr().err
     assert "manifest.json: $.objects.old/catboost_v9.json: key 'old/catboost_v9.json'" in err
     assert not (project / "out" / "v1" / "manifest.json").exists()
+
+
+def test_latest_names_the_newest_published_date_of_each_public_dated_endpoint(project, capsys):
+    latest = project / "out" / "v1" / "latest.json"
+    assert run(project, "--date", "2026-02-20") == 0
+    assert latest.read_bytes() == b'{"generated_at":"2026-02-21T18:00:00Z","dates":{"picks":"2026-02-20"}}\n'
+    assert run(project, "--all-dates", generated_at="2026-02-22T06:00:00Z") == 0
+    assert json.loads(latest.read_text()) == {"generated_at": "2026-02-22T06:00:00Z", "dates": {"picks": "2026-02-21"}}
+    capsys.readouterr()
+    # a backfill of the older date never moves it back; unchanged content is not rewritten
+    assert run(project, "--date", "2026-02-20", generated_at="2026-02-23T06:00:00Z") == 0
+    assert "unchanged    latest.json" in capsys.readouterr().err
+    assert json.loads(latest.read_text())["generated_at"] == "2026-02-22T06:00:00Z"
+    manifest = json.loads((project / "out" / "v1" / "manifest.json").read_text())
+    assert "latest.json" in manifest["objects"]
+    # admin-only runs write no latest.json; admin dated endpoints are never named (see test_publisher_publish)
+    assert run(project, "--only", "admin_models", "--json") == 0
+    assert "(latest)" not in [e["name"] for e in json.loads(capsys.readouterr().out)["endpoints"]]

@@ -4,8 +4,8 @@ import os
 
 import pytest
 
-from publisher.destinations import ConflictError, LocalDestination, StoredObject, open_destination, plan_status
-from publisher.gcs import GCSDestination, parse_url
+from publisher.destinations import ConflictError, LocalDestination, StoredObject, plan_status
+from publisher.gcs import GCSDestination, open_destination, parse_url
 from publisher.serialize import content_hash, serialize
 
 PATH = "picks/2026-02-21.json"

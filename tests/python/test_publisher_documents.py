@@ -1,4 +1,4 @@
-"""documents.fold / partition / validation, with expected values worked out by hand."""
+"""documents.fold (with parts) / partitions / validation, with expected values worked out by hand."""
 
 import datetime as dt
 from decimal import Decimal
@@ -6,10 +6,13 @@ from decimal import Decimal
 import pytest
 
 from publisher.documents import (
+    PartRows,
+    columns_by_model,
+    placeholders,
+    stream_partitions,
     FoldError,
     SpecError,
     fold,
-    partition,
     required_columns,
     round_value,
     validate_path_template,
@@ -55,6 +58,13 @@ ROWS = [
     row(1, 2, "Top Pick", 10, 66.6667, 1, "Nikola Jokić", 25.5),
     row(2, 1, "Top 5", 20, Decimal("66.65"), 1, "Player A", 18.5),
 ]
+
+
+
+def partition(rows, path_template, source="rows"):
+    """The publisher's stream_partitions over rows sorted by the path's placeholders."""
+    names = placeholders(path_template)
+    return dict(stream_partitions(sorted(rows, key=lambda r: tuple(str(r.get(c)) for c in names)), path_template, source))
 
 
 def test_fold_nested_lists_null_if_round_and_order():
@@ -253,3 +263,67 @@ def test_keys_below_top_and_string_keys():
     assert keys_below_top({"a": "a", "w": {"map": "m", "fields": {"n": "n"}}}) is None  # keys from data
     with pytest.raises(SpecError, match="output keys must be non-empty strings"):
         validate_spec({1: "a"})
+
+
+# ---- composed documents: parts joined on declared columns (season -> weeks -> days -> picks)
+
+COMPOSED = {
+    "date": "date",
+    "today": {"from": "picks", "join": {"date": "day"}, "list": ["rank"], "fields": {"rank": "rank", "who": "who"}},
+    "weeks": {"from": "weeks", "join": ["season"], "list": ["week"], "order_by": ["-week"], "fields": {
+        "week": "week", "wins": "wins",
+        "days": {"from": "days", "join": ["week"], "list": ["day"], "fields": {
+            "day": "day",
+            "picks": {"from": "picks", "join": ["day"], "list": ["rank"], "fields": {"rank": "rank", "who": "who"}}}}}},
+    "streak": {"from": "streaks", "join": ["season"], "null_if": "kind", "fields": {"kind": "kind"}},
+}
+ROOT = [{"date": "2026-02-10", "season": "2025-26"}]
+PARTS = {
+    "weeks": [{"season": "2025-26", "week": "2026-02-02", "wins": 1}, {"season": "2025-26", "week": "2026-02-09", "wins": 0},
+              {"season": "2024-25", "week": "2025-02-03", "wins": 9}],
+    "days": [{"week": "2026-02-09", "day": "2026-02-10"}, {"week": "2026-02-02", "day": "2026-02-03"},
+             {"week": "2026-02-02", "day": "2026-02-02"}],
+    "picks": [{"day": "2026-02-10", "rank": 2, "who": "B"}, {"day": "2026-02-10", "rank": 1, "who": "A"},
+              {"day": "2026-02-03", "rank": 1, "who": "C"}],
+    "streaks": [],
+}
+
+
+def test_fold_composes_parts_joined_on_declared_columns():
+    doc = fold(ROOT, COMPOSED, {}, parts=PARTS)
+    assert doc == {
+        "date": "2026-02-10",
+        "today": [{"rank": 1, "who": "A"}, {"rank": 2, "who": "B"}],
+        "weeks": [
+            {"week": "2026-02-09", "wins": 0, "days": [
+                {"day": "2026-02-10", "picks": [{"rank": 1, "who": "A"}, {"rank": 2, "who": "B"}]}]},
+            {"week": "2026-02-02", "wins": 1, "days": [
+                {"day": "2026-02-02", "picks": []}, {"day": "2026-02-03", "picks": [{"rank": 1, "who": "C"}]}]}],
+        "streak": None,  # no row of the part: null, as null_if allows
+    }
+
+
+def test_columns_by_model_and_join_errors():
+    assert columns_by_model(COMPOSED, "root") == {
+        "root": {"date", "season"}, "picks": {"day", "rank", "who"}, "weeks": {"season", "week", "wins"},
+        "days": {"week", "day"}, "streaks": {"season", "kind"}}
+    with pytest.raises(SpecError, match=r"document.x: `from` and `join` go together"):
+        validate_spec({"x": {"from": "p", "list": ["k"], "fields": {"k": "k"}}})
+    with pytest.raises(SpecError, match=r"document.x.join: expected a non-empty list"):
+        validate_spec({"x": {"from": "p", "join": [], "list": ["k"], "fields": {"k": "k"}}})
+    with pytest.raises(FoldError, match=r"mart m: x: no row of part p where k = 1"):
+        fold([{"k": 1}], {"x": {"from": "p", "join": ["k"], "fields": {"v": "v"}}}, {}, source="mart m", parts={"p": []})
+    with pytest.raises(FoldError, match=r"mart m \(part p\): column\(s\) 'v'"):
+        fold([{"k": 1}], {"x": {"from": "p", "join": ["k"], "fields": {"v": "v"}}}, {}, source="mart m",
+             parts={"p": [{"k": 1}]})
+
+
+def test_part_rows_follow_the_root_file_by_file():
+    rows = [{"date": DAY, "n": 1}, {"date": DAY, "n": 2}, {"date": dt.date(2026, 2, 23), "n": 3}]
+    part = PartRows("p", iter(rows), ["date"], "mart m")
+    assert part.take((dt.date(2026, 2, 20),)) == []
+    assert [r["n"] for r in part.take((DAY,))] == [1, 2]
+    assert part.take((dt.date(2026, 2, 22),)) == []
+    with pytest.raises(FoldError, match=r"part p has rows for \(datetime.date\(2026, 2, 23\),\) that the root"):
+        part.finish()
+    assert PartRows("q", iter([]), ["date"], "mart m").take((DAY,)) == []

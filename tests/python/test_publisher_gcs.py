@@ -16,7 +16,7 @@ import pytest
 
 from fault_proxy import FaultProxy
 from publisher.destinations import ConflictError, StoredObject
-from publisher.emulator import Emulator, EmulatorError
+from gcs_emulator import Emulator, EmulatorError
 from publisher.gcs import GCSDestination
 from publisher.publish import write_manifest
 from publisher.retry import RetryPolicy
@@ -94,11 +94,13 @@ def run(project, bucket, *extra, proxy=None, monkeypatch=None, generated_at=GENE
     return publish(project, f"gs://{bucket}/site", *FAST, *extra, generated_at=generated_at)
 
 
-ALL = ["admin/models.json", "admin/schemas/models.schema.json", "manifest.json", "picks/2026-02-20.json",
-       "picks/2026-02-21.json", "schemas/picks.schema.json", "schemas/subsets/performance.schema.json",
+ALL = ["admin/models.json", "admin/schemas/models.schema.json", "latest.json", "manifest.json", "picks/2026-02-20.json",
+       "picks/2026-02-21.json", "schemas/latest.schema.json", "schemas/picks.schema.json",
+       "schemas/subsets/performance.schema.json",
        "schemas/systems/models.schema.json", "subsets/performance.json", "systems/models.json"]
 CACHE = {"admin/models.json": "private, max-age=86400", "admin/schemas/models.schema.json": "private, max-age=3600",
-         "manifest.json": "public, max-age=30", "picks/2026-02-20.json": "public, max-age=300",
+         "manifest.json": "public, max-age=30", "latest.json": "public, max-age=60",
+         "schemas/latest.schema.json": "public, max-age=3600", "picks/2026-02-20.json": "public, max-age=300",
          "picks/2026-02-21.json": "public, max-age=300", "schemas/picks.schema.json": "public, max-age=3600",
          "schemas/subsets/performance.schema.json": "public, max-age=3600",
          "schemas/systems/models.schema.json": "public, max-age=3600",
@@ -220,7 +222,7 @@ def test_past_the_retry_budget_the_manifest_is_untouched_and_a_rerun_finishes(pr
                    proxy=proxy, monkeypatch=monkeypatch) == 1
     captured = capsys.readouterr()
     assert "gave up after 3 attempts" in captured.err
-    assert "NOT writing manifest.json" in captured.err
+    assert "NOT writing latest.json nor manifest.json" in captured.err
     report = json.loads(captured.out)
     failed = [o["path"] for o in report["objects"] if o["status"] == "failed"]
     assert len(failed) == 1 and report["manifest"] == "not written"

@@ -5,7 +5,8 @@ from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 
 from publisher.destinations import StoredObject
-from publisher.publish import (Fingerprint, Item, Scope, Spool, manifest_document, plan, stale_paths,
+from publisher.catalog import Endpoint
+from publisher.publish import (Fingerprint, Item, Scope, Spool, latest_document, manifest_document, plan, stale_paths,
                                template_pattern)
 from publisher.report import Tally
 
@@ -13,24 +14,35 @@ DECLARATION = {"date": "date", "generated_at": "@generated_at", "n": "n"}
 ROWS = [{"date": dt.date(2026, 2, 21), "n": 1, "unused": "a"}, {"date": dt.date(2026, 2, 21), "n": 2, "unused": "b"}]
 
 
-def fingerprint(declaration=DECLARATION, columns=("date", "n"), schema=b"{}", context=None, code=b"code"):
+PART = [{"date": dt.date(2026, 2, 21), "k": "a"}]
+
+
+def fingerprint(declaration=DECLARATION, columns=None, schema=b"{}", context=None, code=b"code"):
+    columns = columns or {"root": ("date", "n"), "part": ("date", "k")}
     return Fingerprint(declaration, columns, schema, context or {"generated_at": "2026-02-21T18:00:00Z"}, code)
 
 
+def rows(root=ROWS, part=PART):
+    return {"root": root, "part": part}
+
+
 def test_fingerprint_depends_on_what_builds_the_document_only():
-    base = fingerprint().of(ROWS)
+    base = fingerprint().of(rows())
     assert len(base) == 64
-    assert fingerprint().of(list(reversed(ROWS))) == base  # row order does not matter
-    assert fingerprint().of([{**r, "unused": "z"} for r in ROWS]) == base  # nor unread columns
-    assert fingerprint(context={"generated_at": "2030-01-01T00:00:00Z"}).of(ROWS) == base  # nor generated_at
+    assert fingerprint().of(rows(list(reversed(ROWS)))) == base  # row order does not matter
+    assert fingerprint().of(rows([{**r, "unused": "z"} for r in ROWS])) == base  # nor unread columns
+    assert fingerprint(context={"generated_at": "2030-01-01T00:00:00Z"}).of(rows()) == base  # nor generated_at
     changed = [
-        fingerprint().of([ROWS[0], {**ROWS[1], "n": 3}]),
-        fingerprint().of([ROWS[0], {**ROWS[1], "n": Decimal(2)}]),  # other type: rebuilt (never wrongly skipped)
-        fingerprint().of(ROWS[:1]),
-        fingerprint(declaration={**DECLARATION, "m": "n"}).of(ROWS),
-        fingerprint(schema=b'{"type": "object"}').of(ROWS),
-        fingerprint(code=b"new publisher").of(ROWS),
-        fingerprint(context={"generated_at": "x", "season": "2025-26"}).of(ROWS),
+        fingerprint().of(rows([ROWS[0], {**ROWS[1], "n": 3}])),
+        fingerprint().of(rows([ROWS[0], {**ROWS[1], "n": Decimal(2)}])),  # other type: rebuilt, never wrongly skipped
+        fingerprint().of(rows(ROWS[:1])),
+        fingerprint().of(rows(part=[{**PART[0], "k": "b"}])),  # a part's rows count too
+        fingerprint().of(rows(part=[])),
+        fingerprint().of(rows(part=PART + PART)),  # a repeated part row
+        fingerprint(declaration={**DECLARATION, "m": "n"}).of(rows()),
+        fingerprint(schema=b'{"type": "object"}').of(rows()),
+        fingerprint(code=b"new publisher").of(rows()),
+        fingerprint(context={"generated_at": "x", "season": "2025-26"}).of(rows()),
     ]
     assert len({base, *changed}) == len(changed) + 1
 
@@ -88,3 +100,16 @@ def test_manifest_document():
     assert doc == {"generated_at": "2026-02-21T18:00:00Z",
                    "objects": {"a.json": {"hash": None, "generation": 5}, "b.json": {"hash": "hb", "generation": 3}}}
     assert list(doc["objects"]) == ["a.json", "b.json"]
+
+
+def test_latest_document():
+    endpoints = [("picks/{date}.json", "public"), ("best-bets/{date}.json", "public"), ("best-bets/all.json", "public"),
+                 ("admin/picks/{date}.json", "admin"), ("live-grading/{date}.json", "public")]
+    keys = {Endpoint("e", "r", path, "c", "g", {}, visibility, frozenset()).latest_key: path for path, visibility in endpoints}
+    assert sorted(k for k in keys if k) == ["best-bets", "live-grading", "picks"]
+    prefixes = {key: template_pattern(path) for key, path in keys.items() if key}
+    listing = ["picks/2026-02-19.json", "picks/2026-02-21.json", "picks/2026-02-20.json", "picks/not-a-date.json",
+               "best-bets/2025-12-31.json", "best-bets/all.json", "admin/picks/2026-03-01.json"]
+    doc = latest_document(listing, prefixes, "2026-02-21T18:00:00Z")
+    assert doc == {"generated_at": "2026-02-21T18:00:00Z", "dates": {"best-bets": "2025-12-31", "picks": "2026-02-21"}}
+    assert list(doc["dates"]) == ["best-bets", "picks"]  # sorted; live-grading never published: absent

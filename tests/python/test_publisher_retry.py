@@ -32,8 +32,16 @@ def test_backoff_doubles_up_to_the_cap_with_bounded_jitter():
     assert policy.delay(1, rand=lambda: 0.0) == 0.375 and policy.delay(1, rand=lambda: 1.0) == 0.625
 
 
-def test_succeeds_after_retryable_failures():
-    calls, waits, logs = [], [], []
+@pytest.fixture
+def waits(monkeypatch):
+    """The waits of google-api-core's retry loop, recorded instead of slept."""
+    found = []
+    monkeypatch.setattr("google.api_core.retry.retry_unary.time.sleep", found.append)
+    return found
+
+
+def test_succeeds_after_retryable_failures(waits):
+    calls, logs = [], []
 
     def flaky():
         calls.append(1)
@@ -42,24 +50,28 @@ def test_succeeds_after_retryable_failures():
         return "done"
 
     policy = RetryPolicy(attempts=3, initial=1, jitter=0)
-    assert call_with_retries(flaky, policy, "upload of x", logs.append, waits.append) == "done"
+    assert call_with_retries(flaky, policy, "upload of x", logs.append) == "done"
     assert waits == [1, 2] and len(calls) == 3
     assert logs[0] == "  retry 1/2 of upload of x in 1.00s: ServiceUnavailable: 503 503"
 
 
-def test_budget_exceeded_and_non_retryable_errors():
-    waits = []
-
+def test_budget_exceeded_and_non_retryable_errors(waits):
     def always():
         raise api.TooManyRequests("429")
 
     with pytest.raises(RetryBudgetExceeded, match="upload of x: gave up after 4 attempts: TooManyRequests"):
-        call_with_retries(always, RetryPolicy(attempts=4, initial=0.1, jitter=0), "upload of x", sleep=waits.append)
+        call_with_retries(always, RetryPolicy(attempts=4, initial=0.1, jitter=0), "upload of x")
     assert len(waits) == 3
 
     def precondition():
         raise api.PreconditionFailed("412")
 
     with pytest.raises(api.PreconditionFailed):
-        call_with_retries(precondition, RetryPolicy(), "upload of x", sleep=waits.append)
+        call_with_retries(precondition, RetryPolicy(), "upload of x")
     assert len(waits) == 3  # no wait: not retried
+
+
+def test_a_retryable_cause_is_retried():
+    wrapped = RuntimeError("upload failed")
+    wrapped.__cause__ = requests.ConnectionError("reset")
+    assert is_retryable(wrapped) and not is_retryable(RuntimeError("bug"))

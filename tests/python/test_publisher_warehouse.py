@@ -43,6 +43,10 @@ def project(tmp_path, monkeypatch):
     return tmp_path
 
 
+def rows(warehouse, relation, **filters):
+    return list(warehouse.iter_rows(relation, **filters))
+
+
 def test_profile_defaults_and_env_overrides(project, monkeypatch):
     assert load_profile_output(project) == {"type": "duckdb", "path": "wh.duckdb"}
     monkeypatch.setenv("TINY_TARGET", "bigquery")
@@ -64,19 +68,19 @@ def test_duckdb_path_is_relative_to_the_project_dir(project, monkeypatch, tmp_pa
     monkeypatch.chdir(tmp_path_factory.mktemp("cwd"))
     warehouse = warehouse_from_profile(project)
     assert isinstance(warehouse, DuckDBWarehouse)
-    assert [r["name"] for r in warehouse.rows('"wh"."public"."t"')] == ["a", "b", "c", "d"]
+    assert [r["name"] for r in rows(warehouse, '"wh"."public"."t"')] == ["a", "b", "c", "d"]
 
 
 def test_duckdb_rows_and_distinct_values(project):
     warehouse = DuckDBWarehouse(project / "wh.duckdb")
     relation = '"wh"."public"."t"'
-    assert warehouse.rows(relation, where={"date": dt.date(2026, 2, 21)}) == [
+    assert rows(warehouse, relation, where={"date": dt.date(2026, 2, 21)}) == [
         {"date": dt.date(2026, 2, 21), "name": "b", "n": 2}]
-    in_range = warehouse.rows(relation, date_range=DateRange("date", dt.date(2026, 2, 21), dt.date(2026, 2, 22)))
+    in_range = rows(warehouse, relation, date_range=DateRange("date", dt.date(2026, 2, 21), dt.date(2026, 2, 22)))
     assert sorted(r["name"] for r in in_range) == ["b", "c"]
     assert warehouse.distinct_values(relation, "date") == [dt.date(2026, 2, 20), dt.date(2026, 2, 21), dt.date(2026, 2, 22)]
     with pytest.raises(WarehouseError, match="bad column name"):
-        warehouse.rows(relation, where={"date; drop table t": 1})
+        rows(warehouse, relation, where={"date; drop table t": 1})
 
 
 def test_missing_duckdb_file(project):
@@ -86,7 +90,7 @@ def test_missing_duckdb_file(project):
 
 
 class FakeJob:
-    def result(self):
+    def result(self, page_size=None):
         return [FakeRow({"date": dt.date(2026, 2, 21), "n": 2})]
 
 
@@ -106,8 +110,8 @@ class FakeClient:
 def test_bigquery_builds_parameterised_queries():
     client = FakeClient()
     warehouse = BigQueryWarehouse("p", "props", "US", client=client)
-    rows = warehouse.rows("`p`.`props_public`.`t`", where={"date": dt.date(2026, 2, 21), "name": "b"})
-    assert rows == [{"date": dt.date(2026, 2, 21), "n": 2}]
+    found = rows(warehouse, "`p`.`props_public`.`t`", where={"date": dt.date(2026, 2, 21), "name": "b"})
+    assert found == [{"date": dt.date(2026, 2, 21), "n": 2}]
     sql, config = client.calls[0]
     assert sql == "SELECT * FROM `p`.`props_public`.`t` WHERE `date` = @p0 AND `name` = @p1"
     assert [(p.name, p.type_, p.value) for p in config.query_parameters] == [

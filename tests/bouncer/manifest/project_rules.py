@@ -7,6 +7,8 @@ loads this file because it sits in <custom_checks_dir>/manifest/.
 
 from __future__ import annotations
 
+import re
+
 from dbt_bouncer.check_framework.decorator import check, fail
 
 
@@ -30,6 +32,44 @@ def check_model_max_leaf_fanout(model, ctx, *, max_leaf_children: int = 3):
             f"`{model.name}` has {len(leaves)} leaf children {leaves}, "
             f"more than the permitted {max_leaf_children}."
         )
+
+
+def _document_parts(fields: object) -> set[str]:
+    """The models a publish declaration's document composes (its `from:` nodes), at any depth."""
+    found: set[str] = set()
+    for node in (fields or {}).values() if isinstance(fields, dict) else []:
+        if isinstance(node, dict):
+            if isinstance(node.get("from"), str):
+                found.add(node["from"])
+            found |= _document_parts(node.get("fields"))
+    return found
+
+
+@check
+def check_mart_upstream_models(model, ctx, *, upstream_path_pattern: str):
+    """A mart reads models whose path matches `upstream_path_pattern` (staging, intermediate),
+    never another mart, except the parts of its own published document.
+
+    dbt-project-evaluator's layer rule (no mart on a mart: a business rule belongs in a
+    shared intermediate model). A published document composed from parts (the `from:`
+    nodes of its root's `config.meta.publish`, publisher/documents.py) depends on those
+    parts on purpose (`-- depends_on: {{ ref(...) }}`), so `dbt build --selector GROUP`
+    builds and tests them before the root; the parts themselves still obey the rule.
+    """
+    meta = (model.config.meta if model.config else None) or {}
+    parts = _document_parts((meta.get("publish") or {}).get("document"))
+    models_by_id = ctx.models_by_unique_id or {m.unique_id: m for m in ctx.models}
+    pattern = re.compile(upstream_path_pattern)
+    refused = sorted(
+        models_by_id[uid].name
+        for uid in (model.depends_on.nodes or [])
+        if uid in models_by_id
+        and not pattern.match(models_by_id[uid].original_file_path.replace("\\", "/"))
+        and models_by_id[uid].name not in parts
+    )
+    if refused:
+        fail(f"`{model.name}` references upstream models that are not permitted: {refused} "
+             "(a mart reads staging and intermediate models, and the parts its publish declaration names).")
 
 
 @check

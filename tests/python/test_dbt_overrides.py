@@ -1,0 +1,61 @@
+"""The dbt internals this project overrides (macros/overrides/) are pinned to the upstream
+macro they were copied from: when an upgrade of dbt-core or dbt-bigquery changes that
+macro, this test fails, naming the file and what to re-check in the override.
+
+The hash covers the upstream macro's own text (``{% macro NAME(...) %} ... {% endmacro %}``),
+so other macros of the same upstream file may change freely.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+import pytest
+
+import dbt.include  # the installed dbt-core; dbt-bigquery and dbt-duckdb add their folders beside its own
+
+INCLUDE = Path(dbt.include.__path__[0])
+PROJECT = Path(__file__).resolve().parents[2]
+
+# override in macros/overrides/, upstream file (under dbt/include/), upstream macros it copies, their sha256
+PINNED = [
+    ("tests_window.sql", "global_project/macros/materializations/tests/where_subquery.sql",
+     ["get_where_subquery", "default__get_where_subquery"],
+     "get_where_subquery's dispatch and default__get_where_subquery's `where` subquery (dbt-core 1.12.0)",
+     "c426fbf483d33205b0efcea3fae45d8db80cb0c07cf9f5c5e8f80b8c03b130d3"),
+    ("bigquery_insert_overwrite.sql", "bigquery/macros/materializations/incremental_strategy/insert_overwrite.sql",
+     ["bq_generate_incremental_insert_overwrite_build_sql"],
+     "the body after the override's first block, the signature, and the static / dynamic branches "
+     "(dbt-bigquery 1.12.1)",
+     "583a929b7dea115bdad21b17a34c4a9f7367614d061e4b72964f74acb689287d"),
+]
+
+
+def macro_text(source: str, name: str) -> str:
+    found = re.search(r"\{%-?\s*macro\s+" + re.escape(name) + r"\(.*?\{%-?\s*endmacro\s*-?%\}", source, re.S)
+    if found is None:
+        raise AssertionError(f"macro {name} is gone from the upstream file")
+    return found.group(0)
+
+
+def upstream_hash(relative: str, macros: list[str]) -> str:
+    source = (INCLUDE / relative).read_text(encoding="utf-8")
+    return hashlib.sha256("\n".join(macro_text(source, name) for name in macros).encode("utf-8")).hexdigest()
+
+
+@pytest.mark.parametrize(("override", "upstream", "macros", "recheck", "pinned"), PINNED, ids=[p[0] for p in PINNED])
+def test_upstream_macro_is_the_one_the_override_copies(override, upstream, macros, recheck, pinned):
+    assert (PROJECT / "macros" / "overrides" / override).is_file()
+    assert upstream_hash(upstream, macros) == pinned, (
+        f"dbt/include/{upstream}: upstream {', '.join(macros)} changed since macros/overrides/{override} copied it. "
+        f"Re-check {recheck} against the new text, update the override, then pin the new hash here.")
+
+
+def test_no_adapter_dispatches_its_own_where_subquery():
+    """The override replaces the dispatcher itself: an adapter's own <adapter>__get_where_subquery would be hidden."""
+    defined = sorted(str(f.relative_to(INCLUDE)) for f in INCLUDE.rglob("*.sql")
+                     if re.search(r"macro\s+\w+__get_where_subquery\(", f.read_text(encoding="utf-8"))
+                     and not f.name == "where_subquery.sql")
+    assert defined == [], f"{defined}: an adapter now has its own get_where_subquery; merge it into tests_window.sql"
