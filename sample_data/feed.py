@@ -44,6 +44,15 @@ here):
 Rows only grow with T except is_active (a run superseded later turns inactive), the
 registry (rows replaced when a model is retrained) and live_boxscores (a game's rows
 advance from period to period to final).
+
+Every step writes a marker (clock and truth file) in the seven tables' comments. A step
+to a clock at or after the marked one, from the same truth, continues it: it adds the
+rows that became visible since, turns off is_active of the rows superseded since, and
+rewrites the registry and live_boxscores (small); the tables equal those of a step from
+scratch (``--from-scratch``), which any other case takes (a step back in time, another
+truth, a table without the marker). On the one-season sample (end of the season: 250 k
+predictions, 890 k odds rows), a continued step takes about 0.5 s, a step from scratch
+1.3-1.9 s (2 shared cores).
 """
 
 from __future__ import annotations
@@ -74,17 +83,29 @@ with superseded as (  -- a superseded row: when the run that replaced it was cre
     from truth.{pred} old join truth.{pred} new
         on new.player_lookup = old.player_lookup and new.game_id = old.game_id and new.system_id = old.system_id
         and new.created_at > old.created_at
-    where not old.is_active and old.created_at <= $t
+    where not old.is_active and old.created_at <= $t{old_since}
     group by old.prediction_id
 )
 select {cols_before}, p.is_active or coalesce(superseded.superseded_at > $t, false) as is_active, {cols_after}
 from truth.{pred} p left join superseded using (prediction_id)
-where p.created_at <= $t
+where {visible} <= $t{since}
+"""
+# Incremental step from $prev: the rows active at $prev superseded by a run created in ($prev, $t].
+_SUPERSEDED_SINCE = """
+update {pred} set is_active = false where prediction_id in (
+    select old.prediction_id
+    from truth.{pred} old join truth.{pred} new
+        on new.player_lookup = old.player_lookup and new.game_id = old.game_id and new.system_id = old.system_id
+        and new.created_at > old.created_at
+    where not old.is_active and old.created_at <= $prev
+    group by old.prediction_id
+    having min(new.created_at) > $prev and min(new.created_at) <= $t
+)
 """
 _CONTEXT = """
 with first_run as (select game_date, min(created_at) as loaded_at from truth.{pred} group by game_date)
 select {cols} from truth.{ctx} c left join first_run using (game_date)
-where coalesce(first_run.loaded_at, c.game_start_at - $lead, cast(c.game_date as timestamp)) <= $t
+where {visible} <= $t{since}
 """
 _TAGS = """
 with runs as (
@@ -93,7 +114,7 @@ with runs as (
     from truth.{pred} group by all
 )
 select {cols} from truth.{tags} g join runs using (game_date, player_lookup, system_id)
-where runs.loaded_at <= $t
+where {visible} <= $t{since}
 """
 _REGISTRY = """
 with serving as (  -- the newest prediction of each system created by T
@@ -118,8 +139,16 @@ select r.system_id, r.model_family,
 from truth.{reg} r join delay using (system_id) left join serving s using (system_id)
 where r.registered_at <= $t or s.m.model_trained_at + delay.d <= $t
 """
-_ODDS = "select {cols} from truth.{odds} where snapshot_at <= $t"
-_SUMMARY = "select {cols} from truth.{summary} where cast(game_date as timestamp) + $box_after <= $t"
+_ODDS = "select {cols} from truth.{odds} where {visible} <= $t{since}"
+_SUMMARY = "select {cols} from truth.{summary} where {visible} <= $t{since}"
+# When a row of an append-only table becomes visible.
+_VISIBLE = {
+    PRED: "p.created_at",
+    CTX: "coalesce(first_run.loaded_at, c.game_start_at - $lead, cast(c.game_date as timestamp))",
+    TAGS: "runs.loaded_at",
+    ODDS: "snapshot_at",
+    SUM: "cast(game_date as timestamp) + $box_after",
+}
 _FINALS = """
 with tips as (select game_id, min(game_start_at) as tipoff_at from truth.{ctx} group by game_id)
 select s.game_id, s.game_date, s.player_lookup, s.points, coalesce(s.minutes_played, 0)::double, tips.tipoff_at
@@ -132,10 +161,15 @@ from truth.{replay} where game_date <= $day
 """
 
 
-def _select(table: str) -> str:
-    """The select of ``table``'s rows visible at $t, in its column order."""
+def _select(table: str, since_prev: bool = False) -> str:
+    """The select of ``table``'s rows visible at $t, in its column order; ``since_prev``:
+    only those not visible at $prev yet (append-only tables)."""
     cols = columns(table)
     names = {"pred": PRED, "ctx": CTX, "tags": TAGS, "reg": REG, "odds": ODDS, "summary": SUM}
+    if table in _VISIBLE:
+        visible = _VISIBLE[table]
+        names.update(visible=visible, since=f" and {visible} > $prev" if since_prev else "",
+                     old_since=" and old.created_at > $prev" if since_prev else "")
     if table == PRED:
         i = cols.index("is_active")
         before, after = (", ".join(f"p.{c}" for c in part) for part in (cols[:i], cols[i + 1:]))
@@ -153,8 +187,8 @@ def _select(table: str) -> str:
     raise ValueError(f"no select for {table}")
 
 
-def _params(sql: str, clock: dt.datetime) -> dict:
-    values = {"t": clock, "lead": CONTEXT_LEAD, "box_after": BOX_SCORES_AFTER, "day": clock.date()}
+def _params(sql: str, clock: dt.datetime, prev: dt.datetime | None = None) -> dict:
+    values = {"t": clock, "prev": prev, "lead": CONTEXT_LEAD, "box_after": BOX_SCORES_AFTER, "day": clock.date()}
     return {k: v for k, v in values.items() if f"${k}" in sql}
 
 
@@ -179,42 +213,96 @@ def live_rows_at(con: duckdb.DuckDBPyConnection, clock: dt.datetime) -> pa.Table
     return to_arrow(LIVE, [tuple(r) for r in live_replay.rows_at(finals_until(con, clock), clock)])
 
 
-def _replace(con: duckdb.DuckDBPyConnection, table: str, select: str, params: dict) -> int:
+def _replace(con: duckdb.DuckDBPyConnection, table: str, select: str, params: dict) -> None:
     con.execute(f"drop table if exists {table}")
     con.execute(ddl(table))
     con.execute(f"insert into {table} {select}", params)
-    return con.execute(f"select count(*) from {table}").fetchall()[0][0]
 
 
-def load_at(truth: str | os.PathLike, target: str | os.PathLike, clock: dt.datetime) -> dict[str, int]:
+def _truth_id(truth: str | os.PathLike) -> str:
+    st = os.stat(truth)
+    return f"{os.path.abspath(truth)} {st.st_size} {st.st_mtime_ns}"
+
+
+def _marker(truth_id: str, clock: dt.datetime) -> str:
+    return f"sample_data.feed at={clock.isoformat()} truth={truth_id}"
+
+
+def _previous_clock(con: duckdb.DuckDBPyConnection, truth_id: str) -> dt.datetime | None:
+    """The clock of the last step when all seven tables were written by it from this truth
+    (the marker in their table comment), else None."""
+    comments = dict(con.execute(
+        "select schema_name || '.' || table_name, comment from duckdb_tables() "
+        "where database_name = current_database()").fetchall())
+    marks = {comments.get(table) or "" for table in TABLES}
+    if len(marks) != 1:
+        return None
+    mark = marks.pop()
+    head, _, rest = mark.partition(" at=")
+    at_text, _, truth_part = rest.partition(" truth=")
+    if head != "sample_data.feed" or truth_part != truth_id:
+        return None
+    return dt.datetime.fromisoformat(at_text)
+
+
+def _step(con: duckdb.DuckDBPyConnection, clock: dt.datetime, prev: dt.datetime | None) -> None:
+    """Write the seven tables at ``clock``: from scratch, or from the step at ``prev`` (<=
+    clock) by adding the rows that became visible since and deactivating the rows
+    superseded since (registry and live box scores are rewritten: they are small)."""
+    for table in TABLES:
+        if table == LIVE:
+            con.register("_live_at", live_rows_at(con, clock))
+            _replace(con, table, "select * from _live_at", {})
+            con.unregister("_live_at")
+        elif prev is None or table not in _VISIBLE:
+            sql = _select(table)
+            _replace(con, table, sql, _params(sql, clock))
+        else:
+            if table == PRED:
+                sql = _SUPERSEDED_SINCE.format(pred=PRED)
+                con.execute(sql, _params(sql, clock, prev))
+            sql = _select(table, since_prev=True)
+            con.execute(f"insert into {table} {sql}", _params(sql, clock, prev))
+
+
+class Loaded(NamedTuple):
+    counts: dict[str, int]  # rows per table
+    since: dt.datetime | None  # the clock of the step it continued, None: written from scratch
+
+
+def load_at(truth: str | os.PathLike, target: str | os.PathLike, clock: dt.datetime,
+            incremental: bool = True) -> Loaded:
     """Replace the upstream tables of ``target`` with what was loaded at ``clock`` (naive
-    UTC, or aware: converted). Returns the row count per table."""
+    UTC, or aware: converted). When the target holds the step of an earlier (or the same)
+    clock from the same truth (a marker in the seven tables' comments, written by every
+    step), only what changed since is written (``incremental``); the tables are the same
+    as from scratch."""
     clock = as_utc(clock)
     if os.path.abspath(truth) == os.path.abspath(target):
         raise ValueError("the target must not be the truth warehouse")
     if not os.path.exists(truth):
         raise ValueError(f"truth warehouse {truth!s} does not exist")
+    truth_id = _truth_id(truth)
     con = duckdb.connect(os.fspath(target))
     try:
         con.execute(f"attach '{os.fspath(truth)}' as truth (read_only)")
+        prev = _previous_clock(con, truth_id) if incremental else None
+        if prev is not None and prev > clock:
+            prev = None
         con.execute("begin transaction")
-        counts = {}
         for schema in SCHEMAS:
             con.execute(f"create schema if not exists {schema}")
+        _step(con, clock, prev)
+        counts = {}
         for table in TABLES:
-            if table == LIVE:
-                con.register("_live_at", live_rows_at(con, clock))
-                counts[table] = _replace(con, table, "select * from _live_at", {})
-                con.unregister("_live_at")
-            else:
-                sql = _select(table)
-                counts[table] = _replace(con, table, sql, _params(sql, clock))
+            con.execute(f"comment on table {table} is '{_marker(truth_id, clock)}'")
+            counts[table] = con.execute(f"select count(*) from {table}").fetchall()[0][0]
         con.execute("commit")
         con.execute("detach truth")
         con.execute("checkpoint")
     finally:
         con.close()
-    return counts
+    return Loaded(counts, prev)
 
 
 # ----------------------------------------------------------------------------- events
@@ -283,6 +371,8 @@ def main(argv: list[str] | None = None) -> int:
     what.add_argument("--events", type=dt.date.fromisoformat, metavar="YYYY-MM-DD",
                       help="list the clocks at which that game date's rows arrive, then exit")
     parser.add_argument("--target", metavar="PATH", help="warehouse to write (with --at; created if missing)")
+    parser.add_argument("--from-scratch", action="store_true",
+                        help="rewrite every table even when TARGET holds an earlier step from this truth")
     args = parser.parse_args(argv)
     if not os.path.exists(args.truth):
         parser.error(f"--truth {args.truth!r} does not exist")
@@ -294,14 +384,15 @@ def main(argv: list[str] | None = None) -> int:
         if not args.target:
             parser.error("--at needs --target")
         t0 = time.perf_counter()
-        counts = load_at(args.truth, args.target, args.at)
+        loaded = load_at(args.truth, args.target, args.at, incremental=not args.from_scratch)
     except (ValueError, duckdb.Error) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
+    how = f"continued from {loaded.since:%Y-%m-%dT%H:%M:%S}Z" if loaded.since else "from scratch"
     print(f"{args.target}: upstream tables as loaded at {args.at:%Y-%m-%dT%H:%M:%S}Z "
-          f"({time.perf_counter() - t0:.2f}s)")
-    width = max(len(t) for t in counts)
-    for table, n in counts.items():
+          f"({how}, {time.perf_counter() - t0:.2f}s)")
+    width = max(len(t) for t in loaded.counts)
+    for table, n in loaded.counts.items():
         print(f"  {table:<{width}}  {n:>9,}")
     return 0
 

@@ -228,11 +228,11 @@ def test_other_schemas_untouched_and_same_clock_same_tables(truth, tmp_path):
     con.execute("create schema nba_raw")
     con.execute("create table nba_raw.live_boxscores (stale varchar)")  # replaced
     con.close()
-    feed.load_at(truth, target, at(D2, 12))
+    assert feed.load_at(truth, target, at(D2, 12)).since is None
     first = digest(target)
     assert rows(target, "props_staging.kept") == [(42,)]
     assert rows(target, feed.LIVE, "count(*)") == [(2,)]
-    feed.load_at(truth, target, at(D2, 12))
+    assert feed.load_at(truth, target, at(D2, 12)).since == at(D2, 12)  # nothing new to write
     assert digest(target) == first
     assert set(first) == set(schema.TABLES) | {"props_staging.kept"}
 
@@ -240,24 +240,46 @@ def test_other_schemas_untouched_and_same_clock_same_tables(truth, tmp_path):
 def test_rows_never_disappear_as_the_clock_moves(truth, tmp_path):
     clocks = [at(D1, 12), at(D1, 15), dt.datetime(2025, 1, 15, 0, 40), at(D2, 10), at(D2, 18),
               dt.datetime(2025, 1, 16, 1, 0), at(D3, 18), dt.datetime(2026, 1, 1)]
-    assert_monotone(truth, tmp_path / "mono.duckdb", clocks)
+    assert_monotone(truth, tmp_path / "mono.duckdb", clocks, tmp_path / "scratch.duckdb")
 
 
-def assert_monotone(truth, target, clocks):
+def test_a_step_back_or_a_changed_truth_rewrites_everything(truth, tmp_path):
+    target, scratch = tmp_path / "t.duckdb", tmp_path / "s.duckdb"
+    for clock in (at(D2, 18), at(D1, 15)):  # backwards: from scratch
+        assert feed.load_at(truth, target, clock).since is None
+        feed.load_at(truth, scratch, clock, incremental=False)
+        assert digest(target) == digest(scratch)
+    assert ids(target) == {"p1": True, "p7": False}
+    # a table written by someone else: no marker, so the next step starts from scratch
+    con = duckdb.connect(str(target))
+    con.execute(f"insert into {feed.ODDS} select * from {feed.ODDS}")
+    con.execute(f"comment on table {feed.ODDS} is 'hand-edited'")
+    con.close()
+    assert feed.load_at(truth, target, at(D2, 18)).since is None
+    feed.load_at(truth, scratch, at(D2, 18), incremental=False)
+    assert digest(target) == digest(scratch)
+    assert feed.load_at(truth, target, at(D3, 18)).since == at(D2, 18)  # continued
+
+
+def assert_monotone(truth, target, clocks, scratch=None):
     """Rows of the append-only tables only grow (predictions: apart from is_active); live
-    keys (player x game) only grow; the registry never loses a system."""
+    keys (player x game) only grow; the registry never loses a system. With ``scratch``:
+    each incremental step gives the tables of a step from scratch."""
     keys = {feed.PRED: "prediction_id, player_lookup, game_id, system_id, created_at",
             feed.CTX: "*", feed.TAGS: "game_date, player_lookup, system_id, signal_tags::varchar", feed.ODDS: "*", feed.SUM: "*",
             feed.LIVE: "game_id, player_lookup", feed.REG: "system_id"}
     seen: dict[str, set] = {table: set() for table in keys}
-    for clock in clocks:
-        feed.load_at(truth, target, clock)
+    for i, clock in enumerate(clocks):
+        assert feed.load_at(truth, target, clock).since == (clocks[i - 1] if i else None)
         con = duckdb.connect(str(target), read_only=True)
         for table, cols in keys.items():
             now = set(con.execute(f"select {cols} from {table}").fetchall())
             assert seen[table] <= now, (table, clock, sorted(seen[table] - now)[:3])
             seen[table] = now
         con.close()
+        if scratch is not None:
+            feed.load_at(truth, scratch, clock, incremental=False)
+            assert digest(target) == digest(scratch), clock
 
 
 # ---------------------------------------------------------------- a generated season
@@ -281,7 +303,7 @@ def test_generated_day_replays_in_order(generated, tmp_path):
     lasts = {kind: e.at for kind, e in zip(kinds, events)}
     clocks = sorted({*firsts.values(), *lasts.values(), at(day, 9), at(day, 16), at(day, 23, 59),
                      dt.datetime(2025, 1, 1)})
-    assert_monotone(generated, tmp_path / "gen.duckdb", clocks)
+    assert_monotone(generated, tmp_path / "gen.duckdb", clocks, tmp_path / "scratch.duckdb")
     target = tmp_path / "gen.duckdb"
     # at the end every prediction has the truth's is_active
     assert rows(target, feed.PRED, "prediction_id, is_active") == rows(generated, feed.PRED, "prediction_id, is_active")
