@@ -15,12 +15,41 @@ nothing after today. The real final box scores of today's games (which the
 warehouse does not hold yet) go to ``sample_replay.final_boxscores``, outside the
 upstream schemas, so ``python -m sample_data.live_replay`` can replay the night
 snapshot by snapshot up to the final.
+
+The sample sends what real feeds send (SPEC §1 "real feeds"), every shape
+deterministic and checked by tests/python/test_generator.py:
+
+- alternate-line ladders: books LADDER_BOOKS list, in every snapshot, 5-10 lines
+  per player (2-4 steps of 0.5 below the main line, 2-5 above), each with its own
+  prices; the main line carries the most balanced pair (MAIN_PAIRS), every other
+  line is skewed away from it (``ladder_prices``: a line above the main makes the
+  over plus-money and the under more negative, and vice versa);
+- lines that move: every book's line (a ladder's main line, the whole ladder with
+  it) moves by 0.5 between two snapshots for P_LINE_MOVE of the snapshots;
+- null prices (a side not offered): P_NULL_SIDE of the single-line rows, and
+  P_LADDER_ONE_SIDED of the ladder lines 1.5 or more from the main line, which then
+  offer only their plus-money side;
+- a book that quotes only some players: PARTIAL_BOOK quotes the top (by line)
+  PARTIAL_TOP players of each game, always fewer than half of them;
+- spellings that differ between feeds: the context feed sends accented display
+  names (ACCENTED_NAMES), the box scores the real (plain ASCII) names, and
+  NAME_KEY_BOOK sends the name as it spells it ("Nikola Jokić", "Kelly Oubre Jr.")
+  in player_lookup where every other feed sends the folded key ("nikolajokic");
+- box-score rows for players with no context row: besides the real rows of players
+  never predicted (averaging under MIN_PROP_AVG, or fewer than MIN_TRAIL_GAMES
+  games), P_BENCH_ROW of the team-games get a row (dnp 0/0, or inactive with null
+  points and minutes) for a low-average player of the team's previous game;
+- a postponed game (``postponed_game``: one game of the game day POSTPONED_AT into
+  the season): context rows, odds, predictions and signal tags exist, no box score
+  ever arrives (no summary row, no live row, nothing in the players' history),
+  while the later dates' box scores do, so the pipeline grades its candidates void.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import hashlib
 import math
 import random
@@ -45,6 +74,7 @@ _EXTRA_FOLD = str.maketrans({"ø": "o", "ł": "l", "đ": "d", "ß": "ss", "æ": 
 _NOT_KEY = re.compile(r"[^a-z0-9]")
 
 
+@functools.lru_cache(maxsize=None)
 def player_lookup(name: str) -> str:
     """Player key: lower case, accents folded (NFKD, combining marks dropped),
     then every character outside [a-z0-9] removed.
@@ -160,7 +190,20 @@ SIGNAL_ALLOWLIST = [
 ]
 GHOST_TAG = "legacy_pace_flag"
 
+# One line per snapshot for every player with props (draftkings' line is the one the
+# prediction runs read).
 BOOKS = ("draftkings", "fanduel", "betmgm", "caesars")
+# Alternate-line ladders: every snapshot lists 5-10 lines per player around the book's
+# main line, each with its own prices (skewed away from the main line).
+LADDER_BOOKS = ("betrivers", "espnbet")
+# Quotes only the players with the highest lines of each game (PARTIAL_TOP, always fewer
+# than half the game's players with props), one line each.
+PARTIAL_BOOK = "bovada"
+PARTIAL_TOP = 3
+# Sends the player's name as its sportsbook spells it (accents, capitals, punctuation)
+# in player_lookup instead of the folded key: staging folds it.
+NAME_KEY_BOOK = "caesars"
+ALL_BOOKS = BOOKS + LADDER_BOOKS + (PARTIAL_BOOK,)
 SNAPSHOT_TIMES = (dt.time(13, 0), dt.time(17, 0), dt.time(22, 0))  # UTC on game_date
 ACTIVE_RUN = dt.time(17, 15)  # + system index minutes; uses the 17:00 snapshot
 EARLY_RUN = dt.time(14, 15)  # ~3 h earlier, superseded (is_active false); uses 13:00
@@ -181,6 +224,20 @@ P_EARLY_RUN = 0.30  # player-game-systems with a superseded earlier run
 P_BOOK_OFFSET = 0.10  # a book's line is 0.5 off the consensus half point (whole number)
 P_LINE_MOVE = 0.07  # a later snapshot moves by 0.5
 P_GHOST = 0.05
+P_NULL_SIDE = 0.01  # a single-line row with one side not offered (null price)
+P_LADDER_ONE_SIDED = 0.4  # a far ladder line (>= 1.5 from the main) offers only its plus-money side
+P_BENCH_ROW = 0.25  # team-games with a box-score row for a low-average absentee (no context row)
+# Ladders: LADDER_BELOW x 0.5 below and LADDER_ABOVE x 0.5 above the main line (5-10 lines).
+LADDER_BELOW = (2, 4)
+LADDER_ABOVE = (2, 5)
+LADDER_STEP = 0.5
+LADDER_SHIFT = 0.04  # fair probability of the over moves by this much per ladder step
+LADDER_NOISE = 0.004  # the price of a ladder line: fair probability + one of -2..2 x this
+LADDER_VIG = 0.045  # the two implied probabilities of a ladder line add up to 1 + vig
+# The most balanced prices: a ladder book's main line (never as balanced on another line).
+MAIN_PAIRS = ((-110, -110), (-115, -105), (-105, -115), (-120, -110), (-110, -120))
+POSTPONED_AT = 0.6  # the postponed game falls on the game day this far into the season
+POSTPONED_MIN_GAMES = 5
 MIN_PROP_AVG = 6.0
 TRAIL_GAMES = 10
 MIN_TRAIL_GAMES = 3
@@ -287,11 +344,158 @@ def _mmss(seconds: int) -> str:
     return f"{seconds // 60:02d}:{seconds % 60:02d}"
 
 
+# --------------------------------------------------------------------------
+# Odds
+# --------------------------------------------------------------------------
+
+Odds = tuple[int | None, int | None]
+
+
+def american(p: float) -> int:
+    """American price of the implied probability ``p``, rounded to a multiple of 5:
+    p >= 0.5 gives <= -100, p < 0.5 gives >= +100 (never inside (-100, +100)).
+
+    >>> american(0.5225), american(0.3225), american(0.7225)
+    (-110, 210, -260)
+    """
+    price = -100 * p / (1 - p) if p >= 0.5 else 100 * (1 - p) / p
+    return 5 * round(price / 5)
+
+
+def ladder_prices(step: int, noise: float = 0.0) -> tuple[int, int]:
+    """(over, under) of the ladder line ``step`` x LADDER_STEP away from the main line:
+    the fair probability of the over is 0.5 - LADDER_SHIFT x step (+ noise), each side
+    carries half the vig. A line above the main (step > 0) makes the over plus-money and
+    the under more negative, and vice versa.
+
+    >>> ladder_prices(1), ladder_prices(-1), ladder_prices(5)
+    ((105, -130), (-130, 105), (210, -260))
+    """
+    q = 0.5 - LADDER_SHIFT * step + noise
+    return american(q + LADDER_VIG / 2), american(1 - q + LADDER_VIG / 2)
+
+
+# (step, noise index) -> (over, under) of every ladder line the generator can draw
+_LADDER_PRICES = {
+    (step, k): ladder_prices(step, (k - 2) * LADDER_NOISE)
+    for step in range(-LADDER_BELOW[1], LADDER_ABOVE[1] + 1)
+    for k in range(5)
+}
+
+
+def _book_line(rng: random.Random, consensus: float) -> float:
+    """A book's opening line: the consensus, 0.5 off it for P_BOOK_OFFSET of the books."""
+    u = rng.random()
+    line = consensus + (0.5 if u < P_BOOK_OFFSET / 2 else -0.5 if u < P_BOOK_OFFSET else 0.0)
+    return max(0.5, line)
+
+
+def _moved(rng: random.Random, line: float) -> float:
+    """The line at the next snapshot: moved by 0.5 for P_LINE_MOVE of the snapshots."""
+    if rng.random() < P_LINE_MOVE:
+        return max(0.5, line + rng.choice((-0.5, 0.5)))
+    return line
+
+
+def _null_side(rng: random.Random, over: int, under: int) -> Odds:
+    """P_NULL_SIDE of the rows offer one side only (the other price null)."""
+    u = rng.random()
+    if u < P_NULL_SIDE / 2:
+        return None, under
+    if u < P_NULL_SIDE:
+        return over, None
+    return over, under
+
+
+class Quote(NamedTuple):
+    """Who a book quotes: one player of one game, on one day, at these snapshots."""
+
+    day: dt.date
+    game_id: str
+    key: str  # what the book sends as player_lookup
+    book: str
+    consensus: float
+    snapshots: list[dt.datetime]
+
+
+def single_line_rows(q: Quote, rng: random.Random, r_null: random.Random) -> list[tuple]:
+    """One line per snapshot (moving now and then) with a price pair from PRICE_PAIRS."""
+    line = _book_line(rng, q.consensus)
+    rows = []
+    for k, snap in enumerate(q.snapshots):
+        if k:
+            line = _moved(rng, line)
+        over, under = _null_side(r_null, *PRICE_PAIRS[rng.randrange(len(PRICE_PAIRS))])
+        rows.append((q.day, q.game_id, q.key, q.book, line, over, under, snap))
+    return rows
+
+
+def ladder_rows(q: Quote, rng: random.Random) -> list[tuple]:
+    """An alternate-line ladder in every snapshot: the main line (moving now and then) with
+    a balanced pair from MAIN_PAIRS, and LADDER_BELOW / LADDER_ABOVE steps of 0.5 below and
+    above it priced by ``ladder_prices``; a line 1.5 or more away from the main offers only
+    its plus-money side for P_LADDER_ONE_SIDED of the rows."""
+    below, above = rng.randint(*LADDER_BELOW), rng.randint(*LADDER_ABOVE)
+    main = _book_line(rng, q.consensus)
+    rows = []
+    for k, snap in enumerate(q.snapshots):
+        if k:
+            main = _moved(rng, main)
+        for step in range(-below, above + 1):
+            line = main + LADDER_STEP * step
+            if line < 0.5:
+                continue
+            over: int | None
+            under: int | None
+            if step == 0:
+                over, under = MAIN_PAIRS[rng.randrange(len(MAIN_PAIRS))]
+            else:
+                over, under = _LADDER_PRICES[step, rng.randrange(5)]
+                if abs(step) >= 3 and rng.random() < P_LADDER_ONE_SIDED:
+                    over, under = (over, None) if step > 0 else (None, under)
+            rows.append((q.day, q.game_id, q.key, q.book, line, over, under, snap))
+    return rows
+
+
+def partial_book_quotes(quotes: list[Quote]) -> list[Quote]:
+    """PARTIAL_BOOK quotes the players with the highest consensus line of each game (ties:
+    player key), PARTIAL_TOP of them but always fewer than half the game's players with
+    props, in game order."""
+    by_game: dict[str, list[Quote]] = defaultdict(list)
+    for q in quotes:
+        by_game[q.game_id].append(q)
+    out = []
+    for gid in sorted(by_game):
+        n = min(PARTIAL_TOP, (len(by_game[gid]) - 1) // 2)
+        top = sorted(by_game[gid], key=lambda q: (-q.consensus, q.key))[:n]
+        out += [q._replace(book=PARTIAL_BOOK) for q in top]
+    return out
+
+
+# --------------------------------------------------------------------------
+# The season's postponed game, and box-score rows nobody predicted
+# --------------------------------------------------------------------------
+
+
+def postponed_game(rows: list[season_data.BoxRow], plan: SeasonPlan, seed: int) -> tuple[dt.date, str]:
+    """The season's postponed game: on the game day POSTPONED_AT into the season (counting
+    days with at least POSTPONED_MIN_GAMES games), one of that day's games drawn with the
+    seed. It depends on the whole season, never on --today."""
+    games: dict[dt.date, set[str]] = defaultdict(set)
+    for r in rows:
+        games[r.game_date].add(r.game_id)
+    days = [d for d in sorted(games) if len(games[d]) >= POSTPONED_MIN_GAMES]
+    day = days[int(POSTPONED_AT * len(days))]
+    return day, _rng(seed, plan.label, "postponed").choice(sorted(games[day]))
+
+
 def _generate_season(plan: SeasonPlan, seed: int, today: dt.date, out: dict[str, list], log,
                      finals: list | None = None) -> None:
-    rows = [r for r in season_data.season_rows(plan) if r.game_date <= today]
+    season_rows = season_data.season_rows(plan)
+    rows = [r for r in season_rows if r.game_date <= today]
     if not rows:
         return
+    postponed = postponed_game(season_rows, plan, seed)
     rows.sort(key=lambda r: (r.game_date, r.game_id, r.team, r.player))
     by_date: dict[dt.date, list[season_data.BoxRow]] = defaultdict(list)
     for r in rows:
@@ -307,6 +511,10 @@ def _generate_season(plan: SeasonPlan, seed: int, today: dt.date, out: dict[str,
     r_pred = _rng(seed, plan.label, "pred")
     r_tags = _rng(seed, plan.label, "tags")
     r_live = _rng(seed, plan.label, "live")
+    r_ladder = _rng(seed, plan.label, "ladder")
+    r_partial = _rng(seed, plan.label, "partial")
+    r_null = _rng(seed, plan.label, "null_prices")
+    r_bench = _rng(seed, plan.label, "bench")
 
     hist: dict[str, deque] = defaultdict(lambda: deque(maxlen=TRAIL_GAMES))  # (pts, minutes)
     last_team_game: dict[str, tuple[set[str], dict[str, season_data.BoxRow]]] = {}
@@ -354,10 +562,22 @@ def _generate_season(plan: SeasonPlan, seed: int, today: dt.date, out: dict[str,
         for (game_id, team), grows in sorted(team_games.items()):
             present = {player_lookup(r.player) for r in grows}
             prev = last_team_game.get(team)
-            last_team_game[team] = (present, {player_lookup(r.player): r for r in grows})
+            if (day, game_id) != postponed:  # a postponed game is nobody's previous game
+                last_team_game[team] = (present, {player_lookup(r.player): r for r in grows})
             if prev is None:
                 continue
             prev_players, prev_rows = prev
+            # a low-average player of the team's previous game sits this one out: a box-score
+            # row (dnp, or inactive) for a player no context row or prediction covers
+            bench = [lk for lk in sorted(prev_players - present - playing_today)
+                     if (trailing(lk) or (0.0,))[0] < MIN_PROP_AVG]
+            if bench and r_bench.random() < P_BENCH_ROW:
+                lk = bench[r_bench.randrange(len(bench))]
+                counts["bench"] += 1
+                if is_past and (day, game_id) != postponed:
+                    status, pts, mins = ("dnp", 0, 0.0) if counts["bench"] % 2 else ("inactive", None, None)
+                    g = grows[0]
+                    sum_out.append((lk, prev_rows[lk].player, game_id, day, team, g.opponent, pts, mins, status))
             cands = []
             for lk in sorted(prev_players - present - playing_today):
                 t = trailing(lk)
@@ -382,33 +602,32 @@ def _generate_season(plan: SeasonPlan, seed: int, today: dt.date, out: dict[str,
         run_active = dt.datetime.combine(day, ACTIVE_RUN)
         run_early = dt.datetime.combine(day, EARLY_RUN)
 
+        quotes: list[Quote] = []
         for e in entries:
             r = e.row
             gid = r.game_id
+            played = (day, gid) != postponed
             ctx_out.append((e.lookup, e.name, gid, day, r.team, r.opponent, r.is_home, tipoff(day, gid)))
-            if e.kind == "inactive" and is_past:
-                sum_out.append((e.lookup, e.name, gid, day, r.team, r.opponent, None, None, "inactive"))
+            if e.kind == "inactive" and is_past and played:
+                sum_out.append((e.lookup, r.player, gid, day, r.team, r.opponent, None, None, "inactive"))
 
-            # odds: 4 books x 3 snapshots
-            dk = (None, None, None)
+            # odds: BOOKS x 3 snapshots, one line each; LADDER_BOOKS' ladders
+            dk: tuple = (None, None, None)
             if e.has_props:
                 consensus = max(0.5, _round_half(e.avg + r_odds.gauss(0, 1.0)))
+                quote = Quote(day, gid, e.lookup, "", consensus, snap_at)
                 for book in BOOKS:
-                    u = r_odds.random()
-                    line = consensus + (0.5 if u < P_BOOK_OFFSET / 2 else -0.5 if u < P_BOOK_OFFSET else 0.0)
-                    line = max(0.5, line)
-                    lines = []
-                    for k in range(len(SNAPSHOT_TIMES)):
-                        if k and r_odds.random() < P_LINE_MOVE:
-                            line = max(0.5, line + r_odds.choice((-0.5, 0.5)))
-                        over, under = PRICE_PAIRS[r_odds.randrange(len(PRICE_PAIRS))]
-                        odds_out.append((day, gid, e.lookup, book, line, over, under, snap_at[k]))
-                        lines.append(line)
+                    key = e.name if book == NAME_KEY_BOOK else e.lookup
+                    book_rows = single_line_rows(quote._replace(book=book, key=key), r_odds, r_null)
+                    odds_out.extend(book_rows)
                     if book == "draftkings":
-                        dk = tuple(lines)
+                        dk = tuple(row[4] for row in book_rows)
+                for book in LADDER_BOOKS:
+                    odds_out.extend(ladder_rows(quote._replace(book=book), r_ladder))
+                quotes.append(quote)
 
-            # predictions
-            actual = r.pts if (e.kind == "real" and is_past) else e.avg
+            # predictions (the model's skill reads the real points of a game that was played)
+            actual = r.pts if (e.kind == "real" and is_past and played) else e.avg
             for (i, sid, b), bias, attr in zip(sys_params, biases, attrs):
                 runs = []
                 if r_pred.random() < P_EARLY_RUN:
@@ -457,9 +676,13 @@ def _generate_season(plan: SeasonPlan, seed: int, today: dt.date, out: dict[str,
                     )
                     if active and sid in TAGGED_SYSTEMS and rec in ("OVER", "UNDER"):
                         tags_out.append((day, e.lookup, sid, _tags(e, edge, day, team_dates, r_tags)))
+        for quote in partial_book_quotes(quotes):
+            odds_out.extend(single_line_rows(quote, r_partial, r_null))
 
+        played_rows = [r for r in day_rows if (day, r.game_id) != postponed]
         # live snapshot of tonight's games (and their real finals, for the live replay)
         if day == today:
+            day_rows = played_rows
             if finals is not None:
                 for r in day_rows:
                     finals.append((r.game_id, day, player_lookup(r.player), r.pts, r.minutes, tipoff(day, r.game_id)))
@@ -478,19 +701,20 @@ def _generate_season(plan: SeasonPlan, seed: int, today: dt.date, out: dict[str,
                     secs = max(0, secs + r_live.randrange(-40, 41))
                 live_out.append((r.game_id, day, player_lookup(r.player), pts, _mmss(secs), "in_progress", 3, clock, updated))
 
-        # box scores exist only for games before today
+        # box scores exist only for games before today (the plain names of the real box scores)
         if is_past:
-            for r in day_rows:
+            for r in played_rows:
                 lk = player_lookup(r.player)
                 status = "active" if r.minutes > 0 else "dnp"
-                sum_out.append((lk, display_name(r.player), r.game_id, day, r.team, r.opponent, r.pts, r.minutes, status))
-        for r in day_rows:
+                sum_out.append((lk, r.player, r.game_id, day, r.team, r.opponent, r.pts, r.minutes, status))
+        for r in played_rows:
             hist[player_lookup(r.player)].append((r.pts, r.minutes))
 
     log(
         f"  season {plan.label}"
         + (f" (replay of {plan.source_label}, shifted {plan.shift_days:+d} days)" if plan.is_replay else "")
-        + f": {len(by_date)} game days, {len(rows)} box-score rows, {counts['dnp']} did-not-play cases"
+        + f": {len(by_date)} game days, {len(rows)} box-score rows, {counts['dnp']} did-not-play cases, "
+        + f"{counts['bench']} bench rows without context, postponed game {postponed[1]} on {postponed[0]}"
     )
 
 

@@ -163,6 +163,22 @@ def step_time(first_tipoff: dt.datetime, step: int) -> dt.datetime:
     return first_tipoff + (step - 1) * SLOT + dt.timedelta(minutes=20)
 
 
+def live_row(f: Final, p: int, updated_at: dt.datetime) -> LiveRow:
+    """The live row of one player-game in phase ``p`` (0 scheduled, 1..4 the period, 5 final)."""
+    seconds = int(round(f.minutes_played * 60)) if f.minutes_played else 0
+    if p == 0:
+        row = (0, _mmss(0), "scheduled", 0, "12:00")
+    elif p < FINAL_PHASE:
+        share = 2 * p - 1  # eighths of the game played at 06:00 of period p
+        row = (f.points * share // 8, _mmss(seconds * share // 8), "in_progress", p, "06:00")
+    else:
+        row = (f.points, _mmss(seconds), "final", PERIODS, "00:00")
+    points, minutes, status, period, clock = row
+    if not seconds:  # did not play: nothing accumulates
+        points, minutes = 0, _mmss(0)
+    return LiveRow(f.game_id, f.game_date, f.player_lookup, points, minutes, status, period, clock, updated_at)
+
+
 def snapshot(finals: Sequence[Final], step: int) -> list[LiveRow]:
     """The live rows of snapshot ``step`` (0 <= step < step_count), sorted by game and player."""
     count = step_count(finals)
@@ -174,20 +190,37 @@ def snapshot(finals: Sequence[Final], step: int) -> list[LiveRow]:
     for f in sorted(finals, key=lambda f: (f.game_id, f.player_lookup)):
         slot = game_slots[f.game_id]
         p = phase(slot, step)
-        seconds = int(round(f.minutes_played * 60)) if f.minutes_played else 0
-        if p == 0:
-            row = (0, _mmss(0), "scheduled", 0, "12:00", step_time(first, 0))
-        elif p < FINAL_PHASE:
-            share = 2 * p - 1  # eighths of the game played at 06:00 of period p
-            row = (f.points * share // 8, _mmss(seconds * share // 8), "in_progress", p, "06:00",
-                   step_time(first, step))
-        else:
-            row = (f.points, _mmss(seconds), "final", PERIODS, "00:00", step_time(first, slot + FINAL_PHASE))
-        points, minutes, status, period, clock, updated_at = row
-        if not seconds:  # did not play: nothing accumulates
-            points, minutes = 0, _mmss(0)
-        out.append(LiveRow(f.game_id, f.game_date, f.player_lookup, points, minutes, status, period, clock,
-                           updated_at))
+        updated_at = step_time(first, {0: 0, FINAL_PHASE: slot + FINAL_PHASE}.get(p, step))
+        out.append(live_row(f, p, updated_at))
+    return out
+
+
+# ----------------------------------------------------------------------------- clock
+
+
+def phase_at(tipoff: dt.datetime, clock: dt.datetime) -> int:
+    """Phase of a game at ``clock`` (the clock-driven form of the steps): 0 before its
+    tip-off, period p (1..4) from tip-off + (p - 1) x 30 min, final (5) from tip-off + 2 h.
+    At every step time of ``snapshot`` this is the phase the step shows."""
+    if clock < tipoff:
+        return 0
+    return min(FINAL_PHASE, (clock - tipoff) // SLOT + 1)
+
+
+def phase_started_at(tipoff: dt.datetime, p: int) -> dt.datetime:
+    """When a game entered phase ``p`` (1..5): its updated_at in the clock-driven feed."""
+    return tipoff + (p - 1) * SLOT
+
+
+def rows_at(finals: Iterable[Final], clock: dt.datetime) -> list[LiveRow]:
+    """The live rows at ``clock``: every player-game of a game that has tipped off (in
+    progress, or final from tip-off + 2 h), updated_at = when the game entered that phase;
+    nothing for games not started. Sorted by game and player."""
+    out = []
+    for f in sorted(finals, key=lambda f: (f.game_id, f.player_lookup)):
+        p = phase_at(f.tipoff_at, clock)
+        if p:
+            out.append(live_row(f, p, phase_started_at(f.tipoff_at, p)))
     return out
 
 

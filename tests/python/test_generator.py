@@ -36,6 +36,12 @@ ODDS = "nba_raw.odds_player_points_props"
 LIVE = "nba_raw.live_boxscores"
 
 
+# The key folding of staging (macros/cross_db/strings.sql), recomputed in SQL here.
+FOLD = "regexp_replace(strip_accents(lower({})), '[^a-z0-9]', '', 'g')"
+# Implied probability of an American price.
+IMPLIED = "case when {0} < 0 then -{0} / (100.0 - {0}) else 100.0 / (100.0 + {0}) end"
+
+
 def q(con, sql, params=None):
     return con.execute(sql, params or []).fetchall()
 
@@ -89,6 +95,29 @@ def test_player_lookup(name, key):
     assert gen.player_lookup(name) == key
 
 
+@pytest.mark.parametrize(
+    "p, price",
+    [
+        (0.5, -100),  # -100 x 0.5 / 0.5
+        (0.5225, -110),  # -100 x 0.5225 / 0.4775 = -109.4
+        (0.4825, 105),  # 100 x 0.5175 / 0.4825 = 107.3
+        (0.3225, 210),  # 100 x 0.6775 / 0.3225 = 210.1
+        (0.7225, -260),  # -100 x 0.7225 / 0.2775 = -260.4
+    ],
+)
+def test_american_price_of_a_probability(p, price):
+    assert gen.american(p) == price
+
+
+def test_ladder_prices_skew_away_from_the_main_line():
+    # one step (0.5) above the main: fair over 0.5 - 0.04 = 0.46; with half the 4.5 % vig
+    # over 0.4825 -> +105, under 0.5625 -> -128.6 -> -130; below: the mirror image
+    assert gen.ladder_prices(1) == (105, -130)
+    assert gen.ladder_prices(-1) == (-130, 105)
+    # five steps above: fair over 0.30 -> 0.3225 -> +210, under 0.7225 -> -260
+    assert gen.ladder_prices(5) == (210, -260)
+
+
 def test_accented_display_names_fold_to_ascii_keys():
     for ascii_name, accented in gen.ACCENTED_NAMES.items():
         assert gen.player_lookup(accented) == gen.player_lookup(ascii_name)
@@ -130,7 +159,7 @@ def test_keys_unique(season):
         PRED: "prediction_id",
         CTX: "player_lookup, game_id",
         SUM: "player_lookup, game_id",
-        ODDS: "snapshot_at, bookmaker, player_lookup, game_id",
+        ODDS: "snapshot_at, bookmaker, player_lookup, game_id, points_line",
         TAGS: "game_date, player_lookup, system_id",
         LIVE: "player_lookup, game_id",
         REG: "system_id",
@@ -138,6 +167,11 @@ def test_keys_unique(season):
     for table, key in keys.items():
         dupes = q(season, f"select count(*) from (select {key} from {table} group by all having count(*) > 1)")[0][0]
         assert dupes == 0, table
+    # still one row per key once staging folds the player key
+    folded = FOLD.format("player_lookup")
+    dupes = q(season, f"select count(*) from (select snapshot_at, bookmaker, {folded}, game_id, points_line "
+                      f"from {ODDS} group by all having count(*) > 1)")[0][0]
+    assert dupes == 0
 
 
 def test_one_active_prediction_per_player_game_system(season):
@@ -327,10 +361,11 @@ def test_did_not_play_cases(season):
         [FULL_TODAY],
     )[0][0]
     assert inactive > 0 and missing > 0
+    played = f"c.game_id in (select game_id from {SUM})"  # not the postponed game
     n_cases = q(
         season,
         f"""select count(*) from {CTX} c left join {SUM} s using (player_lookup, game_id)
-            where c.game_date < ? and (s.player_status = 'inactive' or s.player_status is null)""",
+            where c.game_date < ? and {played} and (s.player_status = 'inactive' or s.player_status is null)""",
         [FULL_TODAY],
     )[0][0]
     team_games = q(season, f"select count(distinct (game_id, team_abbr)) from {SUM}")[0][0]
@@ -339,30 +374,211 @@ def test_did_not_play_cases(season):
     no_odds = q(
         season,
         f"""select count(*) from {CTX} c left join {SUM} s using (player_lookup, game_id)
-            where c.game_date < ? and s.player_lookup is null
+            where c.game_date < ? and {played} and s.player_lookup is null
               and not exists (select 1 from {ODDS} o where o.game_id = c.game_id and o.player_lookup = c.player_lookup)""",
         [FULL_TODAY],
     )[0][0]
     assert no_odds == 0
     statuses = dict(q(season, f"select player_status, count(*) from {SUM} group by 1"))
     assert set(statuses) == {"active", "inactive", "dnp"}
+    # every inactive row with a context row is a did-not-play case (the others: bench rows)
+    assert q(season, f"select count(*) from {SUM} s semi join {CTX} c using (player_lookup, game_id) "
+                     "where s.player_status = 'inactive'")[0][0] == inactive
 
 
 def test_odds(season):
-    whole, total = q(season, f"select count(*) filter (where points_line % 1 = 0), count(*) from {ODDS}")[0]
+    single = f"bookmaker in {tuple(gen.BOOKS)}"  # one line per snapshot, every player
+    whole, total = q(season, f"select count(*) filter (where points_line % 1 = 0), count(*) from {ODDS} where {single}")[0]
     assert 0.08 < whole / total < 0.25  # whole-number lines, so pushes happen
     assert q(season, f"select count(*) from {ODDS} where points_line % 0.5 <> 0")[0][0] == 0
     bad_price = q(
         season,
-        f"select count(*) from {ODDS} where over_odds between -99 and 99 or under_odds between -99 and 99 "
-        "or over_odds not between -130 and 110 or under_odds not between -130 and 110",
+        f"select count(*) from {ODDS} where over_odds between -99 and 99 or under_odds between -99 and 99",
     )[0][0]
     assert bad_price == 0
+    main_range = q(season, f"select count(*) from {ODDS} where ({single} or bookmaker = ?) and "
+                           "(over_odds not between -130 and 110 or under_odds not between -130 and 110)",
+                   [gen.PARTIAL_BOOK])[0][0]
+    assert main_range == 0
     books = {r[0] for r in q(season, f"select distinct bookmaker from {ODDS}")}
-    assert books == set(gen.BOOKS)
+    assert books == set(gen.BOOKS) | set(gen.LADDER_BOOKS) | {gen.PARTIAL_BOOK} == set(gen.ALL_BOOKS)
+    assert len(books) == 7
     assert q(season, f"select count(distinct cast(snapshot_at as time)) from {ODDS}")[0][0] == 3
-    # props only for players averaging >= 6 (lines around that or higher)
-    assert q(season, f"select min(points_line) from {ODDS}")[0][0] >= 3
+    # props only for players averaging >= 6 (lines around that or higher; ladders reach 2 lower)
+    assert q(season, f"select min(points_line) from {ODDS} where {single}")[0][0] >= 3
+    assert q(season, f"select min(points_line) from {ODDS}")[0][0] >= 1
+    # every player-game with odds is quoted by every full-coverage book in every snapshot
+    per_group = q(season, f"""select bookmaker, count(*) from (
+        select bookmaker, snapshot_at, {FOLD.format('player_lookup')} as player, game_id from {ODDS}
+        group by all) where bookmaker <> ? group by 1""", [gen.PARTIAL_BOOK])
+    assert len({n for _, n in per_group}) == 1 and len(per_group) == 6
+
+
+# ---------------------------------------------------------------- real-feed shapes
+
+
+@pytest.fixture(scope="module")
+def ladders(season):
+    """Every ladder-book row with its implied probabilities and its group's most balanced
+    line: (book, snapshot, player, game) -> rows."""
+    con = season.cursor()
+    con.execute(f"""create temp table ladder as
+        with rows as (
+            select bookmaker, snapshot_at, player_lookup, game_id, points_line::double as line,
+                   over_odds, under_odds, {IMPLIED.format('over_odds')} as p_over,
+                   {IMPLIED.format('under_odds')} as p_under
+            from {ODDS} where bookmaker in {tuple(gen.LADDER_BOOKS)}),
+        balanced as (
+            select bookmaker, snapshot_at, player_lookup, game_id,
+                   arg_min(line, abs(p_over - p_under)) as main_line,
+                   min(abs(p_over - p_under)) as main_gap
+            from rows where p_over is not null and p_under is not null group by all)
+        select * from rows join balanced using (bookmaker, snapshot_at, player_lookup, game_id)""")
+    yield con
+    con.close()
+
+
+def test_ladder_books_list_5_to_10_lines_in_every_snapshot(season, ladders):
+    sizes = q(ladders, """select bookmaker, min(n), max(n), count(*) from (
+        select bookmaker, snapshot_at, player_lookup, game_id, count(*) as n from ladder group by all) group by 1""")
+    assert {b for b, *_ in sizes} == set(gen.LADDER_BOOKS)
+    for _book, lo, hi, groups in sizes:
+        assert (lo, hi) == (5, 10)
+        assert groups > 30_000
+    # every snapshot of a ladder book holds ladders (>= 5 lines for every player it quotes)
+    snaps = q(season, f"select count(distinct (bookmaker, snapshot_at)) from {ODDS} where bookmaker in {tuple(gen.LADDER_BOOKS)}")
+    with_ladder = q(ladders, "select count(*) from (select bookmaker, snapshot_at from ladder "
+                             "group by all having min(1) = 1)")[0][0]
+    assert snaps[0][0] == with_ladder == 2 * 3 * q(season, f"select count(distinct game_date) from {ODDS}")[0][0]
+    # the other books: one line per player and snapshot
+    assert q(season, f"""select max(n) from (select count(*) n from {ODDS} where bookmaker not in {tuple(gen.LADDER_BOOKS)}
+                         group by snapshot_at, bookmaker, player_lookup, game_id)""")[0][0] == 1
+
+
+def test_ladder_main_line_is_the_most_balanced_and_prices_skew_away(ladders):
+    # the main line (smallest |p_over - p_under|) is unique in its ladder and has both sides
+    # at minus money; every other line is at least 0.04 less balanced
+    close = q(ladders, "select count(*) from ladder where line <> main_line and abs(p_over - p_under) < main_gap + 0.04")
+    assert close == [(0,)]
+    assert q(ladders, "select count(*) from ladder where line = main_line and (over_odds > -100 or under_odds > -100)") == [(0,)]
+    # a line above the main: over plus-money, under more negative (and vice versa)
+    above = q(ladders, """select count(*) filter (where over_odds < 100 or under_odds >= main_under), count(*) from (
+        select *, max(under_odds) filter (where line = main_line) over g as main_under from ladder
+        window g as (partition by bookmaker, snapshot_at, player_lookup, game_id)) where line > main_line""")[0]
+    below = q(ladders, """select count(*) filter (where under_odds < 100 or over_odds >= main_over), count(*) from (
+        select *, max(over_odds) filter (where line = main_line) over g as main_over from ladder
+        window g as (partition by bookmaker, snapshot_at, player_lookup, game_id)) where line < main_line""")[0]
+    assert above[0] == below[0] == 0 and above[1] > 100_000 and below[1] > 100_000
+    # the further from the main line, the more skewed: p_over falls, p_under rises with the line
+    not_monotone = q(ladders, """select count(*) from (
+        select p_over - lag(p_over) over g as d_over, p_under - lag(p_under) over g as d_under from ladder
+        window g as (partition by bookmaker, snapshot_at, player_lookup, game_id order by line))
+        where d_over >= 0 or d_under <= 0""")
+    assert not_monotone == [(0,)]
+    # the main line sits inside its ladder (lines below and above it)
+    ends = q(ladders, """select count(*) from (select min(line) lo, max(line) hi, any_value(main_line) m from ladder
+                          group by bookmaker, snapshot_at, player_lookup, game_id) where m - lo < 1 or hi - m < 1""")
+    assert ends == [(0,)]
+
+
+def test_main_lines_move_between_snapshots(season, ladders):
+    moved_main = q(ladders, """select count(*) from (
+        select bookmaker, player_lookup, game_id from ladder group by all having count(distinct main_line) > 1)""")[0][0]
+    moved_single = q(season, f"""select count(*) from (select bookmaker, player_lookup, game_id from {ODDS}
+        where bookmaker in {tuple(gen.BOOKS)} group by all having count(distinct points_line) > 1)""")[0][0]
+    groups = q(ladders, "select count(distinct (bookmaker, player_lookup, game_id)) from ladder")[0][0]
+    assert 0.05 < moved_main / groups < 0.25  # P_LINE_MOVE 0.07 per snapshot: ~13 %
+    assert moved_single > 5_000
+
+
+def test_null_prices_are_a_side_not_offered(season, ladders):
+    by_kind = dict(q(season, f"""select bookmaker in {tuple(gen.LADDER_BOOKS)} as ladder,
+        count(*) filter (where over_odds is null or under_odds is null) from {ODDS} group by 1"""))
+    assert by_kind[False] > 1_000 and by_kind[True] > 50_000
+    assert q(season, f"select count(*) from {ODDS} where over_odds is null and under_odds is null") == [(0,)]
+    # a ladder line missing a side is 1.5 or more from the main line and keeps its plus-money side
+    bad = q(ladders, """select count(*) from ladder where (over_odds is null or under_odds is null)
+        and (abs(line - main_line) < 1.5 or coalesce(over_odds, under_odds) < 100)""")
+    assert bad == [(0,)]
+
+
+def test_partial_book_quotes_only_the_top_scorers_of_a_game(season):
+    rows = q(season, f"""
+        with dk as (select snapshot_at, game_id, player_lookup, points_line from {ODDS} where bookmaker = 'draftkings'),
+        part as (select snapshot_at, game_id, player_lookup from {ODDS} where bookmaker = ?)
+        select dk.snapshot_at, dk.game_id, count(part.player_lookup), count(*),
+               avg(dk.points_line) filter (where part.player_lookup is not null),
+               avg(dk.points_line) filter (where part.player_lookup is null)
+        from dk left join part using (snapshot_at, game_id, player_lookup) group by all""", [gen.PARTIAL_BOOK])
+    assert len(rows) > 3_000
+    assert all(quoted < 0.5 * players for _, _, quoted, players, _, _ in rows)
+    quoted = collections.Counter(n for _, _, n, *_ in rows)
+    assert set(quoted) <= {1, 2, 3} and quoted[3] > 0.95 * len(rows)
+    gaps = [float(top) - float(rest) for *_, top, rest in rows if top is not None]
+    assert statistics.mean(gaps) > 5 and sum(g > 0 for g in gaps) / len(gaps) > 0.97
+    # it quotes nobody draftkings does not
+    assert q(season, f"""select count(*) from {ODDS} p where bookmaker = ? and not exists (select 1 from {ODDS} d
+        where d.bookmaker = 'draftkings' and d.snapshot_at = p.snapshot_at and d.game_id = p.game_id
+        and d.player_lookup = p.player_lookup)""", [gen.PARTIAL_BOOK]) == [(0,)]
+
+
+def test_spellings_differ_between_feeds_and_fold_to_one_key(season):
+    fold = FOLD.format("o.player_lookup")
+    # the name-key book sends names (capitals, spaces, accents), never the folded key ...
+    n, unfolded, accented, orphans = q(season, f"""select count(*), count(*) filter (where o.player_lookup <> {fold}),
+        count(*) filter (where o.player_lookup <> strip_accents(o.player_lookup)),
+        count(*) filter (where c.player_lookup is null)
+        from {ODDS} o left join {CTX} c on c.game_id = o.game_id and c.player_lookup = {fold}
+        where o.bookmaker = ?""", [gen.NAME_KEY_BOOK])[0]
+    assert n > 40_000 and unfolded == n and accented > 500 and orphans == 0
+    # ... every other book sends folded keys
+    assert q(season, f"select count(*) from {ODDS} o where bookmaker <> ? and player_lookup <> {fold}",
+             [gen.NAME_KEY_BOOK]) == [(0,)]
+    # accented in the context feed and the name-key book, plain in the box scores
+    ctx = dict(q(season, f"select distinct player_lookup, player_full_name from {CTX} where player_lookup = 'nikolajokic'"))
+    box = dict(q(season, f"select distinct player_lookup, player_full_name from {SUM} where player_lookup = 'nikolajokic'"))
+    book = {k for (k,) in q(season, f"select distinct player_lookup from {ODDS} o where bookmaker = ? and {fold} = 'nikolajokic'",
+                            [gen.NAME_KEY_BOOK])}
+    assert ctx == {"nikolajokic": "Nikola Jokić"} and box == {"nikolajokic": "Nikola Jokic"} and book == {"Nikola Jokić"}
+    assert q(season, f"select count(*) from {ODDS} where bookmaker = ? and player_lookup = 'Kelly Oubre Jr.'",
+             [gen.NAME_KEY_BOOK])[0][0] > 0
+
+
+def test_box_score_rows_without_context(season):
+    # bench rows: inactive (no points, no minutes) or dnp (0 and 0) for a player no context
+    # row, prediction or odds covers in that game
+    bench = q(season, f"""select count(*) filter (where player_status = 'inactive' and points is null),
+                                 count(*) filter (where player_status = 'dnp' and points = 0 and minutes_played = 0)
+        from {SUM} s anti join {CTX} c using (player_lookup, game_id)
+        where player_status in ('inactive', 'dnp')""")[0]
+    assert bench[0] > 80 and bench[1] > 80
+    # players in the box scores the prediction pipeline never covered all season
+    never = q(season, f"select count(distinct player_lookup) from {SUM} anti join {CTX} using (player_lookup)")[0][0]
+    assert never > 10
+    # ... while every prediction has its context row
+    no_ctx_pred = q(season, f"select count(*) from {PRED} anti join {CTX} using (player_lookup, game_id)")
+    assert no_ctx_pred == [(0,)]
+
+
+def test_postponed_game_has_predictions_and_never_a_box_score(season):
+    games = q(season, f"""select game_id, min(game_date) from {CTX} c
+        where game_date < ? and not exists (select 1 from {SUM} s where s.game_id = c.game_id) group by 1""",
+              [FULL_TODAY])
+    assert len(games) == 1
+    (game_id, day), = games
+    teams = q(season, f"select distinct team_abbr from {CTX} where game_id = ?", [game_id])
+    assert len(teams) == 2
+    candidates = q(season, f"""select count(*) from {PRED} where game_id = ? and system_id = 'catboost_v9' and is_active
+                               and recommendation in ('OVER', 'UNDER')""", [game_id])[0][0]
+    assert candidates > 0
+    assert q(season, f"select count(*) from {ODDS} where game_id = ?", [game_id])[0][0] > 0
+    assert q(season, f"select count(*) from {LIVE} where game_id = ?", [game_id]) == [(0,)]
+    # box scores of later dates exist, the same day's other games have theirs, and both
+    # teams play (and have box scores) again
+    assert q(season, f"select max(game_date) from {SUM}")[0][0] > day
+    assert q(season, f"select count(distinct game_id) from {SUM} where game_date = ?", [day])[0][0] >= 4
+    for (team,) in teams:
+        assert q(season, f"select count(*) from {SUM} where team_abbr = ? and game_date > ?", [team, day])[0][0] > 0
 
 
 def test_signal_tags(season):
@@ -385,10 +601,13 @@ def test_signal_tags(season):
 
 
 def test_names(season):
+    ctx = {n for (n,) in q(season, f"select distinct player_full_name from {CTX}")}
+    assert "Nikola Jokić" in ctx and "Luka Dončić" in ctx and "Alperen Şengün" in ctx
+    assert "Nikola Jokic" not in ctx
+    box = {n for (n,) in q(season, f"select distinct player_full_name from {SUM}")}
+    assert "Nikola Jokic" in box and "Luka Doncic" in box and "Alperen Sengun" in box
+    assert all(n.isascii() for n in box)  # the real box scores' spelling
     for table in (CTX, SUM):
-        names = {n for (n,) in q(season, f"select distinct player_full_name from {table}")}
-        assert "Nikola Jokić" in names and "Luka Dončić" in names and "Alperen Şengün" in names
-        assert "Nikola Jokic" not in names
         pairs = q(season, f"select distinct player_lookup, player_full_name from {table}")
         assert all(gen.player_lookup(name) == key for key, name in pairs)
 
