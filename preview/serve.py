@@ -5,7 +5,8 @@
     /v1/admin/... never served (404): admin files stay out of the preview
 
 No directory listings; every response says `Cache-Control: no-store`, so a reload after
-`make demo` shows the new files. Standard library only.
+`make demo` shows the new files; /v1/ files allow any origin (CORS), so a preview served
+elsewhere can read this site with ?base=http://127.0.0.1:PORT/v1/. Standard library only.
 """
 
 from __future__ import annotations
@@ -52,6 +53,8 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
 
     def end_headers(self) -> None:
         self.send_header("Cache-Control", "no-store")
+        if self.route().startswith("/v1/"):  # a preview on another port may read this site (?base=)
+            self.send_header("Access-Control-Allow-Origin", "*")
         super().end_headers()
 
     def log_message(self, format, *args):  # noqa: A002 - the base class's signature

@@ -10,7 +10,7 @@
 //
 // ?base=URL reads another v1/ folder or bucket (default: the local site, v1/).
 
-import { BASE, knownDates, latestDates } from "./data.js";
+import { BASE_LABEL, knownDates, latestDates } from "./data.js";
 import { h } from "./dom.js";
 import { renderDay } from "./views/day.js";
 import { renderLive } from "./views/live.js";
@@ -83,7 +83,7 @@ async function header() {
   const other = document.getElementById("date-input");
   if (dates.length) { other.min = dates.at(-1); other.max = dates[0]; }
   other.addEventListener("change", () => { if (DATE.test(other.value)) window.location.hash = `#/day/${other.value}`; });
-  document.getElementById("base").textContent = BASE.href;
+  document.getElementById("base").textContent = BASE_LABEL;
 }
 
 window.addEventListener("hashchange", render);

@@ -5,6 +5,7 @@ const params = new URLSearchParams(window.location.search);
 
 /** The v1/ folder or URL to read: ?base=... (a bucket, another folder), else the local site. */
 export const BASE = new URL(withSlash(params.get("base") || "v1/"), window.location.href);
+export const BASE_LABEL = params.get("base") ? BASE.href : "v1/ of this server";
 
 function withSlash(url) {
   return url.endsWith("/") ? url : `${url}/`;

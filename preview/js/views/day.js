@@ -10,6 +10,7 @@ import {
 const SIGNAL_KIND = { favorable: "good", neutral: "neutral", challenging: "bad" };
 
 export async function renderDay(date, { tonight = false } = {}) {
+  if (!date) return h("div", { class: "view" }, h("h1", {}, "Tonight"), note("No picks date is published yet (latest.json).", "warn"));
   const [picks, signals, bestBets, subsets] = await Promise.all([
     load(PATHS.picks(date)), load(PATHS.signals(date)), load(PATHS.bestBets(date)), load(PATHS.subsets()),
   ]);
@@ -65,7 +66,7 @@ function pickTable(picks, bestIds) {
   return table([
     { label: "Player", key: "player", cell: (p) => [
       h("div", { class: "player" }, p.player, bestIds.has(p.pick_id) ? h("span", { class: "star", title: "also a best bet" }, " ★") : null),
-      h("div", { class: "matchup" }, `${p.team || MISSING} ${fmtOpponent(p)}`, tipoff(p))] },
+      h("div", { class: "matchup" }, `${p.team || MISSING} ${p.home === undefined || p.home === null ? "· " : ""}${fmtOpponent(p)}`, tipoff(p))] },
     { label: "Pick", key: "pick", cell: (p) => [directionCell(p.direction), " ", h("span", { class: "line", dataset: { field: "line" } }, fmtNumber(p.line))] },
     { label: "Proj", key: "prediction", class: "num", cell: (p) => fmtNumber(p.prediction) },
     { label: "Pts", key: "actual", class: "num", cell: (p) => (p.actual ?? MISSING) },

@@ -1,7 +1,7 @@
 // Live grading of tonight's champion picks. File: live-grading/{date}.json.
 
 import { PATHS, load } from "../data.js";
-import { MISSING, badge, directionCell, fmtDate, fmtNumber, fmtOpponent, fmtPct, fmtTimestamp, fmtTipoff, h, missing, stat, table } from "../dom.js";
+import { MISSING, badge, note, directionCell, fmtDate, fmtNumber, fmtOpponent, fmtPct, fmtTimestamp, fmtTipoff, h, missing, stat, table } from "../dom.js";
 
 const STATUS_KIND = {
   correct: "good", incorrect: "bad", trending_correct: "good-soft", trending_incorrect: "bad-soft",
@@ -11,6 +11,7 @@ const STATUS_KIND = {
 const label = (key) => key.replace(/_/g, " ").replace(/^./, (c) => c.toUpperCase());
 
 export async function renderLive(date) {
+  if (!date) return h("div", { class: "view" }, h("h1", {}, "Live grading"), note("No live-grading date is published yet.", "warn"));
   const file = await load(PATHS.liveGrading(date));
   if (!file.ok) return h("div", { class: "view" }, h("h1", {}, "Live grading", h("span", { class: "sub" }, fmtDate(date))), missing(file));
   const doc = file.data;
