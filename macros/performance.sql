@@ -63,3 +63,13 @@
 {% macro hit_rate_pct(wins, losses) -%}
     {{ round_float(safe_divide('100 * (' ~ wins ~ ')', '(' ~ wins ~ ') + (' ~ losses ~ ')'), 1) }}
 {%- endmacro %}
+
+{#- The probability an American price implies (without removing the book's margin):
+    |odds| / (|odds| + 100) for a negative price, 100 / (odds + 100) for a positive one;
+    null for a null price. Used to find a book's most balanced (main) line. -#}
+{% macro implied_probability(odds) -%}
+    case
+        when {{ odds }} < 0 then abs({{ odds }}) / (abs({{ odds }}) + 100.0)
+        when {{ odds }} > 0 then 100.0 / ({{ odds }} + 100.0)
+    end
+{%- endmacro %}

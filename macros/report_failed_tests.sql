@@ -49,13 +49,23 @@
 {% endmacro %}
 
 {#- Up to 5 offending rows of a failed test, as whole rows of the tested model when the
-    test only returns the offending values (not_null, unique, accepted_values,
-    relationships on one column), else the test's own rows. -#}
+    test only returns the offending values or keys (not_null, unique, accepted_values,
+    relationships on one column; primary_key: every row of a repeated key, so two rows
+    that disagree are both shown), else the test's own rows. -#}
 {% macro report_sample_sql(node) %}
     {%- set test_name = node.test_metadata.name if node.test_metadata else '' -%}
     {%- set model = graph.nodes.get(node.attached_node) if node.attached_node else none -%}
     {%- set column = node.column_name -%}
-    {%- if model and column and test_name == 'not_null' -%}
+    {%- if model and test_name == 'primary_key' -%}
+        {%- set keys = node.test_metadata.kwargs.get('column_names') or [] -%}
+        {%- set matches, order = [], [] -%}
+        {%- for key in keys -%}
+            {%- do matches.append('tested.' ~ key ~ ' is not distinct from failing.' ~ key) -%}
+            {%- do order.append('tested.' ~ key) -%}
+        {%- endfor -%}
+        {{ return('select tested.* from ' ~ model.relation_name ~ ' as tested inner join (' ~ node.compiled_code
+            ~ ') as failing on ' ~ (matches | join(' and ')) ~ ' order by ' ~ (order | join(', ')) ~ ' limit 5') }}
+    {%- elif model and column and test_name == 'not_null' -%}
         {{ return('select * from ' ~ model.relation_name ~ ' where ' ~ column ~ ' is null limit 5') }}
     {%- elif model and column and test_name in ('unique', 'accepted_values', 'relationships') -%}
         {%- set probe = run_query('select * from (' ~ node.compiled_code ~ ') as failing limit 0') -%}

@@ -71,6 +71,17 @@ FAILING = [
       " team_abbr, opponent_team_abbr, points + 7, minutes_played, player_status"
       " from nba_analytics.player_game_summary where player_lookup = 'nikolajokic'"],
      ["source nba_analytics.player_game_summary", "field player_lookup, game_id", "player_lookup=nikolajokic"]),
+    ("two_different_prices_for_one_line",
+     ["insert into nba_raw.odds_player_points_props select game_date, game_id, player_lookup, bookmaker, points_line,"
+      " over_odds + 15, under_odds, snapshot_at from nba_raw.odds_player_points_props"
+      " where player_lookup = 'cadecunningham' and snapshot_at = '2025-01-06 16:00:00'"],
+     ["source nba_raw.odds_player_points_props", "field snapshot_at, bookmaker, player_lookup, game_id, points_line",
+      "player_lookup=cadecunningham, bookmaker=draftkings, points_line=20.5, over_odds=110",
+      "player_lookup=cadecunningham, bookmaker=draftkings, points_line=20.5, over_odds=125"]),
+    ("odds_price_of_zero",
+     ["update nba_raw.odds_player_points_props set over_odds = 0 where player_lookup = 'nikolajokic'"],
+     ["source nba_raw.odds_player_points_props", "field over_odds", "test expression_is_true",
+      "player_lookup=nikolajokic, bookmaker=fanduel, points_line=25.5, over_odds=0"]),
     ("predictions_table_missing_a_column",
      ["alter table nba_predictions.player_prop_predictions drop column current_points_line"],
      ["stg_nba_predictions__player_prop_predictions", "current_points_line"]),
@@ -80,7 +91,8 @@ FAILING = [
 # A test failing in staging skips everything downstream, so bad inputs caught in staging
 # and those caught further down are injected in two separate builds.
 STAGE = {"confidence_above_100": "staging", "confidence_negative": "staging", "unknown_recommendation": "staging",
-         "two_different_box_scores_for_one_player_game": "staging",
+         "two_different_box_scores_for_one_player_game": "staging", "two_different_prices_for_one_line": "staging",
+         "odds_price_of_zero": "staging",
          "player_without_context_row": "downstream", "system_without_codename": "downstream"}
 
 

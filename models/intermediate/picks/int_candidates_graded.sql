@@ -6,12 +6,11 @@
 --   pending no box score yet, or points unknown;
 --   push    actual == line;  win  OVER and actual > line, or UNDER and actual < line;
 --   loss    otherwise.
--- Price (SPEC §3 payout): the American price of the pick's side at the pick's own line
--- from the newest odds snapshot at or before the prediction (several books at that
--- snapshot: bookmaker name breaks the tie); none -> var default_american_odds (-110).
+-- Price (SPEC §3 payout): the candidate's american_odds (int_candidates_scored: the book
+-- price at the pick's line at or before the prediction, else -110).
 -- profit_units: a win pays its payout, a loss costs 1, everything else 0.
 -- Incremental: rebuilds the recent dates and every date still holding a pending grade.
--- A game's box scores and odds carry its date, so they are read for those dates only.
+-- A game's box scores carry its date, so they are read for those dates only.
 {%- set rebuilt_dates = incremental_dates_filter(reopen="grade = 'pending'") %}
 with candidates as (
     select * from {{ ref('int_candidates_scored') }}
@@ -23,46 +22,6 @@ box_scores as (
     select * from {{ ref('stg_nba_analytics__player_game_summary') }}
     where 1 = 1
     {{- rebuilt_dates }}
-),
-
-odds_by_book as (
-    select
-        *,
-        row_number() over (
-            partition by player_lookup, game_id, points_line, snapshot_at
-            order by bookmaker
-        ) as book_rank
-    from {{ ref('stg_nba_raw__odds_player_points_props') }}
-    where 1 = 1
-    {{- rebuilt_dates }}
-),
-
--- one row per player x game x line x snapshot: the first bookmaker by name (the price
--- rule's tie-break), so the newest snapshot alone picks the price below
-odds as (
-    select * from odds_by_book
-    where book_rank = 1
-),
-
-prices as (
-    select
-        candidates.player_lookup,
-        candidates.game_id,
-        candidates.system_id,
-        case
-            when candidates.recommendation = 'OVER' then odds.over_odds
-            else odds.under_odds
-        end as american_odds,
-        row_number() over (
-            partition by candidates.player_lookup, candidates.game_id, candidates.system_id
-            order by odds.snapshot_at desc
-        ) as price_rank
-    from candidates
-    inner join odds
-        on candidates.player_lookup = odds.player_lookup
-        and candidates.game_id = odds.game_id
-        and candidates.points_line = odds.points_line
-        and candidates.created_at >= odds.snapshot_at
 ),
 
 loaded as (
@@ -84,14 +43,10 @@ joined as (
         box_scores.minutes_played,
         box_scores.player_status,
         loaded.last_loaded_date,
-        prices.american_odds as book_american_odds
+        candidates.american_odds,
+        candidates.has_book_price
     from candidates
     cross join loaded
-    left join prices
-        on candidates.player_lookup = prices.player_lookup
-        and candidates.game_id = prices.game_id
-        and candidates.system_id = prices.system_id
-        and prices.price_rank = 1
     left join box_scores
         on candidates.player_lookup = box_scores.player_lookup
         and candidates.game_id = box_scores.game_id
@@ -110,9 +65,7 @@ graded as (
             when recommendation = 'OVER' and actual_points > points_line then 'win'
             when recommendation = 'UNDER' and actual_points < points_line then 'win'
             else 'loss'
-        end as grade,
-        coalesce(book_american_odds, {{ var('default_american_odds') }}) as american_odds,
-        book_american_odds is not null as has_book_price
+        end as grade
     from joined
 )
 
@@ -128,7 +81,7 @@ select
     minutes_played,
     player_status,
     grade,
-    cast(american_odds as {{ dbt.type_bigint() }}) as american_odds,
+    american_odds,
     has_book_price,
     {{ american_payout('american_odds') }} as win_payout,
     case

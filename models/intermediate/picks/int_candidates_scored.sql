@@ -1,18 +1,73 @@
 {{ config(**fact_table_config(cluster_by=['system_id', 'player_lookup'])) }}
 -- SPEC §3 Edge, signed margin, composite score and edge tier of every candidate,
--- with the player's display name, team and opponent from the pre-game context.
+-- with the player's display name, team and opponent from the pre-game context, and
+-- the price the pick pays (SPEC §3 Payout):
+--   the price of the pick's direction (over_odds for OVER, under_odds for UNDER) at
+--   exactly the pick's line, from the newest odds snapshot at or before the prediction's
+--   created_at, any book; a null price is no price (that row is skipped); several books
+--   at that snapshot: the first bookmaker by name. No such row: var default_american_odds
+--   (-110). price_line_role says whether that line is the book's main line in that
+--   snapshot (the most balanced one: smallest gap between the over and under implied
+--   probabilities; ties: the lower line) or one of its alternate lines.
 -- Grain: one row per player x game x system (same as int_candidates_selected).
--- Incremental by game_date; the context of a game carries its date.
+-- Incremental by game_date; the context and the odds of a game carry its date.
+{%- set rebuilt_dates = incremental_dates_filter() %}
 with candidates as (
     select * from {{ ref('int_candidates_selected') }}
     where 1 = 1
-    {{- incremental_dates_filter() }}
+    {{- rebuilt_dates }}
 ),
 
 context as (
     select * from {{ ref('stg_nba_analytics__upcoming_player_game_context') }}
     where 1 = 1
-    {{- incremental_dates_filter() }}
+    {{- rebuilt_dates }}
+),
+
+odds as (
+    select
+        *,
+        row_number() over (
+            partition by snapshot_at, bookmaker, player_lookup, game_id
+            order by
+                abs(
+                    {{ implied_probability('over_odds') }}
+                    - {{ implied_probability('under_odds') }}
+                ) asc nulls last,
+                points_line asc
+        ) as balance_rank
+    from {{ ref('stg_nba_raw__odds_player_points_props') }}
+    where 1 = 1
+    {{- rebuilt_dates }}
+),
+
+prices as (
+    select
+        candidates.player_lookup,
+        candidates.game_id,
+        candidates.system_id,
+        odds.bookmaker,
+        odds.snapshot_at,
+        case when odds.balance_rank = 1 then 'main' else 'alternate' end as line_role,
+        case
+            when candidates.recommendation = 'OVER' then odds.over_odds
+            else odds.under_odds
+        end as american_odds,
+        row_number() over (
+            partition by candidates.player_lookup, candidates.game_id, candidates.system_id
+            order by odds.snapshot_at desc, odds.bookmaker asc
+        ) as price_rank
+    from candidates
+    inner join odds
+        on candidates.player_lookup = odds.player_lookup
+        and candidates.game_id = odds.game_id
+        and candidates.points_line = odds.points_line
+        and candidates.created_at >= odds.snapshot_at
+    where
+        case
+            when candidates.recommendation = 'OVER' then odds.over_odds
+            else odds.under_odds
+        end is not null
 ),
 
 measured as (
@@ -44,8 +99,21 @@ select
     measured.signed_margin,
     measured.edge,
     {{ composite_score('measured.edge', 'measured.confidence_score') }} as composite_score,
-    {{ edge_tier('measured.edge') }} as edge_tier
+    {{ edge_tier('measured.edge') }} as edge_tier,
+    cast(
+        coalesce(prices.american_odds, {{ var('default_american_odds') }})
+        as {{ dbt.type_bigint() }}
+    ) as american_odds,
+    prices.american_odds is not null as has_book_price,
+    prices.bookmaker as price_bookmaker,
+    prices.snapshot_at as price_snapshot_at,
+    prices.line_role as price_line_role
 from measured
 left join context
     on measured.player_lookup = context.player_lookup
     and measured.game_id = context.game_id
+left join prices
+    on measured.player_lookup = prices.player_lookup
+    and measured.game_id = prices.game_id
+    and measured.system_id = prices.system_id
+    and prices.price_rank = 1

@@ -1,4 +1,9 @@
--- One row per snapshot x book x player x game.
+-- One row per snapshot x book x player x game x line: real books post alternate lines
+-- (a ladder of several lines per player in one snapshot, each with its own prices), so
+-- the line is part of the grain. Rows repeated byte for byte (also once the player key
+-- is folded: 'Nikola Jokić' and 'Nikola Jokic' are one player) collapse to one; two
+-- different prices for one key fail the primary-key test, naming the rows. A null price
+-- (a side the book does not offer) is kept as null: no price, never a zero.
 with source as (
     select * from {{ source('nba_raw', 'odds_player_points_props') }}
 ),
