@@ -23,6 +23,7 @@ under CI, where it fails.
 
 from __future__ import annotations
 
+import datetime
 import importlib.util
 import json
 import os
@@ -428,20 +429,24 @@ def test_issue_19_fields_are_shown_when_present(with_issue_19_fields, servers, b
     best = one(browser, "section.best-bets")
     assert best.get_attribute("data-status") == "sitting_out"
     assert "The model is on a cold run: no best bets tonight." in best.text and "Sitting out" in best.text
-    matchups = [m.text for m in browser.find_elements(By.CSS_SELECTOR, "article.group .matchup")]
-    assert matchups and all(m.endswith("· 7:30 PM ET") and " @ " in m for m in matchups), matchups
-    rows = browser.find_elements(By.CSS_SELECTOR, "article.group tr.pick[data-pick-id]")
-    assert rows and all(r.get_attribute("data-pick-id").startswith("g-") for r in rows)
+    rows = shown(browser, "article.group tr.pick", "@data-pick-id", ".matchup")
+    assert rows and all(r["@data-pick-id"].startswith("g-") for r in rows)
+    assert all(r[".matchup"].endswith("· 7:30 PM ET") and " @ " in r[".matchup"] for r in rows), rows  # away, tip-off in ET
 
     graded = sorted(p.stem for p in (site / "best-bets").glob("????-??-??.json") if p.stem < latest["best-bets"])[-1]
     clean_load(browser, f"{base}/#/day/{graded}", "day")
-    rows = browser.find_elements(By.CSS_SELECTOR, "section.best-bets tr.pick")
-    assert rows and all(field(r, "model") == "926A" for r in rows)
-    assert all(field(r, "opponent").startswith("vs ") and field(r, "opponent").endswith(" ET") for r in rows)
+    rows = shown(browser, "section.best-bets tr.pick", "model", "opponent")
+    assert rows and all(r["model"] == "926A" for r in rows)  # a best bet's model (a column only when present)
+    assert all(r["opponent"].startswith("vs ") and r["opponent"].endswith(" ET") for r in rows), rows  # home
 
     clean_load(browser, f"{base}/#/models", "models")
     as_of = json.loads((site / "systems" / "models.json").read_text())["as_of"]
-    assert "as of" in one(browser, ".view-head h1").text and as_of[:4] in one(browser, ".view-head h1").text
+    assert shown(browser, ".view-head h1", ".sub") == [{".sub": f"as of {long_date(as_of)}"}]
+
+
+def long_date(iso: str) -> str:
+    day = datetime.date.fromisoformat(iso)
+    return f"{day:%A}, {day:%B} {day.day}, {day.year}"
 
 
 def test_a_date_without_files_says_so(servers, browser):
