@@ -17,7 +17,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DBT_VERSION_CHECK := false
 
 .PHONY: help env env-bq demo sample build publish live scheduled bench test test-bq pytest dbt-test lock clean
-.PHONY: lint lint-python lint-sql lint-project fix docs docs-serve
+.PHONY: lint lint-python lint-sql lint-project fix docs docs-serve preview preview-env
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
@@ -76,7 +76,7 @@ dbt-test: env profiles.yml ## dbt build on a fresh sample warehouse (every data 
 
 # Test files run on both cores (each file on one worker: its module fixtures build once).
 PYTEST_ARGS ?= -n 2 --dist loadfile
-pytest: env env-bq profiles.yml ## the Python test suite (the BigQuery emulator tests included)
+pytest: env env-bq preview-env profiles.yml ## the Python test suite (the BigQuery emulator tests included)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 test-bq: env env-bq profiles.yml ## only the BigQuery tests: emulator build + parity, offline compile
@@ -113,6 +113,19 @@ docs: env profiles.yml ## dbt docs site in target/docs, offline (catalog of $DUC
 
 docs-serve: docs ## serve the docs site on http://127.0.0.1:8080
 	$(DBT) docs serve --target-path target/docs --host 127.0.0.1 --port 8080 --no-browser
+
+# The preview (preview/, issue #20): static pages that read the published v1/ files. Its one
+# library, Observable Plot, is pinned in preview/package-lock.json and installed by npm ci
+# (again whenever the lock changes); the browser loads it from preview/node_modules.
+PREVIEW_PORT ?= 8765
+preview/node_modules/.ready: preview/package.json preview/package-lock.json
+	cd preview && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+preview-env: preview/node_modules/.ready ## install the preview's pinned chart library (npm ci in preview/)
+
+preview: preview-env ## serve the preview of $(DEST)/v1 (after make demo) on http://127.0.0.1:$(PREVIEW_PORT)/ (a free port if taken)
+	python3 preview/serve.py --site $(DEST) --port $(PREVIEW_PORT)
 
 test: lint pytest ## every test: the lint gates, then pytest (the demo test runs dbt build with every data and unit test)
 
