@@ -110,36 +110,6 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- Filter for incremental fact models: on an incremental run keep only the dates to
-    rebuild (incremental_rebuild_start, as a literal; date_column: the column filtered,
-    reopen: see there). Full refresh and first build: every date. -#}
-{% macro incremental_dates_filter(date_column='game_date', reopen=none) -%}
-    {%- if incremental_run() %}
-    and {{ date_column }} >= {{ date_literal(incremental_rebuild_start(reopen=reopen)) }}
-    {%- endif -%}
-{%- endmacro %}
-
-{#- Filter for incremental models whose rows of a date read earlier dates of the same
-    season (season-to-date records, windows clamped to the season): on an incremental run
-    keep the dates from the opening night of the season of the first date rebuilt
-    (calendar: int_game_dates_calendared, passed by the model so that dbt sees the ref when
-    parsing); lookback_days: read that many days before the first date rebuilt instead
-    (windows of at most that many days, never before the season start). The model then
-    writes only the dates incremental_dates_filter keeps. Full refresh and first build:
-    every date. -#}
-{% macro incremental_history_filter(calendar, date_column='game_date', lookback_days=none) -%}
-    {%- if incremental_run() %}
-    {%- set first_read -%}
-    (
-        select min({{ 'season_start' if lookback_days is none else 'greatest(season_start, ' ~ add_days('game_date', -1 * lookback_days) ~ ')' }})
-        from {{ calendar }}
-        where game_date >= {{ incremental_rebuild_start() }}
-    )
-    {%- endset %}
-    and {{ date_column }} >= {{ date_literal(first_read) }}
-    {%- endif -%}
-{%- endmacro %}
-
 {#- Config of a big table on BigQuery: partitioned by day on the DATE column `date_column`,
     clustered by `cluster_by` (at most 4 columns). Nothing elsewhere. Use (a positional
     dict: config() refuses empty keyword arguments, which DuckDB would give it):

@@ -52,7 +52,6 @@ WIDTH, SHOT_MAX_HEIGHT = 1280, 2400
 PUBLIC_MODELS = ("public_picks,public_signals,public_best_bets,public_best_bets__all,public_live_grading,"
                  "public_subsets__performance,public_systems__models,public_systems__subsets")
 ADMIN_MODELS = "admin_dashboard,admin_models,admin_picks,admin_predictions"
-DATED = ("best-bets", "live-grading", "picks", "signals")
 CHANGED_GROUP, CHANGED_TOP_N = 1, 3  # "Top Pick": top_n 1 -> 3 on the second site
 
 if not (CHROMIUM and CHROMEDRIVER and NPM):
@@ -72,19 +71,6 @@ _spec.loader.exec_module(serve)
 
 # --- the sites -------------------------------------------------------------------------
 
-def write_latest_json(site: Path) -> None:
-    """TEMPORARY, until main's publisher writes v1/latest.json (issue #19; remove then):
-    the newest date of each public dated endpoint, from the files, in the publisher's format."""
-    if (site / "latest.json").exists():
-        return
-    dates = {}
-    for endpoint in DATED:
-        days = sorted(p.stem for p in (site / endpoint).glob("????-??-??.json"))
-        if days:
-            dates[endpoint] = days[-1]
-    (site / "latest.json").write_text(json.dumps({"generated_at": "2026-01-01T00:00:00Z", "dates": dates}))
-
-
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory) -> Run:
     subprocess.run(["make", "--no-print-directory", "-s", "preview-env"], cwd=PROJECT_DIR, check=True)
@@ -97,7 +83,6 @@ def demo(tmp_path_factory) -> Run:
     assert run.publish("-q", "--all-dates", "--only", PUBLIC_MODELS) == 0
     assert run.publish("-q", "--only", ADMIN_MODELS) == 0
     assert (run.site / "admin" / "dashboard.json").exists()
-    write_latest_json(run.site)
     return run
 
 
@@ -117,7 +102,6 @@ def changed(demo, tmp_path_factory) -> Run:
         con.close()
     run.dbt("run", "--select", "subset_definitions+")
     assert run.publish("-q", "--only", PUBLIC_MODELS) == 0  # the latest date of each endpoint
-    write_latest_json(run.site)
     return run
 
 

@@ -3,7 +3,7 @@
 -- (zero rows included, so cumulative records are defined on every date). Counts come
 -- from int_subset_members_ranked (the picks users saw) and their grades; profit sums the
 -- per-pick profit (a win pays its price, a loss costs 1) over ALL picks of the day.
--- Incremental: rebuilds only the recent dates (see incremental_dates_filter) and every
+-- Incremental: rebuilds only the recent dates (macro rebuilt_dates) and every
 -- date that still has a pending pick (a void can come days later).
 with calendar as (
     select * from {{ ref('int_game_dates_calendared') }}

@@ -9,5 +9,4 @@
 -- Incremental by date.
 select distinct game_date as date
 from {{ ref('int_best_bets_filtered') }}
-where 1 = 1
-{{- incremental_dates_filter() }}
+where {{ rebuilt_dates() }}

@@ -12,5 +12,4 @@ select
 from {{ ref('int_subset_members_ranked') }} as members
 inner join {{ ref('subset_definitions') }} as definitions
     on members.subset_id = definitions.subset_id
-where 1 = 1
-{{- incremental_dates_filter('members.game_date') }}
+where {{ rebuilt_dates('members.game_date') }}

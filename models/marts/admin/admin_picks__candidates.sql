@@ -4,14 +4,7 @@
 -- filter_reason). Incremental by date.
 with filtered as (
     select * from {{ ref('int_best_bets_filtered') }}
-    where 1 = 1
-    {{- incremental_dates_filter() }}
-),
-
-scored as (
-    select * from {{ ref('int_candidates_scored') }}
-    where 1 = 1
-    {{- incremental_dates_filter() }}
+    where {{ rebuilt_dates() }}
 )
 
 select
@@ -20,13 +13,13 @@ select
     cast(models.codename as {{ dbt.type_string() }}) as model,
     cast(filtered.player_lookup as {{ dbt.type_string() }}) as player_lookup,
     cast(filtered.game_id as {{ dbt.type_string() }}) as game_id,
-    cast(scored.player_full_name as {{ dbt.type_string() }}) as player,
-    cast(scored.team_abbr as {{ dbt.type_string() }}) as team,
-    cast(scored.opponent_team_abbr as {{ dbt.type_string() }}) as opponent,
+    cast(filtered.player_full_name as {{ dbt.type_string() }}) as player,
+    cast(filtered.team_abbr as {{ dbt.type_string() }}) as team,
+    cast(filtered.opponent_team_abbr as {{ dbt.type_string() }}) as opponent,
     cast(filtered.recommendation as {{ dbt.type_string() }}) as direction,
     cast(filtered.points_line as {{ type_double() }}) as line,
     cast(filtered.predicted_points as {{ type_double() }}) as prediction,
-    cast(scored.confidence_score as {{ type_double() }}) as confidence,
+    cast(filtered.confidence_score as {{ type_double() }}) as confidence,
     cast(filtered.edge as {{ type_double() }}) as edge,
     cast(filtered.composite_score as {{ type_double() }}) as composite,
     cast(filtered.edge_tier as {{ dbt.type_string() }}) as tier,
@@ -34,8 +27,4 @@ select
     cast(filtered.best_bet_rank as {{ dbt.type_bigint() }}) as best_bet_rank,
     cast(filtered.filter_reason as {{ dbt.type_string() }}) as filter_reason
 from filtered
-inner join scored
-    on filtered.player_lookup = scored.player_lookup
-    and filtered.game_id = scored.game_id
-    and filtered.system_id = scored.system_id
 left join {{ ref('int_models_described') }} as models on filtered.system_id = models.system_id

@@ -6,6 +6,5 @@ select
     cast(coalesce(filter_reason, 'selected') as {{ dbt.type_string() }}) as outcome,
     cast(count(*) as {{ dbt.type_bigint() }}) as candidates
 from {{ ref('int_best_bets_filtered') }}
-where 1 = 1
-{{- incremental_dates_filter() }}
+where {{ rebuilt_dates() }}
 group by game_date, coalesce(filter_reason, 'selected')

@@ -4,14 +4,12 @@
 -- Incremental by date.
 with scored as (
     select * from {{ ref('int_candidates_scored') }}
-    where 1 = 1
-    {{- incremental_dates_filter() }}
+    where {{ rebuilt_dates() }}
 ),
 
 predictions as (
     select * from {{ ref('stg_nba_predictions__player_prop_predictions') }}
-    where 1 = 1
-    {{- incremental_dates_filter() }}
+    where {{ rebuilt_dates() }}
 ),
 
 models as (
@@ -20,8 +18,7 @@ models as (
 
 calendar as (
     select game_date from {{ ref('int_game_dates_calendared') }}
-    where 1 = 1
-    {{- incremental_dates_filter() }}
+    where {{ rebuilt_dates() }}
 )
 
 select
