@@ -35,17 +35,10 @@
     {{ round_float(safe_divide('100 * (' ~ profit ~ ')', '(' ~ wins ~ ' + ' ~ losses ~ ')'), 1) }} as roi_pct
 {%- endmacro %}
 
-{#- The as-of date of the published track record: var as_of_date when given, else the
-    latest game date with a graded (win, loss or push) candidate. A SQL expression. -#}
+{#- The as-of date of the published track record (int_track_record_as_of), as a scalar
+    subquery. -#}
 {% macro track_record_as_of() -%}
-    {%- if var('as_of_date') -%}
-    cast('{{ var("as_of_date") }}' as date)
-    {%- else -%}
-    (
-        select max(game_date) from {{ ref('int_candidates_graded') }}
-        where grade in ('win', 'loss', 'push')
-    )
-    {%- endif -%}
+    (select as_of.as_of_date from {{ ref('int_track_record_as_of') }} as as_of)
 {%- endmacro %}
 
 {#- SPEC §3 model health state, first match wins, from the 7-day N and hit rate (1 dp). -#}

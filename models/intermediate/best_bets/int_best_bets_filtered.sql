@@ -47,20 +47,15 @@ ranked as (
 ),
 
 calendar as (
-    select
-        *,
-        lag(game_date) over (order by game_date) as previous_game_date
-    from {{ ref('int_game_dates_calendared') }}
+    select * from {{ ref('int_game_dates_calendared') }}
 ),
 
 champion_state as (
     select
-        calendar.game_date,
-        health.state as champion_state
-    from calendar
-    inner join {{ ref('int_model_health_daily') }} as health
-        on calendar.previous_game_date = health.game_date
-        and health.system_id = {{ champion_system_id() }}
+        game_date,
+        state_entering_day as champion_state
+    from {{ ref('int_market_signals_daily') }}
+    where system_id = {{ champion_system_id() }}
 ),
 
 shadow_daily as (
@@ -141,6 +136,7 @@ select
     opponent_team_abbr,
     recommendation,
     points_line,
+    american_odds,
     predicted_points,
     confidence_score,
     edge,

@@ -1,22 +1,22 @@
 {{ config(materialized='view') }}
--- The best bets as published: one row per selected candidate with its display fields
--- and its current grade (read by best-bets/{date}.json and best-bets/all.json). The
--- grade is read from int_candidates_graded, which regrades pending dates, not from
--- int_best_bets_filtered, which rebuilds recent dates only.
+-- The best bets as published (read by best-bets/{date}.json and best-bets/all.json): one
+-- row per best bet of int_picks_published (the locked record of a day whose last game has
+-- tipped off, else this run's selection), with its display fields and its current grade
+-- (int_candidates_graded regrades from the box scores).
 select
-    filtered.game_date,
-    filtered.best_bet_rank,
-    filtered.recommendation,
-    filtered.points_line,
+    picks.game_date,
+    picks.pick_rank as best_bet_rank,
+    picks.recommendation,
+    picks.points_line,
     graded.player_full_name,
     graded.team_abbr,
     graded.opponent_team_abbr,
     graded.actual_points,
     graded.grade
-from {{ ref('int_best_bets_filtered') }} as filtered
+from {{ ref('int_picks_published') }} as picks
 inner join {{ ref('int_candidates_graded') }} as graded
     on
-    filtered.player_lookup = graded.player_lookup
-    and filtered.game_id = graded.game_id
-    and filtered.system_id = graded.system_id
-where filtered.is_selected
+    picks.player_lookup = graded.player_lookup
+    and picks.game_id = graded.game_id
+    and picks.system_id = graded.system_id
+where picks.list_id = 'best_bets'

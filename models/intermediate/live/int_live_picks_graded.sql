@@ -2,10 +2,10 @@
 -- live-grading). The live status rule lives here and only here.
 --
 -- Which picks: the same candidates the picks endpoint shows. Every candidate of the
--- champion (macro champion_system_id) on the live date that is a member of at least one
--- active subset (int_subset_members_ranked, the only model applying subset rules), once
--- per player-game however many subsets hold it; pick_rank orders them by composite
--- score (1 = best; ties as everywhere: player, then game).
+-- champion (macro champion_system_id) on the live date that is a published pick of at
+-- least one subset (int_picks_published: the locked record once the night's last game
+-- has tipped off), once per player-game however many subsets hold it; pick_rank orders
+-- them by composite score (1 = best; ties as everywhere: player, then game).
 --
 -- Status, from the GAME's state (int_live_boxscores) and the player's row:
 --   pending             no live data for the game, the game is scheduled, or the game is
@@ -42,15 +42,16 @@ members as (
     select
         player_lookup,
         game_id
-    from {{ ref('int_subset_members_ranked') }}
+    from {{ ref('int_picks_published') }}
     where
-        system_id = {{ champion_system_id() }}
+        list_id != 'best_bets'
+        and system_id = {{ champion_system_id() }}
         and game_date = {{ night }}
     group by player_lookup, game_id
 ),
 
 candidates as (
-    select * from {{ ref('int_candidates_scored') }}
+    select * from {{ ref('int_candidates_graded') }}
     where
         system_id = {{ champion_system_id() }}
         and game_date = {{ night }}

@@ -6,7 +6,7 @@
 -- Incremental by game_date: a date rebuilt reads its season's candidates.
 {%- set thresholds = var('market_edge_thresholds') %}
 with candidates as (
-    select * from {{ ref('int_candidates_scored') }}
+    select * from {{ ref('int_candidates_graded') }}
     where system_id = {{ champion_system_id() }} and {{ rebuilt_history() }}
 ),
 

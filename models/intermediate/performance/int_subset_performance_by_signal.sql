@@ -1,22 +1,28 @@
 {{ config(**fact_table_config(cluster_by=['subset_id', 'signal'], date_column='as_of_date')) }}
 -- Subset performance by the day's signal colour (admin dashboard): one row per as-of
 -- date x subset x signal (GREEN, YELLOW, RED, or NONE for a day without signal) over
--- the season to date, from the same membership and grades as every other figure.
+-- the season to date, from the same locked picks and grades as every other figure.
 -- Incremental by as_of_date: an as-of date rebuilt reads its season's picks.
 with members as (
     select
-        members.subset_id,
-        members.game_date,
-        coalesce(members.signal, 'NONE') as signal,
+        picks.list_id as subset_id,
+        picks.game_date,
+        coalesce(days.signal, 'NONE') as signal,
         case when graded.grade = 'win' then 1 else 0 end as wins,
         case when graded.grade = 'loss' then 1 else 0 end as losses,
         graded.profit_units
-    from {{ ref('int_subset_members_ranked') }} as members
+    from {{ ref('int_picks_published') }} as picks
+    inner join {{ ref('int_days_published') }} as days
+        on picks.game_date = days.game_date
+        and picks.system_id = days.system_id
     inner join {{ ref('int_candidates_graded') }} as graded
-        on members.player_lookup = graded.player_lookup
-        and members.game_id = graded.game_id
-        and members.system_id = graded.system_id
-    where {{ rebuilt_history('members.game_date') }}
+        on picks.player_lookup = graded.player_lookup
+        and picks.game_id = graded.game_id
+        and picks.system_id = graded.system_id
+    where
+        picks.is_locked
+        and picks.list_id != 'best_bets'
+        and {{ rebuilt_history('picks.game_date') }}
 ),
 
 facts as (

@@ -1,8 +1,10 @@
 {{ config(**fact_table_config(cluster_by=['subset_id'])) }}
 -- Daily facts of every active subset: one row per subset x game date with predictions
 -- (zero rows included, so cumulative records are defined on every date). Counts come
--- from int_subset_members_ranked (the picks users saw) and their grades; profit sums the
--- per-pick profit (a win pays its price, a loss costs 1) over ALL picks of the day.
+-- from the locked picks (int_picks_published, is_locked: the picks users saw, fixed when
+-- the day's last game tipped off; a day not locked yet counts nothing) and their current
+-- grades; profit sums the per-pick profit (a win pays its price, a loss costs 1) over ALL
+-- picks of the day.
 -- Incremental: rebuilds only the recent dates (macro rebuilt_dates) and every
 -- date that still has a pending pick (a void can come days later).
 with calendar as (
@@ -17,16 +19,19 @@ subsets as (
 
 members as (
     select
-        members.subset_id,
-        members.game_date,
+        picks.list_id as subset_id,
+        picks.game_date,
         graded.grade,
         graded.profit_units
-    from {{ ref('int_subset_members_ranked') }} as members
+    from {{ ref('int_picks_published') }} as picks
     inner join {{ ref('int_candidates_graded') }} as graded
-        on members.player_lookup = graded.player_lookup
-        and members.game_id = graded.game_id
-        and members.system_id = graded.system_id
-    where {{ rebuilt_dates('members.game_date', reopen='pending > 0') }}
+        on picks.player_lookup = graded.player_lookup
+        and picks.game_id = graded.game_id
+        and picks.system_id = graded.system_id
+    where
+        picks.is_locked
+        and picks.list_id != 'best_bets'
+        and {{ rebuilt_dates('picks.game_date', reopen='pending > 0') }}
 ),
 
 daily as (

@@ -1,7 +1,10 @@
 {{ config(**fact_table_config(cluster_by=['system_id', 'player_lookup'])) }}
 -- SPEC §3 Grading. One row per candidate (player x game x system), never two, carrying
 -- every column of int_candidates_scored, so every model downstream reads the candidate
--- from here (one path for its columns) and adds its grade:
+-- from here (one path for its columns). The candidate of a game that has tipped off is
+-- the one fixed at its tip-off (int_candidates_locked); the others are computed on this
+-- run (int_candidates_scored). Its grade is recomputed from the box scores on every run
+-- (a stat correction regrades a locked candidate):
 --   the rule of macro box_score_grade (void: did not play; pending: no points yet; push,
 --   win, loss), where a candidate without a box-score row is void once box scores of a
 --   later date are loaded (the "day after" rule, read from the data, never the clock),
@@ -11,9 +14,24 @@
 -- Incremental: rebuilds the recent dates and every date still holding a pending grade.
 -- A game's box scores carry its date, so they are read for those dates only.
 {%- set rebuilt = rebuilt_dates(reopen="grade = 'pending'") %}
-with candidates as (
-    select * from {{ ref('int_candidates_scored') }}
+with locked as (
+    select * from {{ ref('int_candidates_locked') }}
     where {{ rebuilt }}
+),
+
+candidates as (
+    select {{ candidate_columns() | join(', ') }} from locked
+    union all
+    select {{ candidate_columns() | join(', ') }} from {{ ref('int_candidates_scored') }} as scored
+    where
+        {{ rebuilt }}
+        and not exists (
+            select 1 from locked
+            where
+                locked.player_lookup = scored.player_lookup
+                and locked.game_id = scored.game_id
+                and locked.system_id = scored.system_id
+        )
 ),
 
 box_scores as (

@@ -9,6 +9,7 @@
 --   (-110). price_line_role says whether that line is the book's main line in that
 --   snapshot (the most balanced one: smallest gap between the over and under implied
 --   probabilities; ties: the lower line) or one of its alternate lines.
+-- pick_id (macro pick_id): the public id of the player's game, the same in every file.
 -- Grain: one row per player x game x system (same as int_candidates_selected).
 -- Incremental by game_date; the context and the odds of a game carry its date.
 with candidates as (
@@ -84,9 +85,13 @@ select
     measured.player_lookup,
     measured.game_id,
     measured.game_date,
+    {{ pick_id('measured.game_id', 'measured.player_lookup') }} as pick_id,
     context.player_full_name,
     context.team_abbr,
     context.opponent_team_abbr,
+    context.is_home,
+    context.game_start_at,
+    measured.locks_at,
     measured.predicted_points,
     measured.confidence_score,
     measured.recommendation,

@@ -4,6 +4,9 @@
 -- describes the picks users saw.
 -- Grain: one row per subset x game_date x candidate that qualifies, with its rank
 -- (1 = best composite score; ties broken by player, then game).
+-- Computed on every run for the dates rebuilt, from the candidates fixed at tip-off
+-- (int_candidates_graded); a locked day's members are those of the record
+-- (int_picks_locked, read through int_picks_published).
 -- Incremental by game_date: a day's membership reads that day's candidates and signal.
 with subsets as (
     select * from {{ ref('subset_definitions') }}
@@ -11,7 +14,7 @@ with subsets as (
 ),
 
 candidates as (
-    select * from {{ ref('int_candidates_scored') }}
+    select * from {{ ref('int_candidates_graded') }}
     where {{ rebuilt_dates() }}
 ),
 
@@ -72,7 +75,10 @@ select
     composite_score,
     edge,
     recommendation,
+    points_line,
+    american_odds,
     signal,
-    pct_over
+    pct_over,
+    cast(top_n as {{ dbt.type_bigint() }}) as top_n
 from ranked
 where top_n is null or subset_rank <= top_n

@@ -1,9 +1,19 @@
 -- One row per game date with predictions: its season (label from the season_label
 -- macro, opening night from the seasons seed), Monday of its week and 1st of its
--- month, each clamped so that no period reaches back into the previous season.
+-- month, each clamped so that no period reaches back into the previous season; and the
+-- moment the day locks (SPEC §3 Lock at tip-off): the latest lock time of its games
+-- (macro lock_time: tip-off, else the end of the game date), from the pre-game context.
 with game_dates as (
     select distinct game_date
     from {{ ref('stg_nba_predictions__player_prop_predictions') }}
+),
+
+game_locks as (
+    select
+        game_date,
+        max({{ lock_time('game_start_at', 'game_date') }}) as day_locks_at
+    from {{ ref('stg_nba_analytics__upcoming_player_game_context') }}
+    group by game_date
 ),
 
 labelled as (
@@ -30,7 +40,12 @@ select
     case
         when {{ month_start('labelled.game_date') }} < seasons.start_date then seasons.start_date
         else {{ month_start('labelled.game_date') }}
-    end as month_start
+    end as month_start,
+    coalesce(
+        game_locks.day_locks_at, {{ lock_time('null', 'labelled.game_date') }}
+    ) as day_locks_at
 from labelled
 left join seasons
     on labelled.season_label = seasons.season_label
+left join game_locks
+    on labelled.game_date = game_locks.game_date

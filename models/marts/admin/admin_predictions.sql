@@ -1,9 +1,12 @@
 {{ config(**fact_table_config(cluster_by=['system_id'], date_column='date')) }}
--- admin/predictions/{date}.json. One row per candidate (any system) of every game date,
--- with its full model attribution as the prediction row carried it.
+-- admin/predictions/{date}.json. One row per prediction row of every game date that is
+-- either a candidate (any system; int_candidates_graded: the one fixed at tip-off for a
+-- game that has started) or late: an active row created at or after its game's tip-off
+-- (macro lock_time), never a candidate (SPEC §3 Lock at tip-off), flagged is_late with
+-- no edge, composite or tier. Each with its full model attribution as the row carried it.
 -- Incremental by date.
-with scored as (
-    select * from {{ ref('int_candidates_scored') }}
+with candidates as (
+    select * from {{ ref('int_candidates_graded') }}
     where {{ rebuilt_dates() }}
 ),
 
@@ -12,31 +15,80 @@ predictions as (
     where {{ rebuilt_dates() }}
 ),
 
-models as (
-    select * from {{ ref('int_models_described') }}
+context as (
+    select * from {{ ref('stg_nba_analytics__upcoming_player_game_context') }}
+    where {{ rebuilt_dates() }}
 ),
 
-calendar as (
-    select game_date from {{ ref('int_game_dates_calendared') }}
-    where {{ rebuilt_dates() }}
+late as (
+    select
+        predictions.*,
+        context.player_full_name
+    from predictions
+    left join context
+        on predictions.player_lookup = context.player_lookup
+        and predictions.game_id = context.game_id
+    where
+        predictions.is_active
+        and predictions.created_at
+        >= {{ lock_time('context.game_start_at', 'predictions.game_date') }}
+),
+
+shown as (
+    select
+        game_date,
+        prediction_id,
+        system_id,
+        player_lookup,
+        player_full_name,
+        game_id,
+        recommendation,
+        points_line,
+        predicted_points,
+        confidence_score,
+        edge,
+        composite_score,
+        edge_tier,
+        created_at,
+        false as is_late
+    from candidates
+    union all
+    select
+        game_date,
+        prediction_id,
+        system_id,
+        player_lookup,
+        player_full_name,
+        game_id,
+        recommendation,
+        points_line,
+        predicted_points,
+        confidence_score,
+        cast(null as {{ type_double() }}) as edge,
+        cast(null as {{ type_double() }}) as composite_score,
+        cast(null as {{ dbt.type_string() }}) as edge_tier,
+        created_at,
+        true as is_late
+    from late
 )
 
 select
-    calendar.game_date as date,
-    cast(scored.prediction_id as {{ dbt.type_string() }}) as prediction_id,
-    cast(scored.system_id as {{ dbt.type_string() }}) as system_id,
+    shown.game_date as date,
+    cast(shown.prediction_id as {{ dbt.type_string() }}) as prediction_id,
+    cast(shown.system_id as {{ dbt.type_string() }}) as system_id,
     cast(models.codename as {{ dbt.type_string() }}) as model,
-    cast(scored.player_lookup as {{ dbt.type_string() }}) as player_lookup,
-    cast(scored.player_full_name as {{ dbt.type_string() }}) as player,
-    cast(scored.game_id as {{ dbt.type_string() }}) as game_id,
-    cast(scored.recommendation as {{ dbt.type_string() }}) as recommendation,
-    cast(scored.points_line as {{ type_double() }}) as line,
-    cast(scored.predicted_points as {{ type_double() }}) as predicted_points,
-    cast(scored.confidence_score as {{ type_double() }}) as confidence,
-    cast(scored.edge as {{ type_double() }}) as edge,
-    cast(scored.composite_score as {{ type_double() }}) as composite,
-    cast(scored.edge_tier as {{ dbt.type_string() }}) as tier,
-    scored.created_at,
+    cast(shown.player_lookup as {{ dbt.type_string() }}) as player_lookup,
+    cast(shown.player_full_name as {{ dbt.type_string() }}) as player,
+    cast(shown.game_id as {{ dbt.type_string() }}) as game_id,
+    cast(shown.recommendation as {{ dbt.type_string() }}) as recommendation,
+    cast(shown.points_line as {{ type_double() }}) as line,
+    cast(shown.predicted_points as {{ type_double() }}) as predicted_points,
+    cast(shown.confidence_score as {{ type_double() }}) as confidence,
+    cast(shown.edge as {{ type_double() }}) as edge,
+    cast(shown.composite_score as {{ type_double() }}) as composite,
+    cast(shown.edge_tier as {{ dbt.type_string() }}) as tier,
+    shown.created_at,
+    shown.is_late,
     cast(predictions.model_file_name as {{ dbt.type_string() }}) as model_file_name,
     predictions.model_training_start_date as training_start_date,
     predictions.model_training_end_date as training_end_date,
@@ -45,7 +97,6 @@ select
     predictions.model_trained_at as trained_at,
     cast(predictions.build_commit_sha as {{ dbt.type_string() }}) as build_commit_sha,
     cast(predictions.deployment_revision as {{ dbt.type_string() }}) as deployment_revision
-from calendar
-inner join scored on calendar.game_date = scored.game_date
-inner join predictions on scored.prediction_id = predictions.prediction_id
-left join models on scored.system_id = models.system_id
+from shown
+inner join predictions on shown.prediction_id = predictions.prediction_id
+left join {{ ref('int_models_described') }} as models on shown.system_id = models.system_id

@@ -1,14 +1,16 @@
 {{ config(bigquery_table_layout('date', ['group_id'])) }}
 -- picks/{date}.json. One row per game date x active group x pick; a group with no
 -- pick that day is one row with null pick columns (published as picks: []).
--- Picks come only from int_subset_members_ranked (the subset rules live there).
+-- Picks come only from int_picks_published: the locked record of a day whose last game
+-- has tipped off, else this run's subset members (the subset rules live in
+-- int_subset_members_ranked); the day's signal likewise (int_days_published).
 -- record_*: the group's season / month / week record as of the file's date.
 with prediction_dates as (
-    select distinct game_date from {{ ref('int_market_signals_daily') }}
+    select distinct game_date from {{ ref('int_days_published') }}
 ),
 
 champion_signals as (
-    select * from {{ ref('int_market_signals_daily') }}
+    select * from {{ ref('int_days_published') }}
     where system_id = {{ champion_system_id() }}
 ),
 
@@ -18,7 +20,8 @@ subsets as (
 ),
 
 members as (
-    select * from {{ ref('int_subset_members_ranked') }}
+    select * from {{ ref('int_picks_published') }}
+    where list_id != 'best_bets'
 ),
 
 graded as (
@@ -32,9 +35,9 @@ records as (
 
 picks as (
     select
-        members.subset_id,
+        members.list_id as subset_id,
         members.game_date,
-        members.subset_rank,
+        members.pick_rank as subset_rank,
         graded.player_full_name,
         graded.team_abbr,
         graded.opponent_team_abbr,

@@ -1,13 +1,13 @@
 {{ config(bigquery_table_layout('date')) }}
 -- signals/{date}.json. One row per game date with predictions: the champion's daily
--- market signal in public words; a day without a signal reads neutral / unknown / 0
--- with a note.
+-- market signal in public words (int_days_published: the record once the day is locked);
+-- a day without a signal reads neutral / unknown / 0 with a note.
 with prediction_dates as (
-    select distinct game_date from {{ ref('int_market_signals_daily') }}
+    select distinct game_date from {{ ref('int_days_published') }}
 ),
 
 champion_signals as (
-    select * from {{ ref('int_market_signals_daily') }}
+    select * from {{ ref('int_days_published') }}
     where system_id = {{ champion_system_id() }}
 )
 

@@ -1,0 +1,24 @@
+{{ config(**locked_table_config(cluster_by=['system_id', 'player_lookup'])) }}
+-- The append-only record of candidates (SPEC §3 Lock at tip-off): every candidate of
+-- int_candidates_scored as it stood at the first run after its game's lock time
+-- (tip-off; macro lock_time), with its price. Insert-only: a candidate once recorded is
+-- never rewritten, so a later re-run, deactivation or deletion upstream, or a change of a
+-- scoring var, never changes what was fixed at tip-off; --full-refresh keeps it (only
+-- the deliberate rebuild of the record does not: var rebuild_record).
+-- Grain: one row per player x game x system.
+with tipped_off as (
+    select * from {{ ref('int_candidates_scored') }}
+    where locks_at <= {{ run_clock() }} and {{ rebuilt_dates() }}
+)
+
+select tipped_off.*
+from tipped_off
+{%- if incremental_run() %}
+where not exists (
+    select 1 from {{ this }} as locked
+    where
+        locked.player_lookup = tipped_off.player_lookup
+        and locked.game_id = tipped_off.game_id
+        and locked.system_id = tipped_off.system_id
+)
+{%- endif %}

@@ -1,0 +1,22 @@
+{{ config(**locked_table_config(cluster_by=['system_id'])) }}
+-- depends_on: {{ ref('int_picks_locked') }}
+-- The append-only record of locked days (SPEC §3 Lock at tip-off): once a day's last game
+-- has tipped off, its market signal per system and each system's health state entering
+-- the day (which decides model_blocked for the champion) are recorded here, once, and
+-- never rewritten. A day is locked from the run that adds it here; it runs after
+-- int_picks_locked (depends_on above), which records the day's picks first.
+-- Grain: one row per game_date x system_id.
+with lockable_days as (
+    select game_date from {{ ref('int_game_dates_calendared') }}
+    where day_locks_at <= {{ run_clock() }}
+)
+
+select signals.*
+from {{ ref('int_market_signals_daily') }} as signals
+inner join lockable_days on signals.game_date = lockable_days.game_date
+{%- if incremental_run() %}
+where not exists (
+    select 1 from {{ this }} as recorded
+    where recorded.game_date = signals.game_date
+)
+{%- endif %}

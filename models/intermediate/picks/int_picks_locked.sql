@@ -1,0 +1,45 @@
+{{ config(**locked_table_config(cluster_by=['list_id'])) }}
+-- The append-only record of published picks (SPEC §3 Lock at tip-off). When a day's
+-- last game has tipped off (int_game_dates_calendared.day_locks_at <= run_clock()), its
+-- picks, computed from the candidates fixed at each game's tip-off, are recorded here
+-- once and never rewritten: every subset's members (list_id = subset_id, rank, at most
+-- its top_n) and the best bets (list_id = 'best_bets', rank, the chosen system,
+-- direction, line and price). A later run, a changed subset, var or model registry, a
+-- re-run or deletion upstream, or --full-refresh never change them (var rebuild_record:
+-- the deliberate rebuild). Grades are not recorded: they are recomputed from the box
+-- scores (a stat correction regrades a locked pick).
+-- A day is recorded list by list, each list whole: rows are added only for days not yet
+-- in int_days_locked (which this model runs before; macro locked_before) and lists
+-- without a row here. Grain: one row per game_date x list_id x player x game.
+with lockable_days as (
+    select game_date from {{ ref('int_game_dates_calendared') }}
+    where
+        day_locks_at <= {{ run_clock() }}
+        and not {{ locked_before('game_date') }}
+),
+
+picks as (
+    select computed.*
+    from {{ ref('int_picks_computed') }} as computed
+    inner join lockable_days on computed.game_date = lockable_days.game_date
+)
+
+select
+    game_date,
+    cast(list_id as {{ dbt.type_string() }}) as list_id,
+    cast(pick_rank as {{ dbt.type_bigint() }}) as pick_rank,
+    player_lookup,
+    game_id,
+    system_id,
+    prediction_id,
+    recommendation,
+    points_line,
+    cast(american_odds as {{ dbt.type_bigint() }}) as american_odds,
+    top_n
+from picks
+{%- if incremental_run() %}
+where not exists (
+    select 1 from {{ this }} as recorded
+    where recorded.game_date = picks.game_date and recorded.list_id = picks.list_id
+)
+{%- endif %}
