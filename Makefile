@@ -11,12 +11,18 @@ VENV_BQ     := .venv-bq
 SEASONS     ?= 1
 SEED        ?= 42
 DEST        ?= public
+# The run's clock (UTC, YYYY-MM-DD HH:MM:SS) when it is not now: a replay, the demo (the
+# sample's own moment: python -m sample_data.clock), a test. It decides which games and
+# days are locked (docs/decisions.md "Lock at tip-off") and judges source freshness.
+CLOCK       ?=
+DBT_VARS    := $(if $(CLOCK),--vars '{clock: "$(CLOCK)"}',)
 export DUCKDB_PATH ?= .warehouse/props.duckdb
 export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DBT_VERSION_CHECK := false
+comma := ,
 
-.PHONY: help env env-bq demo sample build publish live scheduled bench test test-bq pytest dbt-test lock clean
+.PHONY: help env env-bq demo sample build publish live scheduled rebuild-record bench test test-bq pytest dbt-test lock clean
 .PHONY: lint lint-python lint-sql lint-project fix docs docs-serve preview preview-env
 
 help: ## list the targets
@@ -45,14 +51,20 @@ profiles.yml: profiles.yml.example
 sample: env ## generate the sample warehouse (SEASONS=1, SEED=42) into $DUCKDB_PATH
 	$(PY) -m sample_data.generate --seasons $(SEASONS) --seed $(SEED) --out $(DUCKDB_PATH)
 
-build: env profiles.yml ## dbt build (models, seeds, tests) on $DUCKDB_PATH
-	$(DBT) build --fail-fast
+build: env profiles.yml ## dbt build (models, seeds, data tests; CLOCK=... for a past moment) on $DUCKDB_PATH
+	$(DBT) build --fail-fast --exclude-resource-type unit_test $(DBT_VARS)
 
 publish: env ## publish every endpoint for every date to $(DEST)/v1
 	$(PY) -m publisher.cli --dest $(DEST) --all-dates
 
-demo: sample build publish ## the whole pipeline on the sample warehouse -> public/v1/
+demo: sample ## the whole pipeline on the sample warehouse, at the sample's clock -> public/v1/
+	$(MAKE) --no-print-directory build publish CLOCK="$$($(PY) -m sample_data.clock $(DUCKDB_PATH))"
 	@echo "demo: JSON site written to $(DEST)/v1/"
+
+# The record of published picks is append-only: --full-refresh keeps it. For a real bug fix
+# only, this rebuilds it from the sources with today's rules (docs/decisions.md).
+rebuild-record: env profiles.yml ## DELIBERATE: rebuild the locked record of picks from the sources (then republish every date)
+	$(DBT) build --full-refresh --exclude-resource-type unit_test --vars '{rebuild_record: true$(if $(CLOCK),$(comma) clock: "$(CLOCK)",)}'
 
 live: env profiles.yml ## one live-grading cycle on $DUCKDB_PATH (after make demo): live models, then live-grading/{date}.json
 	$(DBT) build --selector live

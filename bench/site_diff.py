@@ -104,20 +104,28 @@ def compare(base: dict[str, bytes], head: dict[str, bytes]) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--base", default="HEAD", help="git revision of the base version (default: HEAD)")
-    parser.add_argument("--head", help="folder of the head version (default: this working tree)")
+    parser.add_argument("--head", help="the head version: a folder, or a git revision checked out like the base "
+                        "(default: this working tree)")
     parser.add_argument("--warehouses", default=",".join(("demo", *FIXTURES)),
                         help=f"comma-separated: demo and/or fixtures {', '.join(FIXTURES)} (default: all)")
     parser.add_argument("--seasons", type=int, default=1, help="seasons of the demo warehouse (default: 1)")
     parser.add_argument("--vars", help="dbt --vars for both builds (e.g. a lock clock)")
     parser.add_argument("--keep", help="keep the sites in this folder")
     args = parser.parse_args(argv)
-    head = Path(args.head).resolve() if args.head else PROJECT
     scratch = Path(args.keep).resolve() if args.keep else Path(tempfile.mkdtemp(prefix="site-diff-"))
     scratch.mkdir(parents=True, exist_ok=True)
-    base = scratch / "base-code"
-    if base.exists():
-        run(["git", "worktree", "remove", "--force", str(base)], cwd=PROJECT)
-    run(["git", "worktree", "add", "--detach", str(base), args.base], cwd=PROJECT)
+    checkouts = [(scratch / "base-code", args.base)]
+    head = PROJECT
+    if args.head and Path(args.head).is_dir():
+        head = Path(args.head).resolve()
+    elif args.head:
+        head = scratch / "head-code"
+        checkouts.append((head, args.head))
+    for folder, revision in checkouts:
+        if folder.exists():
+            run(["git", "worktree", "remove", "--force", str(folder)], cwd=PROJECT)
+        run(["git", "worktree", "add", "--detach", str(folder), revision], cwd=PROJECT)
+    base = checkouts[0][0]
     failed = False
     try:
         for name in [w.strip() for w in args.warehouses.split(",") if w.strip()]:
@@ -141,7 +149,8 @@ def main(argv: list[str] | None = None) -> int:
             for problem in problems[:40]:
                 log(f"  {problem}")
     finally:
-        run(["git", "worktree", "remove", "--force", str(base)], cwd=PROJECT)
+        for folder, _ in checkouts:
+            run(["git", "worktree", "remove", "--force", str(folder)], cwd=PROJECT)
         if not args.keep:
             shutil.rmtree(scratch, ignore_errors=True)
     log("every site identical" if not failed else "sites differ")

@@ -1,6 +1,6 @@
--- admin/dashboard.json, the document's root, as of the track-record as-of date d (var
--- as_of_date, default the latest graded game date): one row, the champion, its state and
--- the market regime of d. Each list of the document is a part at its own grain, joined on
+-- admin/dashboard.json, the document's root, as of the track-record as-of date d
+-- (int_track_record_as_of): one row, the champion, its state and the market regime of d;
+-- no row before any game is graded (no dashboard to publish yet). Each list of the document is a part at its own grain, joined on
 -- as_of (publish declaration, `from:`), built and tested before this model:
 -- depends_on: {{ ref('admin_dashboard__models') }}
 -- depends_on: {{ ref('admin_dashboard__subsets') }}
@@ -8,7 +8,8 @@
 -- depends_on: {{ ref('admin_dashboard__edge_tiers') }}
 -- depends_on: {{ ref('admin_dashboard__signal_health') }}
 with as_of as (
-    select {{ track_record_as_of() }} as as_of_date
+    select as_of_date from {{ ref('int_track_record_as_of') }}
+    where as_of_date is not null
 ),
 
 models as (

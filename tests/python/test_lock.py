@@ -1,0 +1,145 @@
+"""The record is what users saw (SPEC §3 Lock at tip-off), on the hand-built fixture
+tests/warehouses/pick_engine/ (three days, every game tips off at 23:30 UTC on its date;
+test_pick_engine.py has the picks worked by hand).
+
+The clock is 2025-01-08 12:00 UTC: days 1 and 2 (01-06, 01-07) have tipped off and are
+locked, day 3 (01-08, "tonight") is provisional. The warehouse also holds, from the start,
+a late row: an active champion prediction for Cade Cunningham (day 1) created at 23:31,
+one minute after tip-off, UNDER 20.5 at 5.0 (edge 15.5, far above his OVER's 8.0).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import duckdb
+import pytest
+
+from pipeline import Run, fixture_run, new_run
+from test_pick_engine import BEST_BETS, EXPECTED_PICKS, D1, D2, D3
+
+CLOCK = "2025-01-08 12:00:00"
+P = "nba_predictions.player_prop_predictions"
+COLUMNS = ("prediction_id, system_id, player_lookup, game_id, game_date, predicted_points, confidence_score,"
+           " recommendation, current_points_line, is_active, created_at")
+LATE = (f"insert into {P} ({COLUMNS}) select 'late-001', system_id, player_lookup, game_id, game_date, 5.0,"
+        " 0.99, 'UNDER', 20.5, true, timestamp '2025-01-06 23:31:00' from " + P + " where prediction_id = 'pe-001'")
+RECORD_TABLES = ("int_candidates_locked", "int_picks_locked", "int_days_locked")
+DAY_FILES = [f"{kind}/{day}.json" for kind in ("picks", "signals", "best-bets") for day in (D1, D2)]
+
+
+def sql(run: Run, *statements: str) -> None:
+    con = duckdb.connect(str(run.warehouse))
+    try:
+        for statement in statements:
+            con.execute(statement)
+    finally:
+        con.close()
+
+
+def build(run: Run, *extra: str, clock: str = CLOCK) -> None:
+    run.dbt("build", "--exclude-resource-type", "unit_test", "--vars", json.dumps({"clock": clock}), *extra)
+
+
+def record(run: Run) -> dict[str, list[tuple]]:
+    return {table: sorted(run.query(f"select * from props_intermediate.{table}"), key=repr)
+            for table in RECORD_TABLES}
+
+
+def without_generated_at(doc: dict) -> dict:
+    return {k: v for k, v in doc.items() if k != "generated_at"}
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory) -> Run:
+    run = fixture_run(tmp_path_factory.mktemp("lock"), "pick_engine")
+    sql(run, LATE)
+    build(run)
+    assert run.publish("--all-dates") == 0
+    return run
+
+
+def test_days_before_the_clock_are_locked_tonight_is_provisional(published):
+    assert published.query("select distinct game_date::varchar from props_intermediate.int_days_locked"
+                           " order by 1") == [(D1,), (D2,)]
+    assert published.query("select distinct is_locked from props_intermediate.int_picks_published"
+                           f" where game_date = '{D3}'") == [(False,)]
+
+
+def test_a_prediction_made_after_tip_off_is_never_a_candidate(published):
+    """Cunningham's late UNDER (edge 15.5) would top every list: it is ignored, his OVER
+    of 17:00 stays his pick, and the admin file shows the late row as late."""
+    groups = {g["id"]: g["picks"] for g in published.document(f"picks/{D1}.json")["groups"]}
+    assert {gid: [p["player"] for p in picks] for gid, picks in groups.items()} == {
+        gid: [p["player"] for p in picks] for gid, picks in EXPECTED_PICKS[D1].items()}
+    assert groups[1] == EXPECTED_PICKS[D1][1]  # Cunningham OVER 20.5, a hit
+    assert published.document(f"best-bets/{D1}.json")["picks"] == BEST_BETS[D1]
+    rows = {p["prediction_id"]: p for p in published.document(f"admin/predictions/{D1}.json")["predictions"]}
+    assert (rows["late-001"]["late"], rows["late-001"]["edge"], rows["late-001"]["recommendation"]) == (True, None, "UNDER")
+    assert (rows["pe-001"]["late"], rows["pe-001"]["recommendation"]) == (False, "OVER")
+
+
+@pytest.fixture(scope="module")
+def replayed(published, tmp_path_factory) -> tuple[Run, Run]:
+    """After day 2 locked: change a rule, the registry and the champion's prediction of a
+    locked game, then --full-refresh and republish."""
+    run = new_run(tmp_path_factory.mktemp("replay"))
+    shutil.copyfile(published.warehouse, run.warehouse)
+    shutil.copytree(published.root / "site", run.root / "site")
+    sql(run,
+        # Top 5 now needs edge >= 7 (day 3: only SGA, 7.5, qualifies)
+        "update props_reference.subset_definitions set min_edge = 7 where subset_id = 'v9_high_edge_top5'",
+        # the champion is no longer enabled: no best bets on an unlocked day
+        "update nba_predictions.model_registry set is_enabled = false where system_id = 'catboost_v9'",
+        # Cunningham's day-1 prediction deactivated and re-created after tip-off
+        f"update {P} set is_active = false where prediction_id = 'pe-001'",
+        f"insert into {P} ({COLUMNS}) select 'pe-001-rerun', system_id, player_lookup, game_id, game_date, 12.0,"
+        f" 0.9, 'UNDER', 20.5, true, timestamp '2025-01-07 09:00:00' from {P} where prediction_id = 'pe-001'")
+    # the seed edit above stands in for an analyst's change of seeds/subset_definitions.csv
+    build(run, "--full-refresh", "--exclude-resource-type", "seed")
+    assert run.publish("--all-dates") == 0
+    return published, run
+
+
+def test_locked_days_and_season_records_do_not_change(replayed):
+    before, after = replayed
+    for path in DAY_FILES:
+        assert without_generated_at(after.document(path)) == without_generated_at(before.document(path)), path
+    assert after.document("subsets/performance.json") == before.document("subsets/performance.json")
+    old, new = before.document("best-bets/all.json"), after.document("best-bets/all.json")
+    assert (new["record"], new["streak"], new["graded"]) == (old["record"], old["streak"], old["graded"])
+    assert [d for w in new["weeks"] for d in w["days"] if d["date"] != D3] == \
+        [d for w in old["weeks"] for d in w["days"] if d["date"] != D3]
+
+
+def test_the_next_unlocked_day_follows_the_new_rules(replayed):
+    _, after = replayed
+    groups = {g["id"]: g["picks"] for g in after.document(f"picks/{D3}.json")["groups"]}
+    assert [p["player"] for p in groups[2]] == ["Shai Gilgeous-Alexander"]  # Top 5 at edge >= 7
+    assert [p["player"] for p in groups[3]] == ["Shai Gilgeous-Alexander", "Devin Booker", "Jalen Williams"]
+    assert after.document(f"best-bets/{D3}.json")["picks"] == []  # the champion is not enabled
+
+
+def test_a_box_score_correction_regrades_a_locked_pick(published, tmp_path):
+    """Jokić's day-1 UNDER 25.5 was a hit with 20 points; corrected to 30, a miss."""
+    run = new_run(tmp_path / "corrected")
+    shutil.copyfile(published.warehouse, run.warehouse)
+    sql(run, "update nba_analytics.player_game_summary set points = 30 where player_lookup = 'nikolajokic'")
+    build(run)
+    assert run.publish("--all-dates") == 0
+    jokic = [p for p in run.document(f"picks/{D1}.json")["groups"][1]["picks"] if p["player"] == "Nikola Jokić"]
+    assert [(p["actual"], p["result"]) for p in jokic] == [(30, "miss")]
+    # Top 5 as of day 2 was 5-2 (test_pick_engine.py); Jokić's hit is now a miss: 4-3
+    top5 = run.document("subsets/performance.json")["windows"]["season"]["groups"][1]["stats"]
+    assert (top5["wins"], top5["losses"]) == (4, 3)
+    assert record(run)["int_picks_locked"] == record(published)["int_picks_locked"]
+
+
+def test_the_rebuild_command_reproduces_the_record_on_unchanged_sources(published, tmp_path):
+    run = new_run(tmp_path / "rebuilt")
+    shutil.copyfile(published.warehouse, run.warehouse)
+    run.dbt("build", "--full-refresh", "--exclude-resource-type", "unit_test",
+            "--vars", json.dumps({"clock": CLOCK, "rebuild_record": True}))
+    assert record(run) == record(published)
+    assert run.query("select count(*) from props_intermediate.int_picks_locked")[0][0] > 0
