@@ -78,7 +78,12 @@ LAYOUT = {
     "int_market_regime_daily": ("game_date", None),
     "int_edge_tier_performance_windows": ("as_of_date", ["edge_tier"]),
     "int_subset_performance_by_signal": ("as_of_date", ["subset_id", "signal"]),
+    # the append-only record (SPEC §3 Lock at tip-off): insert-only MERGE, never rewritten
+    "int_candidates_locked": ("game_date", ["system_id", "player_lookup"]),
+    "int_picks_locked": ("game_date", ["list_id"]),
+    "int_days_locked": ("game_date", ["system_id"]),
 }
+RECORD = ("int_candidates_locked", "int_picks_locked", "int_days_locked")
 
 
 def parity_fixture(folder: Path) -> Path:
@@ -211,7 +216,9 @@ def test_duckdb_has_none_of_the_bigquery_layout(built):
             continue
         config = node["config"]
         assert config.get("partition_by") is None and not config.get("cluster_by"), node["name"]
-        if config["materialized"] == "incremental":
+        if node["name"] in RECORD:
+            assert (config["incremental_strategy"], config["unique_key"]) == ("append", None), node["name"]
+        elif config["materialized"] == "incremental":
             assert (config["incremental_strategy"], config["unique_key"]) == ("delete+insert", LAYOUT[node["name"]][0])
 
 
@@ -232,6 +239,22 @@ def test_incremental_run_overwrites_a_static_list_of_partitions(built):
     duck = built.duck.query(f"select * from props_intermediate.{FACT} order by game_date, subset_id")
     assert [tuple(str(v) for v in row) for row in after] == [tuple(str(v) for v in row) for row in duck]
 
+
+
+def test_the_record_is_appended_by_a_merge_that_never_rewrites_a_row(built):
+    """A second run of the record's models on BigQuery: dbt-bigquery's MERGE without unique key
+    joins ON FALSE and only inserts (no partition is replaced, no row updated or deleted);
+    nothing new has tipped off, so nothing is added and every row stays."""
+    for name in RECORD:
+        table = relation("intermediate", name)
+        before = built.bq.query(f"select count(*) from {table}")
+        done = built.bq.dbt("run", "-s", name, check=False)
+        assert done.returncode == 0, done.stdout[-6000:]
+        sql = next((built.bq.root / "target" / "run" / "nba_props").rglob(f"{name}.sql")).read_text().lower()
+        assert re.search(r"merge into .*? on \(?false\)?", sql, re.DOTALL), f"{name}:\n{sql[:3000]}"
+        assert "when not matched then insert" in sql
+        assert "when matched" not in sql.replace("when not matched", "") and "delete" not in sql, name
+        assert built.bq.query(f"select count(*) from {table}") == before, name
 
 
 def test_one_date_through_query_parameters_is_identical(built):
