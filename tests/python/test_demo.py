@@ -133,3 +133,53 @@ def test_best_bets_all_adds_up(demo):
     while run < len(graded) and graded[run] == graded[0]:
         run += 1
     assert doc["streak"] == {"type": "W" if graded[0] == "hit" else "L", "count": run}
+
+
+# ----------------------------------------------------------------------------- contract v1.1 (SPEC §4 additions)
+
+
+def test_every_public_pick_has_its_id_tipoff_and_home(demo):
+    """pick_id, tipoff (the context's start time, ISO UTC) and home on every pick of picks,
+    best-bets and live-grading files; the same player's game has the same pick_id in all."""
+    context = {(day, name): (start, home) for day, name, start, home in demo.query(
+        "select game_date::varchar, player_full_name, strftime(game_start_at, '%Y-%m-%dT%H:%M:%SZ'), is_home"
+        " from nba_analytics.upcoming_player_game_context")}
+    codenames = {c for (c,) in demo.query("select codename from props_reference.model_codenames")}
+    ids: dict[tuple[str, str], set[str]] = {}
+    checked = 0
+    for path in sorted(demo.site.glob("*/????-??-??.json")):
+        kind, day = path.parent.name, path.stem
+        doc = json.loads(path.read_text())
+        picks = [p for g in doc["groups"] for p in g["picks"]] if kind == "picks" else doc.get("picks", [])
+        for pick in picks:
+            assert (pick["tipoff"], pick["home"]) == context[(day, pick["player"])], (path, pick)
+            assert re.fullmatch(r"pk[0-9a-f]{16}", pick["pick_id"]), pick
+            ids.setdefault((day, pick["player"]), set()).add(pick["pick_id"])
+            if kind == "best-bets":
+                assert pick["model"] in codenames
+            checked += 1
+    assert checked > 3000
+    assert {key: len(found) for key, found in ids.items() if len(found) != 1} == {}
+    assert len({next(iter(found)) for found in ids.values()}) == len(ids)  # one id per player's game
+
+
+def test_best_bets_sit_out_when_the_champion_is_blocked(demo):
+    blocked = {day for (day,) in demo.query(
+        "select game_date::varchar from props_intermediate.int_days_published"
+        " where system_id = 'catboost_v9' and state_entering_day = 'BLOCKED'")}
+    assert blocked, "the demo season has days when the champion sits out"
+    for path in sorted((demo.site / "best-bets").glob("????-??-??.json")):
+        doc = json.loads(path.read_text())
+        assert list(doc) == ["date", "season", "generated_at", "status", "note", "picks"]
+        if path.stem in blocked:
+            assert (doc["status"], doc["picks"]) == ("sitting_out", [])
+            assert "sitting out" in doc["note"]
+        else:
+            assert (doc["status"], doc["note"]) == ("ok", None), path.stem
+
+
+def test_models_json_is_as_of_the_track_record_and_agrees_with_the_dashboard(demo):
+    models = demo.document("systems/models.json")
+    dashboard = demo.document("admin/dashboard.json")
+    assert models["as_of"] == demo.document("subsets/performance.json")["as_of"] == dashboard["as_of"]
+    assert {m["model"]: m["state"] for m in models["models"]} == {m["model"]: m["state"] for m in dashboard["models"]}

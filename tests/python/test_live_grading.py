@@ -32,6 +32,7 @@ snapshot.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 
 import duckdb
@@ -62,20 +63,31 @@ EXPECTED_STEPS = {
 }
 
 
+# SPEC §4 additions, from the fixture's context (tests/warehouses/live): the game, its
+# tip-off and the home flag of each player; pick_id = 'pk' + 16 hex of md5(game_id|player).
+CONTEXT = {row["player_full_name"]: row for row in read_csv(
+    "nba_analytics.upcoming_player_game_context", FIXTURES / "live" / "nba_analytics.upcoming_player_game_context.csv")}
+
+
 def pick(player, team, game_status, prediction, line, direction, actual, minutes, status):
+    context = CONTEXT[player]
+    pick_id = "pk" + hashlib.md5(f"{context['game_id']}|{context['player_lookup']}".encode()).hexdigest()[:16]
     return {"player": player, "team": team, "game_status": game_status, "prediction": prediction, "line": line,
-            "direction": direction, "actual": actual, "minutes": minutes, "status": status}
+            "direction": direction, "actual": actual, "minutes": minutes, "status": status, "pick_id": pick_id,
+            "tipoff": context["game_start_at"].strftime("%Y-%m-%dT%H:%M:%SZ"), "home": context["is_home"]}
 
 
-def summary(total, graded, pending, correct, incorrect, trending_correct, trending_incorrect, win_rate):
+def summary(total, graded, pending, correct, incorrect, trending_correct, trending_incorrect, win_rate,
+            in_progress, push, void):
     return {"total": total, "graded": graded, "pending": pending, "correct": correct, "incorrect": incorrect,
-            "trending_correct": trending_correct, "trending_incorrect": trending_incorrect, "win_rate": win_rate}
+            "trending_correct": trending_correct, "trending_incorrect": trending_incorrect, "win_rate": win_rate,
+            "in_progress": in_progress, "push": push, "void": void}
 
 
 # Minutes: Q2 = 3/8, Q3 = 5/8, Q4 = 7/8 of the final seconds (Jokić 35:00 -> 13:07 in Q2).
 EXPECTED_DOCUMENTS = {
     4: {"updated_at": "2025-02-11T01:50:00Z", "date": NIGHT,
-        "summary": summary(8, 0, 1, 0, 0, 3, 2, None),
+        "summary": summary(8, 0, 1, 0, 0, 3, 2, None, 2, 0, 0),
         "picks": [
             pick("Nikola Jokić", "DEN", "in_progress", 23.0, 29.5, "UNDER", 9, "13:07", TC),
             pick("Jayson Tatum", "BOS", "in_progress", 33.0, 26.5, "OVER", 27, "33:15", TC),
@@ -87,7 +99,7 @@ EXPECTED_DOCUMENTS = {
             pick("Kristaps Porziņģis", "BOS", "in_progress", 22.0, 16.5, "OVER", None, None, P),
         ]},
     5: {"updated_at": "2025-02-11T02:20:00Z", "date": NIGHT,
-        "summary": summary(8, 3, 0, 2, 1, 1, 0, 66.7),
+        "summary": summary(8, 3, 0, 2, 1, 1, 0, 66.7, 2, 0, 2),
         "picks": [
             pick("Nikola Jokić", "DEN", "in_progress", 23.0, 29.5, "UNDER", 15, "21:52", TC),
             pick("Jayson Tatum", "BOS", "final", 33.0, 26.5, "OVER", 31, "38:00", C),
@@ -99,7 +111,7 @@ EXPECTED_DOCUMENTS = {
             pick("Kristaps Porziņģis", "BOS", "final", 22.0, 16.5, "OVER", None, None, VOID),
         ]},
     7: {"updated_at": "2025-02-11T03:20:00Z", "date": NIGHT,
-        "summary": summary(8, 5, 0, 3, 2, 0, 0, 60.0),
+        "summary": summary(8, 5, 0, 3, 2, 0, 0, 60.0, 0, 1, 2),
         "picks": [
             pick("Nikola Jokić", "DEN", "final", 23.0, 29.5, "UNDER", 24, "35:00", C),
             pick("Jayson Tatum", "BOS", "final", 33.0, 26.5, "OVER", 31, "38:00", C),
@@ -155,6 +167,19 @@ def test_live_cycle_document_worked_by_hand(night, capsys, step):
     ran = json.loads((night.root / "target" / "run_results.json").read_text())["results"]
     models = {r["unique_id"].split(".")[-1] for r in ran if r["unique_id"].startswith("model.")}
     assert models == LIVE_MODELS  # never a season table
+
+
+def test_summary_counters_add_up_to_total_at_every_step(night, capsys):
+    """SPEC §4: every pick has one status and a counter for every status shown, so the
+    counters add up to total; each counter equals the statuses of EXPECTED_STEPS."""
+    counters = {P: "pending", C: "correct", I: "incorrect", TC: "trending_correct", TI: "trending_incorrect",
+                IP: "in_progress", PUSH: "push", VOID: "void"}
+    for step, expected in EXPECTED_STEPS.items():
+        live_cycle(night, step, capsys)
+        got = night.document(f"live-grading/{NIGHT}.json")["summary"]
+        assert {counters[s]: sum(status == s for status, _ in expected) for s in counters} == \
+            {name: got[name] for name in counters.values()}, f"step {step}"
+        assert sum(got[name] for name in counters.values()) == got["total"] == 8, f"step {step}"
 
 
 def test_final_snapshot_then_unchanged_snapshot_uploads_nothing(night, capsys):

@@ -1,7 +1,8 @@
 -- admin/dashboard.json, the document's root, as of the track-record as-of date d
 -- (int_track_record_as_of): one row, the champion, its state and the market regime of d;
--- no row before any game is graded (no dashboard to publish yet). Each list of the document is a part at its own grain, joined on
--- as_of (publish declaration, `from:`), built and tested before this model:
+-- no row before any game is graded (no dashboard to publish yet). Each list of the
+-- document is a part at its own grain, joined on as_of (publish declaration, `from:`),
+-- built and tested before this model:
 -- depends_on: {{ ref('admin_dashboard__models') }}
 -- depends_on: {{ ref('admin_dashboard__subsets') }}
 -- depends_on: {{ ref('admin_dashboard__by_signal') }}

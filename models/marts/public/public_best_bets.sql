@@ -1,27 +1,27 @@
 {{ config(bigquery_table_layout('date')) }}
--- best-bets/{date}.json. One row per game date x best bet; a date without best bets
--- (e.g. the champion BLOCKED) is one row with null pick columns (picks: []).
-with calendar as (
-    select * from {{ ref('int_game_dates_calendared') }}
-),
-
-best_bets as (
-    select * from {{ ref('int_best_bets_published') }}
+-- depends_on: {{ ref('public_best_bets__picks') }}
+-- best-bets/{date}.json, the document's root: one row per game date with predictions,
+-- its season and status. status: sitting_out when the champion is BLOCKED going into the
+-- day (its health state entering the day, int_days_published: the record once the day is
+-- locked; SPEC §3 model_blocked), with a note in plain words, and no picks; else ok. The
+-- picks come from the part public_best_bets__picks (publish declaration, `from:`).
+with days as (
+    select * from {{ ref('int_days_published') }}
+    where system_id = {{ champion_system_id() }}
 )
 
 select
     calendar.game_date as date,
     cast(calendar.season_label as {{ dbt.type_string() }}) as season,
-    best_bets.best_bet_rank as pick_rank,
-    cast(best_bets.player_full_name as {{ dbt.type_string() }}) as player,
-    cast(best_bets.team_abbr as {{ dbt.type_string() }}) as team,
-    cast(best_bets.opponent_team_abbr as {{ dbt.type_string() }}) as opponent,
-    cast(best_bets.recommendation as {{ dbt.type_string() }}) as direction,
-    cast(best_bets.points_line as {{ type_double() }}) as line,
     cast(
-        case when best_bets.grade in ('win', 'loss', 'push') then best_bets.actual_points end
-        as {{ dbt.type_bigint() }}
-    ) as actual,
-    cast({{ public_result('best_bets.grade') }} as {{ dbt.type_string() }}) as result
-from calendar
-left join best_bets on calendar.game_date = best_bets.game_date
+        case when days.state_entering_day = 'BLOCKED' then 'sitting_out' else 'ok' end
+        as {{ dbt.type_string() }}
+    ) as status,
+    cast(
+        case
+            when days.state_entering_day = 'BLOCKED' then '{{ var("best_bets_sitting_out_note") }}'
+        end
+        as {{ dbt.type_string() }}
+    ) as note
+from {{ ref('int_game_dates_calendared') }} as calendar
+left join days on calendar.game_date = days.game_date

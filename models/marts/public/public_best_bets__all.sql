@@ -5,7 +5,7 @@
 -- declaration, `from:`), built and tested before this model:
 -- depends_on: {{ ref('public_best_bets__all_weeks') }}
 -- depends_on: {{ ref('public_best_bets__all_days') }}
--- depends_on: {{ ref('public_best_bets__all_picks') }}
+-- depends_on: {{ ref('public_best_bets__picks') }}
 with calendar as (
     select * from {{ ref('int_game_dates_calendared') }}
 ),

@@ -28,7 +28,10 @@ summary as (
         sum(case when live_status = 'correct' then 1 else 0 end) as correct,
         sum(case when live_status = 'incorrect' then 1 else 0 end) as incorrect,
         sum(case when live_status = 'trending_correct' then 1 else 0 end) as trending_correct,
-        sum(case when live_status = 'trending_incorrect' then 1 else 0 end) as trending_incorrect
+        sum(case when live_status = 'trending_incorrect' then 1 else 0 end) as trending_incorrect,
+        sum(case when live_status = 'in_progress' then 1 else 0 end) as in_progress,
+        sum(case when live_status = 'push' then 1 else 0 end) as push,
+        sum(case when live_status = 'void' then 1 else 0 end) as void
     from picks
     group by game_date
 )
@@ -45,6 +48,9 @@ select
         as summary_trending_correct,
     cast(coalesce(summary.trending_incorrect, 0) as {{ dbt.type_bigint() }})
         as summary_trending_incorrect,
+    cast(coalesce(summary.in_progress, 0) as {{ dbt.type_bigint() }}) as summary_in_progress,
+    cast(coalesce(summary.push, 0) as {{ dbt.type_bigint() }}) as summary_push,
+    cast(coalesce(summary.void, 0) as {{ dbt.type_bigint() }}) as summary_void,
     {{ round_float(
         safe_divide('100 * summary.correct', 'summary.correct + summary.incorrect'), 1
     ) }} as summary_win_rate,
@@ -65,7 +71,10 @@ select
         case when picks.live_status <> 'pending' and picks.has_live_row then picks.minutes_clock end
         as {{ dbt.type_string() }}
     ) as minutes,
-    cast(picks.live_status as {{ dbt.type_string() }}) as status
+    cast(picks.live_status as {{ dbt.type_string() }}) as status,
+    cast(picks.pick_id as {{ dbt.type_string() }}) as pick_id,
+    cast(picks.game_start_at as {{ dbt.type_timestamp() }}) as tipoff,
+    picks.is_home as home
 from nights
 left join summary
     on nights.game_date = summary.game_date

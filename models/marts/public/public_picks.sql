@@ -45,7 +45,10 @@ picks as (
         graded.points_line,
         graded.recommendation,
         graded.actual_points,
-        graded.grade
+        graded.grade,
+        graded.pick_id,
+        graded.game_start_at,
+        graded.is_home
     from members
     inner join graded
         on members.player_lookup = graded.player_lookup
@@ -79,7 +82,10 @@ select
         case when picks.grade in ('win', 'loss', 'push') then picks.actual_points end
         as {{ dbt.type_bigint() }}
     ) as actual,
-    cast({{ public_result('picks.grade') }} as {{ dbt.type_string() }}) as result
+    cast({{ public_result('picks.grade') }} as {{ dbt.type_string() }}) as result,
+    cast(picks.pick_id as {{ dbt.type_string() }}) as pick_id,
+    cast(picks.game_start_at as {{ dbt.type_timestamp() }}) as tipoff,
+    picks.is_home as home
 from prediction_dates
 cross join subsets
 left join champion_signals

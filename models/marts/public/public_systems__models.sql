@@ -1,24 +1,25 @@
 -- systems/models.json. One row per model (system), by codename only: role, champion
--- flag, health state and stale flag as of the latest game date. Champion first.
-with models as (
-    select * from {{ ref('int_models_described') }}
+-- flag, health state and stale flag as of the track-record as-of date (int_track_record
+-- _as_of: the latest graded game date, the as_of of subsets/performance.json and of the
+-- admin dashboard, never a date whose games are not graded yet). Champion first.
+with as_of as (
+    select as_of_date from {{ ref('int_track_record_as_of') }}
 ),
 
 health as (
-    select * from {{ ref('int_model_health_daily') }}
-),
-
-latest_health as (
-    select * from health
-    where game_date = (select max(all_dates.game_date) from health as all_dates)
+    select health.*
+    from {{ ref('int_model_health_daily') }} as health
+    inner join as_of on health.game_date = as_of.as_of_date
 )
 
 select
+    as_of.as_of_date as as_of,
     cast(models.codename as {{ dbt.type_string() }}) as model,
     cast(models.role as {{ dbt.type_string() }}) as role,
     models.is_champion,
-    cast(latest_health.state as {{ dbt.type_string() }}) as state,
-    coalesce(latest_health.is_stale, false) as is_stale,
+    cast(health.state as {{ dbt.type_string() }}) as state,
+    coalesce(health.is_stale, false) as is_stale,
     cast(case when models.is_champion then 0 else 1 end as {{ dbt.type_bigint() }}) as model_order
-from models
-left join latest_health on models.system_id = latest_health.system_id
+from {{ ref('int_models_described') }} as models
+cross join as_of
+left join health on models.system_id = health.system_id
