@@ -22,29 +22,60 @@
 {%- endmacro %}
 
 {#- First game date an incremental run rebuilds, as a SQL expression: var rebuild_from when
-    set, else facts_lookback_days days before the newest date already built, or earlier:
-    the first date holding a row that matches `reopen` (a condition on the built table,
-    e.g. "grade = 'pending'": a row still waiting for data is rebuilt until it has it,
-    however long ago; none: no such rule). date_column: the table's date column (default:
-    the model's own, fact_table_config's date_column). -#}
-{% macro incremental_rebuild_start(relation=none, date_column=none, reopen=none) -%}
+    set, else the earliest of:
+      - facts_lookback_days days before the newest date already built;
+      - the first date holding a row that matches `reopen` (a condition on the built table,
+        e.g. "grade = 'pending'": a row still waiting for data is rebuilt until it has it,
+        however long ago);
+      - `extra`: a scalar SQL subquery giving another date to rebuild from (null: none; e.g.
+        int_candidates_graded's dates whose box scores changed since they were graded);
+      - the first date int_candidates_graded regraded in this very invocation (a stat
+        correction of any age: every model downstream of the grades rebuilds from there;
+        models built before the grades in a run find none).
+    date_column: the table's date column (default: the model's own, fact_table_config's). -#}
+{% macro incremental_rebuild_start(relation=none, date_column=none, reopen=none, extra=none) -%}
     {%- set column = date_column or incremental_date_column() -%}
     {%- if var('rebuild_from') -%}
     cast('{{ var("rebuild_from") }}' as date)
-    {%- elif reopen -%}
+    {%- else -%}
+    {%- set starts = [add_days('max(' ~ column ~ ')', -1 * var('facts_lookback_days'))] -%}
+    {%- if reopen -%}
+        {%- do starts.append('min(case when ' ~ reopen ~ ' then ' ~ column ~ ' end)') -%}
+    {%- endif -%}
+    {%- if extra -%}
+        {%- do starts.append(extra) -%}
+    {%- endif -%}
+    {%- set regraded = regraded_in_this_run() -%}
+    {%- if regraded -%}
+        {%- do starts.append(regraded) -%}
+    {%- endif -%}
     (
         select least(
-            {{ add_days('max(' ~ column ~ ')', -1 * var('facts_lookback_days')) }},
-            coalesce(min(case when {{ reopen }} then {{ column }} end), max({{ column }}))
+            {%- for start in starts %}
+            coalesce({{ start }}, max({{ column }})){{ ',' if not loop.last }}
+            {%- endfor %}
         )
         from {{ relation if relation is not none else this }}
     )
-    {%- else -%}
-    (
-        select {{ add_days('max(' ~ column ~ ')', -1 * var('facts_lookback_days')) }}
-        from {{ relation if relation is not none else this }}
-    )
     {%- endif -%}
+{%- endmacro %}
+
+{#- The first game date int_candidates_graded wrote in this invocation (its graded_by_run
+    column), as a scalar subquery; none for the grades themselves, or when they do not
+    exist yet (or lack the column). Looked up in the graph, not through ref(): most models do not depend on it. -#}
+{% macro regraded_in_this_run() -%}
+    {%- set node = graph.nodes.get('model.' ~ project_name ~ '.int_candidates_graded') -%}
+    {%- if node is none or this is none or this.identifier == node.alias -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set relation = adapter.get_relation(node.database, node.schema, node.alias) -%}
+    {#- a grades table built before graded_by_run existed (its first run rebuilds it) -#}
+    {%- if relation is none or 'graded_by_run' not in adapter.get_columns_in_relation(relation)
+        | map(attribute='name') | map('lower') | list -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {{ return("(select min(regraded.game_date) from " ~ relation ~ " as regraded where regraded.graded_by_run = '"
+        ~ invocation_id ~ "')") }}
 {%- endmacro %}
 
 {#- The date column of the incremental model being built: its BigQuery partition field,
@@ -75,11 +106,12 @@
 
 {#- The condition that keeps, on an incremental run, only the dates the run rebuilds:
     `<date_column> >= <first date rebuilt>` (incremental_rebuild_start, as a literal, so it
-    prunes; reopen: see there); `true` on a full refresh and a first build. Used as
-    `where {{ rebuilt_dates() }}` or `where is_active and {{ rebuilt_dates() }}`. -#}
-{% macro rebuilt_dates(date_column='game_date', reopen=none) -%}
+    prunes; reopen: see there); `true` on a full refresh and a first build. A null date is
+    kept: it must reach the not_null test that names it, never vanish behind a filter. Used
+    as `where {{ rebuilt_dates() }}` or `where is_active and {{ rebuilt_dates() }}`. -#}
+{% macro rebuilt_dates(date_column='game_date', reopen=none, extra=none) -%}
     {%- if incremental_run() -%}
-        {{ date_column }} >= {{ date_literal(incremental_rebuild_start(reopen=reopen)) }}
+        ({{ date_column }} >= {{ date_literal(incremental_rebuild_start(reopen=reopen, extra=extra)) }} or {{ date_column }} is null)
     {%- else -%}
         true
     {%- endif -%}

@@ -1,6 +1,7 @@
 {#- The live date of the live-grading path (SPEC §4 live-grading/{date}.json): var
     live_date (YYYY-MM-DD) when set, else the latest game_date present in
-    nba_raw.live_boxscores. Returned as a DATE literal, resolved when the model is
+    nba_raw.live_boxscores up to the clock's date (macro horizon_date: a future-dated row
+    never becomes the live date). Returned as a DATE literal, resolved when the model is
     compiled (in a run: just before it executes), so the live models filter on a constant
     and BigQuery prunes to one partition. The lookup reads the game_date column only
     (8 bytes a row, BigQuery's 10 MB minimum charge; INFORMATION_SCHEMA.PARTITIONS costs
@@ -14,7 +15,7 @@
         {%- endif -%}
         {{- return("cast('" ~ configured ~ "' as date)") -}}
     {%- endif -%}
-    {{- return(latest_date_literal(source('nba_raw', 'live_boxscores'))) -}}
+    {{- return(latest_date_literal(source('nba_raw', 'live_boxscores'), where=within_horizon('game_date', days_ahead=0))) -}}
 {%- endmacro %}
 
 {#- The latest value of a DATE column of a relation as a literal, read when the model is
@@ -22,7 +23,7 @@
     compile on an empty warehouse, offline compile: var offline). Downstream live models
     read the date back from int_live_boxscores this way, so every live model of a run
     uses the same date even if the feed starts a new date in the middle of the run. -#}
-{% macro latest_date_literal(relation, column='game_date') -%}
+{% macro latest_date_literal(relation, column='game_date', where='true') -%}
     {%- if not execute or var('offline', false) -%}
         {{- return('cast(null as date)') -}}
     {%- endif -%}
@@ -30,7 +31,7 @@
         {{- return('cast(null as date)') -}}
     {%- endif -%}
     {%- set query -%}
-        select max({{ column }}) as latest_date from {{ relation }}
+        select max({{ column }}) as latest_date from {{ relation }} where {{ where }}
     {%- endset -%}
     {%- set latest = run_query(query).columns[0].values()[0] -%}
     {%- if latest is none -%}

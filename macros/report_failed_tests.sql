@@ -5,10 +5,12 @@
       BAD INPUT in source nba_predictions.player_prop_predictions
         (model stg_nba_predictions__player_prop_predictions), field confidence_score,
         test accepted_range: 1 row(s), e.g. prediction_id='p-9', confidence_score=1.5
--#}
+
+    A test with severity warn that found rows (the feeds' horizon: quarantined rows; an
+    ambiguous prediction run) is logged the same way, as WARNING: the run goes on. -#}
 {% macro report_failed_tests(results) %}
     {%- if not execute -%}{{ return('') }}{%- endif -%}
-    {%- for result in results if result.node.resource_type == 'test' and result.status in ('fail', 'error') -%}
+    {%- for result in results if result.node.resource_type == 'test' and result.status in ('fail', 'error', 'warn') -%}
         {%- set node = result.node -%}
         {%- set test_name = node.test_metadata.name if node.test_metadata else node.name -%}
         {%- set kwargs = node.test_metadata.kwargs if node.test_metadata else {} -%}
@@ -17,7 +19,10 @@
         {%- set tables = [] -%}
         {%- for parent_id in node.depends_on.nodes -%}
             {%- set parent = graph.nodes.get(parent_id) -%}
-            {%- if parent -%}
+            {%- if parent_id.startswith('source.') -%}
+                {%- set source = graph.sources[parent_id] -%}
+                {%- do tables.append(source.source_name ~ '.' ~ source.name) -%}
+            {%- elif parent -%}
                 {%- do model_names.append(parent.name) -%}
                 {%- for source_id in parent.depends_on.nodes if source_id.startswith('source.') -%}
                     {%- set source = graph.sources[source_id] -%}
@@ -25,10 +30,10 @@
                 {%- endfor -%}
             {%- endif -%}
         {%- endfor -%}
-        {%- set where = 'source ' ~ (tables | unique | join(', ')) ~ ' (model ' ~ (model_names | join(', ')) ~ ')' if tables
-            else 'model ' ~ (model_names | join(', ')) -%}
+        {%- set where = 'source ' ~ (tables | unique | join(', ')) ~ ((' (model ' ~ (model_names | join(', ')) ~ ')') if model_names else '')
+            if tables else 'model ' ~ (model_names | join(', ')) -%}
         {%- set sample = [] -%}
-        {%- if result.status == 'fail' and node.compiled_code -%}
+        {%- if result.status in ('fail', 'warn') and node.compiled_code -%}
             {%- set sample_sql = report_sample_sql(node) -%}
             {%- set rows = run_query(sample_sql) -%}
             {%- for row in rows.rows -%}
@@ -39,7 +44,11 @@
                 {%- do sample.append(cells | join(', ')) -%}
             {%- endfor -%}
         {%- endif -%}
-        {%- set message = 'BAD INPUT in ' ~ where ~ ', field ' ~ ((fields | join(', ')) or '(row)')
+        {%- set label = 'BAD INPUT' if result.status != 'warn'
+            else ('QUARANTINED (left out of every file; the run goes on)' if test_name == 'not_after_horizon'
+            else 'WARNING (the run goes on)') -%}
+        {%- set message = label
+            ~ ' in ' ~ where ~ ', field ' ~ ((fields | join(', ')) or '(row)')
             ~ ', test ' ~ test_name ~ ': ' ~ (result.failures if result.failures is not none else result.status)
             ~ ' row(s)' ~ (', e.g. ' ~ (sample | join(' | ')) if sample else '')
             ~ (' -- ' ~ (result.message | string) if result.status == 'error' else '') -%}
@@ -54,7 +63,12 @@
     that disagree are both shown), else the test's own rows. -#}
 {% macro report_sample_sql(node) %}
     {%- set test_name = node.test_metadata.name if node.test_metadata else '' -%}
-    {%- set model = graph.nodes.get(node.attached_node) if node.attached_node else none -%}
+    {%- set source_ids = [] -%}
+    {%- for parent_id in node.depends_on.nodes if parent_id.startswith('source.') -%}
+        {%- do source_ids.append(parent_id) -%}
+    {%- endfor -%}
+    {%- set model = graph.nodes.get(node.attached_node) if node.attached_node
+        else (graph.sources[source_ids[0]] if source_ids else none) -%}
     {%- set column = node.column_name -%}
     {%- if model and test_name == 'primary_key' -%}
         {%- set keys = node.test_metadata.kwargs.get('column_names') or [] -%}

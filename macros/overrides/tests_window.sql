@@ -42,7 +42,7 @@
         {%- set column = partition_by['field'] if partition_by else node.config.get('unique_key') -%}
         {%- if column is string -%}
             {%- set first_day = '(select ' ~ add_days('max(' ~ column ~ ')', -1 * var('incremental_test_days')) ~ ' from ' ~ relation ~ ')' -%}
-            {{ return(column ~ ' >= ' ~ date_literal(first_day)) }}
+            {{ return('(' ~ column ~ ' >= ' ~ date_literal(first_day) ~ ' or ' ~ column ~ ' is null)') }}
         {%- endif -%}
     {%- endfor -%}
     {{ return('') }}

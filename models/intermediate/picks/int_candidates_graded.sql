@@ -11,9 +11,27 @@
 --   else pending.
 -- Price (SPEC §3 payout): the candidate's american_odds (int_candidates_scored).
 -- profit_units: a win pays its payout, a loss costs 1, everything else 0.
--- Incremental: rebuilds the recent dates and every date still holding a pending grade.
+-- Incremental: rebuilds the recent dates, every date still holding a pending grade, and
+-- every date whose box scores changed since it was graded (a stat correction of any age:
+-- the drift check below compares the grades kept here with today's box scores on every
+-- run); graded_by_run marks the rows this run wrote, so every model downstream of the
+-- grades rebuilds from the first of them (macro incremental_rebuild_start).
 -- A game's box scores carry its date, so they are read for those dates only.
-{%- set rebuilt = rebuilt_dates(reopen="grade = 'pending'") %}
+{%- set drift -%}
+    (
+        select min(kept.game_date)
+        from {{ this }} as kept
+        left join {{ ref('stg_nba_analytics__player_game_summary') }} as current_box
+            on kept.player_lookup = current_box.player_lookup
+            and kept.game_id = current_box.game_id
+        where
+            kept.has_box_score != (current_box.player_lookup is not null)
+            or current_box.points is distinct from kept.actual_points
+            or current_box.minutes_played is distinct from kept.minutes_played
+            or current_box.player_status is distinct from kept.player_status
+    )
+{%- endset %}
+{%- set rebuilt = rebuilt_dates(reopen="grade = 'pending'", extra=drift) %}
 with locked as (
     select * from {{ ref('int_candidates_locked') }}
     where {{ rebuilt }}
@@ -46,6 +64,7 @@ loaded as (
 graded as (
     select
         candidates.*,
+        box_scores.player_lookup is not null as has_box_score,
         box_scores.points as actual_points,
         box_scores.minutes_played,
         box_scores.player_status,
@@ -72,5 +91,6 @@ select
         when grade = 'win' then {{ american_payout('american_odds') }}
         when grade = 'loss' then -1.0
         else 0.0
-    end as profit_units
+    end as profit_units,
+    '{{ invocation_id }}' as graded_by_run
 from graded

@@ -1,6 +1,7 @@
 -- One row per player x game, after the game. player_status lower-cased.
 with source as (
     select * from {{ source('nba_analytics', 'player_game_summary') }}
+    where {{ within_horizon('game_date', days_ahead=0) }}
 ),
 
 renamed as (

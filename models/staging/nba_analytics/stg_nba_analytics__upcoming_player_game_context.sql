@@ -2,6 +2,7 @@
 -- source sent (accents included); the key is folded.
 with source as (
     select * from {{ source('nba_analytics', 'upcoming_player_game_context') }}
+    where {{ within_horizon('game_date') }}
 ),
 
 renamed as (

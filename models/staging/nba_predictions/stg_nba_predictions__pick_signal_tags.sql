@@ -6,7 +6,7 @@
 -- unnest, so a view would unnest every season for each reader.
 with source as (
     select * from {{ source('nba_predictions', 'pick_signal_tags') }}
-    where {{ rebuilt_dates() }}
+    where {{ rebuilt_dates() }} and {{ within_horizon('game_date') }}
 ),
 
 tags as (

@@ -1,12 +1,13 @@
 {{ config(**fact_table_config(cluster_by=['system_id', 'player_lookup'])) }}
 -- One row per prediction row of the source (prediction run x player x game x system).
 -- Rename/cast only: player key folded, confidence normalised to 0-1, recommendation
--- upper-cased; rows repeated byte for byte collapse to one.
+-- upper-cased; rows repeated byte for byte collapse to one. Rows dated after the feeds'
+-- horizon are quarantined (macro within_horizon).
 -- A table, incremental by game_date: the biggest source, read by several models and
 -- tests, deduplicated once per build; a daily run re-reads only the recent dates.
 with source as (
     select * from {{ source('nba_predictions', 'player_prop_predictions') }}
-    where {{ rebuilt_dates() }}
+    where {{ rebuilt_dates() }} and {{ within_horizon('game_date') }}
 ),
 
 renamed as (

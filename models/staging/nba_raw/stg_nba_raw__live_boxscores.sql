@@ -4,6 +4,7 @@
 -- one date, scans one partition of the source instead of all of them.
 with source as (
     select * from {{ source('nba_raw', 'live_boxscores') }}
+    where {{ within_horizon('game_date', days_ahead=0) }}
 ),
 
 renamed as (

@@ -6,6 +6,7 @@
 -- (a side the book does not offer) is kept as null: no price, never a zero.
 with source as (
     select * from {{ source('nba_raw', 'odds_player_points_props') }}
+    where {{ within_horizon('game_date') }}
 ),
 
 renamed as (

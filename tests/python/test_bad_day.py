@@ -1,0 +1,137 @@
+"""A bad upstream day (docs/bad_inputs.md, issue "fail safe"): each case injected into a
+copy of the hand-built fixture tests/warehouses/pick_engine/ (test_pick_engine.py has its
+picks worked by hand), built at the clock 2025-01-08 12:00 UTC: days 1 and 2 (01-06,
+01-07) are locked, day 3 (01-08) is tonight, provisional. Either the site after the bad
+day is the site before it (documents equal apart from generated_at), or the build fails
+naming the table, row and field and nothing is published.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import duckdb
+import pytest
+
+from pipeline import Run, fixture_run, new_run
+
+CLOCK = "2025-01-08 12:00:00"
+P = "nba_predictions.player_prop_predictions"
+COLUMNS = ("prediction_id, system_id, player_lookup, game_id, game_date, predicted_points, confidence_score,"
+           " recommendation, current_points_line, is_active, created_at")
+
+
+def sql(run: Run, *statements: str) -> None:
+    con = duckdb.connect(str(run.warehouse))
+    try:
+        for statement in statements:
+            con.execute(statement)
+    finally:
+        con.close()
+
+
+def build(run: Run, check: bool = True, **extra_vars):
+    return run.dbt("build", "--exclude-resource-type", "unit_test",
+                   "--vars", json.dumps({"clock": CLOCK, **extra_vars}), check=check)
+
+
+def documents(run: Run) -> dict[str, dict]:
+    """Every published document but the manifest, without generated_at."""
+    found = {}
+    for path in sorted(run.site.rglob("*.json")):
+        relative = path.relative_to(run.site).as_posix()
+        if relative != "manifest.json":
+            found[relative] = {k: v for k, v in json.loads(path.read_text()).items() if k != "generated_at"}
+    return found
+
+
+def tree(run: Run) -> dict[str, bytes]:
+    return {p.relative_to(run.site).as_posix(): p.read_bytes() for p in sorted(run.site.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def clean(tmp_path_factory) -> Run:
+    run = fixture_run(tmp_path_factory.mktemp("clean"), "pick_engine")
+    build(run)
+    assert run.publish("--all-dates") == 0
+    return run
+
+
+def copy_of(clean: Run, root) -> Run:
+    run = new_run(root)
+    shutil.copyfile(clean.warehouse, run.warehouse)
+    shutil.copytree(clean.root / "site", run.root / "site")
+    return run
+
+
+def test_a_future_dated_row_is_quarantined_and_changes_nothing(clean, tmp_path):
+    """One prediction and one context row dated next season (2025-11-05): left out of every
+    file, named on every run; tonight's next run is still read."""
+    run = copy_of(clean, tmp_path / "future")
+    sql(run,
+        f"insert into {P} ({COLUMNS}) select 'phantom-1', system_id, player_lookup, '0022500001', date '2025-11-05',"
+        f" 40.0, 0.99, 'OVER', 20.5, true, timestamp '2025-11-05 17:00:00' from {P} where prediction_id = 'pe-001'",
+        "insert into nba_analytics.upcoming_player_game_context select player_lookup, player_full_name, '0022500001',"
+        " date '2025-11-05', team_abbr, opponent_team_abbr, is_home, timestamp '2025-11-06 00:00:00'"
+        " from nba_analytics.upcoming_player_game_context where player_lookup = 'cadecunningham'")
+    done = build(run)
+    quarantined = [line for line in done.stdout.splitlines() if "QUARANTINED" in line]
+    assert any("source nba_predictions.player_prop_predictions" in line and "field game_date" in line
+               and "prediction_id=phantom-1" in line for line in quarantined), done.stdout[-3000:]
+    assert any("source nba_analytics.upcoming_player_game_context" in line and "game_id=0022500001" in line
+               for line in quarantined)
+    assert run.publish("--all-dates") == 0
+    assert documents(run) == documents(clean)
+    assert not (run.site / "picks" / "2025-11-05.json").exists()
+    # tonight's next prediction run still reaches tonight's picks
+    sql(run, f"update {P} set is_active = false where prediction_id = 'pe-022'",
+        f"insert into {P} ({COLUMNS}) select 'pe-022-b', system_id, player_lookup, game_id, game_date, 15.0,"
+        f" confidence_score, 'UNDER', 23.5, true, timestamp '2025-01-08 18:00:00' from {P} where prediction_id = 'pe-022'")
+    build(run)
+    assert run.publish("--date", "2025-01-08", "--only", "public_picks") == 0
+    top = run.document("picks/2025-01-08.json")["groups"][0]["picks"]
+    assert [(p["player"], p["line"], p["prediction"]) for p in top] == [("Shai Gilgeous-Alexander", 23.5, 15.0)]
+
+
+def test_a_null_game_date_on_the_newest_run_fails_naming_the_row(clean, tmp_path):
+    run = copy_of(clean, tmp_path / "null_date")
+    before = tree(run)
+    sql(run, f"insert into {P} ({COLUMNS}) select 'null-date-1', system_id, player_lookup, game_id, null,"
+             f" predicted_points, confidence_score, recommendation, current_points_line, true,"
+             f" timestamp '2025-01-08 11:00:00' from {P} where prediction_id = 'pe-023'")
+    done = build(run, check=False)
+    assert done.returncode != 0
+    lines = [line for line in done.stdout.splitlines() if "BAD INPUT" in line]
+    assert any("nba_predictions.player_prop_predictions" in line and "field game_date" in line
+               and "prediction_id=null-date-1" in line for line in lines), "\n".join(lines)
+    assert run.publish("--all-dates") != 0
+    assert tree(run) == before
+
+
+def test_two_active_runs_at_the_same_instant_warn_naming_both(clean, tmp_path):
+    run = copy_of(clean, tmp_path / "tie")
+    sql(run, f"insert into {P} ({COLUMNS}) select 'pe-022-twin', system_id, player_lookup, game_id, game_date,"
+             f" 30.0, confidence_score, 'OVER', current_points_line, true, created_at from {P}"
+             " where prediction_id = 'pe-022'")
+    done = build(run)
+    warnings = [line for line in done.stdout.splitlines() if "WARNING (the run goes on)" in line]
+    assert any("ambiguous_prediction_runs" in line and "prediction_id=pe-022," in line
+               and "prediction_id=pe-022-twin" in line for line in warnings), done.stdout[-3000:]
+
+
+def test_a_correction_older_than_the_lookback_is_regraded(clean, tmp_path):
+    """With no lookback at all (facts_lookback_days 0: a run rebuilds tonight only), a box
+    score of day 1 corrected two days later still reaches the grades, the records and the
+    files: Jokić's UNDER 25.5 hit (20 points) becomes a miss (30)."""
+    run = copy_of(clean, tmp_path / "corrected")
+    sql(run, "update nba_analytics.player_game_summary set points = 30 where player_lookup = 'nikolajokic'")
+    build(run, facts_lookback_days=0)
+    assert run.publish("--all-dates") == 0
+    jokic = [p for g in run.document("picks/2025-01-06.json")["groups"] for p in g["picks"]
+             if p["player"] == "Nikola Jokić"]
+    assert {(p["actual"], p["result"]) for p in jokic} == {(30, "miss")}
+    top5 = run.document("subsets/performance.json")["windows"]["season"]["groups"][1]["stats"]
+    assert (top5["wins"], top5["losses"]) == (4, 3)  # 5-2 before (test_pick_engine.py)
+    bets = run.document("best-bets/2025-01-06.json")["picks"]
+    assert [(b["player"], b["result"]) for b in bets if b["player"] == "Nikola Jokić"] == [("Nikola Jokić", "miss")]
