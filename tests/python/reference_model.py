@@ -72,6 +72,9 @@ class Reference:
             return [dict(zip(names, r)) for r in cur.fetchall()]
 
         self.predictions = rows("select * from nba_predictions.player_prop_predictions")
+        # SPEC §3 Lock at tip-off: a game's tip-off from the context (end of its date without one)
+        self.tipoff = {(fold(r["player_lookup"]), r["game_id"]): r["game_start_at"]
+                       for r in rows("select * from nba_analytics.upcoming_player_game_context")}
         self.box = rows("select * from nba_analytics.player_game_summary")
         self.odds = rows("select * from nba_raw.odds_player_points_props")
         if own:
@@ -90,6 +93,9 @@ class Reference:
             if not p["is_active"]:
                 continue
             key = (fold(p["player_lookup"]), p["game_id"], p["system_id"])
+            tipoff = self.tipoff.get(key[:2]) or dt.datetime.combine(p["game_date"] + dt.timedelta(days=1), dt.time())
+            if p["created_at"] >= tipoff:
+                continue  # late: never a candidate
             best = latest.get(key)
             if best is None or (p["created_at"], p["prediction_id"]) > (best["created_at"], best["prediction_id"]):
                 latest[key] = p

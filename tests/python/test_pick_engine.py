@@ -15,18 +15,31 @@ void; Mobley 16 > 15.5 miss (UNDER); Brown 3 < 9.5 hit; Young 21 > 20.5 hit.
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 
-from pipeline import fixture_run
+from pipeline import FIXTURES, fixture_run
+from sample_data.fixture import read_csv
 
 D1, D2, D3 = "2025-01-06", "2025-01-07", "2025-01-08"
 NAMES = {1: "Top Pick", 2: "Top 5", 3: "Top 10", 4: "Best Value", 5: "All Picks", 6: "Premium",
          7: "Top 3", 8: "Alternative", 9: "Best Value Top 5"}
 
 
+# SPEC §4 additions, from the fixture's context: tip-off and home flag of each player's game;
+# pick_id = 'pk' + the first 16 hex digits of md5(game_id|player key).
+CONTEXT = {row["player_full_name"]: row for row in read_csv(
+    "nba_analytics.upcoming_player_game_context",
+    FIXTURES / "pick_engine" / "nba_analytics.upcoming_player_game_context.csv")}
+
+
 def pick(player, team, opponent, prediction, line, direction, actual=None, result=None):
+    game = CONTEXT[player]
     return {"player": player, "team": team, "opponent": opponent, "prediction": prediction,
-            "line": line, "direction": direction, "actual": actual, "result": result}
+            "line": line, "direction": direction, "actual": actual, "result": result,
+            "pick_id": "pk" + hashlib.md5(f"{game['game_id']}|{game['player_lookup']}".encode()).hexdigest()[:16],
+            "tipoff": game["game_start_at"].strftime("%Y-%m-%dT%H:%M:%SZ"), "home": game["is_home"]}
 
 
 CUNNINGHAM = pick("Cade Cunningham", "DET", "BOS", 28.5, 20.5, "OVER", 30, "hit")
@@ -194,7 +207,8 @@ def test_performance_worked_by_hand(site):
 
 def bet(rank, base):
     return {"rank": rank, "player": base["player"], "team": base["team"], "opponent": base["opponent"],
-            "direction": base["direction"], "line": base["line"], "actual": base["actual"], "result": base["result"]}
+            "direction": base["direction"], "line": base["line"], "actual": base["actual"], "result": base["result"],
+            "pick_id": base["pick_id"], "tipoff": base["tipoff"], "home": base["home"], "model": "926A"}
 
 
 # Best bets (only catboost_v9 is production-enabled in this fixture), worked by hand:
@@ -216,7 +230,8 @@ BEST_BETS = {
 def test_best_bets_worked_by_hand(site, day):
     assert site.publish("--only", "public_best_bets", "--date", day) == 0
     assert site.document(f"best-bets/{day}.json") == {
-        "date": day, "season": "2024-25", "generated_at": "2026-01-01T00:00:00Z", "picks": BEST_BETS[day]}
+        "date": day, "season": "2024-25", "generated_at": "2026-01-01T00:00:00Z", "status": "ok", "note": None,
+        "picks": BEST_BETS[day]}
 
 
 def test_best_bets_all_worked_by_hand(site):

@@ -1,8 +1,9 @@
 """Property-based test: invariants of the published output over random small warehouses.
 
 Hypothesis draws 200 warehouses (1-3 game days, 0-14 players a day, superseded runs,
-PASS / NO_LINE rows, bad lines, legacy confidences, a second system, pushes, players
-who did not play, odds at and off the pick's line). Each is built with the project's
+late runs created at or after tip-off, PASS / NO_LINE rows, bad lines, legacy
+confidences, a second system, pushes, players who did not play, odds at and off the
+pick's line). Each is built with the project's
 compiled SQL (tests/python/sql_runner.py: the SQL `dbt build` runs, without dbt's
 per-run overhead) and the publisher's own fold, then checked:
 - every published pick is a candidate, and each group's picks are exactly the ones an
@@ -60,7 +61,8 @@ def warehouses(draw) -> dict[str, list[dict]]:
             key, game = player_lookup(name), f"0022400{d}{k % 3:02d}"
             tables["nba_analytics.upcoming_player_game_context"].append({
                 "player_lookup": key, "player_full_name": name, "game_id": game, "game_date": date,
-                "team_abbr": "BOS", "opponent_team_abbr": "NYK", "is_home": True, "game_start_at": created})
+                "team_abbr": "BOS", "opponent_team_abbr": "NYK", "is_home": True,
+                "game_start_at": created + dt.timedelta(hours=6)})
             line = draw(st.sampled_from(LINES))
             for system in ("catboost_v9", "xgboost_v2")[: draw(st.integers(1, 2))]:
                 delta = draw(st.sampled_from([-9.0, -7.5, -6.0, -5.0, -4.99, -3.0, -1.0, 0.4, 1.0, 3.0, 4.99, 5.0, 6.5, 9.0]))
@@ -81,6 +83,13 @@ def warehouses(draw) -> dict[str, list[dict]]:
                     "game_date": date, "predicted_points": round(line + delta, 2), "confidence_score": conf,
                     "recommendation": rec, "current_points_line": None if rec == "NO_LINE" else line,
                     "is_active": True, "created_at": created})
+                if draw(st.integers(0, 5)) == 0:  # a late run (after tip-off): never a candidate
+                    pid += 1
+                    tables["nba_predictions.player_prop_predictions"].append({
+                        "prediction_id": f"h{pid}", "system_id": system, "player_lookup": key, "game_id": game,
+                        "game_date": date, "predicted_points": line + 12, "confidence_score": 0.99,
+                        "recommendation": "OVER", "current_points_line": line, "is_active": True,
+                        "created_at": created + dt.timedelta(hours=6, minutes=draw(st.sampled_from([0, 1, 90])))})
             if draw(st.booleans()):
                 tables["nba_raw.odds_player_points_props"].append({
                     "game_date": date, "game_id": game, "player_lookup": key, "bookmaker": "draftkings",

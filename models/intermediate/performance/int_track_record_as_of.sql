@@ -3,8 +3,11 @@
 -- date with a graded (win, loss or push) candidate, so a day whose games are not graded
 -- yet is never the as-of date. One row; subsets/performance.json, systems/models.json and
 -- the admin dashboard all read it, so they always agree.
-{%- set given = var('as_of_date') %}
-{%- set as_of = "cast('" ~ given ~ "' as date)" if given else 'max(game_date)' %}
-select {{ as_of }} as as_of_date
-from {{ ref('int_candidates_graded') }}
+{%- set graded = ref('int_candidates_graded') %}
+{%- if var('as_of_date') %}
+select cast('{{ var("as_of_date") }}' as date) as as_of_date
+{%- else %}
+select max(game_date) as as_of_date
+from {{ graded }}
 where grade in ('win', 'loss', 'push')
+{%- endif %}

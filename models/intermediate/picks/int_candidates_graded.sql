@@ -26,9 +26,9 @@
             and kept.game_id = current_box.game_id
         where
             kept.has_box_score != (current_box.player_lookup is not null)
-            or current_box.points is distinct from kept.actual_points
-            or current_box.minutes_played is distinct from kept.minutes_played
-            or current_box.player_status is distinct from kept.player_status
+            or coalesce(current_box.points, -1) != coalesce(kept.actual_points, -1)
+            or coalesce(current_box.minutes_played, -1) != coalesce(kept.minutes_played, -1)
+            or coalesce(current_box.player_status, '') != coalesce(kept.player_status, '')
     )
 {%- endset %}
 {%- set rebuilt = rebuilt_dates(reopen="grade = 'pending'", extra=drift) %}
