@@ -1,4 +1,4 @@
-{#- The champion (SPEC §2: the primary model whose picks are published): var
+{#- The champion (contract §2: the primary model whose picks are published): var
     champion_system_id, as a SQL string literal. The only place the var is read; models
     filter on the literal so that BigQuery prunes clusters. -#}
 {% macro champion_system_id() -%}

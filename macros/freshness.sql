@@ -1,4 +1,4 @@
-{#- Source freshness judged against the game calendar (SPEC §1): the `loaded_at_query` of
+{#- Source freshness judged against the game calendar (contract §1): the `loaded_at_query` of
     every source table (models/staging/_sources.yml). dbt computes a source's age as
     (the moment it runs) - (the value returned here); its warn/error thresholds apply to it.
 

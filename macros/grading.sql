@@ -1,4 +1,4 @@
-{#- SPEC §3 Grading of one pick against its box-score row: the rule shared by the nightly
+{#- contract §3 Grading of one pick against its box-score row: the rule shared by the nightly
     grading (int_candidates_graded) and live grading once a game is final
     (int_live_picks_graded), so both always agree.
       void     the player did not play: status dnp / inactive, or minutes null or 0 with

@@ -1,4 +1,4 @@
-{#- The horizon of the feeds (SPEC §1 real feeds; docs/bad_inputs.md "future-dated rows"):
+{#- The horizon of the feeds (contract §1 real feeds; docs/bad_inputs.md "future-dated rows"):
     the last game date a source may hold at the run's clock, run_clock()'s date plus
     days_ahead (var max_days_ahead for the feeds written before a game: predictions,
     context, odds, signal tags; 0 for box scores and live box scores, which exist only

@@ -1,4 +1,4 @@
-{#- The live date of the live-grading path (SPEC §4 live-grading/{date}.json): var
+{#- The live date of the live-grading path (contract §4 live-grading/{date}.json): var
     live_date (YYYY-MM-DD) when set, else the latest game_date present in
     nba_raw.live_boxscores up to the clock's date (macro horizon_date: a future-dated row
     never becomes the live date). Returned as a DATE literal, resolved when the model is

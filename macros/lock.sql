@@ -1,4 +1,4 @@
-{#- SPEC §3 Lock at tip-off (docs/decisions.md "The record is what users saw").
+{#- contract §3 Lock at tip-off (docs/decisions.md "The record is what users saw").
 
     A game's candidates are fixed at its tip-off; a day's picks (subset members and best
     bets) and its market signal are locked when the day's last game tips off. The clock

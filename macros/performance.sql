@@ -1,4 +1,4 @@
-{#- SPEC §3 payout of a winning 1-unit stake at an American price:
+{#- contract §3 payout of a winning 1-unit stake at an American price:
     100/|odds| for a negative price, odds/100 for a positive one. -#}
 {% macro american_payout(odds) -%}
     case
@@ -41,7 +41,7 @@
     (select as_of.as_of_date from {{ ref('int_track_record_as_of') }} as as_of)
 {%- endmacro %}
 
-{#- SPEC §3 model health state, first match wins, from the 7-day N and hit rate (1 dp). -#}
+{#- contract §3 model health state, first match wins, from the 7-day N and hit rate (1 dp). -#}
 {% macro model_health_state(n_7d, hit_rate_7d) -%}
     case
         when {{ n_7d }} < {{ var('health_min_n_7d') }} then 'INSUFFICIENT_DATA'

@@ -1,4 +1,4 @@
-{#- SPEC §3 public mapping of the day's signal; no signal reads as neutral. -#}
+{#- contract §3 public mapping of the day's signal; no signal reads as neutral. -#}
 {% macro public_signal(signal) -%}
     case {{ signal }}
         when 'GREEN' then 'favorable'
@@ -8,7 +8,7 @@
     end
 {%- endmacro %}
 
-{#- SPEC §3 public mapping of the market skew; no signal reads as unknown. -#}
+{#- contract §3 public mapping of the market skew; no signal reads as unknown. -#}
 {% macro public_skew(skew) -%}
     case {{ skew }}
         when 'BALANCED' then 'balanced'
@@ -18,7 +18,7 @@
     end
 {%- endmacro %}
 
-{#- SPEC §4 public result of a graded pick: hit, miss, push, void, or null while pending. -#}
+{#- contract §4 public result of a graded pick: hit, miss, push, void, or null while pending. -#}
 {% macro public_result(grade) -%}
     case {{ grade }}
         when 'win' then 'hit'
@@ -28,7 +28,7 @@
     end
 {%- endmacro %}
 
-{#- SPEC §4 pick_id: an opaque, stable id of one player's game, the same in every public
+{#- contract §4 pick_id: an opaque, stable id of one player's game, the same in every public
     file (picks, best bets, live grading) whichever model made the pick: 'pk' + the
     first 16 hex digits of the md5 of game id and player key. It carries no internal id
     in the clear, and its 'pk' prefix keeps it from reading as a commit hash. -#}

@@ -1,4 +1,4 @@
-{#- SPEC §1: confidence_score is 0-1; legacy systems wrote 0-100 (values > 1 are divided by 100). -#}
+{#- contract §1: confidence_score is 0-1; legacy systems wrote 0-100 (values > 1 are divided by 100). -#}
 {% macro normalize_confidence(expr) -%}
     case
         when ({{ expr }}) > {{ var('confidence_percent_above') }}
@@ -7,7 +7,7 @@
     end
 {%- endmacro %}
 
-{#- SPEC §3 composite = 10 x edge + 0.5 x confidence (weights are vars), rounded to
+{#- contract §3 composite = 10 x edge + 0.5 x confidence (weights are vars), rounded to
     edge_decimals so that mathematically equal scores tie exactly (then player breaks it). -#}
 {% macro composite_score(edge, confidence) -%}
     round(
@@ -17,7 +17,7 @@
     )
 {%- endmacro %}
 
-{#- SPEC §3 edge tiers: high (>= 5), medium (>= 3), low. -#}
+{#- contract §3 edge tiers: high (>= 5), medium (>= 3), low. -#}
 {% macro edge_tier(edge) -%}
     case
         when {{ edge }} >= {{ var('edge_tier_high_min') }} then 'high'

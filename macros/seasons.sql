@@ -1,4 +1,4 @@
-{#- SPEC §3 season label: month >= 10 -> "YYYY-YY" of that year, else the previous year's.
+{#- contract §3 season label: month >= 10 -> "YYYY-YY" of that year, else the previous year's.
     2025-10-21 -> '2025-26', 2026-02-21 -> '2025-26'. Used everywhere a season is shown. -#}
 {% macro season_label(date_expr) -%}
     case

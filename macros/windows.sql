@@ -1,5 +1,5 @@
 {#- Sums of daily facts over windows that end on each as-of date and never start
-    before that date's season opening night (SPEC §3 Windows). One formula for every
+    before that date's season opening night (contract §3 Windows). One formula for every
     track record (subsets, models, signal tags, edge tiers, market regime): the block
     facts -> calendar -> windowed sums lives here once.
 

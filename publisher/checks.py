@@ -1,4 +1,4 @@
-"""The clean public API rule (SPEC §4), applied to every non-admin document.
+"""The clean public API rule (contract §4), applied to every non-admin document.
 
 The forbidden terms are data (``clean_api.yml``). ``check_document`` returns every
 violation, each naming the file path, the JSON key path and the offending key or

@@ -4,7 +4,7 @@
         --project nba-props-platform --endpoint http://127.0.0.1:9050
 
 The same generator output, the same layout: each table of ``sample_data.schema.TABLES``
-is (re)created as ``<project>.<schema>.<table>`` with the BigQuery types of SPEC §1,
+is (re)created as ``<project>.<schema>.<table>`` with the BigQuery types of contract §1,
 partitioned by ``game_date`` (as in production) when it has that column, and filled
 with the warehouse file's rows. Scalar tables go up as one CSV load job each; tables
 with an ARRAY column (pick_signal_tags) as INSERT statements in batches, since a CSV

@@ -16,7 +16,7 @@ warehouse does not hold yet) go to ``sample_replay.final_boxscores``, outside th
 upstream schemas, so ``python -m sample_data.live_replay`` can replay the night
 snapshot by snapshot up to the final.
 
-The sample sends what real feeds send (SPEC §1 "real feeds"), every shape
+The sample sends what real feeds send (contract §1 "real feeds"), every shape
 deterministic and checked by tests/python/test_generator.py:
 
 - alternate-line ladders: books LADDER_BOOKS list, in every snapshot, 5-10 lines

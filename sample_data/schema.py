@@ -1,4 +1,4 @@
-"""DuckDB DDL of the seven upstream tables (SPEC §1, models/staging/_sources.yml).
+"""DuckDB DDL of the seven upstream tables (contract §1, models/staging/_sources.yml).
 
 This is the only place the upstream layout is written down on the Python side:
 the sample generator (``sample_data.generate``) and the hand-written fixture

@@ -1,5 +1,5 @@
 // Reading the published files. The preview reads public v1/ files only: the paths below
-// are the whole list (SPEC §4); nothing under admin/ is ever requested.
+// are the whole list (contract §4); nothing under admin/ is ever requested.
 
 const params = new URLSearchParams(window.location.search);
 

@@ -1,7 +1,7 @@
 {{ config(severity='warn') }}
 {#- Two active prediction rows of one (player, game, system) created at the same instant,
     both the latest before tip-off, that disagree on the pick: the candidate is then
-    decided by prediction_id alone (SPEC §3 Candidates; docs/decisions.md), which can flip
+    decided by prediction_id alone (contract §3 Candidates; docs/decisions.md), which can flip
     a public pick. Warns loudly, naming both rows (every row of the tie), on the days a run
     can still change (from facts_lookback_days before the clock's date). -#}
 with predictions as (

@@ -1,4 +1,4 @@
-"""Small random warehouses for tests: the SPEC §1 source tables on chosen game dates.
+"""Small random warehouses for tests: the contract §1 source tables on chosen game dates.
 
 Deterministic for a seed. Each day has two games; the champion (catboost_v9) predicts
 8-14 players, a second system (xgboost_v2) some of them, with superseded runs, PASS and

@@ -1,4 +1,4 @@
-"""An independent, pure-Python reading of SPEC §3 (candidates, signals, subsets, grading,
+"""An independent, pure-Python reading of contract §3 (candidates, signals, subsets, grading,
 payout, windows), written from the spec without looking at the SQL. Tests compare what
 the pipeline publishes with what this computes from the same source tables.
 """
@@ -72,7 +72,7 @@ class Reference:
             return [dict(zip(names, r)) for r in cur.fetchall()]
 
         self.predictions = rows("select * from nba_predictions.player_prop_predictions")
-        # SPEC §3 Lock at tip-off: a game's tip-off from the context (end of its date without one)
+        # contract §3 Lock at tip-off: a game's tip-off from the context (end of its date without one)
         self.tipoff = {(fold(r["player_lookup"]), r["game_id"]): r["game_start_at"]
                        for r in rows("select * from nba_analytics.upcoming_player_game_context")}
         self.box = rows("select * from nba_analytics.player_game_summary")

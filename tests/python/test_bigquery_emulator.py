@@ -51,7 +51,7 @@ LIVE_BOXSCORES = """game_id,game_date,player_lookup,points,minutes,game_status,p
 """
 
 FACT = "int_subset_results_daily"
-# Big tables (SPEC: partitioned by date on BigQuery, clustered): model -> (partition column, cluster columns)
+# Big tables (contract §1: partitioned by date on BigQuery, clustered): model -> (partition column, cluster columns)
 LAYOUT = {
     FACT: ("game_date", ["subset_id"]),
     "int_candidates_scored": ("game_date", ["system_id", "player_lookup"]),
@@ -78,7 +78,7 @@ LAYOUT = {
     "int_market_regime_daily": ("game_date", None),
     "int_edge_tier_performance_windows": ("as_of_date", ["edge_tier"]),
     "int_subset_performance_by_signal": ("as_of_date", ["subset_id", "signal"]),
-    # the append-only record (SPEC §3 Lock at tip-off): insert-only MERGE, never rewritten
+    # the append-only record (contract §3 Lock at tip-off): insert-only MERGE, never rewritten
     "int_candidates_locked": ("game_date", ["system_id", "player_lookup"]),
     "int_picks_locked": ("game_date", ["list_id"]),
     "int_days_locked": ("game_date", ["system_id"]),

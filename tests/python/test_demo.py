@@ -135,7 +135,7 @@ def test_best_bets_all_adds_up(demo):
     assert doc["streak"] == {"type": "W" if graded[0] == "hit" else "L", "count": run}
 
 
-# ----------------------------------------------------------------------------- contract v1.1 (SPEC §4 additions)
+# ----------------------------------------------------------------------------- contract v1.1 (contract §4 additions)
 
 
 def test_every_public_pick_has_its_id_tipoff_and_home(demo):

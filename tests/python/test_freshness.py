@@ -1,4 +1,4 @@
-"""Source freshness judged against the game calendar (SPEC §1; macros/freshness.sql).
+"""Source freshness judged against the game calendar (contract §1; macros/freshness.sql).
 
 Fixture tests/warehouses/freshness/ (see its README): the 2024-25 All-Star break. Every
 feed's newest row belongs to 2025-02-13; the schedule lists the next game on 2025-02-19.

@@ -63,7 +63,7 @@ EXPECTED_STEPS = {
 }
 
 
-# SPEC §4 additions, from the fixture's context (tests/warehouses/live): the game, its
+# contract §4 additions, from the fixture's context (tests/warehouses/live): the game, its
 # tip-off and the home flag of each player; pick_id = 'pk' + 16 hex of md5(game_id|player).
 CONTEXT = {row["player_full_name"]: row for row in read_csv(
     "nba_analytics.upcoming_player_game_context", FIXTURES / "live" / "nba_analytics.upcoming_player_game_context.csv")}
@@ -170,7 +170,7 @@ def test_live_cycle_document_worked_by_hand(night, capsys, step):
 
 
 def test_summary_counters_add_up_to_total_at_every_step(night, capsys):
-    """SPEC §4: every pick has one status and a counter for every status shown, so the
+    """contract §4: every pick has one status and a counter for every status shown, so the
     counters add up to total; each counter equals the statuses of EXPECTED_STEPS."""
     counters = {P: "pending", C: "correct", I: "incorrect", TC: "trending_correct", TI: "trending_incorrect",
                 IP: "in_progress", PUSH: "push", VOID: "void"}

@@ -1,4 +1,4 @@
-"""The record is what users saw (SPEC §3 Lock at tip-off), on the hand-built fixture
+"""The record is what users saw (contract §3 Lock at tip-off), on the hand-built fixture
 tests/warehouses/pick_engine/ (three days, every game tips off at 23:30 UTC on its date;
 test_pick_engine.py has the picks worked by hand).
 

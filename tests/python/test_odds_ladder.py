@@ -22,7 +22,7 @@ STANDARD = 100 / 110  # -110
 
 
 def stats(wins: int, losses: int, profit: float) -> dict:
-    """SPEC §3 published stats, computed here independently (Wilson 95 %, z = 1.96)."""
+    """contract §3 published stats, computed here independently (Wilson 95 %, z = 1.96)."""
     n = wins + losses
     if n == 0:
         return {"picks": 0, "wins": 0, "losses": 0, "hit_rate": None, "hit_rate_low": None,

@@ -27,7 +27,7 @@ NAMES = {1: "Top Pick", 2: "Top 5", 3: "Top 10", 4: "Best Value", 5: "All Picks"
          7: "Top 3", 8: "Alternative", 9: "Best Value Top 5"}
 
 
-# SPEC §4 additions, from the fixture's context: tip-off and home flag of each player's game;
+# contract §4 additions, from the fixture's context: tip-off and home flag of each player's game;
 # pick_id = 'pk' + the first 16 hex digits of md5(game_id|player key).
 CONTEXT = {row["player_full_name"]: row for row in read_csv(
     "nba_analytics.upcoming_player_game_context",

@@ -2,7 +2,7 @@
 
 A random warehouse spans the end of the 2023-24 season and the start of 2024-25; the
 pipeline's subsets/performance.json and the picks files' records are compared with
-tests/python/reference_model.py (pure Python, written from SPEC §3) at several as-of
+tests/python/reference_model.py (pure Python, written from contract §3) at several as-of
 dates, including the season opening night. The same figures come out of a warehouse
 truncated after the as-of date (no future leakage), and an incremental build, day
 chunk by day chunk, gives the same fact tables as a full build.

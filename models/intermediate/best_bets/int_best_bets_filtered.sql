@@ -1,5 +1,5 @@
 {{ config(**fact_table_config(cluster_by=['system_id', 'player_lookup'])) }}
--- SPEC §3 Best bets. One row per candidate (player x game x system) of every date, with
+-- contract §3 Best bets. One row per candidate (player x game x system) of every date, with
 -- either is_selected (and its rank) or the first failing filter_reason:
 --   not_production   the system is not production-enabled (registry)
 --   not_player_best  another production candidate of the player has a higher edge

@@ -1,4 +1,4 @@
--- Tonight's champion picks graded live from the in-progress box scores (SPEC §4
+-- Tonight's champion picks graded live from the in-progress box scores (contract §4
 -- live-grading). The live status rule lives here and only here.
 --
 -- Which picks: the same candidates the picks endpoint shows. Every candidate of the

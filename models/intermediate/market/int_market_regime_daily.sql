@@ -1,5 +1,5 @@
 {{ config(**fact_table_config(cluster_by=none)) }}
--- SPEC §3 Market regime of the champion. One row per game date with champion
+-- contract §3 Market regime of the champion. One row per game date with champion
 -- candidates: max edge, candidates at each edge of var market_edge_thresholds, the
 -- 7-day average of the daily max edge, and compression = 7-day average / season
 -- average (< 1 = compressed market). Averages are over game days in the window.

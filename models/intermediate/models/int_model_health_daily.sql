@@ -1,5 +1,5 @@
 {{ config(**fact_table_config(cluster_by=['system_id'])) }}
--- SPEC §3 Model health. One row per system x game date with predictions: hit rate
+-- contract §3 Model health. One row per system x game date with predictions: hit rate
 -- and N over the last 7 / 14 / 30 days (windows ending on the date, never before the
 -- season's opening night) of graded (win/loss) candidates with edge >= health_min_edge;
 -- the state (first match wins); days since the end of the training window seen in that

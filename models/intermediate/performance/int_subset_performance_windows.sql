@@ -1,5 +1,5 @@
 {{ config(**fact_table_config(cluster_by=['subset_id', 'window_name'], date_column='as_of_date')) }}
--- SPEC §3 Windows. One row per as-of date x subset x window, for every game date as
+-- contract §3 Windows. One row per as-of date x subset x window, for every game date as
 -- the as-of date d (so any past date can be published and the picks file of date d
 -- shows the record as of d). Windows, all ending on d and never starting before the
 -- season's opening night:

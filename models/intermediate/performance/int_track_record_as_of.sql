@@ -1,4 +1,4 @@
--- The as-of date of the published track record (SPEC §3 Windows: anchored on a date given
+-- The as-of date of the published track record (contract §3 Windows: anchored on a date given
 -- to the run, never the machine clock): var as_of_date when given, else the latest game
 -- date with a graded (win, loss or push) candidate, so a day whose games are not graded
 -- yet is never the as-of date. One row; subsets/performance.json, systems/models.json and

@@ -1,5 +1,5 @@
 {{ config(**fact_table_config(cluster_by=['system_id', 'player_lookup'])) }}
--- SPEC §3 Grading. One row per candidate (player x game x system), never two, carrying
+-- contract §3 Grading. One row per candidate (player x game x system), never two, carrying
 -- every column of int_candidates_scored, so every model downstream reads the candidate
 -- from here (one path for its columns). The candidate of a game that has tipped off is
 -- the one fixed at its tip-off (int_candidates_locked); the others are computed on this
@@ -9,7 +9,7 @@
 --   win, loss), where a candidate without a box-score row is void once box scores of a
 --   later date are loaded (the "day after" rule, read from the data, never the clock),
 --   else pending.
--- Price (SPEC §3 payout): the candidate's american_odds (int_candidates_scored).
+-- Price (contract §3 payout): the candidate's american_odds (int_candidates_scored).
 -- profit_units: a win pays its payout, a loss costs 1, everything else 0.
 -- Incremental: rebuilds the recent dates, every date still holding a pending grade, and
 -- every date whose box scores changed since it was graded (a stat correction of any age:

@@ -1,5 +1,5 @@
 {{ config(**locked_table_config(cluster_by=['system_id', 'player_lookup'])) }}
--- The append-only record of candidates (SPEC §3 Lock at tip-off): every candidate of
+-- The append-only record of candidates (contract §3 Lock at tip-off): every candidate of
 -- int_candidates_scored as it stood at the first run after its game's lock time
 -- (tip-off; macro lock_time), with its price. Insert-only: a candidate once recorded is
 -- never rewritten, so a later re-run, deactivation or deletion upstream, or a change of a

@@ -1,7 +1,7 @@
 {{ config(**fact_table_config(cluster_by=['system_id', 'player_lookup'])) }}
--- SPEC §3 Edge, signed margin, composite score and edge tier of every candidate,
+-- contract §3 Edge, signed margin, composite score and edge tier of every candidate,
 -- with the player's display name, team and opponent from the pre-game context, and
--- the price the pick pays (SPEC §3 Payout):
+-- the price the pick pays (contract §3 Payout):
 --   the price of the pick's direction (over_odds for OVER, under_odds for UNDER) at
 --   exactly the pick's line, from the newest odds snapshot at or before the prediction's
 --   created_at, any book; a null price is no price (that row is skipped); several books

@@ -1,5 +1,5 @@
 {{ config(**fact_table_config(cluster_by=['system_id', 'player_lookup'])) }}
--- SPEC §3 Candidates. One row per player x game x system: among the prediction rows
+-- contract §3 Candidates. One row per player x game x system: among the prediction rows
 -- created before the game's tip-off (macro lock_time: game_start_at of the pre-game
 -- context, else the end of the game date), the latest active one (newest created_at;
 -- prediction_id breaks exact ties), kept only when it recommends OVER or UNDER and has

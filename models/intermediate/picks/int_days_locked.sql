@@ -1,6 +1,6 @@
 {{ config(**locked_table_config(cluster_by=['system_id'])) }}
 -- depends_on: {{ ref('int_picks_locked') }}
--- The append-only record of locked days (SPEC §3 Lock at tip-off): once a day's last game
+-- The append-only record of locked days (contract §3 Lock at tip-off): once a day's last game
 -- has tipped off, its market signal per system and each system's health state entering
 -- the day (which decides model_blocked for the champion) are recorded here, once, and
 -- never rewritten. A day is locked from the run that adds it here; it runs after

@@ -1,5 +1,5 @@
 {{ config(materialized='view') }}
--- The day facts as published (SPEC §3 Lock at tip-off): for a locked day the record
+-- The day facts as published (contract §3 Lock at tip-off): for a locked day the record
 -- (int_days_locked: its market signal per system and each system's health state entering
 -- the day), else what this run computes (int_market_signals_daily), provisional until the
 -- day's last tip-off. Grain: one row per game_date x system_id.

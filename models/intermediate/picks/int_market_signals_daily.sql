@@ -1,9 +1,9 @@
 {{ config(**fact_table_config(cluster_by=['system_id'])) }}
--- SPEC §3 Daily market signal. One row per game_date x system that has predictions
+-- contract §3 Daily market signal. One row per game_date x system that has predictions
 -- (a day whose predictions yield no candidate still gets a row, with no signal).
 -- Fewer than signal_min_candidates candidates: pct_over, skew and signal are null.
 -- Rules read the published (1 dp) pct_over, so a colour always agrees with the number shown.
--- state_entering_day: the system's model-health state as of the previous game date (SPEC
+-- state_entering_day: the system's model-health state as of the previous game date (contract
 -- §3 Best bets: a day's own results never decide its picks; the champion's decides
 -- model_blocked). The candidates are those fixed at tip-off (int_candidates_graded).
 -- Incremental by game_date: a day's signal reads that day only.

@@ -1,5 +1,5 @@
 {{ config(**locked_table_config(cluster_by=['list_id'])) }}
--- The append-only record of published picks (SPEC §3 Lock at tip-off). When a day's
+-- The append-only record of published picks (contract §3 Lock at tip-off). When a day's
 -- last game has tipped off (int_game_dates_calendared.day_locks_at <= run_clock()), its
 -- picks, computed from the candidates fixed at each game's tip-off, are recorded here
 -- once and never rewritten: every subset's members (list_id = subset_id, rank, at most

@@ -1,4 +1,4 @@
--- The picks as published (SPEC §3 Lock at tip-off): for a locked day (in int_days_locked)
+-- The picks as published (contract §3 Lock at tip-off): for a locked day (in int_days_locked)
 -- the record (int_picks_locked); for a day not locked yet, the picks this run computes
 -- (int_picks_computed), provisional until the day's last tip-off. Every public pick, every
 -- record and every performance figure reads its picks here.

@@ -1,5 +1,5 @@
 {{ config(**fact_table_config(cluster_by=['subset_id', 'system_id'])) }}
--- SPEC §3 Subset membership: the ONLY place subset rules are applied. Both the
+-- contract §3 Subset membership: the ONLY place subset rules are applied. Both the
 -- published picks and every performance figure read this model, so a record always
 -- describes the picks users saw.
 -- Grain: one row per subset x game_date x candidate that qualifies, with its rank

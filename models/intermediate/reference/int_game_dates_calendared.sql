@@ -1,7 +1,7 @@
 -- One row per game date with predictions: its season (label from the season_label
 -- macro, opening night from the seasons seed), Monday of its week and 1st of its
 -- month, each clamped so that no period reaches back into the previous season; and the
--- moment the day locks (SPEC §3 Lock at tip-off): the latest lock time of its games
+-- moment the day locks (contract §3 Lock at tip-off): the latest lock time of its games
 -- (macro lock_time: tip-off, else the end of the game date), from the pre-game context.
 with game_dates as (
     select distinct game_date

@@ -1,5 +1,5 @@
 {{ config(**fact_table_config(cluster_by=['signal_tag'])) }}
--- SPEC §3 Signal health. One row per allowlisted tag x game date: hit rate of the
+-- contract §3 Signal health. One row per allowlisted tag x game date: hit rate of the
 -- champion's graded picks carrying the tag over the last 7 days and the season (as of
 -- the date), divergence = hr_7d - hr_season, regime HOT (> +threshold), COLD
 -- (< -threshold), else NORMAL (null while either rate is undefined). Tags not on the

@@ -2,7 +2,7 @@
 -- admin/predictions/{date}.json. One row per prediction row of every game date that is
 -- either a candidate (any system; int_candidates_graded: the one fixed at tip-off for a
 -- game that has started) or late: an active row created at or after its game's tip-off
--- (macro lock_time), never a candidate (SPEC §3 Lock at tip-off), flagged is_late with
+-- (macro lock_time), never a candidate (contract §3 Lock at tip-off), flagged is_late with
 -- no edge, composite or tier. Each with its full model attribution as the row carried it.
 -- Incremental by date.
 with candidates as (

@@ -1,5 +1,5 @@
 {{ config(bigquery_table_layout('date')) }}
--- The best-bet pick of SPEC §4, one shape for every file that lists best bets: part `picks`
+-- The best-bet pick of contract §4, one shape for every file that lists best bets: part `picks`
 -- of best-bets/{date}.json and parts `today` and `weeks[].days[].picks` of
 -- best-bets/all.json (declared by public_best_bets and public_best_bets__all).
 -- Grain: one row per game date x best bet (pick_rank).

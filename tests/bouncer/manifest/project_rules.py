@@ -76,7 +76,7 @@ def check_mart_upstream_models(model, ctx, *, upstream_path_pattern: str):
 def check_published_model_has_exposure(model, ctx):
     """Every model published by the publisher (config.meta.publish) is reached by an exposure.
 
-    The exposures are the JSON endpoint families of SPEC §4: with one on every published
+    The exposures are the JSON endpoint families of contract §4: with one on every published
     mart, dbt docs show the lineage from each source table to each JSON path.
     """
     meta = (model.config.meta if model.config else None) or {}
