@@ -24,9 +24,10 @@ import json
 import os
 import re
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 
-from publisher.documents import SpecError, join_columns, placeholders, validate_path_template, validate_spec
+from publisher.documents import Node, SpecError, parse, placeholders, validate_path_template
 
 LATEST_SUFFIX = "/{date}.json"
 GROUPS = ("after-predictions", "hourly", "daily", "live")
@@ -69,6 +70,11 @@ class Endpoint:
     columns: dict[str, Column] = field(default_factory=dict, compare=False)
     tests: frozenset[str] = frozenset()  # dbt tests / unit tests on the model or anything upstream
     parts: dict[str, Part] = field(default_factory=dict, compare=False)  # from: models, by name
+
+    @cached_property
+    def tree(self) -> Node:
+        """The checked declaration (documents.parse)."""
+        return parse(self.document)
 
     def columns_of(self, model: str) -> dict[str, Column]:
         """The contract of the root (its own name) or of one of its parts."""
@@ -135,7 +141,7 @@ def endpoint_from_node(unique_id: str, nodes: dict[str, dict]) -> Endpoint:
             raise SpecError(f"cache_control {cache_control!r}: a {visibility} path needs '{prefix}, max-age=N'")
         if declaration["group"] not in GROUPS:
             raise SpecError(f"group {declaration['group']!r} is not one of {', '.join(GROUPS)}")
-        validate_spec(declaration["document"])
+        tree = parse(declaration["document"])
         as_of = declaration.get("as_of")
         if as_of is not None and (not isinstance(as_of, str) or not re.fullmatch(r"[A-Za-z_]\w*", as_of)):
             raise SpecError(f"as_of must be a column name, got {as_of!r}")
@@ -143,8 +149,7 @@ def endpoint_from_node(unique_id: str, nodes: dict[str, dict]) -> Endpoint:
             raise SpecError("the model has no relation (ephemeral?)")
         upstream = upstream_ids(unique_id, nodes)
         columns = contract_columns(node)
-        parts = resolve_parts(declaration["document"], name, columns, upstream, nodes,
-                              [*placeholders(path), *([as_of] if as_of else [])])
+        parts = resolve_parts(tree, name, columns, upstream, nodes, [*placeholders(path), *([as_of] if as_of else [])])
     except SpecError as error:
         raise CatalogError(f"model {name} ({unique_id}): publish: {error}") from error
     upstream = upstream.union(*(upstream_ids(part.unique_id, nodes) for part in parts.values()))
@@ -152,20 +157,18 @@ def endpoint_from_node(unique_id: str, nodes: dict[str, dict]) -> Endpoint:
                     declaration["document"], visibility, upstream, unique_id, as_of, columns, parts=parts)
 
 
-def resolve_parts(fields: dict, root: str, root_columns: dict[str, Column], upstream: frozenset[str],
+def resolve_parts(tree: Node, root: str, root_columns: dict[str, Column], upstream: frozenset[str],
                   nodes: dict[str, dict], filters: list[str]) -> dict[str, Part]:
     """The ``from:`` models of a declaration, checked: known, parents of the root, with the columns
     the run filters on and their join columns in their contracts."""
     by_name = {n.get("name"): uid for uid, n in nodes.items() if n.get("resource_type") == "model"}
     parts: dict[str, Part] = {}
 
-    def walk(fields: dict, model: str, columns: dict[str, Column], where: str) -> None:
-        for key, node in fields.items():
-            if not isinstance(node, dict) or "fields" not in node:
-                continue
+    def walk(node: Node, model: str, columns: dict[str, Column], where: str) -> None:
+        for key, child in node.fields.items():
             path, inner, inner_columns = f"{where}.{key}", model, columns
-            if "from" in node:
-                inner = node["from"]
+            if child.part:
+                inner = child.part
                 uid = by_name.get(inner)
                 if uid is None or not nodes[uid].get("relation_name"):
                     raise SpecError(f"{path}.from: unknown part {inner!r} (no model with a relation of that name)")
@@ -175,17 +178,16 @@ def resolve_parts(fields: dict, root: str, root_columns: dict[str, Column], upst
                                     "`dbt build --selector GROUP` builds and tests it")
                 part = parts.setdefault(inner, Part(inner, uid, nodes[uid]["relation_name"],
                                                     contract_columns(nodes[uid])))
-                parent_columns, part_columns = join_columns(node, path)
-                needs = [(model, columns, c, "join column") for c in parent_columns]
-                needs += [(inner, part.columns, c, "join column") for c in part_columns]
+                needs = [(model, columns, c, "join column") for c in child.join[0]]
+                needs += [(inner, part.columns, c, "join column") for c in child.join[1]]
                 needs += [(inner, part.columns, c, "filter column (path placeholder or as_of)") for c in filters]
                 for owner, contract, column, role in needs:
                     if column not in contract:
                         raise SpecError(f"{path}.join: model {owner} has no {role} {column!r} in its contract")
                 inner_columns = part.columns
-            walk(node["fields"], inner, inner_columns, f"{path}.fields")
+            walk(child, inner, inner_columns, f"{path}.fields")
 
-    walk(fields, root, root_columns, "document")
+    walk(tree, root, root_columns, "document")
     return parts
 
 
@@ -221,3 +223,11 @@ def endpoints_from_manifest(manifest: dict) -> list[Endpoint]:
         if other != endpoint.name:
             raise CatalogError(f"models {other} and {endpoint.name} both publish {endpoint.path_template!r}")
     return sorted(endpoints, key=lambda e: e.name)
+
+
+def select_endpoints(endpoints: list[Endpoint], only: set[str] | None, group: str | None) -> list[Endpoint]:
+    """The endpoints named in ``only`` (None: all) of ``group`` (None: any); an unknown name is an error."""
+    unknown = sorted((only or set()) - {e.name for e in endpoints})
+    if unknown:
+        raise CatalogError(f"--only: no published model named {', '.join(unknown)}")
+    return [e for e in endpoints if (only is None or e.name in only) and group in (None, e.group)]

@@ -24,9 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from publisher.serialize import content_hash_of_bytes
+from publisher.serialize import content_hash
 
-CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 JSON_CONTENT_TYPE = "application/json; charset=utf-8"
 PREFIX = "v1"
 
@@ -60,17 +59,6 @@ class Destination(Protocol):
         """Record a new input hash on an unchanged object (no upload; a no-op where nothing is stored)."""
 
 
-def plan_status(existing: StoredObject | None, new_hash: str, cache_control: str | None = None) -> str:
-    """What a publish does with an object, given what the listing saw (a new cache-control is an update)."""
-    if existing is None:
-        return CREATED
-    if existing.hash != new_hash:
-        return UPDATED
-    if cache_control and existing.cache_control and existing.cache_control != cache_control:
-        return UPDATED
-    return UNCHANGED
-
-
 def check_relative_path(path: str) -> None:
     parts = path.split("/")
     if not path or path.startswith("/") or "\\" in path or any(p in ("", ".", "..") for p in parts):
@@ -92,7 +80,7 @@ class LocalDestination:
     def _stored(path: str, file: Path) -> StoredObject:
         data = file.read_bytes()
         try:
-            digest = content_hash_of_bytes(data)
+            digest = content_hash(json.loads(data))
         except ValueError:  # unreadable JSON: a hash nothing equals, so it gets rewritten
             digest = "invalid"
         return StoredObject(path, digest, file.stat().st_mtime_ns, len(data))

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import json
 import sys
 import time
-from dataclasses import asdict, dataclass, field
-from typing import Any, TextIO
+from dataclasses import dataclass, field
 
 COUNTS = ("files", "created", "updated", "unchanged", "failed", "stale")
 
 
 @dataclass
 class Tally:
-    """One row of the summary: an endpoint, or the (schemas) / (manifest) pseudo-endpoints."""
+    """One row of the summary: an endpoint, or the (schemas) / (latest) / (manifest) pseudo-endpoints."""
     name: str
     path: str = ""
     group: str = ""
@@ -51,6 +49,10 @@ def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
+def describe(error: BaseException) -> str:
+    return f"{type(error).__name__}: {error}"
+
+
 def summary_table(tallies: list[Tally]) -> str:
     header = ("endpoint", "status", *COUNTS)
     total = Tally("TOTAL", status="")
@@ -62,37 +64,27 @@ def summary_table(tallies: list[Tally]) -> str:
     return "\n".join(f"{row[0]:<{width}}  {row[1]:<9}" + "".join(f"{v:>10}" for v in row[2:]) for row in [header, *rows])
 
 
-def json_report(tallies: list[Tally], objects: list[dict[str, Any]], extra: dict[str, Any]) -> str:
-    endpoints = [asdict(t) for t in tallies]
-    return json.dumps({**extra, "endpoints": endpoints, "objects": objects}, indent=2, default=str)
-
-
 class Progress:
-    """A one-line progress bar on a terminal; a line every 25 % otherwise (logs stay short)."""
+    """Progress on stderr: a bar redrawn in place on a terminal, a line at every quarter otherwise (short logs)."""
 
-    def __init__(self, total: int, label: str, stream: TextIO = sys.stderr, width: int = 30) -> None:
-        self.total, self.label, self.stream, self.width = total, label, stream, width
-        self.done = 0
-        self.started = time.monotonic()
-        self.tty = hasattr(stream, "isatty") and stream.isatty()
-        self._last_draw = 0.0
-        self._next_quarter = 1
+    def __init__(self, total: int, label: str, width: int = 30) -> None:
+        self.total, self.label, self.width = total, label, width
+        self.done, self.started, self.drawn = 0, time.monotonic(), 0.0
+        self.tty = sys.stderr.isatty()
 
-    def advance(self, n: int = 1) -> None:
-        self.done += n
-        now = time.monotonic()
-        if self.tty and (now - self._last_draw > 0.1 or self.done == self.total):
-            self._last_draw = now
-            self.stream.write("\r" + self.line() + ("\n" if self.done == self.total else ""))
-            self.stream.flush()
-        elif not self.tty and self.total and self.done * 4 >= self._next_quarter * self.total:
-            while self._next_quarter <= 4 and self.done * 4 >= self._next_quarter * self.total:
-                self._next_quarter += 1
-            print(self.line(), file=self.stream, flush=True)
+    def advance(self) -> None:
+        self.done += 1
+        now, last = time.monotonic(), self.done == self.total
+        if self.tty and (now - self.drawn > 0.1 or last):
+            self.drawn = now
+            sys.stderr.write("\r" + self.line() + ("\n" if last else ""))
+            sys.stderr.flush()
+        elif not self.tty and 4 * self.done // self.total > 4 * (self.done - 1) // self.total:
+            log(self.line())
 
     def line(self) -> str:
-        fraction = self.done / self.total if self.total else 1.0
+        fraction = self.done / self.total
         filled = int(self.width * fraction)
-        elapsed = max(time.monotonic() - self.started, 1e-9)
-        return (f"{self.label} [{'#' * filled}{'.' * (self.width - filled)}] {self.done}/{self.total} "
-                f"{100 * fraction:5.1f}% {self.done / elapsed:7.1f}/s")
+        rate = self.done / max(time.monotonic() - self.started, 1e-9)
+        return f"{self.label} [{'#' * filled}{'.' * (self.width - filled)}] {self.done}/{self.total} " \
+               f"{100 * fraction:5.1f}% {rate:7.1f}/s"

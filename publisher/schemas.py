@@ -22,13 +22,13 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 import fastjsonschema
 from jsonschema import Draft202012Validator, FormatChecker
 
 from publisher.catalog import Endpoint
-from publisher.documents import PLACEHOLDER, node_kind
+from publisher.documents import PLACEHOLDER, Node
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 SCHEMA_DIR = "schemas"
@@ -106,9 +106,9 @@ def _nullable(schema: dict) -> dict:
     return {**schema, "type": [schema["type"], "null"]}
 
 
-def _object_schema(endpoint: Endpoint, model: Model, fields: Mapping[str, Any], where: str) -> dict:
-    properties = {key: _node_schema(endpoint, model, node, f"{where}.{key}") for key, node in fields.items()}
-    return {"type": "object", "properties": properties, "required": list(fields), "additionalProperties": False}
+def _object_schema(endpoint: Endpoint, model: Model, node: Node, where: str) -> dict:
+    properties = {key: _node_schema(endpoint, model, child, f"{where}.{key}") for key, child in node.fields.items()}
+    return {"type": "object", "properties": properties, "required": list(node.fields), "additionalProperties": False}
 
 
 def _map_keys(model: Model, column: str, where: str) -> dict | None:
@@ -122,33 +122,31 @@ def _map_keys(model: Model, column: str, where: str) -> dict | None:
     return None
 
 
-def _node_schema(endpoint: Endpoint, model: Model, node: Any, where: str) -> dict:
+def _node_schema(endpoint: Endpoint, model: Model, node: Node, where: str) -> dict:
     """A node's schema; columns are typed by the contract of the model the node reads (the root or a part)."""
-    kind = node_kind(node, where)
-    if kind == "column":
-        return _column_schema(model, node, where)
-    if kind == "context":
-        name = node[1:]
-        if name not in CONTEXT_TYPES:
-            raise SchemaError(f"model {endpoint.name}: {where}: unknown run context value {node!r}")
-        return dict(JSON_OF_KIND[CONTEXT_TYPES[name]])
-    if kind == "value":
-        return _column_schema(model, node["column"], where, node.get("round"))
-    if "from" in node:
-        model = (node["from"], endpoint.columns_of(node["from"]))
-    element = _object_schema(endpoint, model, node["fields"], where)
-    if kind == "object":
-        return {**element, "type": ["object", "null"]} if node.get("null_if") else element
-    if kind == "list":
+    if node.kind == "column":
+        return _column_schema(model, node.name, where)
+    if node.kind == "context":
+        if node.name not in CONTEXT_TYPES:
+            raise SchemaError(f"model {endpoint.name}: {where}: unknown run context value '@{node.name}'")
+        return dict(JSON_OF_KIND[CONTEXT_TYPES[node.name]])
+    if node.kind == "value":
+        return _column_schema(model, node.name, where, node.digits)
+    if node.part:
+        model = (node.part, endpoint.columns_of(node.part))
+    element = _object_schema(endpoint, model, node, where)
+    if node.kind == "object":
+        return {**element, "type": ["object", "null"]} if node.null_if else element
+    if node.kind == "list":
         return {"type": "array", "items": element}
     schema = {"type": "object", "additionalProperties": element}
-    keys = _map_keys(model, node["map"], where)
+    keys = _map_keys(model, node.name, where)
     return {**schema, "propertyNames": keys} if keys else schema
 
 
 def endpoint_schema(endpoint: Endpoint) -> dict:
     """The JSON Schema of every document of the endpoint (deterministic)."""
-    body = _object_schema(endpoint, (endpoint.name, endpoint.columns), endpoint.document, "document")
+    body = _object_schema(endpoint, (endpoint.name, endpoint.columns), endpoint.tree, "document")
     return {
         "$schema": SCHEMA_DIALECT,
         "title": endpoint.path_template,
@@ -263,60 +261,39 @@ def write_repo(schema_dir: Path, expected: Mapping[str, bytes]) -> list[str]:
     return changes
 
 
-def _is_date(value: object) -> bool:
+def _parses(value: object, pattern: re.Pattern, parse: Callable[[str], object]) -> bool:
     if not isinstance(value, str):
         return True
     try:
-        return bool(DATE.fullmatch(value)) and dt.date.fromisoformat(value) is not None
+        return bool(pattern.fullmatch(value)) and parse(value) is not None
     except ValueError:
         return False
 
 
-def _is_date_time(value: object) -> bool:
-    if not isinstance(value, str):
-        return True
-    try:
-        return bool(DATE_TIME.fullmatch(value)) and dt.datetime.fromisoformat(value.replace("Z", "+00:00")) is not None
-    except ValueError:
-        return False
+FORMATS: dict[str, Callable[[object], bool]] = {
+    "date": lambda value: _parses(value, DATE, dt.date.fromisoformat),
+    "date-time": lambda value: _parses(value, DATE_TIME, lambda text: dt.datetime.fromisoformat(text.replace("Z", "+00:00"))),
+}
+FORMAT_CHECKER = FormatChecker(formats=())
+for _name, _check in FORMATS.items():
+    FORMAT_CHECKER.checks(_name)(_check)
 
 
-FORMATS = FormatChecker(formats=())
-FORMATS.checks("date")(_is_date)
-FORMATS.checks("date-time")(_is_date_time)
-
-
-class DocumentValidator:
+class Validator:
     """fastjsonschema (the schema compiled to Python once) for the verdict; jsonschema (Draft 2020-12)
     reports the violations, by key path and value, only for a document the compiled check rejects."""
 
     def __init__(self, schema: Mapping[str, Any]) -> None:
         Draft202012Validator.check_schema(schema)
-        self.full = Draft202012Validator(schema, format_checker=FORMATS)
-        self.fast = fastjsonschema.compile(dict(schema), formats={"date": _is_date, "date-time": _is_date_time})
+        self.full = Draft202012Validator(schema, format_checker=FORMAT_CHECKER)
+        self.fast = fastjsonschema.compile(dict(schema), formats=FORMATS)
 
-    def iter_errors(self, doc: Any) -> Iterator[Any]:
+    def validate(self, file_path: str, doc: Any, limit: int = 10) -> list[SchemaViolation]:
+        """Schema violations of one (JSON-native) document, each naming the key path and the value."""
         try:
             self.fast(doc)
+            return []
         except fastjsonschema.JsonSchemaException:
-            return self.full.iter_errors(doc)
-        return iter(())
-
-
-def validator(schema: Mapping[str, Any]) -> DocumentValidator:
-    return DocumentValidator(schema)
-
-
-def key_path(parts: Iterable[Any]) -> str:
-    return "$" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in parts)
-
-
-def validate_document(file_path: str, doc: Any, checker: DocumentValidator, limit: int = 10) -> list[SchemaViolation]:
-    """Schema violations of one (published, i.e. JSON-decoded) document, each naming the key and value."""
-    found = []
-    for error in sorted(checker.iter_errors(doc), key=lambda e: [str(p) for p in e.absolute_path]):
-        message = error.message if len(error.message) <= 200 else error.message[:197] + "..."
-        found.append(SchemaViolation(file_path, key_path(error.absolute_path), error.instance, message))
-        if len(found) >= limit:
-            break
-    return found
+            errors = sorted(self.full.iter_errors(doc), key=lambda e: [str(p) for p in e.absolute_path])[:limit]
+        return [SchemaViolation(file_path, "$" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in e.absolute_path),
+                                e.instance, e.message if len(e.message) <= 200 else e.message[:197] + "...") for e in errors]

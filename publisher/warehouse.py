@@ -1,4 +1,4 @@
-"""Read mart rows. The only module that knows the engine (DuckDB or BigQuery).
+"""Read mart rows, JSON-native (serialize.json_native). The only module that knows the engine (DuckDB or BigQuery).
 
 The engine comes from the dbt profile: ``profiles.yml`` (``--profiles-dir``,
 else DBT_PROFILES_DIR, else the project dir, else ~/.dbt) rendered with Jinja
@@ -18,6 +18,8 @@ from typing import Any, Iterator, Protocol, Sequence
 
 import jinja2
 import yaml
+
+from publisher.serialize import json_native
 
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 BATCH = 10_000  # rows fetched at a time by iter_rows
@@ -78,11 +80,6 @@ class DuckDBWarehouse:
             raise WarehouseError(f"DuckDB file {path} does not exist")
         self.connection = duckdb.connect(str(path), read_only=True)
 
-    def _query(self, sql: str, params: list) -> list[dict]:
-        cursor = self.connection.execute(sql, [value for _, value in params])
-        names = [d[0] for d in cursor.description]
-        return [dict(zip(names, row)) for row in cursor.fetchall()]
-
     def iter_rows(self, relation: str, where: dict[str, Any] | None = None, date_range: DateRange | None = None,
                   order_by: Sequence[str] = ()) -> Iterator[dict]:
         clause, params = build_filter(where, date_range, '"', lambda name, value: "?")
@@ -92,94 +89,64 @@ class DuckDBWarehouse:
             names = [d[0] for d in cursor.description]
             while batch := cursor.fetchmany(BATCH):
                 for row in batch:
-                    yield dict(zip(names, row))
+                    yield dict(zip(names, map(json_native, row)))
         finally:
             cursor.close()
 
     def distinct_values(self, relation: str, column: str) -> list:
         c = _quote(column, '"')
-        return [r[column] for r in self._query(f"SELECT DISTINCT {c} FROM {relation} WHERE {c} IS NOT NULL ORDER BY 1", [])]
+        sql = f"SELECT DISTINCT {c} FROM {relation} WHERE {c} IS NOT NULL ORDER BY 1"
+        return [row[0] for row in self.connection.execute(sql).fetchall()]
 
     def close(self) -> None:
         self.connection.close()
 
 
+def parameter_type(value: Any) -> str:
+    """The BigQuery type of a query parameter's value."""
+    kinds = [(bool, "BOOL"), (int, "INT64"), (float, "FLOAT64"), (Decimal, "NUMERIC"), (dt.datetime, "TIMESTAMP"),
+             (dt.date, "DATE")]
+    return next((kind for type_, kind in kinds if isinstance(value, type_)), "STRING")
+
+
+def bigquery_client(project: str, location: str | None, api_endpoint: str | None) -> Any:
+    """A BigQuery client; with ``api_endpoint`` (the profile's: an emulator), anonymous and pointed at it."""
+    from google.cloud import bigquery
+
+    if not api_endpoint:
+        return bigquery.Client(project=project, location=location)
+    from google.auth.credentials import AnonymousCredentials
+
+    endpoint = api_endpoint if "://" in api_endpoint else f"http://{api_endpoint}"
+    return bigquery.Client(project=project, location=location, client_options={"api_endpoint": endpoint},
+                           credentials=AnonymousCredentials())
+
+
 class BigQueryWarehouse:
     def __init__(self, project: str, dataset: str | None = None, location: str | None = None, client: Any = None,
                  api_endpoint: str | None = None) -> None:
-        """``api_endpoint`` (the profile's, else $BIGQUERY_EMULATOR_HOST): a local emulator, reached
-        anonymously; its queries get their parameters inlined (see _InlineParameters)."""
         from google.cloud import bigquery
 
         self.bigquery, self.project, self.dataset, self.location = bigquery, project, dataset, location
-        if client is None:
-            options, credentials = None, None
-            emulator = api_endpoint or os.environ.get("BIGQUERY_EMULATOR_HOST")
-            if emulator:
-                from google.auth.credentials import AnonymousCredentials
+        self.client = client or bigquery_client(project, location, api_endpoint)
 
-                options = {"api_endpoint": emulator if "://" in emulator else f"http://{emulator}"}
-                credentials = AnonymousCredentials()
-            client = bigquery.Client(project=project, location=location, client_options=options, credentials=credentials)
-            if emulator:
-                client = _InlineParameters(client)
-        self.client = client
-
-    def _parameter(self, name: str, value: Any):
-        kinds = [(bool, "BOOL"), (int, "INT64"), (float, "FLOAT64"), (Decimal, "NUMERIC"),
-                 (dt.datetime, "TIMESTAMP"), (dt.date, "DATE"), (str, "STRING")]
-        kind = next((k for t, k in kinds if isinstance(value, t)), "STRING")
-        return self.bigquery.ScalarQueryParameter(name, kind, value)
-
-    def _query(self, sql: str, params: list) -> list[dict]:
-        config = self.bigquery.QueryJobConfig(query_parameters=[self._parameter(n, v) for n, v in params])
-        return [dict(row.items()) for row in self.client.query(sql, job_config=config).result()]
+    def _job(self, sql: str, params: list) -> Any:
+        parameters = [self.bigquery.ScalarQueryParameter(name, parameter_type(value), value) for name, value in params]
+        return self.client.query(sql, job_config=self.bigquery.QueryJobConfig(query_parameters=parameters))
 
     def iter_rows(self, relation: str, where: dict[str, Any] | None = None, date_range: DateRange | None = None,
                   order_by: Sequence[str] = ()) -> Iterator[dict]:
         clause, params = build_filter(where, date_range, "`", lambda name, value: f"@{name}")
-        config = self.bigquery.QueryJobConfig(query_parameters=[self._parameter(n, v) for n, v in params])
-        job = self.client.query(f"SELECT * FROM {relation}{clause}{_order(order_by, '`')}", job_config=config)
-        for row in job.result(page_size=BATCH):
-            yield dict(row.items())
+        for row in self._job(f"SELECT * FROM {relation}{clause}{_order(order_by, '`')}", params).result(page_size=BATCH):
+            yield {name: json_native(value) for name, value in row.items()}
 
     def distinct_values(self, relation: str, column: str) -> list:
         c = _quote(column, "`")
-        return [r[column] for r in self._query(f"SELECT DISTINCT {c} FROM {relation} WHERE {c} IS NOT NULL ORDER BY 1", [])]
+        return [row[column] for row in self._job(f"SELECT DISTINCT {c} FROM {relation} WHERE {c} IS NOT NULL ORDER BY 1",
+                                                 []).result()]
 
     def close(self) -> None:
-        if hasattr(self.client, "close"):
-            self.client.close()
-
-
-class _InlineParameters:
-    """The BigQuery client of an emulator connection. The local emulator (crucible) has no
-    query parameters: each @name of the job's query_parameters becomes a typed literal of
-    its value (the publisher's values: dates, strings, numbers). Real BigQuery never gets here."""
-
-    def __init__(self, client: Any) -> None:
-        self._client = client
-
-    @staticmethod
-    def literal(kind: str, value: Any) -> str:
-        if value is None:
-            return f"CAST(NULL AS {kind})"
-        if kind == "BOOL":
-            return "TRUE" if value else "FALSE"
-        if kind in ("INT64", "FLOAT64"):
-            return repr(value)
-        text = value.isoformat() if isinstance(value, (dt.date, dt.datetime)) else str(value)
-        quoted = "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
-        return quoted if kind == "STRING" else f"{kind} {quoted}"
-
-    def query(self, sql: str, job_config: Any = None, **kwargs: Any):
-        parameters = list(getattr(job_config, "query_parameters", None) or [])
-        for parameter in sorted(parameters, key=lambda p: len(p.name), reverse=True):
-            sql = re.sub(rf"@{re.escape(parameter.name)}\b", lambda _: self.literal(parameter.type_, parameter.value), sql)  # noqa: B023 - called at once
-        return self._client.query(sql, **kwargs)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._client, name)
+        self.client.close()
 
 
 def load_profile_output(project_dir: Path, target: str | None = None, profiles_dir: Path | None = None) -> dict:

@@ -4,8 +4,9 @@ import os
 
 import pytest
 
-from publisher.destinations import ConflictError, LocalDestination, StoredObject, plan_status
+from publisher.destinations import ConflictError, LocalDestination, StoredObject
 from publisher.gcs import GCSDestination, open_destination, parse_url
+from publisher.publish import plan_status
 from publisher.serialize import content_hash, serialize
 
 PATH = "picks/2026-02-21.json"
@@ -64,13 +65,6 @@ def test_failed_write_leaves_the_old_file_and_no_temp_file(tmp_path, monkeypatch
 def test_unsafe_paths_are_rejected(tmp_path, bad):
     with pytest.raises(ValueError, match="unsafe"):
         LocalDestination(tmp_path).put(bad, serialize(DOC), "h", CC, None)
-
-
-def test_plan_status():
-    assert plan_status(None, "a") == "created"
-    assert plan_status(StoredObject("p", "a", 1, 1), "a") == "unchanged"
-    assert plan_status(StoredObject("p", "a", 1, 1), "b") == "updated"
-    assert plan_status(StoredObject("p", None, 1, 1), "b") == "updated"  # uploaded by something else
 
 
 @pytest.mark.parametrize(("url", "expected"), [

@@ -1,12 +1,13 @@
-"""publish: fingerprints, the spool, planning, stale paths, the manifest document."""
+"""publish (and build's fingerprints): the spool, planning, stale paths, the index documents."""
 
 import datetime as dt
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 
-from publisher.destinations import StoredObject
+from publisher.build import Fingerprint
 from publisher.catalog import Endpoint
-from publisher.publish import (Fingerprint, Item, Scope, Spool, latest_document, manifest_document, plan, stale_paths,
+from publisher.destinations import StoredObject
+from publisher.publish import (Item, Scope, Spool, latest_document, manifest_document, plan, plan_status, stale_paths,
                                template_pattern)
 from publisher.report import Tally
 
@@ -48,12 +49,13 @@ def test_fingerprint_depends_on_what_builds_the_document_only():
 
 
 def test_spool_keeps_bytes_on_disk_and_reads_them_from_threads():
-    spool = Spool()
-    loads = [spool.add(f"document {i}\n".encode() * (i + 1)) for i in range(200)]
-    with ThreadPoolExecutor(8) as pool:
-        read = list(pool.map(lambda load: load(), loads))
-    assert read == [f"document {i}\n".encode() * (i + 1) for i in range(200)]
-    spool.close()
+    with Spool() as spool:
+        loads = [spool.add(f"document {i}\n".encode() * (i + 1)) for i in range(200)]
+        with ThreadPoolExecutor(8) as pool:
+            read = list(pool.map(lambda load: load(), loads))
+        assert read == [f"document {i}\n".encode() * (i + 1) for i in range(200)]
+        assert spool.size == sum(len(f"document {i}\n") * (i + 1) for i in range(200))
+    assert spool.file.closed
 
 
 def item(path, digest, cache_control="public, max-age=300", fingerprint_=None):
@@ -71,6 +73,14 @@ def test_plan():
     assert [(i.status, i.refresh, i.expected_generation) for i in items] == [
         ("unchanged", False, 7), ("unchanged", True, 8), ("updated", False, 9), ("updated", False, 10),
         ("created", False, None)]
+
+
+def test_plan_status():
+    assert plan_status(None, "a") == "created"
+    assert plan_status(StoredObject("p", "a", 1, 1), "a") == "unchanged"
+    assert plan_status(StoredObject("p", "a", 1, 1), "b") == "updated"
+    assert plan_status(StoredObject("p", None, 1, 1), "b") == "updated"  # uploaded by something else
+    assert plan_status(StoredObject("p", "a", 1, 1, "public, max-age=60"), "a", "public, max-age=300") == "updated"
 
 
 def test_template_pattern_and_scope():

@@ -8,6 +8,7 @@ import pytest
 from publisher.warehouse import (
     BigQueryWarehouse,
     DateRange,
+    bigquery_client,
     DuckDBWarehouse,
     WarehouseError,
     load_profile_output,
@@ -27,6 +28,11 @@ tiny:
       dataset: props
       location: US
       threads: "{{ env_var('TINY_THREADS', '8') | int }}"
+    emulator:
+      type: bigquery
+      project: nba-props-platform
+      dataset: props
+      api_endpoint: 127.0.0.1:9050
 """
 
 
@@ -75,7 +81,7 @@ def test_duckdb_rows_and_distinct_values(project):
     warehouse = DuckDBWarehouse(project / "wh.duckdb")
     relation = '"wh"."public"."t"'
     assert rows(warehouse, relation, where={"date": dt.date(2026, 2, 21)}) == [
-        {"date": dt.date(2026, 2, 21), "name": "b", "n": 2}]
+        {"date": "2026-02-21", "name": "b", "n": 2}]  # JSON-native values (serialize.json_native)
     in_range = rows(warehouse, relation, date_range=DateRange("date", dt.date(2026, 2, 21), dt.date(2026, 2, 22)))
     assert sorted(r["name"] for r in in_range) == ["b", "c"]
     assert warehouse.distinct_values(relation, "date") == [dt.date(2026, 2, 20), dt.date(2026, 2, 21), dt.date(2026, 2, 22)]
@@ -111,7 +117,7 @@ def test_bigquery_builds_parameterised_queries():
     client = FakeClient()
     warehouse = BigQueryWarehouse("p", "props", "US", client=client)
     found = rows(warehouse, "`p`.`props_public`.`t`", where={"date": dt.date(2026, 2, 21), "name": "b"})
-    assert found == [{"date": dt.date(2026, 2, 21), "n": 2}]
+    assert found == [{"date": "2026-02-21", "n": 2}]
     sql, config = client.calls[0]
     assert sql == "SELECT * FROM `p`.`props_public`.`t` WHERE `date` = @p0 AND `name` = @p1"
     assert [(p.name, p.type_, p.value) for p in config.query_parameters] == [
@@ -119,10 +125,22 @@ def test_bigquery_builds_parameterised_queries():
 
 
 def test_bigquery_profile(project, monkeypatch):
-    monkeypatch.setenv("BIGQUERY_EMULATOR_HOST", "localhost:9050")
+    made = []
+    monkeypatch.setattr("publisher.warehouse.bigquery_client", lambda *args: made.append(args) or FakeClient())
     warehouse = warehouse_from_profile(project, target="bigquery")
     assert isinstance(warehouse, BigQueryWarehouse)
     assert (warehouse.project, warehouse.dataset, warehouse.location) == ("nba-props-platform", "props", "US")
+    warehouse_from_profile(project, target="emulator")
+    assert made == [("nba-props-platform", "US", None), ("nba-props-platform", None, "127.0.0.1:9050")]
+
+
+def test_an_api_endpoint_is_reached_anonymously():
+    from google.auth.credentials import AnonymousCredentials
+
+    client = bigquery_client("nba-props-platform", None, "127.0.0.1:9050")
+    assert isinstance(client._credentials, AnonymousCredentials)
+    assert client._connection.API_BASE_URL == "http://127.0.0.1:9050"
+    client.close()
 
 
 def test_duckdb_iter_rows_streams_sorted_and_filtered(project, monkeypatch):
@@ -151,5 +169,5 @@ def test_bigquery_iter_rows_orders_and_pages():
     client.query = lambda sql, job_config=None: (client.calls.append((sql, job_config)), FakePagedJob())[1]
     warehouse = BigQueryWarehouse("p", "props", "US", client=client)
     rows = list(warehouse.iter_rows("`p`.`props_public`.`t`", where={"name": "b"}, order_by=("date",)))
-    assert rows == [{"date": dt.date(2026, 2, 21), "n": 2}]
+    assert rows == [{"date": "2026-02-21", "n": 2}]
     assert client.calls[0][0] == "SELECT * FROM `p`.`props_public`.`t` WHERE `name` = @p0 ORDER BY `date`"
