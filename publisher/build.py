@@ -102,14 +102,12 @@ class Fingerprint:
     generated_at / updated_at) and, for the root model and each part, the rows' values of the columns
     the document reads. Equal fingerprints build equal documents, which need no building, checking or upload."""
 
-    def __init__(self, declaration: Any, columns: Mapping[str, Iterable[str]], schema: bytes, context: dict[str, Any],
-                 code: bytes) -> None:
+    def __init__(self, declaration: Any, columns: Mapping[str, Iterable[str]], schema: Mapping[str, Any],
+                 context: dict[str, Any], code: bytes) -> None:
         self.columns = {model: sorted(names) for model, names in sorted(columns.items())}
         self.base = hashlib.sha256(code)
-        for part in (json.dumps(declaration, sort_keys=True, default=str), schema.decode("utf-8"),
-                     json.dumps({k: v for k, v in context.items() if k not in VOLATILE_KEYS}, sort_keys=True,
-                                default=str), json.dumps(self.columns)):
-            self.base.update(part.encode("utf-8") + b"\0")
+        for part in (declaration, schema, {k: v for k, v in context.items() if k not in VOLATILE_KEYS}, self.columns):
+            self.base.update(json.dumps(part, sort_keys=True, default=str).encode("utf-8") + b"\0")
 
     def of(self, rows: Mapping[str, Iterable[Mapping[str, Any]]]) -> str:
         """The fingerprint of one document's rows, by model."""
@@ -128,7 +126,6 @@ class Build:
     listing: dict[str, StoredObject]
     spool: Spool
     code: bytes
-    schemas: dict[str, bytes]  # endpoint name -> its schema file's bytes
     validators: dict[str, Validator]  # endpoint name -> its schema's validator
     rebuild: bool = False  # ignore stored fingerprints
 
@@ -142,7 +139,8 @@ def build_endpoint(endpoint: Endpoint, rows: Iterable[dict], parts: dict[str, Pa
     columns = columns_by_model(endpoint.tree, endpoint.name)
     for model in columns:
         columns[model] |= set(endpoint.placeholders)  # every part carries them (catalog.resolve_parts)
-    fingerprint = Fingerprint(endpoint.document, columns, build.schemas[endpoint.name], build.context, build.code)
+    validator = build.validators[endpoint.name]
+    fingerprint = Fingerprint(endpoint.document, columns, validator.schema, build.context, build.code)
     for path, file_rows in stream_partitions(rows, endpoint.path_template, source):
         key = tuple(file_rows[0][c] for c in endpoint.placeholders)
         inputs = {endpoint.name: file_rows, **{name: part.take(key) for name, part in parts.items()}}
@@ -161,7 +159,7 @@ def build_endpoint(endpoint: Endpoint, rows: Iterable[dict], parts: dict[str, Pa
         data = serialize(doc)
         problems = [f"clean-API violation: {v}" for v in check_document(path, doc)] \
             if endpoint.visibility == "public" else []
-        problems += [f"schema violation: {v}" for v in build.validators[endpoint.name].validate(path, doc)]
+        problems += [f"schema violation: {v}" for v in validator.validate(path, doc)]
         for problem in problems:
             tally.fail(problem)
         items.append(Item(tally, path, build.spool.add(data), content_hash(doc), endpoint.cache_control, print_))

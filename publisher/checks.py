@@ -1,15 +1,8 @@
-"""The clean public API rule (SPEC §4), applied to every non-admin document.
-
-The forbidden terms are data (``clean_api.yml``). ``check_document`` returns every
-violation, each naming the file path, the JSON key path and the offending key or
-value; the run aborts before writing anything when there is one. Keys and strings
-repeat a lot (player names, field names): each is judged once (``lru_cache``).
-"""
+"""The clean public API rule (SPEC §4) on every non-admin document; the forbidden terms are data (clean_api.yml)."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -17,17 +10,6 @@ from typing import Any
 import yaml
 
 RULES_FILE = Path(__file__).with_name("clean_api.yml")
-
-
-@dataclass(frozen=True)
-class Violation:
-    file: str
-    key_path: str
-    offender: str
-    reason: str
-
-    def __str__(self) -> str:
-        return f"{self.file}: {self.key_path}: {self.offender} ({self.reason})"
 
 
 def segments(name: str) -> tuple[str, ...]:
@@ -44,7 +26,7 @@ def load_rules() -> tuple[tuple[tuple[str, ...], ...], tuple[tuple[str, re.Patte
     return keys, tuple((label, re.compile(pattern, re.IGNORECASE)) for label, pattern in data["forbidden_values"].items())
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=65536)  # keys and strings repeat a lot (field names, player names): each is judged once
 def forbidden_key_term(key: str) -> str | None:
     """The forbidden term a key contains as consecutive segments, if any."""
     parts = segments(key)
@@ -60,30 +42,27 @@ def forbidden_value_label(text: str) -> str | None:
     return next((label for label, pattern in load_rules()[1] if pattern.search(text)), None)
 
 
-def check_document(file_path: str, doc: Any) -> list[Violation]:
-    """Violations of the clean-API rule in one document (none for admin files)."""
+def check_document(file_path: str, doc: Any) -> list[str]:
+    """Every violation in one document (none for admin files), naming the file, the key path and the offender."""
     if file_path.startswith("admin/"):
         return []
-    found: list[Violation] = []
     label = forbidden_value_label(file_path)
-    if label:
-        found.append(Violation(file_path, "(file path)", f"path {file_path!r}", f"matches {label}"))
+    found = [f"{file_path}: (file path): path {file_path!r} (matches {label})"] if label else []
     _check(doc, "$", file_path, found)
     return found
 
 
-def _check(value: Any, path: str, file: str, found: list[Violation]) -> None:
+def _check(value: Any, path: str, file: str, found: list[str]) -> None:
     if isinstance(value, dict):
         for key, child in value.items():
             name, where = str(key), f"{path}.{key}"
             term, label = forbidden_key_term(name), forbidden_value_label(name)
             if term or label:
-                found.append(Violation(file, where, f"key {name!r}", f"forbidden term {term!r}" if term else f"matches {label}"))
+                reason = f"forbidden term {term!r}" if term else f"matches {label}"
+                found.append(f"{file}: {where}: key {name!r} ({reason})")
             _check(child, where, file, found)
-    elif isinstance(value, (list, tuple)):
+    elif isinstance(value, list):
         for index, child in enumerate(value):
             _check(child, f"{path}[{index}]", file, found)
-    elif isinstance(value, str):
-        label = forbidden_value_label(value)
-        if label:
-            found.append(Violation(file, path, f"value {value!r}", f"matches {label}"))
+    elif isinstance(value, str) and (label := forbidden_value_label(value)):
+        found.append(f"{file}: {path}: value {value!r} (matches {label})")

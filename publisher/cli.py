@@ -123,7 +123,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     log(f"{'dry run: nothing written; ' if args.dry_run else ''}{'ok' if report.ok else 'FAILED'} "
         f"in {report.seconds['total']:.2f}s")
     if args.json:
-        print(report.as_json())
+        print(report.as_json(args.dest, args.dry_run, args.allow_failed_upstream))
     return 0 if report.ok else 1
 
 

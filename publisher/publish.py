@@ -1,16 +1,11 @@
-"""From checked documents to a destination: plan, parallel uploads, then the indexes.
+"""From checked objects to a destination: plan, parallel uploads, then latest.json and manifest.json.
 
-* ``plan``: against the listing, each object is created, updated (new content or new
-  cache-control) or left unchanged (same content hash: no upload, no download).
-* ``upload``: changed objects go up in parallel (``workers`` threads), each under the
-  generation precondition of the listing; every outcome lands in its tally. Unchanged
-  objects whose stored fingerprint is outdated get it patched in.
-* ``write_index``: ``v1/latest.json`` then ``v1/manifest.json`` (every object with its
-  content hash and generation), built from the listing as it is after the uploads,
-  written under a generation precondition; when another run wrote one meanwhile the
-  destination is listed again and the index rebuilt. Unchanged content means no write.
-* ``stale_paths``: stored objects the run covers but did not produce, or that no endpoint
-  publishes any more (reported, never deleted).
+``plan`` compares each object with the listing: created, updated (new content or cache-control) or
+unchanged (same content hash: no upload). ``upload`` sends the changes in parallel, each under the
+listing's generation precondition, then patches outdated fingerprints. ``write_index`` writes an
+index built from the listing as it is after the uploads, under a precondition too: when another run
+wrote it meanwhile, the destination is listed again and the index rebuilt. ``stale_paths``: what is
+stored but no longer produced (reported, never deleted).
 """
 
 from __future__ import annotations
@@ -24,9 +19,12 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from typing import Callable, Iterable, Mapping
 
+from publisher.catalog import Endpoint
+from publisher.checks import check_document
 from publisher.destinations import ConflictError, Destination, StoredObject
 from publisher.documents import PLACEHOLDER
 from publisher.report import Tally, describe
+from publisher.schemas import LATEST_SCHEMA, Validator, published_path, schema_file
 from publisher.serialize import content_hash, serialize
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
@@ -102,9 +100,10 @@ def plan(items: Iterable[Item], listing: dict[str, StoredObject]) -> None:
             item.refresh = bool(item.fingerprint) and existing is not None and existing.input_hash != item.fingerprint
 
 
-def upload(destination: Destination, items: list[Item], workers: int,
+def upload(destination: Destination, items: list[Item], workers: int, dry_run: bool = False,
            on_done: Callable[[Item], None] = lambda item: None) -> None:
-    """Upload every created / updated item (then refresh outdated fingerprints); count each outcome in its tally."""
+    """Upload every created / updated item, then refresh outdated fingerprints; count each outcome in its tally
+    (a dry run only counts)."""
     def put(item: Item) -> Item:
         try:
             assert item.load is not None  # only a planned change is uploaded, and its document was built
@@ -122,8 +121,10 @@ def upload(destination: Destination, items: list[Item], workers: int,
             item.warning = f"fingerprint not recorded: {describe(error)}"
 
     for item in items:
-        if item.status == UNCHANGED:
-            item.tally.count(UNCHANGED)
+        if item.status == UNCHANGED or dry_run:
+            item.tally.count(item.status)
+    if dry_run:
+        return
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="upload") as pool:
         for future in as_completed([pool.submit(put, i) for i in items if i.status in (CREATED, UPDATED)]):
             item = future.result()
@@ -131,6 +132,16 @@ def upload(destination: Destination, items: list[Item], workers: int,
             on_done(item)
         for done in as_completed([pool.submit(refresh, i) for i in items if i.status == UNCHANGED and i.refresh]):
             done.result()
+
+
+@dataclass
+class Index:
+    """latest.json or manifest.json: a document built from the listing, checked like any other."""
+    tally: Tally
+    path: str
+    document: Callable[[dict[str, StoredObject]], dict]
+    cache_control: str
+    validator: Validator | None = None
 
 
 def manifest_document(listing: dict[str, StoredObject], generated_at: str) -> dict:
@@ -161,29 +172,26 @@ class ManifestError(RuntimeError):
     """An index (latest.json, manifest.json) fails a check."""
 
 
-def write_index(destination: Destination, listing: dict[str, StoredObject], path: str,
-                document: Callable[[dict[str, StoredObject]], dict], cache_control: str, dry_run: bool = False,
-                log: Callable[[str], None] = lambda m: None,
-                check: Callable[[dict], list] = lambda doc: []) -> tuple[str, StoredObject | None]:
-    """Write an index built from the listing (latest.json, manifest.json) unless its content is unchanged
-    (after ``check`` finds nothing), under a generation precondition: when another run wrote it meanwhile,
-    the destination is listed again and the index rebuilt. Returns (status, stored object)."""
+def write_index(destination: Destination, listing: dict[str, StoredObject], index: Index, dry_run: bool = False,
+                log: Callable[[str], None] = lambda m: None) -> tuple[str, StoredObject | None]:
+    """Write an index unless its content is unchanged; when another run wrote it since the listing, list
+    again and rebuild it. Returns (status, stored object)."""
     for attempt in range(1, INDEX_ATTEMPTS + 1):
-        doc = document(listing)
-        problems = check(doc)
+        doc = index.document(listing)
+        problems = check_document(index.path, doc) + (index.validator.validate(index.path, doc) if index.validator else [])
         if problems:
-            raise ManifestError("; ".join(map(str, problems[:5])))
-        digest, existing = content_hash(doc), listing.get(path)
-        status = plan_status(existing, digest, cache_control)
+            raise ManifestError("; ".join(problems[:5]))
+        digest, existing = content_hash(doc), listing.get(index.path)
+        status = plan_status(existing, digest, index.cache_control)
         if status == UNCHANGED or dry_run:
             return status, existing
         try:
-            return status, destination.put(path, serialize(doc), digest, cache_control,
+            return status, destination.put(index.path, serialize(doc), digest, index.cache_control,
                                            existing.generation if existing else None)
         except ConflictError as error:
             if attempt == INDEX_ATTEMPTS:
                 raise
-            log(f"  {path} was written by another run meanwhile ({error}); listing again")
+            log(f"  {index.path} was written by another run meanwhile ({error}); listing again")
             listing = destination.list()
     raise AssertionError("unreachable")  # pragma: no cover
 
@@ -214,8 +222,12 @@ class Scope:
 
 
 def stale_paths(listing: Iterable[str], produced: set[str], scopes: dict[str, Scope],
-                known: list[re.Pattern], reserved: set[str]) -> dict[str, str]:
-    """Stored paths the run did not produce although it covers them, or that no endpoint publishes; path -> owner."""
+                endpoints: list[Endpoint]) -> dict[str, str]:
+    """Stored paths the run did not produce although it covers them, or that no endpoint (of ``endpoints``:
+    all of them) publishes; path -> owner."""
+    known = [template_pattern(e.path_template) for e in endpoints]
+    reserved = {MANIFEST_PATH, LATEST_PATH, published_path(LATEST_SCHEMA),
+                *(published_path(schema_file(e.path_template)) for e in endpoints)}
     stale = {}
     for path in listing:
         if path in produced or path in reserved:

@@ -1,18 +1,9 @@
 """JSON Schema of every endpoint, generated from its publish declaration and its mart contract.
 
-``endpoint_schema`` walks the declaration (documents.py node forms) and types each
-leaf by the contract column it reads: string -> string, int64 -> integer,
-float64 / double / numeric -> number, date -> string (format date), timestamp ->
-string (format date-time), boolean -> boolean; a column without a ``not_null``
-constraint may also be null; ``round: 0`` makes an integer. Objects (fields,
-list elements, map values) have every declared key required and no other;
-``null_if`` objects may be null; map keys follow the map column's type.
-
-The schemas are kept in the repo under ``schemas/<path without placeholders>.schema.json``
-(``python -m publisher.cli schemas --write``), reviewed like code, compared with
-the generated ones at every publish (a difference fails closed), validated
-against every document, and published under ``v1/schemas/`` (admin ones under
-``v1/admin/schemas/``).
+Each leaf is typed by the contract column it reads (a column without a ``not_null`` constraint
+may also be null; ``round: 0`` makes an integer); objects have every declared key required and
+no other. The schemas are committed under ``schemas/`` (``python -m publisher.cli schemas
+--write``), must equal the generated ones at every publish, and validate every document.
 """
 
 from __future__ import annotations
@@ -20,22 +11,20 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
 import fastjsonschema
 from jsonschema import Draft202012Validator, FormatChecker
 
-from publisher.catalog import Endpoint
+from publisher.catalog import Column, Endpoint
 from publisher.documents import PLACEHOLDER, Node
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 SCHEMA_DIR = "schemas"
 SUFFIX = ".schema.json"
 LATEST_SCHEMA = "latest.schema.json"
-# Values of the run context (documents.py "@name" nodes), as column types.
-CONTEXT_TYPES = {"generated_at": "timestamp", "updated_at": "timestamp"}
+CONTEXT_TYPES = {"generated_at": "timestamp", "updated_at": "timestamp"}  # run context values ("@name" nodes)
 TYPE_NAMES = {
     "string": ("string", "text", "varchar", "char", "character varying", "character", "bpchar"),
     "integer": ("int64", "integer", "int", "bigint", "smallint", "tinyint", "hugeint", "int32", "int16", "int8",
@@ -48,44 +37,21 @@ TYPE_NAMES = {
     "boolean": ("boolean", "bool"),
 }
 KIND_OF_TYPE = {name: kind for kind, names in TYPE_NAMES.items() for name in names}
-JSON_OF_KIND = {
-    "string": {"type": "string"},
-    "integer": {"type": "integer"},
-    "number": {"type": "number"},
-    "date": {"type": "string", "format": "date"},
-    "timestamp": {"type": "string", "format": "date-time"},
-    "boolean": {"type": "boolean"},
-}
+JSON_OF_KIND = {"string": {"type": "string"}, "integer": {"type": "integer"}, "number": {"type": "number"},
+                "date": {"type": "string", "format": "date"}, "timestamp": {"type": "string", "format": "date-time"},
+                "boolean": {"type": "boolean"}}
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})")
-
-
-Model = tuple  # (model name, its contract columns): whose columns a node reads
+Model = tuple[str, dict[str, Column]]  # whose columns a node reads: the root model's or a part's
 
 
 class SchemaError(ValueError):
-    """A schema cannot be generated (undeclared column, unknown type) or does not match the repo."""
-
-
-@dataclass(frozen=True)
-class SchemaViolation:
-    file: str
-    key_path: str
-    value: Any
-    message: str
-
-    def __str__(self) -> str:
-        value = repr(self.value)
-        value = value if len(value) <= 80 else value[:77] + "..."
-        return f"{self.file}: {self.key_path}: value {value}: {self.message}"
+    """A schema cannot be generated (undeclared column, unknown type)."""
 
 
 def column_kind(data_type: str | None) -> str | None:
     """'DECIMAL(4,1)' -> 'number'; None for an unknown or missing type."""
-    if not data_type:
-        return None
-    bare = re.sub(r"\(.*\)$", "", str(data_type).strip().lower()).strip()
-    return KIND_OF_TYPE.get(bare)
+    return KIND_OF_TYPE.get(re.sub(r"\(.*\)$", "", str(data_type).strip().lower()).strip()) if data_type else None
 
 
 def _column_schema(model: Model, column: str, where: str, digits: int | None = None) -> dict:
@@ -99,11 +65,8 @@ def _column_schema(model: Model, column: str, where: str, digits: int | None = N
                           f"not one of {', '.join(sorted(KIND_OF_TYPE))}")
     if digits is not None and kind in ("integer", "number"):
         kind = "integer" if digits == 0 else "number"
-    return _nullable(dict(JSON_OF_KIND[kind])) if not declared.not_null else dict(JSON_OF_KIND[kind])
-
-
-def _nullable(schema: dict) -> dict:
-    return {**schema, "type": [schema["type"], "null"]}
+    schema = JSON_OF_KIND[kind]
+    return dict(schema) if declared.not_null else {**schema, "type": [schema["type"], "null"]}
 
 
 def _object_schema(endpoint: Endpoint, model: Model, node: Node, where: str) -> dict:
@@ -111,27 +74,14 @@ def _object_schema(endpoint: Endpoint, model: Model, node: Node, where: str) -> 
     return {"type": "object", "properties": properties, "required": list(node.fields), "additionalProperties": False}
 
 
-def _map_keys(model: Model, column: str, where: str) -> dict | None:
-    kind = _column_schema(model, column, where)
-    base = kind.get("format") or kind["type"]
-    base = base[0] if isinstance(base, list) else base
-    if base == "date":
-        return {"format": "date"}
-    if base == "integer":
-        return {"pattern": r"^-?[0-9]+$"}
-    return None
-
-
 def _node_schema(endpoint: Endpoint, model: Model, node: Node, where: str) -> dict:
     """A node's schema; columns are typed by the contract of the model the node reads (the root or a part)."""
-    if node.kind == "column":
-        return _column_schema(model, node.name, where)
+    if node.kind in ("column", "value"):
+        return _column_schema(model, node.name, where, node.digits)
     if node.kind == "context":
         if node.name not in CONTEXT_TYPES:
             raise SchemaError(f"model {endpoint.name}: {where}: unknown run context value '@{node.name}'")
         return dict(JSON_OF_KIND[CONTEXT_TYPES[node.name]])
-    if node.kind == "value":
-        return _column_schema(model, node.name, where, node.digits)
     if node.part:
         model = (node.part, endpoint.columns_of(node.part))
     element = _object_schema(endpoint, model, node, where)
@@ -139,49 +89,38 @@ def _node_schema(endpoint: Endpoint, model: Model, node: Node, where: str) -> di
         return {**element, "type": ["object", "null"]} if node.null_if else element
     if node.kind == "list":
         return {"type": "array", "items": element}
-    schema = {"type": "object", "additionalProperties": element}
-    keys = _map_keys(model, node.name, where)
-    return {**schema, "propertyNames": keys} if keys else schema
+    _column_schema(model, node.name, where)  # a map: its keys are the map column's values, as text
+    names = {"date": {"format": "date"}, "integer": {"pattern": r"^-?[0-9]+$"}}.get(
+        column_kind(model[1][node.name].data_type) or "")
+    return {"type": "object", "additionalProperties": element, **({"propertyNames": names} if names else {})}
 
 
 def endpoint_schema(endpoint: Endpoint) -> dict:
     """The JSON Schema of every document of the endpoint (deterministic)."""
-    body = _object_schema(endpoint, (endpoint.name, endpoint.columns), endpoint.tree, "document")
-    return {
-        "$schema": SCHEMA_DIALECT,
-        "title": endpoint.path_template,
-        "$comment": f"Generated from the publish declaration and contract of model {endpoint.name} "
-                    "by `python -m publisher.cli schemas --write`; do not edit.",
-        **body,
-    }
+    return {"$schema": SCHEMA_DIALECT, "title": endpoint.path_template,
+            "$comment": f"Generated from the publish declaration and contract of model {endpoint.name} "
+                        "by `python -m publisher.cli schemas --write`; do not edit.",
+            **_object_schema(endpoint, (endpoint.name, endpoint.columns), endpoint.tree, "document")}
 
 
 def latest_schema(prefixes: Iterable[str]) -> dict:
     """The JSON Schema of v1/latest.json: each public {date} endpoint's newest published date, by its prefix."""
     dates = {prefix: dict(JSON_OF_KIND["date"]) for prefix in sorted(prefixes)}
-    return {
-        "$schema": SCHEMA_DIALECT,
-        "title": "latest.json",
-        "$comment": "Generated from the public {date} endpoints by `python -m publisher.cli schemas --write`; "
-                    "do not edit.",
-        "type": "object",
-        "properties": {"generated_at": dict(JSON_OF_KIND["timestamp"]),
-                       "dates": {"type": "object", "properties": dates, "additionalProperties": False}},
-        "required": ["generated_at", "dates"],
-        "additionalProperties": False,
-    }
+    return {"$schema": SCHEMA_DIALECT, "title": "latest.json",
+            "$comment": "Generated from the public {date} endpoints by `python -m publisher.cli schemas --write`; "
+                        "do not edit.",
+            "type": "object",
+            "properties": {"generated_at": dict(JSON_OF_KIND["timestamp"]),
+                           "dates": {"type": "object", "properties": dates, "additionalProperties": False}},
+            "required": ["generated_at", "dates"], "additionalProperties": False}
 
 
 def schema_file(path_template: str) -> str:
     """'picks/{date}.json' -> 'picks.schema.json'; 'best-bets/all.json' -> 'best-bets/all.schema.json'."""
-    parts = []
-    for part in path_template.removesuffix(".json").split("/"):
-        bare = PLACEHOLDER.sub("", part).strip("-_.")
-        if bare:
-            parts.append(bare)
-    if not parts:
+    parts = [PLACEHOLDER.sub("", part).strip("-_.") for part in path_template.removesuffix(".json").split("/")]
+    if not any(parts):
         raise SchemaError(f"path {path_template!r} has no name left once its placeholders are removed")
-    return "/".join(parts) + SUFFIX
+    return "/".join(part for part in parts if part) + SUFFIX
 
 
 def published_path(relative: str) -> str:
@@ -217,8 +156,7 @@ def expected_files(endpoints: Iterable[Endpoint]) -> dict[str, bytes]:
         name = schema_file(endpoint.path_template)
         if name in owners:
             raise SchemaError(f"models {owners[name]} and {endpoint.name} both map to schema {name}")
-        owners[name] = endpoint.name
-        files[name] = schema_bytes(endpoint_schema(endpoint))
+        owners[name], files[name] = endpoint.name, schema_bytes(endpoint_schema(endpoint))
     return files
 
 
@@ -229,8 +167,7 @@ def all_schema_files(endpoints: list[Endpoint]) -> dict[str, bytes]:
 
 
 def compare_with_repo(schema_dir: Path, expected: Mapping[str, bytes], orphans: bool = True) -> list[str]:
-    """Problems (missing, differing, and with ``orphans`` unexpected files) between the repo's schemas
-    and the generated ones."""
+    """Missing and differing files of the repo's schemas/, and with ``orphans`` the unexpected ones."""
     problems = []
     for name, data in expected.items():
         file = schema_dir / name
@@ -238,10 +175,8 @@ def compare_with_repo(schema_dir: Path, expected: Mapping[str, bytes], orphans: 
             problems.append(f"{file}: missing")
         elif file.read_bytes() != data:
             problems.append(f"{file}: differs from the schema generated from the contract")
-    known = set(expected)
-    for file in sorted(schema_dir.rglob(f"*{SUFFIX}")) if orphans and schema_dir.is_dir() else []:
-        if file.relative_to(schema_dir).as_posix() not in known:
-            problems.append(f"{file}: no published model has this schema")
+    if orphans:
+        problems += [f"{file}: no published model has this schema" for file in _orphans(schema_dir, expected)]
     return problems
 
 
@@ -254,11 +189,15 @@ def write_repo(schema_dir: Path, expected: Mapping[str, bytes]) -> list[str]:
             changes.append(f"{'updated' if file.exists() else 'created'} {file}")
             file.parent.mkdir(parents=True, exist_ok=True)
             file.write_bytes(data)
-    for file in sorted(schema_dir.rglob(f"*{SUFFIX}")) if schema_dir.is_dir() else []:
-        if file.relative_to(schema_dir).as_posix() not in expected:
-            file.unlink()
-            changes.append(f"removed {file}")
+    for file in _orphans(schema_dir, expected):
+        file.unlink()
+        changes.append(f"removed {file}")
     return changes
+
+
+def _orphans(schema_dir: Path, expected: Mapping[str, bytes]) -> list[Path]:
+    files = sorted(schema_dir.rglob(f"*{SUFFIX}")) if schema_dir.is_dir() else []
+    return [file for file in files if file.relative_to(schema_dir).as_posix() not in expected]
 
 
 def _parses(value: object, pattern: re.Pattern, parse: Callable[[str], object]) -> bool:
@@ -270,7 +209,7 @@ def _parses(value: object, pattern: re.Pattern, parse: Callable[[str], object]) 
         return False
 
 
-FORMATS: dict[str, Callable[[object], bool]] = {
+FORMATS: dict[str, Callable[[object], bool]] = {  # fastjsonschema's own are regular expressions: 2026-02-30 passes
     "date": lambda value: _parses(value, DATE, dt.date.fromisoformat),
     "date-time": lambda value: _parses(value, DATE_TIME, lambda text: dt.datetime.fromisoformat(text.replace("Z", "+00:00"))),
 }
@@ -280,20 +219,29 @@ for _name, _check in FORMATS.items():
 
 
 class Validator:
-    """fastjsonschema (the schema compiled to Python once) for the verdict; jsonschema (Draft 2020-12)
-    reports the violations, by key path and value, only for a document the compiled check rejects."""
+    """fastjsonschema (the schema compiled to Python once) gives the verdict; jsonschema (Draft 2020-12)
+    describes the violations, only for a document the compiled check rejects."""
 
     def __init__(self, schema: Mapping[str, Any]) -> None:
         Draft202012Validator.check_schema(schema)
+        self.schema = schema
         self.full = Draft202012Validator(schema, format_checker=FORMAT_CHECKER)
         self.fast = fastjsonschema.compile(dict(schema), formats=FORMATS)
 
-    def validate(self, file_path: str, doc: Any, limit: int = 10) -> list[SchemaViolation]:
-        """Schema violations of one (JSON-native) document, each naming the key path and the value."""
+    def validate(self, file_path: str, doc: Any, limit: int = 10) -> list[str]:
+        """The schema violations of one (JSON-native) document, each naming the key path and the value."""
         try:
             self.fast(doc)
             return []
         except fastjsonschema.JsonSchemaException:
             errors = sorted(self.full.iter_errors(doc), key=lambda e: [str(p) for p in e.absolute_path])[:limit]
-        return [SchemaViolation(file_path, "$" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in e.absolute_path),
-                                e.instance, e.message if len(e.message) <= 200 else e.message[:197] + "...") for e in errors]
+        return [f"{file_path}: {_key_path(e.absolute_path)}: value {_shorten(repr(e.instance), 80)}: {_shorten(e.message, 200)}"
+                for e in errors]
+
+
+def _key_path(parts: Iterable[Any]) -> str:
+    return "$" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in parts)
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."

@@ -1,9 +1,8 @@
-"""Read mart rows, JSON-native (serialize.json_native). The only module that knows the engine (DuckDB or BigQuery).
+"""Read mart rows, with JSON-native values (serialize.json_native): the only module that knows the engine.
 
-The engine comes from the dbt profile: ``profiles.yml`` (``--profiles-dir``,
-else DBT_PROFILES_DIR, else the project dir, else ~/.dbt) rendered with Jinja
-(``env_var``), profile named by ``dbt_project.yml``, output ``--target``
-(default: the profile's ``target``).
+The engine, DuckDB or BigQuery, is the dbt profile's: ``profiles.yml`` (``--profiles-dir``, else
+DBT_PROFILES_DIR, else the project dir, else ~/.dbt) rendered with Jinja (``env_var``), profile
+named by ``dbt_project.yml``, output ``--target`` (default: the profile's ``target``).
 """
 
 from __future__ import annotations
@@ -14,7 +13,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Iterator, Protocol, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 import jinja2
 import yaml
@@ -36,40 +35,25 @@ class DateRange:
     end: dt.date  # inclusive
 
 
-class Warehouse(Protocol):
-    def iter_rows(self, relation: str, where: dict[str, Any] | None = None, date_range: DateRange | None = None,
-                  order_by: Sequence[str] = ()) -> Iterator[dict]:
-        """Rows of a relation, filtered by column equality and an inclusive date range, streamed in
-        batches, sorted by ``order_by``."""
-
-    def distinct_values(self, relation: str, column: str) -> list:
-        """Sorted distinct non-null values of a column."""
-
-    def close(self) -> None:
-        """Release the connection."""
-
-
 def _quote(column: str, quote: str) -> str:
     if not IDENTIFIER.fullmatch(column):
         raise WarehouseError(f"bad column name {column!r}")
     return f"{quote}{column}{quote}"
 
 
-def _order(columns: Sequence[str], quote: str) -> str:
-    return " ORDER BY " + ", ".join(_quote(c, quote) for c in columns) if columns else ""
-
-
-def build_filter(where: dict[str, Any] | None, date_range: DateRange | None, quote: str, param) -> tuple[str, list]:
-    """' WHERE ...' and its parameters; ``param(name, value)`` renders a placeholder."""
-    clauses, values = [], []
+def select_sql(relation: str, where: dict[str, Any] | None, date_range: DateRange | None, order_by: Sequence[str],
+               quote: str, placeholder: Callable[[str], str]) -> tuple[str, list[tuple[str, Any]]]:
+    """The query of a relation's rows, filtered by column equality and an inclusive date range and sorted by
+    ``order_by``, and its parameters (name, value); ``placeholder(name)`` renders a parameter."""
+    clauses, params = [], []
     for i, (column, value) in enumerate((where or {}).items()):
-        clauses.append(f"{_quote(column, quote)} = {param(f'p{i}', value)}")
-        values.append((f"p{i}", value))
+        clauses.append(f"{_quote(column, quote)} = {placeholder(f'p{i}')}")
+        params.append((f"p{i}", value))
     if date_range:
-        column = _quote(date_range.column, quote)
-        clauses.append(f"{column} BETWEEN {param('start', date_range.start)} AND {param('end', date_range.end)}")
-        values += [("start", date_range.start), ("end", date_range.end)]
-    return (" WHERE " + " AND ".join(clauses) if clauses else ""), values
+        clauses.append(f"{_quote(date_range.column, quote)} BETWEEN {placeholder('start')} AND {placeholder('end')}")
+        params += [("start", date_range.start), ("end", date_range.end)]
+    sql = f"SELECT * FROM {relation}" + (" WHERE " + " AND ".join(clauses) if clauses else "")
+    return sql + (" ORDER BY " + ", ".join(_quote(c, quote) for c in order_by) if order_by else ""), params
 
 
 class DuckDBWarehouse:
@@ -82,10 +66,11 @@ class DuckDBWarehouse:
 
     def iter_rows(self, relation: str, where: dict[str, Any] | None = None, date_range: DateRange | None = None,
                   order_by: Sequence[str] = ()) -> Iterator[dict]:
-        clause, params = build_filter(where, date_range, '"', lambda name, value: "?")
+        """The rows, streamed in batches."""
+        sql, params = select_sql(relation, where, date_range, order_by, '"', lambda name: "?")
         cursor = self.connection.cursor()
         try:
-            cursor.execute(f"SELECT * FROM {relation}{clause}{_order(order_by, chr(34))}", [v for _, v in params])
+            cursor.execute(sql, [value for _, value in params])
             names = [d[0] for d in cursor.description]
             while batch := cursor.fetchmany(BATCH):
                 for row in batch:
@@ -94,9 +79,10 @@ class DuckDBWarehouse:
             cursor.close()
 
     def distinct_values(self, relation: str, column: str) -> list:
+        """Sorted distinct non-null values of a column (as the engine has them: dates are dates)."""
         c = _quote(column, '"')
-        sql = f"SELECT DISTINCT {c} FROM {relation} WHERE {c} IS NOT NULL ORDER BY 1"
-        return [row[0] for row in self.connection.execute(sql).fetchall()]
+        return [row[0] for row in self.connection.execute(f"SELECT DISTINCT {c} FROM {relation} WHERE {c} IS NOT NULL "
+                                                          "ORDER BY 1").fetchall()]
 
     def close(self) -> None:
         self.connection.close()
@@ -136,8 +122,9 @@ class BigQueryWarehouse:
 
     def iter_rows(self, relation: str, where: dict[str, Any] | None = None, date_range: DateRange | None = None,
                   order_by: Sequence[str] = ()) -> Iterator[dict]:
-        clause, params = build_filter(where, date_range, "`", lambda name, value: f"@{name}")
-        for row in self._job(f"SELECT * FROM {relation}{clause}{_order(order_by, '`')}", params).result(page_size=BATCH):
+        """The rows, streamed by pages."""
+        sql, params = select_sql(relation, where, date_range, order_by, "`", lambda name: f"@{name}")
+        for row in self._job(sql, params).result(page_size=BATCH):
             yield {name: json_native(value) for name, value in row.items()}
 
     def distinct_values(self, relation: str, column: str) -> list:
@@ -147,6 +134,9 @@ class BigQueryWarehouse:
 
     def close(self) -> None:
         self.client.close()
+
+
+Warehouse = DuckDBWarehouse | BigQueryWarehouse
 
 
 def load_profile_output(project_dir: Path, target: str | None = None, profiles_dir: Path | None = None) -> dict:
@@ -179,6 +169,7 @@ def load_profile_output(project_dir: Path, target: str | None = None, profiles_d
 
 def warehouse_from_profile(project_dir: str | os.PathLike, target: str | None = None,
                            profiles_dir: str | os.PathLike | None = None) -> Warehouse:
+    """The warehouse of the profile's output ``target``."""
     project = Path(project_dir)
     output = load_profile_output(project, target, Path(profiles_dir) if profiles_dir else None)
     kind = output.get("type")

@@ -4,8 +4,8 @@ import os
 
 import pytest
 
-from publisher.destinations import ConflictError, LocalDestination, StoredObject
-from publisher.gcs import GCSDestination, open_destination, parse_url
+from publisher.destinations import (ConflictError, GCSDestination, LocalDestination, StoredObject, open_destination,
+                                    parse_url)
 from publisher.publish import plan_status
 from publisher.serialize import content_hash, serialize
 

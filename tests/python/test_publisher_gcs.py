@@ -15,10 +15,10 @@ import uuid
 import pytest
 
 from fault_proxy import FaultProxy
-from publisher.destinations import ConflictError, StoredObject
 from gcs_emulator import Emulator, EmulatorError
-from publisher.gcs import GCSDestination
-from publisher.publish import MANIFEST_CACHE_CONTROL, MANIFEST_PATH, manifest_document, write_index
+from publisher.destinations import ConflictError, GCSDestination, StoredObject
+from publisher.publish import MANIFEST_CACHE_CONTROL, MANIFEST_PATH, Index, manifest_document, write_index
+from publisher.report import Tally
 from publisher.retry import RetryPolicy
 from publisher_project import GENERATED_AT, make_project, publish, sql, write_run_results
 
@@ -261,8 +261,9 @@ def test_preconditions_and_manifest_written_by_another_run(emulator, bucket, mon
     # another run writes the manifest after our listing: ours is rebuilt from a fresh listing, not lost
     other = dest.put("y.json", b"{}\n", "h2", "public, max-age=300", None)
     dest.put("manifest.json", b'{"objects":{}}\n', "other", "public, max-age=30", None)
-    status, manifest = write_index(dest, listing, MANIFEST_PATH, lambda found: manifest_document(found, GENERATED_AT),
-                                   MANIFEST_CACHE_CONTROL)
+    index = Index(Tally("(manifest)"), MANIFEST_PATH, lambda found: manifest_document(found, GENERATED_AT),
+                  MANIFEST_CACHE_CONTROL)
+    status, manifest = write_index(dest, listing, index)
     assert status == "updated"
     objects = stored(emulator, bucket, "p/v1/")
     body = urllib.request.urlopen(

@@ -18,9 +18,9 @@ ROWS = [{"date": dt.date(2026, 2, 21), "n": 1, "unused": "a"}, {"date": dt.date(
 PART = [{"date": dt.date(2026, 2, 21), "k": "a"}]
 
 
-def fingerprint(declaration=DECLARATION, columns=None, schema=b"{}", context=None, code=b"code"):
+def fingerprint(declaration=DECLARATION, columns=None, schema=None, context=None, code=b"code"):
     columns = columns or {"root": ("date", "n"), "part": ("date", "k")}
-    return Fingerprint(declaration, columns, schema, context or {"generated_at": "2026-02-21T18:00:00Z"}, code)
+    return Fingerprint(declaration, columns, schema or {}, context or {"generated_at": "2026-02-21T18:00:00Z"}, code)
 
 
 def rows(root=ROWS, part=PART):
@@ -41,7 +41,7 @@ def test_fingerprint_depends_on_what_builds_the_document_only():
         fingerprint().of(rows(part=[])),
         fingerprint().of(rows(part=PART + PART)),  # a repeated part row
         fingerprint(declaration={**DECLARATION, "m": "n"}).of(rows()),
-        fingerprint(schema=b'{"type": "object"}').of(rows()),
+        fingerprint(schema={"type": "object"}).of(rows()),
         fingerprint(code=b"new publisher").of(rows()),
         fingerprint(context={"generated_at": "x", "season": "2025-26"}).of(rows()),
     ]
@@ -93,14 +93,18 @@ def test_template_pattern_and_scope():
     assert not scope.covers("best-bets/all.json") and Scope(pattern, "date").covers("best-bets/all.json")
 
 
+def endpoint(path, visibility="public"):
+    return Endpoint("e", "r", path, "c", "g", {}, visibility, frozenset())
+
+
 def test_stale_paths():
     scopes = {"picks": Scope(template_pattern("picks/{date}.json"), "date", dt.date(2026, 2, 1), dt.date(2026, 2, 28))}
-    known = [template_pattern("picks/{date}.json"), template_pattern("systems/models.json")]
+    endpoints = [endpoint("picks/{date}.json"), endpoint("systems/models.json")]
     listing = ["picks/2026-02-01.json", "picks/2026-02-02.json", "picks/2026-01-31.json", "systems/models.json",
-               "old/x.json", "manifest.json", "schemas/picks.schema.json"]
-    assert stale_paths(listing, {"picks/2026-02-01.json"}, scopes, known,
-                       {"manifest.json", "schemas/picks.schema.json"}) == {
-        "picks/2026-02-02.json": "picks", "old/x.json": "(no endpoint)"}
+               "old/x.json", "manifest.json", "latest.json", "schemas/picks.schema.json", "schemas/latest.schema.json",
+               "schemas/old.schema.json"]
+    assert stale_paths(listing, {"picks/2026-02-01.json"}, scopes, endpoints) == {
+        "picks/2026-02-02.json": "picks", "old/x.json": "(no endpoint)", "schemas/old.schema.json": "(no endpoint)"}
 
 
 def test_manifest_document():
@@ -115,7 +119,7 @@ def test_manifest_document():
 def test_latest_document():
     endpoints = [("picks/{date}.json", "public"), ("best-bets/{date}.json", "public"), ("best-bets/all.json", "public"),
                  ("admin/picks/{date}.json", "admin"), ("live-grading/{date}.json", "public")]
-    keys = {Endpoint("e", "r", path, "c", "g", {}, visibility, frozenset()).latest_key: path for path, visibility in endpoints}
+    keys = {endpoint(path, visibility).latest_key: path for path, visibility in endpoints}
     assert sorted(k for k in keys if k) == ["best-bets", "live-grading", "picks"]
     prefixes = {key: template_pattern(path) for key, path in keys.items() if key}
     listing = ["picks/2026-02-19.json", "picks/2026-02-21.json", "picks/2026-02-20.json", "picks/not-a-date.json",

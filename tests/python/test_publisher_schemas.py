@@ -139,9 +139,8 @@ def test_violations_name_the_file_key_and_value(change, key_path, message):
     doc = json.loads(json.dumps(GOOD))
     change(doc)
     found = Validator(endpoint_schema(endpoint())).validate("picks/2026-02-21.json", doc)
-    assert [(v.file, v.key_path) for v in found][:1] == [("picks/2026-02-21.json", key_path)]
-    assert message in found[0].message
-    assert str(found[0]).startswith(f"picks/2026-02-21.json: {key_path}: value ")
+    assert found[0].startswith(f"picks/2026-02-21.json: {key_path}: value ")
+    assert message in found[0]
 
 
 def test_schema_bytes_are_readable_json():
@@ -244,7 +243,7 @@ def test_compiled_validator_agrees_with_jsonschema_on_random_documents():
 
 def test_keywords_beyond_the_generator_are_checked_too():
     checker = Validator({"type": "object", "properties": {"n": {"type": "integer", "minimum": 3}}})
-    assert [v.key_path for v in checker.validate("f.json", {"n": 2})] == ["$.n"]
+    assert checker.validate("f.json", {"n": 2}) == ["f.json: $.n: value 2: 2 is less than the minimum of 3"]
     assert checker.validate("f.json", {"n": 3}) == []
 
 
@@ -256,4 +255,4 @@ def test_latest_schema_names_every_public_dated_endpoint_and_nothing_else(projec
     good = {"generated_at": "2026-02-21T18:00:00Z", "dates": {"picks": "2026-02-21"}}
     assert check.validate("latest.json", good) == []
     bad = {"generated_at": "2026-02-21T18:00:00Z", "dates": {"admin/picks": "2026-02-21"}}
-    assert [v.key_path for v in check.validate("latest.json", bad)] == ["$.dates"]
+    assert [v.split(": ")[1] for v in check.validate("latest.json", bad)] == ["$.dates"]
