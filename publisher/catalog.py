@@ -1,21 +1,12 @@
 """The published endpoints, read from dbt's ``target/manifest.json``.
 
-A model is published when its ``config.meta.publish`` (or ``meta.publish``)
-exists. The declaration is validated here; errors name the model and the key.
-
-Keys: ``path``, ``cache_control``, ``group``, ``document`` (required) and
-``as_of`` (optional): a column of the mart; a run publishes only the rows whose
-value in it is the run's ``--as-of`` date, by default the column's latest value.
-
-Each endpoint also carries what the checks need: the contract columns (data
-type, not-null constraint) for its JSON Schema, and every upstream node and
-every dbt test / unit test on it or upstream of it, for the run-results gate.
-
-Parts (``from: MODEL`` nodes, documents.py) are models of their own grain with a
-contract. Each must be a parent of the root model (``-- depends_on: {{ ref('MODEL') }}``
-in its SQL), so ``dbt build --selector GROUP`` builds and tests it and the gate covers
-it; it must carry the columns a run filters on (the path's placeholders, ``as_of``)
-and declare its join columns.
+A model is published when it has a ``config.meta.publish`` declaration: ``path``, ``cache_control``,
+``group``, ``document`` and optionally ``as_of`` (a column: a run publishes the rows whose value is
+its ``--as-of`` date, by default the latest). Declarations are checked here (errors name the model
+and the key), with what the other checks need: the contract columns, for the JSON Schema, and every
+upstream node and dbt test, for the run-results gate. Each part (``from: MODEL``) must be a parent of
+the root model, so ``dbt build --selector GROUP`` builds and tests it, with the columns a run
+filters on (the path's placeholders, ``as_of``) and its join columns in its contract.
 """
 
 from __future__ import annotations

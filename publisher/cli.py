@@ -1,32 +1,24 @@
-"""Publish the dbt marts declared under ``config.meta.publish`` as JSON files.
+"""Publish the dbt marts declared under ``config.meta.publish`` as JSON files under DEST/v1/.
 
-Reads <project-dir>/target/manifest.json, reads each published mart from the
-warehouse of the dbt profile (--target), folds the rows into documents and
-checks everything before anything is uploaded, failing closed:
-  - run-results gate: no failed or skipped node (model, seed, test, unit test)
-    upstream of the endpoint in the last target/run_results.json
-    (--allow-failed-upstream overrides it, loudly, for emergencies);
-  - JSON Schema: the committed schemas/<path>.schema.json equals the one generated
-    from the mart contract, and every document validates against it;
-  - clean-API rule on every non-admin document (publisher/clean_api.yml).
-The destination (--dest: a folder, or gs://bucket/prefix) is listed once, first:
-a document whose stored fingerprint (hash of the rows and declaration it is built
-from) is unchanged is not rebuilt (gs:// only); objects whose content (ignoring
-generated_at / updated_at) and cache-control are unchanged are not uploaded; the
-others go up in parallel (--workers), with retries; v1/manifest.json is written
-last, only when every object succeeded. Schemas are published under v1/schemas/
-(admin ones under v1/admin/schemas/). Nothing is ever deleted: objects no
-endpoint produces any more are reported as stale.
+Reads <project-dir>/target/manifest.json and each published mart (warehouse of the dbt profile,
+--target), folds the rows into documents and checks everything before anything is uploaded,
+failing closed: the run-results gate (no failed or skipped dbt node, test or unit test upstream
+in target/run_results.json; --allow-failed-upstream overrides it, loudly), the JSON Schemas
+(the committed schemas/ equal the ones generated from the contracts; every document is valid)
+and the clean-API rule on every non-admin document (publisher/clean_api.yml).
+The destination (a folder, or gs://bucket/prefix) is listed once, first: a document whose
+stored fingerprint is unchanged is not rebuilt (gs:// only), unchanged content (ignoring
+generated_at / updated_at) is not uploaded, the rest goes up in parallel with retries, then
+v1/latest.json and v1/manifest.json, last, only when every object succeeded. Schemas are
+published under v1/schemas/. Nothing is ever deleted: stale objects are reported.
 
-Dates: endpoints whose path has {date} publish the latest date present in their
-mart, or --date D (no rows for D is an error), or --start/--end (an inclusive
-backfill; days without rows are skipped, a range without any row is an error),
-or --all-dates. Endpoints without {date} publish all their rows (an empty mart is
-an error). Endpoints declaring `as_of: COLUMN` publish only the rows whose COLUMN
-is --as-of D, by default the column's latest value.
+Dates: {date} endpoints publish their latest date, or --date D (no rows: an error), or
+--start/--end (inclusive; a range without any row is an error), or --all-dates; the others
+publish all their rows (an empty mart is an error). Endpoints declaring `as_of: COLUMN`
+publish the rows whose COLUMN is --as-of D, by default its latest value.
 
-Progress and a summary table go to stderr (--json: a report on stdout). Exit code
-0 only when nothing failed; a failed check aborts the run before any upload.
+Progress and a summary table go to stderr (--json: a report on stdout); the exit code is 0
+only when nothing failed. More in docs/publisher.md.
 
 Examples: python -m publisher.cli --dest public --all-dates
           python -m publisher.cli --dest gs://bucket/site --group after-predictions --date 2026-02-21 --dry-run

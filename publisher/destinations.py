@@ -35,7 +35,6 @@ class StoredObject:
     path: str  # relative to v1/
     hash: str | None  # content hash; None when unknown (not written by the publisher)
     generation: int | None
-    size: int
     cache_control: str | None = None  # None: not stored (local folders)
     input_hash: str | None = None  # the fingerprint of what the document was built from (build.Fingerprint)
 
@@ -68,7 +67,7 @@ class LocalDestination:
                     digest = content_hash(json.loads(file.read_bytes()))
                 except ValueError:  # not JSON: a hash nothing equals, so it gets rewritten
                     digest = "invalid"
-            found[path] = StoredObject(path, digest, stat.st_mtime_ns, stat.st_size)
+            found[path] = StoredObject(path, digest, stat.st_mtime_ns)
         return found
 
     def _manifest_hashes(self) -> dict[str, dict[int, str]]:
@@ -100,7 +99,7 @@ class LocalDestination:
         except BaseException:
             Path(temp).unlink(missing_ok=True)
             raise
-        return StoredObject(path, content_hash, file.stat().st_mtime_ns, len(data))
+        return StoredObject(path, content_hash, file.stat().st_mtime_ns)
 
     def refresh(self, stored: StoredObject, input_hash: str) -> None:
         """Nothing to do: a folder keeps no metadata."""
@@ -135,14 +134,11 @@ class GCSDestination:
     the fingerprint. Uploads carry ``ifGenerationMatch`` (0 for a new object) and are retried (publisher.retry); a
     412 after a retry whose first attempt did land is recognised by reading the object's metadata back."""
 
-    def __init__(self, url: str, retry: RetryPolicy | None = None, log: Callable[[str], None] = lambda m: None,
-                 client_factory: Callable[[], Any] | None = None, timeout: tuple[float, float] = TIMEOUT,
-                 page_size: int | None = None) -> None:
+    def __init__(self, url: str, retry: RetryPolicy | None = None, log: Callable[[str], None] = lambda m: None) -> None:
         self.url = url
         self.bucket_name, self.root = parse_url(url)
-        self.retry, self.log, self.timeout = retry or RetryPolicy(), log, timeout
-        self.page_size = page_size  # listing page size (None: the server's, 1,000 on GCS)
-        self._factory = client_factory or default_client_factory()
+        self.retry, self.log, self.timeout = retry or RetryPolicy(), log, TIMEOUT
+        self._factory = default_client_factory()
         self._local = threading.local()
 
     def _bucket(self) -> Any:
@@ -157,13 +153,12 @@ class GCSDestination:
     def _stored(self, blob: Any) -> StoredObject:
         metadata = blob.metadata or {}
         return StoredObject(blob.name[len(self.root):], metadata.get(HASH_METADATA_KEY),
-                            int(blob.generation) if blob.generation is not None else None, int(blob.size or 0),
-                            blob.cache_control, metadata.get(INPUT_METADATA_KEY))
+                            int(blob.generation) if blob.generation is not None else None, blob.cache_control, metadata.get(INPUT_METADATA_KEY))
 
     def list(self) -> dict[str, StoredObject]:
         def listing() -> dict[str, StoredObject]:
             blobs = self._bucket().client.list_blobs(
-                self.bucket_name, prefix=self.root, retry=None, timeout=self.timeout, page_size=self.page_size,
+                self.bucket_name, prefix=self.root, retry=None, timeout=self.timeout,
                 fields="items(name,generation,size,cacheControl,metadata),nextPageToken")
             return {stored.path: stored for stored in map(self._stored, blobs)}
 
@@ -181,7 +176,7 @@ class GCSDestination:
             blob.cache_control, blob.metadata = cache_control, metadata(content_hash, input_hash)
             blob.upload_from_string(data, content_type=JSON_CONTENT_TYPE, if_generation_match=expected_generation or 0,
                                     retry=None, timeout=self.timeout, checksum=None)
-            return StoredObject(path, content_hash, int(blob.generation), len(data), cache_control, input_hash)
+            return StoredObject(path, content_hash, int(blob.generation), cache_control, input_hash)
 
         try:
             return self._retrying(upload, f"upload of {path}")

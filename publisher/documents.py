@@ -1,25 +1,18 @@
 """Fold flat mart rows into JSON documents, following a model's publish declaration.
 
-A declaration maps output keys (in order) to nodes. Node forms (recursive):
+A declaration maps output keys (in order) to nodes:
 
-* ``"col"``                                  the value of column ``col`` in the first row
-* ``"@name"``                                a run context value (e.g. ``@generated_at``)
-* ``{column: col, round: n}``                the column, rounded to n decimals (null stays null)
-* ``{fields: {...}, null_if: col?}``         a nested object over the same rows
+* ``"col"``                                     the value of column ``col`` in the first row
+* ``"@name"``                                   a run context value (``@generated_at``)
+* ``{column: col, round: n}``                   the column, rounded half away from zero (null stays null)
+* ``{fields: {...}, null_if: col?}``            a nested object over the same rows
 * ``{list: [keys], order_by: [...]?, fields}``  one element per distinct non-null key tuple
 * ``{map: col, order_by: [...]?, fields}``      an object keyed by the column's value
 
-``order_by`` columns sort ascending, or descending with a leading ``-``
-(``-week_start``); None always sorts last; ties break on the key.
-
-Composed documents: a list, map or object node may take its rows from another model
-(a *part*) with ``from: MODEL`` and ``join: [col, ...]`` (same column names) or
-``join: {parent_col: part_col}``: its rows are the part's rows whose ``join`` columns equal
-the enclosing rows' (the root's, or the enclosing part's). Below it, columns are the
-part's. Each part is a model at its own grain, read for the same file as the root.
-
-``parse`` checks a declaration once and turns it into a tree of ``Node``; ``fold`` and the
-schema generator walk that tree.
+``order_by`` sorts ascending, descending with a leading ``-``; None sorts last; ties break on the key.
+A list, map or object node may take its rows from another model (a *part*, read for the same file):
+``from: MODEL`` with ``join: [col, ...]`` or ``join: {parent_col: part_col}`` selects the part's rows
+whose join columns equal the enclosing rows'. ``parse`` checks a declaration once, into ``Node``s.
 """
 
 from __future__ import annotations
@@ -196,7 +189,7 @@ class _Fold:
         groups = sorted_groups(rows, node.keys, node.order_by or node.keys, where)
         if node.kind == "list":
             return [self.fields(node, group) for group in groups]
-        return {map_key(group[0][node.name]): self.fields(node, group) for group in groups}
+        return {str(group[0][node.name]): self.fields(node, group) for group in groups}  # JSON-native: dates are text
 
     def joined(self, part: str, columns: tuple[str, ...], key: tuple) -> list[Row]:
         """The part's rows whose ``columns`` equal ``key``."""
@@ -235,11 +228,6 @@ def sorted_groups(rows: Sequence[Row], keys: Sequence[str], order_by: Sequence[s
     return sorted(groups.values(), key=functools.cmp_to_key(compare))
 
 
-def map_key(value: Any) -> str:
-    """A JSON object key for a map node value (rows are JSON-native: dates are already text)."""
-    return value if isinstance(value, str) else str(value)
-
-
 def round_value(value: Any, digits: int | None) -> Any:
     """Round half away from zero on the decimal text; float for digits > 0, int for 0."""
     if value is None or digits is None:
@@ -273,9 +261,7 @@ def render_path(path_template: str, row: Row, source: str = "rows") -> str:
     """The file path of a row: placeholders take the row's values (dates as YYYY-MM-DD)."""
     def value(match: re.Match) -> str:
         column = match.group(1)
-        if column not in row:
-            raise FoldError(f"{source}: path {path_template!r} names column {column!r}, which is not in the rows")
-        raw = row[column]
+        raw = row[column]  # present: stream_groups checked
         text = raw.isoformat() if isinstance(raw, dt.date) and not isinstance(raw, dt.datetime) else raw
         text = str(text) if isinstance(text, int) and not isinstance(text, bool) else text
         if not isinstance(text, str) or not SAFE_PATH_VALUE.fullmatch(text) or ".." in text:

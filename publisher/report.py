@@ -65,26 +65,13 @@ def summary_table(tallies: list[Tally]) -> str:
 
 
 class Progress:
-    """Progress on stderr: a bar redrawn in place on a terminal, a line at every quarter otherwise (short logs)."""
+    """Progress on stderr: a line at every quarter, so that logs stay short."""
 
-    def __init__(self, total: int, label: str, width: int = 30) -> None:
-        self.total, self.label, self.width = total, label, width
-        self.done, self.started, self.drawn = 0, time.monotonic(), 0.0
-        self.tty = sys.stderr.isatty()
+    def __init__(self, total: int, label: str) -> None:
+        self.total, self.label, self.done, self.started = total, label, 0, time.monotonic()
 
     def advance(self) -> None:
         self.done += 1
-        now, last = time.monotonic(), self.done == self.total
-        if self.tty and (now - self.drawn > 0.1 or last):
-            self.drawn = now
-            sys.stderr.write("\r" + self.line() + ("\n" if last else ""))
-            sys.stderr.flush()
-        elif not self.tty and 4 * self.done // self.total > 4 * (self.done - 1) // self.total:
-            log(self.line())
-
-    def line(self) -> str:
-        fraction = self.done / self.total
-        filled = int(self.width * fraction)
-        rate = self.done / max(time.monotonic() - self.started, 1e-9)
-        return f"{self.label} [{'#' * filled}{'.' * (self.width - filled)}] {self.done}/{self.total} " \
-               f"{100 * fraction:5.1f}% {rate:7.1f}/s"
+        if 4 * self.done // self.total > 4 * (self.done - 1) // self.total:
+            rate = self.done / max(time.monotonic() - self.started, 1e-9)
+            log(f"{self.label} {self.done}/{self.total} ({100 * self.done / self.total:.0f}%, {rate:.1f}/s)")

@@ -13,7 +13,6 @@ from __future__ import annotations
 import http.client
 import itertools
 import random
-import socket
 from dataclasses import dataclass
 from typing import Callable, Iterator, TypeVar
 
@@ -26,7 +25,7 @@ T = TypeVar("T")
 # What if_transient_error does not cover: 502 / 504, timeouts and broken HTTP exchanges (and 408,
 # which api-core has no exception class for: by its code, below).
 if_also_transient = if_exception_type(
-    exceptions.BadGateway, exceptions.GatewayTimeout, ConnectionError, TimeoutError, socket.timeout,
+    exceptions.BadGateway, exceptions.GatewayTimeout, ConnectionError, TimeoutError,
     http.client.HTTPException, requests.Timeout, urllib3.exceptions.HTTPError)
 
 
@@ -42,10 +41,10 @@ class RetryPolicy:
     maximum: float = 20.0  # cap of one wait
     jitter: float = 0.25  # each wait is scaled by a random factor in [1 - jitter, 1 + jitter]
 
-    def delay(self, retry: int, rand: Callable[[], float] = random.random) -> float:
+    def delay(self, retry: int) -> float:
         """Wait before retry number ``retry`` (1-based)."""
         base = min(self.maximum, self.initial * self.multiplier ** (retry - 1))
-        return base * (1 - self.jitter + 2 * self.jitter * rand())
+        return base * (1 - self.jitter + 2 * self.jitter * random.random())
 
 
 def is_retryable(error: BaseException) -> bool:

@@ -109,12 +109,10 @@ def bigquery_client(project: str, location: str | None, api_endpoint: str | None
 
 
 class BigQueryWarehouse:
-    def __init__(self, project: str, dataset: str | None = None, location: str | None = None, client: Any = None,
-                 api_endpoint: str | None = None) -> None:
+    def __init__(self, project: str, location: str | None = None, api_endpoint: str | None = None) -> None:
         from google.cloud import bigquery
 
-        self.bigquery, self.project, self.dataset, self.location = bigquery, project, dataset, location
-        self.client = client or bigquery_client(project, location, api_endpoint)
+        self.bigquery, self.client = bigquery, bigquery_client(project, location, api_endpoint)
 
     def _job(self, sql: str, params: list) -> Any:
         parameters = [self.bigquery.ScalarQueryParameter(name, parameter_type(value), value) for name, value in params]
@@ -177,7 +175,6 @@ def warehouse_from_profile(project_dir: str | os.PathLike, target: str | None = 
         path = Path(str(output.get("path", "")))
         return DuckDBWarehouse(path if path.is_absolute() else project / path)
     if kind == "bigquery":
-        project_id = output.get("project") or output.get("database")
-        return BigQueryWarehouse(str(project_id), output.get("dataset") or output.get("schema"), output.get("location"),
-                                 api_endpoint=output.get("api_endpoint"))
+        project_id = output.get("project") or output.get("database")  # relations are fully qualified: no dataset
+        return BigQueryWarehouse(str(project_id), output.get("location"), output.get("api_endpoint"))
     raise WarehouseError(f"unsupported warehouse type {kind!r} (duckdb or bigquery)")

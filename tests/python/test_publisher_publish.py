@@ -63,10 +63,10 @@ def item(path, digest, cache_control="public, max-age=300", fingerprint_=None):
 
 
 def test_plan():
-    listing = {"a.json": StoredObject("a.json", "h1", 7, 2, "public, max-age=300", "f1"),
-               "b.json": StoredObject("b.json", "h1", 8, 2, "public, max-age=300", "f0"),
-               "c.json": StoredObject("c.json", "h1", 9, 2, "public, max-age=60"),
-               "d.json": StoredObject("d.json", "h0", 10, 2)}
+    listing = {"a.json": StoredObject("a.json", "h1", 7, "public, max-age=300", "f1"),
+               "b.json": StoredObject("b.json", "h1", 8, "public, max-age=300", "f0"),
+               "c.json": StoredObject("c.json", "h1", 9, "public, max-age=60"),
+               "d.json": StoredObject("d.json", "h0", 10)}
     items = [item("a.json", "h1", fingerprint_="f1"), item("b.json", "h1", fingerprint_="f1"),
              item("c.json", "h1"), item("d.json", "h1"), item("e.json", "h1")]
     plan(items, listing)
@@ -77,10 +77,10 @@ def test_plan():
 
 def test_plan_status():
     assert plan_status(None, "a") == "created"
-    assert plan_status(StoredObject("p", "a", 1, 1), "a") == "unchanged"
-    assert plan_status(StoredObject("p", "a", 1, 1), "b") == "updated"
-    assert plan_status(StoredObject("p", None, 1, 1), "b") == "updated"  # uploaded by something else
-    assert plan_status(StoredObject("p", "a", 1, 1, "public, max-age=60"), "a", "public, max-age=300") == "updated"
+    assert plan_status(StoredObject("p", "a", 1), "a") == "unchanged"
+    assert plan_status(StoredObject("p", "a", 1), "b") == "updated"
+    assert plan_status(StoredObject("p", None, 1), "b") == "updated"  # uploaded by something else
+    assert plan_status(StoredObject("p", "a", 1, "public, max-age=60"), "a", "public, max-age=300") == "updated"
 
 
 def test_template_pattern_and_scope():
@@ -108,8 +108,8 @@ def test_stale_paths():
 
 
 def test_manifest_document():
-    listing = {"manifest.json": StoredObject("manifest.json", "m", 1, 2),
-               "b.json": StoredObject("b.json", "hb", 3, 4), "a.json": StoredObject("a.json", None, 5, 6)}
+    listing = {"manifest.json": StoredObject("manifest.json", "m", 1),
+               "b.json": StoredObject("b.json", "hb", 3), "a.json": StoredObject("a.json", None, 5)}
     doc = manifest_document(listing, "2026-02-21T18:00:00Z")
     assert doc == {"generated_at": "2026-02-21T18:00:00Z",
                    "objects": {"a.json": {"hash": None, "generation": 5}, "b.json": {"hash": "hb", "generation": 3}}}

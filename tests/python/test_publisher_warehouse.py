@@ -113,9 +113,14 @@ class FakeClient:
         return FakeJob()
 
 
-def test_bigquery_builds_parameterised_queries():
+def fake_bigquery(monkeypatch, client):
+    monkeypatch.setattr("publisher.warehouse.bigquery_client", lambda *args: client)
+    return BigQueryWarehouse("p", "US")
+
+
+def test_bigquery_builds_parameterised_queries(monkeypatch):
     client = FakeClient()
-    warehouse = BigQueryWarehouse("p", "props", "US", client=client)
+    warehouse = fake_bigquery(monkeypatch, client)
     found = rows(warehouse, "`p`.`props_public`.`t`", where={"date": dt.date(2026, 2, 21), "name": "b"})
     assert found == [{"date": "2026-02-21", "n": 2}]
     sql, config = client.calls[0]
@@ -127,9 +132,7 @@ def test_bigquery_builds_parameterised_queries():
 def test_bigquery_profile(project, monkeypatch):
     made = []
     monkeypatch.setattr("publisher.warehouse.bigquery_client", lambda *args: made.append(args) or FakeClient())
-    warehouse = warehouse_from_profile(project, target="bigquery")
-    assert isinstance(warehouse, BigQueryWarehouse)
-    assert (warehouse.project, warehouse.dataset, warehouse.location) == ("nba-props-platform", "props", "US")
+    assert isinstance(warehouse_from_profile(project, target="bigquery"), BigQueryWarehouse)
     warehouse_from_profile(project, target="emulator")
     assert made == [("nba-props-platform", "US", None), ("nba-props-platform", None, "127.0.0.1:9050")]
 
@@ -164,10 +167,10 @@ class FakePagedJob(FakeJob):
         return super().result()
 
 
-def test_bigquery_iter_rows_orders_and_pages():
+def test_bigquery_iter_rows_orders_and_pages(monkeypatch):
     client = FakeClient()
     client.query = lambda sql, job_config=None: (client.calls.append((sql, job_config)), FakePagedJob())[1]
-    warehouse = BigQueryWarehouse("p", "props", "US", client=client)
+    warehouse = fake_bigquery(monkeypatch, client)
     rows = list(warehouse.iter_rows("`p`.`props_public`.`t`", where={"name": "b"}, order_by=("date",)))
     assert rows == [{"date": "2026-02-21", "n": 2}]
     assert client.calls[0][0] == "SELECT * FROM `p`.`props_public`.`t` WHERE `name` = @p0 ORDER BY `date`"
