@@ -1,13 +1,5 @@
-"""Reading, folding and checking a run's documents, one file at a time.
-
-Each endpoint's rows are chosen (``select``: a date, a range, every date, the latest; the
-as-of date), streamed from the warehouse sorted by the path's placeholders, cut into files
-and folded with the rows of their parts. A file whose fingerprint (``Fingerprint``: what it
-is built from) equals the one stored with the published object is known unchanged: it is
-neither built nor checked again. The others are serialized, checked (clean-API rule, JSON
-Schema) and kept in the spool. Every problem lands in the endpoint's tally, and the run
-then stops before any upload.
-"""
+"""Stage 5: each endpoint's rows, chosen (``select``) and streamed from the warehouse file by file, folded,
+serialized, checked and spooled. A file whose fingerprint is the stored one is known unchanged: not built."""
 
 from __future__ import annotations
 
@@ -64,28 +56,26 @@ def latest(warehouse: Warehouse, endpoint: Endpoint, column: str, required: bool
 def select(endpoint: Endpoint, warehouse: Warehouse, dates: Dates) -> Selection:
     """A {date} mart without any row publishes nothing under --all-dates or the default latest date
     (a warning: live grading is empty between game nights); every other empty selection is an error."""
-    name, where = endpoint.name, {}
-    scope = Scope(template_pattern(endpoint.path_template), DATE_COLUMN)
+    name, where, pattern = endpoint.name, {}, template_pattern(endpoint.path_template)
     if endpoint.as_of:
         where[endpoint.as_of] = dates.as_of or latest(warehouse, endpoint, endpoint.as_of)
     as_of = f" with {endpoint.as_of} = {where[endpoint.as_of]}" if endpoint.as_of else ""
     empty = f"mart {name} ({endpoint.relation}) is empty{' for' + as_of if as_of else ''}"
-    if DATE_COLUMN not in endpoint.placeholders:
-        return Selection({"where": where or None}, scope, empty)
-    if dates.all_dates:
-        return Selection({"where": where or None}, scope, None)
+    dated = DATE_COLUMN in endpoint.placeholders
+    if not dated or dates.all_dates:
+        return Selection({"where": where or None}, Scope(pattern), None if dated else empty)
     if dates.date:
-        return Selection({"where": {**where, DATE_COLUMN: dates.date}}, Scope(scope.pattern, DATE_COLUMN, dates.date),
+        return Selection({"where": {**where, DATE_COLUMN: dates.date}}, Scope(pattern, dates.date, dates.date),
                          f"mart {name}: no rows for date {dates.date}{as_of}")
     if dates.start and dates.end:
         return Selection({"where": where or None, "date_range": DateRange(DATE_COLUMN, dates.start, dates.end)},
-                         Scope(scope.pattern, DATE_COLUMN, dates.start, dates.end),
+                         Scope(pattern, dates.start, dates.end),
                          f"mart {name}: no rows between {dates.start} and {dates.end}{as_of}")
     day = latest(warehouse, endpoint, DATE_COLUMN, required=False)
     if day is None:
         return Selection({}, None, None)
     return Selection({"where": {**where, DATE_COLUMN: day}},
-                     Scope(scope.pattern, DATE_COLUMN, day) if isinstance(day, dt.date) else scope, empty)
+                     Scope(pattern, day, day) if isinstance(day, dt.date) else Scope(pattern), empty)
 
 
 def code_digest() -> bytes:

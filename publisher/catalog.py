@@ -1,13 +1,5 @@
-"""The published endpoints, read from dbt's ``target/manifest.json``.
-
-A model is published when it has a ``config.meta.publish`` declaration: ``path``, ``cache_control``,
-``group``, ``document`` and optionally ``as_of`` (a column: a run publishes the rows whose value is
-its ``--as-of`` date, by default the latest). Declarations are checked here (errors name the model
-and the key), with what the other checks need: the contract columns, for the JSON Schema, and every
-upstream node and dbt test, for the run-results gate. Each part (``from: MODEL``) must be a parent of
-the root model, so ``dbt build --selector GROUP`` builds and tests it, with the columns a run
-filters on (the path's placeholders, ``as_of``) and its join columns in its contract.
-"""
+"""The published endpoints, from dbt's target/manifest.json: every model's ``config.meta.publish``,
+checked (errors name the model and the key), with its contract, its parts and its upstream nodes and tests."""
 
 from __future__ import annotations
 

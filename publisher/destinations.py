@@ -1,11 +1,6 @@
-"""Where documents go: a local folder or ``gs://bucket/prefix``, objects under ``<root>/v1/<path>``.
-
-``list`` gives every object's content hash and generation (plus, on GCS, its cache-control and
-fingerprint) in one pass, without a download. ``put`` writes one object under a generation
-precondition: the generation the listing saw (None: it must not exist yet); a mismatch raises
-``ConflictError`` (another writer came first). ``refresh`` records a new fingerprint on an
-unchanged object.
-"""
+"""Where documents go: a local folder or gs://bucket/prefix, objects under <root>/v1/. ``list`` gives every
+object's content hash and generation in one pass (no download); ``put`` writes under a generation precondition
+(ConflictError when another writer came first); ``refresh`` records a new fingerprint on an unchanged object."""
 
 from __future__ import annotations
 

@@ -148,30 +148,25 @@ def fold(rows: Sequence[Row], declaration: Node | Mapping[str, Any], context: Ma
     root = declaration if isinstance(declaration, Node) else parse(declaration)
     if not rows:
         raise FoldError(f"{source}: no rows to build a document from")
-    try:
-        return _Fold(context, parts or {}, source).fields(root, rows)
-    except KeyError as error:
-        raise FoldError(f"{source}: column {error.args[0]!r} declared in the document is not in the rows") from None
+    indexes: dict[tuple, dict[tuple, list[Row]]] = {}  # each part's rows by join key, made once per join
 
+    def joined(part: str, columns: tuple[str, ...], key: tuple) -> list[Row]:
+        if (part, columns) not in indexes:
+            index = indexes[(part, columns)] = {}
+            for row in (parts or {}).get(part, ()):
+                index.setdefault(tuple(row[c] for c in columns), []).append(row)
+        return indexes[(part, columns)].get(key, [])
 
-class _Fold:
-    """One document's fold: the run context, each part's rows (indexed once per join), the source named in errors."""
+    def fields(node: Node, rows: Sequence[Row]) -> dict:
+        return {key: value(child, rows, f"{source}: {key}") for key, child in node.fields.items()}
 
-    def __init__(self, context: Mapping[str, Any], parts: Mapping[str, Sequence[Row]], source: str) -> None:
-        self.context, self.parts, self.source = context, parts, source
-        self.indexes: dict[tuple, dict[tuple, list[Row]]] = {}
-
-    def fields(self, node: Node, rows: Sequence[Row]) -> dict:
-        return {key: self.value(child, rows, key) for key, child in node.fields.items()}
-
-    def value(self, node: Node, rows: Sequence[Row], key: str) -> Any:  # noqa: C901 - one branch per node form
-        where = f"{self.source}: {key}"
+    def value(node: Node, rows: Sequence[Row], where: str) -> Any:  # noqa: C901 - one branch per node form
         if node.kind == "column":
             return rows[0][node.name]
         if node.kind == "context":
-            if node.name not in self.context:
+            if node.name not in context:
                 raise FoldError(f"{where}: the run context has no value '@{node.name}'")
-            return self.context[node.name]
+            return context[node.name]
         if node.kind == "value":
             try:
                 return round_value(rows[0][node.name], node.digits)
@@ -179,26 +174,22 @@ class _Fold:
                 raise FoldError(f"{where}: {error}") from error
         if node.part:
             parent, columns = node.join
-            values = tuple(rows[0][c] for c in parent)
-            rows = self.joined(node.part, columns, values)
+            key = tuple(rows[0][c] for c in parent)
+            rows = joined(node.part, columns, key)
             if not rows and node.kind == "object" and not node.null_if:
                 raise FoldError(f"{where}: no row of part {node.part} where "
-                                f"{', '.join(f'{c} = {v!r}' for c, v in zip(columns, values))}")
+                                f"{', '.join(f'{c} = {v!r}' for c, v in zip(columns, key))}")
         if node.kind == "object":
-            return None if node.null_if and (not rows or rows[0][node.null_if] is None) else self.fields(node, rows)
+            return None if node.null_if and (not rows or rows[0][node.null_if] is None) else fields(node, rows)
         groups = sorted_groups(rows, node.keys, node.order_by or node.keys, where)
         if node.kind == "list":
-            return [self.fields(node, group) for group in groups]
-        return {str(group[0][node.name]): self.fields(node, group) for group in groups}  # JSON-native: dates are text
+            return [fields(node, group) for group in groups]
+        return {str(group[0][node.name]): fields(node, group) for group in groups}  # JSON-native: dates are text
 
-    def joined(self, part: str, columns: tuple[str, ...], key: tuple) -> list[Row]:
-        """The part's rows whose ``columns`` equal ``key``."""
-        index = self.indexes.get((part, columns))
-        if index is None:
-            index = self.indexes[(part, columns)] = {}
-            for row in self.parts.get(part, ()):
-                index.setdefault(tuple(row[c] for c in columns), []).append(row)
-        return index.get(key, [])
+    try:
+        return fields(root, rows)
+    except KeyError as error:
+        raise FoldError(f"{source}: column {error.args[0]!r} declared in the document is not in the rows") from None
 
 
 def sorted_groups(rows: Sequence[Row], keys: Sequence[str], order_by: Sequence[str], where: str) -> list[list[Row]]:

@@ -1,9 +1,5 @@
-"""The run-results gate: an endpoint is published only when dbt's last run went well for it.
-
-An endpoint is blocked when a node of ``target/run_results.json`` with status error, fail, skipped
-or runtime error is its model, a node upstream of it, or a test / unit test on either (nodes the
-last run did not include are not judged). A missing or unreadable file blocks everything.
-"""
+"""The run-results gate: an endpoint is published only when dbt's last run went well for it: no node of
+target/run_results.json with a blocking status is its model, upstream of it, or a test of either."""
 
 from __future__ import annotations
 

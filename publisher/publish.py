@@ -1,12 +1,5 @@
-"""From checked objects to a destination: plan, parallel uploads, then latest.json and manifest.json.
-
-``plan`` compares each object with the listing: created, updated (new content or cache-control) or
-unchanged (same content hash: no upload). ``upload`` sends the changes in parallel, each under the
-listing's generation precondition, then patches outdated fingerprints. ``write_index`` writes an
-index built from the listing as it is after the uploads, under a precondition too: when another run
-wrote it meanwhile, the destination is listed again and the index rebuilt. ``stale_paths``: what is
-stored but no longer produced (reported, never deleted).
-"""
+"""Stages 6 to 8: plan each object against the listing, upload the changes in parallel under generation
+preconditions, then write latest.json and manifest.json from the listing as it is after the uploads."""
 
 from __future__ import annotations
 
@@ -23,7 +16,7 @@ from publisher.catalog import Endpoint
 from publisher.checks import check_document
 from publisher.destinations import ConflictError, Destination, StoredObject
 from publisher.documents import PLACEHOLDER
-from publisher.report import Tally, describe
+from publisher.report import Progress, Tally, describe
 from publisher.schemas import LATEST_SCHEMA, Validator, published_path, schema_file
 from publisher.serialize import content_hash, serialize
 
@@ -100,10 +93,9 @@ def plan(items: Iterable[Item], listing: dict[str, StoredObject]) -> None:
             item.refresh = bool(item.fingerprint) and existing is not None and existing.input_hash != item.fingerprint
 
 
-def upload(destination: Destination, items: list[Item], workers: int, dry_run: bool = False,
-           on_done: Callable[[Item], None] = lambda item: None) -> None:
-    """Upload every created / updated item, then refresh outdated fingerprints; count each outcome in its tally
-    (a dry run only counts)."""
+def upload(destination: Destination, items: list[Item], workers: int, dry_run: bool = False) -> None:
+    """Upload every created / updated item (progress on stderr), then refresh outdated fingerprints; count each
+    outcome in its tally (a dry run only counts)."""
     def put(item: Item) -> Item:
         try:
             assert item.load is not None  # only a planned change is uploaded, and its document was built
@@ -123,13 +115,15 @@ def upload(destination: Destination, items: list[Item], workers: int, dry_run: b
     for item in items:
         if item.status == UNCHANGED or dry_run:
             item.tally.count(item.status)
+    changed = [item for item in items if item.status in (CREATED, UPDATED)]
     if dry_run:
         return
+    progress = Progress(len(changed), "uploading")
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="upload") as pool:
-        for future in as_completed([pool.submit(put, i) for i in items if i.status in (CREATED, UPDATED)]):
+        for future in as_completed([pool.submit(put, item) for item in changed]):
             item = future.result()
             item.tally.count("failed" if item.error else item.status)
-            on_done(item)
+            progress.advance()
         for done in as_completed([pool.submit(refresh, i) for i in items if i.status == UNCHANGED and i.refresh]):
             done.result()
 
@@ -204,21 +198,19 @@ def template_pattern(path_template: str) -> re.Pattern:
 
 @dataclass(frozen=True)
 class Scope:
-    """Which paths of an endpoint a run covers: all of them, or those whose date lies in [start, end]."""
+    """Which paths of an endpoint a run covers: all of them, or those whose {date} lies in [start, end]."""
     pattern: re.Pattern
-    date_column: str
     start: dt.date | None = None  # None: every path of the endpoint
     end: dt.date | None = None
 
     def covers(self, path: str) -> bool:
         match = self.pattern.fullmatch(path)
-        if match is None or self.start is None:
+        if match is None or self.start is None or self.end is None:
             return match is not None
         try:
-            day = dt.date.fromisoformat(match.group(self.date_column))
+            return self.start <= dt.date.fromisoformat(match.group("date")) <= self.end
         except (IndexError, ValueError):
             return False
-        return self.start <= day <= (self.end or self.start)
 
 
 def stale_paths(listing: Iterable[str], produced: set[str], scopes: dict[str, Scope],

@@ -1,12 +1,7 @@
-"""Retries of storage calls: google-api-core's retry loop and transient-error predicate, with what they lack.
-
-``google.api_core.retry.retry_target`` runs the loop and ``if_transient_error`` (429, 500, 503,
-dropped connections, auth transport errors) plus ``if_exception_type`` (502, 504,
-timeouts, broken HTTP; 408 by its code) decide what is retried. Kept here, because api-core has no such
-option: a budget counted in attempts, not seconds (``--retries N`` means N retries, exactly),
-each retry logged with its wait, and a ``RetryBudgetExceeded`` naming the call once the
-budget is spent. The google-cloud-storage client's own retries are off where this is used.
-"""
+"""Retries of storage calls: google-api-core's ``retry_target`` loop and its ``if_transient_error`` /
+``if_exception_type`` predicates. Kept here because api-core has no such option: a budget counted in attempts,
+not seconds (``--retries N`` means N retries), each retry logged with its wait, and ``RetryBudgetExceeded``
+naming the call once the budget is spent. The storage client's own retries are off where this is used."""
 
 from __future__ import annotations
 

@@ -25,7 +25,7 @@ from publisher.gate import gate
 from publisher.publish import (CREATED, LATEST_CACHE_CONTROL, LATEST_PATH, MANIFEST_CACHE_CONTROL, MANIFEST_PATH,
                                UNCHANGED, UPDATED, Index, Item, Scope, Spool, latest_document, manifest_document, plan,
                                stale_paths, template_pattern, upload, write_index)
-from publisher.report import Progress, Tally, describe, log
+from publisher.report import Tally, describe, log
 from publisher.retry import RetryPolicy
 from publisher.schemas import (LATEST_SCHEMA, SCHEMA_DIR, SchemaError, Validator, compare_with_repo, expected_files,
                                latest_schema, published_path, schema_bytes, schema_file)
@@ -33,7 +33,7 @@ from publisher.serialize import content_hash, format_timestamp
 from publisher.warehouse import warehouse_from_profile
 
 SCHEMA_CACHE_CONTROL = {"public": "public, max-age=3600", "admin": "private, max-age=3600"}
-REPO_SCHEMA_DIR = Path(__file__).resolve().parent.parent / SCHEMA_DIR  # the repo's schemas/ (editable install)
+REPO_SCHEMA_DIR = Path(__file__).resolve().parent.parent / SCHEMA_DIR
 SHOWN_ERRORS = 20  # per summary row, when a run stops before uploading
 LATEST_DATES, DEFAULT_RETRY = Dates(), RetryPolicy()
 
@@ -85,8 +85,9 @@ def run(project_dir: str | Path, dest: str, *, target: str | None = None, profil
                                allow_failed_upstream, log).items():
         for failure in failures:
             tallies[name].fail(failure)
-    validators, schema_items = check_schemas(endpoints, all_endpoints, schemas_dir or default_schema_dir(project_dir),
-                                             tallies, schemas, indexes)  # 3
+    in_project = Path(project_dir) / SCHEMA_DIR  # else the repo's (an editable install)
+    schema_dir = schemas_dir or (in_project if in_project.is_dir() else REPO_SCHEMA_DIR)
+    validators, schema_items = check_schemas(endpoints, all_endpoints, schema_dir, tallies, schemas, indexes)  # 3
     destination: Destination | None = None
     listing: dict[str, StoredObject] = {}
     if not any(t.errors for t in tallies.values()):
@@ -113,18 +114,15 @@ def run(project_dir: str | Path, dest: str, *, target: str | None = None, profil
             for owner in report.stale.values():
                 if owner in tallies:
                     tallies[owner].stale += 1
-            upload_changes(destination, report.objects, workers, dry_run, report.seconds)  # 7
+            uploading = time.monotonic()
+            upload(destination, report.objects, workers, dry_run)  # 7
+            report.seconds["upload"] = time.monotonic() - uploading
             log_objects(report.objects, report.stale, dry_run, quiet)
             report.manifest = write_indexes(destination, listing, report.objects, indexes, dry_run, report.seconds)  # 8
     for tally in report.rows:  # 9
         tally.settle(dry_run, stopped and not tally.errors and not tally.failed)
     report.seconds["total"] = time.monotonic() - started
     return report
-
-
-def default_schema_dir(project_dir: str | Path) -> Path:
-    in_project = Path(project_dir) / SCHEMA_DIR
-    return in_project if in_project.is_dir() else REPO_SCHEMA_DIR
 
 
 def index_files(endpoints: list[Endpoint], all_endpoints: list[Endpoint], generated_at: str) -> list[Index]:
@@ -199,15 +197,6 @@ def log_failures(rows: list[Tally]) -> None:
         if len(tally.errors) > SHOWN_ERRORS:
             log(f"FAILED {tally.name}: ... and {len(tally.errors) - SHOWN_ERRORS} more")
     log(f"aborted: {len(blocked)} failed before any upload (checks, listing); nothing was uploaded")
-
-
-def upload_changes(destination: Destination, objects: list[Item], workers: int, dry_run: bool,
-                   seconds: dict[str, float]) -> None:
-    started = time.monotonic()
-    changed = sum(item.status in (CREATED, UPDATED) for item in objects)
-    progress = Progress(changed, "uploading") if changed and not dry_run else None
-    upload(destination, objects, workers, dry_run, lambda item: progress.advance() if progress else None)
-    seconds["upload"] = time.monotonic() - started
 
 
 def label(status: str, dry_run: bool) -> str:

@@ -1,10 +1,6 @@
-"""JSON Schema of every endpoint, generated from its publish declaration and its mart contract.
-
-Each leaf is typed by the contract column it reads (a column without a ``not_null`` constraint
-may also be null; ``round: 0`` makes an integer); objects have every declared key required and
-no other. The schemas are committed under ``schemas/`` (``python -m publisher.cli schemas
---write``), must equal the generated ones at every publish, and validate every document.
-"""
+"""JSON Schema of every endpoint, generated from its declaration and its mart contract (a column without a
+not_null constraint may be null; every declared key is required, no other), committed under schemas/, and the
+validator of the documents."""
 
 from __future__ import annotations
 

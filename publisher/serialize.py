@@ -1,10 +1,5 @@
-"""JSON-native values, deterministic JSON bytes, and the content hash used for change detection.
-
-Rows are made JSON-native once, where they are read (``json_native``): date -> 'YYYY-MM-DD';
-datetime -> UTC 'YYYY-MM-DDTHH:MM:SSZ' (naive means UTC); Decimal -> int when integral, else
-float. Documents folded from them go through the standard encoder as they are; a value with
-no faithful JSON form (NaN, infinity, an unknown type) is an error naming its key path.
-"""
+"""JSON-native values (made once, where rows are read), deterministic JSON bytes, and the content hash:
+sha256 of the bytes without generated_at / updated_at, which decides whether an object changed."""
 
 from __future__ import annotations
 

@@ -1,9 +1,5 @@
-"""Read mart rows, with JSON-native values (serialize.json_native): the only module that knows the engine.
-
-The engine, DuckDB or BigQuery, is the dbt profile's: ``profiles.yml`` (``--profiles-dir``, else
-DBT_PROFILES_DIR, else the project dir, else ~/.dbt) rendered with Jinja (``env_var``), profile
-named by ``dbt_project.yml``, output ``--target`` (default: the profile's ``target``).
-"""
+"""Read mart rows (JSON-native) from DuckDB or BigQuery: the dbt profile's output (profiles.yml rendered with
+env_var, as dbt does) says which. The only module that knows the engine."""
 
 from __future__ import annotations
 

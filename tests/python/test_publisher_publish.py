@@ -88,9 +88,9 @@ def test_template_pattern_and_scope():
     assert pattern.fullmatch("best-bets/2026-02-21.json").group("date") == "2026-02-21"
     assert pattern.fullmatch("best-bets/all.json") is not None  # a placeholder matches any segment
     assert template_pattern("a.b/{x}.json").fullmatch("aXb/1.json") is None  # literal dots
-    scope = Scope(pattern, "date", dt.date(2026, 2, 20), dt.date(2026, 2, 21))
+    scope = Scope(pattern, dt.date(2026, 2, 20), dt.date(2026, 2, 21))
     assert [scope.covers(f"best-bets/2026-02-{d}.json") for d in (19, 20, 21, 22)] == [False, True, True, False]
-    assert not scope.covers("best-bets/all.json") and Scope(pattern, "date").covers("best-bets/all.json")
+    assert not scope.covers("best-bets/all.json") and Scope(pattern).covers("best-bets/all.json")
 
 
 def endpoint(path, visibility="public"):
@@ -98,7 +98,7 @@ def endpoint(path, visibility="public"):
 
 
 def test_stale_paths():
-    scopes = {"picks": Scope(template_pattern("picks/{date}.json"), "date", dt.date(2026, 2, 1), dt.date(2026, 2, 28))}
+    scopes = {"picks": Scope(template_pattern("picks/{date}.json"), dt.date(2026, 2, 1), dt.date(2026, 2, 28))}
     endpoints = [endpoint("picks/{date}.json"), endpoint("systems/models.json")]
     listing = ["picks/2026-02-01.json", "picks/2026-02-02.json", "picks/2026-01-31.json", "systems/models.json",
                "old/x.json", "manifest.json", "latest.json", "schemas/picks.schema.json", "schemas/latest.schema.json",
