@@ -147,11 +147,9 @@ def build_endpoint(endpoint: Endpoint, rows: Iterable[dict], parts: dict[str, Pa
             continue
         doc = fold(file_rows, endpoint.tree, build.context, source, {name: inputs[name] for name in parts})
         data = serialize(doc)
-        problems = [f"clean-API violation: {v}" for v in check_document(path, doc)] \
-            if endpoint.visibility == "public" else []
-        problems += [f"schema violation: {v}" for v in validator.validate(path, doc)]
-        for problem in problems:
-            tally.fail(problem)
+        if endpoint.visibility == "public":
+            tally.fail(*(f"clean-API violation: {violation}" for violation in check_document(path, doc)))
+        tally.fail(*(f"schema violation: {violation}" for violation in validator.validate(path, doc)))
         items.append(Item(tally, path, build.spool.add(data), content_hash(doc), endpoint.cache_control, print_))
     for part in parts.values():
         part.finish()

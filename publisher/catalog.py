@@ -6,11 +6,11 @@ from __future__ import annotations
 import json
 import os
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from publisher.documents import Node, SpecError, parse, placeholders, validate_path_template
+from publisher.documents import Node, SpecError, parse, placeholders, validate_path_template, walk
 
 LATEST_SUFFIX = "/{date}.json"
 GROUPS = ("after-predictions", "hourly", "daily", "live")
@@ -32,7 +32,6 @@ class Column:
 @dataclass(frozen=True)
 class Part:
     """A model a document takes some of its rows from (a ``from:`` node)."""
-    name: str
     unique_id: str
     relation: str
     columns: dict[str, Column] = field(default_factory=dict, compare=False)
@@ -104,7 +103,7 @@ def upstream_ids(unique_id: str, nodes: dict[str, dict]) -> frozenset[str]:
     return frozenset(seen)
 
 
-def endpoint_from_node(unique_id: str, nodes: dict[str, dict]) -> Endpoint:
+def endpoint_from_node(unique_id: str, nodes: dict[str, dict], tests: dict[str, set[str]]) -> Endpoint:
     node = nodes[unique_id]
     name = node.get("name", unique_id)
     declaration = publish_declaration(node)
@@ -136,8 +135,9 @@ def endpoint_from_node(unique_id: str, nodes: dict[str, dict]) -> Endpoint:
     except SpecError as error:
         raise CatalogError(f"model {name} ({unique_id}): publish: {error}") from error
     upstream = upstream.union(*(upstream_ids(part.unique_id, nodes) for part in parts.values()))
+    tested = frozenset(test for uid in upstream | {unique_id} for test in tests.get(uid, ()))
     return Endpoint(name, node["relation_name"], path, cache_control, declaration["group"],
-                    declaration["document"], visibility, upstream, unique_id, as_of, columns, parts=parts)
+                    declaration["document"], visibility, upstream, unique_id, as_of, columns, tested, parts)
 
 
 def resolve_parts(tree: Node, root: str, root_columns: dict[str, Column], upstream: frozenset[str],
@@ -147,30 +147,23 @@ def resolve_parts(tree: Node, root: str, root_columns: dict[str, Column], upstre
     by_name = {n.get("name"): uid for uid, n in nodes.items() if n.get("resource_type") == "model"}
     parts: dict[str, Part] = {}
 
-    def walk(node: Node, model: str, columns: dict[str, Column], where: str) -> None:
-        for key, child in node.fields.items():
-            path, inner, inner_columns = f"{where}.{key}", model, columns
-            if child.part:
-                inner = child.part
-                uid = by_name.get(inner)
-                if uid is None or not nodes[uid].get("relation_name"):
-                    raise SpecError(f"{path}.from: unknown part {inner!r} (no model with a relation of that name)")
-                if uid not in upstream:
-                    raise SpecError(f"{path}.from: part {inner} is not a parent of {root}: add "
-                                    f"`-- depends_on: {{{{ ref('{inner}') }}}}` to {root}'s SQL, so "
-                                    "`dbt build --selector GROUP` builds and tests it")
-                part = parts.setdefault(inner, Part(inner, uid, nodes[uid]["relation_name"],
-                                                    contract_columns(nodes[uid])))
-                needs = [(model, columns, c, "join column") for c in child.join[0]]
-                needs += [(inner, part.columns, c, "join column") for c in child.join[1]]
-                needs += [(inner, part.columns, c, "filter column (path placeholder or as_of)") for c in filters]
-                for owner, contract, column, role in needs:
-                    if column not in contract:
-                        raise SpecError(f"{path}.join: model {owner} has no {role} {column!r} in its contract")
-                inner_columns = part.columns
-            walk(child, inner, inner_columns, f"{path}.fields")
-
-    walk(tree, root, root_columns, "document")
+    for path, node, model in walk(tree, root):
+        if not node.part:
+            continue
+        uid = by_name.get(node.part)
+        if uid is None or not nodes[uid].get("relation_name"):
+            raise SpecError(f"{path}.from: unknown part {node.part!r} (no model with a relation of that name)")
+        if uid not in upstream:
+            raise SpecError(f"{path}.from: part {node.part} is not a parent of {root}: add "
+                            f"`-- depends_on: {{{{ ref('{node.part}') }}}}` to {root}'s SQL, so "
+                            "`dbt build --selector GROUP` builds and tests it")
+        part = parts.setdefault(node.part, Part(uid, nodes[uid]["relation_name"], contract_columns(nodes[uid])))
+        needs = [(model, root_columns if model == root else parts[model].columns, c, "join column") for c in node.join[0]]
+        needs += [(node.part, part.columns, c, "join column") for c in node.join[1]]
+        needs += [(node.part, part.columns, c, "filter column (path placeholder or as_of)") for c in filters]
+        for owner, contract, column, role in needs:
+            if column not in contract:
+                raise SpecError(f"{path}.join: model {owner} has no {role} {column!r} in its contract")
     return parts
 
 
@@ -194,12 +187,9 @@ def tests_by_node(manifest: dict) -> dict[str, set[str]]:
 
 
 def endpoints_from_manifest(manifest: dict) -> list[Endpoint]:
-    nodes = manifest.get("nodes", {})
-    endpoints = [endpoint_from_node(uid, nodes) for uid, node in nodes.items()
+    nodes, tests = manifest.get("nodes", {}), tests_by_node(manifest)
+    endpoints = [endpoint_from_node(uid, nodes, tests) for uid, node in nodes.items()
                  if node.get("resource_type") == "model" and publish_declaration(node) is not None]
-    tests = tests_by_node(manifest)
-    endpoints = [replace(e, tests=frozenset(t for uid in (e.upstream | {e.unique_id}) for t in tests.get(uid, ())))
-                 for e in endpoints]
     by_path: dict[str, str] = {}
     for endpoint in endpoints:
         other = by_path.setdefault(endpoint.path_template, endpoint.name)

@@ -123,22 +123,22 @@ def _join_columns(on: Any, where: str) -> tuple[tuple[str, ...], tuple[str, ...]
     return tuple(a for a, _ in pairs), tuple(b for _, b in pairs)
 
 
+def walk(root: Node, model: str, where: str = "document") -> Iterator[tuple[str, Node, str]]:
+    """Every node below ``root``, depth first: (its key path, the node, the model whose rows enclose it)."""
+    for key, node in root.fields.items():
+        yield f"{where}.{key}", node, model
+        yield from walk(node, node.part or model, f"{where}.{key}.fields")
+
+
 def columns_by_model(root: Node, model: str) -> dict[str, set[str]]:
     """Every column a declaration reads, by model: ``model`` for the root, the part's name below ``from``."""
     found: dict[str, set[str]] = {model: set()}
-
-    def walk(node: Node, model: str) -> None:
-        for child in node.fields.values():
-            if child.kind in ("column", "value"):
-                found[model].add(child.name)
-            elif child.kind != "context":
-                found[model].update(child.join[0])
-                inner = child.part or model
-                found.setdefault(inner, set()).update(child.join[1], child.keys, [c.removeprefix("-") for c in
-                                                      child.order_by], [child.null_if] if child.null_if else [])
-                walk(child, inner)
-
-    walk(root, model)
+    for _, node, parent in walk(root, model):
+        found[parent].update([node.name] if node.kind in ("column", "value") else node.join[0])
+        if node.kind in ("object", "list", "map"):
+            below = found.setdefault(node.part or parent, set())
+            below.update(node.join[1], node.keys, (column.removeprefix("-") for column in node.order_by))
+            below.update([node.null_if] if node.null_if else [])
     return found
 
 

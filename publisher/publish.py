@@ -166,6 +166,35 @@ class ManifestError(RuntimeError):
     """An index (latest.json, manifest.json) fails a check."""
 
 
+def label(status: str, dry_run: bool) -> str:
+    return {CREATED: "would create", UPDATED: "would update"}.get(status, status) if dry_run else status
+
+
+def write_indexes(destination: Destination, listing: dict[str, StoredObject], objects: list[Item],
+                  indexes: list[Index], dry_run: bool, log: Callable[[str], None]) -> str:
+    """Only when every object succeeded, each index in turn (latest.json, then manifest.json, last), built from the
+    listing as it is after the uploads. Returns the manifest's status, 'not written' or 'failed'."""
+    if any(item.error for item in objects):
+        log(f"NOT writing {LATEST_PATH} nor {MANIFEST_PATH}: {sum(bool(i.error) for i in objects)} object(s) failed; "
+            "the previous ones stay (rerun to finish)")
+        return "not written"
+    listing = {**listing, **{item.path: item.result for item in objects if item.result is not None}}
+    status = "not written"
+    for index in indexes:
+        index.tally.files = 1
+        try:
+            status, stored = write_index(destination, listing, index, dry_run, log)
+        except Exception as error:  # noqa: BLE001 - reported, the run fails
+            index.tally.count("failed")
+            index.tally.fail(f"{index.path}: {describe(error)}")
+            log(f"FAILED {index.path}: {describe(error)}")
+            return "failed" if index.path == MANIFEST_PATH else "not written"
+        index.tally.count(status)
+        listing = {**listing, index.path: stored} if stored else listing
+        log(f"  {label(status, dry_run):<12} {index.path} (generation {stored.generation if stored else None})")
+    return status
+
+
 def write_index(destination: Destination, listing: dict[str, StoredObject], index: Index, dry_run: bool = False,
                 log: Callable[[str], None] = lambda m: None) -> tuple[str, StoredObject | None]:
     """Write an index unless its content is unchanged; when another run wrote it since the listing, list

@@ -27,9 +27,10 @@ class Tally:
     def count(self, status: str) -> None:
         setattr(self, status, getattr(self, status) + 1)
 
-    def fail(self, message: str) -> None:
-        self.errors.append(message)
-        self.status = "failed"
+    def fail(self, *messages: str) -> None:
+        self.errors += messages
+        if messages:
+            self.status = "failed"
 
     def settle(self, dry_run: bool, aborted: bool) -> None:
         """The endpoint's final status once every object is done."""

@@ -22,9 +22,9 @@ from publisher.catalog import Endpoint, endpoints_from_manifest, load_manifest, 
 from publisher.checks import check_document
 from publisher.destinations import Destination, StoredObject, open_destination
 from publisher.gate import gate
-from publisher.publish import (CREATED, LATEST_CACHE_CONTROL, LATEST_PATH, MANIFEST_CACHE_CONTROL, MANIFEST_PATH,
-                               UNCHANGED, UPDATED, Index, Item, Scope, Spool, latest_document, manifest_document, plan,
-                               stale_paths, template_pattern, upload, write_index)
+from publisher.publish import (LATEST_CACHE_CONTROL, LATEST_PATH, MANIFEST_CACHE_CONTROL, MANIFEST_PATH,
+                               UNCHANGED, Index, Item, Scope, Spool, label, latest_document, manifest_document,
+                               plan, stale_paths, template_pattern, upload, write_indexes)
 from publisher.report import Tally, describe, log
 from publisher.retry import RetryPolicy
 from publisher.schemas import (LATEST_SCHEMA, SCHEMA_DIR, SchemaError, Validator, compare_with_repo, expected_files,
@@ -83,8 +83,7 @@ def run(project_dir: str | Path, dest: str, *, target: str | None = None, profil
 
     for name, failures in gate(endpoints, run_results or target_dir(project_dir) / "run_results.json",  # 2
                                allow_failed_upstream, log).items():
-        for failure in failures:
-            tallies[name].fail(failure)
+        tallies[name].fail(*failures)
     in_project = Path(project_dir) / SCHEMA_DIR  # else the repo's (an editable install)
     schema_dir = schemas_dir or (in_project if in_project.is_dir() else REPO_SCHEMA_DIR)
     validators, schema_items = check_schemas(endpoints, all_endpoints, schema_dir, tallies, schemas, indexes)  # 3
@@ -118,7 +117,9 @@ def run(project_dir: str | Path, dest: str, *, target: str | None = None, profil
             upload(destination, report.objects, workers, dry_run)  # 7
             report.seconds["upload"] = time.monotonic() - uploading
             log_objects(report.objects, report.stale, dry_run, quiet)
-            report.manifest = write_indexes(destination, listing, report.objects, indexes, dry_run, report.seconds)  # 8
+            writing = time.monotonic()
+            report.manifest = write_indexes(destination, listing, report.objects, indexes, dry_run, log)  # 8
+            report.seconds["manifest"] = time.monotonic() - writing
     for tally in report.rows:  # 9
         tally.settle(dry_run, stopped and not tally.errors and not tally.failed)
     report.seconds["total"] = time.monotonic() - started
@@ -148,8 +149,7 @@ def check_schemas(endpoints: list[Endpoint], all_endpoints: list[Endpoint], sche
     def add(name: str, data: bytes, visibility: str) -> Validator:
         schema, path = json.loads(data), published_path(name)
         items.append(Item(tally, path, lambda: data, content_hash(schema), SCHEMA_CACHE_CONTROL[visibility]))
-        for violation in check_document(path, schema):
-            tally.fail(f"clean-API violation: {violation}")
+        tally.fail(*(f"clean-API violation: {violation}" for violation in check_document(path, schema)))
         return Validator(schema)
 
     for endpoint in endpoints:
@@ -160,15 +160,13 @@ def check_schemas(endpoints: list[Endpoint], all_endpoints: list[Endpoint], sche
             tallies[endpoint.name].fail(f"schema: {error}")
             continue
         problems = compare_with_repo(schema_dir, expected, orphans=False)
-        for problem in problems:
-            tallies[endpoint.name].fail(f"schema: {problem}; {fix}")
+        tallies[endpoint.name].fail(*(f"schema: {problem}; {fix}" for problem in problems))
         if not problems:
             validators[endpoint.name] = add(name, expected[name], endpoint.visibility)
     if indexes[0].path == LATEST_PATH:
         data = schema_bytes(latest_schema(e.latest_key for e in all_endpoints if e.latest_key))
         problems = compare_with_repo(schema_dir, {LATEST_SCHEMA: data}, orphans=False)
-        for problem in problems:
-            tally.fail(f"schema: {problem}; {fix}")
+        tally.fail(*(f"schema: {problem}; {fix}" for problem in problems))
         indexes[0].validator = Validator(json.loads(data)) if problems else add(LATEST_SCHEMA, data, "public")
     tally.files = len(items)
     return validators, items
@@ -199,10 +197,6 @@ def log_failures(rows: list[Tally]) -> None:
     log(f"aborted: {len(blocked)} failed before any upload (checks, listing); nothing was uploaded")
 
 
-def label(status: str, dry_run: bool) -> str:
-    return {CREATED: "would create", UPDATED: "would update"}.get(status, status) if dry_run else status
-
-
 def log_objects(objects: list[Item], stale: dict[str, str], dry_run: bool, quiet: bool) -> None:
     for item in sorted(objects, key=lambda i: i.path):
         if item.error:
@@ -214,30 +208,3 @@ def log_objects(objects: list[Item], stale: dict[str, str], dry_run: bool, quiet
     for item in objects:
         if item.warning:
             log(f"WARNING: {item.path}: {item.warning}")
-
-
-def write_indexes(destination: Destination, listing: dict[str, StoredObject], objects: list[Item],
-                  indexes: list[Index], dry_run: bool, seconds: dict[str, float]) -> str:
-    """Stage 8: only when every object succeeded, latest.json then manifest.json (last), from the listing as it
-    is after the uploads. Returns the manifest's status."""
-    if any(item.error for item in objects):
-        log(f"NOT writing {LATEST_PATH} nor {MANIFEST_PATH}: {sum(bool(i.error) for i in objects)} object(s) failed; "
-            "the previous ones stay (rerun to finish)")
-        return "not written"
-    listing = {**listing, **{item.path: item.result for item in objects if item.result is not None}}
-    started, status = time.monotonic(), "not written"
-    for index in indexes:
-        index.tally.files = 1
-        try:
-            status, stored = write_index(destination, listing, index, dry_run, log)
-        except Exception as error:  # noqa: BLE001 - reported, the run fails
-            index.tally.count("failed")
-            index.tally.fail(f"{index.path}: {describe(error)}")
-            log(f"FAILED {index.path}: {describe(error)}")
-            return "failed" if index.path == MANIFEST_PATH else "not written"
-        index.tally.count(status)
-        if stored is not None:
-            listing = {**listing, index.path: stored}
-        log(f"  {label(status, dry_run):<12} {index.path} (generation {stored.generation if stored else None})")
-    seconds["manifest"] = time.monotonic() - started
-    return status
