@@ -36,7 +36,7 @@ from typing import Sequence
 from publisher.build import Dates
 from publisher.catalog import GROUPS, CatalogError, endpoints_from_manifest, load_manifest
 from publisher.report import log, summary_table
-from publisher.retry import RetryPolicy
+from publisher.destinations import RetryPolicy
 from publisher.run import run
 from publisher.schemas import SCHEMA_DIR, SchemaError, all_schema_files, compare_with_repo, write_repo
 from publisher.warehouse import WarehouseError

@@ -1,24 +1,97 @@
 """Where documents go: a local folder or gs://bucket/prefix, objects under <root>/v1/. ``list`` gives every
 object's content hash and generation in one pass (no download); ``put`` writes under a generation precondition
-(ConflictError when another writer came first); ``refresh`` records a new fingerprint on an unchanged object."""
+(ConflictError when another writer came first); ``refresh`` records a new fingerprint on an unchanged object.
+Storage calls are retried (``call_with_retries``) with google-api-core's ``retry_target`` loop and its
+``if_transient_error`` / ``if_exception_type`` predicates, plus what api-core has no option for: a budget
+counted in attempts, not seconds (``--retries N`` means N retries), each retry logged with its wait, and
+``RetryBudgetExceeded`` naming the call once the budget is spent. The storage client's own retries are off."""
 
 from __future__ import annotations
 
+import http.client
+import itertools
 import json
 import os
+import random
 import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator, TypeVar
 
-from publisher.retry import RetryPolicy, call_with_retries
+import requests
+import urllib3
+from google.api_core import exceptions
+from google.api_core.retry import if_exception_type, if_transient_error, retry_target
+
 from publisher.serialize import content_hash
 
 PREFIX = "v1"
 JSON_CONTENT_TYPE = "application/json; charset=utf-8"
 HASH_METADATA_KEY, INPUT_METADATA_KEY = "content-hash", "input-hash"  # GCS custom metadata
 TIMEOUT = (10.0, 60.0)  # GCS connect, read (seconds)
+T = TypeVar("T")
+# What if_transient_error does not cover: 502 / 504, timeouts and broken HTTP exchanges (and 408,
+# which api-core has no exception class for: by its code, below).
+if_also_transient = if_exception_type(
+    exceptions.BadGateway, exceptions.GatewayTimeout, ConnectionError, TimeoutError,
+    http.client.HTTPException, requests.Timeout, urllib3.exceptions.HTTPError)
+
+
+class RetryBudgetExceeded(RuntimeError):
+    """Every attempt failed with a retryable error; the last one is the cause."""
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    attempts: int = 6  # total tries, the first included
+    initial: float = 0.5  # seconds before the first retry
+    multiplier: float = 2.0
+    maximum: float = 20.0  # cap of one wait
+    jitter: float = 0.25  # each wait is scaled by a random factor in [1 - jitter, 1 + jitter]
+
+    def delay(self, retry: int) -> float:
+        """Wait before retry number ``retry`` (1-based)."""
+        base = min(self.maximum, self.initial * self.multiplier ** (retry - 1))
+        return base * (1 - self.jitter + 2 * self.jitter * random.random())
+
+
+def is_retryable(error: BaseException) -> bool:
+    """Transient errors (api-core's predicates), also when wrapped as the cause of another error."""
+    if isinstance(error, Exception) and (if_transient_error(error) or if_also_transient(error)
+                                         or getattr(error, "code", None) == 408):
+        return True
+    cause = error.__cause__
+    return cause is not None and cause is not error and is_retryable(cause)
+
+
+def call_with_retries(fn: Callable[[], T], policy: RetryPolicy, what: str,
+                      log: Callable[[str], None] = lambda message: None) -> T:
+    """``fn()``, retried on retryable errors up to ``policy.attempts`` tries in all."""
+    errors: list[Exception] = []
+
+    def retry_allowed(error: Exception) -> bool:
+        errors.append(error)
+        return is_retryable(error) and len(errors) < policy.attempts
+
+    def waits() -> Iterator[float]:
+        for retry in itertools.count(1):
+            wait = policy.delay(retry)
+            log(f"  retry {retry}/{policy.attempts - 1} of {what} in {wait:.2f}s: {describe(errors[-1])}")
+            yield wait
+
+    def final_error(found: list[Exception], reason: object, timeout: object) -> tuple[Exception, Exception | None]:
+        last = found[-1]
+        if is_retryable(last):
+            return RetryBudgetExceeded(f"{what}: gave up after {len(errors)} attempts: {describe(last)}"), last
+        return last, last.__cause__ if isinstance(last.__cause__, Exception) else None
+
+    return retry_target(fn, retry_allowed, waits(), timeout=None, exception_factory=final_error)
+
+
+def describe(error: BaseException) -> str:
+    text = str(error).strip().splitlines()
+    return f"{type(error).__name__}: {text[0][:160] if text else ''}"
 
 
 class ConflictError(RuntimeError):
@@ -161,8 +234,6 @@ class GCSDestination:
 
     def put(self, path: str, data: bytes, content_hash: str, cache_control: str, expected_generation: int | None,
             input_hash: str | None = None) -> StoredObject:
-        from google.api_core.exceptions import PreconditionFailed
-
         check_relative_path(path)
         name = self.root + path
 
@@ -175,7 +246,7 @@ class GCSDestination:
 
         try:
             return self._retrying(upload, f"upload of {path}")
-        except PreconditionFailed as error:
+        except exceptions.PreconditionFailed as error:
             current = self._retrying(lambda: self._bucket().get_blob(name, retry=None, timeout=self.timeout),
                                      f"metadata of {path}")
             if current is not None and (current.metadata or {}).get(HASH_METADATA_KEY) == content_hash:
@@ -186,8 +257,6 @@ class GCSDestination:
 
     def refresh(self, stored: StoredObject, input_hash: str) -> None:
         """Patch the fingerprint into the metadata of an unchanged object (the generation does not move)."""
-        from google.api_core.exceptions import PreconditionFailed
-
         def patch() -> None:
             blob = self._bucket().blob(self.root + stored.path)
             blob.metadata = metadata(stored.hash, input_hash)
@@ -195,7 +264,7 @@ class GCSDestination:
 
         try:
             self._retrying(patch, f"metadata of {stored.path}")
-        except PreconditionFailed as error:
+        except exceptions.PreconditionFailed as error:
             raise ConflictError(f"gs://{self.bucket_name}/{self.root}{stored.path}: changed since it was listed") from error
 
 

@@ -1,7 +1,7 @@
 """One publisher run: ``run`` is the whole flow, its stages in order.
 
 1. select the endpoints (catalog)           6. plan every object against the listing (publish)
-2. the run-results gate (gate)              7. upload the changes, in parallel (publish)
+2. the run-results gate (catalog)           7. upload the changes, in parallel (publish)
 3. the schemas: committed = generated       8. latest.json, then manifest.json, last (publish)
 4. list the destination, once               9. the report: a summary row per endpoint (report)
 5. read, fold and check every document (build)
@@ -18,15 +18,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from publisher.build import Build, Dates, build_all, code_digest
-from publisher.catalog import Endpoint, endpoints_from_manifest, load_manifest, select_endpoints, target_dir
+from publisher.catalog import Endpoint, endpoints_from_manifest, gate, load_manifest, select_endpoints, target_dir
 from publisher.checks import check_document
 from publisher.destinations import Destination, StoredObject, open_destination
-from publisher.gate import gate
 from publisher.publish import (LATEST_CACHE_CONTROL, LATEST_PATH, MANIFEST_CACHE_CONTROL, MANIFEST_PATH,
                                UNCHANGED, Index, Item, Scope, Spool, label, latest_document, manifest_document,
                                plan, stale_paths, template_pattern, upload, write_indexes)
 from publisher.report import Tally, describe, log
-from publisher.retry import RetryPolicy
+from publisher.destinations import RetryPolicy
 from publisher.schemas import (LATEST_SCHEMA, SCHEMA_DIR, SchemaError, Validator, compare_with_repo, expected_files,
                                latest_schema, published_path, schema_bytes, schema_file)
 from publisher.serialize import content_hash, format_timestamp

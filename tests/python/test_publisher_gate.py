@@ -5,7 +5,7 @@ import json
 import pytest
 
 from publisher.catalog import Endpoint
-from publisher.gate import GateError, blockers, gate, load_run_results
+from publisher.catalog import GateError, blockers, gate, load_run_results
 
 ENDPOINT = Endpoint("picks", '"wh"."public"."picks"', "picks/{date}.json", "public, max-age=300", "after-predictions",
                     {"date": "date"}, "public", frozenset({"model.p.int_scored", "seed.p.codes", "source.p.raw.odds"}),

@@ -19,7 +19,7 @@ from gcs_emulator import Emulator, EmulatorError
 from publisher.destinations import ConflictError, GCSDestination, StoredObject
 from publisher.publish import MANIFEST_CACHE_CONTROL, MANIFEST_PATH, Index, manifest_document, write_index
 from publisher.report import Tally
-from publisher.retry import RetryPolicy
+from publisher.destinations import RetryPolicy
 from publisher_project import GENERATED_AT, make_project, publish, sql, write_run_results
 
 JSON_TYPE = "application/json; charset=utf-8"

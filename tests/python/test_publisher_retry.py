@@ -5,7 +5,7 @@ from google.api_core import exceptions as api
 
 import pytest
 
-from publisher.retry import RetryBudgetExceeded, RetryPolicy, call_with_retries, is_retryable
+from publisher.destinations import RetryBudgetExceeded, RetryPolicy, call_with_retries, is_retryable
 
 
 @pytest.mark.parametrize("error", [
