@@ -18,7 +18,7 @@ from publisher.publish import Item, Scope, Spool, template_pattern
 from publisher.report import Tally, describe, log
 from publisher.schemas import Validator
 from publisher.serialize import VOLATILE_KEYS, SerializeError, content_hash, serialize
-from publisher.warehouse import DateRange, Warehouse, WarehouseError
+from publisher.warehouse import Warehouse, WarehouseError
 
 DATE_COLUMN = "date"
 
@@ -41,7 +41,7 @@ class Dates:
 @dataclass
 class Selection:
     """Which rows of an endpoint a run publishes, which paths that covers, and what an empty result means."""
-    filters: dict[str, Any]  # iter_rows' where / date_range
+    where: dict[str, Any]  # column -> value, or a (first, last) range
     scope: Scope | None  # None: covers no path (and reads no row)
     empty_error: str | None  # None: no rows is fine (nothing to publish)
 
@@ -63,19 +63,18 @@ def select(endpoint: Endpoint, warehouse: Warehouse, dates: Dates) -> Selection:
     empty = f"mart {name} ({endpoint.relation}) is empty{' for' + as_of if as_of else ''}"
     dated = DATE_COLUMN in endpoint.placeholders
     if not dated or dates.all_dates:
-        return Selection({"where": where or None}, Scope(pattern), None if dated else empty)
+        return Selection(where, Scope(pattern), None if dated else empty)
     if dates.date:
-        return Selection({"where": {**where, DATE_COLUMN: dates.date}}, Scope(pattern, dates.date, dates.date),
+        return Selection({**where, DATE_COLUMN: dates.date}, Scope(pattern, dates.date, dates.date),
                          f"mart {name}: no rows for date {dates.date}{as_of}")
     if dates.start and dates.end:
-        return Selection({"where": where or None, "date_range": DateRange(DATE_COLUMN, dates.start, dates.end)},
-                         Scope(pattern, dates.start, dates.end),
+        return Selection({**where, DATE_COLUMN: (dates.start, dates.end)}, Scope(pattern, dates.start, dates.end),
                          f"mart {name}: no rows between {dates.start} and {dates.end}{as_of}")
     day = latest(warehouse, endpoint, DATE_COLUMN, required=False)
     if day is None:
         return Selection({}, None, None)
-    return Selection({"where": {**where, DATE_COLUMN: day}},
-                     Scope(pattern, day, day) if isinstance(day, dt.date) else Scope(pattern), empty)
+    return Selection({**where, DATE_COLUMN: day}, Scope(pattern, day, day) if isinstance(day, dt.date) else Scope(pattern),
+                     empty)
 
 
 def code_digest() -> bytes:
@@ -166,7 +165,7 @@ def build_all(endpoints: list[Endpoint], warehouse: Warehouse, dates: Dates, bui
             selection = select(endpoint, warehouse, dates)
 
             def read(relation: str, chosen: Selection = selection) -> Iterator[dict]:
-                return warehouse.iter_rows(relation, order_by=endpoint.placeholders, **chosen.filters) \
+                return warehouse.iter_rows(relation, chosen.where, endpoint.placeholders) \
                     if chosen.scope is not None else iter(())  # noqa: B023 - called at once
             parts = {name: PartRows(name, read(part.relation), endpoint.path_template, f"mart {endpoint.name}")
                      for name, part in endpoint.parts.items()}

@@ -38,7 +38,7 @@ from publisher.catalog import GROUPS, CatalogError, endpoints_from_manifest, loa
 from publisher.report import log, summary_table
 from publisher.destinations import RetryPolicy
 from publisher.run import run
-from publisher.schemas import SCHEMA_DIR, SchemaError, all_schema_files, compare_with_repo, write_repo
+from publisher.schemas import SCHEMA_DIR, SchemaError, all_schema_files, compare_with_repo
 from publisher.warehouse import WarehouseError
 
 
@@ -138,14 +138,12 @@ def schemas_main(argv: Sequence[str]) -> int:
     except (CatalogError, SchemaError) as error:
         log(f"error: {error}")
         return 1
+    problems = compare_with_repo(schema_dir, expected, write=args.write)
+    for problem in problems:
+        log(f"fixed {problem}" if args.write else problem)
     if args.write:
-        for change in write_repo(schema_dir, expected):
-            log(change)
         log(f"{len(expected)} schema(s) in {schema_dir}")
         return 0
-    problems = compare_with_repo(schema_dir, expected)
-    for problem in problems:
-        log(problem)
     log(f"{len(expected)} schema(s): {'up to date' if not problems else 'OUT OF DATE (run schemas --write)'}")
     return 1 if problems else 0
 

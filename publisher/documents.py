@@ -248,20 +248,6 @@ def validate_path_template(path_template: Any) -> None:
         raise SpecError(f"path {path_template!r}: empty, '.' or '..' segment")
 
 
-def render_path(path_template: str, row: Row, source: str = "rows") -> str:
-    """The file path of a row: placeholders take the row's values (dates as YYYY-MM-DD)."""
-    def value(match: re.Match) -> str:
-        column = match.group(1)
-        raw = row[column]  # present: stream_groups checked
-        text = raw.isoformat() if isinstance(raw, dt.date) and not isinstance(raw, dt.datetime) else raw
-        text = str(text) if isinstance(text, int) and not isinstance(text, bool) else text
-        if not isinstance(text, str) or not SAFE_PATH_VALUE.fullmatch(text) or ".." in text:
-            raise FoldError(f"{source}: path {path_template!r}: unsafe value {raw!r} for placeholder {column!r}")
-        return text
-
-    return PLACEHOLDER.sub(value, path_template)
-
-
 def stream_groups(rows: Iterable[Row], names: Sequence[str], path_template: str = "",
                   source: str = "rows") -> Iterator[tuple[tuple, list[Row]]]:
     """Consecutive rows with equal values in ``names``, as (values, rows); no names: every row at once."""
@@ -277,9 +263,17 @@ def stream_partitions(rows: Iterable[Row], path_template: str,
                       source: str = "rows") -> Iterator[tuple[str, list[Row]]]:
     """Rows sorted by the placeholder columns, split into one row set per rendered path: each file's rows
     are yielded as soon as they are complete, so only one document's rows are in memory at a time."""
+    def value(match: re.Match) -> str:  # a placeholder's value in the file's rows (dates as YYYY-MM-DD)
+        raw = group[0][match.group(1)]
+        text = raw.isoformat() if isinstance(raw, dt.date) and not isinstance(raw, dt.datetime) else raw
+        text = str(text) if isinstance(text, int) and not isinstance(text, bool) else text
+        if not isinstance(text, str) or not SAFE_PATH_VALUE.fullmatch(text) or ".." in text:
+            raise FoldError(f"{source}: path {path_template!r}: unsafe value {raw!r} for placeholder {match.group(1)!r}")
+        return text
+
     seen: set[str] = set()
     for _, group in stream_groups(rows, placeholders(path_template), path_template, source):
-        path = render_path(path_template, group[0], source)
+        path = PLACEHOLDER.sub(value, path_template)
         if path in seen:
             raise FoldError(f"{source}: rows of {path} are not contiguous (sort them by the path's placeholders)")
         seen.add(path)

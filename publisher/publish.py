@@ -7,7 +7,6 @@ import datetime as dt
 import os
 import re
 import tempfile
-import threading
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from typing import Callable, Iterable, Mapping
@@ -49,21 +48,14 @@ class Spool:
     """Document bytes kept in an anonymous temporary file until upload, so memory stays flat."""
 
     def __init__(self) -> None:
-        self.file = tempfile.TemporaryFile(prefix="publisher-")
-        self.size = 0
-        self.lock = threading.Lock()
+        self.file, self.size = tempfile.TemporaryFile(prefix="publisher-"), 0
 
     def add(self, data: bytes) -> Callable[[], bytes]:
-        with self.lock:
-            offset = self.size
-            self.file.write(data)
-            self.size += len(data)
-        return lambda: self._read(offset, len(data))
-
-    def _read(self, offset: int, length: int) -> bytes:
-        with self.lock:
-            self.file.flush()
-        return os.pread(self.file.fileno(), length, offset)
+        """Append ``data`` (from one thread); return what reads it back (from any thread)."""
+        offset, self.size = self.size, self.size + len(data)
+        self.file.write(data)
+        self.file.flush()
+        return lambda: os.pread(self.file.fileno(), len(data), offset)
 
     def __enter__(self) -> Spool:
         return self

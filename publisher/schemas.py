@@ -162,38 +162,28 @@ def all_schema_files(endpoints: list[Endpoint]) -> dict[str, bytes]:
     return {**expected_files(endpoints), LATEST_SCHEMA: latest}
 
 
-def compare_with_repo(schema_dir: Path, expected: Mapping[str, bytes], orphans: bool = True) -> list[str]:
-    """Missing and differing files of the repo's schemas/, and with ``orphans`` the unexpected ones."""
-    problems = []
+def compare_with_repo(schema_dir: Path, expected: Mapping[str, bytes], orphans: bool = True,
+                      write: bool = False) -> list[str]:
+    """Missing and differing files of the repo's schemas/ (and with ``orphans`` the unexpected ones);
+    with ``write``, each is fixed: written from the generated schema, or removed."""
+    found = []
     for name, data in expected.items():
         file = schema_dir / name
         if not file.is_file():
-            problems.append(f"{file}: missing")
+            found.append(f"{file}: missing")
         elif file.read_bytes() != data:
-            problems.append(f"{file}: differs from the schema generated from the contract")
-    if orphans:
-        problems += [f"{file}: no published model has this schema" for file in _orphans(schema_dir, expected)]
-    return problems
-
-
-def write_repo(schema_dir: Path, expected: Mapping[str, bytes]) -> list[str]:
-    """Write the generated schemas, remove orphans; return what changed."""
-    changes = []
-    for name, data in expected.items():
-        file = schema_dir / name
-        if not file.is_file() or file.read_bytes() != data:
-            changes.append(f"{'updated' if file.exists() else 'created'} {file}")
+            found.append(f"{file}: differs from the schema generated from the contract")
+        else:
+            continue
+        if write:
             file.parent.mkdir(parents=True, exist_ok=True)
             file.write_bytes(data)
-    for file in _orphans(schema_dir, expected):
-        file.unlink()
-        changes.append(f"removed {file}")
-    return changes
-
-
-def _orphans(schema_dir: Path, expected: Mapping[str, bytes]) -> list[Path]:
-    files = sorted(schema_dir.rglob(f"*{SUFFIX}")) if schema_dir.is_dir() else []
-    return [file for file in files if file.relative_to(schema_dir).as_posix() not in expected]
+    files = sorted(schema_dir.rglob(f"*{SUFFIX}")) if orphans and schema_dir.is_dir() else []
+    for file in [file for file in files if file.relative_to(schema_dir).as_posix() not in expected]:
+        found.append(f"{file}: no published model has this schema")
+        if write:
+            file.unlink()
+    return found
 
 
 def _parses(value: object, pattern: re.Pattern, parse: Callable[[str], object]) -> bool:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
@@ -24,30 +23,24 @@ class WarehouseError(RuntimeError):
     """The profile or the warehouse cannot be used."""
 
 
-@dataclass(frozen=True)
-class DateRange:
-    column: str
-    start: dt.date
-    end: dt.date  # inclusive
-
-
 def _quote(column: str, quote: str) -> str:
     if not IDENTIFIER.fullmatch(column):
         raise WarehouseError(f"bad column name {column!r}")
     return f"{quote}{column}{quote}"
 
 
-def select_sql(relation: str, where: dict[str, Any] | None, date_range: DateRange | None, order_by: Sequence[str],
-               quote: str, placeholder: Callable[[str], str]) -> tuple[str, list[tuple[str, Any]]]:
-    """The query of a relation's rows, filtered by column equality and an inclusive date range and sorted by
-    ``order_by``, and its parameters (name, value); ``placeholder(name)`` renders a parameter."""
+def select_sql(relation: str, where: dict[str, Any], order_by: Sequence[str], quote: str,
+               placeholder: Callable[[str], str]) -> tuple[str, list[tuple[str, Any]]]:
+    """The query of a relation's rows filtered by ``where`` (column -> value, or a (first, last) inclusive range)
+    and sorted by ``order_by``, and its parameters (name, value); ``placeholder(name)`` renders a parameter."""
     clauses, params = [], []
-    for i, (column, value) in enumerate((where or {}).items()):
-        clauses.append(f"{_quote(column, quote)} = {placeholder(f'p{i}')}")
-        params.append((f"p{i}", value))
-    if date_range:
-        clauses.append(f"{_quote(date_range.column, quote)} BETWEEN {placeholder('start')} AND {placeholder('end')}")
-        params += [("start", date_range.start), ("end", date_range.end)]
+    for i, (column, value) in enumerate(where.items()):
+        if isinstance(value, tuple):
+            clauses.append(f"{_quote(column, quote)} BETWEEN {placeholder(f'p{i}')} AND {placeholder(f'p{i}_last')}")
+            params += [(f"p{i}", value[0]), (f"p{i}_last", value[1])]
+        else:
+            clauses.append(f"{_quote(column, quote)} = {placeholder(f'p{i}')}")
+            params.append((f"p{i}", value))
     sql = f"SELECT * FROM {relation}" + (" WHERE " + " AND ".join(clauses) if clauses else "")
     return sql + (" ORDER BY " + ", ".join(_quote(c, quote) for c in order_by) if order_by else ""), params
 
@@ -60,10 +53,9 @@ class DuckDBWarehouse:
             raise WarehouseError(f"DuckDB file {path} does not exist")
         self.connection = duckdb.connect(str(path), read_only=True)
 
-    def iter_rows(self, relation: str, where: dict[str, Any] | None = None, date_range: DateRange | None = None,
-                  order_by: Sequence[str] = ()) -> Iterator[dict]:
-        """The rows, streamed in batches."""
-        sql, params = select_sql(relation, where, date_range, order_by, '"', lambda name: "?")
+    def iter_rows(self, relation: str, where: dict[str, Any] | None = None, order_by: Sequence[str] = ()) -> Iterator[dict]:
+        """The rows (see select_sql), streamed in batches."""
+        sql, params = select_sql(relation, where or {}, order_by, '"', lambda name: "?")
         cursor = self.connection.cursor()
         try:
             cursor.execute(sql, [value for _, value in params])
@@ -114,10 +106,9 @@ class BigQueryWarehouse:
         parameters = [self.bigquery.ScalarQueryParameter(name, parameter_type(value), value) for name, value in params]
         return self.client.query(sql, job_config=self.bigquery.QueryJobConfig(query_parameters=parameters))
 
-    def iter_rows(self, relation: str, where: dict[str, Any] | None = None, date_range: DateRange | None = None,
-                  order_by: Sequence[str] = ()) -> Iterator[dict]:
-        """The rows, streamed by pages."""
-        sql, params = select_sql(relation, where, date_range, order_by, "`", lambda name: f"@{name}")
+    def iter_rows(self, relation: str, where: dict[str, Any] | None = None, order_by: Sequence[str] = ()) -> Iterator[dict]:
+        """The rows (see select_sql), streamed by pages."""
+        sql, params = select_sql(relation, where or {}, order_by, "`", lambda name: f"@{name}")
         for row in self._job(sql, params).result(page_size=BATCH):
             yield {name: json_native(value) for name, value in row.items()}
 

@@ -10,7 +10,7 @@ import pytest
 
 from publisher.catalog import Column, Endpoint, endpoints_from_manifest
 from publisher.schemas import (SchemaError, Validator, all_schema_files, column_kind, compare_with_repo, endpoint_schema,
-                               expected_files, published_path, schema_bytes, schema_file, write_repo)
+                               expected_files, published_path, schema_bytes, schema_file)
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -156,10 +156,15 @@ def test_write_and_compare_repo(tmp_path):
     assert compare_with_repo(tmp_path, expected) == [f"{tmp_path / 'picks.schema.json'}: missing"]
     (tmp_path / "old").mkdir()
     (tmp_path / "old" / "gone.schema.json").write_text("{}")
-    assert write_repo(tmp_path, expected) == [f"created {tmp_path / 'picks.schema.json'}",
-                                              f"removed {tmp_path / 'old' / 'gone.schema.json'}"]
+    assert compare_with_repo(tmp_path, expected, orphans=False) == [f"{tmp_path / 'picks.schema.json'}: missing"]
+    assert compare_with_repo(tmp_path, expected, write=True) == [
+        f"{tmp_path / 'picks.schema.json'}: missing", f"{tmp_path / 'old' / 'gone.schema.json'}: no published model has this schema"]
     assert compare_with_repo(tmp_path, expected) == []
-    assert write_repo(tmp_path, expected) == []
+    assert (tmp_path / "picks.schema.json").read_bytes() == expected["picks.schema.json"]
+    (tmp_path / "picks.schema.json").write_text("{}")
+    assert compare_with_repo(tmp_path, expected, write=True) == [
+        f"{tmp_path / 'picks.schema.json'}: differs from the schema generated from the contract"]
+    assert compare_with_repo(tmp_path, expected, write=True) == []
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,6 @@ import pytest
 
 from publisher.warehouse import (
     BigQueryWarehouse,
-    DateRange,
     bigquery_client,
     DuckDBWarehouse,
     WarehouseError,
@@ -82,7 +81,7 @@ def test_duckdb_rows_and_distinct_values(project):
     relation = '"wh"."public"."t"'
     assert rows(warehouse, relation, where={"date": dt.date(2026, 2, 21)}) == [
         {"date": "2026-02-21", "name": "b", "n": 2}]  # JSON-native values (serialize.json_native)
-    in_range = rows(warehouse, relation, date_range=DateRange("date", dt.date(2026, 2, 21), dt.date(2026, 2, 22)))
+    in_range = rows(warehouse, relation, where={"date": (dt.date(2026, 2, 21), dt.date(2026, 2, 22))})
     assert sorted(r["name"] for r in in_range) == ["b", "c"]
     assert warehouse.distinct_values(relation, "date") == [dt.date(2026, 2, 20), dt.date(2026, 2, 21), dt.date(2026, 2, 22)]
     with pytest.raises(WarehouseError, match="bad column name"):
@@ -127,6 +126,10 @@ def test_bigquery_builds_parameterised_queries(monkeypatch):
     assert sql == "SELECT * FROM `p`.`props_public`.`t` WHERE `date` = @p0 AND `name` = @p1"
     assert [(p.name, p.type_, p.value) for p in config.query_parameters] == [
         ("p0", "DATE", dt.date(2026, 2, 21)), ("p1", "STRING", "b")]
+    rows(warehouse, "`p`.`props_public`.`t`", where={"date": (dt.date(2026, 2, 20), dt.date(2026, 2, 21))})
+    sql, config = client.calls[1]
+    assert sql == "SELECT * FROM `p`.`props_public`.`t` WHERE `date` BETWEEN @p0 AND @p0_last"
+    assert [(p.name, p.value.day) for p in config.query_parameters] == [("p0", 20), ("p0_last", 21)]
 
 
 def test_bigquery_profile(project, monkeypatch):
@@ -156,7 +159,7 @@ def test_duckdb_iter_rows_streams_sorted_and_filtered(project, monkeypatch):
     assert not isinstance(rows, list)
     assert [r["name"] for r in rows] == ["a", "b", "c", "d"]  # NULL date last
     assert [r["n"] for r in warehouse.iter_rows(relation, where={"name": "c"})] == [3]
-    in_range = warehouse.iter_rows(relation, date_range=DateRange("date", dt.date(2026, 2, 21), dt.date(2026, 2, 22)),
+    in_range = warehouse.iter_rows(relation, where={"date": (dt.date(2026, 2, 21), dt.date(2026, 2, 22))},
                                    order_by=("date",))
     assert [r["name"] for r in in_range] == ["b", "c"]
 
