@@ -45,40 +45,34 @@ from publisher.warehouse import WarehouseError
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m publisher.cli", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
+    date = dt.date.fromisoformat
     parser.add_argument("--project-dir", default=".", help="dbt project folder holding target/manifest.json "
                         "(target/ is $DBT_TARGET_PATH when set, as for dbt; default: .)")
     parser.add_argument("--profiles-dir", help="folder of profiles.yml (default: $DBT_PROFILES_DIR, else the project dir)")
     parser.add_argument("--target", help="dbt target of the profile (default: the profile's target)")
-    parser.add_argument("--dest", default="public",
-                        help="local folder, or gs://bucket[/prefix]; objects go to DEST/v1/ (default: public)")
+    parser.add_argument("--dest", default="public", help="local folder, or gs://bucket[/prefix] (default: public)")
     dates = parser.add_mutually_exclusive_group()
-    dates.add_argument("--date", type=dt.date.fromisoformat, help="publish this date (YYYY-MM-DD) of {date} endpoints; "
-                       "no rows for it is an error")
-    dates.add_argument("--start", type=dt.date.fromisoformat, help="backfill from this date (inclusive; needs --end)")
-    parser.add_argument("--end", type=dt.date.fromisoformat, help="backfill up to this date (inclusive; needs --start)")
+    dates.add_argument("--date", type=date, help="publish this date (YYYY-MM-DD) of {date} endpoints")
+    dates.add_argument("--start", type=date, help="backfill from this date (inclusive; needs --end)")
+    parser.add_argument("--end", type=date, help="backfill up to this date (inclusive; needs --start)")
     dates.add_argument("--all-dates", action="store_true", help="publish every date present in each {date} mart")
-    parser.add_argument("--as-of", type=dt.date.fromisoformat,
-                        help="as-of date of endpoints declaring as_of (default: the latest value of that column)")
+    parser.add_argument("--as-of", type=date, help="as-of date of endpoints declaring as_of (default: the latest)")
     parser.add_argument("--only", help="comma-separated model names to publish (default: all)")
     parser.add_argument("--group", choices=GROUPS, help="publish only the endpoints of this trigger group")
     parser.add_argument("--workers", type=int, default=16, help="parallel uploads (default: 16)")
-    parser.add_argument("--dry-run", action="store_true",
-                        help="check everything, list the destination and print what would be created, updated, "
-                             "left unchanged or is stale; write nothing")
+    parser.add_argument("--dry-run", action="store_true", help="check and plan everything; write nothing")
     parser.add_argument("--json", action="store_true", help="print a machine-readable report on stdout")
     parser.add_argument("--rebuild", action="store_true",
-                        help="build and check every document, even those whose stored fingerprint says unchanged "
-                             "(unchanged content is still not uploaded)")
+                        help="build and check every document, even those whose stored fingerprint says unchanged")
     parser.add_argument("--allow-failed-upstream", action="store_true",
                         help="EMERGENCY: publish even when dbt's last run failed or skipped nodes upstream")
-    parser.add_argument("--run-results", help="dbt run results to gate on (default: the target folder's run_results.json)")
+    parser.add_argument("--run-results", help="dbt run results to gate on (default: the target folder's)")
     parser.add_argument("--schemas-dir", help="committed JSON Schemas (default: PROJECT_DIR/schemas if it exists, "
-                        "else the schemas/ folder of the repo holding this package)")
+                        "else the repo's, next to this package)")
     parser.add_argument("--retries", type=int, default=5, help="retries of a failed request (429, 5xx, timeouts; default: 5)")
-    parser.add_argument("--retry-initial", type=float, default=0.5,
-                        help="seconds before the first retry, doubling each time (default: 0.5)")
-    parser.add_argument("--generated-at", type=dt.datetime.fromisoformat,
-                        help="the run's generated_at timestamp (default: now, UTC)")
+    parser.add_argument("--retry-initial", type=float, default=0.5, help="seconds before the first retry, doubling "
+                        "each time (default: 0.5)")
+    parser.add_argument("--generated-at", type=dt.datetime.fromisoformat, help="the run's timestamp (default: now, UTC)")
     parser.add_argument("-q", "--quiet", action="store_true", help="do not list unchanged objects one by one")
     args = parser.parse_args(argv)
     if (args.start is None) != (args.end is None) or (args.start and args.start > args.end):
