@@ -9,28 +9,22 @@ from typing import Any
 
 import yaml
 
-RULES_FILE = Path(__file__).with_name("clean_api.yml")
-
-
 def segments(name: str) -> tuple[str, ...]:
     """'edgeTier' / 'edge-tier' / 'edge_tier' -> ('edge', 'tier')."""
     snake = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name)
     return tuple(part for part in re.split(r"[_\-\s.]+", snake.lower()) if part)
 
 
-@lru_cache(maxsize=None)
-def load_rules() -> tuple[tuple[tuple[str, ...], ...], tuple[tuple[str, re.Pattern], ...]]:
-    """(forbidden key terms as segments, (label, pattern) of forbidden values)."""
-    data = yaml.safe_load(RULES_FILE.read_text(encoding="utf-8"))
-    keys = tuple(segments(term) for term in data["forbidden_keys"])
-    return keys, tuple((label, re.compile(pattern, re.IGNORECASE)) for label, pattern in data["forbidden_values"].items())
+RULES = yaml.safe_load(Path(__file__).with_name("clean_api.yml").read_text(encoding="utf-8"))
+FORBIDDEN_KEYS = tuple(segments(term) for term in RULES["forbidden_keys"])
+FORBIDDEN_VALUES = tuple((label, re.compile(pattern, re.IGNORECASE)) for label, pattern in RULES["forbidden_values"].items())
 
 
 @lru_cache(maxsize=65536)  # keys and strings repeat a lot (field names, player names): each is judged once
 def forbidden_key_term(key: str) -> str | None:
     """The forbidden term a key contains as consecutive segments, if any."""
     parts = segments(key)
-    for term in load_rules()[0]:
+    for term in FORBIDDEN_KEYS:
         if any(parts[i : i + len(term)] == term for i in range(len(parts) - len(term) + 1)):
             return "_".join(term)
     return None
@@ -39,7 +33,7 @@ def forbidden_key_term(key: str) -> str | None:
 @lru_cache(maxsize=65536)
 def forbidden_value_label(text: str) -> str | None:
     """The label of the first forbidden pattern found in the text."""
-    return next((label for label, pattern in load_rules()[1] if pattern.search(text)), None)
+    return next((label for label, pattern in FORBIDDEN_VALUES if pattern.search(text)), None)
 
 
 def check_document(file_path: str, doc: Any) -> list[str]:

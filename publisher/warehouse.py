@@ -17,6 +17,8 @@ from publisher.serialize import json_native
 
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 BATCH = 10_000  # rows fetched at a time by iter_rows
+PARAMETER_TYPES = ((bool, "BOOL"), (int, "INT64"), (float, "FLOAT64"), (Decimal, "NUMERIC"), (dt.datetime, "TIMESTAMP"),
+                   (dt.date, "DATE"))  # BigQuery query parameters; anything else is a STRING
 
 
 class WarehouseError(RuntimeError):
@@ -76,13 +78,6 @@ class DuckDBWarehouse:
         self.connection.close()
 
 
-def parameter_type(value: Any) -> str:
-    """The BigQuery type of a query parameter's value."""
-    kinds = [(bool, "BOOL"), (int, "INT64"), (float, "FLOAT64"), (Decimal, "NUMERIC"), (dt.datetime, "TIMESTAMP"),
-             (dt.date, "DATE")]
-    return next((kind for type_, kind in kinds if isinstance(value, type_)), "STRING")
-
-
 def bigquery_client(project: str, location: str | None, api_endpoint: str | None) -> Any:
     """A BigQuery client; with ``api_endpoint`` (the profile's: an emulator), anonymous and pointed at it."""
     from google.cloud import bigquery
@@ -103,7 +98,10 @@ class BigQueryWarehouse:
         self.bigquery, self.client = bigquery, bigquery_client(project, location, api_endpoint)
 
     def _job(self, sql: str, params: list) -> Any:
-        parameters = [self.bigquery.ScalarQueryParameter(name, parameter_type(value), value) for name, value in params]
+        parameters = []
+        for name, value in params:
+            kind = next((kind for type_, kind in PARAMETER_TYPES if isinstance(value, type_)), "STRING")
+            parameters.append(self.bigquery.ScalarQueryParameter(name, kind, value))
         return self.client.query(sql, job_config=self.bigquery.QueryJobConfig(query_parameters=parameters))
 
     def iter_rows(self, relation: str, where: dict[str, Any] | None = None, order_by: Sequence[str] = ()) -> Iterator[dict]:
