@@ -18,7 +18,6 @@ whose join columns equal the enclosing rows'. ``parse`` checks a declaration onc
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import itertools
 import re
 from dataclasses import dataclass, field
@@ -199,24 +198,15 @@ def sorted_groups(rows: Sequence[Row], keys: Sequence[str], order_by: Sequence[s
         key = tuple(row[c] for c in keys)
         if any(v is not None for v in key):
             groups.setdefault(key, []).append(row)
-    columns = [(c.removeprefix("-"), c.startswith("-")) for c in order_by] + [(c, False) for c in keys]
-
-    def compare(a: list[Row], b: list[Row]) -> int:
-        for column, descending in columns:
-            x, y = a[0][column], b[0][column]
-            if x == y:
-                continue
-            if x is None or y is None:
-                return 1 if x is None else -1
-            try:
-                result = (x > y) - (x < y)
-            except TypeError as error:
-                raise FoldError(f"{where}: cannot order {x!r} and {y!r} in column {column!r}") from error
-            if result:
-                return -result if descending else result
-        return 0
-
-    return sorted(groups.values(), key=functools.cmp_to_key(compare))
+    ordered = list(groups.values())
+    for column in reversed([*order_by, *keys]):  # stable sorts: the last tie-breaker first
+        name, descending = column.removeprefix("-"), column.startswith("-")
+        try:  # (None last, value): reversed as a whole for a descending column, so None stays last
+            ordered.sort(key=lambda group: ((group[0][name] is None) != descending, group[0][name]),  # noqa: B023
+                         reverse=descending)
+        except TypeError as error:
+            raise FoldError(f"{where}: cannot order the values in column {name!r}: {error}") from error
+    return ordered
 
 
 def round_value(value: Any, digits: int | None) -> Any:

@@ -337,3 +337,33 @@ def test_part_rows_follow_the_root_file_by_file():
         skipped.take((dt.date(2026, 2, 22),))  # the root has no file for the 21st: those part rows belong nowhere
     with pytest.raises(FoldError, match=r"mart m \(part p\): path 'picks/\{day\}.json' names column 'day'"):
         PartRows("p", iter(rows), "picks/{day}.json", "mart m")
+
+
+def test_sorted_groups_agree_with_a_column_by_column_comparison():
+    """Stable sorts, last tie-breaker first, against the rule read literally: the first column that differs
+    decides, None last, descending columns reversed."""
+    import functools
+    import random
+
+    from publisher.documents import sorted_groups
+
+    def reference(groups, columns):
+        def compare(a, b):
+            for column in columns:
+                name, sign = column.removeprefix("-"), -1 if column.startswith("-") else 1
+                x, y = a[0][name], b[0][name]
+                if x != y:
+                    return (1 if x is None else -1) if x is None or y is None else sign * ((x > y) - (x < y))
+            return 0
+        return sorted(groups, key=functools.cmp_to_key(compare))
+
+    rng = random.Random(7)
+    for _ in range(300):
+        rows = [{"k": rng.randint(0, 6), "a": rng.choice([None, 1, 2, 3]), "b": rng.choice([None, "x", "y"])}
+                for _ in range(rng.randint(0, 12))]
+        order_by = rng.sample(["a", "-a", "b", "-b"], rng.randint(0, 2))
+        found = sorted_groups(rows, ["k"], order_by or ["k"], "w")
+        first = {}
+        for row in rows:
+            first.setdefault(row["k"], [row])
+        assert [g[0]["k"] for g in found] == [g[0]["k"] for g in reference(list(first.values()), [*(order_by or ["k"]), "k"])]
