@@ -215,9 +215,6 @@ class GCSDestination:
             self._local.bucket = self._factory().bucket(self.bucket_name)
         return self._local.bucket
 
-    def _retrying(self, fn: Callable[[], Any], what: str) -> Any:
-        return call_with_retries(fn, self.retry, what, self.log)
-
     def _stored(self, blob: Any) -> StoredObject:
         metadata = blob.metadata or {}
         return StoredObject(blob.name[len(self.root):], metadata.get(HASH_METADATA_KEY),
@@ -230,7 +227,7 @@ class GCSDestination:
                 fields="items(name,generation,size,cacheControl,metadata),nextPageToken")
             return {stored.path: stored for stored in map(self._stored, blobs)}
 
-        return self._retrying(listing, f"listing gs://{self.bucket_name}/{self.root}")
+        return call_with_retries(listing, self.retry, f"listing gs://{self.bucket_name}/{self.root}", self.log)
 
     def put(self, path: str, data: bytes, content_hash: str, cache_control: str, expected_generation: int | None,
             input_hash: str | None = None) -> StoredObject:
@@ -245,10 +242,10 @@ class GCSDestination:
             return StoredObject(path, content_hash, int(blob.generation), cache_control, input_hash)
 
         try:
-            return self._retrying(upload, f"upload of {path}")
+            return call_with_retries(upload, self.retry, f"upload of {path}", self.log)
         except exceptions.PreconditionFailed as error:
-            current = self._retrying(lambda: self._bucket().get_blob(name, retry=None, timeout=self.timeout),
-                                     f"metadata of {path}")
+            current = call_with_retries(lambda: self._bucket().get_blob(name, retry=None, timeout=self.timeout),
+                                        self.retry, f"metadata of {path}", self.log)
             if current is not None and (current.metadata or {}).get(HASH_METADATA_KEY) == content_hash:
                 return self._stored(current)  # an earlier attempt of ours landed
             seen = None if current is None else current.generation
@@ -263,7 +260,7 @@ class GCSDestination:
             blob.patch(if_generation_match=stored.generation, retry=None, timeout=self.timeout)
 
         try:
-            self._retrying(patch, f"metadata of {stored.path}")
+            call_with_retries(patch, self.retry, f"metadata of {stored.path}", self.log)
         except exceptions.PreconditionFailed as error:
             raise ConflictError(f"gs://{self.bucket_name}/{self.root}{stored.path}: changed since it was listed") from error
 

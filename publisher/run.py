@@ -27,7 +27,7 @@ from publisher.publish import (LATEST_CACHE_CONTROL, LATEST_PATH, MANIFEST_CACHE
 from publisher.report import Tally, describe, log
 from publisher.destinations import RetryPolicy
 from publisher.schemas import (LATEST_SCHEMA, SCHEMA_DIR, SchemaError, Validator, compare_with_repo, expected_files,
-                               latest_schema, published_path, schema_bytes, schema_file)
+                               latest_schema, published_path, schema_bytes)
 from publisher.serialize import content_hash, format_timestamp
 from publisher.warehouse import warehouse_from_profile
 
@@ -142,10 +142,13 @@ def check_schemas(endpoints: list[Endpoint], all_endpoints: list[Endpoint], sche
     """Stage 3: each committed schema must be the one generated from the contracts (else its endpoint fails).
     Returns the validators (by endpoint name) and the schema objects, which pass the clean-API rule like any
     document (a problem there fails the run, not the build)."""
-    fix = "run `python -m publisher.cli schemas --write` and commit"
     validators, items = {}, []
 
-    def add(name: str, data: bytes, visibility: str) -> Validator:
+    def committed(name: str, data: bytes, owner: Tally, visibility: str) -> Validator | None:
+        problems = compare_with_repo(schema_dir, {name: data}, orphans=False)
+        owner.fail(*(f"schema: {problem}; run `python -m publisher.cli schemas --write` and commit" for problem in problems))
+        if problems:
+            return None
         schema, path = json.loads(data), published_path(name)
         items.append(Item(tally, path, lambda: data, content_hash(schema), SCHEMA_CACHE_CONTROL[visibility]))
         tally.fail(*(f"clean-API violation: {violation}" for violation in check_document(path, schema)))
@@ -153,20 +156,15 @@ def check_schemas(endpoints: list[Endpoint], all_endpoints: list[Endpoint], sche
 
     for endpoint in endpoints:
         try:
-            name = schema_file(endpoint.path_template)
-            expected = expected_files([endpoint])
+            [(name, data)] = expected_files([endpoint]).items()
         except SchemaError as error:
             tallies[endpoint.name].fail(f"schema: {error}")
             continue
-        problems = compare_with_repo(schema_dir, expected, orphans=False)
-        tallies[endpoint.name].fail(*(f"schema: {problem}; {fix}" for problem in problems))
-        if not problems:
-            validators[endpoint.name] = add(name, expected[name], endpoint.visibility)
+        if validator := committed(name, data, tallies[endpoint.name], endpoint.visibility):
+            validators[endpoint.name] = validator
     if indexes[0].path == LATEST_PATH:
         data = schema_bytes(latest_schema(e.latest_key for e in all_endpoints if e.latest_key))
-        problems = compare_with_repo(schema_dir, {LATEST_SCHEMA: data}, orphans=False)
-        tally.fail(*(f"schema: {problem}; {fix}" for problem in problems))
-        indexes[0].validator = Validator(json.loads(data)) if problems else add(LATEST_SCHEMA, data, "public")
+        indexes[0].validator = committed(LATEST_SCHEMA, data, tally, "public") or Validator(json.loads(data))
     tally.files = len(items)
     return validators, items
 
