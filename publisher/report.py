@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import sys
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Iterator
 
 COUNTS = ("files", "created", "updated", "unchanged", "failed", "stale")
 
@@ -44,6 +46,14 @@ class Tally:
             self.status = "empty"
         else:
             self.status = "ok" if self.created or self.updated else "unchanged"
+
+
+@contextmanager
+def timed(seconds: dict[str, float], name: str) -> Iterator[None]:
+    """Record how long the block took, in ``seconds[name]``."""
+    started = time.monotonic()
+    yield
+    seconds[name] = time.monotonic() - started
 
 
 def log(message: str) -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import time
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,7 +25,7 @@ from publisher.destinations import Destination, StoredObject, open_destination
 from publisher.publish import (LATEST_CACHE_CONTROL, LATEST_PATH, MANIFEST_CACHE_CONTROL, MANIFEST_PATH,
                                UNCHANGED, Index, Item, Scope, Spool, label, latest_document, manifest_document,
                                plan, stale_paths, template_pattern, upload, write_indexes)
-from publisher.report import Tally, describe, log
+from publisher.report import Tally, describe, log, timed
 from publisher.destinations import RetryPolicy
 from publisher.schemas import (LATEST_SCHEMA, SCHEMA_DIR, SchemaError, Validator, compare_with_repo, expected_files,
                                latest_schema, published_path, schema_bytes)
@@ -72,57 +73,65 @@ def run(project_dir: str | Path, dest: str, *, target: str | None = None, profil
     started = time.monotonic()
     stamp = format_timestamp(generated_at or dt.datetime.now(dt.timezone.utc))
     all_endpoints = endpoints_from_manifest(load_manifest(project_dir))
-    endpoints = select_endpoints(all_endpoints, only, group)  # 1
+    # 1. select the endpoints
+    endpoints = select_endpoints(all_endpoints, only, group)
     if not endpoints:
         log("nothing to publish: no endpoint matches the selection")
         return None
     tallies = {e.name: Tally(e.name, e.path_template, e.group) for e in endpoints}
     schemas, indexes = Tally("(schemas)", f"{SCHEMA_DIR}/"), index_files(endpoints, all_endpoints, stamp)
     report = Report([*tallies.values(), schemas, *(index.tally for index in indexes)], stamp)
-
-    for name, failures in gate(endpoints, run_results or target_dir(project_dir) / "run_results.json",  # 2
-                               allow_failed_upstream, log).items():
+    # 2. the run-results gate
+    results = run_results or target_dir(project_dir) / "run_results.json"
+    for name, failures in gate(endpoints, results, allow_failed_upstream, log).items():
         tallies[name].fail(*failures)
-    in_project = Path(project_dir) / SCHEMA_DIR  # else the repo's (an editable install)
-    schema_dir = schemas_dir or (in_project if in_project.is_dir() else REPO_SCHEMA_DIR)
-    validators, schema_items = check_schemas(endpoints, all_endpoints, schema_dir, tallies, schemas, indexes)  # 3
+    # 3. the schemas: the committed ones must be the generated ones
+    validators, schema_items = check_schemas(endpoints, all_endpoints, schemas_dir or default_schema_dir(project_dir),
+                                             tallies, schemas, indexes)
+    # 4. list the destination, once
     destination: Destination | None = None
     listing: dict[str, StoredObject] = {}
     if not any(t.errors for t in tallies.values()):
-        destination, listing = list_destination(dest, retry, indexes[-1].tally, report.seconds)  # 4
+        destination, listing = list_destination(dest, retry, indexes[-1].tally, report.seconds)
     with Spool() as spool:
+        # 5. read, fold and check every document
         items: list[Item] = []
         scopes: dict[str, Scope] = {}
         if not any(t.errors for t in [*tallies.values(), indexes[-1].tally]):
-            warehouse = warehouse_from_profile(project_dir, target, profiles_dir)
-            try:  # 5
+            with closing(warehouse_from_profile(project_dir, target, profiles_dir)) as warehouse:
                 build = Build({"generated_at": stamp}, listing, spool, code_digest(), validators, rebuild)
                 items, scopes = build_all(endpoints, warehouse, dates, build, tallies)
-            finally:
-                warehouse.close()
         report.seconds["build_and_check"] = time.monotonic() - started - report.seconds.get("list", 0.0)
         report.objects = items + schema_items
         stopped = any(t.errors for t in report.rows)
-        if stopped:
+        if stopped:  # nothing is written
             log_failures(report.rows)
         else:
             assert destination is not None  # listing it failed otherwise: a failed row above
-            plan(report.objects, listing)  # 6
+            # 6. plan every object against the listing; what is stored but no longer produced is stale
+            plan(report.objects, listing)
             report.stale = stale_paths(listing, {item.path for item in report.objects}, scopes, all_endpoints)
             for owner in report.stale.values():
                 if owner in tallies:
                     tallies[owner].stale += 1
-            uploading = time.monotonic()
-            upload(destination, report.objects, workers, dry_run)  # 7
-            report.seconds["upload"] = time.monotonic() - uploading
+            # 7. upload the changes, in parallel
+            with timed(report.seconds, "upload"):
+                upload(destination, report.objects, workers, dry_run)
             log_objects(report.objects, report.stale, dry_run, quiet)
-            writing = time.monotonic()
-            report.manifest = write_indexes(destination, listing, report.objects, indexes, dry_run, log)  # 8
-            report.seconds["manifest"] = time.monotonic() - writing
-    for tally in report.rows:  # 9
+            # 8. latest.json, then manifest.json, last
+            with timed(report.seconds, "manifest"):
+                report.manifest = write_indexes(destination, listing, report.objects, indexes, dry_run, log)
+    # 9. the report
+    for tally in report.rows:
         tally.settle(dry_run, stopped and not tally.errors and not tally.failed)
     report.seconds["total"] = time.monotonic() - started
     return report
+
+
+def default_schema_dir(project_dir: str | Path) -> Path:
+    """PROJECT_DIR/schemas if it exists, else the repo's (next to this package, in an editable install)."""
+    in_project = Path(project_dir) / SCHEMA_DIR
+    return in_project if in_project.is_dir() else REPO_SCHEMA_DIR
 
 
 def index_files(endpoints: list[Endpoint], all_endpoints: list[Endpoint], generated_at: str) -> list[Index]:
