@@ -47,7 +47,11 @@ class Selection:
 
 
 def latest(warehouse: Warehouse, endpoint: Endpoint, column: str, required: bool = True) -> Any:
-    values = warehouse.distinct_values(endpoint.relation, column)
+    try:
+        values = warehouse.distinct_values(endpoint.relation, column)
+    except Exception as error:  # noqa: BLE001 - the engine's own errors (a missing table, ...)
+        raise PublishError(f"mart {endpoint.name}: reading {column} of {endpoint.relation} failed: "
+                           f"{describe(error)}") from error
     if not values and required:
         raise PublishError(f"mart {endpoint.name} ({endpoint.relation}) has no value in column {column!r}")
     return values[-1] if values else None
@@ -119,18 +123,23 @@ class Build:
     rebuild: bool = False  # ignore stored fingerprints
 
 
-def build_endpoint(endpoint: Endpoint, rows: Iterable[dict], parts: dict[str, PartRows], tally: Tally,
+def build_endpoint(endpoint: Endpoint, warehouse: Warehouse, selection: Selection, tally: Tally,
                    build: Build) -> list[Item]:
-    """Every document of an endpoint, serialized and checked (problems go to the tally), one at a time.
-    ``parts``: each part's rows, sorted like the root's, taken file by file."""
+    """Every document of an endpoint, serialized and checked (problems go to the tally), one at a time: the
+    selected rows of the root model and of each part are read sorted by the path's placeholders."""
+    def read(relation: str) -> Iterator[dict]:
+        return warehouse.iter_rows(relation, selection.where, endpoint.placeholders) if selection.scope else iter(())
+
     items = []
     source = f"mart {endpoint.name}"
+    parts = {name: PartRows(name, read(part.relation), endpoint.path_template, source)
+             for name, part in endpoint.parts.items()}
     columns = columns_by_model(endpoint.tree, endpoint.name)
     for model in columns:
         columns[model] |= set(endpoint.placeholders)  # every part carries them (catalog.resolve_parts)
     validator = build.validators[endpoint.name]
     fingerprint = Fingerprint(endpoint.document, columns, validator.schema, build.context, build.code)
-    for path, file_rows in stream_partitions(rows, endpoint.path_template, source):
+    for path, file_rows in stream_partitions(read(endpoint.relation), endpoint.path_template, source):
         key = tuple(file_rows[0][c] for c in endpoint.placeholders)
         inputs = {endpoint.name: file_rows, **{name: part.take(key) for name, part in parts.items()}}
         for model, model_rows in inputs.items():
@@ -163,18 +172,12 @@ def build_all(endpoints: list[Endpoint], warehouse: Warehouse, dates: Dates, bui
         tally = tallies[endpoint.name]
         try:
             selection = select(endpoint, warehouse, dates)
-
-            def read(relation: str, chosen: Selection = selection) -> Iterator[dict]:
-                return warehouse.iter_rows(relation, chosen.where, endpoint.placeholders) \
-                    if chosen.scope is not None else iter(())  # noqa: B023 - called at once
-            parts = {name: PartRows(name, read(part.relation), endpoint.path_template, f"mart {endpoint.name}")
-                     for name, part in endpoint.parts.items()}
-            built = build_endpoint(endpoint, read(endpoint.relation), parts, tally, build)
+            built = build_endpoint(endpoint, warehouse, selection, tally, build)
         except (PublishError, WarehouseError, FoldError, SerializeError) as error:
             tally.fail(str(error))
             continue
         except Exception as error:  # noqa: BLE001 - the engine's own errors (a missing table, ...)
-            tally.fail(f"mart {endpoint.name}: reading {endpoint.relation} failed: {describe(error)}")
+            tally.fail(f"mart {endpoint.name}: reading rows of {endpoint.relation} failed: {describe(error)}")
             continue
         if not built and selection.empty_error:
             tally.fail(selection.empty_error)
