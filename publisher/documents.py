@@ -141,10 +141,9 @@ def columns_by_model(root: Node, model: str) -> dict[str, set[str]]:
     return found
 
 
-def fold(rows: Sequence[Row], declaration: Node | Mapping[str, Any], context: Mapping[str, Any], source: str = "rows",
+def fold(rows: Sequence[Row], root: Node, context: Mapping[str, Any], source: str = "rows",
          parts: Mapping[str, Sequence[Row]] | None = None) -> dict:
     """Build one document from its root rows and its parts' rows (pure). Raises FoldError naming ``source``."""
-    root = declaration if isinstance(declaration, Node) else parse(declaration)
     if not rows:
         raise FoldError(f"{source}: no rows to build a document from")
     indexes: dict[tuple, dict[tuple, list[Row]]] = {}  # each part's rows by join key, made once per join

@@ -5,13 +5,13 @@ from decimal import Decimal
 
 import pytest
 
+from publisher.documents import fold as fold_tree
 from publisher.documents import (
     FoldError,
     Node,
     PartRows,
     SpecError,
     columns_by_model,
-    fold,
     parse,
     placeholders,
     round_value,
@@ -20,6 +20,13 @@ from publisher.documents import (
 )
 
 DAY = dt.date(2026, 2, 21)
+
+
+def fold(rows, spec, context, **options):
+    """documents.fold of a declaration as written in YAML (parsed first, as the catalog does)."""
+    return fold_tree(rows, parse(spec), context, **options)
+
+
 CONTEXT = {"generated_at": "2026-02-21T18:00:00Z"}
 
 SPEC = {
