@@ -77,19 +77,20 @@ def call_with_retries(fn: Callable[[], T], policy: RetryPolicy, what: str,
     def waits() -> Iterator[float]:
         for retry in itertools.count(1):
             wait = policy.delay(retry)
-            log(f"  retry {retry}/{policy.attempts - 1} of {what} in {wait:.2f}s: {describe(errors[-1])}")
+            log(f"  retry {retry}/{policy.attempts - 1} of {what} in {wait:.2f}s: {brief(errors[-1])}")
             yield wait
 
     def final_error(found: list[Exception], reason: object, timeout: object) -> tuple[Exception, Exception | None]:
         last = found[-1]
         if is_retryable(last):
-            return RetryBudgetExceeded(f"{what}: gave up after {len(errors)} attempts: {describe(last)}"), last
+            return RetryBudgetExceeded(f"{what}: gave up after {len(errors)} attempts: {brief(last)}"), last
         return last, last.__cause__ if isinstance(last.__cause__, Exception) else None
 
     return retry_target(fn, retry_allowed, waits(), timeout=None, exception_factory=final_error)
 
 
-def describe(error: BaseException) -> str:
+def brief(error: BaseException) -> str:
+    """The error's type and the first line of its message (retry logs stay one line each)."""
     text = str(error).strip().splitlines()
     return f"{type(error).__name__}: {text[0][:160] if text else ''}"
 
