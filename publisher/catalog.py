@@ -209,6 +209,7 @@ def select_endpoints(endpoints: list[Endpoint], only: set[str] | None, group: st
     return [e for e in endpoints if (only is None or e.name in only) and group in (None, e.group)]
 
 
+# The run-results gate: target/run_results.json of the last dbt build.
 BLOCKING_STATUSES = frozenset({"error", "fail", "skipped", "runtime error"})
 
 
