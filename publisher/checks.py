@@ -1,4 +1,4 @@
-"""The clean public API rule (SPEC §4) on every non-admin document; the forbidden terms are data (clean_api.yml)."""
+"""The clean public API rule (contract §4) on every non-admin document; the forbidden terms are data (clean_api.yml)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""checks: the clean public API rule (SPEC §4)."""
+"""checks: the clean public API rule (contract §4)."""
 
 import pytest
 
