@@ -1,32 +1,19 @@
-"""The published endpoints, read from dbt's ``target/manifest.json``.
-
-A model is published when its ``config.meta.publish`` (or ``meta.publish``)
-exists. The declaration is validated here; errors name the model and the key.
-
-Keys: ``path``, ``cache_control``, ``group``, ``document`` (required) and
-``as_of`` (optional): a column of the mart; a run publishes only the rows whose
-value in it is the run's ``--as-of`` date, by default the column's latest value.
-
-Each endpoint also carries what the checks need: the contract columns (data
-type, not-null constraint) for its JSON Schema, and every upstream node and
-every dbt test / unit test on it or upstream of it, for the run-results gate.
-
-Parts (``from: MODEL`` nodes, documents.py) are models of their own grain with a
-contract. Each must be a parent of the root model (``-- depends_on: {{ ref('MODEL') }}``
-in its SQL), so ``dbt build --selector GROUP`` builds and tests it and the gate covers
-it; it must carry the columns a run filters on (the path's placeholders, ``as_of``)
-and declare its join columns.
-"""
+"""What dbt says. The published endpoints, from target/manifest.json: every model's ``config.meta.publish``,
+checked (errors name the model and the key), with its contract, its parts and its upstream nodes and tests.
+The run-results gate, from target/run_results.json: an endpoint is published only when no node with a
+blocking status is its model, upstream of it, or a test of either."""
 
 from __future__ import annotations
 
 import json
 import os
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
+from typing import Callable
 
-from publisher.documents import SpecError, join_columns, placeholders, validate_path_template, validate_spec
+from publisher.documents import Node, SpecError, parse, placeholders, validate_path_template, walk
 
 LATEST_SUFFIX = "/{date}.json"
 GROUPS = ("after-predictions", "hourly", "daily", "live")
@@ -48,7 +35,6 @@ class Column:
 @dataclass(frozen=True)
 class Part:
     """A model a document takes some of its rows from (a ``from:`` node)."""
-    name: str
     unique_id: str
     relation: str
     columns: dict[str, Column] = field(default_factory=dict, compare=False)
@@ -69,6 +55,11 @@ class Endpoint:
     columns: dict[str, Column] = field(default_factory=dict, compare=False)
     tests: frozenset[str] = frozenset()  # dbt tests / unit tests on the model or anything upstream
     parts: dict[str, Part] = field(default_factory=dict, compare=False)  # from: models, by name
+
+    @cached_property
+    def tree(self) -> Node:
+        """The checked declaration (documents.parse)."""
+        return parse(self.document)
 
     def columns_of(self, model: str) -> dict[str, Column]:
         """The contract of the root (its own name) or of one of its parts."""
@@ -115,7 +106,7 @@ def upstream_ids(unique_id: str, nodes: dict[str, dict]) -> frozenset[str]:
     return frozenset(seen)
 
 
-def endpoint_from_node(unique_id: str, nodes: dict[str, dict]) -> Endpoint:
+def endpoint_from_node(unique_id: str, nodes: dict[str, dict], tests: dict[str, set[str]]) -> Endpoint:
     node = nodes[unique_id]
     name = node.get("name", unique_id)
     declaration = publish_declaration(node)
@@ -135,7 +126,7 @@ def endpoint_from_node(unique_id: str, nodes: dict[str, dict]) -> Endpoint:
             raise SpecError(f"cache_control {cache_control!r}: a {visibility} path needs '{prefix}, max-age=N'")
         if declaration["group"] not in GROUPS:
             raise SpecError(f"group {declaration['group']!r} is not one of {', '.join(GROUPS)}")
-        validate_spec(declaration["document"])
+        tree = parse(declaration["document"])
         as_of = declaration.get("as_of")
         if as_of is not None and (not isinstance(as_of, str) or not re.fullmatch(r"[A-Za-z_]\w*", as_of)):
             raise SpecError(f"as_of must be a column name, got {as_of!r}")
@@ -143,49 +134,39 @@ def endpoint_from_node(unique_id: str, nodes: dict[str, dict]) -> Endpoint:
             raise SpecError("the model has no relation (ephemeral?)")
         upstream = upstream_ids(unique_id, nodes)
         columns = contract_columns(node)
-        parts = resolve_parts(declaration["document"], name, columns, upstream, nodes,
-                              [*placeholders(path), *([as_of] if as_of else [])])
+        parts = resolve_parts(tree, name, columns, upstream, nodes, [*placeholders(path), *([as_of] if as_of else [])])
     except SpecError as error:
         raise CatalogError(f"model {name} ({unique_id}): publish: {error}") from error
     upstream = upstream.union(*(upstream_ids(part.unique_id, nodes) for part in parts.values()))
+    tested = frozenset(test for uid in upstream | {unique_id} for test in tests.get(uid, ()))
     return Endpoint(name, node["relation_name"], path, cache_control, declaration["group"],
-                    declaration["document"], visibility, upstream, unique_id, as_of, columns, parts=parts)
+                    declaration["document"], visibility, upstream, unique_id, as_of, columns, tested, parts)
 
 
-def resolve_parts(fields: dict, root: str, root_columns: dict[str, Column], upstream: frozenset[str],
+def resolve_parts(tree: Node, root: str, root_columns: dict[str, Column], upstream: frozenset[str],
                   nodes: dict[str, dict], filters: list[str]) -> dict[str, Part]:
     """The ``from:`` models of a declaration, checked: known, parents of the root, with the columns
     the run filters on and their join columns in their contracts."""
     by_name = {n.get("name"): uid for uid, n in nodes.items() if n.get("resource_type") == "model"}
     parts: dict[str, Part] = {}
 
-    def walk(fields: dict, model: str, columns: dict[str, Column], where: str) -> None:
-        for key, node in fields.items():
-            if not isinstance(node, dict) or "fields" not in node:
-                continue
-            path, inner, inner_columns = f"{where}.{key}", model, columns
-            if "from" in node:
-                inner = node["from"]
-                uid = by_name.get(inner)
-                if uid is None or not nodes[uid].get("relation_name"):
-                    raise SpecError(f"{path}.from: unknown part {inner!r} (no model with a relation of that name)")
-                if uid not in upstream:
-                    raise SpecError(f"{path}.from: part {inner} is not a parent of {root}: add "
-                                    f"`-- depends_on: {{{{ ref('{inner}') }}}}` to {root}'s SQL, so "
-                                    "`dbt build --selector GROUP` builds and tests it")
-                part = parts.setdefault(inner, Part(inner, uid, nodes[uid]["relation_name"],
-                                                    contract_columns(nodes[uid])))
-                parent_columns, part_columns = join_columns(node, path)
-                needs = [(model, columns, c, "join column") for c in parent_columns]
-                needs += [(inner, part.columns, c, "join column") for c in part_columns]
-                needs += [(inner, part.columns, c, "filter column (path placeholder or as_of)") for c in filters]
-                for owner, contract, column, role in needs:
-                    if column not in contract:
-                        raise SpecError(f"{path}.join: model {owner} has no {role} {column!r} in its contract")
-                inner_columns = part.columns
-            walk(node["fields"], inner, inner_columns, f"{path}.fields")
-
-    walk(fields, root, root_columns, "document")
+    for path, node, model in walk(tree, root):
+        if not node.part:
+            continue
+        uid = by_name.get(node.part)
+        if uid is None or not nodes[uid].get("relation_name"):
+            raise SpecError(f"{path}.from: unknown part {node.part!r} (no model with a relation of that name)")
+        if uid not in upstream:
+            raise SpecError(f"{path}.from: part {node.part} is not a parent of {root}: add "
+                            f"`-- depends_on: {{{{ ref('{node.part}') }}}}` to {root}'s SQL, so "
+                            "`dbt build --selector GROUP` builds and tests it")
+        part = parts.setdefault(node.part, Part(uid, nodes[uid]["relation_name"], contract_columns(nodes[uid])))
+        needs = [(model, root_columns if model == root else parts[model].columns, c, "join column") for c in node.join[0]]
+        needs += [(node.part, part.columns, c, "join column") for c in node.join[1]]
+        needs += [(node.part, part.columns, c, "filter column (path placeholder or as_of)") for c in filters]
+        for owner, contract, column, role in needs:
+            if column not in contract:
+                raise SpecError(f"{path}.join: model {owner} has no {role} {column!r} in its contract")
     return parts
 
 
@@ -209,15 +190,77 @@ def tests_by_node(manifest: dict) -> dict[str, set[str]]:
 
 
 def endpoints_from_manifest(manifest: dict) -> list[Endpoint]:
-    nodes = manifest.get("nodes", {})
-    endpoints = [endpoint_from_node(uid, nodes) for uid, node in nodes.items()
+    nodes, tests = manifest.get("nodes", {}), tests_by_node(manifest)
+    endpoints = [endpoint_from_node(uid, nodes, tests) for uid, node in nodes.items()
                  if node.get("resource_type") == "model" and publish_declaration(node) is not None]
-    tests = tests_by_node(manifest)
-    endpoints = [replace(e, tests=frozenset(t for uid in (e.upstream | {e.unique_id}) for t in tests.get(uid, ())))
-                 for e in endpoints]
     by_path: dict[str, str] = {}
     for endpoint in endpoints:
         other = by_path.setdefault(endpoint.path_template, endpoint.name)
         if other != endpoint.name:
             raise CatalogError(f"models {other} and {endpoint.name} both publish {endpoint.path_template!r}")
     return sorted(endpoints, key=lambda e: e.name)
+
+
+def select_endpoints(endpoints: list[Endpoint], only: set[str] | None, group: str | None) -> list[Endpoint]:
+    """The endpoints named in ``only`` (None: all) of ``group`` (None: any); an unknown name is an error."""
+    unknown = sorted((only or set()) - {e.name for e in endpoints})
+    if unknown:
+        raise CatalogError(f"--only: no published model named {', '.join(unknown)}")
+    return [e for e in endpoints if (only is None or e.name in only) and group in (None, e.group)]
+
+
+# The run-results gate: target/run_results.json of the last dbt build.
+BLOCKING_STATUSES = frozenset({"error", "fail", "skipped", "runtime error"})
+
+
+class GateError(RuntimeError):
+    """run_results.json is missing or unreadable."""
+
+
+def load_run_results(file: Path) -> dict[str, tuple[str, str]]:
+    """unique_id -> (status, first line of the message)."""
+    if not file.is_file():
+        raise GateError(f"{file} not found: run dbt build before publishing (or --allow-failed-upstream)")
+    try:
+        results = json.loads(file.read_text(encoding="utf-8"))["results"]
+        return {r["unique_id"]: (str(r.get("status")), first_line(r.get("message"))) for r in results}
+    except (ValueError, KeyError, TypeError) as error:
+        raise GateError(f"{file}: unreadable run results: {error}") from error
+
+
+def first_line(message: object) -> str:
+    lines = str(message or "").strip().splitlines()
+    return lines[0][:200] if lines else ""
+
+
+def blockers(endpoint: Endpoint, statuses: dict[str, tuple[str, str]], file: Path) -> list[str]:
+    """The failed or skipped nodes of the last run that the endpoint depends on, sorted by id."""
+    found = []
+    for unique_id in sorted((endpoint.upstream | endpoint.tests | {endpoint.unique_id}) & statuses.keys()):
+        status, message = statuses[unique_id]
+        if status in BLOCKING_STATUSES:
+            found.append(f"{file}: {unique_id}: status {status!r} (upstream of {endpoint.name})"
+                         + (f": {message}" if message else ""))
+    return found
+
+
+def gate(endpoints: list[Endpoint], file: Path, override: bool, log: Callable[[str], None]) -> dict[str, list[str]]:
+    """The gate's failures, by endpoint name; ``override`` (--allow-failed-upstream) only warns, loudly."""
+    try:
+        statuses: dict[str, tuple[str, str]] | None = load_run_results(file)
+    except GateError as error:
+        if not override:
+            return {endpoint.name: [f"run-results gate: {error}"] for endpoint in endpoints}
+        statuses = None
+        log(f"WARNING: --allow-failed-upstream: {error}")
+    found = {e.name: blockers(e, statuses, file) for e in endpoints} if statuses is not None else {}
+    found = {name: blocked for name, blocked in found.items() if blocked}
+    if not override:
+        return {name: [f"run-results gate: {blocker}" for blocker in blocked] for name, blocked in found.items()}
+    for blocker in (blocker for blocked in found.values() for blocker in blocked):
+        log(f"WARNING: --allow-failed-upstream: publishing despite {blocker}")
+    log("WARNING: " + "!" * 70)
+    log(f"WARNING: run-results gate OVERRIDDEN (--allow-failed-upstream): {sum(map(len, found.values()))} failed or "
+        f"skipped upstream node(s) ignored{'' if statuses is not None else ', and no readable run results'}")
+    log("WARNING: " + "!" * 70)
+    return {}

@@ -1,34 +1,98 @@
-"""Where documents go: a local folder or ``gs://bucket/prefix``, behind one small interface.
-
-Every destination keeps objects under ``<root>/v1/<path>`` and can ``list`` them in
-one pass with each object's content hash (sha256 of the document without
-generated_at / updated_at) and generation, so change detection needs no download.
-``put`` writes one object under a generation precondition: the generation the
-listing saw (None: the object must not exist yet); a mismatch raises
-``ConflictError`` (someone else wrote it meanwhile).
-
-Local folders: files written atomically (temp file, fsync, rename); the hash is
-computed from the file, the generation is its mtime in nanoseconds; content type,
-cache-control and input hash are not stored. The listing reads a file only when
-v1/manifest.json (written by the last run) does not already give its hash for that
-generation, so listing a big site costs a stat per file, not a read.
-GCS: see ``publisher.gcs``, which also opens either kind from a --dest (``open_destination``).
-"""
+"""Where documents go: a local folder or gs://bucket/prefix, objects under <root>/v1/. ``list`` gives every
+object's content hash and generation in one pass (no download); ``put`` writes under a generation precondition
+(ConflictError when another writer came first); ``refresh`` records a new fingerprint on an unchanged object.
+Storage calls are retried (``call_with_retries``) with google-api-core's ``retry_target`` loop and its
+``if_transient_error`` / ``if_exception_type`` predicates, plus what api-core has no option for: a budget
+counted in attempts, not seconds (``--retries N`` means N retries), each retry logged with its wait, and
+``RetryBudgetExceeded`` naming the call once the budget is spent. The storage client's own retries are off."""
 
 from __future__ import annotations
 
+import http.client
+import itertools
 import json
 import os
+import random
 import tempfile
+import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Callable, Iterator, TypeVar
 
-from publisher.serialize import content_hash_of_bytes
+import requests
+import urllib3
+from google.api_core import exceptions
+from google.api_core.retry import if_exception_type, if_transient_error, retry_target
 
-CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
-JSON_CONTENT_TYPE = "application/json; charset=utf-8"
+from publisher.serialize import content_hash
+
 PREFIX = "v1"
+JSON_CONTENT_TYPE = "application/json; charset=utf-8"
+HASH_METADATA_KEY, INPUT_METADATA_KEY = "content-hash", "input-hash"  # GCS custom metadata
+TIMEOUT = (10.0, 60.0)  # GCS connect, read (seconds)
+T = TypeVar("T")
+# What if_transient_error does not cover: 502 / 504, timeouts and broken HTTP exchanges (and 408,
+# which api-core has no exception class for: by its code, below).
+if_also_transient = if_exception_type(
+    exceptions.BadGateway, exceptions.GatewayTimeout, ConnectionError, TimeoutError,
+    http.client.HTTPException, requests.Timeout, urllib3.exceptions.HTTPError)
+
+
+class RetryBudgetExceeded(RuntimeError):
+    """Every attempt failed with a retryable error; the last one is the cause."""
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    attempts: int = 6  # total tries, the first included
+    initial: float = 0.5  # seconds before the first retry
+    multiplier: float = 2.0
+    maximum: float = 20.0  # cap of one wait
+    jitter: float = 0.25  # each wait is scaled by a random factor in [1 - jitter, 1 + jitter]
+
+    def delay(self, retry: int) -> float:
+        """Wait before retry number ``retry`` (1-based)."""
+        base = min(self.maximum, self.initial * self.multiplier ** (retry - 1))
+        return base * (1 - self.jitter + 2 * self.jitter * random.random())
+
+
+def is_retryable(error: BaseException) -> bool:
+    """Transient errors (api-core's predicates), also when wrapped as the cause of another error."""
+    if isinstance(error, Exception) and (if_transient_error(error) or if_also_transient(error)
+                                         or getattr(error, "code", None) == 408):
+        return True
+    cause = error.__cause__
+    return cause is not None and cause is not error and is_retryable(cause)
+
+
+def call_with_retries(fn: Callable[[], T], policy: RetryPolicy, what: str,
+                      log: Callable[[str], None] = lambda message: None) -> T:
+    """``fn()``, retried on retryable errors up to ``policy.attempts`` tries in all."""
+    errors: list[Exception] = []
+
+    def retry_allowed(error: Exception) -> bool:
+        errors.append(error)
+        return is_retryable(error) and len(errors) < policy.attempts
+
+    def waits() -> Iterator[float]:
+        for retry in itertools.count(1):
+            wait = policy.delay(retry)
+            log(f"  retry {retry}/{policy.attempts - 1} of {what} in {wait:.2f}s: {brief(errors[-1])}")
+            yield wait
+
+    def final_error(found: list[Exception], reason: object, timeout: object) -> tuple[Exception, Exception | None]:
+        last = found[-1]
+        if is_retryable(last):
+            return RetryBudgetExceeded(f"{what}: gave up after {len(errors)} attempts: {brief(last)}"), last
+        return last, last.__cause__ if isinstance(last.__cause__, Exception) else None
+
+    return retry_target(fn, retry_allowed, waits(), timeout=None, exception_factory=final_error)
+
+
+def brief(error: BaseException) -> str:
+    """The error's type and the first line of its message (retry logs stay one line each)."""
+    text = str(error).strip().splitlines()
+    return f"{type(error).__name__}: {text[0][:160] if text else ''}"
 
 
 class ConflictError(RuntimeError):
@@ -40,110 +104,176 @@ class StoredObject:
     path: str  # relative to v1/
     hash: str | None  # content hash; None when unknown (not written by the publisher)
     generation: int | None
-    size: int
     cache_control: str | None = None  # None: not stored (local folders)
-    input_hash: str | None = None  # fingerprint of what the document was built from (publish.Fingerprint)
-
-
-class Destination(Protocol):
-    url: str
-
-    def list(self) -> dict[str, StoredObject]:
-        """Every object under v1/, by path relative to v1/."""
-
-    def put(self, path: str, data: bytes, content_hash: str, cache_control: str,
-            expected_generation: int | None, content_type: str = JSON_CONTENT_TYPE,
-            input_hash: str | None = None) -> StoredObject:
-        """Write ``data`` at ``path`` if the stored generation is still ``expected_generation``."""
-
-    def refresh(self, stored: StoredObject, input_hash: str) -> None:
-        """Record a new input hash on an unchanged object (no upload; a no-op where nothing is stored)."""
-
-
-def plan_status(existing: StoredObject | None, new_hash: str, cache_control: str | None = None) -> str:
-    """What a publish does with an object, given what the listing saw (a new cache-control is an update)."""
-    if existing is None:
-        return CREATED
-    if existing.hash != new_hash:
-        return UPDATED
-    if cache_control and existing.cache_control and existing.cache_control != cache_control:
-        return UPDATED
-    return UNCHANGED
+    input_hash: str | None = None  # the fingerprint of what the document was built from (build.Fingerprint)
 
 
 def check_relative_path(path: str) -> None:
-    parts = path.split("/")
-    if not path or path.startswith("/") or "\\" in path or any(p in ("", ".", "..") for p in parts):
+    if not path or path.startswith("/") or "\\" in path or any(p in ("", ".", "..") for p in path.split("/")):
         raise ValueError(f"unsafe destination path {path!r}")
 
 
 class LocalDestination:
-    """Files under ``<root>/v1/``."""
+    """Files under ``<root>/v1/``, written atomically (temp file, fsync, rename); the generation is the mtime in
+    nanoseconds. No metadata is kept, so every run rebuilds every document (and compares content hashes). The
+    listing reads a file only when the last v1/manifest.json has no hash for its generation."""
 
-    def __init__(self, root: str | os.PathLike, prefix: str = PREFIX) -> None:
-        self.base = Path(root) / prefix
+    def __init__(self, root: str | os.PathLike) -> None:
+        self.base = Path(root) / PREFIX
         self.url = str(self.base)
-
-    def _file(self, path: str) -> Path:
-        check_relative_path(path)
-        return self.base / path
-
-    @staticmethod
-    def _stored(path: str, file: Path) -> StoredObject:
-        data = file.read_bytes()
-        try:
-            digest = content_hash_of_bytes(data)
-        except ValueError:  # unreadable JSON: a hash nothing equals, so it gets rewritten
-            digest = "invalid"
-        return StoredObject(path, digest, file.stat().st_mtime_ns, len(data))
 
     def list(self) -> dict[str, StoredObject]:
         known = self._manifest_hashes()
         found = {}
         for file in sorted(self.base.rglob("*")) if self.base.is_dir() else []:
-            relative = file.relative_to(self.base).as_posix()
-            if file.is_file() and not any(part.startswith(".") for part in relative.split("/")):
-                stat = file.stat()
-                if relative in known and known[relative][1] == stat.st_mtime_ns:
-                    found[relative] = StoredObject(relative, known[relative][0], stat.st_mtime_ns, stat.st_size)
-                else:
-                    found[relative] = self._stored(relative, file)
+            path = file.relative_to(self.base).as_posix()
+            if not file.is_file() or any(part.startswith(".") for part in path.split("/")):
+                continue  # folders, and the temporary files of a write
+            stat = file.stat()
+            digest = known.get(path, {}).get(stat.st_mtime_ns)
+            if digest is None:
+                try:
+                    digest = content_hash(json.loads(file.read_bytes()))
+                except ValueError:  # not JSON: a hash nothing equals, so it gets rewritten
+                    digest = "invalid"
+            found[path] = StoredObject(path, digest, stat.st_mtime_ns)
         return found
 
-    def _manifest_hashes(self) -> dict[str, tuple[str, int]]:
-        """{path: (hash, generation)} recorded by the last run's v1/manifest.json ({} when unreadable)."""
+    def _manifest_hashes(self) -> dict[str, dict[int, str]]:
+        """{path: {generation: hash}} as the last run's v1/manifest.json has them ({} when unreadable)."""
         try:
             objects = json.loads((self.base / "manifest.json").read_bytes())["objects"]
-            return {path: (entry["hash"], entry["generation"]) for path, entry in objects.items()
+            return {path: {entry["generation"]: entry["hash"]} for path, entry in objects.items()
                     if isinstance(entry.get("hash"), str) and isinstance(entry.get("generation"), int)}
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return {}
 
-    def put(self, path: str, data: bytes, content_hash: str, cache_control: str,
-            expected_generation: int | None, content_type: str = JSON_CONTENT_TYPE,
+    def put(self, path: str, data: bytes, content_hash: str, cache_control: str, expected_generation: int | None,
             input_hash: str | None = None) -> StoredObject:
-        file = self._file(path)
+        check_relative_path(path)
+        file = self.base / path
         current = file.stat().st_mtime_ns if file.is_file() else None
         if current != expected_generation:
             raise ConflictError(f"{file}: changed since it was listed (generation {current}, "
                                 f"expected {expected_generation})")
-        self._write_atomically(file, data)
-        return StoredObject(path, content_hash, file.stat().st_mtime_ns, len(data))
-
-    def refresh(self, stored: StoredObject, input_hash: str) -> None:
-        """Nothing to do: a folder keeps no metadata (so every run rebuilds every document)."""
-
-    @staticmethod
-    def _write_atomically(file: Path, data: bytes) -> None:
         file.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp_name = tempfile.mkstemp(dir=file.parent, prefix=f".{file.name}.", suffix=".tmp")
+        fd, temp = tempfile.mkstemp(dir=file.parent, prefix=f".{file.name}.", suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
                 handle.flush()
                 os.fsync(handle.fileno())
-            os.chmod(temp_name, 0o644)
-            os.replace(temp_name, file)
+            os.chmod(temp, 0o644)
+            os.replace(temp, file)
         except BaseException:
-            Path(temp_name).unlink(missing_ok=True)
+            Path(temp).unlink(missing_ok=True)
             raise
+        return StoredObject(path, content_hash, file.stat().st_mtime_ns)
+
+    def refresh(self, stored: StoredObject, input_hash: str) -> None:
+        """Nothing to do: a folder keeps no metadata."""
+
+
+def parse_url(url: str) -> tuple[str, str]:
+    """'gs://bucket/a/b/' -> ('bucket', 'a/b/v1/'); 'gs://bucket' -> ('bucket', 'v1/')."""
+    if not url.startswith("gs://"):
+        raise ValueError(f"not a gs:// URL: {url!r}")
+    bucket, _, prefix = url[len("gs://"):].partition("/")
+    prefix = prefix.strip("/")
+    if not bucket or any(part in (".", "..") for part in prefix.split("/") if part):
+        raise ValueError(f"bad GCS destination {url!r}: expected gs://bucket[/prefix]")
+    return bucket, f"{prefix}/{PREFIX}/" if prefix else f"{PREFIX}/"
+
+
+def default_client_factory() -> Callable[[], Any]:
+    """Storage clients (one per thread) sharing one set of Application Default Credentials; with
+    STORAGE_EMULATOR_HOST set, clients of that emulator, without credentials."""
+    from google.cloud import storage
+
+    if os.environ.get("STORAGE_EMULATOR_HOST"):
+        return lambda: storage.Client()
+    import google.auth
+
+    credentials, project = google.auth.default()
+    return lambda: storage.Client(project=project, credentials=credentials)
+
+
+class GCSDestination:
+    """Objects ``prefix/v1/<path>`` with Content-Type, Cache-Control and, in custom metadata, the content hash and
+    the fingerprint. Uploads carry ``ifGenerationMatch`` (0 for a new object) and are retried (publisher.retry); a
+    412 after a retry whose first attempt did land is recognised by reading the object's metadata back."""
+
+    def __init__(self, url: str, retry: RetryPolicy | None = None, log: Callable[[str], None] = lambda m: None) -> None:
+        self.url = url
+        self.bucket_name, self.root = parse_url(url)
+        self.retry, self.log, self.timeout = retry or RetryPolicy(), log, TIMEOUT
+        self._factory = default_client_factory()
+        self._local = threading.local()
+
+    def _bucket(self) -> Any:
+        """A bucket handle of this thread's client (the HTTP session is not shared between threads)."""
+        if getattr(self._local, "bucket", None) is None:
+            self._local.bucket = self._factory().bucket(self.bucket_name)
+        return self._local.bucket
+
+    def _stored(self, blob: Any) -> StoredObject:
+        metadata = blob.metadata or {}
+        return StoredObject(blob.name[len(self.root):], metadata.get(HASH_METADATA_KEY),
+                            int(blob.generation) if blob.generation is not None else None, blob.cache_control, metadata.get(INPUT_METADATA_KEY))
+
+    def list(self) -> dict[str, StoredObject]:
+        def listing() -> dict[str, StoredObject]:
+            blobs = self._bucket().client.list_blobs(
+                self.bucket_name, prefix=self.root, retry=None, timeout=self.timeout,
+                fields="items(name,generation,size,cacheControl,metadata),nextPageToken")
+            return {stored.path: stored for stored in map(self._stored, blobs)}
+
+        return call_with_retries(listing, self.retry, f"listing gs://{self.bucket_name}/{self.root}", self.log)
+
+    def put(self, path: str, data: bytes, content_hash: str, cache_control: str, expected_generation: int | None,
+            input_hash: str | None = None) -> StoredObject:
+        check_relative_path(path)
+        name = self.root + path
+
+        def upload() -> StoredObject:
+            blob = self._bucket().blob(name)
+            blob.cache_control, blob.metadata = cache_control, metadata(content_hash, input_hash)
+            blob.upload_from_string(data, content_type=JSON_CONTENT_TYPE, if_generation_match=expected_generation or 0,
+                                    retry=None, timeout=self.timeout, checksum=None)
+            return StoredObject(path, content_hash, int(blob.generation), cache_control, input_hash)
+
+        try:
+            return call_with_retries(upload, self.retry, f"upload of {path}", self.log)
+        except exceptions.PreconditionFailed as error:
+            current = call_with_retries(lambda: self._bucket().get_blob(name, retry=None, timeout=self.timeout),
+                                        self.retry, f"metadata of {path}", self.log)
+            if current is not None and (current.metadata or {}).get(HASH_METADATA_KEY) == content_hash:
+                return self._stored(current)  # an earlier attempt of ours landed
+            seen = None if current is None else current.generation
+            raise ConflictError(f"gs://{self.bucket_name}/{name}: changed since it was listed "
+                                f"(generation {seen}, expected {expected_generation})") from error
+
+    def refresh(self, stored: StoredObject, input_hash: str) -> None:
+        """Patch the fingerprint into the metadata of an unchanged object (the generation does not move)."""
+        def patch() -> None:
+            blob = self._bucket().blob(self.root + stored.path)
+            blob.metadata = metadata(stored.hash, input_hash)
+            blob.patch(if_generation_match=stored.generation, retry=None, timeout=self.timeout)
+
+        try:
+            call_with_retries(patch, self.retry, f"metadata of {stored.path}", self.log)
+        except exceptions.PreconditionFailed as error:
+            raise ConflictError(f"gs://{self.bucket_name}/{self.root}{stored.path}: changed since it was listed") from error
+
+
+def metadata(content_hash: str | None, input_hash: str | None) -> dict[str, str]:
+    found = {HASH_METADATA_KEY: content_hash, INPUT_METADATA_KEY: input_hash}
+    return {key: value for key, value in found.items() if value}
+
+
+Destination = LocalDestination | GCSDestination
+
+
+def open_destination(dest: str, **gcs_options: Any) -> Destination:
+    """``gs://bucket[/prefix]`` -> GCSDestination; anything else is a local folder."""
+    return GCSDestination(dest, **gcs_options) if dest.startswith("gs://") else LocalDestination(dest)

@@ -1,46 +1,30 @@
-"""From checked documents to a destination: plan, parallel uploads, then ``v1/manifest.json``.
-
-1. The CLI lists the destination once, before building: every stored object's content
-   hash, generation, cache-control and fingerprint (``Fingerprint``: what the document
-   was built from). A document whose fingerprint is the stored one is known unchanged
-   and is not even built; the others are built, checked and kept in a ``Spool`` on disk.
-2. ``plan``: each object is created, updated (new content or new cache-control) or
-   left unchanged (same content hash: no upload, no download).
-3. ``upload``: changed objects go up in parallel (``workers`` threads), each under
-   the generation precondition of the listing; every outcome lands in its tally.
-   Unchanged objects whose stored fingerprint is outdated get it patched in.
-4. ``write_manifest``: only when every object succeeded, ``v1/manifest.json``
-   (every object under v1/ with its content hash and generation) is written,
-   itself under a generation precondition; when another run wrote it meanwhile
-   the destination is listed again and the manifest rebuilt. Unchanged content
-   means no write. A run killed before this point leaves the old manifest; a
-   rerun uploads what is missing and then writes it.
-"""
+"""Stages 6 to 8: plan each object against the listing, upload the changes in parallel under generation
+preconditions, then write latest.json and manifest.json from the listing as it is after the uploads."""
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 import os
 import re
 import tempfile
-import threading
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping
+from typing import Callable, Iterable, Mapping
 
-from publisher.destinations import CREATED, UNCHANGED, UPDATED, ConflictError, Destination, StoredObject, plan_status
+from publisher.catalog import Endpoint
+from publisher.checks import check_document
+from publisher.destinations import ConflictError, Destination, StoredObject
 from publisher.documents import PLACEHOLDER
-from publisher.report import Tally
-from publisher.serialize import VOLATILE_KEYS, content_hash, serialize
+from publisher.report import Progress, Tally, describe
+from publisher.schemas import LATEST_SCHEMA, Validator, published_path, schema_file
+from publisher.serialize import content_hash, serialize
 
+CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 MANIFEST_PATH = "manifest.json"
 MANIFEST_CACHE_CONTROL = "public, max-age=30"
-MANIFEST_ATTEMPTS = 3
 LATEST_PATH = "latest.json"
 LATEST_CACHE_CONTROL = "public, max-age=60"
+INDEX_ATTEMPTS = 3
 
 
 @dataclass
@@ -59,74 +43,36 @@ class Item:
     error: str | None = None
     warning: str | None = None
 
-    @property
-    def data(self) -> bytes:
-        if self.load is None:
-            raise ValueError(f"{self.path}: no bytes (unchanged, not built)")
-        return self.load()
-
 
 class Spool:
     """Document bytes kept in an anonymous temporary file until upload, so memory stays flat."""
 
     def __init__(self) -> None:
-        self.file = tempfile.TemporaryFile(prefix="publisher-")
-        self.size = 0
-        self.lock = threading.Lock()
-        self.dirty = False
+        self.file, self.size = tempfile.TemporaryFile(prefix="publisher-"), 0
 
     def add(self, data: bytes) -> Callable[[], bytes]:
-        with self.lock:
-            offset = self.size
-            self.file.write(data)
-            self.size += len(data)
-            self.dirty = True
-        return lambda: self._read(offset, len(data))
+        """Append ``data`` (from one thread); return what reads it back (from any thread)."""
+        offset, self.size = self.size, self.size + len(data)
+        self.file.write(data)
+        self.file.flush()
+        return lambda: os.pread(self.file.fileno(), len(data), offset)
 
-    def _read(self, offset: int, length: int) -> bytes:
-        with self.lock:
-            if self.dirty:
-                self.file.flush()
-                self.dirty = False
-        return os.pread(self.file.fileno(), length, offset)
+    def __enter__(self) -> Spool:
+        return self
 
-    def close(self) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.file.close()
 
 
-def code_digest() -> bytes:
-    """sha256 of the publisher's own code and rules: a new publisher rebuilds every document once."""
-    digest = hashlib.sha256()
-    folder = Path(__file__).parent
-    for file in sorted([*folder.glob("*.py"), *folder.glob("*.yml")]):
-        digest.update(file.name.encode() + b"\0" + file.read_bytes() + b"\0")
-    return digest.digest()
-
-
-class Fingerprint:
-    """What a document is built from: publisher code, declaration, cache-control, schema, run context
-    (without generated_at / updated_at) and, for the root model and each part, the rows' values of the
-    columns the document reads. Equal fingerprints build equal documents, which therefore need no
-    building, checking or upload."""
-
-    def __init__(self, declaration: Any, columns: Mapping[str, Iterable[str]], schema: bytes, context: dict[str, Any],
-                 code: bytes) -> None:
-        self.columns = {model: sorted(names) for model, names in sorted(columns.items())}
-        base = hashlib.sha256(code)
-        for part in (json.dumps(declaration, sort_keys=True, default=str), schema.decode("utf-8"),
-                     json.dumps({k: v for k, v in context.items() if k not in VOLATILE_KEYS}, sort_keys=True,
-                                default=str), json.dumps(self.columns)):
-            base.update(part.encode("utf-8") + b"\0")
-        self.base = base
-
-    def of(self, rows: Mapping[str, Iterable[Mapping[str, Any]]]) -> str:
-        """The fingerprint of one document's rows, by model."""
-        digest = self.base.copy()
-        for model, columns in self.columns.items():
-            digest.update(model.encode("utf-8") + b"\0")
-            for text in sorted(repr(tuple(row[c] for c in columns)) for row in rows.get(model, ())):
-                digest.update(text.encode("utf-8") + b"\n")
-        return digest.hexdigest()
+def plan_status(existing: StoredObject | None, new_hash: str, cache_control: str | None = None) -> str:
+    """What a publish does with an object, given what the listing saw (a new cache-control is an update)."""
+    if existing is None:
+        return CREATED
+    if existing.hash != new_hash:
+        return UPDATED
+    if cache_control and existing.cache_control and existing.cache_control != cache_control:
+        return UPDATED
+    return UNCHANGED
 
 
 def plan(items: Iterable[Item], listing: dict[str, StoredObject]) -> None:
@@ -139,36 +85,49 @@ def plan(items: Iterable[Item], listing: dict[str, StoredObject]) -> None:
             item.refresh = bool(item.fingerprint) and existing is not None and existing.input_hash != item.fingerprint
 
 
-def upload(destination: Destination, items: list[Item], workers: int,
-           on_done: Callable[[Item], None] = lambda item: None) -> None:
-    """Upload every created / updated item (and refresh stale fingerprints); count each outcome in its tally."""
+def upload(destination: Destination, items: list[Item], workers: int, dry_run: bool = False) -> None:
+    """Upload every created / updated item (progress on stderr), then refresh outdated fingerprints; count each
+    outcome in its tally (a dry run only counts)."""
     def put(item: Item) -> Item:
         try:
-            if item.status == UNCHANGED:
-                assert item.result is not None and item.fingerprint  # plan() set both for a refresh
-                try:
-                    destination.refresh(item.result, item.fingerprint)
-                except Exception as error:  # noqa: BLE001 - the object is right; only its fingerprint is old
-                    item.warning = f"fingerprint not recorded: {type(error).__name__}: {error}"
-            else:
-                item.result = destination.put(item.path, item.data, item.hash, item.cache_control,
-                                              item.expected_generation, input_hash=item.fingerprint)
+            assert item.load is not None  # only a planned change is uploaded, and its document was built
+            item.result = destination.put(item.path, item.load(), item.hash, item.cache_control,
+                                          item.expected_generation, input_hash=item.fingerprint)
         except Exception as error:  # noqa: BLE001 - reported per object, the run fails
-            item.error = f"{type(error).__name__}: {error}"
+            item.error = describe(error)
         return item
 
-    pending = [item for item in items if item.status in (CREATED, UPDATED)]
-    refreshes = [item for item in items if item.status == UNCHANGED and item.refresh]
+    def refresh(item: Item) -> None:
+        assert item.result is not None and item.fingerprint  # plan() set both for a refresh
+        try:
+            destination.refresh(item.result, item.fingerprint)
+        except Exception as error:  # noqa: BLE001 - the object is right; only its fingerprint is old
+            item.warning = f"fingerprint not recorded: {describe(error)}"
+
     for item in items:
-        if item.status == UNCHANGED:
-            item.tally.count(UNCHANGED)
-    with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="upload") as pool:
-        for future in as_completed([pool.submit(put, item) for item in pending]):
+        if item.status == UNCHANGED or dry_run:
+            item.tally.count(item.status)
+    changed = [item for item in items if item.status in (CREATED, UPDATED)]
+    if dry_run:
+        return
+    progress = Progress(len(changed), "uploading")
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="upload") as pool:
+        for future in as_completed([pool.submit(put, item) for item in changed]):
             item = future.result()
             item.tally.count("failed" if item.error else item.status)
-            on_done(item)
-        for future in as_completed([pool.submit(put, item) for item in refreshes]):
-            future.result()
+            progress.advance()
+        for done in as_completed([pool.submit(refresh, i) for i in items if i.status == UNCHANGED and i.refresh]):
+            done.result()
+
+
+@dataclass
+class Index:
+    """latest.json or manifest.json: a document built from the listing, checked like any other."""
+    tally: Tally
+    path: str
+    document: Callable[[dict[str, StoredObject]], dict]
+    cache_control: str
+    validator: Validator | None = None
 
 
 def manifest_document(listing: dict[str, StoredObject], generated_at: str) -> dict:
@@ -195,82 +154,93 @@ def _is_iso_date(text: str) -> bool:
         return False
 
 
-def after_uploads(listing: dict[str, StoredObject], items: Iterable[Item]) -> dict[str, StoredObject]:
-    """The listing as it is once the run's uploads are done."""
-    return {**listing, **{item.path: item.result for item in items if item.result is not None}}
-
-
 class ManifestError(RuntimeError):
     """An index (latest.json, manifest.json) fails a check."""
 
 
-def write_index(destination: Destination, listing: dict[str, StoredObject], path: str,
-                document: Callable[[dict[str, StoredObject]], dict], cache_control: str, dry_run: bool = False,
-                log: Callable[[str], None] = lambda m: None,
-                check: Callable[[str, dict], list] = lambda path, doc: []) -> tuple[str, StoredObject | None]:
-    """Write an index built from the listing (latest.json, manifest.json) unless its content is unchanged
-    (after ``check`` finds nothing), under a generation precondition: when another run wrote it meanwhile,
-    the destination is listed again and the index rebuilt. Returns (status, stored object)."""
-    for attempt in range(1, MANIFEST_ATTEMPTS + 1):
-        doc = document(listing)
-        problems = check(path, doc)
+def label(status: str, dry_run: bool) -> str:
+    return {CREATED: "would create", UPDATED: "would update"}.get(status, status) if dry_run else status
+
+
+def write_indexes(destination: Destination, listing: dict[str, StoredObject], objects: list[Item],
+                  indexes: list[Index], dry_run: bool, log: Callable[[str], None]) -> str:
+    """Only when every object succeeded, each index in turn (latest.json, then manifest.json, last), built from the
+    listing as it is after the uploads. Returns the manifest's status, 'not written' or 'failed'."""
+    if any(item.error for item in objects):
+        log(f"NOT writing {LATEST_PATH} nor {MANIFEST_PATH}: {sum(bool(i.error) for i in objects)} object(s) failed; "
+            "the previous ones stay (rerun to finish)")
+        return "not written"
+    listing = {**listing, **{item.path: item.result for item in objects if item.result is not None}}
+    status = "not written"
+    for index in indexes:
+        index.tally.files = 1
+        try:
+            status, stored = write_index(destination, listing, index, dry_run, log)
+        except Exception as error:  # noqa: BLE001 - reported, the run fails
+            index.tally.count("failed")
+            index.tally.fail(f"{index.path}: {describe(error)}")
+            log(f"FAILED {index.path}: {describe(error)}")
+            return "failed" if index.path == MANIFEST_PATH else "not written"
+        index.tally.count(status)
+        listing = {**listing, index.path: stored} if stored else listing
+        log(f"  {label(status, dry_run):<12} {index.path} (generation {stored.generation if stored else None})")
+    return status
+
+
+def write_index(destination: Destination, listing: dict[str, StoredObject], index: Index, dry_run: bool = False,
+                log: Callable[[str], None] = lambda m: None) -> tuple[str, StoredObject | None]:
+    """Write an index unless its content is unchanged; when another run wrote it since the listing, list
+    again and rebuild it. Returns (status, stored object)."""
+    for attempt in range(1, INDEX_ATTEMPTS + 1):
+        doc = index.document(listing)
+        problems = check_document(index.path, doc) + (index.validator.validate(index.path, doc) if index.validator else [])
         if problems:
-            raise ManifestError("; ".join(map(str, problems[:5])))
-        digest, existing = content_hash(doc), listing.get(path)
-        status = plan_status(existing, digest, cache_control)
+            raise ManifestError("; ".join(problems[:5]))
+        digest, existing = content_hash(doc), listing.get(index.path)
+        status = plan_status(existing, digest, index.cache_control)
         if status == UNCHANGED or dry_run:
             return status, existing
         try:
-            stored = destination.put(path, serialize(doc), digest, cache_control,
-                                     existing.generation if existing else None)
-            return status, stored
+            return status, destination.put(index.path, serialize(doc), digest, index.cache_control,
+                                           existing.generation if existing else None)
         except ConflictError as error:
-            if attempt == MANIFEST_ATTEMPTS:
+            if attempt == INDEX_ATTEMPTS:
                 raise
-            log(f"  {path} was written by another run meanwhile ({error}); listing again")
+            log(f"  {index.path} was written by another run meanwhile ({error}); listing again")
             listing = destination.list()
     raise AssertionError("unreachable")  # pragma: no cover
-
-
-def write_manifest(destination: Destination, listing: dict[str, StoredObject], generated_at: str,
-                   dry_run: bool = False, log: Callable[[str], None] = lambda m: None,
-                   check: Callable[[str, dict], list] = lambda path, doc: []) -> tuple[str, StoredObject | None]:
-    """Write v1/manifest.json unless unchanged (after ``check`` finds nothing); returns (status, stored manifest)."""
-    return write_index(destination, listing, MANIFEST_PATH, lambda found: manifest_document(found, generated_at),
-                       MANIFEST_CACHE_CONTROL, dry_run, log, check)
 
 
 def template_pattern(path_template: str) -> re.Pattern:
     """'picks/{date}.json' -> a regex matching its paths, with a named group per placeholder."""
     parts = re.split(PLACEHOLDER, path_template)
-    pattern = "".join(re.escape(p) if i % 2 == 0 else f"(?P<{p}>[^/]+)" for i, p in enumerate(parts))
-    return re.compile(pattern)
+    return re.compile("".join(re.escape(p) if i % 2 == 0 else f"(?P<{p}>[^/]+)" for i, p in enumerate(parts)))
 
 
 @dataclass(frozen=True)
 class Scope:
-    """Which paths of an endpoint a run covers: all of them, or those whose date lies in [start, end]."""
+    """Which paths of an endpoint a run covers: all of them, or those whose {date} lies in [start, end]."""
     pattern: re.Pattern
-    date_column: str
     start: dt.date | None = None  # None: every path of the endpoint
     end: dt.date | None = None
 
     def covers(self, path: str) -> bool:
         match = self.pattern.fullmatch(path)
-        if match is None:
-            return False
-        if self.start is None:
-            return True
+        if match is None or self.start is None or self.end is None:
+            return match is not None
         try:
-            day = dt.date.fromisoformat(match.group(self.date_column))
+            return self.start <= dt.date.fromisoformat(match.group("date")) <= self.end
         except (IndexError, ValueError):
             return False
-        return self.start <= day <= (self.end or self.start)
 
 
 def stale_paths(listing: Iterable[str], produced: set[str], scopes: dict[str, Scope],
-                known: list[re.Pattern], reserved: set[str]) -> dict[str, str]:
-    """Stored paths the run did not produce although it covers them, or that no endpoint publishes; path -> owner."""
+                endpoints: list[Endpoint]) -> dict[str, str]:
+    """Stored paths the run did not produce although it covers them, or that no endpoint (of ``endpoints``:
+    all of them) publishes; path -> owner."""
+    known = [template_pattern(e.path_template) for e in endpoints]
+    reserved = {MANIFEST_PATH, LATEST_PATH, published_path(LATEST_SCHEMA),
+                *(published_path(schema_file(e.path_template)) for e in endpoints)}
     stale = {}
     for path in listing:
         if path in produced or path in reserved:

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import json
 import sys
 import time
-from dataclasses import asdict, dataclass, field
-from typing import Any, TextIO
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Iterator
 
 COUNTS = ("files", "created", "updated", "unchanged", "failed", "stale")
 
 
 @dataclass
 class Tally:
-    """One row of the summary: an endpoint, or the (schemas) / (manifest) pseudo-endpoints."""
+    """One row of the summary: an endpoint, or the (schemas) / (latest) / (manifest) pseudo-endpoints."""
     name: str
     path: str = ""
     group: str = ""
@@ -29,9 +29,10 @@ class Tally:
     def count(self, status: str) -> None:
         setattr(self, status, getattr(self, status) + 1)
 
-    def fail(self, message: str) -> None:
-        self.errors.append(message)
-        self.status = "failed"
+    def fail(self, *messages: str) -> None:
+        self.errors += messages
+        if messages:
+            self.status = "failed"
 
     def settle(self, dry_run: bool, aborted: bool) -> None:
         """The endpoint's final status once every object is done."""
@@ -47,8 +48,20 @@ class Tally:
             self.status = "ok" if self.created or self.updated else "unchanged"
 
 
+@contextmanager
+def timed(seconds: dict[str, float], name: str) -> Iterator[None]:
+    """Record how long the block took, in ``seconds[name]``."""
+    started = time.monotonic()
+    yield
+    seconds[name] = time.monotonic() - started
+
+
 def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
+
+
+def describe(error: BaseException) -> str:
+    return f"{type(error).__name__}: {error}"
 
 
 def summary_table(tallies: list[Tally]) -> str:
@@ -62,37 +75,14 @@ def summary_table(tallies: list[Tally]) -> str:
     return "\n".join(f"{row[0]:<{width}}  {row[1]:<9}" + "".join(f"{v:>10}" for v in row[2:]) for row in [header, *rows])
 
 
-def json_report(tallies: list[Tally], objects: list[dict[str, Any]], extra: dict[str, Any]) -> str:
-    endpoints = [asdict(t) for t in tallies]
-    return json.dumps({**extra, "endpoints": endpoints, "objects": objects}, indent=2, default=str)
-
-
 class Progress:
-    """A one-line progress bar on a terminal; a line every 25 % otherwise (logs stay short)."""
+    """Progress on stderr: a line at every quarter, so that logs stay short."""
 
-    def __init__(self, total: int, label: str, stream: TextIO = sys.stderr, width: int = 30) -> None:
-        self.total, self.label, self.stream, self.width = total, label, stream, width
-        self.done = 0
-        self.started = time.monotonic()
-        self.tty = hasattr(stream, "isatty") and stream.isatty()
-        self._last_draw = 0.0
-        self._next_quarter = 1
+    def __init__(self, total: int, label: str) -> None:
+        self.total, self.label, self.done, self.started = total, label, 0, time.monotonic()
 
-    def advance(self, n: int = 1) -> None:
-        self.done += n
-        now = time.monotonic()
-        if self.tty and (now - self._last_draw > 0.1 or self.done == self.total):
-            self._last_draw = now
-            self.stream.write("\r" + self.line() + ("\n" if self.done == self.total else ""))
-            self.stream.flush()
-        elif not self.tty and self.total and self.done * 4 >= self._next_quarter * self.total:
-            while self._next_quarter <= 4 and self.done * 4 >= self._next_quarter * self.total:
-                self._next_quarter += 1
-            print(self.line(), file=self.stream, flush=True)
-
-    def line(self) -> str:
-        fraction = self.done / self.total if self.total else 1.0
-        filled = int(self.width * fraction)
-        elapsed = max(time.monotonic() - self.started, 1e-9)
-        return (f"{self.label} [{'#' * filled}{'.' * (self.width - filled)}] {self.done}/{self.total} "
-                f"{100 * fraction:5.1f}% {self.done / elapsed:7.1f}/s")
+    def advance(self) -> None:
+        self.done += 1
+        if 4 * self.done // self.total > 4 * (self.done - 1) // self.total:
+            rate = self.done / max(time.monotonic() - self.started, 1e-9)
+            log(f"{self.label} {self.done}/{self.total} ({100 * self.done / self.total:.0f}%, {rate:.1f}/s)")

@@ -1,41 +1,26 @@
-"""JSON Schema of every endpoint, generated from its publish declaration and its mart contract.
-
-``endpoint_schema`` walks the declaration (documents.py node forms) and types each
-leaf by the contract column it reads: string -> string, int64 -> integer,
-float64 / double / numeric -> number, date -> string (format date), timestamp ->
-string (format date-time), boolean -> boolean; a column without a ``not_null``
-constraint may also be null; ``round: 0`` makes an integer. Objects (fields,
-list elements, map values) have every declared key required and no other;
-``null_if`` objects may be null; map keys follow the map column's type.
-
-The schemas are kept in the repo under ``schemas/<path without placeholders>.schema.json``
-(``python -m publisher.cli schemas --write``), reviewed like code, compared with
-the generated ones at every publish (a difference fails closed), validated
-against every document, and published under ``v1/schemas/`` (admin ones under
-``v1/admin/schemas/``).
-"""
+"""JSON Schema of every endpoint, generated from its declaration and its mart contract (a column without a
+not_null constraint may be null; every declared key is required, no other), committed under schemas/, and the
+validator of the documents."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
 import re
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 import fastjsonschema
 from jsonschema import Draft202012Validator, FormatChecker
 
-from publisher.catalog import Endpoint
-from publisher.documents import PLACEHOLDER, node_kind
+from publisher.catalog import Column, Endpoint
+from publisher.documents import PLACEHOLDER, Node
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 SCHEMA_DIR = "schemas"
 SUFFIX = ".schema.json"
 LATEST_SCHEMA = "latest.schema.json"
-# Values of the run context (documents.py "@name" nodes), as column types.
-CONTEXT_TYPES = {"generated_at": "timestamp", "updated_at": "timestamp"}
+CONTEXT_TYPES = {"generated_at": "timestamp", "updated_at": "timestamp"}  # run context values ("@name" nodes)
 TYPE_NAMES = {
     "string": ("string", "text", "varchar", "char", "character varying", "character", "bpchar"),
     "integer": ("int64", "integer", "int", "bigint", "smallint", "tinyint", "hugeint", "int32", "int16", "int8",
@@ -48,44 +33,21 @@ TYPE_NAMES = {
     "boolean": ("boolean", "bool"),
 }
 KIND_OF_TYPE = {name: kind for kind, names in TYPE_NAMES.items() for name in names}
-JSON_OF_KIND = {
-    "string": {"type": "string"},
-    "integer": {"type": "integer"},
-    "number": {"type": "number"},
-    "date": {"type": "string", "format": "date"},
-    "timestamp": {"type": "string", "format": "date-time"},
-    "boolean": {"type": "boolean"},
-}
+JSON_OF_KIND = {"string": {"type": "string"}, "integer": {"type": "integer"}, "number": {"type": "number"},
+                "date": {"type": "string", "format": "date"}, "timestamp": {"type": "string", "format": "date-time"},
+                "boolean": {"type": "boolean"}}
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})")
-
-
-Model = tuple  # (model name, its contract columns): whose columns a node reads
+Model = tuple[str, dict[str, Column]]  # whose columns a node reads: the root model's or a part's
 
 
 class SchemaError(ValueError):
-    """A schema cannot be generated (undeclared column, unknown type) or does not match the repo."""
-
-
-@dataclass(frozen=True)
-class SchemaViolation:
-    file: str
-    key_path: str
-    value: Any
-    message: str
-
-    def __str__(self) -> str:
-        value = repr(self.value)
-        value = value if len(value) <= 80 else value[:77] + "..."
-        return f"{self.file}: {self.key_path}: value {value}: {self.message}"
+    """A schema cannot be generated (undeclared column, unknown type)."""
 
 
 def column_kind(data_type: str | None) -> str | None:
     """'DECIMAL(4,1)' -> 'number'; None for an unknown or missing type."""
-    if not data_type:
-        return None
-    bare = re.sub(r"\(.*\)$", "", str(data_type).strip().lower()).strip()
-    return KIND_OF_TYPE.get(bare)
+    return KIND_OF_TYPE.get(re.sub(r"\(.*\)$", "", str(data_type).strip().lower()).strip()) if data_type else None
 
 
 def _column_schema(model: Model, column: str, where: str, digits: int | None = None) -> dict:
@@ -99,91 +61,62 @@ def _column_schema(model: Model, column: str, where: str, digits: int | None = N
                           f"not one of {', '.join(sorted(KIND_OF_TYPE))}")
     if digits is not None and kind in ("integer", "number"):
         kind = "integer" if digits == 0 else "number"
-    return _nullable(dict(JSON_OF_KIND[kind])) if not declared.not_null else dict(JSON_OF_KIND[kind])
+    schema = JSON_OF_KIND[kind]
+    return dict(schema) if declared.not_null else {**schema, "type": [schema["type"], "null"]}
 
 
-def _nullable(schema: dict) -> dict:
-    return {**schema, "type": [schema["type"], "null"]}
+def _object_schema(endpoint: Endpoint, model: Model, node: Node, where: str) -> dict:
+    properties = {key: _node_schema(endpoint, model, child, f"{where}.{key}") for key, child in node.fields.items()}
+    return {"type": "object", "properties": properties, "required": list(node.fields), "additionalProperties": False}
 
 
-def _object_schema(endpoint: Endpoint, model: Model, fields: Mapping[str, Any], where: str) -> dict:
-    properties = {key: _node_schema(endpoint, model, node, f"{where}.{key}") for key, node in fields.items()}
-    return {"type": "object", "properties": properties, "required": list(fields), "additionalProperties": False}
-
-
-def _map_keys(model: Model, column: str, where: str) -> dict | None:
-    kind = _column_schema(model, column, where)
-    base = kind.get("format") or kind["type"]
-    base = base[0] if isinstance(base, list) else base
-    if base == "date":
-        return {"format": "date"}
-    if base == "integer":
-        return {"pattern": r"^-?[0-9]+$"}
-    return None
-
-
-def _node_schema(endpoint: Endpoint, model: Model, node: Any, where: str) -> dict:
+def _node_schema(endpoint: Endpoint, model: Model, node: Node, where: str) -> dict:
     """A node's schema; columns are typed by the contract of the model the node reads (the root or a part)."""
-    kind = node_kind(node, where)
-    if kind == "column":
-        return _column_schema(model, node, where)
-    if kind == "context":
-        name = node[1:]
-        if name not in CONTEXT_TYPES:
-            raise SchemaError(f"model {endpoint.name}: {where}: unknown run context value {node!r}")
-        return dict(JSON_OF_KIND[CONTEXT_TYPES[name]])
-    if kind == "value":
-        return _column_schema(model, node["column"], where, node.get("round"))
-    if "from" in node:
-        model = (node["from"], endpoint.columns_of(node["from"]))
-    element = _object_schema(endpoint, model, node["fields"], where)
-    if kind == "object":
-        return {**element, "type": ["object", "null"]} if node.get("null_if") else element
-    if kind == "list":
+    if node.kind in ("column", "value"):
+        return _column_schema(model, node.name, where, node.digits)
+    if node.kind == "context":
+        if node.name not in CONTEXT_TYPES:
+            raise SchemaError(f"model {endpoint.name}: {where}: unknown run context value '@{node.name}'")
+        return dict(JSON_OF_KIND[CONTEXT_TYPES[node.name]])
+    if node.part:
+        model = (node.part, endpoint.columns_of(node.part))
+    element = _object_schema(endpoint, model, node, where)
+    if node.kind == "object":
+        return {**element, "type": ["object", "null"]} if node.null_if else element
+    if node.kind == "list":
         return {"type": "array", "items": element}
-    schema = {"type": "object", "additionalProperties": element}
-    keys = _map_keys(model, node["map"], where)
-    return {**schema, "propertyNames": keys} if keys else schema
+    _column_schema(model, node.name, where)  # a map: its keys are the map column's values, as text
+    names = {"date": {"format": "date"}, "integer": {"pattern": r"^-?[0-9]+$"}}.get(
+        column_kind(model[1][node.name].data_type) or "")
+    return {"type": "object", "additionalProperties": element, **({"propertyNames": names} if names else {})}
 
 
 def endpoint_schema(endpoint: Endpoint) -> dict:
     """The JSON Schema of every document of the endpoint (deterministic)."""
-    body = _object_schema(endpoint, (endpoint.name, endpoint.columns), endpoint.document, "document")
-    return {
-        "$schema": SCHEMA_DIALECT,
-        "title": endpoint.path_template,
-        "$comment": f"Generated from the publish declaration and contract of model {endpoint.name} "
-                    "by `python -m publisher.cli schemas --write`; do not edit.",
-        **body,
-    }
+    return {"$schema": SCHEMA_DIALECT, "title": endpoint.path_template,
+            "$comment": f"Generated from the publish declaration and contract of model {endpoint.name} "
+                        "by `python -m publisher.cli schemas --write`; do not edit.",
+            **_object_schema(endpoint, (endpoint.name, endpoint.columns), endpoint.tree, "document")}
 
 
 def latest_schema(prefixes: Iterable[str]) -> dict:
     """The JSON Schema of v1/latest.json: each public {date} endpoint's newest published date, by its prefix."""
     dates = {prefix: dict(JSON_OF_KIND["date"]) for prefix in sorted(prefixes)}
-    return {
-        "$schema": SCHEMA_DIALECT,
-        "title": "latest.json",
-        "$comment": "Generated from the public {date} endpoints by `python -m publisher.cli schemas --write`; "
-                    "do not edit.",
-        "type": "object",
-        "properties": {"generated_at": dict(JSON_OF_KIND["timestamp"]),
-                       "dates": {"type": "object", "properties": dates, "additionalProperties": False}},
-        "required": ["generated_at", "dates"],
-        "additionalProperties": False,
-    }
+    return {"$schema": SCHEMA_DIALECT, "title": "latest.json",
+            "$comment": "Generated from the public {date} endpoints by `python -m publisher.cli schemas --write`; "
+                        "do not edit.",
+            "type": "object",
+            "properties": {"generated_at": dict(JSON_OF_KIND["timestamp"]),
+                           "dates": {"type": "object", "properties": dates, "additionalProperties": False}},
+            "required": ["generated_at", "dates"], "additionalProperties": False}
 
 
 def schema_file(path_template: str) -> str:
     """'picks/{date}.json' -> 'picks.schema.json'; 'best-bets/all.json' -> 'best-bets/all.schema.json'."""
-    parts = []
-    for part in path_template.removesuffix(".json").split("/"):
-        bare = PLACEHOLDER.sub("", part).strip("-_.")
-        if bare:
-            parts.append(bare)
-    if not parts:
+    parts = [PLACEHOLDER.sub("", part).strip("-_.") for part in path_template.removesuffix(".json").split("/")]
+    if not any(parts):
         raise SchemaError(f"path {path_template!r} has no name left once its placeholders are removed")
-    return "/".join(parts) + SUFFIX
+    return "/".join(part for part in parts if part) + SUFFIX
 
 
 def published_path(relative: str) -> str:
@@ -219,8 +152,7 @@ def expected_files(endpoints: Iterable[Endpoint]) -> dict[str, bytes]:
         name = schema_file(endpoint.path_template)
         if name in owners:
             raise SchemaError(f"models {owners[name]} and {endpoint.name} both map to schema {name}")
-        owners[name] = endpoint.name
-        files[name] = schema_bytes(endpoint_schema(endpoint))
+        owners[name], files[name] = endpoint.name, schema_bytes(endpoint_schema(endpoint))
     return files
 
 
@@ -230,93 +162,72 @@ def all_schema_files(endpoints: list[Endpoint]) -> dict[str, bytes]:
     return {**expected_files(endpoints), LATEST_SCHEMA: latest}
 
 
-def compare_with_repo(schema_dir: Path, expected: Mapping[str, bytes], orphans: bool = True) -> list[str]:
-    """Problems (missing, differing, and with ``orphans`` unexpected files) between the repo's schemas
-    and the generated ones."""
-    problems = []
+def compare_with_repo(schema_dir: Path, expected: Mapping[str, bytes], orphans: bool = True,
+                      write: bool = False) -> list[str]:
+    """Missing and differing files of the repo's schemas/ (and with ``orphans`` the unexpected ones);
+    with ``write``, each is fixed: written from the generated schema, or removed."""
+    found = []
     for name, data in expected.items():
         file = schema_dir / name
         if not file.is_file():
-            problems.append(f"{file}: missing")
+            found.append(f"{file}: missing")
         elif file.read_bytes() != data:
-            problems.append(f"{file}: differs from the schema generated from the contract")
-    known = set(expected)
-    for file in sorted(schema_dir.rglob(f"*{SUFFIX}")) if orphans and schema_dir.is_dir() else []:
-        if file.relative_to(schema_dir).as_posix() not in known:
-            problems.append(f"{file}: no published model has this schema")
-    return problems
-
-
-def write_repo(schema_dir: Path, expected: Mapping[str, bytes]) -> list[str]:
-    """Write the generated schemas, remove orphans; return what changed."""
-    changes = []
-    for name, data in expected.items():
-        file = schema_dir / name
-        if not file.is_file() or file.read_bytes() != data:
-            changes.append(f"{'updated' if file.exists() else 'created'} {file}")
+            found.append(f"{file}: differs from the schema generated from the contract")
+        else:
+            continue
+        if write:
             file.parent.mkdir(parents=True, exist_ok=True)
             file.write_bytes(data)
-    for file in sorted(schema_dir.rglob(f"*{SUFFIX}")) if schema_dir.is_dir() else []:
-        if file.relative_to(schema_dir).as_posix() not in expected:
+    files = sorted(schema_dir.rglob(f"*{SUFFIX}")) if orphans and schema_dir.is_dir() else []
+    for file in [file for file in files if file.relative_to(schema_dir).as_posix() not in expected]:
+        found.append(f"{file}: no published model has this schema")
+        if write:
             file.unlink()
-            changes.append(f"removed {file}")
-    return changes
+    return found
 
 
-def _is_date(value: object) -> bool:
+def _parses(value: object, pattern: re.Pattern, parse: Callable[[str], object]) -> bool:
     if not isinstance(value, str):
         return True
     try:
-        return bool(DATE.fullmatch(value)) and dt.date.fromisoformat(value) is not None
+        return bool(pattern.fullmatch(value)) and parse(value) is not None
     except ValueError:
         return False
 
 
-def _is_date_time(value: object) -> bool:
-    if not isinstance(value, str):
-        return True
-    try:
-        return bool(DATE_TIME.fullmatch(value)) and dt.datetime.fromisoformat(value.replace("Z", "+00:00")) is not None
-    except ValueError:
-        return False
+FORMATS: dict[str, Callable[[object], bool]] = {  # fastjsonschema's own are regular expressions: 2026-02-30 passes
+    "date": lambda value: _parses(value, DATE, dt.date.fromisoformat),
+    "date-time": lambda value: _parses(value, DATE_TIME, lambda text: dt.datetime.fromisoformat(text.replace("Z", "+00:00"))),
+}
+FORMAT_CHECKER = FormatChecker(formats=())
+for _name, _check in FORMATS.items():
+    FORMAT_CHECKER.checks(_name)(_check)
 
 
-FORMATS = FormatChecker(formats=())
-FORMATS.checks("date")(_is_date)
-FORMATS.checks("date-time")(_is_date_time)
-
-
-class DocumentValidator:
-    """fastjsonschema (the schema compiled to Python once) for the verdict; jsonschema (Draft 2020-12)
-    reports the violations, by key path and value, only for a document the compiled check rejects."""
+class Validator:
+    """fastjsonschema (the schema compiled to Python once) gives the verdict; jsonschema (Draft 2020-12)
+    describes the violations, only for a document the compiled check rejects."""
 
     def __init__(self, schema: Mapping[str, Any]) -> None:
         Draft202012Validator.check_schema(schema)
-        self.full = Draft202012Validator(schema, format_checker=FORMATS)
-        self.fast = fastjsonschema.compile(dict(schema), formats={"date": _is_date, "date-time": _is_date_time})
+        self.schema = schema
+        self.full = Draft202012Validator(schema, format_checker=FORMAT_CHECKER)
+        self.fast = fastjsonschema.compile(dict(schema), formats=FORMATS)
 
-    def iter_errors(self, doc: Any) -> Iterator[Any]:
+    def validate(self, file_path: str, doc: Any, limit: int = 10) -> list[str]:
+        """The schema violations of one (JSON-native) document, each naming the key path and the value."""
         try:
             self.fast(doc)
+            return []
         except fastjsonschema.JsonSchemaException:
-            return self.full.iter_errors(doc)
-        return iter(())
+            errors = sorted(self.full.iter_errors(doc), key=lambda e: [str(p) for p in e.absolute_path])[:limit]
+        return [f"{file_path}: {_key_path(e.absolute_path)}: value {_shorten(repr(e.instance), 80)}: {_shorten(e.message, 200)}"
+                for e in errors]
 
 
-def validator(schema: Mapping[str, Any]) -> DocumentValidator:
-    return DocumentValidator(schema)
-
-
-def key_path(parts: Iterable[Any]) -> str:
+def _key_path(parts: Iterable[Any]) -> str:
     return "$" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in parts)
 
 
-def validate_document(file_path: str, doc: Any, checker: DocumentValidator, limit: int = 10) -> list[SchemaViolation]:
-    """Schema violations of one (published, i.e. JSON-decoded) document, each naming the key and value."""
-    found = []
-    for error in sorted(checker.iter_errors(doc), key=lambda e: [str(p) for p in e.absolute_path]):
-        message = error.message if len(error.message) <= 200 else error.message[:197] + "..."
-        found.append(SchemaViolation(file_path, key_path(error.absolute_path), error.instance, message))
-        if len(found) >= limit:
-            break
-    return found
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."

@@ -1,50 +1,28 @@
-"""Read mart rows. The only module that knows the engine (DuckDB or BigQuery).
-
-The engine comes from the dbt profile: ``profiles.yml`` (``--profiles-dir``,
-else DBT_PROFILES_DIR, else the project dir, else ~/.dbt) rendered with Jinja
-(``env_var``), profile named by ``dbt_project.yml``, output ``--target``
-(default: the profile's ``target``).
-"""
+"""Read mart rows (JSON-native) from DuckDB or BigQuery: the dbt profile's output (profiles.yml rendered with
+env_var, as dbt does) says which. The only module that knows the engine."""
 
 from __future__ import annotations
 
 import datetime as dt
 import os
 import re
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Iterator, Protocol, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 import jinja2
 import yaml
 
+from publisher.serialize import json_native
+
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 BATCH = 10_000  # rows fetched at a time by iter_rows
+PARAMETER_TYPES = ((bool, "BOOL"), (int, "INT64"), (float, "FLOAT64"), (Decimal, "NUMERIC"), (dt.datetime, "TIMESTAMP"),
+                   (dt.date, "DATE"))  # BigQuery query parameters; anything else is a STRING
 
 
 class WarehouseError(RuntimeError):
     """The profile or the warehouse cannot be used."""
-
-
-@dataclass(frozen=True)
-class DateRange:
-    column: str
-    start: dt.date
-    end: dt.date  # inclusive
-
-
-class Warehouse(Protocol):
-    def iter_rows(self, relation: str, where: dict[str, Any] | None = None, date_range: DateRange | None = None,
-                  order_by: Sequence[str] = ()) -> Iterator[dict]:
-        """Rows of a relation, filtered by column equality and an inclusive date range, streamed in
-        batches, sorted by ``order_by``."""
-
-    def distinct_values(self, relation: str, column: str) -> list:
-        """Sorted distinct non-null values of a column."""
-
-    def close(self) -> None:
-        """Release the connection."""
 
 
 def _quote(column: str, quote: str) -> str:
@@ -53,21 +31,20 @@ def _quote(column: str, quote: str) -> str:
     return f"{quote}{column}{quote}"
 
 
-def _order(columns: Sequence[str], quote: str) -> str:
-    return " ORDER BY " + ", ".join(_quote(c, quote) for c in columns) if columns else ""
-
-
-def build_filter(where: dict[str, Any] | None, date_range: DateRange | None, quote: str, param) -> tuple[str, list]:
-    """' WHERE ...' and its parameters; ``param(name, value)`` renders a placeholder."""
-    clauses, values = [], []
-    for i, (column, value) in enumerate((where or {}).items()):
-        clauses.append(f"{_quote(column, quote)} = {param(f'p{i}', value)}")
-        values.append((f"p{i}", value))
-    if date_range:
-        column = _quote(date_range.column, quote)
-        clauses.append(f"{column} BETWEEN {param('start', date_range.start)} AND {param('end', date_range.end)}")
-        values += [("start", date_range.start), ("end", date_range.end)]
-    return (" WHERE " + " AND ".join(clauses) if clauses else ""), values
+def select_sql(relation: str, where: dict[str, Any], order_by: Sequence[str], quote: str,
+               placeholder: Callable[[str], str]) -> tuple[str, list[tuple[str, Any]]]:
+    """The query of a relation's rows filtered by ``where`` (column -> value, or a (first, last) inclusive range)
+    and sorted by ``order_by``, and its parameters (name, value); ``placeholder(name)`` renders a parameter."""
+    clauses, params = [], []
+    for i, (column, value) in enumerate(where.items()):
+        if isinstance(value, tuple):
+            clauses.append(f"{_quote(column, quote)} BETWEEN {placeholder(f'p{i}')} AND {placeholder(f'p{i}_last')}")
+            params += [(f"p{i}", value[0]), (f"p{i}_last", value[1])]
+        else:
+            clauses.append(f"{_quote(column, quote)} = {placeholder(f'p{i}')}")
+            params.append((f"p{i}", value))
+    sql = f"SELECT * FROM {relation}" + (" WHERE " + " AND ".join(clauses) if clauses else "")
+    return sql + (" ORDER BY " + ", ".join(_quote(c, quote) for c in order_by) if order_by else ""), params
 
 
 class DuckDBWarehouse:
@@ -78,108 +55,71 @@ class DuckDBWarehouse:
             raise WarehouseError(f"DuckDB file {path} does not exist")
         self.connection = duckdb.connect(str(path), read_only=True)
 
-    def _query(self, sql: str, params: list) -> list[dict]:
-        cursor = self.connection.execute(sql, [value for _, value in params])
-        names = [d[0] for d in cursor.description]
-        return [dict(zip(names, row)) for row in cursor.fetchall()]
-
-    def iter_rows(self, relation: str, where: dict[str, Any] | None = None, date_range: DateRange | None = None,
-                  order_by: Sequence[str] = ()) -> Iterator[dict]:
-        clause, params = build_filter(where, date_range, '"', lambda name, value: "?")
+    def iter_rows(self, relation: str, where: dict[str, Any] | None = None, order_by: Sequence[str] = ()) -> Iterator[dict]:
+        """The rows (see select_sql), streamed in batches."""
+        sql, params = select_sql(relation, where or {}, order_by, '"', lambda name: "?")
         cursor = self.connection.cursor()
         try:
-            cursor.execute(f"SELECT * FROM {relation}{clause}{_order(order_by, chr(34))}", [v for _, v in params])
+            cursor.execute(sql, [value for _, value in params])
             names = [d[0] for d in cursor.description]
             while batch := cursor.fetchmany(BATCH):
                 for row in batch:
-                    yield dict(zip(names, row))
+                    yield dict(zip(names, map(json_native, row)))
         finally:
             cursor.close()
 
     def distinct_values(self, relation: str, column: str) -> list:
+        """Sorted distinct non-null values of a column (as the engine has them: dates are dates)."""
         c = _quote(column, '"')
-        return [r[column] for r in self._query(f"SELECT DISTINCT {c} FROM {relation} WHERE {c} IS NOT NULL ORDER BY 1", [])]
+        return [row[0] for row in self.connection.execute(f"SELECT DISTINCT {c} FROM {relation} WHERE {c} IS NOT NULL "
+                                                          "ORDER BY 1").fetchall()]
 
     def close(self) -> None:
         self.connection.close()
 
 
+def bigquery_client(project: str, location: str | None, api_endpoint: str | None) -> Any:
+    """A BigQuery client; with ``api_endpoint`` (the profile's: an emulator), anonymous and pointed at it."""
+    from google.cloud import bigquery
+
+    if not api_endpoint:
+        return bigquery.Client(project=project, location=location)
+    from google.auth.credentials import AnonymousCredentials
+
+    endpoint = api_endpoint if "://" in api_endpoint else f"http://{api_endpoint}"
+    return bigquery.Client(project=project, location=location, client_options={"api_endpoint": endpoint},
+                           credentials=AnonymousCredentials())
+
+
 class BigQueryWarehouse:
-    def __init__(self, project: str, dataset: str | None = None, location: str | None = None, client: Any = None,
-                 api_endpoint: str | None = None) -> None:
-        """``api_endpoint`` (the profile's, else $BIGQUERY_EMULATOR_HOST): a local emulator, reached
-        anonymously; its queries get their parameters inlined (see _InlineParameters)."""
+    def __init__(self, project: str, location: str | None = None, api_endpoint: str | None = None) -> None:
         from google.cloud import bigquery
 
-        self.bigquery, self.project, self.dataset, self.location = bigquery, project, dataset, location
-        if client is None:
-            options, credentials = None, None
-            emulator = api_endpoint or os.environ.get("BIGQUERY_EMULATOR_HOST")
-            if emulator:
-                from google.auth.credentials import AnonymousCredentials
+        self.bigquery, self.client = bigquery, bigquery_client(project, location, api_endpoint)
 
-                options = {"api_endpoint": emulator if "://" in emulator else f"http://{emulator}"}
-                credentials = AnonymousCredentials()
-            client = bigquery.Client(project=project, location=location, client_options=options, credentials=credentials)
-            if emulator:
-                client = _InlineParameters(client)
-        self.client = client
+    def _job(self, sql: str, params: list) -> Any:
+        parameters = []
+        for name, value in params:
+            kind = next((kind for type_, kind in PARAMETER_TYPES if isinstance(value, type_)), "STRING")
+            parameters.append(self.bigquery.ScalarQueryParameter(name, kind, value))
+        return self.client.query(sql, job_config=self.bigquery.QueryJobConfig(query_parameters=parameters))
 
-    def _parameter(self, name: str, value: Any):
-        kinds = [(bool, "BOOL"), (int, "INT64"), (float, "FLOAT64"), (Decimal, "NUMERIC"),
-                 (dt.datetime, "TIMESTAMP"), (dt.date, "DATE"), (str, "STRING")]
-        kind = next((k for t, k in kinds if isinstance(value, t)), "STRING")
-        return self.bigquery.ScalarQueryParameter(name, kind, value)
-
-    def _query(self, sql: str, params: list) -> list[dict]:
-        config = self.bigquery.QueryJobConfig(query_parameters=[self._parameter(n, v) for n, v in params])
-        return [dict(row.items()) for row in self.client.query(sql, job_config=config).result()]
-
-    def iter_rows(self, relation: str, where: dict[str, Any] | None = None, date_range: DateRange | None = None,
-                  order_by: Sequence[str] = ()) -> Iterator[dict]:
-        clause, params = build_filter(where, date_range, "`", lambda name, value: f"@{name}")
-        config = self.bigquery.QueryJobConfig(query_parameters=[self._parameter(n, v) for n, v in params])
-        job = self.client.query(f"SELECT * FROM {relation}{clause}{_order(order_by, '`')}", job_config=config)
-        for row in job.result(page_size=BATCH):
-            yield dict(row.items())
+    def iter_rows(self, relation: str, where: dict[str, Any] | None = None, order_by: Sequence[str] = ()) -> Iterator[dict]:
+        """The rows (see select_sql), streamed by pages."""
+        sql, params = select_sql(relation, where or {}, order_by, "`", lambda name: f"@{name}")
+        for row in self._job(sql, params).result(page_size=BATCH):
+            yield {name: json_native(value) for name, value in row.items()}
 
     def distinct_values(self, relation: str, column: str) -> list:
         c = _quote(column, "`")
-        return [r[column] for r in self._query(f"SELECT DISTINCT {c} FROM {relation} WHERE {c} IS NOT NULL ORDER BY 1", [])]
+        return [row[column] for row in self._job(f"SELECT DISTINCT {c} FROM {relation} WHERE {c} IS NOT NULL ORDER BY 1",
+                                                 []).result()]
 
     def close(self) -> None:
-        if hasattr(self.client, "close"):
-            self.client.close()
+        self.client.close()
 
 
-class _InlineParameters:
-    """The BigQuery client of an emulator connection. The local emulator (crucible) has no
-    query parameters: each @name of the job's query_parameters becomes a typed literal of
-    its value (the publisher's values: dates, strings, numbers). Real BigQuery never gets here."""
-
-    def __init__(self, client: Any) -> None:
-        self._client = client
-
-    @staticmethod
-    def literal(kind: str, value: Any) -> str:
-        if value is None:
-            return f"CAST(NULL AS {kind})"
-        if kind == "BOOL":
-            return "TRUE" if value else "FALSE"
-        if kind in ("INT64", "FLOAT64"):
-            return repr(value)
-        text = value.isoformat() if isinstance(value, (dt.date, dt.datetime)) else str(value)
-        quoted = "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
-        return quoted if kind == "STRING" else f"{kind} {quoted}"
-
-    def query(self, sql: str, job_config: Any = None, **kwargs: Any):
-        parameters = list(getattr(job_config, "query_parameters", None) or [])
-        for parameter in sorted(parameters, key=lambda p: len(p.name), reverse=True):
-            sql = re.sub(rf"@{re.escape(parameter.name)}\b", lambda _: self.literal(parameter.type_, parameter.value), sql)  # noqa: B023 - called at once
-        return self._client.query(sql, **kwargs)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._client, name)
+Warehouse = DuckDBWarehouse | BigQueryWarehouse
 
 
 def load_profile_output(project_dir: Path, target: str | None = None, profiles_dir: Path | None = None) -> dict:
@@ -212,6 +152,7 @@ def load_profile_output(project_dir: Path, target: str | None = None, profiles_d
 
 def warehouse_from_profile(project_dir: str | os.PathLike, target: str | None = None,
                            profiles_dir: str | os.PathLike | None = None) -> Warehouse:
+    """The warehouse of the profile's output ``target``."""
     project = Path(project_dir)
     output = load_profile_output(project, target, Path(profiles_dir) if profiles_dir else None)
     kind = output.get("type")
@@ -219,7 +160,6 @@ def warehouse_from_profile(project_dir: str | os.PathLike, target: str | None = 
         path = Path(str(output.get("path", "")))
         return DuckDBWarehouse(path if path.is_absolute() else project / path)
     if kind == "bigquery":
-        project_id = output.get("project") or output.get("database")
-        return BigQueryWarehouse(str(project_id), output.get("dataset") or output.get("schema"), output.get("location"),
-                                 api_endpoint=output.get("api_endpoint"))
+        project_id = output.get("project") or output.get("database")  # relations are fully qualified: no dataset
+        return BigQueryWarehouse(str(project_id), output.get("location"), output.get("api_endpoint"))
     raise WarehouseError(f"unsupported warehouse type {kind!r} (duckdb or bigquery)")

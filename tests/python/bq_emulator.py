@@ -7,20 +7,32 @@ sqlglot). ``Emulator`` starts it on a free loopback port and stops it; a missing
 
 ``BigQueryRun`` is a ``pipeline.Run`` whose dbt and publisher use the profile's
 ``bq_emulator`` target (dbt-bigquery with api_endpoint = the emulator, dummy token).
+The emulator has no query parameters: the publisher's BigQuery client is wrapped
+(``InlineParameters``) for it, here in the test harness; production code never is.
+
+By hand (the publisher on the emulator, parameters inlined):
+    python tests/python/bq_emulator.py --target bq_emulator --dest /tmp/site --all-dates
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 import socket
 import subprocess
+import sys
 import time
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Self
+from typing import Any, Self
+from unittest import mock
 
 import pytest
 from pipeline import PROJECT_DIR, Run
+
+import publisher.warehouse
+from publisher import cli
 
 VENV_BQ = PROJECT_DIR / ".venv-bq"
 CRUCIBLE = VENV_BQ / "bin" / "crucible"
@@ -84,6 +96,42 @@ class Emulator:
         return client_for(PROJECT, self.endpoint)
 
 
+class InlineParameters:
+    """A BigQuery client for the emulator (crucible), which has no query parameters: each @name of
+    the job's query_parameters becomes a typed literal of its value (the publisher's values: dates,
+    strings, numbers)."""
+
+    def __init__(self, client: Any) -> None:
+        self._client = client
+
+    @staticmethod
+    def literal(kind: str, value: Any) -> str:
+        if value is None:
+            return f"CAST(NULL AS {kind})"
+        if kind == "BOOL":
+            return "TRUE" if value else "FALSE"
+        if kind in ("INT64", "FLOAT64"):
+            return repr(value)
+        text = value.isoformat() if isinstance(value, (dt.date, dt.datetime)) else str(value)
+        quoted = "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
+        return quoted if kind == "STRING" else f"{kind} {quoted}"
+
+    def query(self, sql: str, job_config: Any = None, **kwargs: Any):
+        parameters = list(getattr(job_config, "query_parameters", None) or [])
+        for parameter in sorted(parameters, key=lambda p: len(p.name), reverse=True):
+            sql = re.sub(rf"@{re.escape(parameter.name)}\b", lambda _: self.literal(parameter.type_, parameter.value), sql)  # noqa: B023 - called at once
+        return self._client.query(sql, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._client, name)
+
+
+def inlined_parameters():
+    """The publisher's BigQuery clients wrapped in InlineParameters, for a `with` block."""
+    make = publisher.warehouse.bigquery_client
+    return mock.patch.object(publisher.warehouse, "bigquery_client", lambda *args: InlineParameters(make(*args)))
+
+
 @dataclass
 class BigQueryRun(Run):
     """A pipeline folder whose dbt target is the emulator (profile output bq_emulator)."""
@@ -97,6 +145,10 @@ class BigQueryRun(Run):
         env.pop("BIGQUERY_EMULATOR_HOST", None)
         return env
 
+    def publish(self, *args: str) -> int:
+        with inlined_parameters():
+            return super().publish(*args)
+
     def query(self, sql: str) -> list[tuple]:
         from sample_data.bigquery import client_for
 
@@ -109,3 +161,8 @@ class BigQueryRun(Run):
 
 def relation(schema: str, table: str) -> str:
     return f"`{PROJECT}`.`props_{schema}`.`{table}`"
+
+
+if __name__ == "__main__":
+    with inlined_parameters():
+        sys.exit(cli.main())

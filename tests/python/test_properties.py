@@ -140,7 +140,7 @@ def test_invariants_hold_on_random_warehouses(project, tables):
             names = placeholders(endpoint.path_template)
             ordered = sorted(mart_rows, key=lambda r: tuple(str(r[c]) for c in names))  # noqa: B023
             for path, part in stream_partitions(ordered, endpoint.path_template):
-                documents[path] = fold(part, endpoint.document, {"generated_at": "2026-01-01T00:00:00Z"})
+                documents[path] = fold(part, endpoint.tree, {"generated_at": "2026-01-01T00:00:00Z"})
     finally:
         con.close()
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from publisher.checks import check_document, forbidden_key_term, load_rules
+from publisher.checks import check_document, forbidden_key_term
 
 FILE = "picks/2026-02-21.json"
 
@@ -48,7 +48,7 @@ FILE = "picks/2026-02-21.json"
 def test_each_forbidden_category_is_caught(doc, key_path, offender):
     violations = check_document(FILE, doc)
     assert violations, doc
-    message = str(violations[0])
+    message = violations[0]
     assert message.startswith(f"{FILE}: {key_path}: {offender}")
 
 
@@ -67,17 +67,25 @@ def test_clean_document_passes():
 
 
 def test_key_terms_are_whole_segments():
-    rules = load_rules()
-    assert forbidden_key_term("hit_rate", rules) is None
-    assert forbidden_key_term("hedge", rules) is None
-    assert forbidden_key_term("prediction", rules) is None
-    assert forbidden_key_term("edge_tier", rules) == "edge"
-    assert forbidden_key_term("old_system_id", rules) == "system_id"
+    assert forbidden_key_term("hit_rate") is None
+    assert forbidden_key_term("hedge") is None
+    assert forbidden_key_term("prediction") is None
+    assert forbidden_key_term("edge_tier") == "edge"
+    assert forbidden_key_term("edgeTier") == "edge"
+    assert forbidden_key_term("old_system_id") == "system_id"
 
 
 def test_admin_files_are_not_checked_and_all_violations_are_reported():
     doc = {"system_id": "catboost_v9"}
     assert check_document("admin/models.json", doc) == []
-    violations = [*check_document("admin/models.json", doc), *check_document("systems/models.json", doc)]
-    assert [v.file for v in violations] == ["systems/models.json", "systems/models.json"]
-    assert {v.key_path for v in violations} == {"$.system_id"}
+    assert check_document("systems/models.json", doc) == [
+        "systems/models.json: $.system_id: key 'system_id' (forbidden term 'system_id')",
+        "systems/models.json: $.system_id: value 'catboost_v9' (matches algorithm name catboost)"]
+
+
+def test_file_paths_are_checked_too_and_every_violation_is_listed_in_order():
+    doc = {"groups": [{"edge": "catboost"}], "note": "fine"}
+    assert check_document("catboost/x.json", doc) == [
+        "catboost/x.json: (file path): path 'catboost/x.json' (matches algorithm name catboost)",
+        "catboost/x.json: $.groups[0].edge: key 'edge' (forbidden term 'edge')",
+        "catboost/x.json: $.groups[0].edge: value 'catboost' (matches algorithm name catboost)"]

@@ -5,21 +5,28 @@ from decimal import Decimal
 
 import pytest
 
+from publisher.documents import fold as fold_tree
 from publisher.documents import (
-    PartRows,
-    columns_by_model,
-    placeholders,
-    stream_partitions,
     FoldError,
+    Node,
+    PartRows,
     SpecError,
-    fold,
-    required_columns,
+    columns_by_model,
+    parse,
+    placeholders,
     round_value,
+    stream_partitions,
     validate_path_template,
-    validate_spec,
 )
 
 DAY = dt.date(2026, 2, 21)
+
+
+def fold(rows, spec, context, **options):
+    """documents.fold of a declaration as written in YAML (parsed first, as the catalog does)."""
+    return fold_tree(rows, parse(spec), context, **options)
+
+
 CONTEXT = {"generated_at": "2026-02-21T18:00:00Z"}
 
 SPEC = {
@@ -147,7 +154,7 @@ def test_round_value(value, digits, expected):
 
 def test_missing_column_names_the_mart_and_the_column():
     rows = [{k: v for k, v in r.items() if k != "line"} for r in ROWS]
-    with pytest.raises(FoldError, match=r"mart picks_daily.*'line'"):
+    with pytest.raises(FoldError, match=r"mart picks_daily: column 'line' declared in the document is not in the rows"):
         fold(rows, SPEC, CONTEXT, source="mart picks_daily")
 
 
@@ -156,10 +163,19 @@ def test_missing_context_value_is_an_error():
         fold(ROWS, SPEC, {})
 
 
-def test_required_columns():
-    assert required_columns(SPEC) == {
+def test_columns_read_by_a_declaration():
+    assert columns_by_model(parse(SPEC), "picks_daily") == {"picks_daily": {
         "date", "model_codename", "group_id", "group_order", "group_name", "rec_wins", "rec_pct",
-        "pick_rank", "player_name", "line"}
+        "pick_rank", "player_name", "line"}}
+
+
+def test_parse_makes_a_tree():
+    tree = parse({"a": "col", "t": "@generated_at", "r": {"column": "x", "round": 1},
+                  "m": {"map": "k", "order_by": ["-o"], "fields": {"n": "n"}}})
+    assert tree.fields["a"] == Node("column", "col")
+    assert tree.fields["t"] == Node("context", "generated_at")
+    assert tree.fields["r"] == Node("value", "x", 1)
+    assert tree.fields["m"] == Node("map", "k", keys=("k",), order_by=("-o",), fields={"n": Node("column", "n")})
 
 
 @pytest.mark.parametrize(
@@ -177,13 +193,13 @@ def test_required_columns():
         ({"x": {"fields": {"y": {"map": "m", "order_by": "o", "fields": {"a": "a"}}}}}, r"document\.x\.fields\.y\.order_by"),
     ],
 )
-def test_validate_spec_rejects(spec, message):
+def test_parse_rejects(spec, message):
     with pytest.raises(SpecError, match=message):
-        validate_spec(spec)
+        parse(spec)
 
 
-def test_validate_spec_accepts_the_example():
-    validate_spec(SPEC)
+def test_parse_accepts_the_example():
+    assert list(parse(SPEC).fields) == list(SPEC)
 
 
 def test_partition_renders_dates_and_sorts_paths():
@@ -231,8 +247,8 @@ def test_round_of_a_non_number_names_the_source_and_key():
 
 def test_descending_marker_only_in_order_by():
     with pytest.raises(SpecError, match=r"document\.x\.list"):
-        validate_spec({"x": {"list": ["-k"], "fields": {"k": "k"}}})
-    validate_spec({"x": {"list": ["k"], "order_by": ["-k"], "fields": {"k": "k"}}})
+        parse({"x": {"list": ["-k"], "fields": {"k": "k"}}})
+    parse({"x": {"list": ["k"], "order_by": ["-k"], "fields": {"k": "k"}}})
 
 
 @pytest.mark.parametrize("order_by", [["o"], ["-o"]])
@@ -256,13 +272,9 @@ def test_stream_partitions_groups_sorted_rows():
         list(stream_partitions(iter(rows), "picks/{day}.json", source="mart m"))
 
 
-def test_keys_below_top_and_string_keys():
-    from publisher.documents import keys_below_top
-
-    assert keys_below_top(SPEC) == {"id", "name", "record", "picks", "season", "wins", "pct", "player", "line"}
-    assert keys_below_top({"a": "a", "w": {"map": "m", "fields": {"n": "n"}}}) is None  # keys from data
+def test_output_keys_must_be_strings():
     with pytest.raises(SpecError, match="output keys must be non-empty strings"):
-        validate_spec({1: "a"})
+        parse({1: "a"})
 
 
 # ---- composed documents: parts joined on declared columns (season -> weeks -> days -> picks)
@@ -304,26 +316,61 @@ def test_fold_composes_parts_joined_on_declared_columns():
 
 
 def test_columns_by_model_and_join_errors():
-    assert columns_by_model(COMPOSED, "root") == {
+    assert columns_by_model(parse(COMPOSED), "root") == {
         "root": {"date", "season"}, "picks": {"day", "rank", "who"}, "weeks": {"season", "week", "wins"},
         "days": {"week", "day"}, "streaks": {"season", "kind"}}
     with pytest.raises(SpecError, match=r"document.x: `from` and `join` go together"):
-        validate_spec({"x": {"from": "p", "list": ["k"], "fields": {"k": "k"}}})
+        parse({"x": {"from": "p", "list": ["k"], "fields": {"k": "k"}}})
     with pytest.raises(SpecError, match=r"document.x.join: expected a non-empty list"):
-        validate_spec({"x": {"from": "p", "join": [], "list": ["k"], "fields": {"k": "k"}}})
+        parse({"x": {"from": "p", "join": [], "list": ["k"], "fields": {"k": "k"}}})
     with pytest.raises(FoldError, match=r"mart m: x: no row of part p where k = 1"):
         fold([{"k": 1}], {"x": {"from": "p", "join": ["k"], "fields": {"v": "v"}}}, {}, source="mart m", parts={"p": []})
-    with pytest.raises(FoldError, match=r"mart m \(part p\): column\(s\) 'v'"):
+    with pytest.raises(FoldError, match=r"mart m: column 'v' declared in the document is not in the rows"):
         fold([{"k": 1}], {"x": {"from": "p", "join": ["k"], "fields": {"v": "v"}}}, {}, source="mart m",
              parts={"p": [{"k": 1}]})
 
 
 def test_part_rows_follow_the_root_file_by_file():
     rows = [{"date": DAY, "n": 1}, {"date": DAY, "n": 2}, {"date": dt.date(2026, 2, 23), "n": 3}]
-    part = PartRows("p", iter(rows), ["date"], "mart m")
+    part = PartRows("p", iter(rows), "picks/{date}.json", "mart m")
     assert part.take((dt.date(2026, 2, 20),)) == []
     assert [r["n"] for r in part.take((DAY,))] == [1, 2]
     assert part.take((dt.date(2026, 2, 22),)) == []
-    with pytest.raises(FoldError, match=r"part p has rows for \(datetime.date\(2026, 2, 23\),\) that the root"):
+    with pytest.raises(FoldError, match=r"mart m: part p has rows for \(datetime.date\(2026, 2, 23\),\) that the root"):
         part.finish()
-    assert PartRows("q", iter([]), ["date"], "mart m").take((DAY,)) == []
+    assert PartRows("q", iter([]), "picks/{date}.json", "mart m").take((DAY,)) == []
+    skipped = PartRows("p", iter(rows), "picks/{date}.json", "mart m")
+    with pytest.raises(FoldError, match=r"part p has rows for \(datetime.date\(2026, 2, 21\),\)"):
+        skipped.take((dt.date(2026, 2, 22),))  # the root has no file for the 21st: those part rows belong nowhere
+    with pytest.raises(FoldError, match=r"mart m \(part p\): path 'picks/\{day\}.json' names column 'day'"):
+        PartRows("p", iter(rows), "picks/{day}.json", "mart m")
+
+
+def test_sorted_groups_agree_with_a_column_by_column_comparison():
+    """Stable sorts, last tie-breaker first, against the rule read literally: the first column that differs
+    decides, None last, descending columns reversed."""
+    import functools
+    import random
+
+    from publisher.documents import sorted_groups
+
+    def reference(groups, columns):
+        def compare(a, b):
+            for column in columns:
+                name, sign = column.removeprefix("-"), -1 if column.startswith("-") else 1
+                x, y = a[0][name], b[0][name]
+                if x != y:
+                    return (1 if x is None else -1) if x is None or y is None else sign * ((x > y) - (x < y))
+            return 0
+        return sorted(groups, key=functools.cmp_to_key(compare))
+
+    rng = random.Random(7)
+    for _ in range(300):
+        rows = [{"k": rng.randint(0, 6), "a": rng.choice([None, 1, 2, 3]), "b": rng.choice([None, "x", "y"])}
+                for _ in range(rng.randint(0, 12))]
+        order_by = rng.sample(["a", "-a", "b", "-b"], rng.randint(0, 2))
+        found = sorted_groups(rows, ["k"], order_by or ["k"], "w")
+        first = {}
+        for row in rows:
+            first.setdefault(row["k"], [row])
+        assert [g[0]["k"] for g in found] == [g[0]["k"] for g in reference(list(first.values()), [*(order_by or ["k"]), "k"])]

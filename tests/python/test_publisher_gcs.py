@@ -15,11 +15,11 @@ import uuid
 import pytest
 
 from fault_proxy import FaultProxy
-from publisher.destinations import ConflictError, StoredObject
 from gcs_emulator import Emulator, EmulatorError
-from publisher.gcs import GCSDestination
-from publisher.publish import write_manifest
-from publisher.retry import RetryPolicy
+from publisher.destinations import ConflictError, GCSDestination, StoredObject
+from publisher.publish import MANIFEST_CACHE_CONTROL, MANIFEST_PATH, Index, manifest_document, write_index
+from publisher.report import Tally
+from publisher.destinations import RetryPolicy
 from publisher_project import GENERATED_AT, make_project, publish, sql, write_run_results
 
 JSON_TYPE = "application/json; charset=utf-8"
@@ -243,7 +243,8 @@ def test_timeouts_are_retried(emulator, bucket, monkeypatch):
     with FaultProxy(emulator.url) as proxy:
         monkeypatch.setenv("STORAGE_EMULATOR_HOST", proxy.url)
         proxy.delay(1, 1.5)
-        dest = GCSDestination(f"gs://{bucket}", retry=RetryPolicy(3, 0.01), timeout=(2.0, 0.5))
+        monkeypatch.setattr("publisher.destinations.TIMEOUT", (2.0, 0.5))
+        dest = GCSDestination(f"gs://{bucket}", retry=RetryPolicy(3, 0.01))
         result = dest.put("a.json", b'{"a":1}\n', "h1", "public, max-age=300", None)
         assert proxy.injected["delay"] == 1
     assert result.path == "a.json" and result.hash == "h1"
@@ -257,11 +258,13 @@ def test_preconditions_and_manifest_written_by_another_run(emulator, bucket, mon
     with pytest.raises(ConflictError, match="changed since it was listed"):
         dest.put("x.json", b"[]\n", "h1", "public, max-age=300", None)  # it exists now
     listing = dest.list()
-    assert listing == {"x.json": StoredObject("x.json", "h0", one.generation, 3, "public, max-age=300")}
+    assert listing == {"x.json": StoredObject("x.json", "h0", one.generation, "public, max-age=300")}
     # another run writes the manifest after our listing: ours is rebuilt from a fresh listing, not lost
     other = dest.put("y.json", b"{}\n", "h2", "public, max-age=300", None)
     dest.put("manifest.json", b'{"objects":{}}\n', "other", "public, max-age=30", None)
-    status, manifest = write_manifest(dest, listing, "2026-02-21T18:00:00Z")
+    index = Index(Tally("(manifest)"), MANIFEST_PATH, lambda found: manifest_document(found, GENERATED_AT),
+                  MANIFEST_CACHE_CONTROL)
+    status, manifest = write_index(dest, listing, index)
     assert status == "updated"
     objects = stored(emulator, bucket, "p/v1/")
     body = urllib.request.urlopen(
@@ -271,7 +274,11 @@ def test_preconditions_and_manifest_written_by_another_run(emulator, bucket, mon
     assert int(objects["manifest.json"]["generation"]) == manifest.generation
     with FaultProxy(emulator.url) as proxy:
         monkeypatch.setenv("STORAGE_EMULATOR_HOST", proxy.url)
-        assert sorted(GCSDestination(f"gs://{bucket}/p", page_size=1).list()) == ["manifest.json", "x.json", "y.json"]
+        from google.cloud.storage import Client
+
+        list_blobs = Client.list_blobs  # pages of one object: the listing follows every page
+        monkeypatch.setattr(Client, "list_blobs", lambda self, *args, **kwargs: list_blobs(self, *args, **kwargs, page_size=1))
+        assert sorted(GCSDestination(f"gs://{bucket}/p").list()) == ["manifest.json", "x.json", "y.json"]
         assert proxy.seen[("GET", "api")] == 3  # one request per page
 
 

@@ -1,12 +1,13 @@
-"""publish: fingerprints, the spool, planning, stale paths, the manifest document."""
+"""publish (and build's fingerprints): the spool, planning, stale paths, the index documents."""
 
 import datetime as dt
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 
-from publisher.destinations import StoredObject
+from publisher.build import Fingerprint
 from publisher.catalog import Endpoint
-from publisher.publish import (Fingerprint, Item, Scope, Spool, latest_document, manifest_document, plan, stale_paths,
+from publisher.destinations import StoredObject
+from publisher.publish import (Item, Scope, Spool, latest_document, manifest_document, plan, plan_status, stale_paths,
                                template_pattern)
 from publisher.report import Tally
 
@@ -17,9 +18,9 @@ ROWS = [{"date": dt.date(2026, 2, 21), "n": 1, "unused": "a"}, {"date": dt.date(
 PART = [{"date": dt.date(2026, 2, 21), "k": "a"}]
 
 
-def fingerprint(declaration=DECLARATION, columns=None, schema=b"{}", context=None, code=b"code"):
+def fingerprint(declaration=DECLARATION, columns=None, schema=None, context=None, code=b"code"):
     columns = columns or {"root": ("date", "n"), "part": ("date", "k")}
-    return Fingerprint(declaration, columns, schema, context or {"generated_at": "2026-02-21T18:00:00Z"}, code)
+    return Fingerprint(declaration, columns, schema or {}, context or {"generated_at": "2026-02-21T18:00:00Z"}, code)
 
 
 def rows(root=ROWS, part=PART):
@@ -40,7 +41,7 @@ def test_fingerprint_depends_on_what_builds_the_document_only():
         fingerprint().of(rows(part=[])),
         fingerprint().of(rows(part=PART + PART)),  # a repeated part row
         fingerprint(declaration={**DECLARATION, "m": "n"}).of(rows()),
-        fingerprint(schema=b'{"type": "object"}').of(rows()),
+        fingerprint(schema={"type": "object"}).of(rows()),
         fingerprint(code=b"new publisher").of(rows()),
         fingerprint(context={"generated_at": "x", "season": "2025-26"}).of(rows()),
     ]
@@ -48,12 +49,13 @@ def test_fingerprint_depends_on_what_builds_the_document_only():
 
 
 def test_spool_keeps_bytes_on_disk_and_reads_them_from_threads():
-    spool = Spool()
-    loads = [spool.add(f"document {i}\n".encode() * (i + 1)) for i in range(200)]
-    with ThreadPoolExecutor(8) as pool:
-        read = list(pool.map(lambda load: load(), loads))
-    assert read == [f"document {i}\n".encode() * (i + 1) for i in range(200)]
-    spool.close()
+    with Spool() as spool:
+        loads = [spool.add(f"document {i}\n".encode() * (i + 1)) for i in range(200)]
+        with ThreadPoolExecutor(8) as pool:
+            read = list(pool.map(lambda load: load(), loads))
+        assert read == [f"document {i}\n".encode() * (i + 1) for i in range(200)]
+        assert spool.size == sum(len(f"document {i}\n") * (i + 1) for i in range(200))
+    assert spool.file.closed
 
 
 def item(path, digest, cache_control="public, max-age=300", fingerprint_=None):
@@ -61,10 +63,10 @@ def item(path, digest, cache_control="public, max-age=300", fingerprint_=None):
 
 
 def test_plan():
-    listing = {"a.json": StoredObject("a.json", "h1", 7, 2, "public, max-age=300", "f1"),
-               "b.json": StoredObject("b.json", "h1", 8, 2, "public, max-age=300", "f0"),
-               "c.json": StoredObject("c.json", "h1", 9, 2, "public, max-age=60"),
-               "d.json": StoredObject("d.json", "h0", 10, 2)}
+    listing = {"a.json": StoredObject("a.json", "h1", 7, "public, max-age=300", "f1"),
+               "b.json": StoredObject("b.json", "h1", 8, "public, max-age=300", "f0"),
+               "c.json": StoredObject("c.json", "h1", 9, "public, max-age=60"),
+               "d.json": StoredObject("d.json", "h0", 10)}
     items = [item("a.json", "h1", fingerprint_="f1"), item("b.json", "h1", fingerprint_="f1"),
              item("c.json", "h1"), item("d.json", "h1"), item("e.json", "h1")]
     plan(items, listing)
@@ -73,29 +75,41 @@ def test_plan():
         ("created", False, None)]
 
 
+def test_plan_status():
+    assert plan_status(None, "a") == "created"
+    assert plan_status(StoredObject("p", "a", 1), "a") == "unchanged"
+    assert plan_status(StoredObject("p", "a", 1), "b") == "updated"
+    assert plan_status(StoredObject("p", None, 1), "b") == "updated"  # uploaded by something else
+    assert plan_status(StoredObject("p", "a", 1, "public, max-age=60"), "a", "public, max-age=300") == "updated"
+
+
 def test_template_pattern_and_scope():
     pattern = template_pattern("best-bets/{date}.json")
     assert pattern.fullmatch("best-bets/2026-02-21.json").group("date") == "2026-02-21"
     assert pattern.fullmatch("best-bets/all.json") is not None  # a placeholder matches any segment
     assert template_pattern("a.b/{x}.json").fullmatch("aXb/1.json") is None  # literal dots
-    scope = Scope(pattern, "date", dt.date(2026, 2, 20), dt.date(2026, 2, 21))
+    scope = Scope(pattern, dt.date(2026, 2, 20), dt.date(2026, 2, 21))
     assert [scope.covers(f"best-bets/2026-02-{d}.json") for d in (19, 20, 21, 22)] == [False, True, True, False]
-    assert not scope.covers("best-bets/all.json") and Scope(pattern, "date").covers("best-bets/all.json")
+    assert not scope.covers("best-bets/all.json") and Scope(pattern).covers("best-bets/all.json")
+
+
+def endpoint(path, visibility="public"):
+    return Endpoint("e", "r", path, "c", "g", {}, visibility, frozenset())
 
 
 def test_stale_paths():
-    scopes = {"picks": Scope(template_pattern("picks/{date}.json"), "date", dt.date(2026, 2, 1), dt.date(2026, 2, 28))}
-    known = [template_pattern("picks/{date}.json"), template_pattern("systems/models.json")]
+    scopes = {"picks": Scope(template_pattern("picks/{date}.json"), dt.date(2026, 2, 1), dt.date(2026, 2, 28))}
+    endpoints = [endpoint("picks/{date}.json"), endpoint("systems/models.json")]
     listing = ["picks/2026-02-01.json", "picks/2026-02-02.json", "picks/2026-01-31.json", "systems/models.json",
-               "old/x.json", "manifest.json", "schemas/picks.schema.json"]
-    assert stale_paths(listing, {"picks/2026-02-01.json"}, scopes, known,
-                       {"manifest.json", "schemas/picks.schema.json"}) == {
-        "picks/2026-02-02.json": "picks", "old/x.json": "(no endpoint)"}
+               "old/x.json", "manifest.json", "latest.json", "schemas/picks.schema.json", "schemas/latest.schema.json",
+               "schemas/old.schema.json"]
+    assert stale_paths(listing, {"picks/2026-02-01.json"}, scopes, endpoints) == {
+        "picks/2026-02-02.json": "picks", "old/x.json": "(no endpoint)", "schemas/old.schema.json": "(no endpoint)"}
 
 
 def test_manifest_document():
-    listing = {"manifest.json": StoredObject("manifest.json", "m", 1, 2),
-               "b.json": StoredObject("b.json", "hb", 3, 4), "a.json": StoredObject("a.json", None, 5, 6)}
+    listing = {"manifest.json": StoredObject("manifest.json", "m", 1),
+               "b.json": StoredObject("b.json", "hb", 3), "a.json": StoredObject("a.json", None, 5)}
     doc = manifest_document(listing, "2026-02-21T18:00:00Z")
     assert doc == {"generated_at": "2026-02-21T18:00:00Z",
                    "objects": {"a.json": {"hash": None, "generation": 5}, "b.json": {"hash": "hb", "generation": 3}}}
@@ -105,7 +119,7 @@ def test_manifest_document():
 def test_latest_document():
     endpoints = [("picks/{date}.json", "public"), ("best-bets/{date}.json", "public"), ("best-bets/all.json", "public"),
                  ("admin/picks/{date}.json", "admin"), ("live-grading/{date}.json", "public")]
-    keys = {Endpoint("e", "r", path, "c", "g", {}, visibility, frozenset()).latest_key: path for path, visibility in endpoints}
+    keys = {endpoint(path, visibility).latest_key: path for path, visibility in endpoints}
     assert sorted(k for k in keys if k) == ["best-bets", "live-grading", "picks"]
     prefixes = {key: template_pattern(path) for key, path in keys.items() if key}
     listing = ["picks/2026-02-19.json", "picks/2026-02-21.json", "picks/2026-02-20.json", "picks/not-a-date.json",

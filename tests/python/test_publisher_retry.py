@@ -5,7 +5,7 @@ from google.api_core import exceptions as api
 
 import pytest
 
-from publisher.retry import RetryBudgetExceeded, RetryPolicy, call_with_retries, is_retryable
+from publisher.destinations import RetryBudgetExceeded, RetryPolicy, call_with_retries, is_retryable
 
 
 @pytest.mark.parametrize("error", [
@@ -26,10 +26,14 @@ def test_not_retryable(error):
     assert not is_retryable(error)
 
 
-def test_backoff_doubles_up_to_the_cap_with_bounded_jitter():
+def test_backoff_doubles_up_to_the_cap_with_bounded_jitter(monkeypatch):
     policy = RetryPolicy(attempts=8, initial=0.5, multiplier=2, maximum=4, jitter=0.25)
-    assert [policy.delay(n, rand=lambda: 0.5) for n in range(1, 6)] == [0.5, 1.0, 2.0, 4.0, 4.0]
-    assert policy.delay(1, rand=lambda: 0.0) == 0.375 and policy.delay(1, rand=lambda: 1.0) == 0.625
+    monkeypatch.setattr("random.random", lambda: 0.5)
+    assert [policy.delay(n) for n in range(1, 6)] == [0.5, 1.0, 2.0, 4.0, 4.0]
+    monkeypatch.setattr("random.random", lambda: 0.0)
+    assert policy.delay(1) == 0.375
+    monkeypatch.setattr("random.random", lambda: 1.0)
+    assert policy.delay(1) == 0.625
 
 
 @pytest.fixture

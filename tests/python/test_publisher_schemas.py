@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from publisher.catalog import Column, Endpoint, endpoints_from_manifest
-from publisher.schemas import (SchemaError, all_schema_files, column_kind, compare_with_repo, endpoint_schema, expected_files,
-                               published_path, schema_bytes, schema_file, validate_document, validator, write_repo)
+from publisher.schemas import (SchemaError, Validator, all_schema_files, column_kind, compare_with_repo, endpoint_schema,
+                               expected_files, published_path, schema_bytes, schema_file)
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -122,7 +122,7 @@ GOOD = {"date": "2026-02-21", "generated_at": "2026-02-21T18:00:00Z",
 
 
 def test_valid_document():
-    assert validate_document("picks/2026-02-21.json", GOOD, validator(endpoint_schema(endpoint()))) == []
+    assert Validator(endpoint_schema(endpoint())).validate("picks/2026-02-21.json", GOOD) == []
 
 
 @pytest.mark.parametrize(("change", "key_path", "message"), [
@@ -138,10 +138,9 @@ def test_valid_document():
 def test_violations_name_the_file_key_and_value(change, key_path, message):
     doc = json.loads(json.dumps(GOOD))
     change(doc)
-    found = validate_document("picks/2026-02-21.json", doc, validator(endpoint_schema(endpoint())))
-    assert [(v.file, v.key_path) for v in found][:1] == [("picks/2026-02-21.json", key_path)]
-    assert message in found[0].message
-    assert str(found[0]).startswith(f"picks/2026-02-21.json: {key_path}: value ")
+    found = Validator(endpoint_schema(endpoint())).validate("picks/2026-02-21.json", doc)
+    assert found[0].startswith(f"picks/2026-02-21.json: {key_path}: value ")
+    assert message in found[0]
 
 
 def test_schema_bytes_are_readable_json():
@@ -157,10 +156,15 @@ def test_write_and_compare_repo(tmp_path):
     assert compare_with_repo(tmp_path, expected) == [f"{tmp_path / 'picks.schema.json'}: missing"]
     (tmp_path / "old").mkdir()
     (tmp_path / "old" / "gone.schema.json").write_text("{}")
-    assert write_repo(tmp_path, expected) == [f"created {tmp_path / 'picks.schema.json'}",
-                                              f"removed {tmp_path / 'old' / 'gone.schema.json'}"]
+    assert compare_with_repo(tmp_path, expected, orphans=False) == [f"{tmp_path / 'picks.schema.json'}: missing"]
+    assert compare_with_repo(tmp_path, expected, write=True) == [
+        f"{tmp_path / 'picks.schema.json'}: missing", f"{tmp_path / 'old' / 'gone.schema.json'}: no published model has this schema"]
     assert compare_with_repo(tmp_path, expected) == []
-    assert write_repo(tmp_path, expected) == []
+    assert (tmp_path / "picks.schema.json").read_bytes() == expected["picks.schema.json"]
+    (tmp_path / "picks.schema.json").write_text("{}")
+    assert compare_with_repo(tmp_path, expected, write=True) == [
+        f"{tmp_path / 'picks.schema.json'}: differs from the schema generated from the contract"]
+    assert compare_with_repo(tmp_path, expected, write=True) == []
 
 
 @pytest.fixture(scope="module")
@@ -226,7 +230,7 @@ def test_compiled_validator_agrees_with_jsonschema_on_random_documents():
     import fastjsonschema
 
     rng = random.Random(20260221)
-    checker = validator(endpoint_schema(endpoint()))
+    checker = Validator(endpoint_schema(endpoint()))
     verdicts = set()
     for _ in range(3000):
         doc = mutate(GOOD, rng)
@@ -237,23 +241,23 @@ def test_compiled_validator_agrees_with_jsonschema_on_random_documents():
         except fastjsonschema.JsonSchemaException:
             fast_valid = False
         assert fast_valid == valid, doc
-        assert (validate_document("f.json", doc, checker) == []) == valid
+        assert (checker.validate("f.json", doc) == []) == valid
         verdicts.add(valid)
     assert verdicts == {True, False}  # both kinds were exercised
 
 
 def test_keywords_beyond_the_generator_are_checked_too():
-    checker = validator({"type": "object", "properties": {"n": {"type": "integer", "minimum": 3}}})
-    assert [v.key_path for v in validate_document("f.json", {"n": 2}, checker)] == ["$.n"]
-    assert validate_document("f.json", {"n": 3}, checker) == []
+    checker = Validator({"type": "object", "properties": {"n": {"type": "integer", "minimum": 3}}})
+    assert checker.validate("f.json", {"n": 2}) == ["f.json: $.n: value 2: 2 is less than the minimum of 3"]
+    assert checker.validate("f.json", {"n": 3}) == []
 
 
 def test_latest_schema_names_every_public_dated_endpoint_and_nothing_else(project_manifest):
     endpoints = endpoints_from_manifest(project_manifest)
     schema = json.loads(all_schema_files(endpoints)["latest.schema.json"])
     assert sorted(schema["properties"]["dates"]["properties"]) == ["best-bets", "live-grading", "picks", "signals"]
-    check = validator(schema)
+    check = Validator(schema)
     good = {"generated_at": "2026-02-21T18:00:00Z", "dates": {"picks": "2026-02-21"}}
-    assert validate_document("latest.json", good, check) == []
+    assert check.validate("latest.json", good) == []
     bad = {"generated_at": "2026-02-21T18:00:00Z", "dates": {"admin/picks": "2026-02-21"}}
-    assert [v.key_path for v in validate_document("latest.json", bad, check)] == ["$.dates"]
+    assert [v.split(": ")[1] for v in check.validate("latest.json", bad)] == ["$.dates"]

@@ -7,7 +7,7 @@ import pytest
 
 from publisher.warehouse import (
     BigQueryWarehouse,
-    DateRange,
+    bigquery_client,
     DuckDBWarehouse,
     WarehouseError,
     load_profile_output,
@@ -27,6 +27,11 @@ tiny:
       dataset: props
       location: US
       threads: "{{ env_var('TINY_THREADS', '8') | int }}"
+    emulator:
+      type: bigquery
+      project: nba-props-platform
+      dataset: props
+      api_endpoint: 127.0.0.1:9050
 """
 
 
@@ -75,8 +80,8 @@ def test_duckdb_rows_and_distinct_values(project):
     warehouse = DuckDBWarehouse(project / "wh.duckdb")
     relation = '"wh"."public"."t"'
     assert rows(warehouse, relation, where={"date": dt.date(2026, 2, 21)}) == [
-        {"date": dt.date(2026, 2, 21), "name": "b", "n": 2}]
-    in_range = rows(warehouse, relation, date_range=DateRange("date", dt.date(2026, 2, 21), dt.date(2026, 2, 22)))
+        {"date": "2026-02-21", "name": "b", "n": 2}]  # JSON-native values (serialize.json_native)
+    in_range = rows(warehouse, relation, where={"date": (dt.date(2026, 2, 21), dt.date(2026, 2, 22))})
     assert sorted(r["name"] for r in in_range) == ["b", "c"]
     assert warehouse.distinct_values(relation, "date") == [dt.date(2026, 2, 20), dt.date(2026, 2, 21), dt.date(2026, 2, 22)]
     with pytest.raises(WarehouseError, match="bad column name"):
@@ -107,22 +112,41 @@ class FakeClient:
         return FakeJob()
 
 
-def test_bigquery_builds_parameterised_queries():
+def fake_bigquery(monkeypatch, client):
+    monkeypatch.setattr("publisher.warehouse.bigquery_client", lambda *args: client)
+    return BigQueryWarehouse("p", "US")
+
+
+def test_bigquery_builds_parameterised_queries(monkeypatch):
     client = FakeClient()
-    warehouse = BigQueryWarehouse("p", "props", "US", client=client)
+    warehouse = fake_bigquery(monkeypatch, client)
     found = rows(warehouse, "`p`.`props_public`.`t`", where={"date": dt.date(2026, 2, 21), "name": "b"})
-    assert found == [{"date": dt.date(2026, 2, 21), "n": 2}]
+    assert found == [{"date": "2026-02-21", "n": 2}]
     sql, config = client.calls[0]
     assert sql == "SELECT * FROM `p`.`props_public`.`t` WHERE `date` = @p0 AND `name` = @p1"
     assert [(p.name, p.type_, p.value) for p in config.query_parameters] == [
         ("p0", "DATE", dt.date(2026, 2, 21)), ("p1", "STRING", "b")]
+    rows(warehouse, "`p`.`props_public`.`t`", where={"date": (dt.date(2026, 2, 20), dt.date(2026, 2, 21))})
+    sql, config = client.calls[1]
+    assert sql == "SELECT * FROM `p`.`props_public`.`t` WHERE `date` BETWEEN @p0 AND @p0_last"
+    assert [(p.name, p.value.day) for p in config.query_parameters] == [("p0", 20), ("p0_last", 21)]
 
 
 def test_bigquery_profile(project, monkeypatch):
-    monkeypatch.setenv("BIGQUERY_EMULATOR_HOST", "localhost:9050")
-    warehouse = warehouse_from_profile(project, target="bigquery")
-    assert isinstance(warehouse, BigQueryWarehouse)
-    assert (warehouse.project, warehouse.dataset, warehouse.location) == ("nba-props-platform", "props", "US")
+    made = []
+    monkeypatch.setattr("publisher.warehouse.bigquery_client", lambda *args: made.append(args) or FakeClient())
+    assert isinstance(warehouse_from_profile(project, target="bigquery"), BigQueryWarehouse)
+    warehouse_from_profile(project, target="emulator")
+    assert made == [("nba-props-platform", "US", None), ("nba-props-platform", None, "127.0.0.1:9050")]
+
+
+def test_an_api_endpoint_is_reached_anonymously():
+    from google.auth.credentials import AnonymousCredentials
+
+    client = bigquery_client("nba-props-platform", None, "127.0.0.1:9050")
+    assert isinstance(client._credentials, AnonymousCredentials)
+    assert client._connection.API_BASE_URL == "http://127.0.0.1:9050"
+    client.close()
 
 
 def test_duckdb_iter_rows_streams_sorted_and_filtered(project, monkeypatch):
@@ -135,7 +159,7 @@ def test_duckdb_iter_rows_streams_sorted_and_filtered(project, monkeypatch):
     assert not isinstance(rows, list)
     assert [r["name"] for r in rows] == ["a", "b", "c", "d"]  # NULL date last
     assert [r["n"] for r in warehouse.iter_rows(relation, where={"name": "c"})] == [3]
-    in_range = warehouse.iter_rows(relation, date_range=DateRange("date", dt.date(2026, 2, 21), dt.date(2026, 2, 22)),
+    in_range = warehouse.iter_rows(relation, where={"date": (dt.date(2026, 2, 21), dt.date(2026, 2, 22))},
                                    order_by=("date",))
     assert [r["name"] for r in in_range] == ["b", "c"]
 
@@ -146,10 +170,10 @@ class FakePagedJob(FakeJob):
         return super().result()
 
 
-def test_bigquery_iter_rows_orders_and_pages():
+def test_bigquery_iter_rows_orders_and_pages(monkeypatch):
     client = FakeClient()
     client.query = lambda sql, job_config=None: (client.calls.append((sql, job_config)), FakePagedJob())[1]
-    warehouse = BigQueryWarehouse("p", "props", "US", client=client)
+    warehouse = fake_bigquery(monkeypatch, client)
     rows = list(warehouse.iter_rows("`p`.`props_public`.`t`", where={"name": "b"}, order_by=("date",)))
-    assert rows == [{"date": dt.date(2026, 2, 21), "n": 2}]
+    assert rows == [{"date": "2026-02-21", "n": 2}]
     assert client.calls[0][0] == "SELECT * FROM `p`.`props_public`.`t` WHERE `name` = @p0 ORDER BY `date`"
