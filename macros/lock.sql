@@ -63,3 +63,27 @@
         'american_odds', 'has_book_price', 'price_bookmaker', 'price_snapshot_at', 'price_line_role',
     ]) }}
 {%- endmacro %}
+
+{#- The rows as published (contract §3 Lock at tip-off): the recorded rows of a locked day
+    (a day in int_days_locked), the computed rows of any other day, by name (`columns`),
+    with is_locked. recorded, computed: relations; where: a condition on both (e.g. the
+    dates a run rebuilds). -#}
+{% macro recorded_or_computed(recorded, computed, columns, where='true') -%}
+    select
+        {{ columns | join(', ') }},
+        true as is_locked
+    from {{ recorded }}
+    where
+        {{ where }}
+        and game_date in (select locked_days.game_date from {{ ref('int_days_locked') }} as locked_days)
+
+    union all
+
+    select
+        {{ columns | join(', ') }},
+        false as is_locked
+    from {{ computed }}
+    where
+        {{ where }}
+        and game_date not in (select locked_days.game_date from {{ ref('int_days_locked') }} as locked_days)
+{%- endmacro %}

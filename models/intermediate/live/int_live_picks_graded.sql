@@ -23,6 +23,9 @@
 {#- the live date, read back from int_live_boxscores (built just before): a constant, so a
     game_date-partitioned candidates table is read for one date only -#}
 {%- set night = latest_date_literal(ref('int_live_boxscores')) %}
+{%- set pick_columns = ['game_date', 'player_lookup', 'game_id', 'prediction_id', 'pick_id',
+    'player_full_name', 'team_abbr', 'is_home', 'game_start_at', 'predicted_points', 'points_line',
+    'recommendation', 'composite_score'] %}
 
 with live as (
     select * from {{ ref('int_live_boxscores') }}
@@ -38,51 +41,26 @@ games as (
     from live
 ),
 
-members as (
-    select
-        player_lookup,
-        game_id
+picked as (
+    select distinct
+        {{ pick_columns | join(',\n        ') }}
     from {{ ref('int_picks_published') }}
     where
         list_id != 'best_bets'
         and system_id = {{ champion_system_id() }}
         and game_date = {{ night }}
-    group by player_lookup, game_id
-),
-
-candidates as (
-    select * from {{ ref('int_candidates_graded') }}
-    where
-        system_id = {{ champion_system_id() }}
-        and game_date = {{ night }}
 ),
 
 picks as (
     select
-        candidates.*,
-        row_number() over (order by {{ composite_order('candidates.') }}) as pick_rank
-    from candidates
-    inner join members
-        on candidates.player_lookup = members.player_lookup
-        and candidates.game_id = members.game_id
+        *,
+        row_number() over (order by {{ composite_order() }}) as pick_rank
+    from picked
 ),
 
 joined as (
     select
-        picks.game_date,
-        picks.pick_rank,
-        picks.player_lookup,
-        picks.game_id,
-        picks.prediction_id,
-        picks.pick_id,
-        picks.player_full_name,
-        picks.team_abbr,
-        picks.is_home,
-        picks.game_start_at,
-        picks.predicted_points,
-        picks.points_line,
-        picks.recommendation,
-        picks.composite_score,
+        picks.*,
         games.game_status,
         games.game_period,
         games.game_clock,
@@ -141,20 +119,8 @@ graded as (
 )
 
 select
-    game_date,
+    {{ pick_columns | join(',\n    ') }},
     cast(pick_rank as {{ dbt.type_bigint() }}) as pick_rank,
-    player_lookup,
-    game_id,
-    prediction_id,
-    pick_id,
-    player_full_name,
-    team_abbr,
-    is_home,
-    game_start_at,
-    predicted_points,
-    points_line,
-    recommendation,
-    composite_score,
     game_status,
     game_period,
     game_clock,

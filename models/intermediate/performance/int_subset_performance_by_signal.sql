@@ -8,17 +8,13 @@ with members as (
         picks.list_id as subset_id,
         picks.game_date,
         coalesce(days.signal, 'NONE') as signal,
-        case when graded.grade = 'win' then 1 else 0 end as wins,
-        case when graded.grade = 'loss' then 1 else 0 end as losses,
-        graded.profit_units
+        case when picks.grade = 'win' then 1 else 0 end as wins,
+        case when picks.grade = 'loss' then 1 else 0 end as losses,
+        picks.profit_units
     from {{ ref('int_picks_published') }} as picks
     inner join {{ ref('int_days_published') }} as days
         on picks.game_date = days.game_date
         and picks.system_id = days.system_id
-    inner join {{ ref('int_candidates_graded') }} as graded
-        on picks.player_lookup = graded.player_lookup
-        and picks.game_id = graded.game_id
-        and picks.system_id = graded.system_id
     where
         picks.is_locked
         and picks.list_id != 'best_bets'

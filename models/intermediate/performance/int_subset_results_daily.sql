@@ -19,19 +19,15 @@ subsets as (
 
 members as (
     select
-        picks.list_id as subset_id,
-        picks.game_date,
-        graded.grade,
-        graded.profit_units
-    from {{ ref('int_picks_published') }} as picks
-    inner join {{ ref('int_candidates_graded') }} as graded
-        on picks.player_lookup = graded.player_lookup
-        and picks.game_id = graded.game_id
-        and picks.system_id = graded.system_id
+        list_id as subset_id,
+        game_date,
+        grade,
+        profit_units
+    from {{ ref('int_picks_published') }}
     where
-        picks.is_locked
-        and picks.list_id != 'best_bets'
-        and {{ rebuilt_dates('picks.game_date', reopen='pending > 0') }}
+        is_locked
+        and list_id != 'best_bets'
+        and {{ rebuilt_dates(reopen='pending > 0') }}
 ),
 
 daily as (

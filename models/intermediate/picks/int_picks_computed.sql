@@ -3,17 +3,13 @@
 -- tip-off, in the shape of the record (int_picks_locked): each subset's members
 -- (list_id = subset_id) and the selected best bets (list_id = 'best_bets').
 -- Grain: one row per game_date x list_id x player x game.
+{%- set candidate = ['player_lookup', 'game_id', 'system_id', 'prediction_id', 'recommendation',
+    'points_line', 'cast(american_odds as ' ~ dbt.type_bigint() ~ ') as american_odds'] %}
 select
     game_date,
     cast(subset_id as {{ dbt.type_string() }}) as list_id,
-    subset_rank as pick_rank,
-    player_lookup,
-    game_id,
-    system_id,
-    prediction_id,
-    recommendation,
-    points_line,
-    american_odds,
+    cast(subset_rank as {{ dbt.type_bigint() }}) as pick_rank,
+    {{ candidate | join(', ') }},
     top_n
 from {{ ref('int_subset_members_ranked') }}
 
@@ -21,15 +17,9 @@ union all
 
 select
     game_date,
-    'best_bets' as list_id,
-    best_bet_rank as pick_rank,
-    player_lookup,
-    game_id,
-    system_id,
-    prediction_id,
-    recommendation,
-    points_line,
-    american_odds,
+    cast('best_bets' as {{ dbt.type_string() }}) as list_id,
+    cast(best_bet_rank as {{ dbt.type_bigint() }}) as pick_rank,
+    {{ candidate | join(', ') }},
     cast(null as {{ dbt.type_bigint() }}) as top_n
 from {{ ref('int_best_bets_filtered') }}
 where is_selected

@@ -24,18 +24,7 @@ picks as (
     inner join lockable_days on computed.game_date = lockable_days.game_date
 )
 
-select
-    game_date,
-    cast(list_id as {{ dbt.type_string() }}) as list_id,
-    cast(pick_rank as {{ dbt.type_bigint() }}) as pick_rank,
-    player_lookup,
-    game_id,
-    system_id,
-    prediction_id,
-    recommendation,
-    points_line,
-    cast(american_odds as {{ dbt.type_bigint() }}) as american_odds,
-    top_n
+select picks.*
 from picks
 {%- if incremental_run() %}
 where not exists (

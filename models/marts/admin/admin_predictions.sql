@@ -35,68 +35,51 @@ late as (
 ),
 
 shown as (
+    {%- set common = ['game_date', 'prediction_id', 'system_id', 'player_lookup',
+        'player_full_name', 'game_id', 'recommendation', 'points_line', 'predicted_points',
+        'confidence_score', 'created_at'] %}
     select
-        game_date,
-        prediction_id,
-        system_id,
-        player_lookup,
-        player_full_name,
-        game_id,
-        recommendation,
-        points_line,
-        predicted_points,
-        confidence_score,
+        {{ common | join(', ') }},
         edge,
         composite_score,
         edge_tier,
-        created_at,
         false as is_late
     from candidates
     union all
     select
-        game_date,
-        prediction_id,
-        system_id,
-        player_lookup,
-        player_full_name,
-        game_id,
-        recommendation,
-        points_line,
-        predicted_points,
-        confidence_score,
+        {{ common | join(', ') }},
         cast(null as {{ type_double() }}) as edge,
         cast(null as {{ type_double() }}) as composite_score,
         cast(null as {{ dbt.type_string() }}) as edge_tier,
-        created_at,
         true as is_late
     from late
 )
 
 select
     shown.game_date as date,
-    cast(shown.prediction_id as {{ dbt.type_string() }}) as prediction_id,
-    cast(shown.system_id as {{ dbt.type_string() }}) as system_id,
-    cast(models.codename as {{ dbt.type_string() }}) as model,
-    cast(shown.player_lookup as {{ dbt.type_string() }}) as player_lookup,
-    cast(shown.player_full_name as {{ dbt.type_string() }}) as player,
-    cast(shown.game_id as {{ dbt.type_string() }}) as game_id,
-    cast(shown.recommendation as {{ dbt.type_string() }}) as recommendation,
-    cast(shown.points_line as {{ type_double() }}) as line,
-    cast(shown.predicted_points as {{ type_double() }}) as predicted_points,
-    cast(shown.confidence_score as {{ type_double() }}) as confidence,
-    cast(shown.edge as {{ type_double() }}) as edge,
-    cast(shown.composite_score as {{ type_double() }}) as composite,
-    cast(shown.edge_tier as {{ dbt.type_string() }}) as tier,
+    shown.prediction_id,
+    shown.system_id,
+    models.codename as model,
+    shown.player_lookup,
+    shown.player_full_name as player,
+    shown.game_id,
+    shown.recommendation,
+    shown.points_line as line,
+    shown.predicted_points,
+    shown.confidence_score as confidence,
+    shown.edge,
+    shown.composite_score as composite,
+    shown.edge_tier as tier,
     shown.created_at,
     shown.is_late,
-    cast(predictions.model_file_name as {{ dbt.type_string() }}) as model_file_name,
+    predictions.model_file_name,
     predictions.model_training_start_date as training_start_date,
     predictions.model_training_end_date as training_end_date,
-    cast(predictions.model_expected_mae as {{ type_double() }}) as expected_mae,
-    cast(predictions.model_expected_hit_rate as {{ type_double() }}) as expected_hit_rate,
+    predictions.model_expected_mae as expected_mae,
+    predictions.model_expected_hit_rate as expected_hit_rate,
     predictions.model_trained_at as trained_at,
-    cast(predictions.build_commit_sha as {{ dbt.type_string() }}) as build_commit_sha,
-    cast(predictions.deployment_revision as {{ dbt.type_string() }}) as deployment_revision
+    predictions.build_commit_sha,
+    predictions.deployment_revision
 from shown
 inner join predictions on shown.prediction_id = predictions.prediction_id
 left join {{ ref('int_models_described') }} as models on shown.system_id = models.system_id

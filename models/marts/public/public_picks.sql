@@ -19,41 +19,14 @@ subsets as (
     where is_active
 ),
 
-members as (
+picks as (
     select * from {{ ref('int_picks_published') }}
     where list_id != 'best_bets'
-),
-
-graded as (
-    select * from {{ ref('int_candidates_graded') }}
 ),
 
 records as (
     select * from {{ ref('int_subset_performance_windows') }}
     where window_name in ('season', 'month', 'week')
-),
-
-picks as (
-    select
-        members.list_id as subset_id,
-        members.game_date,
-        members.pick_rank as subset_rank,
-        graded.player_full_name,
-        graded.team_abbr,
-        graded.opponent_team_abbr,
-        graded.predicted_points,
-        graded.points_line,
-        graded.recommendation,
-        graded.actual_points,
-        graded.grade,
-        graded.pick_id,
-        graded.game_start_at,
-        graded.is_home
-    from members
-    inner join graded
-        on members.player_lookup = graded.player_lookup
-        and members.game_id = graded.game_id
-        and members.system_id = graded.system_id
 )
 
 select
@@ -71,7 +44,7 @@ select
     record_week.wins as record_week_wins,
     record_week.losses as record_week_losses,
     record_week.hit_rate as record_week_pct,
-    cast(picks.subset_rank as {{ dbt.type_bigint() }}) as pick_rank,
+    cast(picks.pick_rank as {{ dbt.type_bigint() }}) as pick_rank,
     cast(picks.player_full_name as {{ dbt.type_string() }}) as player,
     cast(picks.team_abbr as {{ dbt.type_string() }}) as team,
     cast(picks.opponent_team_abbr as {{ dbt.type_string() }}) as opponent,
@@ -92,7 +65,7 @@ left join champion_signals
     on prediction_dates.game_date = champion_signals.game_date
 left join picks
     on prediction_dates.game_date = picks.game_date
-    and subsets.subset_id = picks.subset_id
+    and subsets.subset_id = picks.list_id
 {%- for window in ['season', 'month', 'week'] %}
 left join records as record_{{ window }}
     on prediction_dates.game_date = record_{{ window }}.as_of_date
