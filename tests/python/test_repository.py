@@ -1,4 +1,5 @@
-"""The repository stands alone: a clone has no ../shared, and the README's layout is true."""
+"""The repository stands alone: a clone has no folder beside it to read from (the contract is
+docs/contract.md), and the README's layout is true."""
 
 from __future__ import annotations
 
