@@ -36,7 +36,7 @@ from typing import Sequence
 from publisher.build import Dates
 from publisher.catalog import GROUPS, CatalogError, endpoints_from_manifest, load_manifest
 from publisher.report import log, summary_table
-from publisher.destinations import RetryPolicy
+from publisher.destinations import RetryPolicy, shares_storage
 from publisher.run import run
 from publisher.schemas import SCHEMA_DIR, SchemaError, all_schema_files, compare_with_repo
 from publisher.warehouse import WarehouseError
@@ -50,7 +50,10 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
                         "(target/ is $DBT_TARGET_PATH when set, as for dbt; default: .)")
     parser.add_argument("--profiles-dir", help="folder of profiles.yml (default: $DBT_PROFILES_DIR, else the project dir)")
     parser.add_argument("--target", help="dbt target of the profile (default: the profile's target)")
-    parser.add_argument("--dest", default="public", help="local folder, or gs://bucket[/prefix] (default: public)")
+    parser.add_argument("--dest", default="public", help="public destination: a local folder, or gs://bucket[/prefix] "
+                        "(default: public)")
+    parser.add_argument("--admin-dest", help="private destination of the admin endpoints, separate from --dest (a "
+                        "folder outside it, or another bucket); without it, admin endpoints are not published")
     dates = parser.add_mutually_exclusive_group()
     dates.add_argument("--date", type=date, help="publish this date (YYYY-MM-DD) of {date} endpoints")
     dates.add_argument("--start", type=date, help="backfill from this date (inclusive; needs --end)")
@@ -77,6 +80,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if (args.start is None) != (args.end is None) or (args.start and args.start > args.end):
         parser.error("--start and --end go together, with start <= end")
+    if args.admin_dest and shares_storage(args.dest, args.admin_dest):
+        parser.error(f"--admin-dest {args.admin_dest} must be private: not --dest, nor inside it, nor in its bucket")
     if args.workers < 1 or args.retries < 0 or args.retry_initial < 0:
         parser.error("--workers must be >= 1, --retries and --retry-initial >= 0")
     return args
@@ -92,7 +97,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exit_:
         return int(exit_.code or 0)
     try:
-        report = run(args.project_dir, args.dest, target=args.target, profiles_dir=args.profiles_dir,
+        report = run(args.project_dir, args.dest, args.admin_dest, target=args.target, profiles_dir=args.profiles_dir,
                      dates=Dates(args.date, args.start, args.end, args.all_dates, args.as_of),
                      only={name.strip() for name in args.only.split(",") if name.strip()} if args.only else None,
                      group=args.group, generated_at=args.generated_at,
@@ -109,7 +114,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     log(f"{'dry run: nothing written; ' if args.dry_run else ''}{'ok' if report.ok else 'FAILED'} "
         f"in {report.seconds['total']:.2f}s")
     if args.json:
-        print(report.as_json(args.dest, args.dry_run, args.allow_failed_upstream))
+        print(report.as_json(args.dry_run, args.allow_failed_upstream))
     return 0 if report.ok else 1
 
 

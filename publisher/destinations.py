@@ -274,6 +274,13 @@ def metadata(content_hash: str | None, input_hash: str | None) -> dict[str, str]
 Destination = LocalDestination | GCSDestination
 
 
+def shares_storage(public: str, private: str) -> bool:
+    """Whether a private destination would be readable with the public one: the same bucket, or a folder inside it."""
+    if public.startswith("gs://") or private.startswith("gs://"):
+        return public.startswith("gs://") and private.startswith("gs://") and parse_url(public)[0] == parse_url(private)[0]
+    return Path(private).resolve().is_relative_to(Path(public).resolve())
+
+
 def open_destination(dest: str, **gcs_options: Any) -> Destination:
     """``gs://bucket[/prefix]`` -> GCSDestination; anything else is a local folder."""
     return GCSDestination(dest, **gcs_options) if dest.startswith("gs://") else LocalDestination(dest)

@@ -127,6 +127,7 @@ class Index:
     path: str
     document: Callable[[dict[str, StoredObject]], dict]
     cache_control: str
+    public: bool = True  # public indexes pass the clean-API rule
     validator: Validator | None = None
 
 
@@ -163,11 +164,12 @@ def label(status: str, dry_run: bool) -> str:
 
 
 def write_indexes(destination: Destination, listing: dict[str, StoredObject], objects: list[Item],
-                  indexes: list[Index], dry_run: bool, log: Callable[[str], None]) -> str:
-    """Only when every object succeeded, each index in turn (latest.json, then manifest.json, last), built from the
-    listing as it is after the uploads. Returns the manifest's status, 'not written' or 'failed'."""
-    if any(item.error for item in objects):
-        log(f"NOT writing {LATEST_PATH} nor {MANIFEST_PATH}: {sum(bool(i.error) for i in objects)} object(s) failed; "
+                  indexes: list[Index], failed: int, dry_run: bool, log: Callable[[str], None]) -> str:
+    """Only when no object of the run failed (``failed``: in any destination), each index in turn (latest.json,
+    then manifest.json, last), built from the listing as it is after the uploads. Returns the manifest's status,
+    'not written' or 'failed'."""
+    if failed:
+        log(f"NOT writing {' nor '.join(i.path for i in indexes)} of {destination.url}: {failed} object(s) failed; "
             "the previous ones stay (rerun to finish)")
         return "not written"
     listing = {**listing, **{item.path: item.result for item in objects if item.result is not None}}
@@ -179,7 +181,7 @@ def write_indexes(destination: Destination, listing: dict[str, StoredObject], ob
         except Exception as error:  # noqa: BLE001 - reported, the run fails
             index.tally.count("failed")
             index.tally.fail(f"{index.path}: {describe(error)}")
-            log(f"FAILED {index.path}: {describe(error)}")
+            log(f"FAILED {index.path} of {destination.url}: {describe(error)}")
             return "failed" if index.path == MANIFEST_PATH else "not written"
         index.tally.count(status)
         listing = {**listing, index.path: stored} if stored else listing
@@ -193,7 +195,7 @@ def write_index(destination: Destination, listing: dict[str, StoredObject], inde
     again and rebuild it. Returns (status, stored object)."""
     for attempt in range(1, INDEX_ATTEMPTS + 1):
         doc = index.document(listing)
-        problems = check_document(index.path, doc) + (index.validator.validate(index.path, doc) if index.validator else [])
+        problems = (check_document(index.path, doc) if index.public else []) + (index.validator.validate(index.path, doc) if index.validator else [])
         if problems:
             raise ManifestError("; ".join(problems[:5]))
         digest, existing = content_hash(doc), listing.get(index.path)

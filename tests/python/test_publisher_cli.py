@@ -19,20 +19,27 @@ def run(project, *extra, **kwargs):
     return publish(project, str(project / "out"), *extra, **kwargs)
 
 
-def published(project):
-    root = project / "out" / "v1"
+def run_both(project, *extra, **kwargs):
+    """Public files to out/, admin files to private/."""
+    return run(project, "--admin-dest", str(project / "private"), *extra, **kwargs)
+
+
+def published(project, folder="out"):
+    root = project / folder / "v1"
     return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()) if root.exists() else []
 
 
-SCHEMAS = ["admin/schemas/models.schema.json", "schemas/latest.schema.json", "schemas/picks.schema.json",
-           "schemas/subsets/performance.schema.json", "schemas/systems/models.schema.json"]
+SCHEMAS = ["schemas/latest.schema.json", "schemas/picks.schema.json", "schemas/subsets/performance.schema.json",
+           "schemas/systems/models.schema.json"]
+PRIVATE = ["admin/models.json", "admin/schemas/models.schema.json", "manifest.json"]
 
 
 def test_all_dates_end_to_end_then_unchanged(project, capsys):
-    assert run(project, "--all-dates") == 0
-    assert published(project) == sorted(["admin/models.json", "latest.json", "manifest.json", "picks/2026-02-20.json",
+    assert run_both(project, "--all-dates") == 0
+    assert published(project) == sorted(["latest.json", "manifest.json", "picks/2026-02-20.json",
                                          "picks/2026-02-21.json", "subsets/performance.json", "systems/models.json",
                                          *SCHEMAS])
+    assert published(project, "private") == PRIVATE
     picks = (project / "out" / "v1" / "picks" / "2026-02-21.json").read_bytes()
     assert picks == (
         '{"date":"2026-02-21","generated_at":"2026-02-21T18:00:00Z","model":"926A","groups":['
@@ -46,10 +53,12 @@ def test_all_dates_end_to_end_then_unchanged(project, capsys):
         (project / "schemas" / "picks.schema.json").read_bytes()
     manifest = json.loads((project / "out" / "v1" / "manifest.json").read_text())
     assert sorted(manifest["objects"]) == [p for p in published(project) if p != "manifest.json"]
+    private = json.loads((project / "private" / "v1" / "manifest.json").read_text())
+    assert sorted(private["objects"]) == ["admin/models.json", "admin/schemas/models.schema.json"]
     err = capsys.readouterr().err
     assert "created      picks/2026-02-21.json" in err and "TOTAL" in err
 
-    assert run(project, "--all-dates", generated_at="2026-02-22T06:00:00Z") == 0
+    assert run_both(project, "--all-dates", generated_at="2026-02-22T06:00:00Z") == 0
     err = capsys.readouterr().err
     assert "unchanged    picks/2026-02-21.json" in err
     assert "unchanged    manifest.json" in err
@@ -83,10 +92,46 @@ def test_backfill_range_and_only(project):
 
 
 def test_group_selection(project):
-    assert run(project, "--group", "daily") == 0
-    assert published(project) == ["admin/models.json", "admin/schemas/models.schema.json", "latest.json",
-                                  "manifest.json", "schemas/latest.schema.json", "schemas/systems/models.schema.json",
-                                  "systems/models.json"]
+    assert run_both(project, "--group", "daily") == 0
+    assert published(project) == ["latest.json", "manifest.json", "schemas/latest.schema.json",
+                                  "schemas/systems/models.schema.json", "systems/models.json"]
+    assert published(project, "private") == PRIVATE
+
+
+def test_only_the_public_destination_publishes_public_files_and_says_so(project, capsys):
+    assert run(project, "--all-dates", "--json") == 0
+    captured = capsys.readouterr()
+    assert "public files only: no --admin-dest, so 1 admin endpoint(s) are not published (admin_models)" in captured.err
+    assert [e["name"] for e in json.loads(captured.out)["endpoints"]] == [
+        "models_public", "performance", "picks_daily", "(schemas)", "(latest)", "(manifest)"]
+    assert not any(name.startswith("admin") for name in published(project))
+    assert not (project / "private").exists()
+    assert run(project, "--only", "admin_models") == 0  # nothing left to publish
+    assert published(project, "private") == []
+
+
+def test_nothing_public_names_an_admin_path(project):
+    """contract §4: `grep -c admin/` on every public object, manifest and index is 0."""
+    assert run_both(project, "--all-dates") == 0
+    public = {name: (project / "out" / "v1" / name).read_bytes() for name in published(project)}
+    assert {name: data.count(b"admin/") for name, data in public.items()} == dict.fromkeys(public, 0)
+    assert "latest.json" not in published(project, "private")
+
+
+def test_a_stray_admin_file_in_the_public_destination_fails_closed(project, capsys):
+    (project / "out" / "v1" / "admin").mkdir(parents=True)
+    (project / "out" / "v1" / "admin" / "models.json").write_text("{}")  # left by a publisher before --admin-dest
+    assert run_both(project, "--group", "daily") == 1
+    err = capsys.readouterr().err
+    assert "manifest.json: $.objects.admin/models.json: key 'admin/models.json' (matches admin path)" in err
+    assert "stale        admin/models.json ((no endpoint)" in err
+    assert not (project / "out" / "v1" / "manifest.json").exists()
+
+
+@pytest.mark.parametrize("inside", ["out", "out/private"])
+def test_the_admin_destination_must_be_separate(project, capsys, inside):
+    assert run(project, "--admin-dest", str(project / inside)) == 2
+    assert "must be private: not --dest, nor inside it, nor in its bucket" in capsys.readouterr().err
 
 
 def test_requested_date_without_rows_is_an_error(project, capsys):
@@ -178,8 +223,8 @@ def test_dry_run_writes_nothing_and_reports_stale(project, capsys):
     assert run(project, "--all-dates", "--dry-run", "--json") == 0
     captured = capsys.readouterr()
     assert "would update picks/2026-02-21.json" in captured.err
-    assert "stale        picks/2026-02-20.json (picks_daily; kept, never deleted)" in captured.err
-    assert "stale        old/thing.json ((no endpoint); kept, never deleted)" in captured.err
+    assert "stale        picks/2026-02-20.json (picks_daily; kept: python -m publisher.cli withdraw removes it)" in captured.err
+    assert "stale        old/thing.json ((no endpoint); kept: python -m publisher.cli withdraw removes it)" in captured.err
     assert "would update manifest.json" in captured.err
     report = json.loads(captured.out)
     assert report["stale"] == ["old/thing.json", "picks/2026-02-20.json"]
@@ -190,12 +235,13 @@ def test_dry_run_writes_nothing_and_reports_stale(project, capsys):
 
 
 def test_json_report(project, capsys):
-    assert run(project, "--group", "daily", "--json", "-q") == 0
+    assert run_both(project, "--group", "daily", "--json", "-q") == 0
     report = json.loads(capsys.readouterr().out)
-    assert report["ok"] is True and report["manifest"] == "created"
+    assert report["ok"] is True and report["manifest"] == {"public": "created", "admin": "created"}
+    assert report["destinations"] == {"public": str(project / "out"), "admin": str(project / "private")}
     assert [(e["name"], e["status"], e["created"]) for e in report["endpoints"]] == [
-        ("admin_models", "ok", 1), ("models_public", "ok", 1), ("(schemas)", "ok", 3), ("(latest)", "ok", 1),
-        ("(manifest)", "ok", 1)]
+        ("admin_models", "ok", 1), ("models_public", "ok", 1), ("(schemas)", "ok", 2), ("(latest)", "ok", 1),
+        ("(manifest)", "ok", 1), ("(admin schemas)", "ok", 1), ("(admin manifest)", "ok", 1)]
 
 
 def test_usage_errors(project, capsys):
@@ -242,5 +288,5 @@ def test_latest_names_the_newest_published_date_of_each_public_dated_endpoint(pr
     manifest = json.loads((project / "out" / "v1" / "manifest.json").read_text())
     assert "latest.json" in manifest["objects"]
     # admin-only runs write no latest.json; admin dated endpoints are never named (see test_publisher_publish)
-    assert run(project, "--only", "admin_models", "--json") == 0
+    assert run_both(project, "--only", "admin_models", "--json") == 0
     assert "(latest)" not in [e["name"] for e in json.loads(capsys.readouterr().out)["endpoints"]]

@@ -94,12 +94,10 @@ def run(project, bucket, *extra, proxy=None, monkeypatch=None, generated_at=GENE
     return publish(project, f"gs://{bucket}/site", *FAST, *extra, generated_at=generated_at)
 
 
-ALL = ["admin/models.json", "admin/schemas/models.schema.json", "latest.json", "manifest.json", "picks/2026-02-20.json",
-       "picks/2026-02-21.json", "schemas/latest.schema.json", "schemas/picks.schema.json",
+ALL = ["latest.json", "manifest.json", "picks/2026-02-20.json", "picks/2026-02-21.json", "schemas/latest.schema.json", "schemas/picks.schema.json",
        "schemas/subsets/performance.schema.json",
        "schemas/systems/models.schema.json", "subsets/performance.json", "systems/models.json"]
-CACHE = {"admin/models.json": "private, max-age=86400", "admin/schemas/models.schema.json": "private, max-age=3600",
-         "manifest.json": "public, max-age=30", "latest.json": "public, max-age=60",
+CACHE = {"manifest.json": "public, max-age=30", "latest.json": "public, max-age=60",
          "schemas/latest.schema.json": "public, max-age=3600", "picks/2026-02-20.json": "public, max-age=300",
          "picks/2026-02-21.json": "public, max-age=300", "schemas/picks.schema.json": "public, max-age=3600",
          "schemas/subsets/performance.schema.json": "public, max-age=3600",
@@ -132,6 +130,26 @@ def test_metadata_per_endpoint_and_manifest(project, bucket, emulator):
     assert manifest["objects"] == {
         name: {"hash": item["metadata"]["content-hash"], "generation": int(item["generation"])}
         for name, item in sorted(objects.items()) if name != "manifest.json"}
+
+
+def test_two_buckets_admin_objects_only_in_the_private_one(project, bucket, emulator):
+    private = f"private-{uuid.uuid4().hex[:12]}"
+    api(emulator, "POST", "/storage/v1/b?project=test", {"name": private})
+    assert run(project, bucket, "--all-dates", "--admin-dest", f"gs://{private}/ops") == 0
+    public = stored(emulator, bucket)
+    assert sorted(public) == ALL
+    for name in public:  # `grep -c admin/` on every public object, manifest and index: 0
+        assert download(emulator, bucket, name)[1].count(b"admin/") == 0, name
+    admin = stored(emulator, private, "ops/v1/")
+    assert sorted(admin) == ["admin/models.json", "admin/schemas/models.schema.json", "manifest.json"]
+    assert {name: item["cacheControl"] for name, item in admin.items()} == {
+        "admin/models.json": "private, max-age=86400", "admin/schemas/models.schema.json": "private, max-age=3600",
+        "manifest.json": "private, max-age=30"}
+    quoted = urllib.parse.quote("ops/v1/manifest.json", safe="")
+    with urllib.request.urlopen(f"{emulator.url}/storage/v1/b/{private}/o/{quoted}?alt=media", timeout=10) as response:
+        manifest = json.loads(response.read())
+    assert manifest["objects"] == {name: {"hash": item["metadata"]["content-hash"], "generation": int(item["generation"])}
+                                   for name, item in sorted(admin.items()) if name != "manifest.json"}
 
 
 def test_unchanged_republish_uploads_nothing_then_one_date_changes(project, bucket, emulator, monkeypatch):
@@ -190,7 +208,7 @@ def test_failed_check_uploads_nothing(project, bucket, emulator, monkeypatch, ca
     assert message in captured.err
     assert stored(emulator, bucket) == {}
     report = json.loads(captured.out)
-    assert report["ok"] is False and report["manifest"] == "not written"
+    assert report["ok"] is False and report["manifest"] == {"public": "not written"}
     assert {e["name"]: e["status"] for e in report["endpoints"]}["picks_daily"] == "failed"
 
 
@@ -225,7 +243,7 @@ def test_past_the_retry_budget_the_manifest_is_untouched_and_a_rerun_finishes(pr
     assert "NOT writing latest.json nor manifest.json" in captured.err
     report = json.loads(captured.out)
     failed = [o["path"] for o in report["objects"] if o["status"] == "failed"]
-    assert len(failed) == 1 and report["manifest"] == "not written"
+    assert len(failed) == 1 and report["manifest"] == {"public": "not written"}
     middle = generations(emulator, bucket)
     assert middle["manifest.json"] == first["manifest.json"]
     assert download(emulator, bucket, "manifest.json")[1] == manifest_before
