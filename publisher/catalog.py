@@ -1,7 +1,8 @@
 """What dbt says. The published endpoints, from target/manifest.json: every model's ``config.meta.publish``,
 checked (errors name the model and the key), with its contract, its parts and its upstream nodes and tests.
-The run-results gate, from target/run_results.json: an endpoint is published only when no node with a
-blocking status is its model, upstream of it, or a test of either."""
+The run-results gate, from target/run_results.json and the build log: an endpoint is published only when the
+build of those results built it (root and parts) and ran every data test of it and of everything upstream, and
+no node it depends on failed or was skipped."""
 
 from __future__ import annotations
 
@@ -53,7 +54,7 @@ class Endpoint:
     unique_id: str = ""
     as_of: str | None = None  # column filtered on the run's as-of date
     columns: dict[str, Column] = field(default_factory=dict, compare=False)
-    tests: frozenset[str] = frozenset()  # dbt tests / unit tests on the model or anything upstream
+    tests: frozenset[str] = frozenset()  # data tests on the model or anything upstream (not unit tests: code)
     parts: dict[str, Part] = field(default_factory=dict, compare=False)  # from: models, by name
 
     @cached_property
@@ -179,11 +180,9 @@ def contract_columns(node: dict) -> dict[str, Column]:
 
 
 def tests_by_node(manifest: dict) -> dict[str, set[str]]:
-    """unique_id -> the tests and unit tests that depend on it."""
+    """unique_id -> the data tests that depend on it (unit tests test code: data builds exclude them)."""
     index: dict[str, set[str]] = {}
-    tests = [(uid, n) for uid, n in manifest.get("nodes", {}).items() if n.get("resource_type") == "test"]
-    tests += list((manifest.get("unit_tests") or {}).items())
-    for uid, test in tests:
+    for uid, test in [(uid, n) for uid, n in manifest.get("nodes", {}).items() if n.get("resource_type") == "test"]:
         for parent in (test.get("depends_on") or {}).get("nodes", []):
             index.setdefault(parent, set()).add(uid)
     return index
@@ -209,22 +208,32 @@ def select_endpoints(endpoints: list[Endpoint], only: set[str] | None, group: st
     return [e for e in endpoints if (only is None or e.name in only) and group in (None, e.group)]
 
 
-# The run-results gate: target/run_results.json of the last dbt build.
+# The run-results gate: target/run_results.json of the build that built the endpoints, and the build log.
 BLOCKING_STATUSES = frozenset({"error", "fail", "skipped", "runtime error"})
+GATE = "run-results gate: "
+SHOWN_TESTS = 3  # named in a refusal; the rest are counted
 
 
 class GateError(RuntimeError):
     """run_results.json is missing or unreadable."""
 
 
-def load_run_results(file: Path) -> dict[str, tuple[str, str]]:
-    """unique_id -> (status, first line of the message)."""
+@dataclass(frozen=True)
+class RunResults:
+    file: Path
+    statuses: dict[str, tuple[str, str]]  # unique_id -> (status, first line of the message)
+    invocation: str
+    command: str  # dbt's subcommand: build, run, test, ...
+
+
+def load_run_results(file: Path) -> RunResults:
     if not file.is_file():
         raise GateError(f"{file} not found: run dbt build before publishing (or --allow-failed-upstream)")
     try:
-        results = json.loads(file.read_text(encoding="utf-8"))["results"]
-        return {r["unique_id"]: (str(r.get("status")), first_line(r.get("message"))) for r in results}
-    except (ValueError, KeyError, TypeError) as error:
+        data = json.loads(file.read_text(encoding="utf-8"))
+        statuses = {r["unique_id"]: (str(r.get("status")), first_line(r.get("message"))) for r in data["results"]}
+        return RunResults(file, statuses, str(data["metadata"].get("invocation_id")), str(data.get("args", {}).get("which")))
+    except (ValueError, KeyError, TypeError, AttributeError) as error:
         raise GateError(f"{file}: unreadable run results: {error}") from error
 
 
@@ -233,34 +242,63 @@ def first_line(message: object) -> str:
     return lines[0][:200] if lines else ""
 
 
-def blockers(endpoint: Endpoint, statuses: dict[str, tuple[str, str]], file: Path) -> list[str]:
-    """The failed or skipped nodes of the last run that the endpoint depends on, sorted by id."""
-    found = []
-    for unique_id in sorted((endpoint.upstream | endpoint.tests | {endpoint.unique_id}) & statuses.keys()):
-        status, message = statuses[unique_id]
-        if status in BLOCKING_STATUSES:
-            found.append(f"{file}: {unique_id}: status {status!r} (upstream of {endpoint.name})"
-                         + (f": {message}" if message else ""))
-    return found
+def refusals(endpoints: list[Endpoint], results: RunResults, builds: dict[str, tuple[str, str]],
+             log_relation: str) -> dict[str, set[str]]:
+    """Why each endpoint may not be published, root causes first: cause -> the endpoints it blocks. The build whose
+    results these are must have built the endpoint's relations (root and parts: ``builds``, relation -> (invocation,
+    finished at), from the build log of dbt's on-run-end hook) and run every data test of the endpoint or anything
+    upstream of it, with no failed or skipped node among them."""
+    causes: dict[str, set[str]] = {}
+    file, statuses = results.file, results.statuses
+    for endpoint in endpoints:
+        for uid in sorted((endpoint.upstream | endpoint.tests | {endpoint.unique_id}) & statuses.keys()):
+            status, message = statuses[uid]
+            if status in BLOCKING_STATUSES:
+                causes.setdefault(f"{file}: {uid}: status {status!r}" + (f": {message}" if message else ""),
+                                  set()).add(endpoint.name)
+    missing = {e.name: e.tests - statuses.keys() for e in endpoints}
+    if union := sorted(set().union(*missing.values())):
+        more = f" and {len(union) - SHOWN_TESTS} more" if len(union) > SHOWN_TESTS else ""
+        cause = (f"{file} (`dbt {results.command}`, invocation {results.invocation}): {len(union)} data test(s) "
+                 f"upstream did not run: {', '.join(union[:SHOWN_TESTS])}{more}; publish after a `dbt build` that "
+                 "selects them (`dbt build --selector GROUP`)")
+        causes[cause] = {name for name, tests in missing.items() if tests}
+    for endpoint in endpoints:
+        for relation in [endpoint.relation, *(part.relation for part in endpoint.parts.values())]:
+            invocation, finished = builds.get(relation, (None, None))
+            if invocation is None:
+                cause = f"{relation}: no build of it in the build log {log_relation}: run `dbt build`, which records it"
+            elif invocation != results.invocation:
+                cause = (f"{relation} was last built by invocation {invocation} (at {finished}), not by the build "
+                         f"of {file} (invocation {results.invocation}): publish right after the build that builds it")
+            else:
+                continue
+            causes.setdefault(cause, set()).add(endpoint.name)
+    return causes
 
 
-def gate(endpoints: list[Endpoint], file: Path, override: bool, log: Callable[[str], None]) -> dict[str, list[str]]:
-    """The gate's failures, by endpoint name; ``override`` (--allow-failed-upstream) only warns, loudly."""
+def gate(endpoints: list[Endpoint], file: Path, last_builds: Callable[[], tuple[str, dict[str, tuple[str, str]]]],
+         override: bool, log: Callable[[str], None]) -> dict[str, list[str]]:
+    """The gate's failures, by endpoint name, each cause logged once, first, then what it blocked;
+    ``override`` (--allow-failed-upstream) only warns, loudly."""
     try:
-        statuses: dict[str, tuple[str, str]] | None = load_run_results(file)
-    except GateError as error:
-        if not override:
-            return {endpoint.name: [f"run-results gate: {error}"] for endpoint in endpoints}
-        statuses = None
-        log(f"WARNING: --allow-failed-upstream: {error}")
-    found = {e.name: blockers(e, statuses, file) for e in endpoints} if statuses is not None else {}
-    found = {name: blocked for name, blocked in found.items() if blocked}
-    if not override:
-        return {name: [f"run-results gate: {blocker}" for blocker in blocked] for name, blocked in found.items()}
-    for blocker in (blocker for blocked in found.values() for blocker in blocked):
-        log(f"WARNING: --allow-failed-upstream: publishing despite {blocker}")
-    log("WARNING: " + "!" * 70)
-    log(f"WARNING: run-results gate OVERRIDDEN (--allow-failed-upstream): {sum(map(len, found.values()))} failed or "
-        f"skipped upstream node(s) ignored{'' if statuses is not None else ', and no readable run results'}")
-    log("WARNING: " + "!" * 70)
+        results = load_run_results(file)
+        log_relation, builds = last_builds()
+        causes = refusals(endpoints, results, builds, log_relation)
+    except Exception as error:  # noqa: BLE001 - no run results, or no build log: every endpoint is blocked
+        causes = {str(error) if isinstance(error, GateError) else
+                  f"cannot read the build log: {error}; run `dbt build` (its on-run-end hook record_builds "
+                  "writes it)": {e.name for e in endpoints}}
+    blocked = sorted(set().union(*causes.values()))
+    prefix = "WARNING: --allow-failed-upstream: ignoring " if override else "FAILED "
+    for cause in causes:
+        log(f"{prefix}{GATE}{cause}")
+    if blocked and not override:
+        log(f"FAILED {GATE}{len(causes)} cause(s) above blocked {len(blocked)} endpoint(s): {', '.join(blocked)}")
+        return {name: [GATE + cause for cause, names in causes.items() if name in names] for name in blocked}
+    if override:
+        log("WARNING: " + "!" * 70)
+        log(f"WARNING: run-results gate OVERRIDDEN (--allow-failed-upstream): {len(causes)} cause(s) ignored, "
+            f"{len(blocked)} endpoint(s) published anyway")
+        log("WARNING: " + "!" * 70)
     return {}

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from publisher.build import Build, Dates, build_all, code_digest
-from publisher.catalog import Endpoint, endpoints_from_manifest, gate, load_manifest, select_endpoints, target_dir
+from publisher.catalog import GATE, Endpoint, endpoints_from_manifest, gate, load_manifest, select_endpoints, target_dir
 from publisher.checks import check_document
 from publisher.destinations import Destination, RetryPolicy, StoredObject, open_destination
 from publisher.publish import (LATEST_CACHE_CONTROL, LATEST_PATH, MANIFEST_CACHE_CONTROL, MANIFEST_PATH, UNCHANGED,
@@ -30,7 +30,7 @@ from publisher.report import Tally, describe, log, timed
 from publisher.schemas import LATEST_SCHEMA, SCHEMA_DIR, SchemaError, Validator, compare_with_repo, expected_files, \
     latest_schema, published_path, schema_bytes
 from publisher.serialize import content_hash, format_timestamp
-from publisher.warehouse import warehouse_from_profile
+from publisher.warehouse import last_builds, warehouse_from_profile
 
 SCHEMA_CACHE_CONTROL = {"public": "public, max-age=3600", "admin": "private, max-age=3600"}
 REPO_SCHEMA_DIR = Path(__file__).resolve().parent.parent / SCHEMA_DIR
@@ -130,7 +130,7 @@ def run(project_dir: str | Path, dest: str, admin_dest: str | None = None, *, ta
     with closing(warehouse_from_profile(project_dir, target, profiles_dir)) as warehouse:
         # 2. the run-results gate
         results = run_results or target_dir(project_dir) / "run_results.json"
-        for name, failures in gate(endpoints, results, allow_failed_upstream, log).items():
+        for name, failures in gate(endpoints, results, lambda: last_builds(warehouse), allow_failed_upstream, log).items():
             tallies[name].fail(*failures)
         # 3. the schemas: the committed ones must be the generated ones
         schema_dir = schemas_dir or default_schema_dir(project_dir)
@@ -236,13 +236,15 @@ def list_destination(site: Site, retry: RetryPolicy) -> None:
 
 
 def log_failures(rows: list[Tally]) -> None:
+    """Every failure of the checks, but the gate's: it logged its causes first, once each."""
     blocked = [tally for tally in rows if tally.errors]
     for tally in blocked:
-        for message in tally.errors[:SHOWN_ERRORS]:
+        errors = [message for message in tally.errors if not message.startswith(GATE)]
+        for message in errors[:SHOWN_ERRORS]:
             log(f"FAILED {tally.name}: {message}")
-        if len(tally.errors) > SHOWN_ERRORS:
-            log(f"FAILED {tally.name}: ... and {len(tally.errors) - SHOWN_ERRORS} more")
-    log(f"aborted: {len(blocked)} failed before any upload (checks, listing); nothing was uploaded")
+        if len(errors) > SHOWN_ERRORS:
+            log(f"FAILED {tally.name}: ... and {len(errors) - SHOWN_ERRORS} more")
+    log(f"aborted: {len(blocked)} failed before any upload (gate, checks, listing); nothing was uploaded")
 
 
 def log_objects(site: Site, dry_run: bool, quiet: bool) -> None:

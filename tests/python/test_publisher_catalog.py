@@ -114,8 +114,7 @@ def test_contract_columns_as_of_and_tests_upstream():
     admin, picks = endpoints_from_manifest(manifest)
     assert picks.as_of == "as_of" and admin.as_of is None
     assert picks.columns == {"date": Column("date", True), "rank": Column("int64", False)}
-    assert picks.tests == {"test.p.not_null_int_scored_x", "test.p.unique_picks_daily_rank",
-                           "unit_test.p.stg_predictions.dedupe"}
+    assert picks.tests == {"test.p.not_null_int_scored_x", "test.p.unique_picks_daily_rank"}  # data tests only
     assert admin.tests == frozenset()
 
 

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from publisher.cli import main
-from publisher_project import make_project, publish, sql, write_run_results
+from publisher_project import make_project, publish, record_builds, sql, write_run_results
 
 
 @pytest.fixture
@@ -174,9 +174,12 @@ def test_committed_schema_out_of_date_fails_closed(project, capsys):
 def test_failed_upstream_test_blocks_then_override_publishes(project, capsys):
     write_run_results(project, {"test.tiny.not_null_int_picks_line": "fail"})
     assert run(project, "--only", "picks_daily,models_public") == 1
-    err = capsys.readouterr().err
-    assert ("run_results.json: test.tiny.not_null_int_picks_line: status 'fail' (upstream of picks_daily): "
-            "Got 2 results") in err
+    lines = capsys.readouterr().err.splitlines()
+    file = project / "target" / "run_results.json"
+    assert lines[:2] == [  # the failing test first, once; then what it blocked
+        f"FAILED run-results gate: {file}: test.tiny.not_null_int_picks_line: status 'fail': Got 2 results, "
+        "configured to fail if != 0", "FAILED run-results gate: 1 cause(s) above blocked 1 endpoint(s): picks_daily"]
+    assert not any("not_null" in line for line in lines[2:])  # named once
     assert published(project) == []
     # models_public does not depend on int_picks: alone, it publishes
     assert run(project, "--only", "models_public") == 0
@@ -194,6 +197,26 @@ def test_skipped_model_and_missing_run_results_block(project, capsys):
     assert run(project, "--only", "models_public") == 1
     assert "run_results.json not found" in capsys.readouterr().err
     assert published(project) == []
+
+
+def test_a_dbt_run_or_a_selection_without_the_upstream_tests_is_refused(project, capsys):
+    write_run_results(project, {"test.tiny.not_null_int_picks_line": None}, invocation="run-2", which="run")
+    record_builds(project, "run-2")
+    assert run(project, "--only", "picks_daily") == 1
+    assert (f"FAILED run-results gate: {project / 'target' / 'run_results.json'} (`dbt run`, invocation run-2): "
+            "1 data test(s) upstream did not run: test.tiny.not_null_int_picks_line; publish after a `dbt build` "
+            "that selects them (`dbt build --selector GROUP`)") in capsys.readouterr().err
+    assert published(project) == []
+
+
+def test_a_build_older_than_the_marts_is_refused(project, capsys):
+    record_builds(project, "run-3", ["picks_daily"])  # a later `dbt run` rebuilt the mart; run_results is the build's
+    assert run(project, "--only", "picks_daily,models_public") == 1
+    err = capsys.readouterr().err
+    assert (f'FAILED run-results gate: "wh"."public"."picks_daily" was last built by invocation run-3 (at '
+            f"2026-02-21T17:00:00Z), not by the build of {project / 'target' / 'run_results.json'} (invocation "
+            "build-1): publish right after the build that builds it") in err
+    assert "blocked 1 endpoint(s): picks_daily" in err and published(project) == []
 
 
 def test_missing_column_names_the_mart_and_the_column(project, capsys):

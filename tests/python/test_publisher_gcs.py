@@ -200,7 +200,7 @@ def test_failed_check_uploads_nothing(project, bucket, emulator, monkeypatch, ca
         message = "schema violation: picks/2026-02-21.json: $.model: value None: None is not of type 'string'"
     else:
         write_run_results(project, {"test.tiny.not_null_int_picks_line": "fail"})
-        message = "test.tiny.not_null_int_picks_line: status 'fail' (upstream of picks_daily)"
+        message = "run-results gate: 1 cause(s) above blocked 1 endpoint(s): picks_daily"
     with FaultProxy(emulator.url) as proxy:
         assert run(project, bucket, "--json", proxy=proxy, monkeypatch=monkeypatch) == 1
         assert proxy.seen[("POST", "upload")] == 0
