@@ -31,6 +31,8 @@ class CatalogError(ValueError):
 class Column:
     data_type: str | None  # as the manifest has it (rendered for the target), None when undeclared
     not_null: bool  # a not_null constraint in the contract
+    description: str = ""  # the column's doc
+    values: tuple | None = None  # allowed values: its accepted_values data test (without a where), if any
 
 
 @dataclass(frozen=True)
@@ -107,7 +109,7 @@ def upstream_ids(unique_id: str, nodes: dict[str, dict]) -> frozenset[str]:
     return frozenset(seen)
 
 
-def endpoint_from_node(unique_id: str, nodes: dict[str, dict], tests: dict[str, set[str]]) -> Endpoint:
+def endpoint_from_node(unique_id: str, nodes: dict[str, dict], tests: Tests) -> Endpoint:
     node = nodes[unique_id]
     name = node.get("name", unique_id)
     declaration = publish_declaration(node)
@@ -134,18 +136,19 @@ def endpoint_from_node(unique_id: str, nodes: dict[str, dict], tests: dict[str, 
         if not node.get("relation_name"):
             raise SpecError("the model has no relation (ephemeral?)")
         upstream = upstream_ids(unique_id, nodes)
-        columns = contract_columns(node)
-        parts = resolve_parts(tree, name, columns, upstream, nodes, [*placeholders(path), *([as_of] if as_of else [])])
+        columns = contract_columns(unique_id, nodes, tests)
+        parts = resolve_parts(tree, name, columns, upstream, nodes, tests,
+                              [*placeholders(path), *([as_of] if as_of else [])])
     except SpecError as error:
         raise CatalogError(f"model {name} ({unique_id}): publish: {error}") from error
     upstream = upstream.union(*(upstream_ids(part.unique_id, nodes) for part in parts.values()))
-    tested = frozenset(test for uid in upstream | {unique_id} for test in tests.get(uid, ()))
+    tested = frozenset(test for uid in upstream | {unique_id} for test in tests.on.get(uid, ()))
     return Endpoint(name, node["relation_name"], path, cache_control, declaration["group"],
                     declaration["document"], visibility, upstream, unique_id, as_of, columns, tested, parts)
 
 
 def resolve_parts(tree: Node, root: str, root_columns: dict[str, Column], upstream: frozenset[str],
-                  nodes: dict[str, dict], filters: list[str]) -> dict[str, Part]:
+                  nodes: dict[str, dict], tests: Tests, filters: list[str]) -> dict[str, Part]:
     """The ``from:`` models of a declaration, checked: known, parents of the root, with the columns
     the run filters on and their join columns in their contracts."""
     by_name = {n.get("name"): uid for uid, n in nodes.items() if n.get("resource_type") == "model"}
@@ -161,7 +164,7 @@ def resolve_parts(tree: Node, root: str, root_columns: dict[str, Column], upstre
             raise SpecError(f"{path}.from: part {node.part} is not a parent of {root}: add "
                             f"`-- depends_on: {{{{ ref('{node.part}') }}}}` to {root}'s SQL, so "
                             "`dbt build --selector GROUP` builds and tests it")
-        part = parts.setdefault(node.part, Part(uid, nodes[uid]["relation_name"], contract_columns(nodes[uid])))
+        part = parts.setdefault(node.part, Part(uid, nodes[uid]["relation_name"], contract_columns(uid, nodes, tests)))
         needs = [(model, root_columns if model == root else parts[model].columns, c, "join column") for c in node.join[0]]
         needs += [(node.part, part.columns, c, "join column") for c in node.join[1]]
         needs += [(node.part, part.columns, c, "filter column (path placeholder or as_of)") for c in filters]
@@ -171,25 +174,40 @@ def resolve_parts(tree: Node, root: str, root_columns: dict[str, Column], upstre
     return parts
 
 
-def contract_columns(node: dict) -> dict[str, Column]:
+def contract_columns(unique_id: str, nodes: dict[str, dict], tests: Tests) -> dict[str, Column]:
     columns = {}
-    for name, column in (node.get("columns") or {}).items():
+    for name, column in (nodes[unique_id].get("columns") or {}).items():
+        name = column.get("name") or name
         constraints = [c.get("type") for c in column.get("constraints") or [] if isinstance(c, dict)]
-        columns[column.get("name") or name] = Column(column.get("data_type"), "not_null" in constraints)
+        columns[name] = Column(column.get("data_type"), "not_null" in constraints,
+                               " ".join(str(column.get("description") or "").split()), tests.values.get((unique_id, name)))
     return columns
 
 
-def tests_by_node(manifest: dict) -> dict[str, set[str]]:
-    """unique_id -> the data tests that depend on it (unit tests test code: data builds exclude them)."""
-    index: dict[str, set[str]] = {}
-    for uid, test in [(uid, n) for uid, n in manifest.get("nodes", {}).items() if n.get("resource_type") == "test"]:
-        for parent in (test.get("depends_on") or {}).get("nodes", []):
-            index.setdefault(parent, set()).add(uid)
-    return index
+@dataclass
+class Tests:
+    """The manifest's data tests (unit tests test code: data builds exclude them): unique_id -> the tests that
+    depend on it, and (model, column) -> the values of its accepted_values test."""
+    on: dict[str, set[str]] = field(default_factory=dict)
+    values: dict[tuple[str, str], tuple] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, manifest: dict) -> Tests:
+        found = cls()
+        for uid, test in manifest.get("nodes", {}).items():
+            if test.get("resource_type") != "test":
+                continue
+            for parent in (test.get("depends_on") or {}).get("nodes", []):
+                found.on.setdefault(parent, set()).add(uid)
+            metadata = test.get("test_metadata") or {}
+            if metadata.get("name") == "accepted_values" and not (test.get("config") or {}).get("where"):
+                values = (metadata.get("kwargs") or {}).get("values")
+                found.values[(test.get("attached_node"), test.get("column_name"))] = tuple(values or ())
+        return found
 
 
 def endpoints_from_manifest(manifest: dict) -> list[Endpoint]:
-    nodes, tests = manifest.get("nodes", {}), tests_by_node(manifest)
+    nodes, tests = manifest.get("nodes", {}), Tests.of(manifest)
     endpoints = [endpoint_from_node(uid, nodes, tests) for uid, node in nodes.items()
                  if node.get("resource_type") == "model" and publish_declaration(node) is not None]
     by_path: dict[str, str] = {}

@@ -38,7 +38,7 @@ from publisher.catalog import GROUPS, CatalogError, endpoints_from_manifest, loa
 from publisher.report import log, summary_table
 from publisher.destinations import RetryPolicy, shares_storage
 from publisher.run import run
-from publisher.schemas import SCHEMA_DIR, SchemaError, all_schema_files, compare_with_repo
+from publisher.schemas import DOCS_PAGE, SCHEMA_DIR, SchemaError, all_schema_files, compare_with_repo, endpoints_page
 from publisher.warehouse import WarehouseError
 
 
@@ -119,31 +119,34 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def schemas_main(argv: Sequence[str]) -> int:
-    """``schemas [--write]``: compare (or rewrite) the committed schemas with the contracts' ones."""
+    """``schemas [--write]``: compare (or rewrite) the committed schemas and docs/endpoints.md with the contracts'."""
     parser = argparse.ArgumentParser(prog="python -m publisher.cli schemas",
                                      description="Generate each endpoint's JSON Schema from its publish declaration "
-                                                 "and mart contract (target/manifest.json: run dbt parse first); "
-                                                 "without --write, exit 1 when schemas/ differs.")
+                                                 f"and mart contract, and {DOCS_PAGE} from the schemas "
+                                                 "(target/manifest.json: run dbt parse first); without --write, exit 1 "
+                                                 "when schemas/ or the page differs.")
     parser.add_argument("--project-dir", default=".")
     parser.add_argument("--schemas-dir", help="default: PROJECT_DIR/schemas")
-    parser.add_argument("--write", action="store_true", help="write the generated schemas, remove orphans")
+    parser.add_argument("--write", action="store_true", help="write the generated schemas and page, remove orphans")
     try:
         args = parser.parse_args(argv)
     except SystemExit as exit_:
         return int(exit_.code or 0)
     schema_dir = Path(args.schemas_dir) if args.schemas_dir else Path(args.project_dir) / SCHEMA_DIR
     try:
-        expected = all_schema_files(endpoints_from_manifest(load_manifest(args.project_dir)))
+        endpoints = endpoints_from_manifest(load_manifest(args.project_dir))
+        expected, page = all_schema_files(endpoints), endpoints_page(endpoints).encode("utf-8")
     except (CatalogError, SchemaError) as error:
         log(f"error: {error}")
         return 1
     problems = compare_with_repo(schema_dir, expected, write=args.write)
+    problems += compare_with_repo(Path(args.project_dir), {DOCS_PAGE: page}, orphans=False, write=args.write)
     for problem in problems:
         log(f"fixed {problem}" if args.write else problem)
     if args.write:
-        log(f"{len(expected)} schema(s) in {schema_dir}")
+        log(f"{len(expected)} schema(s) in {schema_dir}, and {DOCS_PAGE}")
         return 0
-    log(f"{len(expected)} schema(s): {'up to date' if not problems else 'OUT OF DATE (run schemas --write)'}")
+    log(f"{len(expected)} schema(s) and {DOCS_PAGE}: {'up to date' if not problems else 'OUT OF DATE (run schemas --write)'}")
     return 1 if problems else 0
 
 

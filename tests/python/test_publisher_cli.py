@@ -169,6 +169,11 @@ def test_committed_schema_out_of_date_fails_closed(project, capsys):
     assert main(["schemas", "--project-dir", str(project)]) == 1
     assert main(["schemas", "--project-dir", str(project), "--write"]) == 0
     assert main(["schemas", "--project-dir", str(project)]) == 0
+    page = project / "docs" / "endpoints.md"  # the page generated from the schemas, checked like them
+    assert "| `models[].hit_rate` | number | yes |  |  |" in page.read_text()
+    page.write_text(page.read_text().replace("hit_rate", "hitrate"))
+    assert main(["schemas", "--project-dir", str(project)]) == 1
+    assert "endpoints.md: differs from the schema generated from the contract" in capsys.readouterr().err
 
 
 def test_failed_upstream_test_blocks_then_override_publishes(project, capsys):
