@@ -36,7 +36,7 @@ TYPE_NAMES = {
     "boolean": ("boolean", "bool"),
 }
 KIND_OF_TYPE = {name: kind for kind, names in TYPE_NAMES.items() for name in names}
-JSON_OF_KIND = {"string": {"type": "string"}, "integer": {"type": "integer"}, "number": {"type": "number"},
+JSON_OF_KIND: dict[str, dict[str, Any]] = {"string": {"type": "string"}, "integer": {"type": "integer"}, "number": {"type": "number"},
                 "date": {"type": "string", "format": "date"}, "timestamp": {"type": "string", "format": "date-time"},
                 "boolean": {"type": "boolean"}}
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -93,7 +93,7 @@ def _node_schema(endpoint: Endpoint, model: Model, node: Node, where: str) -> di
     if node.kind == "list":
         return {"type": "array", "items": element}
     key = _column_schema(model, node.name, where)  # a map: its keys are the map column's values, as text
-    names = {"date": {"format": "date"}, "integer": {"pattern": r"^-?[0-9]+$"}}.get(
+    names: dict[str, Any] | None = {"date": {"format": "date"}, "integer": {"pattern": r"^-?[0-9]+$"}}.get(
         column_kind(model[1][node.name].data_type) or "")
     if "enum" in key:
         names = {"enum": [str(value) for value in key["enum"] if value is not None]}
