@@ -6,6 +6,7 @@ with the publisher's own code; faults come from a proxy in front of the emulator
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import urllib.parse
@@ -16,7 +17,7 @@ import pytest
 
 from fault_proxy import FaultProxy
 from gcs_emulator import Emulator, EmulatorError
-from publisher.destinations import ConflictError, GCSDestination, StoredObject
+from publisher.destinations import GZIP_AT, ConflictError, GCSDestination, StoredObject
 from publisher.publish import MANIFEST_CACHE_CONTROL, MANIFEST_PATH, Index, manifest_document, write_index
 from publisher.report import Tally
 from publisher.destinations import RetryPolicy
@@ -255,6 +256,29 @@ def test_past_the_retry_budget_the_manifest_is_untouched_and_a_rerun_finishes(pr
         assert proxy.seen[("POST", "upload")] == 2
     final = generations(emulator, bucket)
     assert {n for n in final if final[n] != middle[n]} == {failed[0], "manifest.json"}
+
+
+def test_large_documents_are_stored_gzip_compressed_and_read_both_ways(emulator, bucket, monkeypatch):
+    monkeypatch.setenv("STORAGE_EMULATOR_HOST", emulator.url)
+    dest = GCSDestination(f"gs://{bucket}/site", retry=RetryPolicy(2, 0.01))
+    large = (json.dumps({"picks": [{"player": f"Player {i}", "line": 20.5} for i in range(1000)]}) + "\n").encode()
+    small = b'{"picks":[]}\n'
+    assert len(large) >= GZIP_AT > len(small)
+    dest.put("large.json", large, "h-large", "public, max-age=300", None)
+    dest.put("small.json", small, "h-small", "public, max-age=300", None)
+    objects = stored(emulator, bucket)
+    assert objects["large.json"].get("contentEncoding") == "gzip" and int(objects["large.json"]["size"]) < len(large) / 10
+    assert "contentEncoding" not in objects["small.json"]
+    headers, data = download(emulator, bucket, "large.json")  # a client that does not accept gzip: transcoded
+    assert data == large and headers.get("Content-Encoding") is None
+    quoted = urllib.parse.quote("site/v1/large.json", safe="")
+    request = urllib.request.Request(f"{emulator.url}/storage/v1/b/{bucket}/o/{quoted}?alt=media",
+                                     headers={"Accept-Encoding": "gzip"})
+    with urllib.request.urlopen(request, timeout=10) as response:  # one that does: the stored bytes
+        assert response.headers["Content-Encoding"] == "gzip" and gzip.decompress(response.read()) == large
+    assert download(emulator, bucket, "small.json")[1] == small
+    # change detection reads the content hash of the uncompressed document, from the metadata
+    assert {path: stored.hash for path, stored in dest.list().items()} == {"large.json": "h-large", "small.json": "h-small"}
 
 
 def test_timeouts_are_retried(emulator, bucket, monkeypatch):
