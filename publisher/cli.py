@@ -22,7 +22,8 @@ only when nothing failed. More in docs/publisher.md.
 
 Examples: python -m publisher.cli --dest public --all-dates
           python -m publisher.cli --dest gs://bucket/site --group after-predictions --date 2026-02-21 --dry-run
-          python -m publisher.cli schemas --write        (regenerate schemas/ from the contracts)
+          python -m publisher.cli schemas --write        (regenerate schemas/ and docs/endpoints.md)
+          python -m publisher.cli withdraw --dest gs://bucket/site picks/2026-02-21.json   (published by mistake)
 """
 
 from __future__ import annotations
@@ -35,10 +36,12 @@ from typing import Sequence
 
 from publisher.build import Dates
 from publisher.catalog import GROUPS, CatalogError, endpoints_from_manifest, load_manifest
-from publisher.report import log, summary_table
-from publisher.destinations import RetryPolicy, shares_storage
+from publisher.destinations import RetryPolicy, open_destination, shares_storage
+from publisher.publish import withdraw
+from publisher.report import describe, log, summary_table
 from publisher.run import run
 from publisher.schemas import DOCS_PAGE, SCHEMA_DIR, SchemaError, all_schema_files, compare_with_repo, endpoints_page
+from publisher.serialize import format_timestamp
 from publisher.warehouse import WarehouseError
 
 
@@ -92,6 +95,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["schemas"]:
         return schemas_main(argv[1:])
+    if argv[:1] == ["withdraw"]:
+        return withdraw_main(argv[1:])
     try:
         args = parse_args(argv)
     except SystemExit as exit_:
@@ -147,6 +152,37 @@ def schemas_main(argv: Sequence[str]) -> int:
         log(f"{len(expected)} schema(s) in {schema_dir}, and {DOCS_PAGE}")
         return 0
     log(f"{len(expected)} schema(s) and {DOCS_PAGE}: {'up to date' if not problems else 'OUT OF DATE (run schemas --write)'}")
+    return 1 if problems else 0
+
+
+def withdraw_main(argv: Sequence[str]) -> int:
+    """``withdraw --dest DEST PATH...``: delete files published by mistake, fix manifest.json and latest.json."""
+    parser = argparse.ArgumentParser(prog="python -m publisher.cli withdraw",
+                                     description="Withdraw files published by mistake: delete DEST/v1/PATH for each "
+                                                 "PATH, then rewrite DEST's v1/latest.json (if it has one) and "
+                                                 "v1/manifest.json without them. Refuses a path that is not stored, an "
+                                                 "index, or one an endpoint publishes (unless --force).")
+    parser.add_argument("paths", nargs="+", metavar="PATH", help="relative to v1/, e.g. picks/2026-02-21.json")
+    parser.add_argument("--dest", required=True, help="the destination holding them: a folder, or gs://bucket[/prefix]")
+    parser.add_argument("--project-dir", default=".", help="dbt project folder (its manifest names the endpoints)")
+    parser.add_argument("--force", action="store_true", help="also withdraw paths an endpoint publishes (its next "
+                        "run publishes them again if the mart still has their rows)")
+    parser.add_argument("--dry-run", action="store_true", help="say what would be deleted and rewritten; change nothing")
+    try:
+        args = parser.parse_args(argv)
+        endpoints = endpoints_from_manifest(load_manifest(args.project_dir))
+        stamp = format_timestamp(dt.datetime.now(dt.timezone.utc))
+        problems = withdraw(open_destination(args.dest, log=log), args.paths, endpoints, stamp, args.force,
+                            args.dry_run, log)
+    except SystemExit as exit_:
+        return int(exit_.code or 0)
+    except Exception as error:  # noqa: BLE001 - a bad manifest, credentials, a concurrent writer: said, exit 1
+        log(f"error: {describe(error)}")
+        return 1
+    for problem in problems:
+        log(f"refused: {problem}")
+    log(f"{'refused, nothing withdrawn' if problems else 'dry run: nothing changed' if args.dry_run else 'withdrawn'}: "
+        f"{len(args.paths)} path(s) of {args.dest}")
     return 1 if problems else 0
 
 

@@ -179,6 +179,13 @@ class LocalDestination:
     def refresh(self, stored: StoredObject, input_hash: str) -> None:
         """Nothing to do: a folder keeps no metadata."""
 
+    def delete(self, stored: StoredObject) -> None:
+        check_relative_path(stored.path)
+        file = self.base / stored.path
+        if file.stat().st_mtime_ns != stored.generation:
+            raise ConflictError(f"{file}: changed since it was listed")
+        file.unlink()
+
 
 def parse_url(url: str) -> tuple[str, str]:
     """'gs://bucket/a/b/' -> ('bucket', 'a/b/v1/'); 'gs://bucket' -> ('bucket', 'v1/')."""
@@ -272,6 +279,18 @@ class GCSDestination:
 
         try:
             call_with_retries(patch, self.retry, f"metadata of {stored.path}", self.log)
+        except exceptions.PreconditionFailed as error:
+            raise ConflictError(f"gs://{self.bucket_name}/{self.root}{stored.path}: changed since it was listed") from error
+
+
+    def delete(self, stored: StoredObject) -> None:
+        """Delete the object at the listed generation (a concurrent writer makes it a ConflictError)."""
+        def delete() -> None:
+            self._bucket().blob(self.root + stored.path).delete(if_generation_match=stored.generation, retry=None,
+                                                                timeout=self.timeout)
+
+        try:
+            call_with_retries(delete, self.retry, f"deletion of {stored.path}", self.log)
         except exceptions.PreconditionFailed as error:
             raise ConflictError(f"gs://{self.bucket_name}/{self.root}{stored.path}: changed since it was listed") from error
 

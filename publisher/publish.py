@@ -22,6 +22,7 @@ from publisher.serialize import content_hash, serialize
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 MANIFEST_PATH = "manifest.json"
 MANIFEST_CACHE_CONTROL = "public, max-age=30"
+PRIVATE_MANIFEST_CACHE_CONTROL = "private, max-age=30"  # the manifest of the admin destination
 LATEST_PATH = "latest.json"
 LATEST_CACHE_CONTROL = "public, max-age=60"
 INDEX_ATTEMPTS = 3
@@ -253,3 +254,38 @@ def stale_paths(listing: Iterable[str], produced: set[str], scopes: dict[str, Sc
         elif not any(p.fullmatch(path) for p in known):
             stale[path] = "(no endpoint)"
     return stale
+
+
+def withdraw(destination: Destination, paths: list[str], endpoints: list[Endpoint], generated_at: str, force: bool,
+             dry_run: bool, log: Callable[[str], None]) -> list[str]:
+    """Delete objects published by mistake, then rewrite the destination's latest.json (if it has one) and
+    manifest.json without them. Refuses (returns the problems, deletes nothing) a path that is not stored, an index,
+    or, unless ``force``, a path an endpoint produces (its next run would publish it again)."""
+    listing = destination.list()
+    problems = [f"{path}: not in {destination.url}" for path in paths if path not in listing]
+    problems += [f"{path}: an index, rewritten by every run; it is never withdrawn" for path in paths
+                 if path in (MANIFEST_PATH, LATEST_PATH)]
+    for path in paths if not force else []:
+        owner = next((e for e in endpoints if template_pattern(e.path_template).fullmatch(path)), None)
+        if owner is not None:
+            problems.append(f"{path}: model {owner.name} publishes {owner.path_template}, so a run would publish it "
+                            "again: delete its rows from the mart first, or pass --force")
+    if problems:
+        return problems
+    for path in paths:
+        log(f"  {'would delete' if dry_run else 'deleted':<12} {path}")
+        if not dry_run:
+            destination.delete(listing.pop(path))
+    indexes = [Index(Tally("(manifest)"), MANIFEST_PATH, lambda found: manifest_document(found, generated_at),
+                     MANIFEST_CACHE_CONTROL if LATEST_PATH in listing else PRIVATE_MANIFEST_CACHE_CONTROL,
+                     public=LATEST_PATH in listing)]
+    if LATEST_PATH in listing:
+        prefixes = {e.latest_key: template_pattern(e.path_template) for e in endpoints if e.latest_key}
+        indexes.insert(0, Index(Tally("(latest)"), LATEST_PATH, lambda found: latest_document(found, prefixes,
+                                                                                             generated_at),
+                                LATEST_CACHE_CONTROL))
+    for index in indexes:
+        status, stored = write_index(destination, {p: o for p, o in listing.items() if p not in paths}, index, dry_run, log)
+        listing = {**listing, index.path: stored} if stored else listing
+        log(f"  {label(status, dry_run):<12} {index.path}")
+    return []

@@ -23,7 +23,8 @@ from publisher.build import Build, Dates, build_all, code_digest
 from publisher.catalog import GATE, Endpoint, endpoints_from_manifest, gate, load_manifest, select_endpoints, target_dir
 from publisher.checks import check_document
 from publisher.destinations import Destination, RetryPolicy, StoredObject, open_destination
-from publisher.publish import (LATEST_CACHE_CONTROL, LATEST_PATH, MANIFEST_CACHE_CONTROL, MANIFEST_PATH, UNCHANGED,
+from publisher.publish import (LATEST_CACHE_CONTROL, LATEST_PATH, MANIFEST_CACHE_CONTROL, MANIFEST_PATH,
+                               PRIVATE_MANIFEST_CACHE_CONTROL, UNCHANGED,
                                Index, Item, Scope, Spool, label, latest_document, manifest_document, plan, stale_paths,
                                template_pattern, upload, write_indexes)
 from publisher.report import Tally, describe, log, timed
@@ -59,7 +60,7 @@ class Site:
 def open_site(audience: str, url: str, selected: list[Endpoint], all_endpoints: list[Endpoint], stamp: str) -> Site:
     endpoints, known = ([e for e in group if e.visibility == audience] for group in (selected, all_endpoints))
     name = "" if audience == "public" else f"{audience} "
-    cache_control = MANIFEST_CACHE_CONTROL.replace("public", "private") if name else MANIFEST_CACHE_CONTROL
+    cache_control = PRIVATE_MANIFEST_CACHE_CONTROL if name else MANIFEST_CACHE_CONTROL
     indexes = [Index(Tally(f"({name}manifest)", MANIFEST_PATH), MANIFEST_PATH,
                      lambda listing: manifest_document(listing, stamp), cache_control, public=not name)]
     if audience == "public":

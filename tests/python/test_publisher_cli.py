@@ -318,3 +318,41 @@ def test_latest_names_the_newest_published_date_of_each_public_dated_endpoint(pr
     # admin-only runs write no latest.json; admin dated endpoints are never named (see test_publisher_publish)
     assert run_both(project, "--only", "admin_models", "--json") == 0
     assert "(latest)" not in [e["name"] for e in json.loads(capsys.readouterr().out)["endpoints"]]
+
+
+def withdraw(project, *args):
+    return main(["withdraw", "--project-dir", str(project), "--dest", str(project / "out"), *args])
+
+
+def test_withdraw_a_file_published_by_mistake(project, capsys):
+    assert run(project, "--all-dates") == 0
+    site = project / "out" / "v1"
+    (site / "picks" / "2026-02-22.json").write_text('{"date":"2026-02-22"}')  # a file no mart has rows for
+    assert run(project, "--all-dates", generated_at="2026-02-22T06:00:00Z") == 0
+    assert json.loads((site / "latest.json").read_text())["dates"] == {"picks": "2026-02-22"}
+    capsys.readouterr()
+    assert withdraw(project, "picks/2026-02-22.json", "manifest.json", "nope.json") == 1  # nothing is deleted
+    err = capsys.readouterr().err
+    assert "refused: nope.json: not in " in err and "refused: manifest.json: an index" in err
+    assert ("refused: picks/2026-02-22.json: model picks_daily publishes picks/{date}.json, so a run would publish "
+            "it again: delete its rows from the mart first, or pass --force") in err
+    assert withdraw(project, "--force", "--dry-run", "picks/2026-02-22.json") == 0
+    assert "would delete picks/2026-02-22.json" in capsys.readouterr().err and (site / "picks" / "2026-02-22.json").exists()
+    assert withdraw(project, "--force", "picks/2026-02-22.json") == 0
+    assert not (site / "picks" / "2026-02-22.json").exists()
+    assert json.loads((site / "latest.json").read_text())["dates"] == {"picks": "2026-02-21"}
+    manifest = json.loads((site / "manifest.json").read_text())["objects"]
+    assert sorted(manifest) == [p for p in published(project) if p != "manifest.json"]
+    assert "picks/2026-02-22.json" not in manifest and "picks/2026-02-21.json" in manifest
+    assert run(project, "--all-dates", generated_at="2026-02-23T06:00:00Z") == 0  # the next run agrees
+    assert "unchanged    manifest.json" in capsys.readouterr().err
+
+
+def test_withdraw_admin_files_left_in_the_public_destination(project, capsys):
+    assert run_both(project, "--all-dates") == 0
+    (project / "out" / "v1" / "admin").mkdir()
+    (project / "out" / "v1" / "admin" / "models.json").write_text("{}")  # a leak, from a publisher before --admin-dest
+    assert run_both(project, "--all-dates") == 1
+    assert withdraw(project, "--force", "admin/models.json") == 0
+    assert not [p for p in published(project) if p.startswith("admin/")] and run_both(project, "--all-dates") == 0
+    assert published(project, "private") == PRIVATE

@@ -281,6 +281,23 @@ def test_large_documents_are_stored_gzip_compressed_and_read_both_ways(emulator,
     assert {path: stored.hash for path, stored in dest.list().items()} == {"large.json": "h-large", "small.json": "h-small"}
 
 
+def test_withdraw_deletes_and_fixes_the_manifest_and_latest(project, bucket, emulator, capsys):
+    assert run(project, bucket, "--all-dates") == 0
+    before = generations(emulator, bucket)
+    from publisher.cli import main
+
+    withdraw = ["withdraw", "--project-dir", str(project), "--dest", f"gs://{bucket}/site", "picks/2026-02-21.json"]
+    assert main(withdraw) == 1 and stored(emulator, bucket).keys() == before.keys()  # an endpoint publishes it
+    assert main([*withdraw, "--force"]) == 0
+    after = generations(emulator, bucket)
+    assert sorted(after) == sorted(set(before) - {"picks/2026-02-21.json"})
+    assert {name for name in after if after[name] != before[name]} == {"latest.json", "manifest.json"}
+    assert json.loads(download(emulator, bucket, "latest.json")[1])["dates"] == {"picks": "2026-02-20"}
+    manifest = json.loads(download(emulator, bucket, "manifest.json")[1])["objects"]
+    assert manifest == {name: {"hash": item["metadata"]["content-hash"], "generation": int(item["generation"])}
+                        for name, item in sorted(stored(emulator, bucket).items()) if name != "manifest.json"}
+
+
 def test_timeouts_are_retried(emulator, bucket, monkeypatch):
     with FaultProxy(emulator.url) as proxy:
         monkeypatch.setenv("STORAGE_EMULATOR_HOST", proxy.url)
