@@ -260,7 +260,8 @@ def withdraw(destination: Destination, paths: list[str], endpoints: list[Endpoin
              dry_run: bool, log: Callable[[str], None]) -> list[str]:
     """Delete objects published by mistake, then rewrite the destination's latest.json (if it has one) and
     manifest.json without them. Refuses (returns the problems, deletes nothing) a path that is not stored, an index,
-    or, unless ``force``, a path an endpoint produces (its next run would publish it again)."""
+    or, unless ``force``, a path an endpoint produces (its next run would publish it again); returns the failures of
+    the index writes otherwise."""
     listing = destination.list()
     problems = [f"{path}: not in {destination.url}" for path in paths if path not in listing]
     problems += [f"{path}: an index, rewritten by every run; it is never withdrawn" for path in paths
@@ -276,16 +277,19 @@ def withdraw(destination: Destination, paths: list[str], endpoints: list[Endpoin
         log(f"  {'would delete' if dry_run else 'deleted':<12} {path}")
         if not dry_run:
             destination.delete(listing.pop(path))
-    indexes = [Index(Tally("(manifest)"), MANIFEST_PATH, lambda found: manifest_document(found, generated_at),
-                     MANIFEST_CACHE_CONTROL if LATEST_PATH in listing else PRIVATE_MANIFEST_CACHE_CONTROL,
-                     public=LATEST_PATH in listing)]
-    if LATEST_PATH in listing:
+    indexes = site_indexes(LATEST_PATH in listing, endpoints, generated_at)
+    write_indexes(destination, {p: o for p, o in listing.items() if p not in paths}, [], indexes, 0, dry_run, log)
+    return [error for index in indexes for error in index.tally.errors]
+
+
+def site_indexes(public: bool, endpoints: list[Endpoint], generated_at: str) -> list[Index]:
+    """The indexes of a destination, in writing order: latest.json (public only: its dated endpoints), manifest.json."""
+    name = "" if public else "admin "
+    indexes = [Index(Tally(f"({name}manifest)", MANIFEST_PATH), MANIFEST_PATH,
+                     lambda listing: manifest_document(listing, generated_at),
+                     MANIFEST_CACHE_CONTROL if public else PRIVATE_MANIFEST_CACHE_CONTROL, public)]
+    if public:
         prefixes = {e.latest_key: template_pattern(e.path_template) for e in endpoints if e.latest_key}
-        indexes.insert(0, Index(Tally("(latest)"), LATEST_PATH, lambda found: latest_document(found, prefixes,
-                                                                                             generated_at),
-                                LATEST_CACHE_CONTROL))
-    for index in indexes:
-        status, stored = write_index(destination, {p: o for p, o in listing.items() if p not in paths}, index, dry_run, log)
-        listing = {**listing, index.path: stored} if stored else listing
-        log(f"  {label(status, dry_run):<12} {index.path}")
-    return []
+        indexes.insert(0, Index(Tally("(latest)", LATEST_PATH), LATEST_PATH,
+                                lambda listing: latest_document(listing, prefixes, generated_at), LATEST_CACHE_CONTROL))
+    return indexes

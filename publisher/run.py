@@ -23,10 +23,8 @@ from publisher.build import Build, Dates, build_all, code_digest
 from publisher.catalog import GATE, Endpoint, endpoints_from_manifest, gate, load_manifest, select_endpoints, target_dir
 from publisher.checks import check_document
 from publisher.destinations import Destination, RetryPolicy, StoredObject, open_destination
-from publisher.publish import (LATEST_CACHE_CONTROL, LATEST_PATH, MANIFEST_CACHE_CONTROL, MANIFEST_PATH,
-                               PRIVATE_MANIFEST_CACHE_CONTROL, UNCHANGED,
-                               Index, Item, Scope, Spool, label, latest_document, manifest_document, plan, stale_paths,
-                               template_pattern, upload, write_indexes)
+from publisher.publish import (LATEST_PATH, UNCHANGED, Index, Item, Scope, Spool, label, plan, site_indexes,
+                               stale_paths, upload, write_indexes)
 from publisher.report import Tally, describe, log, timed
 from publisher.schemas import LATEST_SCHEMA, SCHEMA_DIR, SchemaError, Validator, compare_with_repo, expected_files, \
     latest_schema, published_path, schema_bytes
@@ -59,14 +57,7 @@ class Site:
 
 def open_site(audience: str, url: str, selected: list[Endpoint], all_endpoints: list[Endpoint], stamp: str) -> Site:
     endpoints, known = ([e for e in group if e.visibility == audience] for group in (selected, all_endpoints))
-    name = "" if audience == "public" else f"{audience} "
-    cache_control = PRIVATE_MANIFEST_CACHE_CONTROL if name else MANIFEST_CACHE_CONTROL
-    indexes = [Index(Tally(f"({name}manifest)", MANIFEST_PATH), MANIFEST_PATH,
-                     lambda listing: manifest_document(listing, stamp), cache_control, public=not name)]
-    if audience == "public":
-        prefixes = {e.latest_key: template_pattern(e.path_template) for e in known if e.latest_key}
-        indexes.insert(0, Index(Tally("(latest)", LATEST_PATH), LATEST_PATH,
-                                lambda listing: latest_document(listing, prefixes, stamp), LATEST_CACHE_CONTROL))
+    indexes, name = site_indexes(audience == "public", known, stamp), "" if audience == "public" else f"{audience} "
     return Site(audience, url, endpoints, known, indexes, Tally(f"({name}schemas)", f"{SCHEMA_DIR}/"))
 
 
