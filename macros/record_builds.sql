@@ -13,9 +13,9 @@
         {%- set finished = result.timing | map(attribute='completed_at') | select | list -%}
         {%- set at = (finished | last) if finished else run_started_at -%}
         {%- do relations.append(dbt.string_literal(result.node.relation_name)) -%}
-        {%- do built.append('(' ~ relations[-1] ~ ', '
-            ~ dbt.string_literal(invocation_id) ~ ', cast('
-            ~ dbt.string_literal(at.strftime('%Y-%m-%d %H:%M:%S.%f')) ~ ' as ' ~ dbt.type_timestamp() ~ '))') -%}
+        {%- do built.append('select ' ~ relations[-1] ~ ' as relation, ' ~ dbt.string_literal(invocation_id)
+            ~ ' as invocation_id, cast(' ~ dbt.string_literal(at.strftime('%Y-%m-%d %H:%M:%S.%f')) ~ ' as '
+            ~ dbt.type_timestamp() ~ ') as finished_at') -%}
     {%- endfor -%}
     {%- if not built -%}{{ return('') }}{%- endif -%}
     {%- set log = api.Relation.create(database=target.database, schema=target.schema ~ '_meta',
@@ -23,8 +23,8 @@
     {%- do adapter.create_schema(log) -%}
     {%- do run_query('create table if not exists ' ~ log ~ ' (relation ' ~ dbt.type_string() ~ ', invocation_id '
         ~ dbt.type_string() ~ ', finished_at ' ~ dbt.type_timestamp() ~ ')') -%}
-    {%- do run_query('delete from ' ~ log ~ ' where relation in (' ~ (relations | join(', ')) ~ ')') -%}
-    {%- do run_query('insert into ' ~ log ~ ' (relation, invocation_id, finished_at) values '
-        ~ (built | join(', '))) -%}
+    {#- rewritten whole rather than with delete + insert: the BigQuery emulator has no DELETE -#}
+    {%- do run_query('create or replace table ' ~ log ~ ' as select relation, invocation_id, finished_at from ' ~ log
+        ~ ' where relation not in (' ~ (relations | join(', ')) ~ ') union all ' ~ (built | join(' union all '))) -%}
     {{ return('') }}
 {% endmacro %}
