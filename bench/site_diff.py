@@ -89,7 +89,7 @@ def files_of(site: Path) -> dict[str, bytes]:
     'manifest.json (private destination)'."""
     found = {}
     private = site.parent.parent / "site-admin" / "v1"
-    if private.is_dir() and site.name == "v1":
+    if private.is_dir() and site.parent.name == "site":
         found = {("manifest.json (private destination)" if path == "manifest.json" else path): data
                  for path, data in files_of(private).items()}
     for file in sorted(site.rglob("*")):
