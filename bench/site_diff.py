@@ -71,9 +71,11 @@ def build_site(code: Path, warehouse: Path, folder: Path, extra_vars: str | None
     if extra_vars:
         command += ["--vars", extra_vars]
     run(command, cwd=folder, env=env)
+    # a publisher with two destinations (issue #19) writes the admin files to a private one
+    private = ["--admin-dest", str(folder / "site-admin")] if "--admin-dest" in (code / "publisher" / "cli.py").read_text() else []
     done = subprocess.run([str(PYTHON), "-m", "publisher.cli", "--project-dir", str(folder), "--profiles-dir",
                            str(folder), "--schemas-dir", str(code / "schemas"), "--dest", str(folder / "site"),
-                           "--all-dates", "-q", "--generated-at", GENERATED_AT],
+                           *private, "--all-dates", "-q", "--generated-at", GENERATED_AT],
                           cwd=code, env=env, capture_output=True, text=True)
     failed = sorted(line for line in done.stderr.splitlines()
                     if line.startswith("FAILED ") and not line.startswith("FAILED in "))
@@ -83,7 +85,13 @@ def build_site(code: Path, warehouse: Path, folder: Path, extra_vars: str | None
 
 
 def files_of(site: Path) -> dict[str, bytes]:
+    """The site's files by path; those of a private destination beside it (site-admin/v1) too, its manifest as
+    'manifest.json (private destination)'."""
     found = {}
+    private = site.parent.parent / "site-admin" / "v1"
+    if private.is_dir() and site.parent.name == "site":
+        found = {("manifest.json (private destination)" if path == "manifest.json" else path): data
+                 for path, data in files_of(private).items()}
     for file in sorted(site.rglob("*")):
         if file.is_file():
             data = file.read_bytes()

@@ -1,7 +1,8 @@
 """What dbt says. The published endpoints, from target/manifest.json: every model's ``config.meta.publish``,
 checked (errors name the model and the key), with its contract, its parts and its upstream nodes and tests.
-The run-results gate, from target/run_results.json: an endpoint is published only when no node with a
-blocking status is its model, upstream of it, or a test of either."""
+The run-results gate, from target/run_results.json and the build log: an endpoint is published only when the
+build of those results built it (root and parts) and ran every data test of it and of everything upstream, and
+no node it depends on failed or was skipped."""
 
 from __future__ import annotations
 
@@ -30,6 +31,8 @@ class CatalogError(ValueError):
 class Column:
     data_type: str | None  # as the manifest has it (rendered for the target), None when undeclared
     not_null: bool  # a not_null constraint in the contract
+    description: str = ""  # the column's doc
+    values: tuple | None = None  # allowed values: its accepted_values data test (without a where), if any
 
 
 @dataclass(frozen=True)
@@ -53,7 +56,7 @@ class Endpoint:
     unique_id: str = ""
     as_of: str | None = None  # column filtered on the run's as-of date
     columns: dict[str, Column] = field(default_factory=dict, compare=False)
-    tests: frozenset[str] = frozenset()  # dbt tests / unit tests on the model or anything upstream
+    tests: frozenset[str] = frozenset()  # data tests on the model or anything upstream (not unit tests: code)
     parts: dict[str, Part] = field(default_factory=dict, compare=False)  # from: models, by name
 
     @cached_property
@@ -106,7 +109,7 @@ def upstream_ids(unique_id: str, nodes: dict[str, dict]) -> frozenset[str]:
     return frozenset(seen)
 
 
-def endpoint_from_node(unique_id: str, nodes: dict[str, dict], tests: dict[str, set[str]]) -> Endpoint:
+def endpoint_from_node(unique_id: str, nodes: dict[str, dict], tests: Tests) -> Endpoint:
     node = nodes[unique_id]
     name = node.get("name", unique_id)
     declaration = publish_declaration(node)
@@ -133,18 +136,19 @@ def endpoint_from_node(unique_id: str, nodes: dict[str, dict], tests: dict[str, 
         if not node.get("relation_name"):
             raise SpecError("the model has no relation (ephemeral?)")
         upstream = upstream_ids(unique_id, nodes)
-        columns = contract_columns(node)
-        parts = resolve_parts(tree, name, columns, upstream, nodes, [*placeholders(path), *([as_of] if as_of else [])])
+        columns = contract_columns(unique_id, nodes, tests)
+        parts = resolve_parts(tree, name, columns, upstream, nodes, tests,
+                              [*placeholders(path), *([as_of] if as_of else [])])
     except SpecError as error:
         raise CatalogError(f"model {name} ({unique_id}): publish: {error}") from error
     upstream = upstream.union(*(upstream_ids(part.unique_id, nodes) for part in parts.values()))
-    tested = frozenset(test for uid in upstream | {unique_id} for test in tests.get(uid, ()))
+    tested = frozenset(test for uid in upstream | {unique_id} for test in tests.on.get(uid, ()))
     return Endpoint(name, node["relation_name"], path, cache_control, declaration["group"],
                     declaration["document"], visibility, upstream, unique_id, as_of, columns, tested, parts)
 
 
 def resolve_parts(tree: Node, root: str, root_columns: dict[str, Column], upstream: frozenset[str],
-                  nodes: dict[str, dict], filters: list[str]) -> dict[str, Part]:
+                  nodes: dict[str, dict], tests: Tests, filters: list[str]) -> dict[str, Part]:
     """The ``from:`` models of a declaration, checked: known, parents of the root, with the columns
     the run filters on and their join columns in their contracts."""
     by_name = {n.get("name"): uid for uid, n in nodes.items() if n.get("resource_type") == "model"}
@@ -160,7 +164,7 @@ def resolve_parts(tree: Node, root: str, root_columns: dict[str, Column], upstre
             raise SpecError(f"{path}.from: part {node.part} is not a parent of {root}: add "
                             f"`-- depends_on: {{{{ ref('{node.part}') }}}}` to {root}'s SQL, so "
                             "`dbt build --selector GROUP` builds and tests it")
-        part = parts.setdefault(node.part, Part(uid, nodes[uid]["relation_name"], contract_columns(nodes[uid])))
+        part = parts.setdefault(node.part, Part(uid, nodes[uid]["relation_name"], contract_columns(uid, nodes, tests)))
         needs = [(model, root_columns if model == root else parts[model].columns, c, "join column") for c in node.join[0]]
         needs += [(node.part, part.columns, c, "join column") for c in node.join[1]]
         needs += [(node.part, part.columns, c, "filter column (path placeholder or as_of)") for c in filters]
@@ -170,27 +174,40 @@ def resolve_parts(tree: Node, root: str, root_columns: dict[str, Column], upstre
     return parts
 
 
-def contract_columns(node: dict) -> dict[str, Column]:
+def contract_columns(unique_id: str, nodes: dict[str, dict], tests: Tests) -> dict[str, Column]:
     columns = {}
-    for name, column in (node.get("columns") or {}).items():
+    for name, column in (nodes[unique_id].get("columns") or {}).items():
+        name = column.get("name") or name
         constraints = [c.get("type") for c in column.get("constraints") or [] if isinstance(c, dict)]
-        columns[column.get("name") or name] = Column(column.get("data_type"), "not_null" in constraints)
+        columns[name] = Column(column.get("data_type"), "not_null" in constraints,
+                               " ".join(str(column.get("description") or "").split()), tests.values.get((unique_id, name)))
     return columns
 
 
-def tests_by_node(manifest: dict) -> dict[str, set[str]]:
-    """unique_id -> the tests and unit tests that depend on it."""
-    index: dict[str, set[str]] = {}
-    tests = [(uid, n) for uid, n in manifest.get("nodes", {}).items() if n.get("resource_type") == "test"]
-    tests += list((manifest.get("unit_tests") or {}).items())
-    for uid, test in tests:
-        for parent in (test.get("depends_on") or {}).get("nodes", []):
-            index.setdefault(parent, set()).add(uid)
-    return index
+@dataclass
+class Tests:
+    """The manifest's data tests (unit tests test code: data builds exclude them): unique_id -> the tests that
+    depend on it, and (model, column) -> the values of its accepted_values test."""
+    on: dict[str, set[str]] = field(default_factory=dict)
+    values: dict[tuple[str, str], tuple] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, manifest: dict) -> Tests:
+        found = cls()
+        for uid, test in manifest.get("nodes", {}).items():
+            if test.get("resource_type") != "test":
+                continue
+            for parent in (test.get("depends_on") or {}).get("nodes", []):
+                found.on.setdefault(parent, set()).add(uid)
+            metadata = test.get("test_metadata") or {}
+            if metadata.get("name") == "accepted_values" and not (test.get("config") or {}).get("where"):
+                values = (metadata.get("kwargs") or {}).get("values")
+                found.values[(test.get("attached_node"), test.get("column_name"))] = tuple(values or ())
+        return found
 
 
 def endpoints_from_manifest(manifest: dict) -> list[Endpoint]:
-    nodes, tests = manifest.get("nodes", {}), tests_by_node(manifest)
+    nodes, tests = manifest.get("nodes", {}), Tests.of(manifest)
     endpoints = [endpoint_from_node(uid, nodes, tests) for uid, node in nodes.items()
                  if node.get("resource_type") == "model" and publish_declaration(node) is not None]
     by_path: dict[str, str] = {}
@@ -209,22 +226,32 @@ def select_endpoints(endpoints: list[Endpoint], only: set[str] | None, group: st
     return [e for e in endpoints if (only is None or e.name in only) and group in (None, e.group)]
 
 
-# The run-results gate: target/run_results.json of the last dbt build.
+# The run-results gate: target/run_results.json of the build that built the endpoints, and the build log.
 BLOCKING_STATUSES = frozenset({"error", "fail", "skipped", "runtime error"})
+GATE = "run-results gate: "
+SHOWN_TESTS = 3  # named in a refusal; the rest are counted
 
 
 class GateError(RuntimeError):
     """run_results.json is missing or unreadable."""
 
 
-def load_run_results(file: Path) -> dict[str, tuple[str, str]]:
-    """unique_id -> (status, first line of the message)."""
+@dataclass(frozen=True)
+class RunResults:
+    file: Path
+    statuses: dict[str, tuple[str, str]]  # unique_id -> (status, first line of the message)
+    invocation: str
+    command: str  # dbt's subcommand: build, run, test, ...
+
+
+def load_run_results(file: Path) -> RunResults:
     if not file.is_file():
         raise GateError(f"{file} not found: run dbt build before publishing (or --allow-failed-upstream)")
     try:
-        results = json.loads(file.read_text(encoding="utf-8"))["results"]
-        return {r["unique_id"]: (str(r.get("status")), first_line(r.get("message"))) for r in results}
-    except (ValueError, KeyError, TypeError) as error:
+        data = json.loads(file.read_text(encoding="utf-8"))
+        statuses = {r["unique_id"]: (str(r.get("status")), first_line(r.get("message"))) for r in data["results"]}
+        return RunResults(file, statuses, str(data["metadata"].get("invocation_id")), str(data.get("args", {}).get("which")))
+    except (ValueError, KeyError, TypeError, AttributeError) as error:
         raise GateError(f"{file}: unreadable run results: {error}") from error
 
 
@@ -233,34 +260,63 @@ def first_line(message: object) -> str:
     return lines[0][:200] if lines else ""
 
 
-def blockers(endpoint: Endpoint, statuses: dict[str, tuple[str, str]], file: Path) -> list[str]:
-    """The failed or skipped nodes of the last run that the endpoint depends on, sorted by id."""
-    found = []
-    for unique_id in sorted((endpoint.upstream | endpoint.tests | {endpoint.unique_id}) & statuses.keys()):
-        status, message = statuses[unique_id]
-        if status in BLOCKING_STATUSES:
-            found.append(f"{file}: {unique_id}: status {status!r} (upstream of {endpoint.name})"
-                         + (f": {message}" if message else ""))
-    return found
+def refusals(endpoints: list[Endpoint], results: RunResults, builds: dict[str, tuple[str, str]],
+             log_relation: str) -> dict[str, set[str]]:
+    """Why each endpoint may not be published, root causes first: cause -> the endpoints it blocks. The build whose
+    results these are must have built the endpoint's relations (root and parts: ``builds``, relation -> (invocation,
+    finished at), from the build log of dbt's on-run-end hook) and run every data test of the endpoint or anything
+    upstream of it, with no failed or skipped node among them."""
+    causes: dict[str, set[str]] = {}
+    file, statuses = results.file, results.statuses
+    for endpoint in endpoints:
+        for uid in sorted((endpoint.upstream | endpoint.tests | {endpoint.unique_id}) & statuses.keys()):
+            status, message = statuses[uid]
+            if status in BLOCKING_STATUSES:
+                causes.setdefault(f"{file}: {uid}: status {status!r}" + (f": {message}" if message else ""),
+                                  set()).add(endpoint.name)
+    missing = {e.name: e.tests - statuses.keys() for e in endpoints}
+    if union := sorted(set().union(*missing.values())):
+        more = f" and {len(union) - SHOWN_TESTS} more" if len(union) > SHOWN_TESTS else ""
+        cause = (f"{file} (`dbt {results.command}`, invocation {results.invocation}): {len(union)} data test(s) "
+                 f"upstream did not run: {', '.join(union[:SHOWN_TESTS])}{more}; publish after a `dbt build` that "
+                 "selects them (`dbt build --selector GROUP`)")
+        causes[cause] = {name for name, tests in missing.items() if tests}
+    for endpoint in endpoints:
+        for relation in [endpoint.relation, *(part.relation for part in endpoint.parts.values())]:
+            invocation, finished = builds.get(relation, (None, None))
+            if invocation is None:
+                cause = f"{relation}: no build of it in the build log {log_relation}: run `dbt build`, which records it"
+            elif invocation != results.invocation:
+                cause = (f"{relation} was last built by invocation {invocation} (at {finished}), not by the build "
+                         f"of {file} (invocation {results.invocation}): publish right after the build that builds it")
+            else:
+                continue
+            causes.setdefault(cause, set()).add(endpoint.name)
+    return causes
 
 
-def gate(endpoints: list[Endpoint], file: Path, override: bool, log: Callable[[str], None]) -> dict[str, list[str]]:
-    """The gate's failures, by endpoint name; ``override`` (--allow-failed-upstream) only warns, loudly."""
+def gate(endpoints: list[Endpoint], file: Path, last_builds: Callable[[], tuple[str, dict[str, tuple[str, str]]]],
+         override: bool, log: Callable[[str], None]) -> dict[str, list[str]]:
+    """The gate's failures, by endpoint name, each cause logged once, first, then what it blocked;
+    ``override`` (--allow-failed-upstream) only warns, loudly."""
     try:
-        statuses: dict[str, tuple[str, str]] | None = load_run_results(file)
-    except GateError as error:
-        if not override:
-            return {endpoint.name: [f"run-results gate: {error}"] for endpoint in endpoints}
-        statuses = None
-        log(f"WARNING: --allow-failed-upstream: {error}")
-    found = {e.name: blockers(e, statuses, file) for e in endpoints} if statuses is not None else {}
-    found = {name: blocked for name, blocked in found.items() if blocked}
-    if not override:
-        return {name: [f"run-results gate: {blocker}" for blocker in blocked] for name, blocked in found.items()}
-    for blocker in (blocker for blocked in found.values() for blocker in blocked):
-        log(f"WARNING: --allow-failed-upstream: publishing despite {blocker}")
-    log("WARNING: " + "!" * 70)
-    log(f"WARNING: run-results gate OVERRIDDEN (--allow-failed-upstream): {sum(map(len, found.values()))} failed or "
-        f"skipped upstream node(s) ignored{'' if statuses is not None else ', and no readable run results'}")
-    log("WARNING: " + "!" * 70)
+        results = load_run_results(file)
+        log_relation, builds = last_builds()
+        causes = refusals(endpoints, results, builds, log_relation)
+    except Exception as error:  # noqa: BLE001 - no run results, or no build log: every endpoint is blocked
+        causes = {str(error) if isinstance(error, GateError) else
+                  f"cannot read the build log: {error}; run `dbt build` (its on-run-end hook record_builds "
+                  "writes it)": {e.name for e in endpoints}}
+    blocked = sorted(set().union(*causes.values()))
+    prefix = "WARNING: --allow-failed-upstream: ignoring " if override else "FAILED "
+    for cause in causes:
+        log(f"{prefix}{GATE}{cause}")
+    if blocked and not override:
+        log(f"FAILED {GATE}{len(causes)} cause(s) above blocked {len(blocked)} endpoint(s): {', '.join(blocked)}")
+        return {name: [GATE + cause for cause, names in causes.items() if name in names] for name in blocked}
+    if override:
+        log("WARNING: " + "!" * 70)
+        log(f"WARNING: run-results gate OVERRIDDEN (--allow-failed-upstream): {len(causes)} cause(s) ignored, "
+            f"{len(blocked)} endpoint(s) published anyway")
+        log("WARNING: " + "!" * 70)
     return {}

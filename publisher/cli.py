@@ -22,7 +22,8 @@ only when nothing failed. More in docs/publisher.md.
 
 Examples: python -m publisher.cli --dest public --all-dates
           python -m publisher.cli --dest gs://bucket/site --group after-predictions --date 2026-02-21 --dry-run
-          python -m publisher.cli schemas --write        (regenerate schemas/ from the contracts)
+          python -m publisher.cli schemas --write        (regenerate schemas/ and docs/endpoints.md)
+          python -m publisher.cli withdraw --dest gs://bucket/site picks/2026-02-21.json   (published by mistake)
 """
 
 from __future__ import annotations
@@ -35,10 +36,12 @@ from typing import Sequence
 
 from publisher.build import Dates
 from publisher.catalog import GROUPS, CatalogError, endpoints_from_manifest, load_manifest
-from publisher.report import log, summary_table
-from publisher.destinations import RetryPolicy
+from publisher.destinations import RetryPolicy, open_destination, shares_storage
+from publisher.publish import withdraw
+from publisher.report import describe, log, summary_table
 from publisher.run import run
-from publisher.schemas import SCHEMA_DIR, SchemaError, all_schema_files, compare_with_repo
+from publisher.schemas import DOCS_PAGE, SCHEMA_DIR, SchemaError, all_schema_files, compare_with_repo, endpoints_page
+from publisher.serialize import format_timestamp
 from publisher.warehouse import WarehouseError
 
 
@@ -50,7 +53,10 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
                         "(target/ is $DBT_TARGET_PATH when set, as for dbt; default: .)")
     parser.add_argument("--profiles-dir", help="folder of profiles.yml (default: $DBT_PROFILES_DIR, else the project dir)")
     parser.add_argument("--target", help="dbt target of the profile (default: the profile's target)")
-    parser.add_argument("--dest", default="public", help="local folder, or gs://bucket[/prefix] (default: public)")
+    parser.add_argument("--dest", default="public", help="public destination: a local folder, or gs://bucket[/prefix] "
+                        "(default: public)")
+    parser.add_argument("--admin-dest", help="private destination of the admin endpoints, separate from --dest (a "
+                        "folder outside it, or another bucket); without it, admin endpoints are not published")
     dates = parser.add_mutually_exclusive_group()
     dates.add_argument("--date", type=date, help="publish this date (YYYY-MM-DD) of {date} endpoints")
     dates.add_argument("--start", type=date, help="backfill from this date (inclusive; needs --end)")
@@ -77,6 +83,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if (args.start is None) != (args.end is None) or (args.start and args.start > args.end):
         parser.error("--start and --end go together, with start <= end")
+    if args.admin_dest and shares_storage(args.dest, args.admin_dest):
+        parser.error(f"--admin-dest {args.admin_dest} must be private: not --dest, nor inside it, nor in its bucket")
     if args.workers < 1 or args.retries < 0 or args.retry_initial < 0:
         parser.error("--workers must be >= 1, --retries and --retry-initial >= 0")
     return args
@@ -87,12 +95,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["schemas"]:
         return schemas_main(argv[1:])
+    if argv[:1] == ["withdraw"]:
+        return withdraw_main(argv[1:])
     try:
         args = parse_args(argv)
     except SystemExit as exit_:
         return int(exit_.code or 0)
     try:
-        report = run(args.project_dir, args.dest, target=args.target, profiles_dir=args.profiles_dir,
+        report = run(args.project_dir, args.dest, args.admin_dest, target=args.target, profiles_dir=args.profiles_dir,
                      dates=Dates(args.date, args.start, args.end, args.all_dates, args.as_of),
                      only={name.strip() for name in args.only.split(",") if name.strip()} if args.only else None,
                      group=args.group, generated_at=args.generated_at,
@@ -109,36 +119,70 @@ def main(argv: Sequence[str] | None = None) -> int:
     log(f"{'dry run: nothing written; ' if args.dry_run else ''}{'ok' if report.ok else 'FAILED'} "
         f"in {report.seconds['total']:.2f}s")
     if args.json:
-        print(report.as_json(args.dest, args.dry_run, args.allow_failed_upstream))
+        print(report.as_json(args.dry_run, args.allow_failed_upstream))
     return 0 if report.ok else 1
 
 
 def schemas_main(argv: Sequence[str]) -> int:
-    """``schemas [--write]``: compare (or rewrite) the committed schemas with the contracts' ones."""
+    """``schemas [--write]``: compare (or rewrite) the committed schemas and docs/endpoints.md with the contracts'."""
     parser = argparse.ArgumentParser(prog="python -m publisher.cli schemas",
                                      description="Generate each endpoint's JSON Schema from its publish declaration "
-                                                 "and mart contract (target/manifest.json: run dbt parse first); "
-                                                 "without --write, exit 1 when schemas/ differs.")
+                                                 f"and mart contract, and {DOCS_PAGE} from the schemas "
+                                                 "(target/manifest.json: run dbt parse first); without --write, exit 1 "
+                                                 "when schemas/ or the page differs.")
     parser.add_argument("--project-dir", default=".")
     parser.add_argument("--schemas-dir", help="default: PROJECT_DIR/schemas")
-    parser.add_argument("--write", action="store_true", help="write the generated schemas, remove orphans")
+    parser.add_argument("--write", action="store_true", help="write the generated schemas and page, remove orphans")
     try:
         args = parser.parse_args(argv)
     except SystemExit as exit_:
         return int(exit_.code or 0)
     schema_dir = Path(args.schemas_dir) if args.schemas_dir else Path(args.project_dir) / SCHEMA_DIR
     try:
-        expected = all_schema_files(endpoints_from_manifest(load_manifest(args.project_dir)))
+        endpoints = endpoints_from_manifest(load_manifest(args.project_dir))
+        expected, page = all_schema_files(endpoints), endpoints_page(endpoints).encode("utf-8")
     except (CatalogError, SchemaError) as error:
         log(f"error: {error}")
         return 1
     problems = compare_with_repo(schema_dir, expected, write=args.write)
+    problems += compare_with_repo(Path(args.project_dir), {DOCS_PAGE: page}, orphans=False, write=args.write)
     for problem in problems:
         log(f"fixed {problem}" if args.write else problem)
     if args.write:
-        log(f"{len(expected)} schema(s) in {schema_dir}")
+        log(f"{len(expected)} schema(s) in {schema_dir}, and {DOCS_PAGE}")
         return 0
-    log(f"{len(expected)} schema(s): {'up to date' if not problems else 'OUT OF DATE (run schemas --write)'}")
+    log(f"{len(expected)} schema(s) and {DOCS_PAGE}: {'up to date' if not problems else 'OUT OF DATE (run schemas --write)'}")
+    return 1 if problems else 0
+
+
+def withdraw_main(argv: Sequence[str]) -> int:
+    """``withdraw --dest DEST PATH...``: delete files published by mistake, fix manifest.json and latest.json."""
+    parser = argparse.ArgumentParser(prog="python -m publisher.cli withdraw",
+                                     description="Withdraw files published by mistake: delete DEST/v1/PATH for each "
+                                                 "PATH, then rewrite DEST's v1/latest.json (if it has one) and "
+                                                 "v1/manifest.json without them. Refuses a path that is not stored, an "
+                                                 "index, or one an endpoint publishes (unless --force).")
+    parser.add_argument("paths", nargs="+", metavar="PATH", help="relative to v1/, e.g. picks/2026-02-21.json")
+    parser.add_argument("--dest", required=True, help="the destination holding them: a folder, or gs://bucket[/prefix]")
+    parser.add_argument("--project-dir", default=".", help="dbt project folder (its manifest names the endpoints)")
+    parser.add_argument("--force", action="store_true", help="also withdraw paths an endpoint publishes (its next "
+                        "run publishes them again if the mart still has their rows)")
+    parser.add_argument("--dry-run", action="store_true", help="say what would be deleted and rewritten; change nothing")
+    try:
+        args = parser.parse_args(argv)
+        endpoints = endpoints_from_manifest(load_manifest(args.project_dir))
+        stamp = format_timestamp(dt.datetime.now(dt.timezone.utc))
+        problems = withdraw(open_destination(args.dest, log=log), args.paths, endpoints, stamp, args.force,
+                            args.dry_run, log)
+    except SystemExit as exit_:
+        return int(exit_.code or 0)
+    except Exception as error:  # noqa: BLE001 - a bad manifest, credentials, a concurrent writer: said, exit 1
+        log(f"error: {describe(error)}")
+        return 1
+    for problem in problems:
+        log(f"refused: {problem}")
+    log(f"{'refused, nothing withdrawn' if problems else 'dry run: nothing changed' if args.dry_run else 'withdrawn'}: "
+        f"{len(args.paths)} path(s) of {args.dest}")
     return 1 if problems else 0
 
 

@@ -8,6 +8,7 @@ counted in attempts, not seconds (``--retries N`` means N retries), each retry l
 
 from __future__ import annotations
 
+import gzip
 import http.client
 import itertools
 import json
@@ -30,6 +31,11 @@ PREFIX = "v1"
 JSON_CONTENT_TYPE = "application/json; charset=utf-8"
 HASH_METADATA_KEY, INPUT_METADATA_KEY = "content-hash", "input-hash"  # GCS custom metadata
 TIMEOUT = (10.0, 60.0)  # GCS connect, read (seconds)
+# Documents of this many bytes or more are stored gzip-compressed with Content-Encoding: gzip; GCS serves them
+# compressed to clients that accept gzip and decompressed to the others (decompressive transcoding). Below it,
+# compression gains little: a response under ~14 KB arrives in the first round trip anyway (TCP's initial window,
+# 10 segments), while a transcoded object loses Range requests and costs a decompression per such client.
+GZIP_AT = 16 * 1024
 T = TypeVar("T")
 # What if_transient_error does not cover: 502 / 504, timeouts and broken HTTP exchanges (and 408,
 # which api-core has no exception class for: by its code, below).
@@ -173,6 +179,13 @@ class LocalDestination:
     def refresh(self, stored: StoredObject, input_hash: str) -> None:
         """Nothing to do: a folder keeps no metadata."""
 
+    def delete(self, stored: StoredObject) -> None:
+        check_relative_path(stored.path)
+        file = self.base / stored.path
+        if file.stat().st_mtime_ns != stored.generation:
+            raise ConflictError(f"{file}: changed since it was listed")
+        file.unlink()
+
 
 def parse_url(url: str) -> tuple[str, str]:
     """'gs://bucket/a/b/' -> ('bucket', 'a/b/v1/'); 'gs://bucket' -> ('bucket', 'v1/')."""
@@ -235,11 +248,15 @@ class GCSDestination:
         check_relative_path(path)
         name = self.root + path
 
+        compressed = len(data) >= GZIP_AT  # the content hash stays the one of the document, uncompressed
+
         def upload() -> StoredObject:
             blob = self._bucket().blob(name)
             blob.cache_control, blob.metadata = cache_control, metadata(content_hash, input_hash)
-            blob.upload_from_string(data, content_type=JSON_CONTENT_TYPE, if_generation_match=expected_generation or 0,
-                                    retry=None, timeout=self.timeout, checksum=None)
+            blob.content_encoding = "gzip" if compressed else None
+            blob.upload_from_string(gzip.compress(data, mtime=0) if compressed else data, content_type=JSON_CONTENT_TYPE,
+                                    if_generation_match=expected_generation or 0, retry=None, timeout=self.timeout,
+                                    checksum=None)
             return StoredObject(path, content_hash, int(blob.generation), cache_control, input_hash)
 
         try:
@@ -266,12 +283,31 @@ class GCSDestination:
             raise ConflictError(f"gs://{self.bucket_name}/{self.root}{stored.path}: changed since it was listed") from error
 
 
+    def delete(self, stored: StoredObject) -> None:
+        """Delete the object at the listed generation (a concurrent writer makes it a ConflictError)."""
+        def delete() -> None:
+            self._bucket().blob(self.root + stored.path).delete(if_generation_match=stored.generation, retry=None,
+                                                                timeout=self.timeout)
+
+        try:
+            call_with_retries(delete, self.retry, f"deletion of {stored.path}", self.log)
+        except exceptions.PreconditionFailed as error:
+            raise ConflictError(f"gs://{self.bucket_name}/{self.root}{stored.path}: changed since it was listed") from error
+
+
 def metadata(content_hash: str | None, input_hash: str | None) -> dict[str, str]:
     found = {HASH_METADATA_KEY: content_hash, INPUT_METADATA_KEY: input_hash}
     return {key: value for key, value in found.items() if value}
 
 
 Destination = LocalDestination | GCSDestination
+
+
+def shares_storage(public: str, private: str) -> bool:
+    """Whether a private destination would be readable with the public one: the same bucket, or a folder inside it."""
+    if public.startswith("gs://") or private.startswith("gs://"):
+        return public.startswith("gs://") and private.startswith("gs://") and parse_url(public)[0] == parse_url(private)[0]
+    return Path(private).resolve().is_relative_to(Path(public).resolve())
 
 
 def open_destination(dest: str, **gcs_options: Any) -> Destination:

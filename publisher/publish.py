@@ -22,6 +22,7 @@ from publisher.serialize import content_hash, serialize
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 MANIFEST_PATH = "manifest.json"
 MANIFEST_CACHE_CONTROL = "public, max-age=30"
+PRIVATE_MANIFEST_CACHE_CONTROL = "private, max-age=30"  # the manifest of the admin destination
 LATEST_PATH = "latest.json"
 LATEST_CACHE_CONTROL = "public, max-age=60"
 INDEX_ATTEMPTS = 3
@@ -127,6 +128,7 @@ class Index:
     path: str
     document: Callable[[dict[str, StoredObject]], dict]
     cache_control: str
+    public: bool = True  # public indexes pass the clean-API rule
     validator: Validator | None = None
 
 
@@ -163,11 +165,12 @@ def label(status: str, dry_run: bool) -> str:
 
 
 def write_indexes(destination: Destination, listing: dict[str, StoredObject], objects: list[Item],
-                  indexes: list[Index], dry_run: bool, log: Callable[[str], None]) -> str:
-    """Only when every object succeeded, each index in turn (latest.json, then manifest.json, last), built from the
-    listing as it is after the uploads. Returns the manifest's status, 'not written' or 'failed'."""
-    if any(item.error for item in objects):
-        log(f"NOT writing {LATEST_PATH} nor {MANIFEST_PATH}: {sum(bool(i.error) for i in objects)} object(s) failed; "
+                  indexes: list[Index], failed: int, dry_run: bool, log: Callable[[str], None]) -> str:
+    """Only when no object of the run failed (``failed``: in any destination), each index in turn (latest.json,
+    then manifest.json, last), built from the listing as it is after the uploads. Returns the manifest's status,
+    'not written' or 'failed'."""
+    if failed:
+        log(f"NOT writing {' nor '.join(i.path for i in indexes)} of {destination.url}: {failed} object(s) failed; "
             "the previous ones stay (rerun to finish)")
         return "not written"
     listing = {**listing, **{item.path: item.result for item in objects if item.result is not None}}
@@ -179,7 +182,7 @@ def write_indexes(destination: Destination, listing: dict[str, StoredObject], ob
         except Exception as error:  # noqa: BLE001 - reported, the run fails
             index.tally.count("failed")
             index.tally.fail(f"{index.path}: {describe(error)}")
-            log(f"FAILED {index.path}: {describe(error)}")
+            log(f"FAILED {index.path} of {destination.url}: {describe(error)}")
             return "failed" if index.path == MANIFEST_PATH else "not written"
         index.tally.count(status)
         listing = {**listing, index.path: stored} if stored else listing
@@ -193,7 +196,7 @@ def write_index(destination: Destination, listing: dict[str, StoredObject], inde
     again and rebuild it. Returns (status, stored object)."""
     for attempt in range(1, INDEX_ATTEMPTS + 1):
         doc = index.document(listing)
-        problems = check_document(index.path, doc) + (index.validator.validate(index.path, doc) if index.validator else [])
+        problems = (check_document(index.path, doc) if index.public else []) + (index.validator.validate(index.path, doc) if index.validator else [])
         if problems:
             raise ManifestError("; ".join(problems[:5]))
         digest, existing = content_hash(doc), listing.get(index.path)
@@ -251,3 +254,42 @@ def stale_paths(listing: Iterable[str], produced: set[str], scopes: dict[str, Sc
         elif not any(p.fullmatch(path) for p in known):
             stale[path] = "(no endpoint)"
     return stale
+
+
+def withdraw(destination: Destination, paths: list[str], endpoints: list[Endpoint], generated_at: str, force: bool,
+             dry_run: bool, log: Callable[[str], None]) -> list[str]:
+    """Delete objects published by mistake, then rewrite the destination's latest.json (if it has one) and
+    manifest.json without them. Refuses (returns the problems, deletes nothing) a path that is not stored, an index,
+    or, unless ``force``, a path an endpoint produces (its next run would publish it again); returns the failures of
+    the index writes otherwise."""
+    listing = destination.list()
+    problems = [f"{path}: not in {destination.url}" for path in paths if path not in listing]
+    problems += [f"{path}: an index, rewritten by every run; it is never withdrawn" for path in paths
+                 if path in (MANIFEST_PATH, LATEST_PATH)]
+    for path in paths if not force else []:
+        owner = next((e for e in endpoints if template_pattern(e.path_template).fullmatch(path)), None)
+        if owner is not None:
+            problems.append(f"{path}: model {owner.name} publishes {owner.path_template}, so a run would publish it "
+                            "again: delete its rows from the mart first, or pass --force")
+    if problems:
+        return problems
+    for path in paths:
+        log(f"  {'would delete' if dry_run else 'deleted':<12} {path}")
+        if not dry_run:
+            destination.delete(listing.pop(path))
+    indexes = site_indexes(LATEST_PATH in listing, endpoints, generated_at)
+    write_indexes(destination, {p: o for p, o in listing.items() if p not in paths}, [], indexes, 0, dry_run, log)
+    return [error for index in indexes for error in index.tally.errors]
+
+
+def site_indexes(public: bool, endpoints: list[Endpoint], generated_at: str) -> list[Index]:
+    """The indexes of a destination, in writing order: latest.json (public only: its dated endpoints), manifest.json."""
+    name = "" if public else "admin "
+    indexes = [Index(Tally(f"({name}manifest)", MANIFEST_PATH), MANIFEST_PATH,
+                     lambda listing: manifest_document(listing, generated_at),
+                     MANIFEST_CACHE_CONTROL if public else PRIVATE_MANIFEST_CACHE_CONTROL, public)]
+    if public:
+        prefixes = {e.latest_key: template_pattern(e.path_template) for e in endpoints if e.latest_key}
+        indexes.insert(0, Index(Tally("(latest)", LATEST_PATH), LATEST_PATH,
+                                lambda listing: latest_document(listing, prefixes, generated_at), LATEST_CACHE_CONTROL))
+    return indexes

@@ -1,12 +1,13 @@
 """One publisher run: ``run`` is the whole flow, its stages in order.
 
-1. select the endpoints (catalog)           6. plan every object against the listing (publish)
+1. select the endpoints (catalog)           6. plan every object against its listing (publish)
 2. the run-results gate (catalog)           7. upload the changes, in parallel (publish)
 3. the schemas: committed = generated       8. latest.json, then manifest.json, last (publish)
-4. list the destination, once               9. the report: a summary row per endpoint (report)
+4. list each destination, once              9. the report: a summary row per endpoint (report)
 5. read, fold and check every document (build)
-A failure in stages 2 to 5 stops the run before anything is written; a failed upload leaves
-the previous latest.json and manifest.json in place.
+Public endpoints go to the public destination, admin ones to the private one (``admin_dest``): each is a
+``Site`` with its own objects, schemas and manifest. A failure in stages 2 to 5 stops the run before
+anything is written; a failed upload leaves the previous latest.json and manifest.json in place.
 """
 
 from __future__ import annotations
@@ -19,18 +20,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from publisher.build import Build, Dates, build_all, code_digest
-from publisher.catalog import Endpoint, endpoints_from_manifest, gate, load_manifest, select_endpoints, target_dir
+from publisher.catalog import GATE, Endpoint, endpoints_from_manifest, gate, load_manifest, select_endpoints, target_dir
 from publisher.checks import check_document
-from publisher.destinations import Destination, StoredObject, open_destination
-from publisher.publish import (LATEST_CACHE_CONTROL, LATEST_PATH, MANIFEST_CACHE_CONTROL, MANIFEST_PATH,
-                               UNCHANGED, Index, Item, Scope, Spool, label, latest_document, manifest_document,
-                               plan, stale_paths, template_pattern, upload, write_indexes)
+from publisher.destinations import Destination, RetryPolicy, StoredObject, open_destination
+from publisher.publish import (LATEST_PATH, UNCHANGED, Index, Item, Scope, Spool, label, plan, site_indexes,
+                               stale_paths, upload, write_indexes)
 from publisher.report import Tally, describe, log, timed
-from publisher.destinations import RetryPolicy
-from publisher.schemas import (LATEST_SCHEMA, SCHEMA_DIR, SchemaError, Validator, compare_with_repo, expected_files,
-                               latest_schema, published_path, schema_bytes)
+from publisher.schemas import LATEST_SCHEMA, SCHEMA_DIR, SchemaError, Validator, compare_with_repo, expected_files, \
+    latest_schema, published_path, schema_bytes
 from publisher.serialize import content_hash, format_timestamp
-from publisher.warehouse import warehouse_from_profile
+from publisher.warehouse import last_builds, warehouse_from_profile
 
 SCHEMA_CACHE_CONTROL = {"public": "public, max-age=3600", "admin": "private, max-age=3600"}
 REPO_SCHEMA_DIR = Path(__file__).resolve().parent.parent / SCHEMA_DIR
@@ -39,93 +38,144 @@ LATEST_DATES, DEFAULT_RETRY = Dates(), RetryPolicy()
 
 
 @dataclass
+class Site:
+    """One audience's destination: its selected endpoints, all of its endpoints (what is stale there), its
+    indexes (latest.json in the public one only) and, as the run goes, its listing, objects and stale paths."""
+    audience: str  # 'public' or 'admin'
+    url: str
+    endpoints: list[Endpoint]
+    known: list[Endpoint]
+    indexes: list[Index]
+    schemas: Tally
+    destination: Destination | None = None
+    listing: dict[str, StoredObject] = field(default_factory=dict)
+    items: list[Item] = field(default_factory=list)
+    scopes: dict[str, Scope] = field(default_factory=dict)
+    stale: dict[str, str] = field(default_factory=dict)  # path -> owner
+    manifest: str = "not written"
+
+
+def open_site(audience: str, url: str, selected: list[Endpoint], all_endpoints: list[Endpoint], stamp: str) -> Site:
+    endpoints, known = ([e for e in group if e.visibility == audience] for group in (selected, all_endpoints))
+    indexes, name = site_indexes(audience == "public", known, stamp), "" if audience == "public" else f"{audience} "
+    return Site(audience, url, endpoints, known, indexes, Tally(f"({name}schemas)", f"{SCHEMA_DIR}/"))
+
+
+@dataclass
 class Report:
-    """What a run did: a summary row per endpoint and pseudo-endpoint, every object, the stale paths, the
-    manifest's status (created, updated, unchanged, not written, failed) and the time of each stage."""
+    """What a run did: a summary row per endpoint and pseudo-endpoint, every object, the stale paths, each
+    destination's manifest status (created, updated, unchanged, not written, failed), the time of each stage."""
     rows: list[Tally]
     generated_at: str
-    objects: list[Item] = field(default_factory=list)
-    stale: dict[str, str] = field(default_factory=dict)
-    manifest: str = "not written"
+    sites: list[Site]
     seconds: dict[str, float] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
         return not any(tally.status == "failed" for tally in self.rows)
 
-    def as_json(self, destination: str, dry_run: bool, override: bool) -> str:
+    @property
+    def objects(self) -> list[Item]:
+        return [item for site in self.sites for item in site.items]
+
+    @property
+    def stale(self) -> dict[str, str]:
+        return {path: owner for site in self.sites for path, owner in site.stale.items()}
+
+    def as_json(self, dry_run: bool, override: bool) -> str:
         objects = [{"path": i.path, "endpoint": i.tally.name, "status": "failed" if i.error else i.status, "hash": i.hash,
                     "generation": i.result.generation if i.result else None, "error": i.error}
                    for i in sorted(self.objects, key=lambda i: i.path)]
-        return json.dumps({"ok": self.ok, "dry_run": dry_run, "destination": destination,
-                           "generated_at": self.generated_at, "override": override, "manifest": self.manifest, "stale": sorted(self.stale),
+        return json.dumps({"ok": self.ok, "dry_run": dry_run, "destinations": {s.audience: s.url for s in self.sites},
+                           "generated_at": self.generated_at, "override": override,
+                           "manifest": {s.audience: s.manifest for s in self.sites}, "stale": sorted(self.stale),
                            "seconds": {k: round(v, 4) for k, v in self.seconds.items()},
                            "endpoints": [vars(t) for t in self.rows], "objects": objects}, indent=2, default=str)
 
 
-def run(project_dir: str | Path, dest: str, *, target: str | None = None, profiles_dir: str | Path | None = None,
-        dates: Dates = LATEST_DATES, only: set[str] | None = None, group: str | None = None,
-        generated_at: dt.datetime | None = None, run_results: Path | None = None, schemas_dir: Path | None = None,
-        workers: int = 16, retry: RetryPolicy = DEFAULT_RETRY, dry_run: bool = False, rebuild: bool = False,
-        allow_failed_upstream: bool = False, quiet: bool = False) -> Report | None:
-    """Publish the selected endpoints of the dbt project to ``dest``; None when none is selected.
+def run(project_dir: str | Path, dest: str, admin_dest: str | None = None, *, target: str | None = None,
+        profiles_dir: str | Path | None = None, dates: Dates = LATEST_DATES, only: set[str] | None = None,
+        group: str | None = None, generated_at: dt.datetime | None = None, run_results: Path | None = None,
+        schemas_dir: Path | None = None, workers: int = 16, retry: RetryPolicy = DEFAULT_RETRY, dry_run: bool = False,
+        rebuild: bool = False, allow_failed_upstream: bool = False, quiet: bool = False) -> Report | None:
+    """Publish the selected endpoints of the dbt project: public ones to ``dest``, admin ones to ``admin_dest``
+    (None: not published, and said so); None when none is selected.
     Raises CatalogError or WarehouseError when the manifest or the dbt profile cannot be used."""
     started = time.monotonic()
     stamp = format_timestamp(generated_at or dt.datetime.now(dt.timezone.utc))
     all_endpoints = endpoints_from_manifest(load_manifest(project_dir))
-    # 1. select the endpoints
+    # 1. select the endpoints, and the destination of each audience
     endpoints = select_endpoints(all_endpoints, only, group)
-    if not endpoints:
+    if admin_dest is None and (admin := [e.name for e in endpoints if e.visibility == "admin"]):
+        log(f"public files only: no --admin-dest, so {len(admin)} admin endpoint(s) are not published "
+            f"({', '.join(admin)})")
+        endpoints = [e for e in endpoints if e.visibility == "public"]
+    sites = [open_site(audience, url, endpoints, all_endpoints, stamp)
+             for audience, url in (("public", dest), ("admin", admin_dest)) if url]
+    sites = [site for site in sites if site.endpoints]
+    if not sites:
         log("nothing to publish: no endpoint matches the selection")
         return None
     tallies = {e.name: Tally(e.name, e.path_template, e.group) for e in endpoints}
-    schemas, indexes = Tally("(schemas)", f"{SCHEMA_DIR}/"), index_files(endpoints, all_endpoints, stamp)
-    report = Report([*tallies.values(), schemas, *(index.tally for index in indexes)], stamp)
-    # 2. the run-results gate
-    results = run_results or target_dir(project_dir) / "run_results.json"
-    for name, failures in gate(endpoints, results, allow_failed_upstream, log).items():
-        tallies[name].fail(*failures)
-    # 3. the schemas: the committed ones must be the generated ones
-    validators, schema_items = check_schemas(endpoints, all_endpoints, schemas_dir or default_schema_dir(project_dir),
-                                             tallies, schemas, indexes)
-    # 4. list the destination, once
-    destination: Destination | None = None
-    listing: dict[str, StoredObject] = {}
-    if not any(t.errors for t in tallies.values()):
-        destination, listing = list_destination(dest, retry, indexes[-1].tally, report.seconds)
-    with Spool() as spool:
-        # 5. read, fold and check every document
-        items: list[Item] = []
-        scopes: dict[str, Scope] = {}
-        if not any(t.errors for t in [*tallies.values(), indexes[-1].tally]):
-            with closing(warehouse_from_profile(project_dir, target, profiles_dir)) as warehouse:
-                build = Build({"generated_at": stamp}, listing, spool, code_digest(), validators, rebuild)
-                items, scopes = build_all(endpoints, warehouse, dates, build, tallies)
-        report.seconds["build_and_check"] = time.monotonic() - started - report.seconds.get("list", 0.0)
-        report.objects = items + schema_items
-        stopped = any(t.errors for t in report.rows)
-        if stopped:  # nothing is written
-            log_failures(report.rows)
-        else:
-            assert destination is not None  # listing it failed otherwise: a failed row above
-            # 6. plan every object against the listing; what is stored but no longer produced is stale
-            plan(report.objects, listing)
-            report.stale = stale_paths(listing, {item.path for item in report.objects}, scopes, all_endpoints)
-            for owner in report.stale.values():
-                if owner in tallies:
-                    tallies[owner].stale += 1
-            # 7. upload the changes, in parallel
-            with timed(report.seconds, "upload"):
-                upload(destination, report.objects, workers, dry_run)
-            log_objects(report.objects, report.stale, dry_run, quiet)
-            # 8. latest.json, then manifest.json, last
-            with timed(report.seconds, "manifest"):
-                report.manifest = write_indexes(destination, listing, report.objects, indexes, dry_run, log)
+    report = Report([*tallies.values(), *(t for s in sites for t in (s.schemas, *(i.tally for i in s.indexes)))],
+                    stamp, sites)
+    with closing(warehouse_from_profile(project_dir, target, profiles_dir)) as warehouse:
+        # 2. the run-results gate
+        results = run_results or target_dir(project_dir) / "run_results.json"
+        for name, failures in gate(endpoints, results, lambda: last_builds(warehouse), allow_failed_upstream, log).items():
+            tallies[name].fail(*failures)
+        # 3. the schemas: the committed ones must be the generated ones
+        schema_dir = schemas_dir or default_schema_dir(project_dir)
+        validators = {name: v for site in sites for name, v in check_schemas(site, schema_dir, tallies).items()}
+        # 4. list each destination, once
+        if not any(t.errors for t in tallies.values()):
+            with timed(report.seconds, "list"):
+                for site in sites:
+                    list_destination(site, retry)
+        with Spool() as spool:
+            # 5. read, fold and check every document
+            if not any(t.errors for t in [*tallies.values(), *(site.indexes[-1].tally for site in sites)]):
+                for site in sites:
+                    build = Build({"generated_at": stamp}, site.listing, spool, code_digest(), validators, rebuild)
+                    items, site.scopes = build_all(site.endpoints, warehouse, dates, build, tallies)
+                    site.items[:0] = items
+            report.seconds["build_and_check"] = time.monotonic() - started - report.seconds.get("list", 0.0)
+            stopped = any(t.errors for t in report.rows)
+            if stopped:  # nothing is written
+                log_failures(report.rows)
+            else:
+                publish_sites(sites, tallies, workers, dry_run, quiet, report.seconds)
     # 9. the report
     for tally in report.rows:
         tally.settle(dry_run, stopped and not tally.errors and not tally.failed)
     report.seconds["total"] = time.monotonic() - started
     return report
+
+
+def publish_sites(sites: list[Site], tallies: dict[str, Tally], workers: int, dry_run: bool, quiet: bool,
+                  seconds: dict[str, float]) -> None:
+    """Stages 6 to 8, each over every destination: latest.json and each manifest.json only when every object of
+    the run succeeded."""
+    # 6. plan every object against the listing; what is stored but no longer produced is stale
+    for site in sites:
+        plan(site.items, site.listing)
+        site.stale = stale_paths(site.listing, {item.path for item in site.items}, site.scopes, site.known)
+        for owner in site.stale.values():
+            if owner in tallies:
+                tallies[owner].stale += 1
+    # 7. upload the changes, in parallel
+    with timed(seconds, "upload"):
+        for site in sites:
+            assert site.destination is not None  # listing it failed otherwise: a failed row, the run stopped
+            upload(site.destination, site.items, workers, dry_run)
+    for site in sites:
+        log_objects(site, dry_run, quiet)
+    # 8. latest.json, then manifest.json, last
+    failed = sum(bool(item.error) for site in sites for item in site.items)
+    with timed(seconds, "manifest"):
+        for site in sites:
+            assert site.destination is not None
+            site.manifest = write_indexes(site.destination, site.listing, site.items, site.indexes, failed, dry_run, log)
 
 
 def default_schema_dir(project_dir: str | Path) -> Path:
@@ -134,83 +184,68 @@ def default_schema_dir(project_dir: str | Path) -> Path:
     return in_project if in_project.is_dir() else REPO_SCHEMA_DIR
 
 
-def index_files(endpoints: list[Endpoint], all_endpoints: list[Endpoint], generated_at: str) -> list[Index]:
-    """latest.json (when a public endpoint is published: it names public files only), then manifest.json."""
-    indexes = []
-    if any(e.visibility == "public" for e in endpoints):
-        prefixes = {e.latest_key: template_pattern(e.path_template) for e in all_endpoints if e.latest_key}
-        indexes.append(Index(Tally("(latest)", LATEST_PATH), LATEST_PATH,
-                             lambda listing: latest_document(listing, prefixes, generated_at), LATEST_CACHE_CONTROL))
-    indexes.append(Index(Tally("(manifest)", MANIFEST_PATH), MANIFEST_PATH,
-                         lambda listing: manifest_document(listing, generated_at), MANIFEST_CACHE_CONTROL))
-    return indexes
-
-
-def check_schemas(endpoints: list[Endpoint], all_endpoints: list[Endpoint], schema_dir: Path, tallies: dict[str, Tally],
-                  tally: Tally, indexes: list[Index]) -> tuple[dict[str, Validator], list[Item]]:
-    """Stage 3: each committed schema must be the one generated from the contracts (else its endpoint fails).
-    Returns the validators (by endpoint name) and the schema objects, which pass the clean-API rule like any
-    document (a problem there fails the run, not the build)."""
-    validators, items = {}, []
-
-    def committed(name: str, data: bytes, owner: Tally, visibility: str) -> Validator | None:
-        problems = compare_with_repo(schema_dir, {name: data}, orphans=False)
-        owner.fail(*(f"schema: {problem}; run `python -m publisher.cli schemas --write` and commit" for problem in problems))
-        if problems:
-            return None
-        schema, path = json.loads(data), published_path(name)
-        items.append(Item(tally, path, lambda: data, content_hash(schema), SCHEMA_CACHE_CONTROL[visibility]))
-        tally.fail(*(f"clean-API violation: {violation}" for violation in check_document(path, schema)))
-        return Validator(schema)
-
-    for endpoint in endpoints:
+def check_schemas(site: Site, schema_dir: Path, tallies: dict[str, Tally]) -> dict[str, Validator]:
+    """Stage 3: each committed schema of the site must be the one generated from the contracts (else its endpoint
+    fails). Returns the validators (by endpoint name); the schemas become objects of the site and pass the clean-API
+    rule like any document (a problem there fails the run, not the build)."""
+    files: dict[str, tuple[bytes, Tally, str | None]] = {}  # schema file -> (its bytes, owner, endpoint name)
+    for endpoint in site.endpoints:
         try:
             [(name, data)] = expected_files([endpoint]).items()
+            files[name] = (data, tallies[endpoint.name], endpoint.name)
         except SchemaError as error:
             tallies[endpoint.name].fail(f"schema: {error}")
-            continue
-        if validator := committed(name, data, tallies[endpoint.name], endpoint.visibility):
-            validators[endpoint.name] = validator
-    if indexes[0].path == LATEST_PATH:
-        data = schema_bytes(latest_schema(e.latest_key for e in all_endpoints if e.latest_key))
-        indexes[0].validator = committed(LATEST_SCHEMA, data, tally, "public") or Validator(json.loads(data))
-    tally.files = len(items)
-    return validators, items
+    if site.indexes[0].path == LATEST_PATH:
+        files[LATEST_SCHEMA] = (schema_bytes(latest_schema(e.latest_key for e in site.known if e.latest_key)),
+                                site.schemas, None)
+    validators = {}
+    for name, (data, owner, endpoint_name) in files.items():
+        problems = compare_with_repo(schema_dir, {name: data}, orphans=False)
+        owner.fail(*(f"schema: {problem}; run `python -m publisher.cli schemas --write` and commit" for problem in problems))
+        schema, path = json.loads(data), published_path(name)
+        site.items.append(Item(site.schemas, path, lambda data=data: data, content_hash(schema),  # type: ignore[misc]
+                               SCHEMA_CACHE_CONTROL[site.audience]))
+        site.schemas.fail(*(f"clean-API violation: {violation}" for violation in check_document(path, schema)))
+        if endpoint_name is None:
+            site.indexes[0].validator = Validator(schema)
+        else:
+            validators[endpoint_name] = Validator(schema)
+    site.schemas.files = len(files)
+    return validators
 
 
-def list_destination(dest: str, retry: RetryPolicy, tally: Tally,
-                     seconds: dict[str, float]) -> tuple[Destination | None, dict[str, StoredObject]]:
+def list_destination(site: Site, retry: RetryPolicy) -> None:
     """Stage 4: open the destination and list it once (stored fingerprints spare building unchanged documents)."""
     try:
-        destination = open_destination(dest, retry=retry, log=log)
         listed = time.monotonic()
-        listing = destination.list()
+        site.destination = open_destination(site.url, retry=retry, log=log)
+        site.listing = site.destination.list()
     except Exception as error:  # noqa: BLE001 - credentials, a missing bucket, ...: nothing was uploaded
-        tally.fail(f"{dest}: {describe(error)}")
-        return None, {}
-    seconds["list"] = time.monotonic() - listed
-    log(f"listed {len(listing)} object(s) in {destination.url} in {seconds['list']:.2f}s")
-    return destination, listing
+        site.indexes[-1].tally.fail(f"{site.url}: {describe(error)}")
+        return
+    log(f"listed {len(site.listing)} object(s) in {site.destination.url} ({site.audience}) "
+        f"in {time.monotonic() - listed:.2f}s")
 
 
 def log_failures(rows: list[Tally]) -> None:
+    """Every failure of the checks, but the gate's: it logged its causes first, once each."""
     blocked = [tally for tally in rows if tally.errors]
     for tally in blocked:
-        for message in tally.errors[:SHOWN_ERRORS]:
+        errors = [message for message in tally.errors if not message.startswith(GATE)]
+        for message in errors[:SHOWN_ERRORS]:
             log(f"FAILED {tally.name}: {message}")
-        if len(tally.errors) > SHOWN_ERRORS:
-            log(f"FAILED {tally.name}: ... and {len(tally.errors) - SHOWN_ERRORS} more")
-    log(f"aborted: {len(blocked)} failed before any upload (checks, listing); nothing was uploaded")
+        if len(errors) > SHOWN_ERRORS:
+            log(f"FAILED {tally.name}: ... and {len(errors) - SHOWN_ERRORS} more")
+    log(f"aborted: {len(blocked)} failed before any upload (gate, checks, listing); nothing was uploaded")
 
 
-def log_objects(objects: list[Item], stale: dict[str, str], dry_run: bool, quiet: bool) -> None:
-    for item in sorted(objects, key=lambda i: i.path):
+def log_objects(site: Site, dry_run: bool, quiet: bool) -> None:
+    for item in sorted(site.items, key=lambda i: i.path):
         if item.error:
             log(f"  FAILED       {item.path}: {item.error}")
         elif item.status != UNCHANGED or not quiet or dry_run:
             log(f"  {label(item.status, dry_run):<12} {item.path}")
-    for path, owner in sorted(stale.items()):
-        log(f"  {'stale':<12} {path} ({owner}; kept, never deleted)")
-    for item in objects:
         if item.warning:
             log(f"WARNING: {item.path}: {item.warning}")
+    for path, owner in sorted(site.stale.items()):
+        log(f"  {'stale':<12} {path} ({owner}; kept: python -m publisher.cli withdraw removes it)")

@@ -8,7 +8,7 @@ import datetime as dt
 import json
 import re
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
 import fastjsonschema
 from jsonschema import Draft202012Validator, FormatChecker
@@ -20,7 +20,10 @@ SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 SCHEMA_DIR = "schemas"
 SUFFIX = ".schema.json"
 LATEST_SCHEMA = "latest.schema.json"
-CONTEXT_TYPES = {"generated_at": "timestamp", "updated_at": "timestamp"}  # run context values ("@name" nodes)
+CONTEXT_VALUES = {  # run context values ("@name" nodes): kind, description
+    "generated_at": ("timestamp", "When the publisher wrote this file (UTC); unchanged files keep theirs."),
+    "updated_at": ("timestamp", "When the publisher last wrote this file (UTC)."),
+}
 TYPE_NAMES = {
     "string": ("string", "text", "varchar", "char", "character varying", "character", "bpchar"),
     "integer": ("int64", "integer", "int", "bigint", "smallint", "tinyint", "hugeint", "int32", "int16", "int8",
@@ -33,7 +36,7 @@ TYPE_NAMES = {
     "boolean": ("boolean", "bool"),
 }
 KIND_OF_TYPE = {name: kind for kind, names in TYPE_NAMES.items() for name in names}
-JSON_OF_KIND = {"string": {"type": "string"}, "integer": {"type": "integer"}, "number": {"type": "number"},
+JSON_OF_KIND: dict[str, dict[str, Any]] = {"string": {"type": "string"}, "integer": {"type": "integer"}, "number": {"type": "number"},
                 "date": {"type": "string", "format": "date"}, "timestamp": {"type": "string", "format": "date-time"},
                 "boolean": {"type": "boolean"}}
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -62,7 +65,10 @@ def _column_schema(model: Model, column: str, where: str, digits: int | None = N
     if digits is not None and kind in ("integer", "number"):
         kind = "integer" if digits == 0 else "number"
     schema = JSON_OF_KIND[kind]
-    return dict(schema) if declared.not_null else {**schema, "type": [schema["type"], "null"]}
+    schema = dict(schema) if declared.not_null else {**schema, "type": [schema["type"], "null"]}
+    if declared.values is not None:  # accepted_values lets null through
+        schema["enum"] = [*declared.values, *([] if declared.not_null else [None])]
+    return {**schema, "description": declared.description} if declared.description else schema
 
 
 def _object_schema(endpoint: Endpoint, model: Model, node: Node, where: str) -> dict:
@@ -75,9 +81,10 @@ def _node_schema(endpoint: Endpoint, model: Model, node: Node, where: str) -> di
     if node.kind in ("column", "value"):
         return _column_schema(model, node.name, where, node.digits)
     if node.kind == "context":
-        if node.name not in CONTEXT_TYPES:
+        if node.name not in CONTEXT_VALUES:
             raise SchemaError(f"model {endpoint.name}: {where}: unknown run context value '@{node.name}'")
-        return dict(JSON_OF_KIND[CONTEXT_TYPES[node.name]])
+        kind, description = CONTEXT_VALUES[node.name]
+        return {**JSON_OF_KIND[kind], "description": description}
     if node.part:
         model = (node.part, endpoint.columns_of(node.part))
     element = _object_schema(endpoint, model, node, where)
@@ -85,9 +92,11 @@ def _node_schema(endpoint: Endpoint, model: Model, node: Node, where: str) -> di
         return {**element, "type": ["object", "null"]} if node.null_if else element
     if node.kind == "list":
         return {"type": "array", "items": element}
-    _column_schema(model, node.name, where)  # a map: its keys are the map column's values, as text
-    names = {"date": {"format": "date"}, "integer": {"pattern": r"^-?[0-9]+$"}}.get(
+    key = _column_schema(model, node.name, where)  # a map: its keys are the map column's values, as text
+    names: dict[str, Any] | None = {"date": {"format": "date"}, "integer": {"pattern": r"^-?[0-9]+$"}}.get(
         column_kind(model[1][node.name].data_type) or "")
+    if "enum" in key:
+        names = {"enum": [str(value) for value in key["enum"] if value is not None]}
     return {"type": "object", "additionalProperties": element, **({"propertyNames": names} if names else {})}
 
 
@@ -160,6 +169,52 @@ def all_schema_files(endpoints: list[Endpoint]) -> dict[str, bytes]:
     """Every committed schema: the endpoints' and latest.json's."""
     latest = schema_bytes(latest_schema(e.latest_key for e in endpoints if e.latest_key))
     return {**expected_files(endpoints), LATEST_SCHEMA: latest}
+
+
+DOCS_PAGE = "docs/endpoints.md"
+PAGE_HEAD = """# Published endpoints
+
+Generated from the JSON Schemas in `schemas/` (themselves generated from each mart's publish
+declaration and contract: types, nullability, the values of its `accepted_values` tests, its column
+docs) by `python -m publisher.cli schemas --write`; do not edit. `python -m publisher.cli schemas`
+fails when this page or a schema differs from what the contracts generate. Paths are relative to
+`v1/` of a destination (contract §4); the schemas are published beside the files, under
+`v1/schemas/`. `v1/manifest.json` (`public, max-age=30`) lists every object of its destination
+with its content hash and generation.
+"""
+
+
+def endpoints_page(endpoints: list[Endpoint]) -> str:
+    """docs/endpoints.md: every endpoint (public, then admin) with its cache-control, trigger group and every field
+    of its schema (type, null or not, allowed values, description), then latest.json."""
+    lines = [PAGE_HEAD]
+    latest = ("latest.json", "public, max-age=60", "every run", latest_schema(e.latest_key for e in endpoints if e.latest_key))
+    for audience, title in (("public", "Public (the public destination)"), ("admin", "Admin (the private destination)")):
+        lines.append(f"## {title}\n")
+        listed = [(e.path_template, e.cache_control, e.group, endpoint_schema(e)) for e in endpoints if e.visibility == audience]
+        for path, cache_control, group, schema in listed + ([latest] if audience == "public" else []):
+            lines += [f"### `{path}`\n", f"Cache-Control `{cache_control}`, trigger group `{group}`, schema "
+                      f"`{published_path(schema_file(path) if path != latest[0] else LATEST_SCHEMA)}`.\n",
+                      "| field | type | null | values | description |", "|---|---|---|---|---|",
+                      *_field_rows(schema, ""), ""]
+    return "\n".join(lines)
+
+
+def _field_rows(schema: Mapping[str, Any], prefix: str) -> Iterator[str]:
+    for key, field in schema.get("properties", {}).items():
+        types = field["type"] if isinstance(field["type"], list) else [field["type"]]
+        kind = field.get("format", types[0])
+        names, children = field.get("propertyNames", {}), field.get("items") or field.get("additionalProperties")
+        if isinstance(children, dict):
+            keys = ", ".join(f"`{v}`" for v in names.get("enum", [])) or names.get("format", "text")
+            kind = f"list of objects ({prefix}{key}[])" if kind == "array" else f"object by key ({keys})"
+        values = ", ".join("`null`" if v is None else f"`{v}`" for v in field.get("enum", []))
+        yield (f"| `{prefix}{key}` | {kind} | {'yes' if 'null' in types else 'no'} | {values} | "
+               f"{field.get('description', '')} |")
+        if isinstance(children, dict):
+            yield from _field_rows(children, f"{prefix}{key}{'[]' if field['type'] == 'array' else '.*'}.")
+        elif "properties" in field:
+            yield from _field_rows(field, f"{prefix}{key}.")
 
 
 def compare_with_repo(schema_dir: Path, expected: Mapping[str, bytes], orphans: bool = True,

@@ -15,6 +15,7 @@ import yaml
 
 from publisher.serialize import json_native
 
+BUILD_LOG = "model_builds"  # in <target schema>_meta, written by dbt's on-run-end hook (macros/record_builds.sql)
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 BATCH = 10_000  # rows fetched at a time by iter_rows
 PARAMETER_TYPES = ((bool, "BOOL"), (int, "INT64"), (float, "FLOAT64"), (Decimal, "NUMERIC"), (dt.datetime, "TIMESTAMP"),
@@ -48,12 +49,13 @@ def select_sql(relation: str, where: dict[str, Any], order_by: Sequence[str], qu
 
 
 class DuckDBWarehouse:
-    def __init__(self, path: str | os.PathLike) -> None:
+    def __init__(self, path: str | os.PathLike, schema: str = "main") -> None:
         import duckdb
 
         if not Path(path).is_file():
             raise WarehouseError(f"DuckDB file {path} does not exist")
         self.connection = duckdb.connect(str(path), read_only=True)
+        self.build_log = f'{_quote(schema + "_meta", chr(34))}.{BUILD_LOG}'
 
     def iter_rows(self, relation: str, where: dict[str, Any] | None = None, order_by: Sequence[str] = ()) -> Iterator[dict]:
         """The rows (see select_sql), streamed in batches."""
@@ -92,10 +94,11 @@ def bigquery_client(project: str, location: str | None, api_endpoint: str | None
 
 
 class BigQueryWarehouse:
-    def __init__(self, project: str, location: str | None = None, api_endpoint: str | None = None) -> None:
+    def __init__(self, project: str, dataset: str, location: str | None = None, api_endpoint: str | None = None) -> None:
         from google.cloud import bigquery
 
         self.bigquery, self.client = bigquery, bigquery_client(project, location, api_endpoint)
+        self.build_log = f"`{project}`.{_quote(dataset + '_meta', '`')}.{BUILD_LOG}"
 
     def _job(self, sql: str, params: list) -> Any:
         parameters = []
@@ -120,6 +123,12 @@ class BigQueryWarehouse:
 
 
 Warehouse = DuckDBWarehouse | BigQueryWarehouse
+
+
+def last_builds(warehouse: Warehouse) -> tuple[str, dict[str, tuple[str, str]]]:
+    """The build log's relation, and relation -> (invocation id, finished at) of the last build of each."""
+    rows = sorted(warehouse.iter_rows(warehouse.build_log), key=lambda row: str(row["finished_at"]))
+    return warehouse.build_log, {row["relation"]: (row["invocation_id"], row["finished_at"]) for row in rows}
 
 
 def load_profile_output(project_dir: Path, target: str | None = None, profiles_dir: Path | None = None) -> dict:
@@ -158,8 +167,9 @@ def warehouse_from_profile(project_dir: str | os.PathLike, target: str | None = 
     kind = output.get("type")
     if kind == "duckdb":
         path = Path(str(output.get("path", "")))
-        return DuckDBWarehouse(path if path.is_absolute() else project / path)
+        return DuckDBWarehouse(path if path.is_absolute() else project / path, str(output.get("schema") or "main"))
     if kind == "bigquery":
         project_id = output.get("project") or output.get("database")  # relations are fully qualified: no dataset
-        return BigQueryWarehouse(str(project_id), output.get("location"), output.get("api_endpoint"))
+        dataset = str(output.get("dataset") or output.get("schema"))
+        return BigQueryWarehouse(str(project_id), dataset, output.get("location"), output.get("api_endpoint"))
     raise WarehouseError(f"unsupported warehouse type {kind!r} (duckdb or bigquery)")

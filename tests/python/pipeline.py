@@ -1,8 +1,8 @@
 """Run the real pipeline (dbt build, then the publisher) on a warehouse file, for tests.
 
 Each run gets its own folder: a profiles.yml copied from profiles.yml.example, dbt's
-target/ (manifest, run results) and the published site, so tests never touch the
-developer's target/ or public/.
+target/ (manifest, run results) and the published sites (site/: public, site-admin/: admin),
+so tests never touch the developer's target/ or public/.
 """
 
 from __future__ import annotations
@@ -38,6 +38,11 @@ class Run:
     def site(self) -> Path:
         return self.root / "site" / "v1"
 
+    @property
+    def admin_site(self) -> Path:
+        """The private destination of the admin files (--admin-dest), beside the public site."""
+        return self.root / "site-admin" / "v1"
+
     def env(self) -> dict[str, str]:
         env = dict(os.environ)
         env.update(
@@ -67,14 +72,16 @@ class Run:
         try:
             return publisher_cli.main([
                 "--project-dir", str(self.root), "--profiles-dir", str(self.root),
-                "--dest", str(self.root / "site"), "--generated-at", GENERATED_AT, *args,
+                "--dest", str(self.root / "site"), "--admin-dest", str(self.admin_site.parent),
+                "--generated-at", GENERATED_AT, *args,
             ])
         finally:
             os.environ.clear()
             os.environ.update(old)
 
     def document(self, path: str) -> dict:
-        return json.loads((self.site / path).read_text(encoding="utf-8"))
+        site = self.admin_site if path.startswith("admin/") else self.site
+        return json.loads((site / path).read_text(encoding="utf-8"))
 
     def query(self, sql: str) -> list[tuple]:
         import duckdb

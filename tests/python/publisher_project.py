@@ -1,5 +1,5 @@
-"""A tiny dbt project for the publisher tests: a DuckDB file, a hand-written manifest.json
-(with contracts), run_results.json, profiles.yml and the generated schemas/."""
+"""A tiny dbt project for the publisher tests: a DuckDB file (with the build log of dbt's on-run-end hook),
+a hand-written manifest.json (with contracts), run_results.json, profiles.yml and the generated schemas/."""
 
 from __future__ import annotations
 
@@ -59,11 +59,30 @@ def node(name: str, schema: str, publish: dict, upstream: list[str], columns: di
                         for c, (t, nn) in columns.items()}}
 
 
-def write_run_results(project: Path, statuses: dict[str, str] | None = None) -> None:
+INVOCATION = "build-1"
+
+
+def write_run_results(project: Path, statuses: dict[str, str | None] | None = None, invocation: str = INVOCATION,
+                      which: str = "build") -> None:
+    """target/run_results.json of a `dbt {which}` that ran NODES_OK, but for ``statuses`` (None: did not run)."""
     statuses = {uid: ("pass" if uid.startswith("test.") else "success") for uid in NODES_OK} | (statuses or {})
     results = [{"unique_id": uid, "status": status, "message": "Got 2 results, configured to fail if != 0"
-                if status == "fail" else "OK"} for uid, status in statuses.items()]
-    (project / "target" / "run_results.json").write_text(json.dumps({"metadata": {}, "results": results}))
+                if status == "fail" else "OK"} for uid, status in statuses.items() if status is not None]
+    (project / "target" / "run_results.json").write_text(
+        json.dumps({"metadata": {"invocation_id": invocation}, "args": {"which": which}, "results": results}))
+
+
+def record_builds(project: Path, invocation: str = INVOCATION, models: list[str] | None = None) -> None:
+    """The build log dbt's on-run-end hook keeps (macros/record_builds.sql): ``models`` (default: every
+    published one) last built by ``invocation``."""
+    with duckdb.connect(str(project / "wh.duckdb")) as con:
+        con.execute("CREATE SCHEMA IF NOT EXISTS main_meta; CREATE TABLE IF NOT EXISTS main_meta.model_builds "
+                    "(relation VARCHAR, invocation_id VARCHAR, finished_at TIMESTAMP)")
+        for name in models or list(MODELS_SPEC):
+            relation = node(name, *MODELS_SPEC[name])["relation_name"]
+            con.execute("DELETE FROM main_meta.model_builds WHERE relation = ?", [relation])
+            con.execute("INSERT INTO main_meta.model_builds VALUES (?, ?, TIMESTAMP '2026-02-21 17:00:00')",
+                        [relation, invocation])
 
 
 def make_project(root: Path) -> Path:
@@ -93,6 +112,7 @@ def make_project(root: Path) -> Path:
         con.execute("CREATE TABLE admin.admin_models AS SELECT 'catboost_v9' AS system_id, 'catboost_v9.cbm' AS model_file_name")
         con.execute("CREATE TABLE public.performance (as_of DATE, wins INTEGER)")
         con.execute("INSERT INTO public.performance VALUES ('2026-02-20', 3), ('2026-02-21', 5)")
+    record_builds(root)
     assert main(["schemas", "--project-dir", str(root), "--write"]) == 0
     return root
 

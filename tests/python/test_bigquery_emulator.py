@@ -120,6 +120,8 @@ def built(tmp_path_factory):
             duck_build.result()
             bq_done = bq_build.result()
         timings["builds"] = time.monotonic() - started
+        for run in (duck, bq):  # the build's own results: the publisher gates on them (later tests run `dbt run`)
+            shutil.copyfile(run.root / "target" / "run_results.json", run.root / "build_results.json")
 
         started = time.monotonic()
         duck_exit = duck.publish("--all-dates")  # generated_at pinned by pipeline.Run.publish
@@ -139,7 +141,11 @@ def manifest(run) -> dict:
 
 
 def site_files(run) -> dict[str, bytes]:
-    return {str(p.relative_to(run.site)): p.read_bytes() for p in sorted(run.site.rglob("*")) if p.is_file()}
+    """The public site's files by path, then the private destination's (admin/...; its manifest as private:...)."""
+    private = {("private:" if p.name == "manifest.json" and p.parent == run.admin_site else "") + str(
+        p.relative_to(run.admin_site)): p.read_bytes() for p in sorted(run.admin_site.rglob("*")) if p.is_file()}
+    return {**{str(p.relative_to(run.site)): p.read_bytes() for p in sorted(run.site.rglob("*")) if p.is_file()},
+            **private}
 
 
 def test_emulator_build_passes_every_model_test_and_unit_test(built):
@@ -164,12 +170,13 @@ def test_every_endpoint_is_byte_identical_to_duckdb(built):
     assert built.bq_exit == 0
     duck, bq = site_files(built.duck), site_files(built.bq)
     # v1/manifest.json lists generations (write times): compare its content hashes instead
-    duck_manifest, bq_manifest = json.loads(duck.pop("manifest.json")), json.loads(bq.pop("manifest.json"))
+    for name in ("manifest.json", "private:manifest.json"):
+        duck_manifest, bq_manifest = json.loads(duck.pop(name)), json.loads(bq.pop(name))
+        assert {p: o["hash"] for p, o in bq_manifest["objects"].items()} == \
+            {p: o["hash"] for p, o in duck_manifest["objects"].items()}
     assert sorted(bq) == sorted(duck)
     different = [path for path in duck if duck[path] != bq[path]]
     assert different == [], f"differ between DuckDB and BigQuery: {different}"
-    assert {p: o["hash"] for p, o in bq_manifest["objects"].items()} == \
-        {p: o["hash"] for p, o in duck_manifest["objects"].items()}
     # every endpoint declared in the project published at least one file, on both engines
     declared = {node["config"]["meta"]["publish"]["path"] for node in manifest(built.duck)["nodes"].values()
                 if (node.get("config", {}).get("meta") or {}).get("publish")}
@@ -264,7 +271,8 @@ def test_one_date_through_query_parameters_is_identical(built):
     documents = []
     for run in (built.duck, built.bq):
         dest = run.root / "one_date"
-        assert run.publish("--only", "public_picks,public_signals", "--date", "2025-01-07", "--dest", str(dest)) == 0
+        assert run.publish("--only", "public_picks,public_signals", "--date", "2025-01-07", "--dest", str(dest),
+                           "--run-results", str(run.root / "build_results.json")) == 0
         site = dest / "v1"
         documents.append({str(p.relative_to(site)): p.read_bytes() for p in sorted(site.rglob("2025-01-07.json"))})
     assert sorted(documents[0]) == ["picks/2025-01-07.json", "signals/2025-01-07.json"]

@@ -192,7 +192,7 @@ def test_final_snapshot_then_unchanged_snapshot_uploads_nothing(night, capsys):
     assert doc == EXPECTED_DOCUMENTS[7]
     assert list(doc) == ["updated_at", "date", "summary", "picks"]
     report = live_cycle(night, 7, capsys)  # the feed sends the same snapshot again
-    assert report["ok"] and report["manifest"] == "unchanged"
+    assert report["ok"] and report["manifest"] == {"public": "unchanged"}
     assert {o["status"] for o in report["objects"]} == {"unchanged"}
     assert [(e["created"], e["updated"]) for e in report["endpoints"]] == [(0, 0)] * len(report["endpoints"])
 

@@ -104,7 +104,13 @@ def test_contract_columns_as_of_and_tests_upstream():
     picks = manifest["nodes"]["model.p.picks_daily"]
     picks["config"]["meta"]["publish"]["as_of"] = "as_of"
     picks["columns"] = {"date": {"name": "date", "data_type": "date", "constraints": [{"type": "not_null"}]},
-                        "rank": {"name": "rank", "data_type": "int64", "constraints": []}}
+                        "rank": {"name": "rank", "data_type": "int64", "constraints": []},
+                        "result": {"name": "result", "data_type": "string", "description": "hit or\n  miss."}}
+    for name, where in (("accepted_values_picks_daily_result", None), ("accepted_values_int_scored_x", "x > 0")):
+        manifest["nodes"][f"test.p.{name}"] = {  # a test with a where checks some rows only: no enum
+            "resource_type": "test", "depends_on": {"nodes": ["model.p.picks_daily"]}, "column_name": "result",
+            "attached_node": "model.p.picks_daily" if where is None else "model.p.int_scored", "config": {"where": where},
+            "test_metadata": {"name": "accepted_values", "kwargs": {"values": ["hit", "miss"]}}}
     manifest["nodes"]["test.p.not_null_int_scored_x"] = {
         "resource_type": "test", "depends_on": {"nodes": ["model.p.int_scored"]}}
     manifest["nodes"]["test.p.unique_picks_daily_rank"] = {
@@ -113,9 +119,10 @@ def test_contract_columns_as_of_and_tests_upstream():
     manifest["unit_tests"] = {"unit_test.p.stg_predictions.dedupe": {"depends_on": {"nodes": ["model.p.stg_predictions"]}}}
     admin, picks = endpoints_from_manifest(manifest)
     assert picks.as_of == "as_of" and admin.as_of is None
-    assert picks.columns == {"date": Column("date", True), "rank": Column("int64", False)}
-    assert picks.tests == {"test.p.not_null_int_scored_x", "test.p.unique_picks_daily_rank",
-                           "unit_test.p.stg_predictions.dedupe"}
+    assert picks.columns == {"date": Column("date", True), "rank": Column("int64", False),
+                             "result": Column("string", False, "hit or miss.", ("hit", "miss"))}
+    assert picks.tests == {"test.p.not_null_int_scored_x", "test.p.unique_picks_daily_rank",  # data tests only
+                           "test.p.accepted_values_picks_daily_result", "test.p.accepted_values_int_scored_x"}
     assert admin.tests == frozenset()
 
 

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from publisher.cli import main
-from publisher_project import make_project, publish, sql, write_run_results
+from publisher_project import make_project, publish, record_builds, sql, write_run_results
 
 
 @pytest.fixture
@@ -19,20 +19,27 @@ def run(project, *extra, **kwargs):
     return publish(project, str(project / "out"), *extra, **kwargs)
 
 
-def published(project):
-    root = project / "out" / "v1"
+def run_both(project, *extra, **kwargs):
+    """Public files to out/, admin files to private/."""
+    return run(project, "--admin-dest", str(project / "private"), *extra, **kwargs)
+
+
+def published(project, folder="out"):
+    root = project / folder / "v1"
     return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()) if root.exists() else []
 
 
-SCHEMAS = ["admin/schemas/models.schema.json", "schemas/latest.schema.json", "schemas/picks.schema.json",
-           "schemas/subsets/performance.schema.json", "schemas/systems/models.schema.json"]
+SCHEMAS = ["schemas/latest.schema.json", "schemas/picks.schema.json", "schemas/subsets/performance.schema.json",
+           "schemas/systems/models.schema.json"]
+PRIVATE = ["admin/models.json", "admin/schemas/models.schema.json", "manifest.json"]
 
 
 def test_all_dates_end_to_end_then_unchanged(project, capsys):
-    assert run(project, "--all-dates") == 0
-    assert published(project) == sorted(["admin/models.json", "latest.json", "manifest.json", "picks/2026-02-20.json",
+    assert run_both(project, "--all-dates") == 0
+    assert published(project) == sorted(["latest.json", "manifest.json", "picks/2026-02-20.json",
                                          "picks/2026-02-21.json", "subsets/performance.json", "systems/models.json",
                                          *SCHEMAS])
+    assert published(project, "private") == PRIVATE
     picks = (project / "out" / "v1" / "picks" / "2026-02-21.json").read_bytes()
     assert picks == (
         '{"date":"2026-02-21","generated_at":"2026-02-21T18:00:00Z","model":"926A","groups":['
@@ -46,10 +53,12 @@ def test_all_dates_end_to_end_then_unchanged(project, capsys):
         (project / "schemas" / "picks.schema.json").read_bytes()
     manifest = json.loads((project / "out" / "v1" / "manifest.json").read_text())
     assert sorted(manifest["objects"]) == [p for p in published(project) if p != "manifest.json"]
+    private = json.loads((project / "private" / "v1" / "manifest.json").read_text())
+    assert sorted(private["objects"]) == ["admin/models.json", "admin/schemas/models.schema.json"]
     err = capsys.readouterr().err
     assert "created      picks/2026-02-21.json" in err and "TOTAL" in err
 
-    assert run(project, "--all-dates", generated_at="2026-02-22T06:00:00Z") == 0
+    assert run_both(project, "--all-dates", generated_at="2026-02-22T06:00:00Z") == 0
     err = capsys.readouterr().err
     assert "unchanged    picks/2026-02-21.json" in err
     assert "unchanged    manifest.json" in err
@@ -83,10 +92,46 @@ def test_backfill_range_and_only(project):
 
 
 def test_group_selection(project):
-    assert run(project, "--group", "daily") == 0
-    assert published(project) == ["admin/models.json", "admin/schemas/models.schema.json", "latest.json",
-                                  "manifest.json", "schemas/latest.schema.json", "schemas/systems/models.schema.json",
-                                  "systems/models.json"]
+    assert run_both(project, "--group", "daily") == 0
+    assert published(project) == ["latest.json", "manifest.json", "schemas/latest.schema.json",
+                                  "schemas/systems/models.schema.json", "systems/models.json"]
+    assert published(project, "private") == PRIVATE
+
+
+def test_only_the_public_destination_publishes_public_files_and_says_so(project, capsys):
+    assert run(project, "--all-dates", "--json") == 0
+    captured = capsys.readouterr()
+    assert "public files only: no --admin-dest, so 1 admin endpoint(s) are not published (admin_models)" in captured.err
+    assert [e["name"] for e in json.loads(captured.out)["endpoints"]] == [
+        "models_public", "performance", "picks_daily", "(schemas)", "(latest)", "(manifest)"]
+    assert not any(name.startswith("admin") for name in published(project))
+    assert not (project / "private").exists()
+    assert run(project, "--only", "admin_models") == 0  # nothing left to publish
+    assert published(project, "private") == []
+
+
+def test_nothing_public_names_an_admin_path(project):
+    """contract §4: `grep -c admin/` on every public object, manifest and index is 0."""
+    assert run_both(project, "--all-dates") == 0
+    public = {name: (project / "out" / "v1" / name).read_bytes() for name in published(project)}
+    assert {name: data.count(b"admin/") for name, data in public.items()} == dict.fromkeys(public, 0)
+    assert "latest.json" not in published(project, "private")
+
+
+def test_a_stray_admin_file_in_the_public_destination_fails_closed(project, capsys):
+    (project / "out" / "v1" / "admin").mkdir(parents=True)
+    (project / "out" / "v1" / "admin" / "models.json").write_text("{}")  # left by a publisher before --admin-dest
+    assert run_both(project, "--group", "daily") == 1
+    err = capsys.readouterr().err
+    assert "manifest.json: $.objects.admin/models.json: key 'admin/models.json' (matches admin path)" in err
+    assert "stale        admin/models.json ((no endpoint)" in err
+    assert not (project / "out" / "v1" / "manifest.json").exists()
+
+
+@pytest.mark.parametrize("inside", ["out", "out/private"])
+def test_the_admin_destination_must_be_separate(project, capsys, inside):
+    assert run(project, "--admin-dest", str(project / inside)) == 2
+    assert "must be private: not --dest, nor inside it, nor in its bucket" in capsys.readouterr().err
 
 
 def test_requested_date_without_rows_is_an_error(project, capsys):
@@ -124,14 +169,22 @@ def test_committed_schema_out_of_date_fails_closed(project, capsys):
     assert main(["schemas", "--project-dir", str(project)]) == 1
     assert main(["schemas", "--project-dir", str(project), "--write"]) == 0
     assert main(["schemas", "--project-dir", str(project)]) == 0
+    page = project / "docs" / "endpoints.md"  # the page generated from the schemas, checked like them
+    assert "| `models[].hit_rate` | number | yes |  |  |" in page.read_text()
+    page.write_text(page.read_text().replace("hit_rate", "hitrate"))
+    assert main(["schemas", "--project-dir", str(project)]) == 1
+    assert "endpoints.md: differs from the schema generated from the contract" in capsys.readouterr().err
 
 
 def test_failed_upstream_test_blocks_then_override_publishes(project, capsys):
     write_run_results(project, {"test.tiny.not_null_int_picks_line": "fail"})
     assert run(project, "--only", "picks_daily,models_public") == 1
-    err = capsys.readouterr().err
-    assert ("run_results.json: test.tiny.not_null_int_picks_line: status 'fail' (upstream of picks_daily): "
-            "Got 2 results") in err
+    lines = capsys.readouterr().err.splitlines()
+    file = project / "target" / "run_results.json"
+    assert lines[:2] == [  # the failing test first, once; then what it blocked
+        f"FAILED run-results gate: {file}: test.tiny.not_null_int_picks_line: status 'fail': Got 2 results, "
+        "configured to fail if != 0", "FAILED run-results gate: 1 cause(s) above blocked 1 endpoint(s): picks_daily"]
+    assert not any("not_null" in line for line in lines[2:])  # named once
     assert published(project) == []
     # models_public does not depend on int_picks: alone, it publishes
     assert run(project, "--only", "models_public") == 0
@@ -149,6 +202,26 @@ def test_skipped_model_and_missing_run_results_block(project, capsys):
     assert run(project, "--only", "models_public") == 1
     assert "run_results.json not found" in capsys.readouterr().err
     assert published(project) == []
+
+
+def test_a_dbt_run_or_a_selection_without_the_upstream_tests_is_refused(project, capsys):
+    write_run_results(project, {"test.tiny.not_null_int_picks_line": None}, invocation="run-2", which="run")
+    record_builds(project, "run-2")
+    assert run(project, "--only", "picks_daily") == 1
+    assert (f"FAILED run-results gate: {project / 'target' / 'run_results.json'} (`dbt run`, invocation run-2): "
+            "1 data test(s) upstream did not run: test.tiny.not_null_int_picks_line; publish after a `dbt build` "
+            "that selects them (`dbt build --selector GROUP`)") in capsys.readouterr().err
+    assert published(project) == []
+
+
+def test_a_build_older_than_the_marts_is_refused(project, capsys):
+    record_builds(project, "run-3", ["picks_daily"])  # a later `dbt run` rebuilt the mart; run_results is the build's
+    assert run(project, "--only", "picks_daily,models_public") == 1
+    err = capsys.readouterr().err
+    assert (f'FAILED run-results gate: "wh"."public"."picks_daily" was last built by invocation run-3 (at '
+            f"2026-02-21T17:00:00Z), not by the build of {project / 'target' / 'run_results.json'} (invocation "
+            "build-1): publish right after the build that builds it") in err
+    assert "blocked 1 endpoint(s): picks_daily" in err and published(project) == []
 
 
 def test_missing_column_names_the_mart_and_the_column(project, capsys):
@@ -178,8 +251,8 @@ def test_dry_run_writes_nothing_and_reports_stale(project, capsys):
     assert run(project, "--all-dates", "--dry-run", "--json") == 0
     captured = capsys.readouterr()
     assert "would update picks/2026-02-21.json" in captured.err
-    assert "stale        picks/2026-02-20.json (picks_daily; kept, never deleted)" in captured.err
-    assert "stale        old/thing.json ((no endpoint); kept, never deleted)" in captured.err
+    assert "stale        picks/2026-02-20.json (picks_daily; kept: python -m publisher.cli withdraw removes it)" in captured.err
+    assert "stale        old/thing.json ((no endpoint); kept: python -m publisher.cli withdraw removes it)" in captured.err
     assert "would update manifest.json" in captured.err
     report = json.loads(captured.out)
     assert report["stale"] == ["old/thing.json", "picks/2026-02-20.json"]
@@ -190,12 +263,13 @@ def test_dry_run_writes_nothing_and_reports_stale(project, capsys):
 
 
 def test_json_report(project, capsys):
-    assert run(project, "--group", "daily", "--json", "-q") == 0
+    assert run_both(project, "--group", "daily", "--json", "-q") == 0
     report = json.loads(capsys.readouterr().out)
-    assert report["ok"] is True and report["manifest"] == "created"
+    assert report["ok"] is True and report["manifest"] == {"public": "created", "admin": "created"}
+    assert report["destinations"] == {"public": str(project / "out"), "admin": str(project / "private")}
     assert [(e["name"], e["status"], e["created"]) for e in report["endpoints"]] == [
-        ("admin_models", "ok", 1), ("models_public", "ok", 1), ("(schemas)", "ok", 3), ("(latest)", "ok", 1),
-        ("(manifest)", "ok", 1)]
+        ("admin_models", "ok", 1), ("models_public", "ok", 1), ("(schemas)", "ok", 2), ("(latest)", "ok", 1),
+        ("(manifest)", "ok", 1), ("(admin schemas)", "ok", 1), ("(admin manifest)", "ok", 1)]
 
 
 def test_usage_errors(project, capsys):
@@ -242,5 +316,43 @@ def test_latest_names_the_newest_published_date_of_each_public_dated_endpoint(pr
     manifest = json.loads((project / "out" / "v1" / "manifest.json").read_text())
     assert "latest.json" in manifest["objects"]
     # admin-only runs write no latest.json; admin dated endpoints are never named (see test_publisher_publish)
-    assert run(project, "--only", "admin_models", "--json") == 0
+    assert run_both(project, "--only", "admin_models", "--json") == 0
     assert "(latest)" not in [e["name"] for e in json.loads(capsys.readouterr().out)["endpoints"]]
+
+
+def withdraw(project, *args):
+    return main(["withdraw", "--project-dir", str(project), "--dest", str(project / "out"), *args])
+
+
+def test_withdraw_a_file_published_by_mistake(project, capsys):
+    assert run(project, "--all-dates") == 0
+    site = project / "out" / "v1"
+    (site / "picks" / "2026-02-22.json").write_text('{"date":"2026-02-22"}')  # a file no mart has rows for
+    assert run(project, "--all-dates", generated_at="2026-02-22T06:00:00Z") == 0
+    assert json.loads((site / "latest.json").read_text())["dates"] == {"picks": "2026-02-22"}
+    capsys.readouterr()
+    assert withdraw(project, "picks/2026-02-22.json", "manifest.json", "nope.json") == 1  # nothing is deleted
+    err = capsys.readouterr().err
+    assert "refused: nope.json: not in " in err and "refused: manifest.json: an index" in err
+    assert ("refused: picks/2026-02-22.json: model picks_daily publishes picks/{date}.json, so a run would publish "
+            "it again: delete its rows from the mart first, or pass --force") in err
+    assert withdraw(project, "--force", "--dry-run", "picks/2026-02-22.json") == 0
+    assert "would delete picks/2026-02-22.json" in capsys.readouterr().err and (site / "picks" / "2026-02-22.json").exists()
+    assert withdraw(project, "--force", "picks/2026-02-22.json") == 0
+    assert not (site / "picks" / "2026-02-22.json").exists()
+    assert json.loads((site / "latest.json").read_text())["dates"] == {"picks": "2026-02-21"}
+    manifest = json.loads((site / "manifest.json").read_text())["objects"]
+    assert sorted(manifest) == [p for p in published(project) if p != "manifest.json"]
+    assert "picks/2026-02-22.json" not in manifest and "picks/2026-02-21.json" in manifest
+    assert run(project, "--all-dates", generated_at="2026-02-23T06:00:00Z") == 0  # the next run agrees
+    assert "unchanged    manifest.json" in capsys.readouterr().err
+
+
+def test_withdraw_admin_files_left_in_the_public_destination(project, capsys):
+    assert run_both(project, "--all-dates") == 0
+    (project / "out" / "v1" / "admin").mkdir()
+    (project / "out" / "v1" / "admin" / "models.json").write_text("{}")  # a leak, from a publisher before --admin-dest
+    assert run_both(project, "--all-dates") == 1
+    assert withdraw(project, "--force", "admin/models.json") == 0
+    assert not [p for p in published(project) if p.startswith("admin/")] and run_both(project, "--all-dates") == 0
+    assert published(project, "private") == PRIVATE

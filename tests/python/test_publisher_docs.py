@@ -15,7 +15,7 @@ BLOCK = re.compile(r"(<!-- BEGIN publisher --help[^\n]*-->\n```text\n)(.*?)(```\
 
 
 def help_text() -> str:
-    """`python -m publisher.cli --help` and `... schemas --help`, wrapped at 100 columns."""
+    """`python -m publisher.cli --help`, `... schemas --help` and `... withdraw --help`, wrapped at 100 columns."""
     from publisher.cli import main
 
     old = os.environ.get("COLUMNS")
@@ -26,6 +26,8 @@ def help_text() -> str:
             main(["--help"])
             print()
             main(["schemas", "--help"])
+            print()
+            main(["withdraw", "--help"])
         return out.getvalue()
     finally:
         if old is None:

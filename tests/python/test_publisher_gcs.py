@@ -6,6 +6,7 @@ with the publisher's own code; faults come from a proxy in front of the emulator
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import urllib.parse
@@ -16,7 +17,7 @@ import pytest
 
 from fault_proxy import FaultProxy
 from gcs_emulator import Emulator, EmulatorError
-from publisher.destinations import ConflictError, GCSDestination, StoredObject
+from publisher.destinations import GZIP_AT, ConflictError, GCSDestination, StoredObject
 from publisher.publish import MANIFEST_CACHE_CONTROL, MANIFEST_PATH, Index, manifest_document, write_index
 from publisher.report import Tally
 from publisher.destinations import RetryPolicy
@@ -94,12 +95,10 @@ def run(project, bucket, *extra, proxy=None, monkeypatch=None, generated_at=GENE
     return publish(project, f"gs://{bucket}/site", *FAST, *extra, generated_at=generated_at)
 
 
-ALL = ["admin/models.json", "admin/schemas/models.schema.json", "latest.json", "manifest.json", "picks/2026-02-20.json",
-       "picks/2026-02-21.json", "schemas/latest.schema.json", "schemas/picks.schema.json",
+ALL = ["latest.json", "manifest.json", "picks/2026-02-20.json", "picks/2026-02-21.json", "schemas/latest.schema.json", "schemas/picks.schema.json",
        "schemas/subsets/performance.schema.json",
        "schemas/systems/models.schema.json", "subsets/performance.json", "systems/models.json"]
-CACHE = {"admin/models.json": "private, max-age=86400", "admin/schemas/models.schema.json": "private, max-age=3600",
-         "manifest.json": "public, max-age=30", "latest.json": "public, max-age=60",
+CACHE = {"manifest.json": "public, max-age=30", "latest.json": "public, max-age=60",
          "schemas/latest.schema.json": "public, max-age=3600", "picks/2026-02-20.json": "public, max-age=300",
          "picks/2026-02-21.json": "public, max-age=300", "schemas/picks.schema.json": "public, max-age=3600",
          "schemas/subsets/performance.schema.json": "public, max-age=3600",
@@ -132,6 +131,26 @@ def test_metadata_per_endpoint_and_manifest(project, bucket, emulator):
     assert manifest["objects"] == {
         name: {"hash": item["metadata"]["content-hash"], "generation": int(item["generation"])}
         for name, item in sorted(objects.items()) if name != "manifest.json"}
+
+
+def test_two_buckets_admin_objects_only_in_the_private_one(project, bucket, emulator):
+    private = f"private-{uuid.uuid4().hex[:12]}"
+    api(emulator, "POST", "/storage/v1/b?project=test", {"name": private})
+    assert run(project, bucket, "--all-dates", "--admin-dest", f"gs://{private}/ops") == 0
+    public = stored(emulator, bucket)
+    assert sorted(public) == ALL
+    for name in public:  # `grep -c admin/` on every public object, manifest and index: 0
+        assert download(emulator, bucket, name)[1].count(b"admin/") == 0, name
+    admin = stored(emulator, private, "ops/v1/")
+    assert sorted(admin) == ["admin/models.json", "admin/schemas/models.schema.json", "manifest.json"]
+    assert {name: item["cacheControl"] for name, item in admin.items()} == {
+        "admin/models.json": "private, max-age=86400", "admin/schemas/models.schema.json": "private, max-age=3600",
+        "manifest.json": "private, max-age=30"}
+    quoted = urllib.parse.quote("ops/v1/manifest.json", safe="")
+    with urllib.request.urlopen(f"{emulator.url}/storage/v1/b/{private}/o/{quoted}?alt=media", timeout=10) as response:
+        manifest = json.loads(response.read())
+    assert manifest["objects"] == {name: {"hash": item["metadata"]["content-hash"], "generation": int(item["generation"])}
+                                   for name, item in sorted(admin.items()) if name != "manifest.json"}
 
 
 def test_unchanged_republish_uploads_nothing_then_one_date_changes(project, bucket, emulator, monkeypatch):
@@ -182,7 +201,7 @@ def test_failed_check_uploads_nothing(project, bucket, emulator, monkeypatch, ca
         message = "schema violation: picks/2026-02-21.json: $.model: value None: None is not of type 'string'"
     else:
         write_run_results(project, {"test.tiny.not_null_int_picks_line": "fail"})
-        message = "test.tiny.not_null_int_picks_line: status 'fail' (upstream of picks_daily)"
+        message = "run-results gate: 1 cause(s) above blocked 1 endpoint(s): picks_daily"
     with FaultProxy(emulator.url) as proxy:
         assert run(project, bucket, "--json", proxy=proxy, monkeypatch=monkeypatch) == 1
         assert proxy.seen[("POST", "upload")] == 0
@@ -190,7 +209,7 @@ def test_failed_check_uploads_nothing(project, bucket, emulator, monkeypatch, ca
     assert message in captured.err
     assert stored(emulator, bucket) == {}
     report = json.loads(captured.out)
-    assert report["ok"] is False and report["manifest"] == "not written"
+    assert report["ok"] is False and report["manifest"] == {"public": "not written"}
     assert {e["name"]: e["status"] for e in report["endpoints"]}["picks_daily"] == "failed"
 
 
@@ -225,7 +244,7 @@ def test_past_the_retry_budget_the_manifest_is_untouched_and_a_rerun_finishes(pr
     assert "NOT writing latest.json nor manifest.json" in captured.err
     report = json.loads(captured.out)
     failed = [o["path"] for o in report["objects"] if o["status"] == "failed"]
-    assert len(failed) == 1 and report["manifest"] == "not written"
+    assert len(failed) == 1 and report["manifest"] == {"public": "not written"}
     middle = generations(emulator, bucket)
     assert middle["manifest.json"] == first["manifest.json"]
     assert download(emulator, bucket, "manifest.json")[1] == manifest_before
@@ -237,6 +256,46 @@ def test_past_the_retry_budget_the_manifest_is_untouched_and_a_rerun_finishes(pr
         assert proxy.seen[("POST", "upload")] == 2
     final = generations(emulator, bucket)
     assert {n for n in final if final[n] != middle[n]} == {failed[0], "manifest.json"}
+
+
+def test_large_documents_are_stored_gzip_compressed_and_read_both_ways(emulator, bucket, monkeypatch):
+    monkeypatch.setenv("STORAGE_EMULATOR_HOST", emulator.url)
+    dest = GCSDestination(f"gs://{bucket}/site", retry=RetryPolicy(2, 0.01))
+    large = (json.dumps({"picks": [{"player": f"Player {i}", "line": 20.5} for i in range(1000)]}) + "\n").encode()
+    small = b'{"picks":[]}\n'
+    assert len(large) >= GZIP_AT > len(small)
+    dest.put("large.json", large, "h-large", "public, max-age=300", None)
+    dest.put("small.json", small, "h-small", "public, max-age=300", None)
+    objects = stored(emulator, bucket)
+    assert objects["large.json"].get("contentEncoding") == "gzip" and int(objects["large.json"]["size"]) < len(large) / 10
+    assert "contentEncoding" not in objects["small.json"]
+    headers, data = download(emulator, bucket, "large.json")  # a client that does not accept gzip: transcoded
+    assert data == large and headers.get("Content-Encoding") is None
+    quoted = urllib.parse.quote("site/v1/large.json", safe="")
+    request = urllib.request.Request(f"{emulator.url}/storage/v1/b/{bucket}/o/{quoted}?alt=media",
+                                     headers={"Accept-Encoding": "gzip"})
+    with urllib.request.urlopen(request, timeout=10) as response:  # one that does: the stored bytes
+        assert response.headers["Content-Encoding"] == "gzip" and gzip.decompress(response.read()) == large
+    assert download(emulator, bucket, "small.json")[1] == small
+    # change detection reads the content hash of the uncompressed document, from the metadata
+    assert {path: stored.hash for path, stored in dest.list().items()} == {"large.json": "h-large", "small.json": "h-small"}
+
+
+def test_withdraw_deletes_and_fixes_the_manifest_and_latest(project, bucket, emulator, capsys):
+    assert run(project, bucket, "--all-dates") == 0
+    before = generations(emulator, bucket)
+    from publisher.cli import main
+
+    withdraw = ["withdraw", "--project-dir", str(project), "--dest", f"gs://{bucket}/site", "picks/2026-02-21.json"]
+    assert main(withdraw) == 1 and stored(emulator, bucket).keys() == before.keys()  # an endpoint publishes it
+    assert main([*withdraw, "--force"]) == 0
+    after = generations(emulator, bucket)
+    assert sorted(after) == sorted(set(before) - {"picks/2026-02-21.json"})
+    assert {name for name in after if after[name] != before[name]} == {"latest.json", "manifest.json"}
+    assert json.loads(download(emulator, bucket, "latest.json")[1])["dates"] == {"picks": "2026-02-20"}
+    manifest = json.loads(download(emulator, bucket, "manifest.json")[1])["objects"]
+    assert manifest == {name: {"hash": item["metadata"]["content-hash"], "generation": int(item["generation"])}
+                        for name, item in sorted(stored(emulator, bucket).items()) if name != "manifest.json"}
 
 
 def test_timeouts_are_retried(emulator, bucket, monkeypatch):

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from publisher.catalog import Column, Endpoint, endpoints_from_manifest
-from publisher.schemas import (SchemaError, Validator, all_schema_files, column_kind, compare_with_repo, endpoint_schema,
-                               expected_files, published_path, schema_bytes, schema_file)
+from publisher.schemas import (DOCS_PAGE, SchemaError, Validator, all_schema_files, column_kind, compare_with_repo,
+                               endpoint_schema, endpoints_page, expected_files, published_path, schema_bytes, schema_file)
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -20,7 +20,7 @@ DOCUMENT = {
     "groups": {"list": ["group_id"], "fields": {
         "id": "group_id",
         "record": {"null_if": "wins", "fields": {"wins": "wins", "pct": {"column": "pct", "round": 1}}},
-        "picks": {"list": ["rank"], "fields": {"rank": "rank", "line": {"column": "line", "round": 0}}},
+        "picks": {"list": ["rank"], "fields": {"rank": "rank", "line": {"column": "line", "round": 0}, "result": "result"}},
     }},
     "windows": {"map": "window", "fields": {"n": "n"}},
     "days": {"map": "day", "fields": {"ok": "ok", "at": "at"}},
@@ -28,7 +28,8 @@ DOCUMENT = {
 COLUMNS = {
     "date": Column("date", True), "group_id": Column("INT64", True), "wins": Column("bigint", False),
     "pct": Column("double", False), "rank": Column("integer", False), "line": Column("DECIMAL(4,1)", True),
-    "window": Column("varchar", True), "n": Column("int64", True), "day": Column("date", True),
+    "window": Column("varchar", True, values=("last_7_days", "season")), "n": Column("int64", True),
+    "result": Column("string", False, "hit or miss, null while pending.", ("hit", "miss")), "day": Column("date", True),
     "ok": Column("boolean", True), "at": Column("timestamp", False),
 }
 
@@ -50,7 +51,8 @@ def test_schema_worked_by_hand():
                     "`python -m publisher.cli schemas --write`; do not edit.",
         **obj({
             "date": {"type": "string", "format": "date"},
-            "generated_at": {"type": "string", "format": "date-time"},
+            "generated_at": {"type": "string", "format": "date-time",
+                             "description": "When the publisher wrote this file (UTC); unchanged files keep theirs."},
             "groups": {"type": "array", "items": obj({
                 "id": {"type": "integer"},
                 "record": {**obj({"wins": {"type": ["integer", "null"]}, "pct": {"type": ["number", "null"]}}),
@@ -58,9 +60,13 @@ def test_schema_worked_by_hand():
                 "picks": {"type": "array", "items": obj({
                     "rank": {"type": ["integer", "null"]},
                     "line": {"type": "integer"},  # round: 0 makes an integer
+                    # accepted_values: an enum (null too, when nullable); the column doc: the description
+                    "result": {"type": ["string", "null"], "enum": ["hit", "miss", None],
+                               "description": "hit or miss, null while pending."},
                 })},
             })},
-            "windows": {"type": "object", "additionalProperties": obj({"n": {"type": "integer"}})},
+            "windows": {"type": "object", "propertyNames": {"enum": ["last_7_days", "season"]},
+                        "additionalProperties": obj({"n": {"type": "integer"}})},
             "days": {"type": "object", "propertyNames": {"format": "date"}, "additionalProperties": obj({
                 "ok": {"type": "boolean"}, "at": {"type": ["string", "null"], "format": "date-time"}})},
         }),
@@ -115,7 +121,7 @@ def test_colliding_schema_files_are_an_error():
 
 
 GOOD = {"date": "2026-02-21", "generated_at": "2026-02-21T18:00:00Z",
-        "groups": [{"id": 1, "record": None, "picks": [{"rank": 1, "line": 25}]},
+        "groups": [{"id": 1, "record": None, "picks": [{"rank": 1, "line": 25, "result": None}]},
                    {"id": 2, "record": {"wins": 3, "pct": 75.0}, "picks": []}],
         "windows": {"last_7_days": {"n": 3}},
         "days": {"2026-02-21": {"ok": True, "at": None}}}
@@ -127,6 +133,9 @@ def test_valid_document():
 
 @pytest.mark.parametrize(("change", "key_path", "message"), [
     (lambda d: d["groups"][1]["record"].update(pct="75"), "$.groups[1].record.pct", "'75' is not of type 'number', 'null'"),
+    (lambda d: d["groups"][0]["picks"][0].update(result="win"), "$.groups[0].picks[0].result",
+     "'win' is not one of ['hit', 'miss', None]"),
+    (lambda d: d["windows"].update(week={"n": 1}), "$.windows", "'week' is not one of ['last_7_days', 'season']"),
     (lambda d: d["groups"][0]["picks"][0].update(edge=5.2), "$.groups[0].picks[0]",
      "Additional properties are not allowed ('edge' was unexpected)"),
     (lambda d: d.pop("generated_at"), "$", "'generated_at' is a required property"),
@@ -185,11 +194,34 @@ def test_committed_schemas_match_the_mart_contracts(project_manifest):
     endpoints = endpoints_from_manifest(project_manifest)
     assert endpoints, "the project publishes no mart"
     problems = compare_with_repo(REPO / "schemas", all_schema_files(endpoints))
-    assert problems == [], "run `python -m publisher.cli schemas --write` (after dbt parse) and commit schemas/"
+    problems += compare_with_repo(REPO, {DOCS_PAGE: endpoints_page(endpoints).encode()}, orphans=False)
+    assert problems == [], "run `python -m publisher.cli schemas --write` (after dbt parse) and commit schemas/, docs/"
+
+
+def test_the_endpoints_page_shows_every_field_of_the_schemas():
+    admin = Endpoint("admin_x", "r", "admin/x.json", "private, max-age=60", "daily", {"n": "n"}, "admin", frozenset(),
+                     columns=COLUMNS)
+    page = endpoints_page([endpoint(), admin])
+    public, private = page.split("## Admin (the private destination)")
+    assert ("### `picks/{date}.json`\n\nCache-Control `public, max-age=300`, trigger group `after-predictions`, "
+            "schema `schemas/picks.schema.json`.\n\n| field | type | null | values | description |") in public
+    rows = [line for line in public.splitlines() if line.startswith("| `")]
+    assert rows[:6] == [
+        "| `date` | date | no |  |  |",
+        "| `generated_at` | date-time | no |  | When the publisher wrote this file (UTC); unchanged files keep theirs. |",
+        "| `groups` | list of objects (groups[]) | no |  |  |",
+        "| `groups[].id` | integer | no |  |  |",
+        "| `groups[].record` | object | yes |  |  |",
+        "| `groups[].record.wins` | integer | yes |  |  |"]
+    assert "| `groups[].picks[].result` | string | yes | `hit`, `miss`, `null` | hit or miss, null while pending. |" in rows
+    assert "| `windows` | object by key (`last_7_days`, `season`) | no |  |  |" in rows
+    assert "| `windows.*.n` | integer | no |  |  |" in rows and "| `days` | object by key (date) | no |  |  |" in rows
+    assert "### `latest.json`" in public and "| `dates.picks` | date | no |  |  |" in public
+    assert "### `admin/x.json`" in private and "| `n` | integer | no |  |  |" in private
 
 
 POOL = [None, "x", "2026-02-21", "2026-02-30", "2026-02-21T18:00:00Z", "2026-02-21T18:00", 0, 1, -3, 1.0, 1.5, True,
-        False, [], [1], {}, {"n": 1}, {"ok": True, "at": None}, {"rank": 1, "line": 2}]
+        False, [], [1], {}, {"n": 1}, {"ok": True, "at": None}, {"rank": 1, "line": 2, "result": "hit"}, "hit", "season"]
 
 
 def nodes(value, path=()):

@@ -10,6 +10,7 @@ from publisher.warehouse import (
     bigquery_client,
     DuckDBWarehouse,
     WarehouseError,
+    last_builds,
     load_profile_output,
     warehouse_from_profile,
 )
@@ -76,6 +77,16 @@ def test_duckdb_path_is_relative_to_the_project_dir(project, monkeypatch, tmp_pa
     assert [r["name"] for r in rows(warehouse, '"wh"."public"."t"')] == ["a", "b", "c", "d"]
 
 
+def test_the_build_log_is_read_from_the_meta_schema_of_the_target(project):
+    assert warehouse_from_profile(project).build_log == '"main_meta".model_builds'  # no schema in the profile: main
+    with duckdb.connect(str(project / "wh.duckdb")) as con:
+        con.execute("CREATE SCHEMA props_meta; CREATE TABLE props_meta.model_builds AS SELECT * FROM (VALUES "
+                    "('r1', 'b', TIMESTAMP '2026-02-21 18:00:00'), ('r1', 'a', TIMESTAMP '2026-02-21 17:00:00'), "
+                    "('r2', 'a', TIMESTAMP '2026-02-21 17:00:00')) AS t(relation, invocation_id, finished_at)")
+    found = last_builds(DuckDBWarehouse(project / "wh.duckdb", "props"))
+    assert found == ('"props_meta".model_builds', {"r1": ("b", "2026-02-21T18:00:00Z"), "r2": ("a", "2026-02-21T17:00:00Z")})
+
+
 def test_duckdb_rows_and_distinct_values(project):
     warehouse = DuckDBWarehouse(project / "wh.duckdb")
     relation = '"wh"."public"."t"'
@@ -114,7 +125,7 @@ class FakeClient:
 
 def fake_bigquery(monkeypatch, client):
     monkeypatch.setattr("publisher.warehouse.bigquery_client", lambda *args: client)
-    return BigQueryWarehouse("p", "US")
+    return BigQueryWarehouse("p", "props", "US")
 
 
 def test_bigquery_builds_parameterised_queries(monkeypatch):
@@ -135,7 +146,9 @@ def test_bigquery_builds_parameterised_queries(monkeypatch):
 def test_bigquery_profile(project, monkeypatch):
     made = []
     monkeypatch.setattr("publisher.warehouse.bigquery_client", lambda *args: made.append(args) or FakeClient())
-    assert isinstance(warehouse_from_profile(project, target="bigquery"), BigQueryWarehouse)
+    warehouse = warehouse_from_profile(project, target="bigquery")
+    assert isinstance(warehouse, BigQueryWarehouse)
+    assert warehouse.build_log == "`nba-props-platform`.`props_meta`.model_builds"  # dbt's <target schema>_meta
     warehouse_from_profile(project, target="emulator")
     assert made == [("nba-props-platform", "US", None), ("nba-props-platform", None, "127.0.0.1:9050")]
 
