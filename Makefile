@@ -130,6 +130,16 @@ scheduled-steps:
 live: ## one live-grading cycle (after make demo): make scheduled GROUP=live, i.e. the live models, then live-grading/{date}.json
 	@$(MAKE) --no-print-directory scheduled GROUP=live
 
+# The schedule rehearsed (sample_data/rehearsal.py): DAYS game days of the sample replayed on a
+# simulated clock into .warehouse/rehearsal/, every run a `make scheduled`, a bad input on day
+# FAIL_DAY; exits 1 naming any problem (a pending result after a morning, a failed run that
+# published, a refused publish that was not, a catch-up that did not).
+DAYS        ?= 2
+FAIL_DAY    ?= 2
+rehearsal: env profiles.yml ## replay DAYS=2 game days on a simulated clock with make scheduled (a bad input on FAIL_DAY=2), checking every morning
+	rm -rf .warehouse/rehearsal/warehouse.duckdb* .warehouse/rehearsal/target .warehouse/rehearsal/site* .warehouse/rehearsal/reports .warehouse/rehearsal/logs
+	$(PY) -m sample_data.rehearsal --out .warehouse/rehearsal --days $(DAYS) --fail-day $(FAIL_DAY)
+
 # Warehouses are generated once into .warehouse/bench/ (kept until sample_data/ changes).
 bench: env profiles.yml ## cost at 1, 3 and 5 seasons: full build vs dbt's floor and the raw SQL, daily cycle, demo, publisher -> bench/RESULTS.md "Scale"
 	$(PY) bench/scale.py
