@@ -10,6 +10,8 @@ UV_VERSION  := 0.13.9
 VENV_BQ     := .venv-bq
 SEASONS     ?= 1
 SEED        ?= 42
+# The sample's "tonight" (sample_data.generate --today): a shorter season for quick runs.
+TODAY       ?=
 DEST        ?= public
 # The run's clock (UTC, YYYY-MM-DD HH:MM:SS) when it is not now: a replay, the demo (the
 # sample's own moment: python -m sample_data.clock), a test. It decides which games and
@@ -79,17 +81,17 @@ env-bq: $(VENV_BQ)/.ready ## create the BigQuery emulator's environment (.venv-b
 profiles.yml: profiles.yml.example
 	cp profiles.yml.example profiles.yml
 
-sample: env ## generate the sample warehouse (SEASONS=1, SEED=42) into $DUCKDB_PATH
-	$(PY) -m sample_data.generate --seasons $(SEASONS) --seed $(SEED) --out $(DUCKDB_PATH)
+sample: env ## generate the sample warehouse (SEASONS=1, SEED=42; TODAY=YYYY-MM-DD: a shorter one) into $DUCKDB_PATH
+	$(PY) -m sample_data.generate --seasons $(SEASONS) --seed $(SEED) $(if $(TODAY),--today $(TODAY)) --out $(DUCKDB_PATH)
 
 build: env profiles.yml ## dbt build (models, seeds, data tests; CLOCK=... for a past moment) on $DUCKDB_PATH
 	@mkdir -p $(STATE_DIR)
-	$(LOCKED) -- $(DBT) build --fail-fast --exclude-resource-type unit_test $(DBT_VARS)
+	$(LOCKED) -- env DBT_TARGET_PATH=$(STATE_DIR) $(DBT) build --fail-fast --exclude-resource-type unit_test $(DBT_VARS)
 
 publish: env ## publish every endpoint for every date to $(DEST)/v1 (GROUP=G: only the publish step of G's last scheduled run)
 ifeq ($(GROUP),)
 	@mkdir -p $(STATE_DIR)
-	$(LOCKED) -- $(PY) -m publisher.cli --dest $(DEST) $(ADMIN_FLAG) --all-dates $(PUBLISH_ARGS)
+	$(LOCKED) -- env DBT_TARGET_PATH=$(STATE_DIR) $(PY) -m publisher.cli --dest $(DEST) $(ADMIN_FLAG) --all-dates $(PUBLISH_ARGS)$(if $(REPORT), --json > $(REPORT))
 else
 	@$(CHECK_GROUP)
 	@mkdir -p $(RUN_DIR)
@@ -104,7 +106,7 @@ demo: sample ## the whole pipeline on the sample warehouse, at the sample's cloc
 # only, this rebuilds it from the sources with today's rules (docs/decisions.md).
 rebuild-record: env profiles.yml ## DELIBERATE: rebuild the locked record of picks from the sources (then republish every date)
 	@mkdir -p $(STATE_DIR)
-	$(LOCKED) -- $(DBT) build --full-refresh --exclude-resource-type unit_test --vars '{rebuild_record: true$(if $(CLOCK),$(comma) clock: "$(CLOCK)",)}'
+	$(LOCKED) -- env DBT_TARGET_PATH=$(STATE_DIR) $(DBT) build --full-refresh --exclude-resource-type unit_test --vars '{rebuild_record: true$(if $(CLOCK),$(comma) clock: "$(CLOCK)",)}'
 
 # One scheduled run of a trigger group, the one command per schedule (docs/deployment.md):
 #   make scheduled GROUP=after-predictions|hourly|daily|live [CLOCK=...] [DEST=...] [ADMIN_DEST=...]
