@@ -16,9 +16,14 @@ DEST        ?= public
 # The run's clock (UTC, YYYY-MM-DD HH:MM:SS) when it is not now: a replay, the demo (the
 # sample's own moment: python -m sample_data.clock), a test. It decides which games and
 # days are locked (docs/decisions.md "Lock at tip-off") and judges source freshness.
+# CLOCK=sample: the sample warehouse's own moment (python -m sample_data.clock $DUCKDB_PATH),
+# e.g. `make live CLOCK=sample` after a live_replay step on the demo.
 CLOCK       ?=
-DBT_VARS    := $(if $(CLOCK),--vars '{clock: "$(CLOCK)"}',)
 export DUCKDB_PATH ?= .warehouse/props.duckdb
+ifeq ($(CLOCK),sample)
+override CLOCK := $(shell $(VENV)/bin/python -m sample_data.clock $(DUCKDB_PATH))
+endif
+DBT_VARS    := $(if $(CLOCK),--vars '{clock: "$(CLOCK)"}',)
 export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DBT_VERSION_CHECK := false
@@ -129,7 +134,7 @@ scheduled-steps:
 	env DBT_TARGET_PATH=$(RUN_DIR) $(DBT) build --selector $(GROUP) --exclude-resource-type unit_test $(DBT_VARS)
 	$(PUBLISH_GROUP)
 
-live: ## one live-grading cycle (after make demo): make scheduled GROUP=live, i.e. the live models, then live-grading/{date}.json
+live: ## one live-grading cycle: make scheduled GROUP=live (on the demo: make live CLOCK=sample)
 	@$(MAKE) --no-print-directory scheduled GROUP=live
 
 # The schedule rehearsed (sample_data/rehearsal.py): DAYS game days of the sample replayed on a

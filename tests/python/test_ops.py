@@ -172,3 +172,17 @@ def test_make_clean_never_touches_a_bucket(repo):
     done = clean(repo, "gs://bucket/site")
     assert done.returncode == 0, done.stderr
     assert (repo / "public" / "file").exists() and not (repo / "target").exists()
+
+
+def test_clock_sample_is_the_sample_warehouses_own_moment(tmp_path):
+    import duckdb
+
+    warehouse = tmp_path / "sample.duckdb"
+    con = duckdb.connect(str(warehouse))
+    con.execute("create schema nba_raw; create schema nba_predictions")
+    con.execute("create table nba_raw.live_boxscores (updated_at timestamp)")
+    con.execute("create table nba_predictions.player_prop_predictions (created_at timestamp)")
+    con.execute("insert into nba_raw.live_boxscores values ('2025-04-14 00:56:00')")
+    con.close()
+    commands = dry_run("scheduled-steps", "GROUP=live", "CLOCK=sample", "DEST=site", DUCKDB_PATH=str(warehouse))
+    assert "--vars '{clock: \"2025-04-14 00:56:00\"}'" in commands
