@@ -58,9 +58,13 @@ dest_lock    = $(if $(filter gs://%,$(1)),$(LOCK_DIR)/dest-$(subst /,_,$(patsubs
 RUN_LOCKS    = $(WAREHOUSE_LOCK) $(RUN_DIR)/run.lock $(call dest_lock,$(DEST)) $(if $(HAS_ADMIN_DEST),$(if $(ADMIN_DEST),$(call dest_lock,$(ADMIN_DEST))))
 LOCKED       = ops/locked.sh -w $(LOCK_WAIT) -d "make $@$(if $(GROUP), GROUP=$(GROUP))$(if $(CLOCK), CLOCK=$(CLOCK))" $(RUN_LOCKS)
 CHECK_GROUP  = $(if $(filter $(GROUPS),$(GROUP)),true,echo "error: GROUP='$(GROUP)' is not a trigger group; use GROUP=after-predictions, hourly, daily or live" >&2; exit 2)
+# Run results vouch for the marts their build left. A scheduled run deletes its group's and the
+# full build's (it rebuilds marts a full publish reads; no group's marts are upstream of
+# another group's); a full build deletes them all.
+ALL_RUN_RESULTS = $(STATE_DIR)/run_results.json $(foreach g,$(GROUPS),$(STATE_DIR)/$(g)/run_results.json)
 PUBLISH_GROUP = env DBT_TARGET_PATH=$(RUN_DIR) $(PY) -m publisher.cli --group $(GROUP) --dest $(DEST) $(ADMIN_FLAG) --all-dates $(PUBLISH_ARGS)$(if $(REPORT), --json > $(REPORT))
 
-.PHONY: help env env-bq demo sample build publish live scheduled scheduled-steps rehearsal rebuild-record bench test test-bq pytest dbt-test lock clean
+.PHONY: help env env-bq demo sample build build-steps publish live scheduled scheduled-steps rehearsal rebuild-record-steps rebuild-record bench test test-bq pytest dbt-test lock clean
 .PHONY: lint lint-python lint-sql lint-project fix docs docs-serve preview preview-env
 
 help: ## list the targets
@@ -91,7 +95,12 @@ sample: env ## generate the sample warehouse (SEASONS=1, SEED=42; TODAY=YYYY-MM-
 
 build: env profiles.yml ## dbt build (models, seeds, data tests; CLOCK=... for a past moment) on $DUCKDB_PATH
 	@mkdir -p $(STATE_DIR)
-	$(LOCKED) -- env DBT_TARGET_PATH=$(STATE_DIR) $(DBT) build --fail-fast --exclude-resource-type unit_test $(DBT_VARS)
+	$(LOCKED) -- $(MAKE) --no-print-directory build-steps
+
+# Under the locks: every earlier run's results go (this build rebuilds every mart they vouched for).
+build-steps:
+	rm -f $(ALL_RUN_RESULTS)
+	env DBT_TARGET_PATH=$(STATE_DIR) $(DBT) build --fail-fast --exclude-resource-type unit_test $(DBT_VARS)
 
 publish: env ## publish every endpoint for every date to $(DEST)/v1 (GROUP=G: only the publish step of G's last scheduled run)
 ifeq ($(GROUP),)
@@ -111,12 +120,16 @@ demo: sample ## the whole pipeline on the sample warehouse, at the sample's cloc
 # only, this rebuilds it from the sources with today's rules (docs/decisions.md).
 rebuild-record: env profiles.yml ## DELIBERATE: rebuild the locked record of picks from the sources (then republish every date)
 	@mkdir -p $(STATE_DIR)
-	$(LOCKED) -- env DBT_TARGET_PATH=$(STATE_DIR) $(DBT) build --full-refresh --exclude-resource-type unit_test --vars '{rebuild_record: true$(if $(CLOCK),$(comma) clock: "$(CLOCK)",)}'
+	$(LOCKED) -- $(MAKE) --no-print-directory rebuild-record-steps
+
+rebuild-record-steps:
+	rm -f $(ALL_RUN_RESULTS)
+	env DBT_TARGET_PATH=$(STATE_DIR) $(DBT) build --full-refresh --exclude-resource-type unit_test --vars '{rebuild_record: true$(if $(CLOCK),$(comma) clock: "$(CLOCK)",)}'
 
 # One scheduled run of a trigger group, the one command per schedule (docs/deployment.md):
 #   make scheduled GROUP=after-predictions|hourly|daily|live [CLOCK=...] [DEST=...] [ADMIN_DEST=...]
-# Under the run's locks: the group's previous run results are deleted (a build that never
-# finishes leaves none, so nothing can be published from it); source freshness at the clock
+# Under the run's locks: the group's previous run results and the full build's are deleted (a
+# build that never finishes leaves none, so nothing can be published from it); source freshness at the clock
 # (a source stale beyond its error threshold stops the run before anything is built); dbt
 # build --selector GROUP at the clock (unit tests excluded: they test code, not data, and run
 # in make test); the publisher for the group, every date (--all-dates: change detection
@@ -129,7 +142,7 @@ scheduled: env profiles.yml ## one scheduled run (GROUP=, CLOCK=, DEST=, ...): f
 
 # The steps of `make scheduled`, run under its locks (never alone).
 scheduled-steps:
-	rm -f $(RUN_DIR)/run_results.json
+	rm -f $(RUN_DIR)/run_results.json $(STATE_DIR)/run_results.json
 	env DBT_TARGET_PATH=$(RUN_DIR) $(DBT) source freshness --selector $(GROUP) $(DBT_VARS)
 	env DBT_TARGET_PATH=$(RUN_DIR) $(DBT) build --selector $(GROUP) --exclude-resource-type unit_test $(DBT_VARS)
 	$(PUBLISH_GROUP)

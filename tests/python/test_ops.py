@@ -102,13 +102,20 @@ def test_on_bigquery_and_a_bucket_the_locks_are_keyed_by_dataset_and_bucket(tmp_
 def test_the_steps_of_a_scheduled_run_read_and_write_only_their_groups_state():
     commands = dry_run("scheduled-steps", "GROUP=daily", "CLOCK=2025-02-06 11:00:00", "DEST=site", "STATE_DIR=state")
     lines = [line for line in commands.splitlines() if line.strip()]
-    assert lines[0] == "rm -f state/daily/run_results.json"
+    assert lines[0] == "rm -f state/daily/run_results.json state/run_results.json"  # its own and the full build's
     assert "env DBT_TARGET_PATH=state/daily " in lines[1] and "source freshness --selector daily" in lines[1]
     assert "env DBT_TARGET_PATH=state/daily " in lines[2] and "build --selector daily" in lines[2]
     assert "--exclude-resource-type unit_test" in lines[2]
     assert all("--vars '{clock: \"2025-02-06 11:00:00\"}'" in line for line in lines[1:3])
     assert "env DBT_TARGET_PATH=state/daily " in lines[3] and "-m publisher.cli --group daily --dest site" in lines[3]
     assert "--all-dates" in lines[3]
+
+
+def test_a_full_build_forgets_every_earlier_run_result():
+    lines = dry_run("build-steps", "STATE_DIR=state").splitlines()
+    assert lines[0] == ("rm -f state/run_results.json state/after-predictions/run_results.json "
+                        "state/hourly/run_results.json state/daily/run_results.json state/live/run_results.json")
+    assert lines[1].startswith("env DBT_TARGET_PATH=state ") and " build --fail-fast " in lines[1]
 
 
 @pytest.mark.parametrize("group", ["", "nightly"])
