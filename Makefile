@@ -10,19 +10,61 @@ UV_VERSION  := 0.13.9
 VENV_BQ     := .venv-bq
 SEASONS     ?= 1
 SEED        ?= 42
+# The sample's "tonight" (sample_data.generate --today): a shorter season for quick runs.
+TODAY       ?=
 DEST        ?= public
 # The run's clock (UTC, YYYY-MM-DD HH:MM:SS) when it is not now: a replay, the demo (the
 # sample's own moment: python -m sample_data.clock), a test. It decides which games and
 # days are locked (docs/decisions.md "Lock at tip-off") and judges source freshness.
+# CLOCK=sample: the sample warehouse's own moment (python -m sample_data.clock $DUCKDB_PATH),
+# e.g. `make live CLOCK=sample` after a live_replay step on the demo.
 CLOCK       ?=
-DBT_VARS    := $(if $(CLOCK),--vars '{clock: "$(CLOCK)"}',)
 export DUCKDB_PATH ?= .warehouse/props.duckdb
+ifeq ($(CLOCK),sample)
+override CLOCK := $(shell $(VENV)/bin/python -m sample_data.clock $(DUCKDB_PATH))
+endif
+DBT_VARS    := $(if $(CLOCK),--vars '{clock: "$(CLOCK)"}',)
 export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DBT_VERSION_CHECK := false
 comma := ,
 
-.PHONY: help env env-bq demo sample build publish live scheduled rebuild-record bench test test-bq pytest dbt-test lock clean
+# Runs (docs/deployment.md). A scheduled run of a trigger group keeps its run state in its
+# own dbt target folder, $(STATE_DIR)/GROUP (manifest, run results, sources.json of its
+# freshness check), so the publisher's run-results gate reads the build of this group and of
+# this run only (make build / publish use $(STATE_DIR) itself). Every run that writes the
+# warehouse or a destination holds, for its whole length, a flock lock (ops/locked.sh) on
+# each thing it shares: the warehouse (the DuckDB file: next to it; another profile target:
+# its dataset, under LOCK_DIR), its target folder (run.lock inside), and each destination (a
+# folder: FOLDER.lock next to it; a bucket: under LOCK_DIR, this machine only). A run that
+# finds one held waits up to LOCK_WAIT seconds, then exits 75 naming the holder.
+GROUPS      := after-predictions hourly daily live
+GROUP       ?=
+STATE_DIR   ?= $(or $(DBT_TARGET_PATH),target)
+RUN_DIR      = $(STATE_DIR)/$(GROUP)
+LOCK_DIR    ?= .locks
+LOCK_WAIT   ?= 600
+REPORT      ?=
+PUBLISH_ARGS ?=
+# Private admin files (admin/...) go to their own destination when the publisher has
+# --admin-dest: next to DEST for a folder (public-admin/v1/admin/...); a gs:// DEST needs
+# ADMIN_DEST set to a private bucket (docs/deployment.md).
+ADMIN_DEST  ?= $(if $(filter gs://%,$(DEST)),,$(patsubst %/,%,$(DEST))-admin)
+HAS_ADMIN_DEST := $(shell grep -qs -e '--admin-dest' publisher/cli.py && echo yes)
+ADMIN_FLAG   = $(if $(HAS_ADMIN_DEST),$(if $(ADMIN_DEST),--admin-dest $(ADMIN_DEST),$(error ADMIN_DEST is not set: with DEST=$(DEST) admin files need a private destination, e.g. ADMIN_DEST=gs://PRIVATE_BUCKET/site)),)
+WAREHOUSE_TARGET = $(or $(DBT_TARGET),dev)
+WAREHOUSE_LOCK = $(if $(filter dev,$(WAREHOUSE_TARGET)),$(DUCKDB_PATH).lock,$(LOCK_DIR)/warehouse-$(WAREHOUSE_TARGET)$(if $(filter bigquery,$(WAREHOUSE_TARGET)),-$(or $(BQ_PROJECT),nba-props-platform).$(or $(BQ_DATASET),props)).lock)
+dest_lock    = $(if $(filter gs://%,$(1)),$(LOCK_DIR)/dest-$(subst /,_,$(patsubst gs://%,%,$(patsubst %/,%,$(1)))).lock,$(patsubst %/,%,$(1)).lock)
+RUN_LOCKS    = $(WAREHOUSE_LOCK) $(RUN_DIR)/run.lock $(call dest_lock,$(DEST)) $(if $(HAS_ADMIN_DEST),$(if $(ADMIN_DEST),$(call dest_lock,$(ADMIN_DEST))))
+LOCKED       = ops/locked.sh -w $(LOCK_WAIT) -d "make $@$(if $(GROUP), GROUP=$(GROUP))$(if $(CLOCK), CLOCK=$(CLOCK))" $(RUN_LOCKS)
+CHECK_GROUP  = $(if $(filter $(GROUPS),$(GROUP)),true,echo "error: GROUP='$(GROUP)' is not a trigger group; use GROUP=after-predictions, hourly, daily or live" >&2; exit 2)
+# Run results vouch for the marts their build left. A scheduled run deletes its group's and the
+# full build's (it rebuilds marts a full publish reads; no group's marts are upstream of
+# another group's); a full build deletes them all.
+ALL_RUN_RESULTS = $(STATE_DIR)/run_results.json $(foreach g,$(GROUPS),$(STATE_DIR)/$(g)/run_results.json)
+PUBLISH_GROUP = env DBT_TARGET_PATH=$(RUN_DIR) $(PY) -m publisher.cli --group $(GROUP) --dest $(DEST) $(ADMIN_FLAG) --all-dates $(PUBLISH_ARGS)$(if $(REPORT), --json > $(REPORT))
+
+.PHONY: help env env-bq demo sample build build-steps publish live scheduled scheduled-steps rehearsal rebuild-record-steps rebuild-record bench test test-bq pytest dbt-test lock clean
 .PHONY: lint lint-python lint-sql lint-project fix docs docs-serve preview preview-env
 
 help: ## list the targets
@@ -48,14 +90,27 @@ env-bq: $(VENV_BQ)/.ready ## create the BigQuery emulator's environment (.venv-b
 profiles.yml: profiles.yml.example
 	cp profiles.yml.example profiles.yml
 
-sample: env ## generate the sample warehouse (SEASONS=1, SEED=42) into $DUCKDB_PATH
-	$(PY) -m sample_data.generate --seasons $(SEASONS) --seed $(SEED) --out $(DUCKDB_PATH)
+sample: env ## generate the sample warehouse (SEASONS=1, SEED=42; TODAY=YYYY-MM-DD: a shorter one) into $DUCKDB_PATH
+	$(PY) -m sample_data.generate --seasons $(SEASONS) --seed $(SEED) $(if $(TODAY),--today $(TODAY)) --out $(DUCKDB_PATH)
 
 build: env profiles.yml ## dbt build (models, seeds, data tests; CLOCK=... for a past moment) on $DUCKDB_PATH
-	$(DBT) build --fail-fast --exclude-resource-type unit_test $(DBT_VARS)
+	@mkdir -p $(STATE_DIR)
+	$(LOCKED) -- $(MAKE) --no-print-directory build-steps
 
-publish: env ## publish every endpoint for every date to $(DEST)/v1
-	$(PY) -m publisher.cli --dest $(DEST) --all-dates
+# Under the locks: every earlier run's results go (this build rebuilds every mart they vouched for).
+build-steps:
+	rm -f $(ALL_RUN_RESULTS)
+	env DBT_TARGET_PATH=$(STATE_DIR) $(DBT) build --fail-fast --exclude-resource-type unit_test $(DBT_VARS)
+
+publish: env ## publish every endpoint for every date to $(DEST)/v1 (GROUP=G: only the publish step of G's last scheduled run)
+ifeq ($(GROUP),)
+	@mkdir -p $(STATE_DIR)
+	$(LOCKED) -- env DBT_TARGET_PATH=$(STATE_DIR) $(PY) -m publisher.cli --dest $(DEST) $(ADMIN_FLAG) --all-dates $(PUBLISH_ARGS)$(if $(REPORT), --json > $(REPORT))
+else
+	@$(CHECK_GROUP)
+	@mkdir -p $(RUN_DIR)
+	$(LOCKED) -- $(PUBLISH_GROUP)
+endif
 
 demo: sample ## the whole pipeline on the sample warehouse, at the sample's clock -> public/v1/
 	$(MAKE) --no-print-directory build publish CLOCK="$$($(PY) -m sample_data.clock $(DUCKDB_PATH))"
@@ -64,19 +119,46 @@ demo: sample ## the whole pipeline on the sample warehouse, at the sample's cloc
 # The record of published picks is append-only: --full-refresh keeps it. For a real bug fix
 # only, this rebuilds it from the sources with today's rules (docs/decisions.md).
 rebuild-record: env profiles.yml ## DELIBERATE: rebuild the locked record of picks from the sources (then republish every date)
-	$(DBT) build --full-refresh --exclude-resource-type unit_test --vars '{rebuild_record: true$(if $(CLOCK),$(comma) clock: "$(CLOCK)",)}'
+	@mkdir -p $(STATE_DIR)
+	$(LOCKED) -- $(MAKE) --no-print-directory rebuild-record-steps
 
-live: env profiles.yml ## one live-grading cycle on $DUCKDB_PATH (after make demo): live models, then live-grading/{date}.json
-	$(DBT) build --selector live
-	$(PY) -m publisher.cli --group live --dest $(DEST)
+rebuild-record-steps:
+	rm -f $(ALL_RUN_RESULTS)
+	env DBT_TARGET_PATH=$(STATE_DIR) $(DBT) build --full-refresh --exclude-resource-type unit_test --vars '{rebuild_record: true$(if $(CLOCK),$(comma) clock: "$(CLOCK)",)}'
 
-# One scheduled run of a trigger group: source freshness first (a source stale beyond its
-# error threshold stops the run), then the group's models and tests, then its endpoints.
-GROUP ?= after-predictions
-scheduled: env profiles.yml ## one scheduled run: dbt source freshness, dbt build --selector GROUP, publish --group GROUP
-	$(DBT) source freshness --selector $(GROUP)
-	$(DBT) build --selector $(GROUP)
-	$(PY) -m publisher.cli --group $(GROUP) --dest $(DEST)
+# One scheduled run of a trigger group, the one command per schedule (docs/deployment.md):
+#   make scheduled GROUP=after-predictions|hourly|daily|live [CLOCK=...] [DEST=...] [ADMIN_DEST=...]
+# Under the run's locks: the group's previous run results and the full build's are deleted (a
+# build that never finishes leaves none, so nothing can be published from it); source freshness at the clock
+# (a source stale beyond its error threshold stops the run before anything is built); dbt
+# build --selector GROUP at the clock (unit tests excluded: they test code, not data, and run
+# in make test); the publisher for the group, every date (--all-dates: change detection
+# uploads only the files whose content changed, which carries yesterday's results and a
+# correction of any age). REPORT=FILE keeps the publisher's --json report.
+scheduled: env profiles.yml ## one scheduled run (GROUP=, CLOCK=, DEST=, ...): freshness, build, publish of a trigger group (docs/deployment.md)
+	@$(CHECK_GROUP)
+	@mkdir -p $(RUN_DIR)
+	$(LOCKED) -- $(MAKE) --no-print-directory scheduled-steps GROUP=$(GROUP)
+
+# The steps of `make scheduled`, run under its locks (never alone).
+scheduled-steps:
+	rm -f $(RUN_DIR)/run_results.json $(STATE_DIR)/run_results.json
+	env DBT_TARGET_PATH=$(RUN_DIR) $(DBT) source freshness --selector $(GROUP) $(DBT_VARS)
+	env DBT_TARGET_PATH=$(RUN_DIR) $(DBT) build --selector $(GROUP) --exclude-resource-type unit_test $(DBT_VARS)
+	$(PUBLISH_GROUP)
+
+live: ## one live-grading cycle: make scheduled GROUP=live (on the demo: make live CLOCK=sample)
+	@$(MAKE) --no-print-directory scheduled GROUP=live
+
+# The schedule rehearsed (sample_data/rehearsal.py): DAYS game days of the sample replayed on a
+# simulated clock into .warehouse/rehearsal/, every run a `make scheduled`, a bad input on day
+# FAIL_DAY; exits 1 naming any problem (a pending result after a morning, a failed run that
+# published, a refused publish that was not, a catch-up that did not).
+DAYS        ?= 2
+FAIL_DAY    ?= 2
+rehearsal: env profiles.yml ## replay DAYS=2 game days on a simulated clock with make scheduled (a bad input on FAIL_DAY=2), checking every morning
+	rm -rf .warehouse/rehearsal/warehouse.duckdb* .warehouse/rehearsal/target .warehouse/rehearsal/site* .warehouse/rehearsal/reports .warehouse/rehearsal/logs
+	$(PY) -m sample_data.rehearsal --out .warehouse/rehearsal --days $(DAYS) --fail-day $(FAIL_DAY)
 
 # Warehouses are generated once into .warehouse/bench/ (kept until sample_data/ changes).
 bench: env profiles.yml ## cost at 1, 3 and 5 seasons: full build vs dbt's floor and the raw SQL, daily cycle, demo, publisher -> bench/RESULTS.md "Scale"
@@ -145,5 +227,24 @@ lock: ## re-resolve requirements.lock from pyproject.toml (and the emulator's lo
 	$(UV) pip compile -q pyproject.toml --extra dev -o requirements.lock --python-version 3.11
 	$(UV) pip compile -q requirements-bq-emulator.in -o requirements-bq-emulator.txt --python-version 3.11
 
-clean: ## remove generated files (keeps .venv)
-	rm -rf target dbt_packages logs .warehouse $(DEST)
+# Deletes only inside this repository: DEST (and its admin folder and lock files) must resolve,
+# symlinks followed, to an untracked folder under the repository; anything else is refused,
+# naming the fix, before anything is deleted. A gs:// destination is never touched.
+CLEAN_DESTS = $(foreach d,$(DEST) $(if $(HAS_ADMIN_DEST),$(ADMIN_DEST),$(patsubst %/,%,$(DEST))-admin),$(if $(filter gs://%,$(d)),,$(patsubst %/,%,$(d))))
+clean: ## remove generated files (keeps .venv); DEST only when inside the repository
+	@repo="$$(realpath .)"; \
+	if [ -z "$(strip $(DEST))" ]; then echo "error: make clean: DEST is empty: not deleting anything (run make clean DEST=public)" >&2; exit 2; fi; \
+	for d in $(CLEAN_DESTS); do \
+	    p="$$(realpath -m -- "$$d")"; \
+	    case "$$p" in \
+	        "$$repo"/?*) ;; \
+	        *) echo "error: make clean: DEST folder $$d resolves to $$p, which is not a folder inside the repository $$repo: nothing deleted." >&2; \
+	           echo "error: make clean deletes only inside the repository: pass the DEST you published to inside it (make clean DEST=public), or remove $$p by hand." >&2; \
+	           exit 2 ;; \
+	    esac; \
+	    if [ -n "$$(git ls-files -- "$$p" 2>/dev/null | head -n 1)" ]; then \
+	        echo "error: make clean: DEST folder $$d holds files tracked by git: not deleting anything (pass DEST=public, or the folder you published to)." >&2; \
+	        exit 2; \
+	    fi; \
+	done
+	rm -rf -- target dbt_packages logs .warehouse .locks $(foreach d,$(CLEAN_DESTS),$(d) $(d).lock)

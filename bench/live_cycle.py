@@ -4,8 +4,10 @@
 
 The warehouse must hold a full build (`make demo`): the live cycle reads the season
 tables as built. For each replayed snapshot (sample_data.live_replay, not timed) one
-cycle runs the two commands of `make live` as separate processes, as a scheduler would:
-`dbt build --selector live`, then `python -m publisher.cli --group live --dest DEST`.
+cycle runs the build and publish commands of `make live` as separate processes, as a
+scheduler would: `dbt build --selector live`, then `python -m publisher.cli --group live
+--dest DEST` (`make live` also checks the live source's freshness first and holds the run's
+locks; neither is timed here).
 A last cycle replays the final snapshot again: nothing changed, nothing is uploaded.
 Prints a Markdown table. dbt's target/ and the site go to a temporary folder unless
 --target-path / --dest are given, so a developer's target/ is never touched. The night's

@@ -2,6 +2,7 @@
 
     python -m sample_data.live_replay --warehouse .warehouse/props.duckdb --list
     python -m sample_data.live_replay --warehouse .warehouse/props.duckdb --step 3
+    python -m sample_data.live_replay --warehouse .warehouse/props.duckdb --box-scores
 
 The real final box scores of the night live in ``sample_replay.final_boxscores`` (the
 generator writes them for ``--today``; a hand-written fixture installs them with
@@ -19,6 +20,13 @@ generator writes them for ``--today``; a hand-written fixture installs them with
   in progress carries the step's time T(s) = first tip-off + (s - 1) x 30 min + 20 min;
   a final game keeps the time of the step it became final. So replaying the same step
   twice writes identical rows.
+
+``--box-scores`` is the next morning instead: the night's finals land as the nightly
+pipeline loads them, in nba_analytics.player_game_summary (names and teams from the night's
+context rows; a player without one, whom nobody predicted, is left out; status active, or
+dnp for 0 minutes), and it prints the clock of the morning run that reads them
+(``MORNING_RUN``: the day after the night, 11:00 UTC, an hour after the sample's box scores
+arrive; sample_data.feed BOX_SCORES_AFTER).
 """
 
 from __future__ import annotations
@@ -45,6 +53,9 @@ FINALS_DDL = f"""create table {REPLAY_TABLE} (
     tipoff_at TIMESTAMP
 )"""
 SLOT = dt.timedelta(minutes=30)
+SUMMARY_TABLE = "nba_analytics.player_game_summary"
+CONTEXT_TABLE = "nba_analytics.upcoming_player_game_context"
+MORNING_RUN = dt.timedelta(days=1, hours=11)  # from 00:00 UTC of the night's game date
 FINAL_PHASE = 5
 PERIODS = 4
 
@@ -261,6 +272,33 @@ def apply_step(path: str | os.PathLike, step: int, night: dt.date | None = None)
     return night, step, len(rows)
 
 
+def land_box_scores(path: str | os.PathLike, night: dt.date | None = None) -> tuple[dt.date, int, dt.datetime]:
+    """Load the night's finals into nba_analytics.player_game_summary as the nightly pipeline
+    would (module docstring), replacing any row of that night. Returns (night, rows written,
+    the clock of the morning run)."""
+    con = duckdb.connect(os.fspath(path))
+    try:
+        night, _ = read_finals(con, night)
+        con.execute("begin transaction")
+        con.execute(f"delete from {SUMMARY_TABLE} where game_date = ?", [night])
+        con.execute(f"""
+            insert into {SUMMARY_TABLE} (player_lookup, player_full_name, game_id, game_date, team_abbr,
+                                         opponent_team_abbr, points, minutes_played, player_status)
+            select f.player_lookup, any_value(c.player_full_name), f.game_id, f.game_date, any_value(c.team_abbr),
+                   any_value(c.opponent_team_abbr), any_value(f.points), any_value(f.minutes_played),
+                   if(any_value(f.minutes_played) > 0, 'active', 'dnp')
+            from {REPLAY_TABLE} f
+            join {CONTEXT_TABLE} c on c.player_lookup = f.player_lookup and c.game_id = f.game_id
+            where f.game_date = ?
+            group by f.player_lookup, f.game_id, f.game_date""", [night])
+        (n,) = con.execute(f"select count(*) from {SUMMARY_TABLE} where game_date = ?", [night]).fetchone()
+        con.execute("commit")
+        con.execute("checkpoint")
+    finally:
+        con.close()
+    return night, n, dt.datetime.combine(night, dt.time()) + MORNING_RUN
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m sample_data.live_replay",
@@ -271,6 +309,9 @@ def main(argv: list[str] | None = None) -> int:
     what = parser.add_mutually_exclusive_group(required=True)
     what.add_argument("--step", type=int, metavar="N", help="snapshot to write (negative counts from the last)")
     what.add_argument("--list", action="store_true", help="list the night's snapshots")
+    what.add_argument("--box-scores", action="store_true",
+                      help="the next morning: load the night's finals as its box scores (nba_analytics."
+                           "player_game_summary) and print the clock of the morning run")
     parser.add_argument("--date", type=dt.date.fromisoformat, metavar="YYYY-MM-DD",
                         help="night to replay (default: the latest date of sample_replay.final_boxscores)")
     parser.add_argument("--finals", metavar="CSV", help="first install these final box scores "
@@ -290,6 +331,11 @@ def main(argv: list[str] | None = None) -> int:
                 con.close()
             print(f"{night}: {len(set(f.game_id for f in finals))} games, {len(finals)} player rows")
             print("\n".join(describe(finals)))
+            return 0
+        if args.box_scores:
+            night, n, morning = land_box_scores(args.warehouse, args.date)
+            print(f"{args.warehouse}: {SUMMARY_TABLE} for {night} = the night's finals ({n} rows); the morning run: "
+                  f"make scheduled GROUP=after-predictions CLOCK='{morning:%Y-%m-%d %H:%M:%S}'")
             return 0
         night, step, n = apply_step(args.warehouse, args.step, args.date)
     except (ValueError, duckdb.Error) as error:

@@ -1,0 +1,195 @@
+"""The operations side of the Makefile, without dbt (a few seconds in all): the locks of a run
+(ops/locked.sh: two runs never interleave, the second waits up to its bound, then exits 75
+naming the holder), the lock files `make scheduled` takes for each kind of warehouse and
+destination, its refusal of an unknown group, and `make clean`, which never deletes
+outside the repository (run on a copy of the Makefile in a scratch repository)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import time
+
+import pytest
+
+from pipeline import PROJECT_DIR
+
+LOCKED = str(PROJECT_DIR / "ops" / "locked.sh")
+
+
+def locked(*args: str, wait: int = 10, what: str = "") -> subprocess.Popen:
+    return subprocess.Popen([LOCKED, "-w", str(wait), *(["-d", what] if what else []), *args],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def test_two_runs_on_one_lock_never_interleave(tmp_path):
+    lock, log = tmp_path / "warehouse.duckdb.lock", tmp_path / "log"
+    body = f"echo start $$ >> {log}; sleep 0.5; echo end $$ >> {log}"
+    runs = [locked(str(lock), "--", "bash", "-c", body) for _ in range(3)]
+    assert [run.wait(timeout=30) for run in runs] == [0, 0, 0]
+    lines = log.read_text().split("\n")[:-1]
+    assert [line.split()[0] for line in lines] == ["start", "end"] * 3
+    assert all(lines[i].split()[1] == lines[i + 1].split()[1] for i in range(0, 6, 2))  # each start, its own end
+
+
+def test_a_run_that_waits_too_long_exits_75_naming_the_holder(tmp_path):
+    lock = tmp_path / "site.lock"
+    holder = locked(str(lock), "--", "sleep", "3", what="make scheduled GROUP=hourly CLOCK=2025-01-01 10:00:00")
+    time.sleep(0.5)
+    started = time.monotonic()
+    second = locked(str(lock), "--", "touch", str(tmp_path / "ran"), wait=1)
+    _, err = second.communicate(timeout=30)
+    assert second.returncode == 75
+    assert time.monotonic() - started < 2.5
+    assert f"lock {lock} is held by another run" in err
+    assert "what=make scheduled GROUP=hourly CLOCK=2025-01-01 10:00:00" in err and f"pid={holder.pid}" in err
+    assert "waited 1 s (LOCK_WAIT)" in err
+    assert not (tmp_path / "ran").exists()
+    assert holder.wait(timeout=30) == 0
+
+
+def test_locks_are_taken_in_one_order_so_runs_sharing_two_never_deadlock(tmp_path):
+    a, b, log = tmp_path / "a.lock", tmp_path / "b.lock", tmp_path / "log"
+    body = f"echo in >> {log}; sleep 0.3; echo out >> {log}"
+    runs = [locked(str(a), str(b), "--", "bash", "-c", body), locked(str(b), str(a), "--", "bash", "-c", body)]
+    assert [run.wait(timeout=30) for run in runs] == [0, 0]
+    assert log.read_text().split() == ["in", "out", "in", "out"]
+
+
+def test_the_lock_is_released_when_its_holder_is_killed(tmp_path):
+    lock = tmp_path / "w.lock"
+    holder = locked(str(lock), "--", "sleep", "30")
+    time.sleep(0.5)
+    holder.kill()
+    holder.wait(timeout=10)
+    second = locked(str(lock), "--", "true", wait=2)
+    assert second.wait(timeout=30) == 0
+
+
+def dry_run(*args: str, **env: str) -> str:
+    """The commands `make -n` prints, .venv and profiles.yml taken as made. A line calling $(MAKE)
+    runs even then: ops/locked.sh takes its locks (in a scratch folder here), then execs the
+    sub-make, which only prints the steps."""
+    environ = {k: v for k, v in os.environ.items() if k not in ("DBT_TARGET", "DBT_TARGET_PATH", "DUCKDB_PATH")}
+    environ.update(env)
+    done = subprocess.run(["make", "-n", "--no-print-directory", "-o", "env", "-o", "profiles.yml", *args],
+                          cwd=PROJECT_DIR, env=environ, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_make_scheduled_locks_the_warehouse_its_run_state_and_the_destinations(tmp_path):
+    commands = dry_run("scheduled", "GROUP=hourly", f"DEST={tmp_path}/site", f"STATE_DIR={tmp_path}/state",
+                       DUCKDB_PATH=f"{tmp_path}/props.duckdb")
+    locks = [w for w in commands.split(" -- ")[0].split() if w.endswith(".lock")]
+    assert f"{tmp_path}/props.duckdb.lock" in locks  # next to the DuckDB file
+    assert f"{tmp_path}/state/hourly/run.lock" in locks  # the group's own run state
+    assert f"{tmp_path}/site.lock" in locks  # next to the destination folder
+    assert "source freshness --selector hourly" in commands  # the steps, printed by the sub-make
+
+
+def test_on_bigquery_and_a_bucket_the_locks_are_keyed_by_dataset_and_bucket(tmp_path):
+    commands = dry_run("scheduled", "GROUP=live", "DEST=gs://props-site/v2", "ADMIN_DEST=gs://props-admin",
+                       f"LOCK_DIR={tmp_path}/locks", f"STATE_DIR={tmp_path}/state",
+                       DBT_TARGET="bigquery", BQ_PROJECT="acme", BQ_DATASET="props_prod")
+    locks = [w for w in commands.split(" -- ")[0].split() if w.endswith(".lock")]
+    assert f"{tmp_path}/locks/warehouse-bigquery-acme.props_prod.lock" in locks
+    assert f"{tmp_path}/locks/dest-props-site_v2.lock" in locks
+    assert f"{tmp_path}/state/live/run.lock" in locks
+
+
+def test_the_steps_of_a_scheduled_run_read_and_write_only_their_groups_state():
+    commands = dry_run("scheduled-steps", "GROUP=daily", "CLOCK=2025-02-06 11:00:00", "DEST=site", "STATE_DIR=state")
+    lines = [line for line in commands.splitlines() if line.strip()]
+    assert lines[0] == "rm -f state/daily/run_results.json state/run_results.json"  # its own and the full build's
+    assert "env DBT_TARGET_PATH=state/daily " in lines[1] and "source freshness --selector daily" in lines[1]
+    assert "env DBT_TARGET_PATH=state/daily " in lines[2] and "build --selector daily" in lines[2]
+    assert "--exclude-resource-type unit_test" in lines[2]
+    assert all("--vars '{clock: \"2025-02-06 11:00:00\"}'" in line for line in lines[1:3])
+    assert "env DBT_TARGET_PATH=state/daily " in lines[3] and "-m publisher.cli --group daily --dest site" in lines[3]
+    assert "--all-dates" in lines[3]
+
+
+def test_a_full_build_forgets_every_earlier_run_result():
+    lines = dry_run("build-steps", "STATE_DIR=state").splitlines()
+    assert lines[0] == ("rm -f state/run_results.json state/after-predictions/run_results.json "
+                        "state/hourly/run_results.json state/daily/run_results.json state/live/run_results.json")
+    assert lines[1].startswith("env DBT_TARGET_PATH=state ") and " build --fail-fast " in lines[1]
+
+
+@pytest.mark.parametrize("group", ["", "nightly"])
+def test_make_scheduled_needs_a_trigger_group(group):
+    done = subprocess.run(["make", "-s", "-o", "env", "-o", "profiles.yml", "scheduled", f"GROUP={group}"],
+                          cwd=PROJECT_DIR, capture_output=True, text=True)
+    assert done.returncode != 0
+    assert "use GROUP=after-predictions, hourly, daily or live" in done.stderr
+
+
+# ----------------------------------------------------------------------------- make clean
+
+
+@pytest.fixture
+def repo(tmp_path):
+    """A scratch repository with this Makefile, generated folders and a tracked folder."""
+    root = tmp_path / "repo"
+    root.mkdir()
+    shutil.copyfile(PROJECT_DIR / "Makefile", root / "Makefile")
+    for folder in ("target", ".warehouse", "public", "public-admin", "models"):
+        (root / folder).mkdir()
+        (root / folder / "file").write_text("x")
+    (root / "public.lock").write_text("")
+    subprocess.run(["git", "init", "-q"], cwd=root, check=True)
+    subprocess.run(["git", "add", "models/file"], cwd=root, check=True)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "file").write_text("x")
+    (root / "link").symlink_to(outside)
+    return root
+
+
+def clean(repo, dest: str) -> subprocess.CompletedProcess:
+    return subprocess.run(["make", "-s", "clean", f"DEST={dest}"], cwd=repo, capture_output=True, text=True)
+
+
+@pytest.mark.parametrize("dest", ["{outside}", "../outside", "link", ".", "..", "", "models"])
+def test_make_clean_refuses_a_dest_outside_the_repository_and_deletes_nothing(repo, dest):
+    done = clean(repo, dest.format(outside=repo.parent / "outside"))
+    assert done.returncode != 0
+    assert "error: make clean" in done.stderr
+    assert "nothing deleted" in done.stderr or "not deleting" in done.stderr
+    assert (repo.parent / "outside" / "file").exists()
+    assert all((repo / folder / "file").exists() for folder in ("target", ".warehouse", "public", "models"))
+
+
+def test_make_clean_names_the_fix(repo):
+    done = clean(repo, str(repo.parent / "outside"))
+    assert f"resolves to {repo.parent / 'outside'}, which is not a folder inside the repository" in done.stderr
+    assert "make clean DEST=public" in done.stderr
+
+
+def test_make_clean_deletes_the_generated_files_and_a_dest_inside(repo):
+    done = clean(repo, "public")
+    assert done.returncode == 0, done.stderr
+    assert [p.name for p in sorted(repo.iterdir())] == [".git", "Makefile", "link", "models"]
+    assert (repo.parent / "outside" / "file").exists()
+
+
+def test_make_clean_never_touches_a_bucket(repo):
+    done = clean(repo, "gs://bucket/site")
+    assert done.returncode == 0, done.stderr
+    assert (repo / "public" / "file").exists() and not (repo / "target").exists()
+
+
+def test_clock_sample_is_the_sample_warehouses_own_moment(tmp_path):
+    import duckdb
+
+    warehouse = tmp_path / "sample.duckdb"
+    con = duckdb.connect(str(warehouse))
+    con.execute("create schema nba_raw; create schema nba_predictions")
+    con.execute("create table nba_raw.live_boxscores (updated_at timestamp)")
+    con.execute("create table nba_predictions.player_prop_predictions (created_at timestamp)")
+    con.execute("insert into nba_raw.live_boxscores values ('2025-04-14 00:56:00')")
+    con.close()
+    commands = dry_run("scheduled-steps", "GROUP=live", "CLOCK=sample", "DEST=site", DUCKDB_PATH=str(warehouse))
+    assert "--vars '{clock: \"2025-04-14 00:56:00\"}'" in commands

@@ -1,0 +1,137 @@
+"""The schedule rehearsed (sample_data/rehearsal.py, `make rehearsal`): two game days of the
+sample replayed on a simulated clock, every run the documented `make scheduled GROUP=...`.
+
+The short plan (hourly and daily on the first morning only), on a truth generated from
+opening night (predictions start on 2024-10-28):
+
+    2024-10-29 17:30  after-predictions  the first build; 10-29 picks published, pending
+    2024-10-30 00:30  live               10-29 games in progress
+               11:00  after-predictions  the morning run: 10-29 results (issue item 1)
+               11:05  hourly, 11:10 daily
+               17:30  after-predictions  a bad input: the build fails, nothing published
+    2024-10-31 00:30  live               succeeds (its own run state)
+               00:35  publish            after-predictions republished: refused (the issue's bypass)
+               11:00  after-predictions  caught up: 10-30 published with its results
+
+About 3 minutes of CPU, so 3 minutes on 2 quiet cores and 5 when they are shared (8 `make
+scheduled` runs, each with its freshness check and a full dbt parse, since the clock var
+changes every run; dbt's start alone is 3 s of CPU); one module fixture, every test reads
+its results. Last, the three groups' builds are published at once into one new folder:
+they take turns on its lock, and no manifest entry is lost (10 s).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+
+import pytest
+
+from pipeline import PROJECT_DIR
+from sample_data import rehearsal
+
+D1, D2 = dt.date(2024, 10, 29), dt.date(2024, 10, 30)
+
+
+@pytest.fixture(scope="module")
+def rehearsed(tmp_path_factory):
+    lines: list[str] = []
+    out = tmp_path_factory.mktemp("rehearsal")
+    done = rehearsal.rehearse(out, start=D1, days=2, fail_day=2, every_morning=False, log=lines.append)
+    print("\n".join(lines))
+    return out, done
+
+
+@pytest.fixture(scope="module")
+def results(rehearsed):
+    return rehearsed[1]
+
+
+def only(results, what: str, day: dt.date) -> rehearsal.Result:
+    found = [r for r in results if r.step.what == what and r.step.day == day]
+    assert len(found) == 1, (what, day, [r.step.label for r in results])
+    return found[0]
+
+
+def test_the_plan_and_exit_codes(results):
+    assert [(r.step.what, r.step.group, r.step.day) for r in results] == [
+        ("evening", "after-predictions", D1), ("live", "live", D1),
+        ("morning", "after-predictions", D1), ("hourly", "hourly", D1), ("daily", "daily", D1),
+        ("evening", "after-predictions", D2), ("live", "live", D2), ("republish", "after-predictions", D2),
+        ("morning", "after-predictions", D2)]
+    failing = {(r.step.what, r.step.day) for r in results if r.returncode != 0}
+    assert failing == {("evening", D2), ("republish", D2)}
+
+
+def test_no_check_of_the_rehearsal_found_a_problem(results):
+    problems = [f"{r.step.label}: {p}" for r in results for p in r.problems]
+    assert problems == []
+
+
+def test_after_each_morning_no_dated_file_whose_box_scores_exist_says_pending(results):
+    for day in (D1, D2):
+        morning = only(results, "morning", day)
+        assert {f"{kind}/{day}.json" for kind in rehearsal.DATED} <= set(morning.checked), day
+        assert {f"{kind}/2024-10-28.json" for kind in rehearsal.DATED} <= set(morning.checked), day
+        assert all(count == 0 for path, count in morning.pending.items() if path[-15:-5] <= str(day)), morning.pending
+
+
+def test_the_morning_run_carries_yesterdays_results(results):
+    evening, morning = only(results, "evening", D1), only(results, "morning", D1)
+    assert evening.pending["picks/2024-10-29.json"] > 0  # published before the games
+    assert evening.pending["best-bets/2024-10-29.json"] > 0
+    uploaded = morning.uploaded()
+    assert uploaded["picks/2024-10-29.json"] == "updated"
+    assert uploaded["best-bets/2024-10-29.json"] == "updated"
+    assert "picks/2024-10-28.json" not in uploaded  # unchanged files are not uploaded
+
+
+def test_a_failed_build_publishes_nothing_and_its_publish_is_refused_after_a_live_cycle(results):
+    failed = only(results, "evening", D2)
+    assert failed.returncode != 0 and failed.report is None  # stopped before the publisher
+    assert "picks/2024-10-30.json" not in failed.pending
+    live = only(results, "live", D2)
+    assert live.returncode == 0
+    refused = only(results, "republish", D2)
+    assert refused.returncode != 0
+    assert refused.report is not None and not refused.report["ok"]
+    assert refused.uploaded() == {}
+    failed_endpoints = {e["name"] for e in refused.report["endpoints"] if e["status"] == "failed"}
+    assert {"public_picks", "public_best_bets", "admin_picks"} <= failed_endpoints
+
+
+def test_the_next_good_run_caught_up(results):
+    morning = only(results, "morning", D2)
+    assert morning.returncode == 0 and "caught up: a dry run plans no upload" in morning.checked
+    uploaded = morning.uploaded()
+    for kind in rehearsal.DATED:
+        assert uploaded[f"{kind}/2024-10-30.json"] == "created"
+        assert morning.pending[f"{kind}/2024-10-30.json"] == 0
+
+
+def test_three_publishes_at_once_into_one_folder_wait_for_each_other_and_lose_no_manifest_entry(rehearsed, tmp_path):
+    """The groups' last builds published at once into an empty folder: the folder's lock makes
+    them take turns, and the last manifest lists every object of the three."""
+    out, _ = rehearsed
+    env = dict(os.environ, DUCKDB_PATH=str(out / "warehouse.duckdb"), DBT_TARGET="dev")
+    env.pop("DBT_TARGET_PATH", None)
+    runs = [subprocess.Popen(["make", "-s", "--no-print-directory", "publish", f"GROUP={group}", f"DEST={tmp_path / 'site'}",
+                              f"ADMIN_DEST={tmp_path / 'site-admin'}", f"STATE_DIR={out / 'target'}", "LOCK_WAIT=120",
+                              f"REPORT={tmp_path / group}.json"], cwd=PROJECT_DIR, env=env,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+            for group in ("after-predictions", "hourly", "daily")]
+    errors = [run.communicate(timeout=300)[1] for run in runs]
+    assert [run.returncode for run in runs] == [0, 0, 0], errors
+    for site in (tmp_path / "site", tmp_path / "site-admin"):
+        if not (site / "v1" / "manifest.json").exists():
+            continue
+        listed = set(json.loads((site / "v1" / "manifest.json").read_text())["objects"])
+        stored = {str(p.relative_to(site / "v1")) for p in (site / "v1").rglob("*.json")} - {"manifest.json"}
+        assert listed == stored
+    published = set()
+    for group in ("after-predictions", "hourly", "daily"):
+        report = json.loads((tmp_path / f"{group}.json").read_text())
+        published |= {o["path"] for o in report["objects"]}
+    assert {"picks/2024-10-30.json", "subsets/performance.json", "systems/models.json"} <= published
