@@ -63,8 +63,11 @@ def tables(path) -> dict[str, list[tuple]]:
     con = duckdb.connect(str(path), read_only=True)
     try:
         out = {}
+        # props_meta.model_builds, the build log of the on-run-end hook (macros/record_builds.sql), says
+        # which invocation built each relation and when: it differs between any two runs by design
         names = con.execute("select table_schema, table_name from information_schema.tables "
-                            "where table_schema like 'props%' and table_type = 'BASE TABLE'").fetchall()
+                            "where table_schema like 'props%' and table_schema != 'props_meta' "
+                            "and table_type = 'BASE TABLE'").fetchall()
         for schema, name in names:
             if name in NOT_IN_CYCLE:
                 continue
