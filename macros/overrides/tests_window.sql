@@ -4,8 +4,14 @@
     table reads only its last var('incremental_test_days') days (its newest date minus that
     many days, on the table's date column): the rows that run rebuilt (facts_lookback_days
     before the previous newest date, plus the new days) and not years of rows tested
-    by earlier runs, so a daily run costs the same whatever the history. Every other run
-    (full builds, `make build`, CI, the other selectors) tests every row. -#}
+    by earlier runs, so a daily run costs the same whatever the history. A view that only
+    incremental models read, each through rebuilt_dates() (no reopen, no extra), says so in
+    its config (meta tests_window: {column: C, readers: [MODEL, ...]}): on such a run its
+    tests read the rows whose C is on or after the first date those readers rebuild in this
+    run (incremental_rebuild_start on each reader as it stands before the run rebuilds it:
+    exactly the rows they will read; all rows when a reader is not built yet or is fully
+    refreshed). Every other run (full builds, `make build`, CI, the other selectors) tests
+    every row. -#}
 {% macro get_where_subquery(relation) -%}
     {%- set conditions = [] -%}
     {%- set where = config.get('where', '') -%}
@@ -35,15 +41,53 @@
     {%- endif -%}
     {%- for node in graph.nodes.values()
         if node.resource_type == 'model'
-        and node.config.materialized == 'incremental'
         and (node.alias or node.name) == relation.identifier
         and node.schema == relation.schema -%}
-        {%- set partition_by = node.config.get('partition_by') -%}
-        {%- set column = partition_by['field'] if partition_by else node.config.get('unique_key') -%}
-        {%- if column is string -%}
-            {%- set first_day = '(select ' ~ add_days('max(' ~ column ~ ')', -1 * var('incremental_test_days')) ~ ' from ' ~ relation ~ ')' -%}
-            {{ return('(' ~ column ~ ' >= ' ~ date_literal(first_day) ~ ' or ' ~ column ~ ' is null)') }}
+        {%- if node.config.materialized == 'incremental' -%}
+            {%- set column = incremental_node_date_column(node) -%}
+            {%- if column is string -%}
+                {%- set first_day = '(select ' ~ add_days('max(' ~ column ~ ')', -1 * var('incremental_test_days')) ~ ' from ' ~ relation ~ ')' -%}
+                {{ return('(' ~ column ~ ' >= ' ~ date_literal(first_day) ~ ' or ' ~ column ~ ' is null)') }}
+            {%- endif -%}
+        {%- elif node.config.meta.get('tests_window') -%}
+            {{ return(readers_window_condition(node.config.meta['tests_window'])) }}
         {%- endif -%}
     {%- endfor -%}
     {{ return('') }}
+{%- endmacro %}
+
+{#- The date column of an incremental model node: its BigQuery partition field, else its
+    delete+insert key (fact_table_config); none otherwise. -#}
+{% macro incremental_node_date_column(node) -%}
+    {%- set partition_by = node.config.get('partition_by') -%}
+    {{ return(partition_by['field'] if partition_by else node.config.get('unique_key')) }}
+{%- endmacro %}
+
+{#- The rule of a view read only by incremental models (meta tests_window, see above): the
+    condition keeping the rows of window.column from the first date the readers rebuild,
+    or '' (every row) when any reader is missing, not incremental, not built yet or fully
+    refreshed on this run. -#}
+{% macro readers_window_condition(window) -%}
+    {%- set starts = [] -%}
+    {%- for name in window.get('readers', []) -%}
+        {%- set reader = graph.nodes.get('model.' ~ project_name ~ '.' ~ name) -%}
+        {%- if reader is none or reader.config.materialized != 'incremental' -%}
+            {{ return('') }}
+        {%- endif -%}
+        {%- set full_refresh = reader.config.get('full_refresh') -%}
+        {%- if (flags.FULL_REFRESH if full_refresh is none else full_refresh) or var('offline', false) -%}
+            {{ return('') }}
+        {%- endif -%}
+        {%- set built = adapter.get_relation(reader.database, reader.schema, reader.alias or reader.name) -%}
+        {%- set reader_column = incremental_node_date_column(reader) -%}
+        {%- if built is none or reader_column is not string -%}
+            {{ return('') }}
+        {%- endif -%}
+        {%- do starts.append(incremental_rebuild_start(relation=built, date_column=reader_column)) -%}
+    {%- endfor -%}
+    {%- if not starts or not window.get('column') -%}
+        {{ return('') }}
+    {%- endif -%}
+    {%- set first_day = starts[0] if starts | length == 1 else 'least(' ~ (starts | join(', ')) ~ ')' -%}
+    {{ return('(' ~ window['column'] ~ ' >= ' ~ date_literal(first_day) ~ ' or ' ~ window['column'] ~ ' is null)') }}
 {%- endmacro %}
