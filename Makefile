@@ -161,8 +161,10 @@ rehearsal: env profiles.yml ## replay DAYS=2 game days on a simulated clock with
 	$(PY) -m sample_data.rehearsal --out .warehouse/rehearsal --days $(DAYS) --fail-day $(FAIL_DAY)
 
 # Warehouses are generated once into .warehouse/bench/ (kept until sample_data/ changes).
-bench: env profiles.yml ## cost at 1, 3 and 5 seasons: full build vs dbt's floor and the raw SQL, daily cycle, demo, publisher -> bench/RESULTS.md "Scale"
-	$(PY) bench/scale.py
+# BASE=REV also measures that revision's product in the same run (before / after).
+BASE        ?=
+bench: env profiles.yml ## cost at 1 and 5 seasons: full build vs dbt's floor, a plain dbt project and the bare SQL; daily cycle, demo, publisher -> bench/RESULTS.md "Scale" (BASE=main: before/after)
+	$(PY) bench/scale.py$(if $(BASE), --base $(BASE))
 
 dbt-test: env profiles.yml ## dbt build on a fresh sample warehouse (every data and unit test)
 	DUCKDB_PATH=.warehouse/ci.duckdb $(PY) -m sample_data.generate --seasons 1 --seed $(SEED) --out .warehouse/ci.duckdb

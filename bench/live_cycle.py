@@ -11,7 +11,9 @@ locks; neither is timed here).
 A last cycle replays the final snapshot again: nothing changed, nothing is uploaded.
 Prints a Markdown table. dbt's target/ and the site go to a temporary folder unless
 --target-path / --dest are given, so a developer's target/ is never touched. The night's
-live rows are left at the final snapshot.
+live rows are left at the final snapshot. --project DIR runs another checkout's project and
+publisher (e.g. the base of bench/scale.py --base, .warehouse/bench/base) with this .venv, to
+compare two versions on the same warehouse in turn.
 """
 
 from __future__ import annotations
@@ -32,9 +34,9 @@ sys.path.insert(0, str(ROOT))
 from sample_data import live_replay  # noqa: E402
 
 
-def timed(cmd: list[str], env: dict[str, str]) -> tuple[float, subprocess.CompletedProcess]:
+def timed(cmd: list[str], env: dict[str, str], cwd: Path = ROOT) -> tuple[float, subprocess.CompletedProcess]:
     started = time.perf_counter()
-    done = subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True, text=True)
+    done = subprocess.run(cmd, env=env, cwd=cwd, capture_output=True, text=True)
     elapsed = time.perf_counter() - started
     if done.returncode != 0:
         sys.exit(f"{' '.join(cmd)} failed:\n{done.stdout[-4000:]}\n{done.stderr[-4000:]}")
@@ -47,7 +49,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--steps", help="comma-separated snapshots to replay (default: 0, the middle, the last)")
     parser.add_argument("--target-path", help="dbt target folder (default: a temporary folder)")
     parser.add_argument("--dest", help="publish destination (default: a temporary folder)")
+    parser.add_argument("--project", default=str(ROOT), help="the dbt project and publisher to run (default: this one)")
     args = parser.parse_args(argv)
+    project = Path(args.project).resolve()
 
     scratch = Path(tempfile.mkdtemp(prefix="live_cycle_"))
     bin_dir = Path(sys.executable).parent
@@ -68,14 +72,14 @@ def main(argv: list[str] | None = None) -> int:
 
     print(f"night {night}: {len(set(f.game_id for f in finals))} games, {len(finals)} live rows, "
           f"{count} snapshots; {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
-          f"Python {platform.python_version()}\n")
+          f"Python {platform.python_version()}; project {project}; load average {os.getloadavg()[0]:.1f}\n")
     print("| snapshot | dbt build --selector live (s) | publish --group live (s) | cycle (s) | uploaded | unchanged |")
     print("|---|---:|---:|---:|---:|---:|")
     for step in steps:
         live_replay.apply_step(args.warehouse, step, night)
-        dbt_s, _ = timed([str(bin_dir / "dbt"), "build", "--selector", "live", "-q"], env)
+        dbt_s, _ = timed([str(bin_dir / "dbt"), "build", "--selector", "live", "-q"], env, project)
         pub_s, done = timed([sys.executable, "-m", "publisher.cli", "--group", "live", "--dest", dest, "--json", "-q"],
-                            env)
+                            env, project)
         objects = json.loads(done.stdout)["objects"]
         uploaded = sum(o["status"] in ("created", "updated") for o in objects)
         unchanged = sum(o["status"] == "unchanged" for o in objects)
