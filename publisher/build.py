@@ -13,11 +13,11 @@ from typing import Any, Iterable, Iterator, Mapping
 from publisher.catalog import Endpoint
 from publisher.checks import check_document
 from publisher.destinations import StoredObject
-from publisher.documents import FoldError, PartRows, columns_by_model, fold, stream_partitions
+from publisher.documents import FoldError, PartRows, columns_by_model, fold, getter, stream_partitions
 from publisher.publish import Item, Scope, Spool, template_pattern
 from publisher.report import Tally, describe, log
 from publisher.schemas import Validator
-from publisher.serialize import VOLATILE_KEYS, SerializeError, content_hash, serialize
+from publisher.serialize import VOLATILE_KEYS, SerializeError, encode
 from publisher.warehouse import Warehouse, WarehouseError
 
 DATE_COLUMN = "date"
@@ -103,12 +103,11 @@ class Fingerprint:
             self.base.update(json.dumps(part, sort_keys=True, default=str).encode("utf-8") + b"\0")
 
     def of(self, rows: Mapping[str, Iterable[Mapping[str, Any]]]) -> str:
-        """The fingerprint of one document's rows, by model."""
+        """The fingerprint of one document's rows, by model (in any order)."""
         digest = self.base.copy()
         for model, columns in self.columns.items():
-            digest.update(model.encode("utf-8") + b"\0")
-            for text in sorted(repr(tuple(row[c] for c in columns)) for row in rows.get(model, ())):
-                digest.update(text.encode("utf-8") + b"\n")
+            texts = sorted(map(repr, map(getter(columns), rows.get(model, ()))))
+            digest.update(model.encode("utf-8") + b"\0" + "\n".join(texts).encode("utf-8") + b"\n")
         return digest.hexdigest()
 
 
@@ -121,6 +120,7 @@ class Build:
     code: bytes
     validators: dict[str, Validator]  # endpoint name -> its schema's validator
     rebuild: bool = False  # ignore stored fingerprints
+    fingerprints: bool = True  # the destination stores them (a folder does not: none is computed)
 
 
 def build_endpoint(endpoint: Endpoint, warehouse: Warehouse, selection: Selection, tally: Tally,
@@ -147,18 +147,18 @@ def build_endpoint(endpoint: Endpoint, warehouse: Warehouse, selection: Selectio
             if missing:
                 raise FoldError(f"mart {model}: column(s) {', '.join(map(repr, missing))} declared in the document "
                                 f"of {endpoint.name} are not in the rows")
-        print_ = fingerprint.of(inputs)
+        print_ = fingerprint.of(inputs) if build.fingerprints else None
         stored = build.listing.get(path)
-        if not build.rebuild and stored is not None and stored.hash and stored.input_hash == print_ \
+        if not build.rebuild and stored is not None and stored.hash and print_ and stored.input_hash == print_ \
                 and stored.cache_control in (None, endpoint.cache_control):
             items.append(Item(tally, path, None, stored.hash, endpoint.cache_control, print_))
             continue
         doc = fold(file_rows, endpoint.tree, build.context, source, {name: inputs[name] for name in parts})
-        data = serialize(doc)
+        data, digest = encode(doc)
         if endpoint.visibility == "public":
             tally.fail(*(f"clean-API violation: {violation}" for violation in check_document(path, doc)))
         tally.fail(*(f"schema violation: {violation}" for violation in validator.validate(path, doc)))
-        items.append(Item(tally, path, build.spool.add(data), content_hash(doc), endpoint.cache_control, print_))
+        items.append(Item(tally, path, build.spool.add(data), digest, endpoint.cache_control, print_))
     for part in parts.values():
         part.finish()
     return items

@@ -123,6 +123,7 @@ class LocalDestination:
     """Files under ``<root>/v1/``, written atomically (temp file, fsync, rename); the generation is the mtime in
     nanoseconds. No metadata is kept, so every run rebuilds every document (and compares content hashes). The
     listing reads a file only when the last v1/manifest.json has no hash for its generation."""
+    keeps_fingerprints = False
 
     def __init__(self, root: str | os.PathLike) -> None:
         self.base = Path(root) / PREFIX
@@ -215,6 +216,7 @@ class GCSDestination:
     """Objects ``prefix/v1/<path>`` with Content-Type, Cache-Control and, in custom metadata, the content hash and
     the fingerprint. Uploads carry ``ifGenerationMatch`` (0 for a new object) and are retried (publisher.retry); a
     412 after a retry whose first attempt did land is recognised by reading the object's metadata back."""
+    keeps_fingerprints = True
 
     def __init__(self, url: str, retry: RetryPolicy | None = None, log: Callable[[str], None] = lambda m: None) -> None:
         self.url = url

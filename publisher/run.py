@@ -136,7 +136,8 @@ def run(project_dir: str | Path, dest: str, admin_dest: str | None = None, *, ta
             # 5. read, fold and check every document
             if not any(t.errors for t in [*tallies.values(), *(site.indexes[-1].tally for site in sites)]):
                 for site in sites:
-                    build = Build({"generated_at": stamp}, site.listing, spool, code_digest(), validators, rebuild)
+                    build = Build({"generated_at": stamp}, site.listing, spool, code_digest(), validators, rebuild,
+                                  site.destination.keeps_fingerprints if site.destination else False)
                     items, site.scopes = build_all(site.endpoints, warehouse, dates, build, tallies)
                     site.items[:0] = items
             report.seconds["build_and_check"] = time.monotonic() - started - report.seconds.get("list", 0.0)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping
 
@@ -241,18 +242,21 @@ def compare_with_repo(schema_dir: Path, expected: Mapping[str, bytes], orphans: 
     return found
 
 
-def _parses(value: object, pattern: re.Pattern, parse: Callable[[str], object]) -> bool:
-    if not isinstance(value, str):
-        return True
-    try:
-        return bool(pattern.fullmatch(value)) and parse(value) is not None
-    except ValueError:
-        return False
+def _format(pattern: re.Pattern, parse: Callable[[str], object]) -> Callable[[object], bool]:
+    """A format check: a string must match the pattern and parse; any other value passes."""
+    @lru_cache(maxsize=65536)  # dates and timestamps repeat across a document's rows: each is parsed once
+    def parses(text: str) -> bool:
+        try:
+            return bool(pattern.fullmatch(text)) and parse(text) is not None
+        except ValueError:
+            return False
+
+    return lambda value: not isinstance(value, str) or parses(value)
 
 
 FORMATS: dict[str, Callable[[object], bool]] = {  # fastjsonschema's own are regular expressions: 2026-02-30 passes
-    "date": lambda value: _parses(value, DATE, dt.date.fromisoformat),
-    "date-time": lambda value: _parses(value, DATE_TIME, lambda text: dt.datetime.fromisoformat(text.replace("Z", "+00:00"))),
+    "date": _format(DATE, dt.date.fromisoformat),
+    "date-time": _format(DATE_TIME, lambda text: dt.datetime.fromisoformat(text.replace("Z", "+00:00"))),
 }
 FORMAT_CHECKER = FormatChecker(formats=())
 for _name, _check in FORMATS.items():

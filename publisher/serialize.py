@@ -21,8 +21,8 @@ class SerializeError(ValueError):
 def format_timestamp(value: dt.datetime) -> str:
     """UTC ISO-8601 with a Z and whole seconds; naive means UTC."""
     if value.tzinfo is not None:
-        value = value.astimezone(dt.timezone.utc)
-    return value.strftime("%Y-%m-%dT%H:%M:%SZ")
+        value = value.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    return value.isoformat(timespec="seconds") + "Z"
 
 
 def json_native(value: Any) -> Any:
@@ -44,11 +44,26 @@ def json_native(value: Any) -> Any:
 
 def serialize(doc: Any) -> bytes:
     """Compact UTF-8 JSON plus a newline; same document, same bytes."""
+    return (_text(doc, "$") + "\n").encode("utf-8")
+
+
+def _text(value: Any, path: str) -> str:
     try:
-        text = json.dumps(doc, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     except (TypeError, ValueError) as error:
-        raise SerializeError(_first_problem(doc, "$") or str(error)) from None
-    return (text + "\n").encode("utf-8")
+        raise SerializeError(_first_problem(value, path) or str(error)) from None
+
+
+def encode(doc: dict) -> tuple[bytes, str]:
+    """``serialize(doc)`` and ``content_hash(doc)``, serializing the document once: the compact JSON of an object is
+    its members' JSON joined by commas, so the hashed text is the same members but the volatile ones. A volatile
+    key below the top level (no declaration has one) is removed the general way."""
+    members = [(key, f"{_text(key, '$')}:{_text(value, f'$.{key}')}") for key, value in doc.items()]
+    data = ("{" + ",".join(text for _, text in members) + "}\n").encode("utf-8")
+    kept = "{" + ",".join(text for key, text in members if key not in VOLATILE_KEYS) + "}\n"
+    if any(f'"{key}":' in kept for key in VOLATILE_KEYS):
+        return data, content_hash(doc)
+    return data, hashlib.sha256(kept.encode("utf-8")).hexdigest()
 
 
 def _first_problem(value: Any, path: str) -> str | None:

@@ -4,6 +4,7 @@ env_var, as dbt does) says which. The only module that knows the engine."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import os
 import re
 from decimal import Decimal
@@ -18,6 +19,7 @@ from publisher.serialize import json_native
 BUILD_LOG = "model_builds"  # in <target schema>_meta, written by dbt's on-run-end hook (macros/record_builds.sql)
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 BATCH = 10_000  # rows fetched at a time by iter_rows
+NATIVE_TYPES = frozenset({str, int, float, bool, type(None)})
 PARAMETER_TYPES = ((bool, "BOOL"), (int, "INT64"), (float, "FLOAT64"), (Decimal, "NUMERIC"), (dt.datetime, "TIMESTAMP"),
                    (dt.date, "DATE"))  # BigQuery query parameters; anything else is a STRING
 
@@ -48,6 +50,17 @@ def select_sql(relation: str, where: dict[str, Any], order_by: Sequence[str], qu
     return sql + (" ORDER BY " + ", ".join(_quote(c, quote) for c in order_by) if order_by else ""), params
 
 
+def native_column(column: Sequence[Any]) -> Sequence[Any]:
+    """A column of rows, JSON-native: one of dates, timestamps or decimals converts each distinct value once."""
+    if NATIVE_TYPES.issuperset(map(type, column)):
+        return column
+    try:
+        native = {value: json_native(value) for value in set(column)}
+    except TypeError:  # unhashable values (a list)
+        return list(map(json_native, column))
+    return list(map(native.__getitem__, column))
+
+
 class DuckDBWarehouse:
     def __init__(self, path: str | os.PathLike, schema: str = "main") -> None:
         import duckdb
@@ -65,8 +78,8 @@ class DuckDBWarehouse:
             cursor.execute(sql, [value for _, value in params])
             names = [d[0] for d in cursor.description]
             while batch := cursor.fetchmany(BATCH):
-                for row in batch:
-                    yield dict(zip(names, map(json_native, row)))
+                columns = list(map(native_column, zip(*batch)))
+                yield from map(dict, map(zip, itertools.repeat(names), zip(*columns)))
         finally:
             cursor.close()
 
