@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import json
+import math
 import os
 import re
 from decimal import Decimal
@@ -50,15 +52,28 @@ def select_sql(relation: str, where: dict[str, Any], order_by: Sequence[str], qu
     return sql + (" ORDER BY " + ", ".join(_quote(c, quote) for c in order_by) if order_by else ""), params
 
 
-def native_column(column: Sequence[Any]) -> Sequence[Any]:
-    """A column of rows, JSON-native: one of dates, timestamps or decimals converts each distinct value once."""
-    if NATIVE_TYPES.issuperset(map(type, column)):
-        return column
-    try:
-        native = {value: json_native(value) for value in set(column)}
-    except TypeError:  # unhashable values (a list)
-        return list(map(json_native, column))
-    return list(map(native.__getitem__, column))
+def native_rows(relation: str, names: list[str], batch: Sequence[Sequence[Any]]) -> Iterator[dict]:
+    """A batch of rows (value tuples) as dicts of JSON-native values, converted column by column: a column of dates,
+    timestamps or decimals converts each distinct value once. A number that is not finite has no JSON form: an
+    error here, naming the column (orjson, which serializes the documents, would write it as null)."""
+    columns = []
+    for name, column in zip(names, zip(*batch)):
+        if not NATIVE_TYPES.issuperset(map(type, column)):
+            try:
+                native = {value: json_native(value) for value in set(column)}
+                column = tuple(map(native.__getitem__, column))
+            except TypeError:  # unhashable values (lists)
+                column = tuple(map(json_native, column))
+        kinds = set(map(type, column))
+        try:
+            if float in kinds and not all(map(math.isfinite, [v for v in column if type(v) is float])):
+                raise ValueError("Out of range float values are not JSON compliant")
+            if kinds & {list, dict}:  # lists and structs: the json module says whether they hold one
+                json.dumps([v for v in column if type(v) in (list, dict)], allow_nan=False)
+        except ValueError as error:
+            raise WarehouseError(f"{relation}: column {name!r} holds a number that is not finite ({error})") from None
+        columns.append(column)
+    return map(dict, map(zip, itertools.repeat(names), zip(*columns)))
 
 
 class DuckDBWarehouse:
@@ -78,8 +93,7 @@ class DuckDBWarehouse:
             cursor.execute(sql, [value for _, value in params])
             names = [d[0] for d in cursor.description]
             while batch := cursor.fetchmany(BATCH):
-                columns = list(map(native_column, zip(*batch)))
-                yield from map(dict, map(zip, itertools.repeat(names), zip(*columns)))
+                yield from native_rows(relation, names, batch)
         finally:
             cursor.close()
 
@@ -123,8 +137,9 @@ class BigQueryWarehouse:
     def iter_rows(self, relation: str, where: dict[str, Any] | None = None, order_by: Sequence[str] = ()) -> Iterator[dict]:
         """The rows (see select_sql), streamed by pages."""
         sql, params = select_sql(relation, where or {}, order_by, "`", lambda name: f"@{name}")
-        for row in self._job(sql, params).result(page_size=BATCH):
-            yield {name: json_native(value) for name, value in row.items()}
+        rows = iter(self._job(sql, params).result(page_size=BATCH))
+        while batch := list(itertools.islice(rows, BATCH)):
+            yield from native_rows(relation, list(batch[0].keys()), [tuple(row.values()) for row in batch])
 
     def distinct_values(self, relation: str, column: str) -> list:
         c = _quote(column, "`")
