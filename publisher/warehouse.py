@@ -9,9 +9,10 @@ import json
 import math
 import os
 import re
+from contextlib import closing
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any, Iterator, Sequence
 
 import jinja2
 import yaml
@@ -34,22 +35,6 @@ def _quote(column: str, quote: str) -> str:
     if not IDENTIFIER.fullmatch(column):
         raise WarehouseError(f"bad column name {column!r}")
     return f"{quote}{column}{quote}"
-
-
-def select_sql(relation: str, where: dict[str, Any], order_by: Sequence[str], quote: str,
-               placeholder: Callable[[str], str]) -> tuple[str, list[tuple[str, Any]]]:
-    """The query of a relation's rows filtered by ``where`` (column -> value, or a (first, last) inclusive range)
-    and sorted by ``order_by``, and its parameters (name, value); ``placeholder(name)`` renders a parameter."""
-    clauses, params = [], []
-    for i, (column, value) in enumerate(where.items()):
-        if isinstance(value, tuple):
-            clauses.append(f"{_quote(column, quote)} BETWEEN {placeholder(f'p{i}')} AND {placeholder(f'p{i}_last')}")
-            params += [(f"p{i}", value[0]), (f"p{i}_last", value[1])]
-        else:
-            clauses.append(f"{_quote(column, quote)} = {placeholder(f'p{i}')}")
-            params.append((f"p{i}", value))
-    sql = f"SELECT * FROM {relation}" + (" WHERE " + " AND ".join(clauses) if clauses else "")
-    return sql + (" ORDER BY " + ", ".join(_quote(c, quote) for c in order_by) if order_by else ""), params
 
 
 def native_rows(relation: str, names: list[str], batch: Sequence[Sequence[Any]]) -> Iterator[dict]:
@@ -76,7 +61,46 @@ def native_rows(relation: str, names: list[str], batch: Sequence[Sequence[Any]])
     return map(dict, map(zip, itertools.repeat(names), zip(*columns)))
 
 
-class DuckDBWarehouse:
+class Warehouse:
+    """The warehouse of the dbt profile. Engines differ in how they quote, pass parameters and fetch (``_fetch``)."""
+    quote = '"'
+    build_log = ""  # the relation of the build log
+
+    def iter_rows(self, relation: str, where: dict[str, Any] | None = None, order_by: Sequence[str] = ()) -> Iterator[dict]:
+        """The rows of a relation filtered by ``where`` (column -> value, or a (first, last) inclusive range) and sorted
+        by ``order_by``, streamed in batches, JSON-native."""
+        clauses, params = [], []
+        for i, (column, value) in enumerate((where or {}).items()):
+            if isinstance(value, tuple):
+                clauses.append(f"{_quote(column, self.quote)} BETWEEN {self._parameter(f'p{i}')} "
+                               f"AND {self._parameter(f'p{i}_last')}")
+                params += [(f"p{i}", value[0]), (f"p{i}_last", value[1])]
+            else:
+                clauses.append(f"{_quote(column, self.quote)} = {self._parameter(f'p{i}')}")
+                params.append((f"p{i}", value))
+        sql = f"SELECT * FROM {relation}" + (" WHERE " + " AND ".join(clauses) if clauses else "")
+        sql += " ORDER BY " + ", ".join(_quote(c, self.quote) for c in order_by) if order_by else ""
+        for names, batch in self._fetch(sql, params):
+            yield from native_rows(relation, names, batch)
+
+    def distinct_values(self, relation: str, column: str) -> list:
+        """Sorted distinct non-null values of a column (as the engine has them: dates are dates)."""
+        c = _quote(column, self.quote)
+        return [row[0] for _, batch in self._fetch(f"SELECT DISTINCT {c} FROM {relation} WHERE {c} IS NOT NULL "
+                                                   "ORDER BY 1", []) for row in batch]
+
+    def _parameter(self, name: str) -> str:
+        raise NotImplementedError
+
+    def _fetch(self, sql: str, params: list[tuple[str, Any]]) -> Iterator[tuple[list[str], Sequence[Sequence[Any]]]]:
+        """The query's rows in batches of value tuples, each with the column names."""
+        raise NotImplementedError
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+
+class DuckDBWarehouse(Warehouse):
     def __init__(self, path: str | os.PathLike, schema: str = "main") -> None:
         import duckdb
 
@@ -85,23 +109,15 @@ class DuckDBWarehouse:
         self.connection = duckdb.connect(str(path), read_only=True)
         self.build_log = f'{_quote(schema + "_meta", chr(34))}.{BUILD_LOG}'
 
-    def iter_rows(self, relation: str, where: dict[str, Any] | None = None, order_by: Sequence[str] = ()) -> Iterator[dict]:
-        """The rows (see select_sql), streamed in batches."""
-        sql, params = select_sql(relation, where or {}, order_by, '"', lambda name: "?")
-        cursor = self.connection.cursor()
-        try:
+    def _parameter(self, name: str) -> str:
+        return "?"
+
+    def _fetch(self, sql: str, params: list[tuple[str, Any]]) -> Iterator[tuple[list[str], Sequence[Sequence[Any]]]]:
+        with closing(self.connection.cursor()) as cursor:
             cursor.execute(sql, [value for _, value in params])
             names = [d[0] for d in cursor.description]
             while batch := cursor.fetchmany(BATCH):
-                yield from native_rows(relation, names, batch)
-        finally:
-            cursor.close()
-
-    def distinct_values(self, relation: str, column: str) -> list:
-        """Sorted distinct non-null values of a column (as the engine has them: dates are dates)."""
-        c = _quote(column, '"')
-        return [row[0] for row in self.connection.execute(f"SELECT DISTINCT {c} FROM {relation} WHERE {c} IS NOT NULL "
-                                                          "ORDER BY 1").fetchall()]
+                yield names, batch
 
     def close(self) -> None:
         self.connection.close()
@@ -120,37 +136,28 @@ def bigquery_client(project: str, location: str | None, api_endpoint: str | None
                            credentials=AnonymousCredentials())
 
 
-class BigQueryWarehouse:
+class BigQueryWarehouse(Warehouse):
+    quote = "`"
+
     def __init__(self, project: str, dataset: str, location: str | None = None, api_endpoint: str | None = None) -> None:
         from google.cloud import bigquery
 
         self.bigquery, self.client = bigquery, bigquery_client(project, location, api_endpoint)
         self.build_log = f"`{project}`.{_quote(dataset + '_meta', '`')}.{BUILD_LOG}"
 
-    def _job(self, sql: str, params: list) -> Any:
-        parameters = []
-        for name, value in params:
-            kind = next((kind for type_, kind in PARAMETER_TYPES if isinstance(value, type_)), "STRING")
-            parameters.append(self.bigquery.ScalarQueryParameter(name, kind, value))
-        return self.client.query(sql, job_config=self.bigquery.QueryJobConfig(query_parameters=parameters))
+    def _parameter(self, name: str) -> str:
+        return f"@{name}"
 
-    def iter_rows(self, relation: str, where: dict[str, Any] | None = None, order_by: Sequence[str] = ()) -> Iterator[dict]:
-        """The rows (see select_sql), streamed by pages."""
-        sql, params = select_sql(relation, where or {}, order_by, "`", lambda name: f"@{name}")
-        rows = iter(self._job(sql, params).result(page_size=BATCH))
+    def _fetch(self, sql: str, params: list[tuple[str, Any]]) -> Iterator[tuple[list[str], Sequence[Sequence[Any]]]]:
+        parameters = [self.bigquery.ScalarQueryParameter(name, next(
+            (kind for type_, kind in PARAMETER_TYPES if isinstance(value, type_)), "STRING"), value) for name, value in params]
+        rows = iter(self.client.query(sql, job_config=self.bigquery.QueryJobConfig(query_parameters=parameters))
+                    .result(page_size=BATCH))
         while batch := list(itertools.islice(rows, BATCH)):
-            yield from native_rows(relation, list(batch[0].keys()), [tuple(row.values()) for row in batch])
-
-    def distinct_values(self, relation: str, column: str) -> list:
-        c = _quote(column, "`")
-        return [row[column] for row in self._job(f"SELECT DISTINCT {c} FROM {relation} WHERE {c} IS NOT NULL ORDER BY 1",
-                                                 []).result()]
+            yield list(batch[0].keys()), [tuple(row.values()) for row in batch]
 
     def close(self) -> None:
         self.client.close()
-
-
-Warehouse = DuckDBWarehouse | BigQueryWarehouse
 
 
 def last_builds(warehouse: Warehouse) -> tuple[str, dict[str, tuple[str, str]]]:
