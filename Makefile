@@ -65,7 +65,7 @@ ALL_RUN_RESULTS = $(STATE_DIR)/run_results.json $(foreach g,$(GROUPS),$(STATE_DI
 PUBLISH_GROUP = env DBT_TARGET_PATH=$(RUN_DIR) $(PY) -m publisher.cli --group $(GROUP) --dest $(DEST) $(ADMIN_FLAG) --all-dates $(PUBLISH_ARGS)$(if $(REPORT), --json > $(REPORT))
 
 .PHONY: help env env-bq demo sample build build-steps publish live scheduled scheduled-steps rehearsal rebuild-record-steps rebuild-record bench test test-bq pytest dbt-test lock clean
-.PHONY: lint lint-python lint-sql lint-project fix docs docs-serve preview preview-env
+.PHONY: lint lint-python lint-sql lint-project fix schemas docs docs-serve preview preview-env
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
@@ -202,6 +202,11 @@ fix: env profiles.yml ## sqlfluff fix of SQL_PATHS (default models) and ruff's s
 
 # Its own target folder: target/ keeps the manifest and run results of the last build,
 # which the publisher reads.
+schemas: env profiles.yml ## regenerate schemas/ and docs/endpoints.md from the marts' publish declarations and contracts
+	$(DBT) parse -q
+	$(PY) -m publisher.cli schemas --write
+	$(PY) -m tools.endpoints_page --write
+
 docs: env profiles.yml ## dbt docs site in target/docs, offline (catalog of $DUCKDB_PATH if it exists); browse: make docs-serve
 	$(DBT) docs generate --target-path target/docs $(if $(wildcard $(DUCKDB_PATH)),,--empty-catalog)
 

@@ -32,7 +32,6 @@ from publisher.serialize import content_hash, format_timestamp
 from publisher.warehouse import last_builds, warehouse_from_profile
 
 SCHEMA_CACHE_CONTROL = {"public": "public, max-age=3600", "admin": "private, max-age=3600"}
-REPO_SCHEMA_DIR = Path(__file__).resolve().parent.parent / SCHEMA_DIR
 SHOWN_ERRORS = 20  # per summary row, when a run stops before uploading
 LATEST_DATES, DEFAULT_RETRY = Dates(), RetryPolicy()
 
@@ -112,7 +111,7 @@ def run(project_dir: str | Path, dest: str, admin_dest: str | None = None, *, ta
         for name, failures in gate(endpoints, results, lambda: last_builds(warehouse), allow_failed_upstream, log).items():
             tallies[name].fail(*failures)
         # 3. the schemas: the committed ones must be the generated ones
-        schema_dir = schemas_dir or default_schema_dir(project_dir)
+        schema_dir = schemas_dir or Path(project_dir) / SCHEMA_DIR
         validators = {name: v for site in sites for name, v in check_schemas(site, schema_dir, tallies).items()}
         # 4. list each destination, once
         with timed(report.seconds, "list"):
@@ -161,12 +160,6 @@ def open_site(audience: str, url: str, selected: list[Endpoint], all_endpoints: 
     endpoints, known = ([e for e in group if e.visibility == audience] for group in (selected, all_endpoints))
     indexes, name = site_indexes(audience == "public", known, stamp), "" if audience == "public" else f"{audience} "
     return Site(audience, url, endpoints, known, indexes, Tally(f"({name}schemas)", f"{SCHEMA_DIR}/"))
-
-
-def default_schema_dir(project_dir: str | Path) -> Path:
-    """PROJECT_DIR/schemas if it exists, else the repo's (next to this package, in an editable install)."""
-    in_project = Path(project_dir) / SCHEMA_DIR
-    return in_project if in_project.is_dir() else REPO_SCHEMA_DIR
 
 
 def check_schemas(site: Site, schema_dir: Path, tallies: dict[str, Tally]) -> dict[str, Validator]:

@@ -9,7 +9,7 @@ import json
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 import fastjsonschema
 from jsonschema import Draft202012Validator, FormatChecker
@@ -170,52 +170,6 @@ def all_schema_files(endpoints: list[Endpoint]) -> dict[str, bytes]:
     """Every committed schema: the endpoints' and latest.json's."""
     latest = schema_bytes(latest_schema(e.latest_key for e in endpoints if e.latest_key))
     return {**expected_files(endpoints), LATEST_SCHEMA: latest}
-
-
-DOCS_PAGE = "docs/endpoints.md"
-PAGE_HEAD = """# Published endpoints
-
-Generated from the JSON Schemas in `schemas/` (themselves generated from each mart's publish
-declaration and contract: types, nullability, the values of its `accepted_values` tests, its column
-docs) by `python -m publisher.cli schemas --write`; do not edit. `python -m publisher.cli schemas`
-fails when this page or a schema differs from what the contracts generate. Paths are relative to
-`v1/` of a destination (contract §4); the schemas are published beside the files, under
-`v1/schemas/`. `v1/manifest.json` (`public, max-age=30`) lists every object of its destination
-with its content hash and generation.
-"""
-
-
-def endpoints_page(endpoints: list[Endpoint]) -> str:
-    """docs/endpoints.md: every endpoint (public, then admin) with its cache-control, trigger group and every field
-    of its schema (type, null or not, allowed values, description), then latest.json."""
-    lines = [PAGE_HEAD]
-    latest = ("latest.json", "public, max-age=60", "every run", latest_schema(e.latest_key for e in endpoints if e.latest_key))
-    for audience, title in (("public", "Public (the public destination)"), ("admin", "Admin (the private destination)")):
-        lines.append(f"## {title}\n")
-        listed = [(e.path_template, e.cache_control, e.group, endpoint_schema(e)) for e in endpoints if e.visibility == audience]
-        for path, cache_control, group, schema in listed + ([latest] if audience == "public" else []):
-            lines += [f"### `{path}`\n", f"Cache-Control `{cache_control}`, trigger group `{group}`, schema "
-                      f"`{published_path(schema_file(path) if path != latest[0] else LATEST_SCHEMA)}`.\n",
-                      "| field | type | null | values | description |", "|---|---|---|---|---|",
-                      *_field_rows(schema, ""), ""]
-    return "\n".join(lines)
-
-
-def _field_rows(schema: Mapping[str, Any], prefix: str) -> Iterator[str]:
-    for key, field in schema.get("properties", {}).items():
-        types = field["type"] if isinstance(field["type"], list) else [field["type"]]
-        kind = field.get("format", types[0])
-        names, children = field.get("propertyNames", {}), field.get("items") or field.get("additionalProperties")
-        if isinstance(children, dict):
-            keys = ", ".join(f"`{v}`" for v in names.get("enum", [])) or names.get("format", "text")
-            kind = f"list of objects ({prefix}{key}[])" if kind == "array" else f"object by key ({keys})"
-        values = ", ".join("`null`" if v is None else f"`{v}`" for v in field.get("enum", []))
-        yield (f"| `{prefix}{key}` | {kind} | {'yes' if 'null' in types else 'no'} | {values} | "
-               f"{field.get('description', '')} |")
-        if isinstance(children, dict):
-            yield from _field_rows(children, f"{prefix}{key}{'[]' if field['type'] == 'array' else '.*'}.")
-        elif "properties" in field:
-            yield from _field_rows(field, f"{prefix}{key}.")
 
 
 def compare_with_repo(schema_dir: Path, expected: Mapping[str, bytes], orphans: bool = True,
