@@ -38,14 +38,6 @@ class Dates:
     as_of: dt.date | None = None
 
 
-@dataclass
-class Selection:
-    """Which rows of an endpoint a run publishes, which paths that covers, and what an empty result means."""
-    where: dict[str, Any]  # column -> value, or a (first, last) range
-    scope: Scope | None  # None: covers no path (and reads no row)
-    empty_error: str | None  # None: no rows is fine (nothing to publish)
-
-
 def latest(warehouse: Warehouse, endpoint: Endpoint, column: str, required: bool = True) -> Any:
     try:
         values = warehouse.distinct_values(endpoint.relation, column)
@@ -57,9 +49,11 @@ def latest(warehouse: Warehouse, endpoint: Endpoint, column: str, required: bool
     return values[-1] if values else None
 
 
-def select(endpoint: Endpoint, warehouse: Warehouse, dates: Dates) -> Selection:
-    """A {date} mart without any row publishes nothing under --all-dates or the default latest date
-    (a warning: live grading is empty between game nights); every other empty selection is an error."""
+def select(endpoint: Endpoint, warehouse: Warehouse, dates: Dates) -> tuple[dict[str, Any], Scope | None, str | None]:
+    """Which rows of an endpoint a run publishes (column -> value, or a (first, last) range), which paths that
+    covers (None: none, and no row is read) and the error when there are no rows (None: nothing to publish is
+    fine). A {date} mart without any row publishes nothing under --all-dates or the default latest date (a
+    warning: live grading is empty between game nights); every other empty selection is an error."""
     name, where, pattern = endpoint.name, {}, template_pattern(endpoint.path_template)
     if endpoint.as_of:
         where[endpoint.as_of] = dates.as_of or latest(warehouse, endpoint, endpoint.as_of)
@@ -67,18 +61,17 @@ def select(endpoint: Endpoint, warehouse: Warehouse, dates: Dates) -> Selection:
     empty = f"mart {name} ({endpoint.relation}) is empty{' for' + as_of if as_of else ''}"
     dated = DATE_COLUMN in endpoint.placeholders
     if not dated or dates.all_dates:
-        return Selection(where, Scope(pattern), None if dated else empty)
+        return where, Scope(pattern), None if dated else empty
     if dates.date:
-        return Selection({**where, DATE_COLUMN: dates.date}, Scope(pattern, dates.date, dates.date),
-                         f"mart {name}: no rows for date {dates.date}{as_of}")
+        return {**where, DATE_COLUMN: dates.date}, Scope(pattern, dates.date, dates.date), \
+            f"mart {name}: no rows for date {dates.date}{as_of}"
     if dates.start and dates.end:
-        return Selection({**where, DATE_COLUMN: (dates.start, dates.end)}, Scope(pattern, dates.start, dates.end),
-                         f"mart {name}: no rows between {dates.start} and {dates.end}{as_of}")
+        return {**where, DATE_COLUMN: (dates.start, dates.end)}, Scope(pattern, dates.start, dates.end), \
+            f"mart {name}: no rows between {dates.start} and {dates.end}{as_of}"
     day = latest(warehouse, endpoint, DATE_COLUMN, required=False)
     if day is None:
-        return Selection({}, None, None)
-    return Selection({**where, DATE_COLUMN: day}, Scope(pattern, day, day) if isinstance(day, dt.date) else Scope(pattern),
-                     empty)
+        return {}, None, None
+    return {**where, DATE_COLUMN: day}, Scope(pattern, day, day) if isinstance(day, dt.date) else Scope(pattern), empty
 
 
 def code_digest() -> bytes:
@@ -123,12 +116,12 @@ class Build:
     fingerprints: bool = True  # the destination stores them (a folder does not: none is computed)
 
 
-def build_endpoint(endpoint: Endpoint, warehouse: Warehouse, selection: Selection, tally: Tally,
+def build_endpoint(endpoint: Endpoint, warehouse: Warehouse, where: dict[str, Any], tally: Tally,
                    build: Build) -> list[Item]:
     """Every document of an endpoint, serialized and checked (problems go to the tally), one at a time: the
     selected rows of the root model and of each part are read sorted by the path's placeholders."""
     def read(relation: str) -> Iterator[dict]:
-        return warehouse.iter_rows(relation, selection.where, endpoint.placeholders) if selection.scope else iter(())
+        return warehouse.iter_rows(relation, where, endpoint.placeholders)
 
     items = []
     source = f"mart {endpoint.name}"
@@ -171,19 +164,19 @@ def build_all(endpoints: list[Endpoint], warehouse: Warehouse, dates: Dates, bui
     for endpoint in [e for e in endpoints if e.name in build.validators]:
         tally = tallies[endpoint.name]
         try:
-            selection = select(endpoint, warehouse, dates)
-            built = build_endpoint(endpoint, warehouse, selection, tally, build)
+            where, scope, empty_error = select(endpoint, warehouse, dates)
+            built = build_endpoint(endpoint, warehouse, where, tally, build) if scope else []
         except (PublishError, WarehouseError, FoldError, SerializeError) as error:
             tally.fail(str(error))
             continue
         except Exception as error:  # noqa: BLE001 - the engine's own errors (a missing table, ...)
             tally.fail(f"mart {endpoint.name}: reading rows of {endpoint.relation} failed: {describe(error)}")
             continue
-        if not built and selection.empty_error:
-            tally.fail(selection.empty_error)
+        if not built and empty_error:
+            tally.fail(empty_error)
             continue
-        if selection.scope is not None:
-            scopes[endpoint.name] = selection.scope
+        if scope is not None:
+            scopes[endpoint.name] = scope
         if not built:
             log(f"WARNING: {endpoint.name}: no dates in the mart ({endpoint.relation}): nothing to publish")
         tally.files = len(built)

@@ -64,10 +64,6 @@ class Endpoint:
         """The checked declaration (documents.parse)."""
         return parse(self.document)
 
-    def columns_of(self, model: str) -> dict[str, Column]:
-        """The contract of the root (its own name) or of one of its parts."""
-        return self.columns if model == self.name else self.parts[model].columns
-
     @property
     def placeholders(self) -> tuple[str, ...]:
         return placeholders(self.path_template)

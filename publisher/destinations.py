@@ -279,22 +279,20 @@ class GCSDestination:
             blob.metadata = metadata(stored.hash, input_hash)
             blob.patch(if_generation_match=stored.generation, retry=None, timeout=self.timeout)
 
-        try:
-            call_with_retries(patch, self.retry, f"metadata of {stored.path}", self.log)
-        except exceptions.PreconditionFailed as error:
-            raise ConflictError(f"gs://{self.bucket_name}/{self.root}{stored.path}: changed since it was listed") from error
-
+        self._unless_changed(patch, f"metadata of {stored.path}", stored.path)
 
     def delete(self, stored: StoredObject) -> None:
         """Delete the object at the listed generation (a concurrent writer makes it a ConflictError)."""
-        def delete() -> None:
-            self._bucket().blob(self.root + stored.path).delete(if_generation_match=stored.generation, retry=None,
-                                                                timeout=self.timeout)
+        self._unless_changed(lambda: self._bucket().blob(self.root + stored.path).delete(
+            if_generation_match=stored.generation, retry=None, timeout=self.timeout), f"deletion of {stored.path}",
+            stored.path)
 
+    def _unless_changed(self, call: Callable[[], None], what: str, path: str) -> None:
+        """``call`` under a generation precondition, retried; a 412 (changed since it was listed) is a conflict."""
         try:
-            call_with_retries(delete, self.retry, f"deletion of {stored.path}", self.log)
+            call_with_retries(call, self.retry, what, self.log)
         except exceptions.PreconditionFailed as error:
-            raise ConflictError(f"gs://{self.bucket_name}/{self.root}{stored.path}: changed since it was listed") from error
+            raise ConflictError(f"gs://{self.bucket_name}/{self.root}{path}: changed since it was listed") from error
 
 
 def metadata(content_hash: str | None, input_hash: str | None) -> dict[str, str]:

@@ -87,7 +87,7 @@ def _node_schema(endpoint: Endpoint, model: Model, node: Node, where: str) -> di
         kind, description = CONTEXT_VALUES[node.name]
         return {**JSON_OF_KIND[kind], "description": description}
     if node.part:
-        model = (node.part, endpoint.columns_of(node.part))
+        model = (node.part, endpoint.parts[node.part].columns)
     element = _object_schema(endpoint, model, node, where)
     if node.kind == "object":
         return {**element, "type": ["object", "null"]} if node.null_if else element

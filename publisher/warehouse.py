@@ -63,7 +63,7 @@ def native_rows(relation: str, names: list[str], batch: Sequence[Sequence[Any]])
 
 class Warehouse:
     """The warehouse of the dbt profile. Engines differ in how they quote, pass parameters and fetch (``_fetch``)."""
-    quote = '"'
+    quote, parameter = '"', "?"  # parameter: a query parameter, by its name
     build_log = ""  # the relation of the build log
 
     def iter_rows(self, relation: str, where: dict[str, Any] | None = None, order_by: Sequence[str] = ()) -> Iterator[dict]:
@@ -72,11 +72,11 @@ class Warehouse:
         clauses, params = [], []
         for i, (column, value) in enumerate((where or {}).items()):
             if isinstance(value, tuple):
-                clauses.append(f"{_quote(column, self.quote)} BETWEEN {self._parameter(f'p{i}')} "
-                               f"AND {self._parameter(f'p{i}_last')}")
+                clauses.append(f"{_quote(column, self.quote)} BETWEEN {self.parameter.format(f'p{i}')} "
+                               f"AND {self.parameter.format(f'p{i}_last')}")
                 params += [(f"p{i}", value[0]), (f"p{i}_last", value[1])]
             else:
-                clauses.append(f"{_quote(column, self.quote)} = {self._parameter(f'p{i}')}")
+                clauses.append(f"{_quote(column, self.quote)} = {self.parameter.format(f'p{i}')}")
                 params.append((f"p{i}", value))
         sql = f"SELECT * FROM {relation}" + (" WHERE " + " AND ".join(clauses) if clauses else "")
         sql += " ORDER BY " + ", ".join(_quote(c, self.quote) for c in order_by) if order_by else ""
@@ -88,9 +88,6 @@ class Warehouse:
         c = _quote(column, self.quote)
         return [row[0] for _, batch in self._fetch(f"SELECT DISTINCT {c} FROM {relation} WHERE {c} IS NOT NULL "
                                                    "ORDER BY 1", []) for row in batch]
-
-    def _parameter(self, name: str) -> str:
-        raise NotImplementedError
 
     def _fetch(self, sql: str, params: list[tuple[str, Any]]) -> Iterator[tuple[list[str], Sequence[Sequence[Any]]]]:
         """The query's rows in batches of value tuples, each with the column names."""
@@ -108,9 +105,6 @@ class DuckDBWarehouse(Warehouse):
             raise WarehouseError(f"DuckDB file {path} does not exist")
         self.connection = duckdb.connect(str(path), read_only=True)
         self.build_log = f'{_quote(schema + "_meta", chr(34))}.{BUILD_LOG}'
-
-    def _parameter(self, name: str) -> str:
-        return "?"
 
     def _fetch(self, sql: str, params: list[tuple[str, Any]]) -> Iterator[tuple[list[str], Sequence[Sequence[Any]]]]:
         with closing(self.connection.cursor()) as cursor:
@@ -137,16 +131,13 @@ def bigquery_client(project: str, location: str | None, api_endpoint: str | None
 
 
 class BigQueryWarehouse(Warehouse):
-    quote = "`"
+    quote, parameter = "`", "@{}"
 
     def __init__(self, project: str, dataset: str, location: str | None = None, api_endpoint: str | None = None) -> None:
         from google.cloud import bigquery
 
         self.bigquery, self.client = bigquery, bigquery_client(project, location, api_endpoint)
         self.build_log = f"`{project}`.{_quote(dataset + '_meta', '`')}.{BUILD_LOG}"
-
-    def _parameter(self, name: str) -> str:
-        return f"@{name}"
 
     def _fetch(self, sql: str, params: list[tuple[str, Any]]) -> Iterator[tuple[list[str], Sequence[Sequence[Any]]]]:
         parameters = [self.bigquery.ScalarQueryParameter(name, next(
