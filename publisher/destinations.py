@@ -8,8 +8,8 @@ counted in attempts, not seconds (``--retries N`` means N retries), each retry l
 
 from __future__ import annotations
 
+import functools
 import gzip
-import http.client
 import itertools
 import json
 import os
@@ -19,11 +19,6 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator, TypeVar
-
-import requests
-import urllib3
-from google.api_core import exceptions
-from google.api_core.retry import if_exception_type, if_transient_error, retry_target
 
 from publisher.serialize import content_hash
 
@@ -37,11 +32,6 @@ TIMEOUT = (10.0, 60.0)  # GCS connect, read (seconds)
 # 10 segments), while a transcoded object loses Range requests and costs a decompression per such client.
 GZIP_AT = 16 * 1024
 T = TypeVar("T")
-# What if_transient_error does not cover: 502 / 504, timeouts and broken HTTP exchanges (and 408,
-# which api-core has no exception class for: by its code, below).
-if_also_transient = if_exception_type(
-    exceptions.BadGateway, exceptions.GatewayTimeout, ConnectionError, TimeoutError,
-    http.client.HTTPException, requests.Timeout, urllib3.exceptions.HTTPError)
 
 
 class RetryBudgetExceeded(RuntimeError):
@@ -62,10 +52,26 @@ class RetryPolicy:
         return base * (1 - self.jitter + 2 * self.jitter * random.random())
 
 
+@functools.cache
+def transient() -> Callable[[Exception], bool]:
+    """api-core's transient errors, and what its if_transient_error does not cover: 502 / 504, timeouts and broken
+    HTTP exchanges (408, which api-core has no exception class for, is told by its code in is_retryable). Imported
+    on first use, as the storage client is: a folder destination never needs them."""
+    import http.client
+
+    import requests
+    import urllib3
+    from google.api_core import exceptions
+    from google.api_core.retry import if_exception_type, if_transient_error
+
+    also = if_exception_type(exceptions.BadGateway, exceptions.GatewayTimeout, ConnectionError, TimeoutError,
+                             http.client.HTTPException, requests.Timeout, urllib3.exceptions.HTTPError)
+    return lambda error: if_transient_error(error) or also(error)
+
+
 def is_retryable(error: BaseException) -> bool:
     """Transient errors (api-core's predicates), also when wrapped as the cause of another error."""
-    if isinstance(error, Exception) and (if_transient_error(error) or if_also_transient(error)
-                                         or getattr(error, "code", None) == 408):
+    if isinstance(error, Exception) and (transient()(error) or getattr(error, "code", None) == 408):
         return True
     cause = error.__cause__
     return cause is not None and cause is not error and is_retryable(cause)
@@ -91,6 +97,8 @@ def call_with_retries(fn: Callable[[], T], policy: RetryPolicy, what: str,
         if is_retryable(last):
             return RetryBudgetExceeded(f"{what}: gave up after {len(errors)} attempts: {brief(last)}"), last
         return last, last.__cause__ if isinstance(last.__cause__, Exception) else None
+
+    from google.api_core.retry import retry_target
 
     return retry_target(fn, retry_allowed, waits(), timeout=None, exception_factory=final_error)
 
@@ -261,9 +269,11 @@ class GCSDestination:
                                     checksum=None)
             return StoredObject(path, content_hash, int(blob.generation), cache_control, input_hash)
 
+        from google.api_core.exceptions import PreconditionFailed
+
         try:
             return call_with_retries(upload, self.retry, f"upload of {path}", self.log)
-        except exceptions.PreconditionFailed as error:
+        except PreconditionFailed as error:
             current = call_with_retries(lambda: self._bucket().get_blob(name, retry=None, timeout=self.timeout),
                                         self.retry, f"metadata of {path}", self.log)
             if current is not None and (current.metadata or {}).get(HASH_METADATA_KEY) == content_hash:
@@ -289,9 +299,11 @@ class GCSDestination:
 
     def _unless_changed(self, call: Callable[[], None], what: str, path: str) -> None:
         """``call`` under a generation precondition, retried; a 412 (changed since it was listed) is a conflict."""
+        from google.api_core.exceptions import PreconditionFailed
+
         try:
             call_with_retries(call, self.retry, what, self.log)
-        except exceptions.PreconditionFailed as error:
+        except PreconditionFailed as error:
             raise ConflictError(f"gs://{self.bucket_name}/{self.root}{path}: changed since it was listed") from error
 
 

@@ -7,12 +7,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
 import fastjsonschema
-from jsonschema import Draft202012Validator, FormatChecker
 
 from publisher.catalog import Column, Endpoint
 from publisher.documents import PLACEHOLDER, Node
@@ -212,20 +211,26 @@ FORMATS: dict[str, Callable[[object], bool]] = {  # fastjsonschema's own are reg
     "date": _format(DATE, dt.date.fromisoformat),
     "date-time": _format(DATE_TIME, lambda text: dt.datetime.fromisoformat(text.replace("Z", "+00:00"))),
 }
-FORMAT_CHECKER = FormatChecker(formats=())
-for _name, _check in FORMATS.items():
-    FORMAT_CHECKER.checks(_name)(_check)
 
 
 class Validator:
     """fastjsonschema (the schema compiled to Python once) gives the verdict; jsonschema (Draft 2020-12)
-    describes the violations, only for a document the compiled check rejects."""
+    describes the violations, only for a document the compiled check rejects (a run that rejects none never
+    imports it). That every generated schema is valid Draft 2020-12 is a test (test_publisher_schemas), not a
+    check repeated by every run."""
 
     def __init__(self, schema: Mapping[str, Any]) -> None:
-        Draft202012Validator.check_schema(schema)
         self.schema = schema
-        self.full = Draft202012Validator(schema, format_checker=FORMAT_CHECKER)
         self.fast = fastjsonschema.compile(dict(schema), formats=FORMATS)
+
+    @cached_property
+    def full(self) -> Any:
+        from jsonschema import Draft202012Validator, FormatChecker
+
+        checker = FormatChecker(formats=())
+        for name, check in FORMATS.items():
+            checker.checks(name)(check)
+        return Draft202012Validator(self.schema, format_checker=checker)
 
     def validate(self, file_path: str, doc: Any, limit: int = 10) -> list[str]:
         """The schema violations of one (JSON-native) document, each naming the key path and the value."""

@@ -200,6 +200,17 @@ def test_committed_schemas_match_the_mart_contracts(project_manifest):
     assert problems == [], "run `make schemas` (dbt parse, then the schemas and docs/endpoints.md) and commit them"
 
 
+def test_every_committed_schema_is_valid_draft_2020_12():
+    """The publisher compiles the committed schemas without checking them against the meta-schema: here it is."""
+    from jsonschema import Draft202012Validator
+
+    files = sorted((REPO / "schemas").rglob("*.schema.json"))
+    assert files
+    for file in files:
+        Draft202012Validator.check_schema(json.loads(file.read_text()))
+    Draft202012Validator.check_schema(endpoint_schema(endpoint()))
+
+
 def test_the_endpoints_page_shows_every_field_of_the_schemas():
     admin = Endpoint("admin_x", "r", "admin/x.json", "private, max-age=60", "daily", {"n": "n"}, "admin", frozenset(),
                      columns=COLUMNS)
