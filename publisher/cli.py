@@ -10,7 +10,8 @@ The destination (a folder, or gs://bucket/prefix) is listed once, first: a docum
 stored fingerprint is unchanged is not rebuilt (gs:// only), unchanged content (ignoring
 generated_at / updated_at) is not uploaded, the rest goes up in parallel with retries, then
 v1/latest.json and v1/manifest.json, last, only when every object succeeded. Schemas are
-published under v1/schemas/. Nothing is ever deleted: stale objects are reported.
+published under v1/schemas/. Nothing is ever deleted: stale objects are reported. A bucket is
+locked from its listing to the end (object PREFIX/v1.lock; a run finding it held waits up to 10 min).
 
 Dates: {date} endpoints publish their latest date, or --date D (no rows: an error), or
 --start/--end (inclusive; a range without any row is an error), or --all-dates; the others
@@ -31,6 +32,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+from contextlib import nullcontext
 from pathlib import Path
 from typing import NoReturn, Sequence
 
@@ -183,8 +185,9 @@ def withdraw_main(argv: Sequence[str]) -> int:
         args = parser.parse_args(argv)
         endpoints = endpoints_from_manifest(load_manifest(args.project_dir))
         stamp = format_timestamp(dt.datetime.now(dt.timezone.utc))
-        problems = withdraw(open_destination(args.dest, log=log), args.paths, endpoints, stamp, args.force,
-                            args.dry_run, log)
+        destination = open_destination(args.dest, log=log)
+        with nullcontext() if args.dry_run else destination.locked():
+            problems = withdraw(destination, args.paths, endpoints, stamp, args.force, args.dry_run, log)
     except SystemExit as exit_:
         return int(exit_.code or 0)
     except Exception as error:  # noqa: BLE001 - a bad manifest, credentials, a concurrent writer: said, exit 1
