@@ -15,7 +15,6 @@ import json
 import os
 import random
 import socket
-import sys
 import tempfile
 import threading
 import time
@@ -289,8 +288,9 @@ class GCSDestination:
         to LOCK_WAIT seconds (then ConflictError, naming its holder); one not renewed for LOCK_STALE seconds is taken over."""
         name = self.root[:-1] + ".lock"
         url, deadline, waiting, generation = f"gs://{self.bucket_name}/{name}", time.monotonic() + LOCK_WAIT, False, 0
+        # who holds it, to find that run; not its command line: a public bucket's lock is public (--admin-dest)
         me = (f"pid={os.getpid()} host={socket.gethostname()} since={time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())} "
-              f"what=python -m publisher.cli {' '.join(sys.argv[1:])}")
+              "what=publisher")
 
         def write(generation: int) -> Any:  # create (generation 0) or renew the lock
             blob = self._bucket().blob(name)
