@@ -36,7 +36,8 @@ comma := ,
 # warehouse or a destination holds, for its whole length, a flock lock (ops/locked.sh) on
 # each thing it shares: the warehouse (the DuckDB file: next to it; another profile target:
 # its dataset, under LOCK_DIR), its target folder (run.lock inside), and each destination (a
-# folder: FOLDER.lock next to it; a bucket: under LOCK_DIR, this machine only). A run that
+# folder: FOLDER.lock next to it; a bucket: under LOCK_DIR, this machine only, and the publisher
+# locks the bucket itself, from any machine: its v1.lock object). A run that
 # finds one held waits up to LOCK_WAIT seconds, then exits 75 naming the holder.
 GROUPS      := after-predictions hourly daily live
 GROUP       ?=
