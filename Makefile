@@ -169,7 +169,7 @@ dbt-test: env profiles.yml ## dbt build on a fresh sample warehouse (every data 
 	DUCKDB_PATH=.warehouse/ci.duckdb $(DBT) build --fail-fast
 
 # Test files run on both cores (each file on one worker: its module fixtures build once).
-PYTEST_ARGS ?= -n 2 --dist loadfile
+PYTEST_ARGS ?= -n 2 --dist loadfile --durations=20
 pytest: env env-bq preview-env profiles.yml ## the Python test suite (the BigQuery emulator tests included)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
