@@ -60,14 +60,15 @@ def select(endpoint: Endpoint, warehouse: Warehouse, dates: Dates) -> tuple[dict
     as_of = f" with {endpoint.as_of} = {where[endpoint.as_of]}" if endpoint.as_of else ""
     empty = f"mart {name} ({endpoint.relation}) is empty{' for' + as_of if as_of else ''}"
     dated = DATE_COLUMN in endpoint.placeholders
+    others = f"; to publish the others, leave it out with --group or --only (it is in group {endpoint.group})"
     if not dated or dates.all_dates:
         return where, Scope(pattern), None if dated else empty
     if dates.date:
         return {**where, DATE_COLUMN: dates.date}, Scope(pattern, dates.date, dates.date), \
-            f"mart {name}: no rows for date {dates.date}{as_of}"
+            f"mart {name}: no rows for date {dates.date}{as_of}{others}"
     if dates.start and dates.end:
         return {**where, DATE_COLUMN: (dates.start, dates.end)}, Scope(pattern, dates.start, dates.end), \
-            f"mart {name}: no rows between {dates.start} and {dates.end}{as_of}"
+            f"mart {name}: no rows between {dates.start} and {dates.end}{as_of}{others}"
     day = latest(warehouse, endpoint, DATE_COLUMN, required=False)
     if day is None:
         return {}, None, None

@@ -10,7 +10,8 @@ The destination (a folder, or gs://bucket/prefix) is listed once, first: a docum
 stored fingerprint is unchanged is not rebuilt (gs:// only), unchanged content (ignoring
 generated_at / updated_at) is not uploaded, the rest goes up in parallel with retries, then
 v1/latest.json and v1/manifest.json, last, only when every object succeeded. Schemas are
-published under v1/schemas/. Nothing is ever deleted: stale objects are reported.
+published under v1/schemas/. Nothing is ever deleted: stale objects are reported. A bucket is
+locked from its listing to the end (object PREFIX/v1.lock; a run finding it held waits up to 10 min).
 
 Dates: {date} endpoints publish their latest date, or --date D (no rows: an error), or
 --start/--end (inclusive; a range without any row is an error), or --all-dates; the others
@@ -31,8 +32,9 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+from contextlib import nullcontext
 from pathlib import Path
-from typing import Sequence
+from typing import NoReturn, Sequence
 
 from publisher.build import Dates
 from publisher.catalog import GROUPS, CatalogError, endpoints_from_manifest, load_manifest
@@ -43,6 +45,18 @@ from publisher.run import run
 from publisher.schemas import SCHEMA_DIR, SchemaError, all_schema_files, compare_with_repo
 from publisher.serialize import format_timestamp
 from publisher.warehouse import WarehouseError
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:  # one line naming the fix, not the whole usage
+        self.exit(2, f"{self.prog}: error: {message} (all options: {self.prog} --help)\n")
+
+
+def date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, got {text!r}") from None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -57,9 +71,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def publish_main(argv: Sequence[str]) -> int:
-    parser = argparse.ArgumentParser(prog="python -m publisher.cli", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    date = dt.date.fromisoformat
+    parser = Parser(prog="python -m publisher.cli", description=__doc__,
+                    formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--project-dir", default=".", help="dbt project folder holding target/manifest.json "
                         "(target/ is $DBT_TARGET_PATH when set, as for dbt; default: .)")
     parser.add_argument("--profiles-dir", help="folder of profiles.yml (default: $DBT_PROFILES_DIR, else the project dir)")
@@ -121,11 +134,11 @@ def publish_main(argv: Sequence[str]) -> int:
 
 def schemas_main(argv: Sequence[str]) -> int:
     """``schemas [--write]``: compare (or rewrite) the committed schemas with the ones the contracts generate."""
-    parser = argparse.ArgumentParser(prog="python -m publisher.cli schemas",
-                                     description="Generate each endpoint's JSON Schema from its publish declaration "
-                                                 "and mart contract (target/manifest.json: run dbt parse first); "
-                                                 "without --write, exit 1 when schemas/ differs. `make schemas` also "
-                                                 "regenerates docs/endpoints.md from them (python -m tools.endpoints_page).")
+    parser = Parser(prog="python -m publisher.cli schemas",
+                    description="Generate each endpoint's JSON Schema from its publish declaration and mart contract "
+                                "(target/manifest.json: run dbt parse first); without --write, exit 1 when schemas/ "
+                                "differs. `make schemas` also regenerates docs/endpoints.md from them (python -m "
+                                "tools.endpoints_page).")
     parser.add_argument("--project-dir", default=".")
     parser.add_argument("--schemas-dir", help="default: PROJECT_DIR/schemas")
     parser.add_argument("--write", action="store_true", help="write the generated schemas, remove orphans")
@@ -146,11 +159,10 @@ def schemas_main(argv: Sequence[str]) -> int:
 
 def withdraw_main(argv: Sequence[str]) -> int:
     """``withdraw --dest DEST PATH...``: delete files published by mistake, fix manifest.json and latest.json."""
-    parser = argparse.ArgumentParser(prog="python -m publisher.cli withdraw",
-                                     description="Withdraw files published by mistake: delete DEST/v1/PATH for each "
-                                                 "PATH, then rewrite DEST's v1/latest.json (if it has one) and "
-                                                 "v1/manifest.json without them. Refuses a path that is not stored, an "
-                                                 "index, or one an endpoint publishes (unless --force).")
+    parser = Parser(prog="python -m publisher.cli withdraw",
+                    description="Withdraw files published by mistake: delete DEST/v1/PATH for each PATH, then rewrite "
+                                "DEST's v1/latest.json (if it has one) and v1/manifest.json without them. Refuses a "
+                                "path that is not stored, an index, or one an endpoint publishes (unless --force).")
     parser.add_argument("paths", nargs="+", metavar="PATH", help="relative to v1/, e.g. picks/2026-02-21.json")
     parser.add_argument("--dest", required=True, help="the destination holding them: a folder, or gs://bucket[/prefix]")
     parser.add_argument("--project-dir", default=".", help="dbt project folder (its manifest names the endpoints)")
@@ -161,8 +173,9 @@ def withdraw_main(argv: Sequence[str]) -> int:
     try:
         endpoints = endpoints_from_manifest(load_manifest(args.project_dir))
         stamp = format_timestamp(dt.datetime.now(dt.timezone.utc))
-        problems = withdraw(open_destination(args.dest, log=log), args.paths, endpoints, stamp, args.force,
-                            args.dry_run, log)
+        destination = open_destination(args.dest, log=log)
+        with nullcontext() if args.dry_run else destination.locked():
+            problems = withdraw(destination, args.paths, endpoints, stamp, args.force, args.dry_run, log)
     except Exception as error:  # noqa: BLE001 - a bad manifest, credentials, a concurrent writer: said, exit 1
         log(f"error: {describe(error)}")
         return 1

@@ -14,8 +14,11 @@ import itertools
 import json
 import os
 import random
+import socket
 import tempfile
 import threading
+import time
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator, TypeVar
@@ -31,6 +34,9 @@ TIMEOUT = (10.0, 60.0)  # GCS connect, read (seconds)
 # compression gains little: a response under ~14 KB arrives in the first round trip anyway (TCP's initial window,
 # 10 segments), while a transcoded object loses Range requests and costs a decompression per such client.
 GZIP_AT = 16 * 1024
+# The lock of a bucket destination (GCSDestination.locked), in seconds: how long a run waits for another run's lock,
+# how often the holder renews it, and after how long without renewal it is a dead run's (killed, its machine gone).
+LOCK_WAIT, LOCK_RENEW, LOCK_STALE = 600.0, 15.0, 120.0
 T = TypeVar("T")
 
 
@@ -188,6 +194,10 @@ class LocalDestination:
     def refresh(self, stored: StoredObject, input_hash: str) -> None:
         """Nothing to do: a folder keeps no metadata."""
 
+    def locked(self) -> nullcontext:
+        """Nothing to do: a folder is one machine's (or NFS's), where `make`'s flock lock (ops/locked.sh) serializes runs."""
+        return nullcontext()
+
     def delete(self, stored: StoredObject) -> None:
         check_relative_path(stored.path)
         file = self.base / stored.path
@@ -281,6 +291,78 @@ class GCSDestination:
             seen = None if current is None else current.generation
             raise ConflictError(f"gs://{self.bucket_name}/{name}: changed since it was listed "
                                 f"(generation {seen}, expected {expected_generation})") from error
+
+    @contextmanager
+    def locked(self) -> Iterator[None]:
+        """Hold the destination's lock for the block, so that one run at a time lists, uploads and writes the indexes,
+        from any machine: the object ``<prefix>/v1.lock`` (next to v1/), created only where there is none
+        (ifGenerationMatch=0), renewed every LOCK_RENEW seconds, deleted at the end. Another run's lock is waited for up
+        to LOCK_WAIT seconds (then ConflictError, naming its holder); one not renewed for LOCK_STALE seconds is taken over."""
+        from google.api_core import exceptions
+
+        name = self.root[:-1] + ".lock"
+        url, deadline, waiting, generation = f"gs://{self.bucket_name}/{name}", time.monotonic() + LOCK_WAIT, False, 0
+        # who holds it, to find that run; not its command line: a public bucket's lock is public (--admin-dest)
+        me = (f"pid={os.getpid()} host={socket.gethostname()} since={time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())} "
+              "what=publisher")
+
+        def write(generation: int) -> Any:  # create (generation 0) or renew the lock
+            blob = self._bucket().blob(name)
+            blob.metadata = {"holder": me, "renewed": f"{time.time():.0f}"}
+            if generation:
+                blob.patch(if_generation_match=generation, retry=None, timeout=self.timeout)
+            else:
+                blob.upload_from_string(me, if_generation_match=0, retry=None, timeout=self.timeout)
+            return blob
+
+        while not generation:
+            try:
+                generation = call_with_retries(lambda: write(0), self.retry, f"lock {url}", self.log).generation
+            except exceptions.PreconditionFailed:
+                lock = call_with_retries(lambda: self._bucket().get_blob(name, retry=None, timeout=self.timeout),
+                                         self.retry, f"lock {url}", self.log)
+                holder = (lock.metadata or {}) if lock is not None else {}
+                age = time.time() - float(holder.get("renewed") or 0)
+                if lock is None or holder.get("holder") == me:  # gone meanwhile, or an earlier attempt of ours landed
+                    generation = lock.generation if lock is not None else 0
+                elif age > LOCK_STALE:
+                    self.log(f"taking over {url}: not renewed for {age:.0f}s, its holder is gone ({holder.get('holder')})")
+                    try:
+                        lock.delete(if_generation_match=lock.generation, retry=None, timeout=self.timeout)
+                    except (exceptions.NotFound, exceptions.PreconditionFailed):
+                        pass  # another run took it over first
+                elif time.monotonic() >= deadline:
+                    raise ConflictError(f"{url} is held by another run: {holder.get('holder')} (renewed {age:.0f}s "
+                                        f"ago); waited {LOCK_WAIT:.0f}s and gave up. A dead holder's lock is taken "
+                                        f"over {LOCK_STALE:.0f}s after its last renewal") from None
+                else:
+                    if not waiting:
+                        self.log(f"waiting up to {LOCK_WAIT:.0f}s for {url}, held by {holder.get('holder')}")
+                    waiting = True
+                    time.sleep(1.0)
+        stop = threading.Event()
+
+        def renew() -> None:
+            while not stop.wait(LOCK_RENEW):
+                try:
+                    write(generation)
+                except Exception as error:  # noqa: BLE001 - said; past LOCK_STALE another run may take it over
+                    self.log(f"WARNING: {url} not renewed: {brief(error)}")
+
+        renewer = threading.Thread(target=renew, name="lock", daemon=True)
+        renewer.start()
+        try:
+            yield
+        finally:
+            stop.set()
+            renewer.join()
+            try:
+                call_with_retries(lambda: self._bucket().blob(name).delete(if_generation_match=generation, retry=None,
+                                                                           timeout=self.timeout), self.retry, f"unlock {url}")
+            except exceptions.NotFound:
+                pass  # an earlier attempt of ours landed
+            except Exception as error:  # noqa: BLE001 - the run is done; its lock goes stale in LOCK_STALE seconds
+                self.log(f"WARNING: {url} not deleted: {brief(error)}; the next run takes it over in {LOCK_STALE:.0f}s")
 
     def refresh(self, stored: StoredObject, input_hash: str) -> None:
         """Patch the fingerprint into the metadata of an unchanged object (the generation does not move)."""

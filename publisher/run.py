@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import time
-from contextlib import closing
+from contextlib import ExitStack, closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -105,7 +105,8 @@ def run(project_dir: str | Path, dest: str, admin_dest: str | None = None, *, ta
     tallies = {e.name: Tally(e.name, e.path_template, e.group) for e in endpoints}
     report = Report([*tallies.values(), *(t for s in sites for t in (s.schemas, *(i.tally for i in s.indexes)))],
                     stamp, sites)
-    with closing(warehouse_from_profile(project_dir, target, profiles_dir)) as warehouse, Spool() as spool:
+    with closing(warehouse_from_profile(project_dir, target, profiles_dir)) as warehouse, ExitStack() as locks, \
+            Spool() as spool:
         # 2. the run-results gate
         results = run_results or target_dir(project_dir) / "run_results.json"
         for name, failures in gate(endpoints, results, lambda: last_builds(warehouse), allow_failed_upstream, log).items():
@@ -113,10 +114,11 @@ def run(project_dir: str | Path, dest: str, admin_dest: str | None = None, *, ta
         # 3. the schemas: the committed ones must be the generated ones
         schema_dir = schemas_dir or Path(project_dir) / SCHEMA_DIR
         validators = {name: v for site in sites for name, v in check_schemas(site, schema_dir, tallies).items()}
-        # 4. list each destination, once
+        # 4. list each destination, once, under its lock (held to the end: one run at a time writes it)
         with timed(report.seconds, "list"):
             for site in sites if not any(t.errors for t in tallies.values()) else []:
-                list_destination(site, retry)
+                if not any(s.indexes[-1].tally.errors for s in sites):  # one failed (its lock held): stop
+                    list_destination(site, retry, None if dry_run else locks)
         # 5. read, fold and check every document; nothing is written when anything failed so far
         for site in sites if not any(t.errors for t in [*tallies.values(), *(s.indexes[-1].tally for s in sites)]) else []:
             build = Build({"generated_at": stamp}, site.listing, spool, code_digest(), validators, rebuild,
@@ -192,11 +194,14 @@ def check_schemas(site: Site, schema_dir: Path, tallies: dict[str, Tally]) -> di
     return validators
 
 
-def list_destination(site: Site, retry: RetryPolicy) -> None:
-    """Stage 4: open the destination and list it once (stored fingerprints spare building unchanged documents)."""
+def list_destination(site: Site, retry: RetryPolicy, locks: ExitStack | None) -> None:
+    """Stage 4: open the destination, take its lock into ``locks`` (a bucket's; None: a dry run, no lock) and list
+    it once (stored fingerprints spare building unchanged documents)."""
     try:
         listed = time.monotonic()
         site.destination = open_destination(site.url, retry=retry, log=log)
+        if locks is not None:
+            locks.enter_context(site.destination.locked())
         site.listing = site.destination.list()
     except Exception as error:  # noqa: BLE001 - credentials, a missing bucket, ...: nothing was uploaded
         site.indexes[-1].tally.fail(f"{site.url}: {describe(error)}")

@@ -117,26 +117,34 @@ class DuckDBWarehouse(Warehouse):
         self.connection.close()
 
 
-def bigquery_client(project: str, location: str | None, api_endpoint: str | None) -> Any:
-    """A BigQuery client; with ``api_endpoint`` (the profile's: an emulator), anonymous and pointed at it."""
+def bigquery_client(output: dict, where: str) -> Any:
+    """A BigQuery client of the profile output, authenticated as dbt authenticates it: dbt-bigquery's own code turns
+    the output into credentials (``method``: oauth, service-account, service-account-json, oauth-secrets, ...;
+    ``scopes``, ``impersonate_service_account``) and names the job project, quota project and ``api_endpoint``."""
+    from dbt.adapters.bigquery.credentials import BigQueryCredentials, create_google_credentials
     from google.cloud import bigquery
 
-    if not api_endpoint:
-        return bigquery.Client(project=project, location=location)
-    from google.auth.credentials import AnonymousCredentials
-
-    endpoint = api_endpoint if "://" in api_endpoint else f"http://{api_endpoint}"
-    return bigquery.Client(project=project, location=location, client_options={"api_endpoint": endpoint},
-                           credentials=AnonymousCredentials())
+    try:
+        fields = BigQueryCredentials.translate_aliases({k: v for k, v in output.items() if k not in ("type", "threads")})
+        BigQueryCredentials.validate(fields)
+        profile = BigQueryCredentials.from_dict(fields)
+        credentials = create_google_credentials(profile)
+    except Exception as error:  # noqa: BLE001 - a bad field, a missing key file, no default credentials: one line
+        field = ".".join(map(str, getattr(error, "path", ())))
+        text = " ".join(str(getattr(error, "message", None) or getattr(error, "msg", None) or error).split())
+        raise WarehouseError(f"{where}: BigQuery credentials (method {output.get('method')!r}): "
+                             f"{field + ': ' if field else ''}{text}") from error
+    return bigquery.Client(project=profile.execution_project, credentials=credentials, location=profile.location,
+                           client_options={"api_endpoint": profile.api_endpoint, "quota_project_id": profile.quota_project})
 
 
 class BigQueryWarehouse(Warehouse):
     quote, parameter = "`", "@{}"
 
-    def __init__(self, project: str, dataset: str, location: str | None = None, api_endpoint: str | None = None) -> None:
+    def __init__(self, project: str, dataset: str, output: dict, where: str) -> None:
         from google.cloud import bigquery
 
-        self.bigquery, self.client = bigquery, bigquery_client(project, location, api_endpoint)
+        self.bigquery, self.client = bigquery, bigquery_client(output, where)
         self.build_log = f"`{project}`.{_quote(dataset + '_meta', '`')}.{BUILD_LOG}"
 
     def _fetch(self, sql: str, params: list[tuple[str, Any]]) -> Iterator[tuple[list[str], Sequence[Sequence[Any]]]]:
@@ -157,8 +165,9 @@ def last_builds(warehouse: Warehouse) -> tuple[str, dict[str, tuple[str, str]]]:
     return warehouse.build_log, {row["relation"]: (row["invocation_id"], row["finished_at"]) for row in rows}
 
 
-def load_profile_output(project_dir: Path, target: str | None = None, profiles_dir: Path | None = None) -> dict:
-    """The rendered output of the project's dbt profile for ``target``."""
+def load_profile_output(project_dir: Path, target: str | None = None,
+                        profiles_dir: Path | None = None) -> tuple[dict, str]:
+    """The rendered output of the project's dbt profile for ``target``, and where it is (file, profile, output)."""
     candidates = [profiles_dir, os.environ.get("DBT_PROFILES_DIR"), project_dir, Path.home() / ".dbt"]
     file = next((Path(d) / "profiles.yml" for d in candidates if d and (Path(d) / "profiles.yml").is_file()), None)
     if file is None:
@@ -182,14 +191,14 @@ def load_profile_output(project_dir: Path, target: str | None = None, profiles_d
     outputs = profiles[name].get("outputs") or {}
     if target not in outputs:
         raise WarehouseError(f"{file}: profile {name!r} has no output {target!r}")
-    return outputs[target]
+    return outputs[target], f"{file}: profile {name!r}, output {target!r}"
 
 
 def warehouse_from_profile(project_dir: str | os.PathLike, target: str | None = None,
                            profiles_dir: str | os.PathLike | None = None) -> Warehouse:
     """The warehouse of the profile's output ``target``."""
     project = Path(project_dir)
-    output = load_profile_output(project, target, Path(profiles_dir) if profiles_dir else None)
+    output, where = load_profile_output(project, target, Path(profiles_dir) if profiles_dir else None)
     kind = output.get("type")
     if kind == "duckdb":
         path = Path(str(output.get("path", "")))
@@ -197,5 +206,5 @@ def warehouse_from_profile(project_dir: str | os.PathLike, target: str | None = 
     if kind == "bigquery":
         project_id = output.get("project") or output.get("database")  # relations are fully qualified: no dataset
         dataset = str(output.get("dataset") or output.get("schema"))
-        return BigQueryWarehouse(str(project_id), dataset, output.get("location"), output.get("api_endpoint"))
+        return BigQueryWarehouse(str(project_id), dataset, output, where)
     raise WarehouseError(f"unsupported warehouse type {kind!r} (duckdb or bigquery)")
