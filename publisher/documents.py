@@ -188,6 +188,8 @@ def fold(rows: Sequence[Row], root: Node, context: Mapping[str, Any], source: st
         """An object over rows: its bare columns read from the first row at once, then the other fields; the keys
         in declared order (fromkeys places them, update keeps their places)."""
         keys, read = node.columns
+        if not node.nested:  # bare columns only: one dict in C
+            return dict(zip(keys, read(rows[0])))
         doc = dict.fromkeys(node.fields)
         doc.update(zip(keys, read(rows[0])))
         for key, child in node.nested:
