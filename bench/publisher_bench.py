@@ -87,9 +87,13 @@ def synthetic_project(root: Path, days: int) -> Path:
             "columns": {c: {"name": c, "data_type": t, "constraints": [{"type": "not_null"}] if nn else []}
                         for c, (t, nn) in COLUMNS.items()}}
     (root / "target" / "manifest.json").write_text(json.dumps({"nodes": {"model.bench.picks": node}}))
-    (root / "target" / "run_results.json").write_text(json.dumps(
-        {"metadata": {}, "results": [{"unique_id": "model.bench.picks", "status": "success", "message": "OK"}]}))
+    (root / "target" / "run_results.json").write_text(json.dumps(  # the build the run-results gate reads
+        {"metadata": {"invocation_id": "bench"}, "args": {"which": "build"},
+         "results": [{"unique_id": "model.bench.picks", "status": "success", "message": "OK"}]}))
     with duckdb.connect(str(root / "wh.duckdb")) as con:
+        con.execute("CREATE SCHEMA main_meta")  # the build log (macros/record_builds.sql): that build built the mart
+        con.execute("""CREATE TABLE main_meta.model_builds AS SELECT '"wh"."public"."picks"' AS relation,
+                       'bench' AS invocation_id, TIMESTAMP '2026-01-01 00:00:00' AS finished_at""")
         con.execute("CREATE SCHEMA public")
         con.execute(f"""
             CREATE TABLE public.picks AS
