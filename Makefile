@@ -36,7 +36,8 @@ comma := ,
 # warehouse or a destination holds, for its whole length, a flock lock (ops/locked.sh) on
 # each thing it shares: the warehouse (the DuckDB file: next to it; another profile target:
 # its dataset, under LOCK_DIR), its target folder (run.lock inside), and each destination (a
-# folder: FOLDER.lock next to it; a bucket: under LOCK_DIR, this machine only). A run that
+# folder: FOLDER.lock next to it; a bucket: under LOCK_DIR, this machine only, and the publisher
+# locks the bucket itself, from any machine: its v1.lock object). A run that
 # finds one held waits up to LOCK_WAIT seconds, then exits 75 naming the holder.
 GROUPS      := after-predictions hourly daily live
 GROUP       ?=
@@ -50,12 +51,11 @@ PUBLISH_ARGS ?=
 # --admin-dest: next to DEST for a folder (public-admin/v1/admin/...); a gs:// DEST needs
 # ADMIN_DEST set to a private bucket (docs/deployment.md).
 ADMIN_DEST  ?= $(if $(filter gs://%,$(DEST)),,$(patsubst %/,%,$(DEST))-admin)
-HAS_ADMIN_DEST := $(shell grep -qs -e '--admin-dest' publisher/cli.py && echo yes)
-ADMIN_FLAG   = $(if $(HAS_ADMIN_DEST),$(if $(ADMIN_DEST),--admin-dest $(ADMIN_DEST),$(error ADMIN_DEST is not set: with DEST=$(DEST) admin files need a private destination, e.g. ADMIN_DEST=gs://PRIVATE_BUCKET/site)),)
+ADMIN_FLAG   = $(if $(ADMIN_DEST),--admin-dest $(ADMIN_DEST),$(error ADMIN_DEST is not set: with DEST=$(DEST) admin files need a private destination, e.g. ADMIN_DEST=gs://PRIVATE_BUCKET/site))
 WAREHOUSE_TARGET = $(or $(DBT_TARGET),dev)
 WAREHOUSE_LOCK = $(if $(filter dev,$(WAREHOUSE_TARGET)),$(DUCKDB_PATH).lock,$(LOCK_DIR)/warehouse-$(WAREHOUSE_TARGET)$(if $(filter bigquery,$(WAREHOUSE_TARGET)),-$(or $(BQ_PROJECT),nba-props-platform).$(or $(BQ_DATASET),props)).lock)
 dest_lock    = $(if $(filter gs://%,$(1)),$(LOCK_DIR)/dest-$(subst /,_,$(patsubst gs://%,%,$(patsubst %/,%,$(1)))).lock,$(patsubst %/,%,$(1)).lock)
-RUN_LOCKS    = $(WAREHOUSE_LOCK) $(RUN_DIR)/run.lock $(call dest_lock,$(DEST)) $(if $(HAS_ADMIN_DEST),$(if $(ADMIN_DEST),$(call dest_lock,$(ADMIN_DEST))))
+RUN_LOCKS    = $(WAREHOUSE_LOCK) $(RUN_DIR)/run.lock $(call dest_lock,$(DEST)) $(if $(ADMIN_DEST),$(call dest_lock,$(ADMIN_DEST)))
 LOCKED       = ops/locked.sh -w $(LOCK_WAIT) -d "make $@$(if $(GROUP), GROUP=$(GROUP))$(if $(CLOCK), CLOCK=$(CLOCK))" $(RUN_LOCKS)
 CHECK_GROUP  = $(if $(filter $(GROUPS),$(GROUP)),true,echo "error: GROUP='$(GROUP)' is not a trigger group; use GROUP=after-predictions, hourly, daily or live" >&2; exit 2)
 # Run results vouch for the marts their build left. A scheduled run deletes its group's and the
@@ -65,7 +65,7 @@ ALL_RUN_RESULTS = $(STATE_DIR)/run_results.json $(foreach g,$(GROUPS),$(STATE_DI
 PUBLISH_GROUP = env DBT_TARGET_PATH=$(RUN_DIR) $(PY) -m publisher.cli --group $(GROUP) --dest $(DEST) $(ADMIN_FLAG) --all-dates $(PUBLISH_ARGS)$(if $(REPORT), --json > $(REPORT))
 
 .PHONY: help env env-bq demo sample build build-steps publish live scheduled scheduled-steps rehearsal rebuild-record-steps rebuild-record bench test test-bq pytest dbt-test lock clean
-.PHONY: lint lint-python lint-sql lint-project fix docs docs-serve preview preview-env
+.PHONY: lint lint-python lint-sql lint-project fix schemas docs docs-serve preview preview-env
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
@@ -171,7 +171,7 @@ dbt-test: env profiles.yml ## dbt build on a fresh sample warehouse (every data 
 	DUCKDB_PATH=.warehouse/ci.duckdb $(DBT) build --fail-fast
 
 # Test files run on both cores (each file on one worker: its module fixtures build once).
-PYTEST_ARGS ?= -n 2 --dist loadfile
+PYTEST_ARGS ?= -n 2 --dist loadfile --durations=20
 pytest: env env-bq preview-env profiles.yml ## the Python test suite (the BigQuery emulator tests included)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
@@ -204,6 +204,11 @@ fix: env profiles.yml ## sqlfluff fix of SQL_PATHS (default models) and ruff's s
 
 # Its own target folder: target/ keeps the manifest and run results of the last build,
 # which the publisher reads.
+schemas: env profiles.yml ## regenerate schemas/ and docs/endpoints.md from the marts' publish declarations and contracts
+	$(DBT) parse -q
+	$(PY) -m publisher.cli schemas --write
+	$(PY) -m tools.endpoints_page --write
+
 docs: env profiles.yml ## dbt docs site in target/docs, offline (catalog of $DUCKDB_PATH if it exists); browse: make docs-serve
 	$(DBT) docs generate --target-path target/docs $(if $(wildcard $(DUCKDB_PATH)),,--empty-catalog)
 
@@ -232,7 +237,7 @@ lock: ## re-resolve requirements.lock from pyproject.toml (and the emulator's lo
 # Deletes only inside this repository: DEST (and its admin folder and lock files) must resolve,
 # symlinks followed, to an untracked folder under the repository; anything else is refused,
 # naming the fix, before anything is deleted. A gs:// destination is never touched.
-CLEAN_DESTS = $(foreach d,$(DEST) $(if $(HAS_ADMIN_DEST),$(ADMIN_DEST),$(patsubst %/,%,$(DEST))-admin),$(if $(filter gs://%,$(d)),,$(patsubst %/,%,$(d))))
+CLEAN_DESTS = $(foreach d,$(DEST) $(ADMIN_DEST),$(if $(filter gs://%,$(d)),,$(patsubst %/,%,$(d))))
 clean: ## remove generated files (keeps .venv); DEST only when inside the repository
 	@repo="$$(realpath .)"; \
 	if [ -z "$(strip $(DEST))" ]; then echo "error: make clean: DEST is empty: not deleting anything (run make clean DEST=public)" >&2; exit 2; fi; \

@@ -14,7 +14,12 @@ resident set (``wait4``).
    First publish with each --workers value (a fresh bucket each), then a
    republish with nothing changed, then one with a single date changed.
 2. Demo marts: when .warehouse/props.duckdb and target/manifest.json exist (make
-   demo), every endpoint, every date (a full season): first publish, republish.
+   demo), every endpoint, every date (a full season), --runs times, interleaved:
+   the bare publish (bench/bare_publish.py: read every published mart whole, group
+   the rows by file, write JSON to a folder; issue #21's limit), the publisher's
+   first publish into empty folders and its republish with nothing changed, then
+   the same two into a fresh bucket of the emulator, and a republish with --rebuild.
+   Medians (min-max) of wall and CPU time; the ratios product / bare are printed.
 
 Results go to stdout and, unless --no-write, to bench/RESULTS.md (section
 "Publisher", replaced in place; the file is created when absent).
@@ -28,9 +33,11 @@ import json
 import os
 import platform
 import re
+import statistics
 import subprocess
 import sys
 import tempfile
+import time
 import urllib.request
 import uuid
 from pathlib import Path
@@ -80,9 +87,13 @@ def synthetic_project(root: Path, days: int) -> Path:
             "columns": {c: {"name": c, "data_type": t, "constraints": [{"type": "not_null"}] if nn else []}
                         for c, (t, nn) in COLUMNS.items()}}
     (root / "target" / "manifest.json").write_text(json.dumps({"nodes": {"model.bench.picks": node}}))
-    (root / "target" / "run_results.json").write_text(json.dumps(
-        {"metadata": {}, "results": [{"unique_id": "model.bench.picks", "status": "success", "message": "OK"}]}))
+    (root / "target" / "run_results.json").write_text(json.dumps(  # the build the run-results gate reads
+        {"metadata": {"invocation_id": "bench"}, "args": {"which": "build"},
+         "results": [{"unique_id": "model.bench.picks", "status": "success", "message": "OK"}]}))
     with duckdb.connect(str(root / "wh.duckdb")) as con:
+        con.execute("CREATE SCHEMA main_meta")  # the build log (macros/record_builds.sql): that build built the mart
+        con.execute("""CREATE TABLE main_meta.model_builds AS SELECT '"wh"."public"."picks"' AS relation,
+                       'bench' AS invocation_id, TIMESTAMP '2026-01-01 00:00:00' AS finished_at""")
         con.execute("CREATE SCHEMA public")
         con.execute(f"""
             CREATE TABLE public.picks AS
@@ -115,22 +126,27 @@ def create_bucket(emulator: Emulator) -> str:
     return name
 
 
-def publish(project: Path, dest: str, env: dict, *args: str) -> dict:
-    """One CLI run in a child process: its --json report, plus its peak RSS and its exit code."""
-    command = [sys.executable, "-m", "publisher.cli", "--project-dir", str(project), "--profiles-dir", str(project),
-               "--dest", dest, "--json", "-q", *args]
+def child(command: list[str], env: dict) -> tuple[bytes, dict]:
+    """One child process: its stdout, and its wall and CPU (user + system) seconds and peak RSS (MB)."""
+    started = time.monotonic()
     with tempfile.TemporaryFile() as err:
-        child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=err, env=env, cwd=REPO)
-        out = child.stdout.read()
-        _, status, usage = os.wait4(child.pid, 0)
-        child.returncode = os.waitstatus_to_exitcode(status)
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=err, env=env, cwd=REPO)
+        out = process.stdout.read()
+        _, status, usage = os.wait4(process.pid, 0)
+        code = os.waitstatus_to_exitcode(status)
         err.seek(0)
         stderr = err.read().decode(errors="replace")
-    if child.returncode != 0:
-        raise SystemExit(f"bench: publisher exited {child.returncode}:\n{stderr[-3000:]}")
-    report = json.loads(out)
-    report["peak_mb"] = usage.ru_maxrss / 1024  # kilobytes on Linux
-    return report
+    if code != 0:
+        raise SystemExit(f"bench: {' '.join(command[:4])} exited {code}:\n{stderr[-3000:]}")
+    return out, {"wall": time.monotonic() - started, "cpu": usage.ru_utime + usage.ru_stime,
+                 "peak_mb": usage.ru_maxrss / 1024}  # kilobytes on Linux
+
+
+def publish(project: Path, dest: str, env: dict, *args: str) -> dict:
+    """One CLI run in a child process: its --json report, plus its wall, CPU and peak RSS."""
+    out, usage = child([sys.executable, "-m", "publisher.cli", "--project-dir", str(project), "--profiles-dir",
+                        str(project), "--dest", dest, "--json", "-q", *args], env)
+    return {**json.loads(out), **usage}
 
 
 def counts(report: dict) -> dict:
@@ -180,20 +196,44 @@ def stored_bytes(emulator: Emulator, bucket: str) -> int:
             return total
 
 
-def bench_demo(emulator: Emulator, warehouse: Path, target: Path, env: dict, workers: int) -> dict | None:
+def bench_demo(emulator: Emulator, warehouse: Path, target: Path, env: dict, workers: int, runs: int) -> dict | None:
+    """Bare publish, the product into folders and into the emulator, ``runs`` times each, interleaved."""
     if not warehouse.is_file() or not (target / "manifest.json").is_file():
         return None
     env = {**env, "DUCKDB_PATH": str(warehouse), "DBT_PROFILES_DIR": str(REPO), "DBT_TARGET_PATH": str(target)}
-    bucket = create_bucket(emulator)
-    first = publish(REPO, f"gs://{bucket}/site", env, "--all-dates", "--workers", str(workers))
-    again = publish(REPO, f"gs://{bucket}/site", env, "--all-dates", "--workers", str(workers),
-                    "--generated-at", "2030-01-01T00:00:00")
-    rebuilt = publish(REPO, f"gs://{bucket}/site", env, "--all-dates", "--workers", str(workers), "--rebuild")
-    return {"rebuild": rebuilt["seconds"], "rebuild_peak_mb": rebuilt["peak_mb"], "workers": workers,"objects": counts(first)["files"], "bytes": stored_bytes(emulator, bucket),
+    found: dict[str, list[dict]] = {}
+    for _ in range(runs):
+        with tempfile.TemporaryDirectory() as tmp:
+            _, bare = child([sys.executable, str(REPO / "bench" / "bare_publish.py"), "--manifest",
+                             str(target / "manifest.json"), "--warehouse", str(warehouse), "--out", f"{tmp}/bare"], env)
+            found.setdefault("bare", []).append(bare)
+            folders = ["--admin-dest", f"{tmp}/site-admin", "--all-dates", "--workers", str(workers)]
+            found.setdefault("folder_first", []).append(publish(REPO, f"{tmp}/site", env, *folders))
+            found.setdefault("folder_again", []).append(
+                publish(REPO, f"{tmp}/site", env, *folders, "--generated-at", "2030-01-01T00:00:00"))
+        bucket, admin = create_bucket(emulator), create_bucket(emulator)
+        buckets = ["--admin-dest", f"gs://{admin}/site", "--all-dates", "--workers", str(workers)]
+        found.setdefault("first", []).append(publish(REPO, f"gs://{bucket}/site", env, *buckets))
+        found.setdefault("republish", []).append(
+            publish(REPO, f"gs://{bucket}/site", env, *buckets, "--generated-at", "2030-01-01T00:00:00"))
+    found["rebuild"] = [publish(REPO, f"gs://{bucket}/site", env, *buckets, "--rebuild")]
+    first = found["first"][0]
+    return {"runs": found, "workers": workers, "objects": counts(first)["files"],
+            "bytes": stored_bytes(emulator, bucket) + stored_bytes(emulator, admin),
             "endpoints": sorted(e["name"] for e in first["endpoints"] if not e["name"].startswith("(")),
-            "first": first["seconds"], "first_peak_mb": first["peak_mb"],
-            "republish": again["seconds"], "republish_uploaded": counts(again)["created"] + counts(again)["updated"],
-            "republish_peak_mb": again["peak_mb"]}
+            "republish_uploaded": max(counts(r)["created"] + counts(r)["updated"]
+                                      for r in found["republish"] + found["folder_again"])}
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def figure(runs: list[dict], key: str = "wall") -> str:
+    """'12.3 s (11.9-13.0)': the median and range of ``runs``."""
+    values = [run[key] for run in runs]
+    spread = f" ({min(values):.1f}-{max(values):.1f})" if len(values) > 1 else ""
+    return f"{median(values):.1f} s{spread}"
 
 
 def machine() -> str:
@@ -217,43 +257,58 @@ def load() -> str:
     return " / ".join(f"{x:.1f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
 
 
-def render(synthetic: dict, demo: dict | None, day: str, load_before: str) -> str:
-    s = synthetic
+def render(synthetic: dict | None, demo: dict | None, day: str, load_before: str) -> str:
     lines = [SECTION, "",
              f"`bench/publisher_bench.py`, {day}, commit {commit()}; machine: {machine()}; load average "
              f"(1/5/15 min) {load_before} before, {load()} after (other sessions shared the machine: "
              "upper bounds).",
              "GCS emulator: fake-gcs-server (memory backend, 127.0.0.1). Every figure is a whole CLI run in a",
              "child process (warehouse read, documents, gate + JSON Schema + clean-API checks, one listing,",
-             "uploads, v1/manifest.json); peak memory is the child's maximum resident set.", "",
-             f"Synthetic picks-like endpoint, {s['objects']} dates = {s['objects']} documents "
-             f"+ 1 schema (+ the manifest), {s['bytes'] / 1e6:.1f} MB stored:", "",
-             "| workers | objects uploaded | upload phase | objects/s (upload phase) | whole run | peak memory |",
-             "|---:|---:|---:|---:|---:|---:|"]
-    for run in s["runs"]:
-        lines.append(f"| {run['workers']} | {run['uploaded']} | {run['upload_s']:.2f} s | {run['per_s']:.0f} | "
-                     f"{run['total_s']:.2f} s | {run['peak_mb']:.0f} MB |")
-    r, b, o = s["republish"], s["rebuild"], s["one_changed"]
-    lines += ["",
-              f"- Republish with nothing changed: {r['uploaded']} uploads, whole run {r['seconds']['total']:.2f} s "
-              f"(one listing {r['seconds']['list']:.2f} s; every document known unchanged by its stored "
-              f"fingerprint, so none is built), peak {r['peak_mb']:.0f} MB.",
-              f"- The same with `--rebuild` (every document built, checked and hashed; what a run does after a "
-              f"publisher upgrade): {b['uploaded']} uploads, whole run {b['seconds']['total']:.2f} s, "
-              f"peak {b['peak_mb']:.0f} MB.",
-              f"- One date changed: {o['uploaded']} document uploaded plus the manifest ({o['manifest']}), "
-              f"whole run {o['seconds']['total']:.2f} s."]
+             "uploads, v1/manifest.json); CPU is the child's user + system time, peak memory its maximum resident set."]
+    if synthetic:
+        s = synthetic
+        lines += ["", f"Synthetic picks-like endpoint, {s['objects']} dates = {s['objects']} documents "
+                  f"+ 1 schema (+ the manifest), {s['bytes'] / 1e6:.1f} MB stored:", "",
+                  "| workers | objects uploaded | upload phase | objects/s (upload phase) | whole run | peak memory |",
+                  "|---:|---:|---:|---:|---:|---:|"]
+        for run in s["runs"]:
+            lines.append(f"| {run['workers']} | {run['uploaded']} | {run['upload_s']:.2f} s | {run['per_s']:.0f} | "
+                         f"{run['total_s']:.2f} s | {run['peak_mb']:.0f} MB |")
+        r, b, o = s["republish"], s["rebuild"], s["one_changed"]
+        lines += ["",
+                  f"- Republish with nothing changed: {r['uploaded']} uploads, whole run {r['seconds']['total']:.2f} s "
+                  f"(one listing {r['seconds']['list']:.2f} s; every document known unchanged by its stored "
+                  f"fingerprint, so none is built), peak {r['peak_mb']:.0f} MB.",
+                  f"- The same with `--rebuild` (every document built, checked and hashed; what a run does after a "
+                  f"publisher upgrade): {b['uploaded']} uploads, whole run {b['seconds']['total']:.2f} s, "
+                  f"peak {b['peak_mb']:.0f} MB.",
+                  f"- One date changed: {o['uploaded']} document uploaded plus the manifest ({o['manifest']}), "
+                  f"whole run {o['seconds']['total']:.2f} s."]
     if demo:
+        runs = demo["runs"]
+        bare_wall, bare_cpu = (median([r[k] for r in runs["bare"]]) for k in ("wall", "cpu"))
+
+        def row(label: str, name: str) -> str:
+            found = runs[name]
+            ratio = "" if name == "bare" else (f" | {median([r['wall'] for r in found]) / bare_wall:.2f} | "
+                                               f"{median([r['cpu'] for r in found]) / bare_cpu:.2f}")
+            return (f"| {label} | {figure(found)} | {figure(found, 'cpu')} | "
+                    f"{median([r['peak_mb'] for r in found]):.0f} MB{ratio or ' | - | -'} |")
+
         lines += ["",
                   f"Demo marts (the `make demo` warehouse: 1 season, seed 42, after `dbt build`), every endpoint, "
                   f"every date ({', '.join(demo['endpoints'])}): {demo['objects']} objects, "
-                  f"{demo['bytes'] / 1e6:.1f} MB, {demo['workers']} workers.", "",
-                  f"- First publish: whole run {demo['first']['total']:.2f} s (upload phase "
-                  f"{demo['first']['upload']:.2f} s), peak {demo['first_peak_mb']:.0f} MB.",
-                  f"- Republish, nothing changed: {demo['republish_uploaded']} uploads, whole run "
-                  f"{demo['republish']['total']:.2f} s, peak {demo['republish_peak_mb']:.0f} MB.",
-                  f"- Republish with `--rebuild`: whole run {demo['rebuild']['total']:.2f} s, "
-                  f"peak {demo['rebuild_peak_mb']:.0f} MB."]
+                  f"{demo['bytes'] / 1e6:.1f} MB, {demo['workers']} workers; medians of {len(runs['bare'])} runs "
+                  "(min-max), the kinds interleaved:", "",
+                  "| run | wall | CPU | peak memory | wall / bare | CPU / bare |", "|---|---:|---:|---:|---:|---:|",
+                  row("bare publish (bench/bare_publish.py), into a folder", "bare"),
+                  row("first publish, into empty folders", "folder_first"),
+                  row("republish, nothing changed, folders (every document rebuilt and compared)", "folder_again"),
+                  row("first publish, into empty buckets (emulator)", "first"),
+                  row("republish, nothing changed, buckets (known unchanged by fingerprint)", "republish"),
+                  row("republish with `--rebuild`, buckets", "rebuild"), "",
+                  f"Republishes uploaded {demo['republish_uploaded']} object(s). Target (issue #21): first publish "
+                  "at most 1.5 x the bare publish."]
     else:
         lines += ["", "Demo marts: `.warehouse/props.duckdb` (make demo) was absent; synthetic documents only."]
     lines += ["", "Targets (issue 6): >= 200 objects/s with 16 workers; republish of 1,000 unchanged objects < 2 s; "
@@ -276,14 +331,16 @@ def main() -> int:
                         help="demo warehouse built by make demo (default: .warehouse/props.duckdb)")
     parser.add_argument("--target-path", default=str(REPO / "target"),
                         help="dbt target folder of that build: manifest.json, run_results.json (default: target)")
+    parser.add_argument("--runs", type=int, default=3, help="runs of each demo figure (default: 3)")
+    parser.add_argument("--demo-only", action="store_true", help="skip the synthetic endpoint")
     parser.add_argument("--no-write", action="store_true", help="print only; leave bench/RESULTS.md alone")
     args = parser.parse_args()
     workers = [int(n) for n in args.workers.split(",")]
     load_before = load()
     with Emulator() as emulator:
         env = {**os.environ, "STORAGE_EMULATOR_HOST": emulator.url, "PYTHONPATH": str(REPO)}
-        synthetic = bench_synthetic(emulator, args.objects, workers, env)
-        demo = bench_demo(emulator, Path(args.warehouse), Path(args.target_path), env, workers[-1])
+        synthetic = None if args.demo_only else bench_synthetic(emulator, args.objects, workers, env)
+        demo = bench_demo(emulator, Path(args.warehouse), Path(args.target_path), env, workers[-1], args.runs)
     section = render(synthetic, demo, dt.date.today().isoformat(), load_before)
     print(section)
     if not args.no_write:

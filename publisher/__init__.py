@@ -2,6 +2,4 @@
 
 ``publisher.run.run`` is the whole flow, stage by stage; ``python -m publisher.cli`` is its command line.
 """
-
-__all__ = ["__version__"]
 __version__ = "0.1.0"

@@ -13,11 +13,11 @@ from typing import Any, Iterable, Iterator, Mapping
 from publisher.catalog import Endpoint
 from publisher.checks import check_document
 from publisher.destinations import StoredObject
-from publisher.documents import FoldError, PartRows, columns_by_model, fold, stream_partitions
+from publisher.documents import FoldError, PartRows, columns_by_model, fold, getter, stream_partitions
 from publisher.publish import Item, Scope, Spool, template_pattern
 from publisher.report import Tally, describe, log
 from publisher.schemas import Validator
-from publisher.serialize import VOLATILE_KEYS, SerializeError, content_hash, serialize
+from publisher.serialize import VOLATILE_KEYS, SerializeError, encode
 from publisher.warehouse import Warehouse, WarehouseError
 
 DATE_COLUMN = "date"
@@ -38,14 +38,6 @@ class Dates:
     as_of: dt.date | None = None
 
 
-@dataclass
-class Selection:
-    """Which rows of an endpoint a run publishes, which paths that covers, and what an empty result means."""
-    where: dict[str, Any]  # column -> value, or a (first, last) range
-    scope: Scope | None  # None: covers no path (and reads no row)
-    empty_error: str | None  # None: no rows is fine (nothing to publish)
-
-
 def latest(warehouse: Warehouse, endpoint: Endpoint, column: str, required: bool = True) -> Any:
     try:
         values = warehouse.distinct_values(endpoint.relation, column)
@@ -57,28 +49,30 @@ def latest(warehouse: Warehouse, endpoint: Endpoint, column: str, required: bool
     return values[-1] if values else None
 
 
-def select(endpoint: Endpoint, warehouse: Warehouse, dates: Dates) -> Selection:
-    """A {date} mart without any row publishes nothing under --all-dates or the default latest date
-    (a warning: live grading is empty between game nights); every other empty selection is an error."""
+def select(endpoint: Endpoint, warehouse: Warehouse, dates: Dates) -> tuple[dict[str, Any], Scope | None, str | None]:
+    """Which rows of an endpoint a run publishes (column -> value, or a (first, last) range), which paths that
+    covers (None: none, and no row is read) and the error when there are no rows (None: nothing to publish is
+    fine). A {date} mart without any row publishes nothing under --all-dates or the default latest date (a
+    warning: live grading is empty between game nights); every other empty selection is an error."""
     name, where, pattern = endpoint.name, {}, template_pattern(endpoint.path_template)
     if endpoint.as_of:
         where[endpoint.as_of] = dates.as_of or latest(warehouse, endpoint, endpoint.as_of)
     as_of = f" with {endpoint.as_of} = {where[endpoint.as_of]}" if endpoint.as_of else ""
     empty = f"mart {name} ({endpoint.relation}) is empty{' for' + as_of if as_of else ''}"
     dated = DATE_COLUMN in endpoint.placeholders
+    others = f"; to publish the others, leave it out with --group or --only (it is in group {endpoint.group})"
     if not dated or dates.all_dates:
-        return Selection(where, Scope(pattern), None if dated else empty)
+        return where, Scope(pattern), None if dated else empty
     if dates.date:
-        return Selection({**where, DATE_COLUMN: dates.date}, Scope(pattern, dates.date, dates.date),
-                         f"mart {name}: no rows for date {dates.date}{as_of}")
+        return {**where, DATE_COLUMN: dates.date}, Scope(pattern, dates.date, dates.date), \
+            f"mart {name}: no rows for date {dates.date}{as_of}{others}"
     if dates.start and dates.end:
-        return Selection({**where, DATE_COLUMN: (dates.start, dates.end)}, Scope(pattern, dates.start, dates.end),
-                         f"mart {name}: no rows between {dates.start} and {dates.end}{as_of}")
+        return {**where, DATE_COLUMN: (dates.start, dates.end)}, Scope(pattern, dates.start, dates.end), \
+            f"mart {name}: no rows between {dates.start} and {dates.end}{as_of}{others}"
     day = latest(warehouse, endpoint, DATE_COLUMN, required=False)
     if day is None:
-        return Selection({}, None, None)
-    return Selection({**where, DATE_COLUMN: day}, Scope(pattern, day, day) if isinstance(day, dt.date) else Scope(pattern),
-                     empty)
+        return {}, None, None
+    return {**where, DATE_COLUMN: day}, Scope(pattern, day, day) if isinstance(day, dt.date) else Scope(pattern), empty
 
 
 def code_digest() -> bytes:
@@ -103,12 +97,11 @@ class Fingerprint:
             self.base.update(json.dumps(part, sort_keys=True, default=str).encode("utf-8") + b"\0")
 
     def of(self, rows: Mapping[str, Iterable[Mapping[str, Any]]]) -> str:
-        """The fingerprint of one document's rows, by model."""
+        """The fingerprint of one document's rows, by model (in any order)."""
         digest = self.base.copy()
         for model, columns in self.columns.items():
-            digest.update(model.encode("utf-8") + b"\0")
-            for text in sorted(repr(tuple(row[c] for c in columns)) for row in rows.get(model, ())):
-                digest.update(text.encode("utf-8") + b"\n")
+            texts = sorted(map(repr, map(getter(columns), rows.get(model, ()))))
+            digest.update(model.encode("utf-8") + b"\0" + "\n".join(texts).encode("utf-8") + b"\n")
         return digest.hexdigest()
 
 
@@ -121,14 +114,15 @@ class Build:
     code: bytes
     validators: dict[str, Validator]  # endpoint name -> its schema's validator
     rebuild: bool = False  # ignore stored fingerprints
+    fingerprints: bool = True  # the destination stores them (a folder does not: none is computed)
 
 
-def build_endpoint(endpoint: Endpoint, warehouse: Warehouse, selection: Selection, tally: Tally,
+def build_endpoint(endpoint: Endpoint, warehouse: Warehouse, where: dict[str, Any], tally: Tally,
                    build: Build) -> list[Item]:
     """Every document of an endpoint, serialized and checked (problems go to the tally), one at a time: the
     selected rows of the root model and of each part are read sorted by the path's placeholders."""
     def read(relation: str) -> Iterator[dict]:
-        return warehouse.iter_rows(relation, selection.where, endpoint.placeholders) if selection.scope else iter(())
+        return warehouse.iter_rows(relation, where, endpoint.placeholders)
 
     items = []
     source = f"mart {endpoint.name}"
@@ -147,18 +141,18 @@ def build_endpoint(endpoint: Endpoint, warehouse: Warehouse, selection: Selectio
             if missing:
                 raise FoldError(f"mart {model}: column(s) {', '.join(map(repr, missing))} declared in the document "
                                 f"of {endpoint.name} are not in the rows")
-        print_ = fingerprint.of(inputs)
+        print_ = fingerprint.of(inputs) if build.fingerprints else None
         stored = build.listing.get(path)
-        if not build.rebuild and stored is not None and stored.hash and stored.input_hash == print_ \
+        if not build.rebuild and stored is not None and stored.hash and print_ and stored.input_hash == print_ \
                 and stored.cache_control in (None, endpoint.cache_control):
             items.append(Item(tally, path, None, stored.hash, endpoint.cache_control, print_))
             continue
         doc = fold(file_rows, endpoint.tree, build.context, source, {name: inputs[name] for name in parts})
-        data = serialize(doc)
+        data, digest = encode(doc)
         if endpoint.visibility == "public":
             tally.fail(*(f"clean-API violation: {violation}" for violation in check_document(path, doc)))
         tally.fail(*(f"schema violation: {violation}" for violation in validator.validate(path, doc)))
-        items.append(Item(tally, path, build.spool.add(data), content_hash(doc), endpoint.cache_control, print_))
+        items.append(Item(tally, path, build.spool.add(data), digest, endpoint.cache_control, print_))
     for part in parts.values():
         part.finish()
     return items
@@ -171,19 +165,19 @@ def build_all(endpoints: list[Endpoint], warehouse: Warehouse, dates: Dates, bui
     for endpoint in [e for e in endpoints if e.name in build.validators]:
         tally = tallies[endpoint.name]
         try:
-            selection = select(endpoint, warehouse, dates)
-            built = build_endpoint(endpoint, warehouse, selection, tally, build)
+            where, scope, empty_error = select(endpoint, warehouse, dates)
+            built = build_endpoint(endpoint, warehouse, where, tally, build) if scope else []
         except (PublishError, WarehouseError, FoldError, SerializeError) as error:
             tally.fail(str(error))
             continue
         except Exception as error:  # noqa: BLE001 - the engine's own errors (a missing table, ...)
             tally.fail(f"mart {endpoint.name}: reading rows of {endpoint.relation} failed: {describe(error)}")
             continue
-        if not built and selection.empty_error:
-            tally.fail(selection.empty_error)
+        if not built and empty_error:
+            tally.fail(empty_error)
             continue
-        if selection.scope is not None:
-            scopes[endpoint.name] = selection.scope
+        if scope is not None:
+            scopes[endpoint.name] = scope
         if not built:
             log(f"WARNING: {endpoint.name}: no dates in the mart ({endpoint.relation}): nothing to publish")
         tally.files = len(built)

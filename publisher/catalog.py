@@ -64,10 +64,6 @@ class Endpoint:
         """The checked declaration (documents.parse)."""
         return parse(self.document)
 
-    def columns_of(self, model: str) -> dict[str, Column]:
-        """The contract of the root (its own name) or of one of its parts."""
-        return self.columns if model == self.name else self.parts[model].columns
-
     @property
     def placeholders(self) -> tuple[str, ...]:
         return placeholders(self.path_template)
@@ -222,7 +218,8 @@ def select_endpoints(endpoints: list[Endpoint], only: set[str] | None, group: st
     """The endpoints named in ``only`` (None: all) of ``group`` (None: any); an unknown name is an error."""
     unknown = sorted((only or set()) - {e.name for e in endpoints})
     if unknown:
-        raise CatalogError(f"--only: no published model named {', '.join(unknown)}")
+        raise CatalogError(f"--only: no published model named {', '.join(unknown)}; the published models are "
+                           f"{', '.join(sorted(e.name for e in endpoints))}")
     return [e for e in endpoints if (only is None or e.name in only) and group in (None, e.group)]
 
 

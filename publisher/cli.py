@@ -10,7 +10,8 @@ The destination (a folder, or gs://bucket/prefix) is listed once, first: a docum
 stored fingerprint is unchanged is not rebuilt (gs:// only), unchanged content (ignoring
 generated_at / updated_at) is not uploaded, the rest goes up in parallel with retries, then
 v1/latest.json and v1/manifest.json, last, only when every object succeeded. Schemas are
-published under v1/schemas/. Nothing is ever deleted: stale objects are reported.
+published under v1/schemas/. Nothing is ever deleted: stale objects are reported. A bucket is
+locked from its listing to the end (object PREFIX/v1.lock; a run finding it held waits up to 10 min).
 
 Dates: {date} endpoints publish their latest date, or --date D (no rows: an error), or
 --start/--end (inclusive; a range without any row is an error), or --all-dates; the others
@@ -22,7 +23,7 @@ only when nothing failed. More in docs/publisher.md.
 
 Examples: python -m publisher.cli --dest public --all-dates
           python -m publisher.cli --dest gs://bucket/site --group after-predictions --date 2026-02-21 --dry-run
-          python -m publisher.cli schemas --write        (regenerate schemas/ and docs/endpoints.md)
+          python -m publisher.cli schemas --write        (regenerate schemas/; make schemas: also docs/endpoints.md)
           python -m publisher.cli withdraw --dest gs://bucket/site picks/2026-02-21.json   (published by mistake)
 """
 
@@ -31,8 +32,9 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+from contextlib import nullcontext
 from pathlib import Path
-from typing import Sequence
+from typing import NoReturn, Sequence
 
 from publisher.build import Dates
 from publisher.catalog import GROUPS, CatalogError, endpoints_from_manifest, load_manifest
@@ -40,15 +42,37 @@ from publisher.destinations import RetryPolicy, open_destination, shares_storage
 from publisher.publish import withdraw
 from publisher.report import describe, log, summary_table
 from publisher.run import run
-from publisher.schemas import DOCS_PAGE, SCHEMA_DIR, SchemaError, all_schema_files, compare_with_repo, endpoints_page
+from publisher.schemas import SCHEMA_DIR, SchemaError, all_schema_files, compare_with_repo
 from publisher.serialize import format_timestamp
 from publisher.warehouse import WarehouseError
 
 
-def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m publisher.cli", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    date = dt.date.fromisoformat
+class Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:  # one line naming the fix, not the whole usage
+        self.exit(2, f"{self.prog}: error: {message} (all options: {self.prog} --help)\n")
+
+
+def date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, got {text!r}") from None
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the publisher, or its ``schemas`` or ``withdraw`` command; return the exit code (0 only when nothing failed,
+    2 for a usage error)."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    command = {"schemas": schemas_main, "withdraw": withdraw_main}.get(argv[0] if argv else "")
+    try:
+        return command(argv[1:]) if command else publish_main(argv)
+    except SystemExit as exit_:  # --help, or a usage error
+        return int(exit_.code or 0)
+
+
+def publish_main(argv: Sequence[str]) -> int:
+    parser = Parser(prog="python -m publisher.cli", description=__doc__,
+                    formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--project-dir", default=".", help="dbt project folder holding target/manifest.json "
                         "(target/ is $DBT_TARGET_PATH when set, as for dbt; default: .)")
     parser.add_argument("--profiles-dir", help="folder of profiles.yml (default: $DBT_PROFILES_DIR, else the project dir)")
@@ -73,8 +97,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--allow-failed-upstream", action="store_true",
                         help="EMERGENCY: publish even when dbt's last run failed or skipped nodes upstream")
     parser.add_argument("--run-results", help="dbt run results to gate on (default: the target folder's)")
-    parser.add_argument("--schemas-dir", help="committed JSON Schemas (default: PROJECT_DIR/schemas if it exists, "
-                        "else the repo's, next to this package)")
+    parser.add_argument("--schemas-dir", help="committed JSON Schemas (default: PROJECT_DIR/schemas)")
     parser.add_argument("--retries", type=int, default=5, help="retries of a failed request (429, 5xx, timeouts; default: 5)")
     parser.add_argument("--retry-initial", type=float, default=0.5, help="seconds before the first retry, doubling "
                         "each time (default: 0.5)")
@@ -87,27 +110,13 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         parser.error(f"--admin-dest {args.admin_dest} must be private: not --dest, nor inside it, nor in its bucket")
     if args.workers < 1 or args.retries < 0 or args.retry_initial < 0:
         parser.error("--workers must be >= 1, --retries and --retry-initial >= 0")
-    return args
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the publisher; return the exit code (0 only when nothing failed)."""
-    argv = list(sys.argv[1:] if argv is None else argv)
-    if argv[:1] == ["schemas"]:
-        return schemas_main(argv[1:])
-    if argv[:1] == ["withdraw"]:
-        return withdraw_main(argv[1:])
-    try:
-        args = parse_args(argv)
-    except SystemExit as exit_:
-        return int(exit_.code or 0)
     try:
         report = run(args.project_dir, args.dest, args.admin_dest, target=args.target, profiles_dir=args.profiles_dir,
                      dates=Dates(args.date, args.start, args.end, args.all_dates, args.as_of),
                      only={name.strip() for name in args.only.split(",") if name.strip()} if args.only else None,
                      group=args.group, generated_at=args.generated_at,
                      run_results=Path(args.run_results) if args.run_results else None,
-                     schemas_dir=Path(args.schemas_dir) if args.schemas_dir else None, workers=args.workers,
+                     schemas_dir=Path(args.schemas_dir or Path(args.project_dir) / SCHEMA_DIR), workers=args.workers,
                      retry=RetryPolicy(args.retries + 1, args.retry_initial), dry_run=args.dry_run,
                      rebuild=args.rebuild, allow_failed_upstream=args.allow_failed_upstream, quiet=args.quiet)
     except (CatalogError, WarehouseError) as error:
@@ -124,58 +133,49 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def schemas_main(argv: Sequence[str]) -> int:
-    """``schemas [--write]``: compare (or rewrite) the committed schemas and docs/endpoints.md with the contracts'."""
-    parser = argparse.ArgumentParser(prog="python -m publisher.cli schemas",
-                                     description="Generate each endpoint's JSON Schema from its publish declaration "
-                                                 f"and mart contract, and {DOCS_PAGE} from the schemas "
-                                                 "(target/manifest.json: run dbt parse first); without --write, exit 1 "
-                                                 "when schemas/ or the page differs.")
+    """``schemas [--write]``: compare (or rewrite) the committed schemas with the ones the contracts generate."""
+    parser = Parser(prog="python -m publisher.cli schemas",
+                    description="Generate each endpoint's JSON Schema from its publish declaration and mart contract "
+                                "(target/manifest.json: run dbt parse first); without --write, exit 1 when schemas/ "
+                                "differs. `make schemas` also regenerates docs/endpoints.md from them (python -m "
+                                "tools.endpoints_page).")
     parser.add_argument("--project-dir", default=".")
     parser.add_argument("--schemas-dir", help="default: PROJECT_DIR/schemas")
-    parser.add_argument("--write", action="store_true", help="write the generated schemas and page, remove orphans")
-    try:
-        args = parser.parse_args(argv)
-    except SystemExit as exit_:
-        return int(exit_.code or 0)
+    parser.add_argument("--write", action="store_true", help="write the generated schemas, remove orphans")
+    args = parser.parse_args(argv)
     schema_dir = Path(args.schemas_dir) if args.schemas_dir else Path(args.project_dir) / SCHEMA_DIR
     try:
-        endpoints = endpoints_from_manifest(load_manifest(args.project_dir))
-        expected, page = all_schema_files(endpoints), endpoints_page(endpoints).encode("utf-8")
+        expected = all_schema_files(endpoints_from_manifest(load_manifest(args.project_dir)))
     except (CatalogError, SchemaError) as error:
         log(f"error: {error}")
         return 1
     problems = compare_with_repo(schema_dir, expected, write=args.write)
-    problems += compare_with_repo(Path(args.project_dir), {DOCS_PAGE: page}, orphans=False, write=args.write)
     for problem in problems:
         log(f"fixed {problem}" if args.write else problem)
-    if args.write:
-        log(f"{len(expected)} schema(s) in {schema_dir}, and {DOCS_PAGE}")
-        return 0
-    log(f"{len(expected)} schema(s) and {DOCS_PAGE}: {'up to date' if not problems else 'OUT OF DATE (run schemas --write)'}")
-    return 1 if problems else 0
+    state = "written" if args.write else "OUT OF DATE (run schemas --write)" if problems else "up to date"
+    log(f"{len(expected)} schema(s) in {schema_dir}: {state}")
+    return 1 if problems and not args.write else 0
 
 
 def withdraw_main(argv: Sequence[str]) -> int:
     """``withdraw --dest DEST PATH...``: delete files published by mistake, fix manifest.json and latest.json."""
-    parser = argparse.ArgumentParser(prog="python -m publisher.cli withdraw",
-                                     description="Withdraw files published by mistake: delete DEST/v1/PATH for each "
-                                                 "PATH, then rewrite DEST's v1/latest.json (if it has one) and "
-                                                 "v1/manifest.json without them. Refuses a path that is not stored, an "
-                                                 "index, or one an endpoint publishes (unless --force).")
+    parser = Parser(prog="python -m publisher.cli withdraw",
+                    description="Withdraw files published by mistake: delete DEST/v1/PATH for each PATH, then rewrite "
+                                "DEST's v1/latest.json (if it has one) and v1/manifest.json without them. Refuses a "
+                                "path that is not stored, an index, or one an endpoint publishes (unless --force).")
     parser.add_argument("paths", nargs="+", metavar="PATH", help="relative to v1/, e.g. picks/2026-02-21.json")
     parser.add_argument("--dest", required=True, help="the destination holding them: a folder, or gs://bucket[/prefix]")
     parser.add_argument("--project-dir", default=".", help="dbt project folder (its manifest names the endpoints)")
     parser.add_argument("--force", action="store_true", help="also withdraw paths an endpoint publishes (its next "
                         "run publishes them again if the mart still has their rows)")
     parser.add_argument("--dry-run", action="store_true", help="say what would be deleted and rewritten; change nothing")
+    args = parser.parse_args(argv)
     try:
-        args = parser.parse_args(argv)
         endpoints = endpoints_from_manifest(load_manifest(args.project_dir))
         stamp = format_timestamp(dt.datetime.now(dt.timezone.utc))
-        problems = withdraw(open_destination(args.dest, log=log), args.paths, endpoints, stamp, args.force,
-                            args.dry_run, log)
-    except SystemExit as exit_:
-        return int(exit_.code or 0)
+        destination = open_destination(args.dest, log=log)
+        with nullcontext() if args.dry_run else destination.locked():
+            problems = withdraw(destination, args.paths, endpoints, stamp, args.force, args.dry_run, log)
     except Exception as error:  # noqa: BLE001 - a bad manifest, credentials, a concurrent writer: said, exit 1
         log(f"error: {describe(error)}")
         return 1

@@ -8,22 +8,20 @@ counted in attempts, not seconds (``--retries N`` means N retries), each retry l
 
 from __future__ import annotations
 
+import functools
 import gzip
-import http.client
 import itertools
 import json
 import os
 import random
+import socket
 import tempfile
 import threading
+import time
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator, TypeVar
-
-import requests
-import urllib3
-from google.api_core import exceptions
-from google.api_core.retry import if_exception_type, if_transient_error, retry_target
 
 from publisher.serialize import content_hash
 
@@ -36,12 +34,10 @@ TIMEOUT = (10.0, 60.0)  # GCS connect, read (seconds)
 # compression gains little: a response under ~14 KB arrives in the first round trip anyway (TCP's initial window,
 # 10 segments), while a transcoded object loses Range requests and costs a decompression per such client.
 GZIP_AT = 16 * 1024
+# The lock of a bucket destination (GCSDestination.locked), in seconds: how long a run waits for another run's lock,
+# how often the holder renews it, and after how long without renewal it is a dead run's (killed, its machine gone).
+LOCK_WAIT, LOCK_RENEW, LOCK_STALE = 600.0, 15.0, 120.0
 T = TypeVar("T")
-# What if_transient_error does not cover: 502 / 504, timeouts and broken HTTP exchanges (and 408,
-# which api-core has no exception class for: by its code, below).
-if_also_transient = if_exception_type(
-    exceptions.BadGateway, exceptions.GatewayTimeout, ConnectionError, TimeoutError,
-    http.client.HTTPException, requests.Timeout, urllib3.exceptions.HTTPError)
 
 
 class RetryBudgetExceeded(RuntimeError):
@@ -62,10 +58,26 @@ class RetryPolicy:
         return base * (1 - self.jitter + 2 * self.jitter * random.random())
 
 
+@functools.cache
+def transient() -> Callable[[Exception], bool]:
+    """api-core's transient errors, and what its if_transient_error does not cover: 502 / 504, timeouts and broken
+    HTTP exchanges (408, which api-core has no exception class for, is told by its code in is_retryable). Imported
+    on first use, as the storage client is: a folder destination never needs them."""
+    import http.client
+
+    import requests
+    import urllib3
+    from google.api_core import exceptions
+    from google.api_core.retry import if_exception_type, if_transient_error
+
+    also = if_exception_type(exceptions.BadGateway, exceptions.GatewayTimeout, ConnectionError, TimeoutError,
+                             http.client.HTTPException, requests.Timeout, urllib3.exceptions.HTTPError)
+    return lambda error: if_transient_error(error) or also(error)
+
+
 def is_retryable(error: BaseException) -> bool:
     """Transient errors (api-core's predicates), also when wrapped as the cause of another error."""
-    if isinstance(error, Exception) and (if_transient_error(error) or if_also_transient(error)
-                                         or getattr(error, "code", None) == 408):
+    if isinstance(error, Exception) and (transient()(error) or getattr(error, "code", None) == 408):
         return True
     cause = error.__cause__
     return cause is not None and cause is not error and is_retryable(cause)
@@ -91,6 +103,8 @@ def call_with_retries(fn: Callable[[], T], policy: RetryPolicy, what: str,
         if is_retryable(last):
             return RetryBudgetExceeded(f"{what}: gave up after {len(errors)} attempts: {brief(last)}"), last
         return last, last.__cause__ if isinstance(last.__cause__, Exception) else None
+
+    from google.api_core.retry import retry_target
 
     return retry_target(fn, retry_allowed, waits(), timeout=None, exception_factory=final_error)
 
@@ -123,6 +137,7 @@ class LocalDestination:
     """Files under ``<root>/v1/``, written atomically (temp file, fsync, rename); the generation is the mtime in
     nanoseconds. No metadata is kept, so every run rebuilds every document (and compares content hashes). The
     listing reads a file only when the last v1/manifest.json has no hash for its generation."""
+    keeps_fingerprints = False
 
     def __init__(self, root: str | os.PathLike) -> None:
         self.base = Path(root) / PREFIX
@@ -179,6 +194,10 @@ class LocalDestination:
     def refresh(self, stored: StoredObject, input_hash: str) -> None:
         """Nothing to do: a folder keeps no metadata."""
 
+    def locked(self) -> nullcontext:
+        """Nothing to do: a folder is one machine's (or NFS's), where `make`'s flock lock (ops/locked.sh) serializes runs."""
+        return nullcontext()
+
     def delete(self, stored: StoredObject) -> None:
         check_relative_path(stored.path)
         file = self.base / stored.path
@@ -215,6 +234,7 @@ class GCSDestination:
     """Objects ``prefix/v1/<path>`` with Content-Type, Cache-Control and, in custom metadata, the content hash and
     the fingerprint. Uploads carry ``ifGenerationMatch`` (0 for a new object) and are retried (publisher.retry); a
     412 after a retry whose first attempt did land is recognised by reading the object's metadata back."""
+    keeps_fingerprints = True
 
     def __init__(self, url: str, retry: RetryPolicy | None = None, log: Callable[[str], None] = lambda m: None) -> None:
         self.url = url
@@ -259,9 +279,11 @@ class GCSDestination:
                                     checksum=None)
             return StoredObject(path, content_hash, int(blob.generation), cache_control, input_hash)
 
+        from google.api_core.exceptions import PreconditionFailed
+
         try:
             return call_with_retries(upload, self.retry, f"upload of {path}", self.log)
-        except exceptions.PreconditionFailed as error:
+        except PreconditionFailed as error:
             current = call_with_retries(lambda: self._bucket().get_blob(name, retry=None, timeout=self.timeout),
                                         self.retry, f"metadata of {path}", self.log)
             if current is not None and (current.metadata or {}).get(HASH_METADATA_KEY) == content_hash:
@@ -270,6 +292,78 @@ class GCSDestination:
             raise ConflictError(f"gs://{self.bucket_name}/{name}: changed since it was listed "
                                 f"(generation {seen}, expected {expected_generation})") from error
 
+    @contextmanager
+    def locked(self) -> Iterator[None]:
+        """Hold the destination's lock for the block, so that one run at a time lists, uploads and writes the indexes,
+        from any machine: the object ``<prefix>/v1.lock`` (next to v1/), created only where there is none
+        (ifGenerationMatch=0), renewed every LOCK_RENEW seconds, deleted at the end. Another run's lock is waited for up
+        to LOCK_WAIT seconds (then ConflictError, naming its holder); one not renewed for LOCK_STALE seconds is taken over."""
+        from google.api_core import exceptions
+
+        name = self.root[:-1] + ".lock"
+        url, deadline, waiting, generation = f"gs://{self.bucket_name}/{name}", time.monotonic() + LOCK_WAIT, False, 0
+        # who holds it, to find that run; not its command line: a public bucket's lock is public (--admin-dest)
+        me = (f"pid={os.getpid()} host={socket.gethostname()} since={time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())} "
+              "what=publisher")
+
+        def write(generation: int) -> Any:  # create (generation 0) or renew the lock
+            blob = self._bucket().blob(name)
+            blob.metadata = {"holder": me, "renewed": f"{time.time():.0f}"}
+            if generation:
+                blob.patch(if_generation_match=generation, retry=None, timeout=self.timeout)
+            else:
+                blob.upload_from_string(me, if_generation_match=0, retry=None, timeout=self.timeout)
+            return blob
+
+        while not generation:
+            try:
+                generation = call_with_retries(lambda: write(0), self.retry, f"lock {url}", self.log).generation
+            except exceptions.PreconditionFailed:
+                lock = call_with_retries(lambda: self._bucket().get_blob(name, retry=None, timeout=self.timeout),
+                                         self.retry, f"lock {url}", self.log)
+                holder = (lock.metadata or {}) if lock is not None else {}
+                age = time.time() - float(holder.get("renewed") or 0)
+                if lock is None or holder.get("holder") == me:  # gone meanwhile, or an earlier attempt of ours landed
+                    generation = lock.generation if lock is not None else 0
+                elif age > LOCK_STALE:
+                    self.log(f"taking over {url}: not renewed for {age:.0f}s, its holder is gone ({holder.get('holder')})")
+                    try:
+                        lock.delete(if_generation_match=lock.generation, retry=None, timeout=self.timeout)
+                    except (exceptions.NotFound, exceptions.PreconditionFailed):
+                        pass  # another run took it over first
+                elif time.monotonic() >= deadline:
+                    raise ConflictError(f"{url} is held by another run: {holder.get('holder')} (renewed {age:.0f}s "
+                                        f"ago); waited {LOCK_WAIT:.0f}s and gave up. A dead holder's lock is taken "
+                                        f"over {LOCK_STALE:.0f}s after its last renewal") from None
+                else:
+                    if not waiting:
+                        self.log(f"waiting up to {LOCK_WAIT:.0f}s for {url}, held by {holder.get('holder')}")
+                    waiting = True
+                    time.sleep(1.0)
+        stop = threading.Event()
+
+        def renew() -> None:
+            while not stop.wait(LOCK_RENEW):
+                try:
+                    write(generation)
+                except Exception as error:  # noqa: BLE001 - said; past LOCK_STALE another run may take it over
+                    self.log(f"WARNING: {url} not renewed: {brief(error)}")
+
+        renewer = threading.Thread(target=renew, name="lock", daemon=True)
+        renewer.start()
+        try:
+            yield
+        finally:
+            stop.set()
+            renewer.join()
+            try:
+                call_with_retries(lambda: self._bucket().blob(name).delete(if_generation_match=generation, retry=None,
+                                                                           timeout=self.timeout), self.retry, f"unlock {url}")
+            except exceptions.NotFound:
+                pass  # an earlier attempt of ours landed
+            except Exception as error:  # noqa: BLE001 - the run is done; its lock goes stale in LOCK_STALE seconds
+                self.log(f"WARNING: {url} not deleted: {brief(error)}; the next run takes it over in {LOCK_STALE:.0f}s")
+
     def refresh(self, stored: StoredObject, input_hash: str) -> None:
         """Patch the fingerprint into the metadata of an unchanged object (the generation does not move)."""
         def patch() -> None:
@@ -277,22 +371,22 @@ class GCSDestination:
             blob.metadata = metadata(stored.hash, input_hash)
             blob.patch(if_generation_match=stored.generation, retry=None, timeout=self.timeout)
 
-        try:
-            call_with_retries(patch, self.retry, f"metadata of {stored.path}", self.log)
-        except exceptions.PreconditionFailed as error:
-            raise ConflictError(f"gs://{self.bucket_name}/{self.root}{stored.path}: changed since it was listed") from error
-
+        self._unless_changed(patch, f"metadata of {stored.path}", stored.path)
 
     def delete(self, stored: StoredObject) -> None:
         """Delete the object at the listed generation (a concurrent writer makes it a ConflictError)."""
-        def delete() -> None:
-            self._bucket().blob(self.root + stored.path).delete(if_generation_match=stored.generation, retry=None,
-                                                                timeout=self.timeout)
+        self._unless_changed(lambda: self._bucket().blob(self.root + stored.path).delete(
+            if_generation_match=stored.generation, retry=None, timeout=self.timeout), f"deletion of {stored.path}",
+            stored.path)
+
+    def _unless_changed(self, call: Callable[[], None], what: str, path: str) -> None:
+        """``call`` under a generation precondition, retried; a 412 (changed since it was listed) is a conflict."""
+        from google.api_core.exceptions import PreconditionFailed
 
         try:
-            call_with_retries(delete, self.retry, f"deletion of {stored.path}", self.log)
-        except exceptions.PreconditionFailed as error:
-            raise ConflictError(f"gs://{self.bucket_name}/{self.root}{stored.path}: changed since it was listed") from error
+            call_with_retries(call, self.retry, what, self.log)
+        except PreconditionFailed as error:
+            raise ConflictError(f"gs://{self.bucket_name}/{self.root}{path}: changed since it was listed") from error
 
 
 def metadata(content_hash: str | None, input_hash: str | None) -> dict[str, str]:

@@ -20,9 +20,12 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import re
+from contextlib import suppress
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, Iterable, Iterator, Mapping, Sequence
+from functools import cached_property
+from operator import itemgetter
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 Row = Mapping[str, Any]
 JOIN_KEYS = {"from", "join"}  # not `on`: YAML 1.1 (dbt, PyYAML) reads a bare on as true
@@ -57,6 +60,31 @@ class Node:
     part: str | None = None  # from: the model whose rows this node reads
     join: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())  # (enclosing rows' columns, the part's), pairwise
     fields: dict[str, Node] = field(default_factory=dict)
+
+    @cached_property
+    def columns(self) -> tuple[tuple[str, ...], Callable[[Row], tuple]]:
+        """The keys of its fields that are bare columns, and what reads their values from a row at once."""
+        keys = tuple(key for key, child in self.fields.items() if child.kind == "column")
+        return keys, getter([self.fields[key].name for key in keys])
+
+    @cached_property
+    def join_key(self) -> Callable[[Row], tuple]:
+        """Reads the join columns of an enclosing row (a part's node)."""
+        return getter(self.join[0])
+
+    @cached_property
+    def nested(self) -> list[tuple[str, Node]]:
+        """Its other fields (context, value, object, list, map), in declared order."""
+        return [(key, child) for key, child in self.fields.items() if child.kind != "column"]
+
+
+def getter(columns: Sequence[str]) -> Callable[[Row], tuple]:
+    """row -> the tuple of its values of ``columns``, read by itemgetter (in C; for one column it gives the bare
+    value, hence the wrapper)."""
+    if len(columns) == 1:
+        read = itemgetter(columns[0])
+        return lambda row: (read(row),)
+    return itemgetter(*columns) if columns else lambda row: ()
 
 
 def parse(fields: Any, where: str = "document") -> Node:
@@ -151,35 +179,42 @@ def fold(rows: Sequence[Row], root: Node, context: Mapping[str, Any], source: st
     def joined(part: str, columns: tuple[str, ...], key: tuple) -> list[Row]:
         if (part, columns) not in indexes:
             index = indexes[(part, columns)] = {}
+            key_of = getter(columns)
             for row in (parts or {}).get(part, ()):
-                index.setdefault(tuple(row[c] for c in columns), []).append(row)
+                index.setdefault(key_of(row), []).append(row)
         return indexes[(part, columns)].get(key, [])
 
     def fields(node: Node, rows: Sequence[Row]) -> dict:
-        return {key: value(child, rows, f"{source}: {key}") for key, child in node.fields.items()}
+        """An object over rows: its bare columns read from the first row at once, then the other fields; the keys
+        in declared order (fromkeys places them, update keeps their places)."""
+        keys, read = node.columns
+        if not node.nested:  # bare columns only: one dict in C
+            return dict(zip(keys, read(rows[0])))
+        doc = dict.fromkeys(node.fields)
+        doc.update(zip(keys, read(rows[0])))
+        for key, child in node.nested:
+            doc[key] = value(child, rows, key)
+        return doc
 
-    def value(node: Node, rows: Sequence[Row], where: str) -> Any:  # noqa: C901 - one branch per node form
-        if node.kind == "column":
-            return rows[0][node.name]
+    def value(node: Node, rows: Sequence[Row], key: str) -> Any:  # noqa: C901 - one branch per node form
         if node.kind == "context":
             if node.name not in context:
-                raise FoldError(f"{where}: the run context has no value '@{node.name}'")
+                raise FoldError(f"{source}: {key}: the run context has no value '@{node.name}'")
             return context[node.name]
         if node.kind == "value":
             try:
                 return round_value(rows[0][node.name], node.digits)
             except FoldError as error:
-                raise FoldError(f"{where}: {error}") from error
+                raise FoldError(f"{source}: {key}: {error}") from error
         if node.part:
-            parent, columns = node.join
-            key = tuple(rows[0][c] for c in parent)
-            rows = joined(node.part, columns, key)
+            join_key, columns = node.join_key(rows[0]), node.join[1]
+            rows = joined(node.part, columns, join_key)
             if not rows and node.kind == "object" and not node.null_if:
-                raise FoldError(f"{where}: no row of part {node.part} where "
-                                f"{', '.join(f'{c} = {v!r}' for c, v in zip(columns, key))}")
+                raise FoldError(f"{source}: {key}: no row of part {node.part} where "
+                                f"{', '.join(f'{c} = {v!r}' for c, v in zip(columns, join_key))}")
         if node.kind == "object":
             return None if node.null_if and (not rows or rows[0][node.null_if] is None) else fields(node, rows)
-        groups = sorted_groups(rows, node.keys, node.order_by or node.keys, where)
+        groups = sorted_groups(rows, node.keys, node.order_by or node.keys, f"{source}: {key}")
         if node.kind == "list":
             return [fields(node, group) for group in groups]
         return {str(group[0][node.name]): fields(node, group) for group in groups}  # JSON-native: dates are text
@@ -192,13 +227,22 @@ def fold(rows: Sequence[Row], root: Node, context: Mapping[str, Any], source: st
 
 def sorted_groups(rows: Sequence[Row], keys: Sequence[str], order_by: Sequence[str], where: str) -> list[list[Row]]:
     """Rows grouped by key tuple (all-null keys dropped), sorted by order_by then key; None last."""
+    if not rows:  # a part's node often joins no row
+        return []
     groups: dict[tuple, list[Row]] = {}
+    key_of, no_key = getter(keys), (None,) * len(keys)
     for row in rows:
-        key = tuple(row[c] for c in keys)
-        if any(v is not None for v in key):
+        key = key_of(row)
+        if key != no_key:
             groups.setdefault(key, []).append(row)
     ordered = list(groups.values())
-    for column in reversed([*order_by, *keys]):  # stable sorts: the last tie-breaker first
+    columns = [*order_by, *keys] if len(ordered) > 1 else []
+    read = getter([column.removeprefix("-") for column in columns])
+    if not any(c.startswith("-") for c in columns) and not any(None in read(group[0]) for group in ordered):
+        with suppress(TypeError):  # all ascending, no None: one sort; values that cannot be ordered: see below
+            ordered.sort(key=lambda group: read(group[0]))
+            return ordered
+    for column in reversed(columns):  # stable sorts, the last tie-breaker first
         name, descending = column.removeprefix("-"), column.startswith("-")
         try:  # (None last, value): reversed as a whole for a descending column, so None stays last
             ordered.sort(key=lambda group: ((group[0][name] is None) != descending, group[0][name]),  # noqa: B023
@@ -241,7 +285,7 @@ def stream_groups(rows: Iterable[Row], names: Sequence[str], path_template: str 
                   source: str = "rows") -> Iterator[tuple[tuple, list[Row]]]:
     """Consecutive rows with equal values in ``names``, as (values, rows); no names: every row at once."""
     try:
-        for key, group in itertools.groupby(rows, key=lambda row: tuple(row[name] for name in names)):
+        for key, group in itertools.groupby(rows, key=getter(names)):
             yield key, list(group)
     except KeyError as error:
         raise FoldError(f"{source}: path {path_template!r} names column {error.args[0]!r}, "

@@ -16,7 +16,7 @@ from publisher.checks import check_document
 from publisher.destinations import ConflictError, Destination, StoredObject
 from publisher.documents import PLACEHOLDER
 from publisher.report import Progress, Tally, describe
-from publisher.schemas import LATEST_SCHEMA, Validator, published_path, schema_file
+from publisher.schemas import FORMATS, LATEST_SCHEMA, Validator, published_path, schema_file
 from publisher.serialize import content_hash, serialize
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
@@ -26,6 +26,7 @@ PRIVATE_MANIFEST_CACHE_CONTROL = "private, max-age=30"  # the manifest of the ad
 LATEST_PATH = "latest.json"
 LATEST_CACHE_CONTROL = "public, max-age=60"
 INDEX_ATTEMPTS = 3
+is_date = FORMATS["date"]  # YYYY-MM-DD, a real date
 
 
 @dataclass
@@ -142,18 +143,11 @@ def latest_document(listing: Iterable[str], prefixes: Mapping[str, re.Pattern], 
     """v1/latest.json: the newest date stored for every public dated endpoint (absent when none)."""
     dates = {}
     for prefix, pattern in sorted(prefixes.items()):
-        found = [match.group("date") for path in listing if (match := pattern.fullmatch(path))]
-        valid = [day for day in found if _is_iso_date(day)]
+        days = (match.group("date") for path in listing if (match := pattern.fullmatch(path)))
+        valid = [day for day in days if is_date(day)]
         if valid:
             dates[prefix] = max(valid)
     return {"generated_at": generated_at, "dates": dates}
-
-
-def _is_iso_date(text: str) -> bool:
-    try:
-        return dt.date.fromisoformat(text).isoformat() == text
-    except ValueError:
-        return False
 
 
 class ManifestError(RuntimeError):

@@ -1,4 +1,4 @@
-"""What a run tells people: progress on stderr, the summary table, the --json report."""
+"""What a run tells people: progress on stderr, the summary rows and their table."""
 
 from __future__ import annotations
 
@@ -65,14 +65,10 @@ def describe(error: BaseException) -> str:
 
 
 def summary_table(tallies: list[Tally]) -> str:
-    header = ("endpoint", "status", *COUNTS)
-    total = Tally("TOTAL", status="")
-    for tally in tallies:
-        for name in COUNTS:
-            setattr(total, name, getattr(total, name) + getattr(tally, name))
-    rows = [(t.name, t.status, *(getattr(t, c) for c in COUNTS)) for t in [*tallies, total]]
-    width = max(len(header[0]), *(len(row[0]) for row in rows))
-    return "\n".join(f"{row[0]:<{width}}  {row[1]:<9}" + "".join(f"{v:>10}" for v in row[2:]) for row in [header, *rows])
+    total = Tally("TOTAL", status="", **{name: sum(getattr(t, name) for t in tallies) for name in COUNTS})
+    rows = [("endpoint", "status", *COUNTS), *((t.name, t.status, *(getattr(t, c) for c in COUNTS)) for t in [*tallies, total])]
+    width = max(len(row[0]) for row in rows)
+    return "\n".join(f"{row[0]:<{width}}  {row[1]:<9}" + "".join(f"{v:>10}" for v in row[2:]) for row in rows)
 
 
 class Progress:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import time
-from contextlib import closing
+from contextlib import ExitStack, closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,13 +26,12 @@ from publisher.destinations import Destination, RetryPolicy, StoredObject, open_
 from publisher.publish import (LATEST_PATH, UNCHANGED, Index, Item, Scope, Spool, label, plan, site_indexes,
                                stale_paths, upload, write_indexes)
 from publisher.report import Tally, describe, log, timed
-from publisher.schemas import LATEST_SCHEMA, SCHEMA_DIR, SchemaError, Validator, compare_with_repo, expected_files, \
-    latest_schema, published_path, schema_bytes
+from publisher.schemas import (LATEST_SCHEMA, SCHEMA_DIR, SchemaError, Validator, compare_with_repo, expected_files,
+                               latest_schema, published_path, schema_bytes)
 from publisher.serialize import content_hash, format_timestamp
 from publisher.warehouse import last_builds, warehouse_from_profile
 
 SCHEMA_CACHE_CONTROL = {"public": "public, max-age=3600", "admin": "private, max-age=3600"}
-REPO_SCHEMA_DIR = Path(__file__).resolve().parent.parent / SCHEMA_DIR
 SHOWN_ERRORS = 20  # per summary row, when a run stops before uploading
 LATEST_DATES, DEFAULT_RETRY = Dates(), RetryPolicy()
 
@@ -55,12 +54,6 @@ class Site:
     manifest: str = "not written"
 
 
-def open_site(audience: str, url: str, selected: list[Endpoint], all_endpoints: list[Endpoint], stamp: str) -> Site:
-    endpoints, known = ([e for e in group if e.visibility == audience] for group in (selected, all_endpoints))
-    indexes, name = site_indexes(audience == "public", known, stamp), "" if audience == "public" else f"{audience} "
-    return Site(audience, url, endpoints, known, indexes, Tally(f"({name}schemas)", f"{SCHEMA_DIR}/"))
-
-
 @dataclass
 class Report:
     """What a run did: a summary row per endpoint and pseudo-endpoint, every object, the stale paths, each
@@ -74,21 +67,14 @@ class Report:
     def ok(self) -> bool:
         return not any(tally.status == "failed" for tally in self.rows)
 
-    @property
-    def objects(self) -> list[Item]:
-        return [item for site in self.sites for item in site.items]
-
-    @property
-    def stale(self) -> dict[str, str]:
-        return {path: owner for site in self.sites for path, owner in site.stale.items()}
-
     def as_json(self, dry_run: bool, override: bool) -> str:
         objects = [{"path": i.path, "endpoint": i.tally.name, "status": "failed" if i.error else i.status, "hash": i.hash,
                     "generation": i.result.generation if i.result else None, "error": i.error}
-                   for i in sorted(self.objects, key=lambda i: i.path)]
+                   for i in sorted((i for site in self.sites for i in site.items), key=lambda i: i.path)]
         return json.dumps({"ok": self.ok, "dry_run": dry_run, "destinations": {s.audience: s.url for s in self.sites},
                            "generated_at": self.generated_at, "override": override,
-                           "manifest": {s.audience: s.manifest for s in self.sites}, "stale": sorted(self.stale),
+                           "manifest": {s.audience: s.manifest for s in self.sites},
+                           "stale": sorted(path for site in self.sites for path in site.stale),
                            "seconds": {k: round(v, 4) for k, v in self.seconds.items()},
                            "endpoints": [vars(t) for t in self.rows], "objects": objects}, indent=2, default=str)
 
@@ -119,32 +105,52 @@ def run(project_dir: str | Path, dest: str, admin_dest: str | None = None, *, ta
     tallies = {e.name: Tally(e.name, e.path_template, e.group) for e in endpoints}
     report = Report([*tallies.values(), *(t for s in sites for t in (s.schemas, *(i.tally for i in s.indexes)))],
                     stamp, sites)
-    with closing(warehouse_from_profile(project_dir, target, profiles_dir)) as warehouse:
+    with closing(warehouse_from_profile(project_dir, target, profiles_dir)) as warehouse, ExitStack() as locks, \
+            Spool() as spool:
         # 2. the run-results gate
         results = run_results or target_dir(project_dir) / "run_results.json"
         for name, failures in gate(endpoints, results, lambda: last_builds(warehouse), allow_failed_upstream, log).items():
             tallies[name].fail(*failures)
         # 3. the schemas: the committed ones must be the generated ones
-        schema_dir = schemas_dir or default_schema_dir(project_dir)
+        schema_dir = schemas_dir or Path(project_dir) / SCHEMA_DIR
         validators = {name: v for site in sites for name, v in check_schemas(site, schema_dir, tallies).items()}
-        # 4. list each destination, once
-        if not any(t.errors for t in tallies.values()):
-            with timed(report.seconds, "list"):
+        # 4. list each destination, once, under its lock (held to the end: one run at a time writes it)
+        with timed(report.seconds, "list"):
+            for site in sites if not any(t.errors for t in tallies.values()) else []:
+                if not any(s.indexes[-1].tally.errors for s in sites):  # one failed (its lock held): stop
+                    list_destination(site, retry, None if dry_run else locks)
+        # 5. read, fold and check every document; nothing is written when anything failed so far
+        for site in sites if not any(t.errors for t in [*tallies.values(), *(s.indexes[-1].tally for s in sites)]) else []:
+            build = Build({"generated_at": stamp}, site.listing, spool, code_digest(), validators, rebuild,
+                          site.destination.keeps_fingerprints if site.destination else False)
+            items, site.scopes = build_all(site.endpoints, warehouse, dates, build, tallies)
+            site.items[:0] = items
+        report.seconds["build_and_check"] = time.monotonic() - started - report.seconds["list"]
+        stopped = any(t.errors for t in report.rows)
+        if stopped:
+            log_failures(report.rows)
+        else:
+            # 6. plan every object against the listing; what is stored but no longer produced is stale
+            for site in sites:
+                plan(site.items, site.listing)
+                site.stale = stale_paths(site.listing, {item.path for item in site.items}, site.scopes, site.known)
+                for owner in site.stale.values():
+                    if owner in tallies:
+                        tallies[owner].stale += 1
+            # 7. upload the changes, in parallel
+            with timed(report.seconds, "upload"):
                 for site in sites:
-                    list_destination(site, retry)
-        with Spool() as spool:
-            # 5. read, fold and check every document
-            if not any(t.errors for t in [*tallies.values(), *(site.indexes[-1].tally for site in sites)]):
+                    assert site.destination is not None  # listing it failed otherwise: a failed row, the run stopped
+                    upload(site.destination, site.items, workers, dry_run)
+            for site in sites:
+                log_objects(site, dry_run, quiet)
+            # 8. latest.json, then manifest.json, last: only when every object of the run succeeded
+            failed = sum(bool(item.error) for site in sites for item in site.items)
+            with timed(report.seconds, "manifest"):
                 for site in sites:
-                    build = Build({"generated_at": stamp}, site.listing, spool, code_digest(), validators, rebuild)
-                    items, site.scopes = build_all(site.endpoints, warehouse, dates, build, tallies)
-                    site.items[:0] = items
-            report.seconds["build_and_check"] = time.monotonic() - started - report.seconds.get("list", 0.0)
-            stopped = any(t.errors for t in report.rows)
-            if stopped:  # nothing is written
-                log_failures(report.rows)
-            else:
-                publish_sites(sites, tallies, workers, dry_run, quiet, report.seconds)
+                    assert site.destination is not None
+                    site.manifest = write_indexes(site.destination, site.listing, site.items, site.indexes, failed,
+                                                  dry_run, log)
     # 9. the report
     for tally in report.rows:
         tally.settle(dry_run, stopped and not tally.errors and not tally.failed)
@@ -152,36 +158,10 @@ def run(project_dir: str | Path, dest: str, admin_dest: str | None = None, *, ta
     return report
 
 
-def publish_sites(sites: list[Site], tallies: dict[str, Tally], workers: int, dry_run: bool, quiet: bool,
-                  seconds: dict[str, float]) -> None:
-    """Stages 6 to 8, each over every destination: latest.json and each manifest.json only when every object of
-    the run succeeded."""
-    # 6. plan every object against the listing; what is stored but no longer produced is stale
-    for site in sites:
-        plan(site.items, site.listing)
-        site.stale = stale_paths(site.listing, {item.path for item in site.items}, site.scopes, site.known)
-        for owner in site.stale.values():
-            if owner in tallies:
-                tallies[owner].stale += 1
-    # 7. upload the changes, in parallel
-    with timed(seconds, "upload"):
-        for site in sites:
-            assert site.destination is not None  # listing it failed otherwise: a failed row, the run stopped
-            upload(site.destination, site.items, workers, dry_run)
-    for site in sites:
-        log_objects(site, dry_run, quiet)
-    # 8. latest.json, then manifest.json, last
-    failed = sum(bool(item.error) for site in sites for item in site.items)
-    with timed(seconds, "manifest"):
-        for site in sites:
-            assert site.destination is not None
-            site.manifest = write_indexes(site.destination, site.listing, site.items, site.indexes, failed, dry_run, log)
-
-
-def default_schema_dir(project_dir: str | Path) -> Path:
-    """PROJECT_DIR/schemas if it exists, else the repo's (next to this package, in an editable install)."""
-    in_project = Path(project_dir) / SCHEMA_DIR
-    return in_project if in_project.is_dir() else REPO_SCHEMA_DIR
+def open_site(audience: str, url: str, selected: list[Endpoint], all_endpoints: list[Endpoint], stamp: str) -> Site:
+    endpoints, known = ([e for e in group if e.visibility == audience] for group in (selected, all_endpoints))
+    indexes, name = site_indexes(audience == "public", known, stamp), "" if audience == "public" else f"{audience} "
+    return Site(audience, url, endpoints, known, indexes, Tally(f"({name}schemas)", f"{SCHEMA_DIR}/"))
 
 
 def check_schemas(site: Site, schema_dir: Path, tallies: dict[str, Tally]) -> dict[str, Validator]:
@@ -214,11 +194,14 @@ def check_schemas(site: Site, schema_dir: Path, tallies: dict[str, Tally]) -> di
     return validators
 
 
-def list_destination(site: Site, retry: RetryPolicy) -> None:
-    """Stage 4: open the destination and list it once (stored fingerprints spare building unchanged documents)."""
+def list_destination(site: Site, retry: RetryPolicy, locks: ExitStack | None) -> None:
+    """Stage 4: open the destination, take its lock into ``locks`` (a bucket's; None: a dry run, no lock) and list
+    it once (stored fingerprints spare building unchanged documents)."""
     try:
         listed = time.monotonic()
         site.destination = open_destination(site.url, retry=retry, log=log)
+        if locks is not None:
+            locks.enter_context(site.destination.locked())
         site.listing = site.destination.list()
     except Exception as error:  # noqa: BLE001 - credentials, a missing bucket, ...: nothing was uploaded
         site.indexes[-1].tally.fail(f"{site.url}: {describe(error)}")

@@ -7,11 +7,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 import fastjsonschema
-from jsonschema import Draft202012Validator, FormatChecker
 
 from publisher.catalog import Column, Endpoint
 from publisher.documents import PLACEHOLDER, Node
@@ -86,7 +86,7 @@ def _node_schema(endpoint: Endpoint, model: Model, node: Node, where: str) -> di
         kind, description = CONTEXT_VALUES[node.name]
         return {**JSON_OF_KIND[kind], "description": description}
     if node.part:
-        model = (node.part, endpoint.columns_of(node.part))
+        model = (node.part, endpoint.parts[node.part].columns)
     element = _object_schema(endpoint, model, node, where)
     if node.kind == "object":
         return {**element, "type": ["object", "null"]} if node.null_if else element
@@ -171,52 +171,6 @@ def all_schema_files(endpoints: list[Endpoint]) -> dict[str, bytes]:
     return {**expected_files(endpoints), LATEST_SCHEMA: latest}
 
 
-DOCS_PAGE = "docs/endpoints.md"
-PAGE_HEAD = """# Published endpoints
-
-Generated from the JSON Schemas in `schemas/` (themselves generated from each mart's publish
-declaration and contract: types, nullability, the values of its `accepted_values` tests, its column
-docs) by `python -m publisher.cli schemas --write`; do not edit. `python -m publisher.cli schemas`
-fails when this page or a schema differs from what the contracts generate. Paths are relative to
-`v1/` of a destination (contract §4); the schemas are published beside the files, under
-`v1/schemas/`. `v1/manifest.json` (`public, max-age=30`) lists every object of its destination
-with its content hash and generation.
-"""
-
-
-def endpoints_page(endpoints: list[Endpoint]) -> str:
-    """docs/endpoints.md: every endpoint (public, then admin) with its cache-control, trigger group and every field
-    of its schema (type, null or not, allowed values, description), then latest.json."""
-    lines = [PAGE_HEAD]
-    latest = ("latest.json", "public, max-age=60", "every run", latest_schema(e.latest_key for e in endpoints if e.latest_key))
-    for audience, title in (("public", "Public (the public destination)"), ("admin", "Admin (the private destination)")):
-        lines.append(f"## {title}\n")
-        listed = [(e.path_template, e.cache_control, e.group, endpoint_schema(e)) for e in endpoints if e.visibility == audience]
-        for path, cache_control, group, schema in listed + ([latest] if audience == "public" else []):
-            lines += [f"### `{path}`\n", f"Cache-Control `{cache_control}`, trigger group `{group}`, schema "
-                      f"`{published_path(schema_file(path) if path != latest[0] else LATEST_SCHEMA)}`.\n",
-                      "| field | type | null | values | description |", "|---|---|---|---|---|",
-                      *_field_rows(schema, ""), ""]
-    return "\n".join(lines)
-
-
-def _field_rows(schema: Mapping[str, Any], prefix: str) -> Iterator[str]:
-    for key, field in schema.get("properties", {}).items():
-        types = field["type"] if isinstance(field["type"], list) else [field["type"]]
-        kind = field.get("format", types[0])
-        names, children = field.get("propertyNames", {}), field.get("items") or field.get("additionalProperties")
-        if isinstance(children, dict):
-            keys = ", ".join(f"`{v}`" for v in names.get("enum", [])) or names.get("format", "text")
-            kind = f"list of objects ({prefix}{key}[])" if kind == "array" else f"object by key ({keys})"
-        values = ", ".join("`null`" if v is None else f"`{v}`" for v in field.get("enum", []))
-        yield (f"| `{prefix}{key}` | {kind} | {'yes' if 'null' in types else 'no'} | {values} | "
-               f"{field.get('description', '')} |")
-        if isinstance(children, dict):
-            yield from _field_rows(children, f"{prefix}{key}{'[]' if field['type'] == 'array' else '.*'}.")
-        elif "properties" in field:
-            yield from _field_rows(field, f"{prefix}{key}.")
-
-
 def compare_with_repo(schema_dir: Path, expected: Mapping[str, bytes], orphans: bool = True,
                       write: bool = False) -> list[str]:
     """Missing and differing files of the repo's schemas/ (and with ``orphans`` the unexpected ones);
@@ -241,33 +195,42 @@ def compare_with_repo(schema_dir: Path, expected: Mapping[str, bytes], orphans: 
     return found
 
 
-def _parses(value: object, pattern: re.Pattern, parse: Callable[[str], object]) -> bool:
-    if not isinstance(value, str):
-        return True
-    try:
-        return bool(pattern.fullmatch(value)) and parse(value) is not None
-    except ValueError:
-        return False
+def _format(pattern: re.Pattern, parse: Callable[[str], object]) -> Callable[[str], bool]:
+    """A string format: the text must match the pattern and parse."""
+    @lru_cache(maxsize=65536)  # dates and timestamps repeat across a document's rows: each is parsed once
+    def parses(text: str) -> bool:
+        try:
+            return bool(pattern.fullmatch(text)) and parse(text) is not None
+        except ValueError:
+            return False
+
+    return parses
 
 
-FORMATS: dict[str, Callable[[object], bool]] = {  # fastjsonschema's own are regular expressions: 2026-02-30 passes
-    "date": lambda value: _parses(value, DATE, dt.date.fromisoformat),
-    "date-time": lambda value: _parses(value, DATE_TIME, lambda text: dt.datetime.fromisoformat(text.replace("Z", "+00:00"))),
+FORMATS: dict[str, Callable[[str], bool]] = {  # fastjsonschema's own are regular expressions: 2026-02-30 passes
+    "date": _format(DATE, dt.date.fromisoformat),
+    "date-time": _format(DATE_TIME, lambda text: dt.datetime.fromisoformat(text.replace("Z", "+00:00"))),
 }
-FORMAT_CHECKER = FormatChecker(formats=())
-for _name, _check in FORMATS.items():
-    FORMAT_CHECKER.checks(_name)(_check)
 
 
 class Validator:
     """fastjsonschema (the schema compiled to Python once) gives the verdict; jsonschema (Draft 2020-12)
-    describes the violations, only for a document the compiled check rejects."""
+    describes the violations, only for a document the compiled check rejects (a run that rejects none never
+    imports it). That every generated schema is valid Draft 2020-12 is a test (test_publisher_schemas), not a
+    check repeated by every run."""
 
     def __init__(self, schema: Mapping[str, Any]) -> None:
-        Draft202012Validator.check_schema(schema)
         self.schema = schema
-        self.full = Draft202012Validator(schema, format_checker=FORMAT_CHECKER)
         self.fast = fastjsonschema.compile(dict(schema), formats=FORMATS)
+
+    @cached_property
+    def full(self) -> Any:
+        from jsonschema import Draft202012Validator, FormatChecker
+
+        checker = FormatChecker(formats=())
+        for name, check in FORMATS.items():  # fastjsonschema asks only about strings, jsonschema about any value
+            checker.checks(name)(lambda value, check=check: not isinstance(value, str) or check(value))
+        return Draft202012Validator(self.schema, format_checker=checker)
 
     def validate(self, file_path: str, doc: Any, limit: int = 10) -> list[str]:
         """The schema violations of one (JSON-native) document, each naming the key path and the value."""

@@ -4,11 +4,15 @@ env_var, as dbt does) says which. The only module that knows the engine."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import json
+import math
 import os
 import re
+from contextlib import closing
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any, Iterator, Sequence
 
 import jinja2
 import yaml
@@ -18,6 +22,7 @@ from publisher.serialize import json_native
 BUILD_LOG = "model_builds"  # in <target schema>_meta, written by dbt's on-run-end hook (macros/record_builds.sql)
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 BATCH = 10_000  # rows fetched at a time by iter_rows
+NATIVE_TYPES = frozenset({str, int, float, bool, type(None)})
 PARAMETER_TYPES = ((bool, "BOOL"), (int, "INT64"), (float, "FLOAT64"), (Decimal, "NUMERIC"), (dt.datetime, "TIMESTAMP"),
                    (dt.date, "DATE"))  # BigQuery query parameters; anything else is a STRING
 
@@ -32,23 +37,67 @@ def _quote(column: str, quote: str) -> str:
     return f"{quote}{column}{quote}"
 
 
-def select_sql(relation: str, where: dict[str, Any], order_by: Sequence[str], quote: str,
-               placeholder: Callable[[str], str]) -> tuple[str, list[tuple[str, Any]]]:
-    """The query of a relation's rows filtered by ``where`` (column -> value, or a (first, last) inclusive range)
-    and sorted by ``order_by``, and its parameters (name, value); ``placeholder(name)`` renders a parameter."""
-    clauses, params = [], []
-    for i, (column, value) in enumerate(where.items()):
-        if isinstance(value, tuple):
-            clauses.append(f"{_quote(column, quote)} BETWEEN {placeholder(f'p{i}')} AND {placeholder(f'p{i}_last')}")
-            params += [(f"p{i}", value[0]), (f"p{i}_last", value[1])]
-        else:
-            clauses.append(f"{_quote(column, quote)} = {placeholder(f'p{i}')}")
-            params.append((f"p{i}", value))
-    sql = f"SELECT * FROM {relation}" + (" WHERE " + " AND ".join(clauses) if clauses else "")
-    return sql + (" ORDER BY " + ", ".join(_quote(c, quote) for c in order_by) if order_by else ""), params
+def native_rows(relation: str, names: list[str], batch: Sequence[Sequence[Any]]) -> Iterator[dict]:
+    """A batch of rows (value tuples) as dicts of JSON-native values, converted column by column: a column of dates,
+    timestamps or decimals converts each distinct value once. A number that is not finite has no JSON form: an
+    error here, naming the column (orjson, which serializes the documents, would write it as null)."""
+    columns = []
+    for name, column in zip(names, zip(*batch)):
+        if not NATIVE_TYPES.issuperset(map(type, column)):
+            try:
+                native = {value: json_native(value) for value in set(column)}
+                column = tuple(map(native.__getitem__, column))
+            except TypeError:  # unhashable values (lists)
+                column = tuple(map(json_native, column))
+        kinds = set(map(type, column))
+        try:
+            if float in kinds and not all(map(math.isfinite, [v for v in column if type(v) is float])):
+                raise ValueError("Out of range float values are not JSON compliant")
+            if kinds & {list, dict}:  # lists and structs: the json module says whether they hold one
+                json.dumps([v for v in column if type(v) in (list, dict)], allow_nan=False)
+        except ValueError as error:
+            raise WarehouseError(f"{relation}: column {name!r} holds a number that is not finite ({error})") from None
+        columns.append(column)
+    return map(dict, map(zip, itertools.repeat(names), zip(*columns)))
 
 
-class DuckDBWarehouse:
+class Warehouse:
+    """The warehouse of the dbt profile. Engines differ in how they quote, pass parameters and fetch (``_fetch``)."""
+    quote, parameter = '"', "?"  # parameter: a query parameter, by its name
+    build_log = ""  # the relation of the build log
+
+    def iter_rows(self, relation: str, where: dict[str, Any] | None = None, order_by: Sequence[str] = ()) -> Iterator[dict]:
+        """The rows of a relation filtered by ``where`` (column -> value, or a (first, last) inclusive range) and sorted
+        by ``order_by``, streamed in batches, JSON-native."""
+        clauses, params = [], []
+        for i, (column, value) in enumerate((where or {}).items()):
+            if isinstance(value, tuple):
+                clauses.append(f"{_quote(column, self.quote)} BETWEEN {self.parameter.format(f'p{i}')} "
+                               f"AND {self.parameter.format(f'p{i}_last')}")
+                params += [(f"p{i}", value[0]), (f"p{i}_last", value[1])]
+            else:
+                clauses.append(f"{_quote(column, self.quote)} = {self.parameter.format(f'p{i}')}")
+                params.append((f"p{i}", value))
+        sql = f"SELECT * FROM {relation}" + (" WHERE " + " AND ".join(clauses) if clauses else "")
+        sql += " ORDER BY " + ", ".join(_quote(c, self.quote) for c in order_by) if order_by else ""
+        for names, batch in self._fetch(sql, params):
+            yield from native_rows(relation, names, batch)
+
+    def distinct_values(self, relation: str, column: str) -> list:
+        """Sorted distinct non-null values of a column (as the engine has them: dates are dates)."""
+        c = _quote(column, self.quote)
+        return [row[0] for _, batch in self._fetch(f"SELECT DISTINCT {c} FROM {relation} WHERE {c} IS NOT NULL "
+                                                   "ORDER BY 1", []) for row in batch]
+
+    def _fetch(self, sql: str, params: list[tuple[str, Any]]) -> Iterator[tuple[list[str], Sequence[Sequence[Any]]]]:
+        """The query's rows in batches of value tuples, each with the column names."""
+        raise NotImplementedError
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+
+class DuckDBWarehouse(Warehouse):
     def __init__(self, path: str | os.PathLike, schema: str = "main") -> None:
         import duckdb
 
@@ -57,72 +106,57 @@ class DuckDBWarehouse:
         self.connection = duckdb.connect(str(path), read_only=True)
         self.build_log = f'{_quote(schema + "_meta", chr(34))}.{BUILD_LOG}'
 
-    def iter_rows(self, relation: str, where: dict[str, Any] | None = None, order_by: Sequence[str] = ()) -> Iterator[dict]:
-        """The rows (see select_sql), streamed in batches."""
-        sql, params = select_sql(relation, where or {}, order_by, '"', lambda name: "?")
-        cursor = self.connection.cursor()
-        try:
+    def _fetch(self, sql: str, params: list[tuple[str, Any]]) -> Iterator[tuple[list[str], Sequence[Sequence[Any]]]]:
+        with closing(self.connection.cursor()) as cursor:
             cursor.execute(sql, [value for _, value in params])
             names = [d[0] for d in cursor.description]
             while batch := cursor.fetchmany(BATCH):
-                for row in batch:
-                    yield dict(zip(names, map(json_native, row)))
-        finally:
-            cursor.close()
-
-    def distinct_values(self, relation: str, column: str) -> list:
-        """Sorted distinct non-null values of a column (as the engine has them: dates are dates)."""
-        c = _quote(column, '"')
-        return [row[0] for row in self.connection.execute(f"SELECT DISTINCT {c} FROM {relation} WHERE {c} IS NOT NULL "
-                                                          "ORDER BY 1").fetchall()]
+                yield names, batch
 
     def close(self) -> None:
         self.connection.close()
 
 
-def bigquery_client(project: str, location: str | None, api_endpoint: str | None) -> Any:
-    """A BigQuery client; with ``api_endpoint`` (the profile's: an emulator), anonymous and pointed at it."""
+def bigquery_client(output: dict, where: str) -> Any:
+    """A BigQuery client of the profile output, authenticated as dbt authenticates it: dbt-bigquery's own code turns
+    the output into credentials (``method``: oauth, service-account, service-account-json, oauth-secrets, ...;
+    ``scopes``, ``impersonate_service_account``) and names the job project, quota project and ``api_endpoint``."""
+    from dbt.adapters.bigquery.credentials import BigQueryCredentials, create_google_credentials
     from google.cloud import bigquery
 
-    if not api_endpoint:
-        return bigquery.Client(project=project, location=location)
-    from google.auth.credentials import AnonymousCredentials
+    try:
+        fields = BigQueryCredentials.translate_aliases({k: v for k, v in output.items() if k not in ("type", "threads")})
+        BigQueryCredentials.validate(fields)
+        profile = BigQueryCredentials.from_dict(fields)
+        credentials = create_google_credentials(profile)
+    except Exception as error:  # noqa: BLE001 - a bad field, a missing key file, no default credentials: one line
+        field = ".".join(map(str, getattr(error, "path", ())))
+        text = " ".join(str(getattr(error, "message", None) or getattr(error, "msg", None) or error).split())
+        raise WarehouseError(f"{where}: BigQuery credentials (method {output.get('method')!r}): "
+                             f"{field + ': ' if field else ''}{text}") from error
+    return bigquery.Client(project=profile.execution_project, credentials=credentials, location=profile.location,
+                           client_options={"api_endpoint": profile.api_endpoint, "quota_project_id": profile.quota_project})
 
-    endpoint = api_endpoint if "://" in api_endpoint else f"http://{api_endpoint}"
-    return bigquery.Client(project=project, location=location, client_options={"api_endpoint": endpoint},
-                           credentials=AnonymousCredentials())
 
+class BigQueryWarehouse(Warehouse):
+    quote, parameter = "`", "@{}"
 
-class BigQueryWarehouse:
-    def __init__(self, project: str, dataset: str, location: str | None = None, api_endpoint: str | None = None) -> None:
+    def __init__(self, project: str, dataset: str, output: dict, where: str) -> None:
         from google.cloud import bigquery
 
-        self.bigquery, self.client = bigquery, bigquery_client(project, location, api_endpoint)
+        self.bigquery, self.client = bigquery, bigquery_client(output, where)
         self.build_log = f"`{project}`.{_quote(dataset + '_meta', '`')}.{BUILD_LOG}"
 
-    def _job(self, sql: str, params: list) -> Any:
-        parameters = []
-        for name, value in params:
-            kind = next((kind for type_, kind in PARAMETER_TYPES if isinstance(value, type_)), "STRING")
-            parameters.append(self.bigquery.ScalarQueryParameter(name, kind, value))
-        return self.client.query(sql, job_config=self.bigquery.QueryJobConfig(query_parameters=parameters))
-
-    def iter_rows(self, relation: str, where: dict[str, Any] | None = None, order_by: Sequence[str] = ()) -> Iterator[dict]:
-        """The rows (see select_sql), streamed by pages."""
-        sql, params = select_sql(relation, where or {}, order_by, "`", lambda name: f"@{name}")
-        for row in self._job(sql, params).result(page_size=BATCH):
-            yield {name: json_native(value) for name, value in row.items()}
-
-    def distinct_values(self, relation: str, column: str) -> list:
-        c = _quote(column, "`")
-        return [row[column] for row in self._job(f"SELECT DISTINCT {c} FROM {relation} WHERE {c} IS NOT NULL ORDER BY 1",
-                                                 []).result()]
+    def _fetch(self, sql: str, params: list[tuple[str, Any]]) -> Iterator[tuple[list[str], Sequence[Sequence[Any]]]]:
+        parameters = [self.bigquery.ScalarQueryParameter(name, next(
+            (kind for type_, kind in PARAMETER_TYPES if isinstance(value, type_)), "STRING"), value) for name, value in params]
+        rows = iter(self.client.query(sql, job_config=self.bigquery.QueryJobConfig(query_parameters=parameters))
+                    .result(page_size=BATCH))
+        while batch := list(itertools.islice(rows, BATCH)):
+            yield list(batch[0].keys()), [tuple(row.values()) for row in batch]
 
     def close(self) -> None:
         self.client.close()
-
-
-Warehouse = DuckDBWarehouse | BigQueryWarehouse
 
 
 def last_builds(warehouse: Warehouse) -> tuple[str, dict[str, tuple[str, str]]]:
@@ -131,8 +165,9 @@ def last_builds(warehouse: Warehouse) -> tuple[str, dict[str, tuple[str, str]]]:
     return warehouse.build_log, {row["relation"]: (row["invocation_id"], row["finished_at"]) for row in rows}
 
 
-def load_profile_output(project_dir: Path, target: str | None = None, profiles_dir: Path | None = None) -> dict:
-    """The rendered output of the project's dbt profile for ``target``."""
+def load_profile_output(project_dir: Path, target: str | None = None,
+                        profiles_dir: Path | None = None) -> tuple[dict, str]:
+    """The rendered output of the project's dbt profile for ``target``, and where it is (file, profile, output)."""
     candidates = [profiles_dir, os.environ.get("DBT_PROFILES_DIR"), project_dir, Path.home() / ".dbt"]
     file = next((Path(d) / "profiles.yml" for d in candidates if d and (Path(d) / "profiles.yml").is_file()), None)
     if file is None:
@@ -156,14 +191,14 @@ def load_profile_output(project_dir: Path, target: str | None = None, profiles_d
     outputs = profiles[name].get("outputs") or {}
     if target not in outputs:
         raise WarehouseError(f"{file}: profile {name!r} has no output {target!r}")
-    return outputs[target]
+    return outputs[target], f"{file}: profile {name!r}, output {target!r}"
 
 
 def warehouse_from_profile(project_dir: str | os.PathLike, target: str | None = None,
                            profiles_dir: str | os.PathLike | None = None) -> Warehouse:
     """The warehouse of the profile's output ``target``."""
     project = Path(project_dir)
-    output = load_profile_output(project, target, Path(profiles_dir) if profiles_dir else None)
+    output, where = load_profile_output(project, target, Path(profiles_dir) if profiles_dir else None)
     kind = output.get("type")
     if kind == "duckdb":
         path = Path(str(output.get("path", "")))
@@ -171,5 +206,5 @@ def warehouse_from_profile(project_dir: str | os.PathLike, target: str | None = 
     if kind == "bigquery":
         project_id = output.get("project") or output.get("database")  # relations are fully qualified: no dataset
         dataset = str(output.get("dataset") or output.get("schema"))
-        return BigQueryWarehouse(str(project_id), dataset, output.get("location"), output.get("api_endpoint"))
+        return BigQueryWarehouse(str(project_id), dataset, output, where)
     raise WarehouseError(f"unsupported warehouse type {kind!r} (duckdb or bigquery)")

@@ -20,12 +20,16 @@ Each run is ``make scheduled GROUP=G CLOCK=...`` with DEST=OUT/site, ADMIN_DEST=
 STATE_DIR=OUT/target, REPORT=OUT/reports/NN-G.json (the publisher's --json report); its
 output goes to OUT/logs/NN-G.log.
 
-On day --fail-day the evening run gets a bad input (an active prediction of D sent with
-confidence 150: a source test fails, the build stops). The upstream corrects it before
-the next run (the feed rewrites its tables from scratch). After the live cycle that
-follows, on-call republishes the after-predictions group (``make publish
-GROUP=after-predictions``), the issue's reproduction: it must be refused, since the
-group's run state holds the failed build (the live cycle has its own).
+On day --fail-day the evening run gets a bad input: a model re-registered with a new
+artefact while its old registry row stays (two different rows for one system_id: the
+staging primary key fails, the build stops). The upstream corrects it before the next run
+(the feed rewrites its tables from scratch). The live cycle that follows succeeds: the
+registry's staging is a view, so the corrected row is what its test sees again (a bad row
+kept in a staging table, such as a prediction, would fail the live cycle's upstream tests
+too, until the next after-predictions build replaces it). After that live cycle, on-call
+republishes the after-predictions group (``make publish GROUP=after-predictions``), the
+issue's reproduction: it must be refused, since the group's run state holds the failed
+build (the live cycle has its own).
 
 Checks, each failure a problem line (any problem: exit 1):
 
@@ -60,9 +64,9 @@ MORNING, HOURLY, DAILY, EVENING = dt.time(11, 0), dt.time(11, 5), dt.time(11, 10
 LIVE_AFTER_TIPOFF = dt.timedelta(minutes=90)
 DATED = ("picks", "best-bets", "admin/picks")  # the dated files that carry results
 BAD_INPUT = """
-update nba_predictions.player_prop_predictions set confidence_score = 150
-where prediction_id = (select min(prediction_id) from nba_predictions.player_prop_predictions
-                       where game_date = ? and is_active)
+insert into nba_predictions.model_registry
+select * replace (model_file_name || '.retrained' as model_file_name) from nba_predictions.model_registry
+where system_id = (select min(system_id) from nba_predictions.model_registry)
 """
 
 
@@ -294,7 +298,7 @@ def rehearse(out: Path, start: dt.date = dt.date(2024, 10, 29), days: int = 2, f
         if step.inject:
             con = duckdb.connect(str(rehearsal.warehouse))
             try:
-                con.execute(BAD_INPUT, [step.day])
+                con.execute(BAD_INPUT)
             finally:
                 con.close()
             from_scratch = True

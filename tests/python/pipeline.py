@@ -73,7 +73,7 @@ class Run:
             return publisher_cli.main([
                 "--project-dir", str(self.root), "--profiles-dir", str(self.root),
                 "--dest", str(self.root / "site"), "--admin-dest", str(self.admin_site.parent),
-                "--generated-at", GENERATED_AT, *args,
+                "--schemas-dir", str(PROJECT_DIR / "schemas"), "--generated-at", GENERATED_AT, *args,
             ])
         finally:
             os.environ.clear()

@@ -135,3 +135,21 @@ def test_a_correction_older_than_the_lookback_is_regraded(clean, tmp_path):
     assert (top5["wins"], top5["losses"]) == (4, 3)  # 5-2 before (test_pick_engine.py)
     bets = run.document("best-bets/2025-01-06.json")["picks"]
     assert [(b["player"], b["result"]) for b in bets if b["player"] == "Nikola Jokić"] == [("Nikola Jokić", "miss")]
+
+
+def test_a_dbt_run_without_its_tests_is_refused_by_the_gate(clean, tmp_path, capsys):
+    """A second, different box-score row for one player-game would count twice; the primary
+    key test that names it runs in a build only. After `dbt run` (models, no tests) the
+    publisher refuses every endpoint, names the tests that did not run, and publishes nothing."""
+    run = copy_of(clean, tmp_path / "dbt_run")
+    before = tree(run)
+    sql(run, "insert into nba_analytics.player_game_summary select player_lookup, player_full_name, game_id, game_date,"
+             " team_abbr, opponent_team_abbr, points + 7, minutes_played, player_status"
+             " from nba_analytics.player_game_summary where player_lookup = 'nikolajokic'")
+    run.dbt("run", "--vars", json.dumps({"clock": CLOCK}))
+    capsys.readouterr()
+    assert run.publish("--all-dates") != 0
+    err = capsys.readouterr().err
+    assert "FAILED run-results gate" in err and "(`dbt run`," in err, err[-3000:]
+    assert "data test(s) upstream did not run: test." in err, err[-3000:]
+    assert tree(run) == before

@@ -1,6 +1,8 @@
 """cli.main end to end on a tiny DuckDB file, a hand-written manifest.json and profiles.yml (local folder)."""
 
 import json
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -134,10 +136,17 @@ def test_the_admin_destination_must_be_separate(project, capsys, inside):
     assert "must be private: not --dest, nor inside it, nor in its bucket" in capsys.readouterr().err
 
 
-def test_requested_date_without_rows_is_an_error(project, capsys):
+def test_requested_date_without_rows_is_an_error_that_says_how_to_publish_the_others(project, capsys):
+    # a past date that one endpoint (here picks; in the project, live grading) does not have stops the whole run,
+    # and the error line says how to publish the endpoints that do have it
     assert run(project, "--date", "2026-02-19") == 1
-    assert "mart picks_daily: no rows for date 2026-02-19" in capsys.readouterr().err
+    assert ("FAILED picks_daily: mart picks_daily: no rows for date 2026-02-19; to publish the others, leave it out "
+            "with --group or --only (it is in group after-predictions)") in capsys.readouterr().err.splitlines()
     assert published(project) == []
+    assert run(project, "--start", "2026-02-18", "--end", "2026-02-19") == 1
+    assert "no rows between 2026-02-18 and 2026-02-19; to publish the others, leave it out" in capsys.readouterr().err
+    assert run(project, "--date", "2026-02-19", "--group", "daily") == 0
+    assert "systems/models.json" in published(project)
 
 
 def test_clean_api_violation_publishes_nothing(project, capsys):
@@ -169,10 +178,15 @@ def test_committed_schema_out_of_date_fails_closed(project, capsys):
     assert main(["schemas", "--project-dir", str(project)]) == 1
     assert main(["schemas", "--project-dir", str(project), "--write"]) == 0
     assert main(["schemas", "--project-dir", str(project)]) == 0
-    page = project / "docs" / "endpoints.md"  # the page generated from the schemas, checked like them
+    # the page generated from the schemas (tools/, a development tool), checked like them
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+    from tools.endpoints_page import main as page_main
+
+    assert page_main(["--project-dir", str(project), "--write"]) == 0
+    page = project / "docs" / "endpoints.md"
     assert "| `models[].hit_rate` | number | yes |  |  |" in page.read_text()
     page.write_text(page.read_text().replace("hit_rate", "hitrate"))
-    assert main(["schemas", "--project-dir", str(project)]) == 1
+    assert page_main(["--project-dir", str(project)]) == 1
     assert "endpoints.md: differs from the schema generated from the contract" in capsys.readouterr().err
 
 
@@ -273,10 +287,23 @@ def test_json_report(project, capsys):
 
 
 def test_usage_errors(project, capsys):
-    assert run(project, "--only", "nope") == 1
-    assert "no published model named nope" in capsys.readouterr().err
+    assert run(project, "--only", "picks_daly,models_public") == 1
+    assert capsys.readouterr().err.splitlines() == [  # a typo: the valid names
+        "error: --only: no published model named picks_daly; the published models are admin_models, models_public, "
+        "performance, picks_daily"]
+    assert published(project) == []
     assert run(project, "--start", "2026-02-19") == 2
     assert run(project, "--workers", "0") == 2
+    capsys.readouterr()
+    for option in ("--date", "--start", "--end", "--as-of"):  # one line naming the format and the value, no usage
+        assert run(project, option, "21/02/2026") == 2
+        assert capsys.readouterr().err.splitlines() == [
+            f"python -m publisher.cli: error: argument {option}: expected a date YYYY-MM-DD, got '21/02/2026' "
+            "(all options: python -m publisher.cli --help)"]
+    assert main(["withdraw", "--dest", "out"]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        "python -m publisher.cli withdraw: error: the following arguments are required: PATH "
+        "(all options: python -m publisher.cli withdraw --help)"]
     assert main(["--help"]) == 0
     assert main(["schemas", "--help"]) == 0
 

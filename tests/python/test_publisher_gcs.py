@@ -9,9 +9,15 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import os
+import re
+import subprocess
+import sys
+import time
 import urllib.parse
 import urllib.request
 import uuid
+from pathlib import Path
 
 import pytest
 
@@ -23,6 +29,7 @@ from publisher.report import Tally
 from publisher.destinations import RetryPolicy
 from publisher_project import GENERATED_AT, make_project, publish, sql, write_run_results
 
+REPO = Path(__file__).resolve().parents[2]
 JSON_TYPE = "application/json; charset=utf-8"
 FAST = ("--retry-initial", "0.01")
 
@@ -161,6 +168,7 @@ def test_unchanged_republish_uploads_nothing_then_one_date_changes(project, buck
                    generated_at="2026-02-22T09:00:00Z") == 0
         assert proxy.seen[("POST", "upload")] == 0
         assert proxy.seen[("GET", "api")] == 1  # one listing, no download
+        assert (proxy.seen[("POST", "lock")], proxy.seen[("DELETE", "lock")]) == (1, 1)  # the bucket lock, taken and released
     assert generations(emulator, bucket) == first
 
     sql(project, "UPDATE public.picks_daily SET line = 21.5 WHERE date = '2026-02-20'")
@@ -377,3 +385,95 @@ def test_a_new_cache_control_is_uploaded(project, bucket, emulator):
     after = stored(emulator, bucket)
     assert after["systems/models.json"]["cacheControl"] == "public, max-age=600"
     assert {n for n in after if after[n]["generation"] != first[n]} == {"systems/models.json", "manifest.json"}
+
+
+def lock_object(emulator, bucket):
+    return stored(emulator, bucket, "site/").get("v1.lock")
+
+
+def test_the_bucket_lock_is_waited_for_renewed_refused_naming_its_holder_and_taken_over_when_stale(
+        project, bucket, emulator, monkeypatch, capsys):
+    monkeypatch.setattr("publisher.destinations.LOCK_WAIT", 1.0)
+    monkeypatch.setattr("publisher.destinations.LOCK_RENEW", 0.2)
+    logs = []
+    holder = GCSDestination(f"gs://{bucket}/site", retry=RetryPolicy(2, 0.01))
+    with holder.locked():
+        held = lock_object(emulator, bucket)  # next to v1/, not in it: never listed, never in the manifest
+        assert re.fullmatch(rf"pid={os.getpid()} host=\S+ since=\d{{4}}-\d\d-\d\dT\d\d:\d\d:\d\dZ what=publisher",
+                            held["metadata"]["holder"])
+        time.sleep(1.0)
+        assert float(lock_object(emulator, bucket)["metadata"]["renewed"]) >= float(held["metadata"]["renewed"])
+        with pytest.raises(ConflictError) as refused:
+            with GCSDestination(f"gs://{bucket}/site", log=logs.append).locked():
+                pass
+        assert str(refused.value).startswith(f"gs://{bucket}/site/v1.lock is held by another run: "
+                                             f"{held['metadata']['holder']} (renewed ")
+        assert "waited 1s and gave up" in str(refused.value)
+        assert logs == [f"waiting up to 1s for gs://{bucket}/site/v1.lock, held by {held['metadata']['holder']}"]
+        # a publisher run: refused the same way, before listing; nothing uploaded
+        assert run(project, bucket, "--all-dates") == 1
+        err = capsys.readouterr().err
+        assert f"FAILED (manifest): gs://{bucket}/site: ConflictError: gs://{bucket}/site/v1.lock is held by " \
+               f"another run: {held['metadata']['holder']}" in err
+        assert sorted(stored(emulator, bucket)) == []
+    assert lock_object(emulator, bucket) is None  # released
+    # the lock of a dead run (killed: never deleted, not renewed for LOCK_STALE seconds) is taken over
+    from google.cloud import storage
+
+    dead = storage.Client().bucket(bucket).blob("site/v1.lock")
+    dead.metadata = {"holder": "pid=1 host=gone since=2026-02-21T17:00:00Z what=x", "renewed": f"{time.time() - 121:.0f}"}
+    dead.upload_from_string("pid=1")
+    logs.clear()
+    with GCSDestination(f"gs://{bucket}/site", log=logs.append).locked():
+        assert logs == [f"taking over gs://{bucket}/site/v1.lock: not renewed for 121s, its holder is gone "
+                        "(pid=1 host=gone since=2026-02-21T17:00:00Z what=x)"]
+        assert lock_object(emulator, bucket)["metadata"]["holder"].startswith(f"pid={os.getpid()} ")
+    assert run(project, bucket, "--all-dates") == 0 and lock_object(emulator, bucket) is None
+
+
+def test_two_concurrent_publishers_on_one_bucket_take_turns_and_lose_no_manifest_entry(project, emulator, monkeypatch):
+    """Two publisher processes (two machines: no flock in common) with different endpoints, one versioned bucket.
+    A third holder keeps the lock until both wait for it; then they take turns: the writes of one all come before
+    the other's (uploads are slowed, so without the lock they would interleave), and the manifest lists both."""
+    bucket = f"test-{uuid.uuid4().hex[:12]}"
+    api(emulator, "POST", "/storage/v1/b?project=test", {"name": bucket, "versioning": {"enabled": True}})
+    monkeypatch.setenv("STORAGE_EMULATOR_HOST", emulator.url)
+    selections = {"picks": "picks_daily", "others": "models_public,performance"}
+    with FaultProxy(emulator.url) as proxy:
+        proxy.delay(1000, 0.3)  # every upload
+        env = {**os.environ, "STORAGE_EMULATOR_HOST": proxy.url, "PYTHONPATH": str(REPO)}
+        errs = {name: (project / f"{name}.err").open("w+") for name in selections}
+        with GCSDestination(f"gs://{bucket}/site").locked():
+            runs = {name: subprocess.Popen(
+                [sys.executable, "-m", "publisher.cli", "--project-dir", str(project), "--profiles-dir", str(project),
+                 "--dest", f"gs://{bucket}/site", "--generated-at", GENERATED_AT, "--all-dates", "--json",
+                 "--workers", "1", *FAST, "--only", only], cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=errs[name],
+                text=True) for name, only in selections.items()}
+            deadline = time.monotonic() + 120
+            while not all("waiting up to" in (project / f"{name}.err").read_text() for name in selections):
+                assert time.monotonic() < deadline and all(r.poll() is None for r in runs.values()), \
+                    {name: (project / f"{name}.err").read_text() for name in selections}
+                time.sleep(0.2)
+        reports = {name: json.loads(r.communicate(timeout=120)[0]) for name, r in runs.items()}
+    logs = {name: (project / f"{name}.err").read_text() for name in selections}
+    assert all(r.returncode == 0 for r in runs.values()), logs
+    assert proxy.injected["delay"] > 0
+    written = {}  # run -> generations of every object it wrote (documents, schemas, latest.json, manifest.json)
+    for name, report in reports.items():
+        assert report["ok"], logs[name]
+        written[name] = [o["generation"] for o in report["objects"] if o["status"] in ("created", "updated")]
+        written[name] += [int(g) for g in re.findall(r"^ +(?:created|updated) +\S+\.json \(generation (\d+)\)$",
+                                                     logs[name], re.M)]
+    first, second = sorted(written, key=lambda name: min(written[name]))
+    assert max(written[first]) < min(written[second])  # no interleaving
+    assert "manifest.json (generation" in logs[first] and "manifest.json (generation" in logs[second]
+    objects = stored(emulator, bucket)
+    manifest = json.loads(download(emulator, bucket, "manifest.json")[1])["objects"]
+    assert sorted(manifest) == sorted(set(objects) - {"manifest.json"}) == sorted(set(ALL) - {"manifest.json"})
+    for name in ("picks/2026-02-20.json", "picks/2026-02-21.json", "systems/models.json", "subsets/performance.json"):
+        assert name in manifest  # both selections
+    for name, entry in manifest.items():  # every generation the manifest names exists
+        quoted = urllib.parse.quote(f"site/v1/{name}", safe="")
+        assert api(emulator, "GET", f"/storage/v1/b/{bucket}/o/{quoted}?generation={entry['generation']}")[
+            "metadata"]["content-hash"] == entry["hash"]
+    assert lock_object(emulator, bucket) is None

@@ -9,10 +9,12 @@ from pathlib import Path
 import pytest
 
 from publisher.catalog import Column, Endpoint, endpoints_from_manifest
-from publisher.schemas import (DOCS_PAGE, SchemaError, Validator, all_schema_files, column_kind, compare_with_repo,
-                               endpoint_schema, endpoints_page, expected_files, published_path, schema_bytes, schema_file)
+from publisher.schemas import (SchemaError, Validator, all_schema_files, column_kind, compare_with_repo, endpoint_schema,
+                               expected_files, published_path, schema_bytes, schema_file)
 
 REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO))  # tools/ (development tools, outside the package)
+from tools.endpoints_page import DOCS_PAGE, endpoints_page  # noqa: E402
 
 DOCUMENT = {
     "date": "date",
@@ -195,7 +197,18 @@ def test_committed_schemas_match_the_mart_contracts(project_manifest):
     assert endpoints, "the project publishes no mart"
     problems = compare_with_repo(REPO / "schemas", all_schema_files(endpoints))
     problems += compare_with_repo(REPO, {DOCS_PAGE: endpoints_page(endpoints).encode()}, orphans=False)
-    assert problems == [], "run `python -m publisher.cli schemas --write` (after dbt parse) and commit schemas/, docs/"
+    assert problems == [], "run `make schemas` (dbt parse, then the schemas and docs/endpoints.md) and commit them"
+
+
+def test_every_committed_schema_is_valid_draft_2020_12():
+    """The publisher compiles the committed schemas without checking them against the meta-schema: here it is."""
+    from jsonschema import Draft202012Validator
+
+    files = sorted((REPO / "schemas").rglob("*.schema.json"))
+    assert files
+    for file in files:
+        Draft202012Validator.check_schema(json.loads(file.read_text()))
+    Draft202012Validator.check_schema(endpoint_schema(endpoint()))
 
 
 def test_the_endpoints_page_shows_every_field_of_the_schemas():

@@ -1,6 +1,8 @@
 """warehouse: profile rendering, DuckDB reads, BigQuery query building."""
 
 import datetime as dt
+import json
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -15,6 +17,7 @@ from publisher.warehouse import (
     warehouse_from_profile,
 )
 
+REPO = Path(__file__).resolve().parents[2]
 PROFILES = """
 tiny:
   target: "{{ env_var('TINY_TARGET', 'dev') }}"
@@ -24,15 +27,18 @@ tiny:
       path: "{{ env_var('TINY_DUCKDB', 'wh.duckdb') }}"
     bigquery:
       type: bigquery
+      method: oauth
       project: "{{ env_var('TINY_BQ_PROJECT', 'nba-props-platform') }}"
       dataset: props
       location: US
       threads: "{{ env_var('TINY_THREADS', '8') | int }}"
     emulator:
       type: bigquery
+      method: oauth-secrets
+      token: emulator-dummy-token
       project: nba-props-platform
       dataset: props
-      api_endpoint: 127.0.0.1:9050
+      api_endpoint: http://127.0.0.1:9050
 """
 
 
@@ -54,11 +60,12 @@ def rows(warehouse, relation, **filters):
 
 
 def test_profile_defaults_and_env_overrides(project, monkeypatch):
-    assert load_profile_output(project) == {"type": "duckdb", "path": "wh.duckdb"}
+    assert load_profile_output(project) == ({"type": "duckdb", "path": "wh.duckdb"},
+                                            f"{project / 'profiles.yml'}: profile 'tiny', output 'dev'")
     monkeypatch.setenv("TINY_TARGET", "bigquery")
     monkeypatch.setenv("TINY_BQ_PROJECT", "my-project")
-    assert load_profile_output(project)["project"] == "my-project"
-    assert load_profile_output(project, target="dev")["type"] == "duckdb"
+    assert load_profile_output(project)[0]["project"] == "my-project"
+    assert load_profile_output(project, target="dev")[0]["type"] == "duckdb"
     with pytest.raises(WarehouseError, match="no output 'prod'"):
         load_profile_output(project, target="prod")
 
@@ -67,7 +74,7 @@ def test_profiles_dir_from_env(project, tmp_path_factory, monkeypatch):
     elsewhere = tmp_path_factory.mktemp("profiles")
     (elsewhere / "profiles.yml").write_text(PROFILES.replace("wh.duckdb", "other.duckdb"))
     monkeypatch.setenv("DBT_PROFILES_DIR", str(elsewhere))
-    assert load_profile_output(project)["path"] == "other.duckdb"
+    assert load_profile_output(project)[0]["path"] == "other.duckdb"
 
 
 def test_duckdb_path_is_relative_to_the_project_dir(project, monkeypatch, tmp_path_factory):
@@ -125,7 +132,7 @@ class FakeClient:
 
 def fake_bigquery(monkeypatch, client):
     monkeypatch.setattr("publisher.warehouse.bigquery_client", lambda *args: client)
-    return BigQueryWarehouse("p", "props", "US")
+    return BigQueryWarehouse("p", "props", {}, "profiles.yml")
 
 
 def test_bigquery_builds_parameterised_queries(monkeypatch):
@@ -150,14 +157,125 @@ def test_bigquery_profile(project, monkeypatch):
     assert isinstance(warehouse, BigQueryWarehouse)
     assert warehouse.build_log == "`nba-props-platform`.`props_meta`.model_builds"  # dbt's <target schema>_meta
     warehouse_from_profile(project, target="emulator")
-    assert made == [("nba-props-platform", "US", None), ("nba-props-platform", None, "127.0.0.1:9050")]
+    assert [(output["method"], output.get("api_endpoint"), where) for output, where in made] == [
+        ("oauth", None, f"{project / 'profiles.yml'}: profile 'tiny', output 'bigquery'"),
+        ("oauth-secrets", "http://127.0.0.1:9050", f"{project / 'profiles.yml'}: profile 'tiny', output 'emulator'")]
 
 
-def test_an_api_endpoint_is_reached_anonymously():
-    from google.auth.credentials import AnonymousCredentials
+# The publisher's BigQuery credentials are the dbt profile's, made by dbt-bigquery's own code: each method of the
+# project's profiles.yml.example (BQ_METHOD, BQ_KEYFILE, BQ_TOKEN), without contacting Google.
+SCOPES = ("https://www.googleapis.com/auth/bigquery", "https://www.googleapis.com/auth/cloud-platform",
+          "https://www.googleapis.com/auth/drive", "https://www.googleapis.com/auth/userinfo.email")  # dbt-bigquery's
 
-    client = bigquery_client("nba-props-platform", None, "127.0.0.1:9050")
-    assert isinstance(client._credentials, AnonymousCredentials)
+
+@pytest.fixture
+def real_profile(tmp_path, monkeypatch):
+    """A folder with the project's profiles.yml.example as its profiles.yml; target bigquery."""
+    for name in ("DBT_PROFILES_DIR", "BQ_METHOD", "BQ_KEYFILE", "BQ_TOKEN", "BQ_PROJECT", "BQ_LOCATION"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("DBT_TARGET", "bigquery")
+    (tmp_path / "dbt_project.yml").write_text((REPO / "dbt_project.yml").read_text())
+    (tmp_path / "profiles.yml").write_text((REPO / "profiles.yml.example").read_text())
+    return tmp_path
+
+
+def credentials_of(folder):
+    warehouse = warehouse_from_profile(folder)
+    assert isinstance(warehouse, BigQueryWarehouse)
+    assert (warehouse.client.project, warehouse.client.location) == ("nba-props-platform", "US")
+    return warehouse.client._credentials
+
+
+def service_account_key(email):
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    pem = rsa.generate_private_key(public_exponent=65537, key_size=2048).private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()).decode()
+    return {"type": "service_account", "project_id": "nba-props-platform", "private_key_id": "k1", "private_key": pem,
+            "client_email": email, "client_id": "1", "token_uri": "https://oauth2.googleapis.com/token"}
+
+
+def test_service_account_key_file(real_profile, monkeypatch):
+    from google.oauth2 import service_account
+
+    email = "props-runner@nba-props-platform.iam.gserviceaccount.com"
+    (real_profile / "key.json").write_text(json.dumps(service_account_key(email)))
+    monkeypatch.setenv("BQ_METHOD", "service-account")
+    monkeypatch.setenv("BQ_KEYFILE", str(real_profile / "key.json"))
+    credentials = credentials_of(real_profile)
+    assert isinstance(credentials, service_account.Credentials)
+    assert (credentials.service_account_email, tuple(credentials.scopes)) == (email, SCOPES)
+    assert not credentials.token  # nothing was asked of Google
+
+
+def test_service_account_json_and_impersonation(real_profile):
+    from google.auth import impersonated_credentials
+    from google.oauth2 import service_account
+
+    key = service_account_key("inline@nba-props-platform.iam.gserviceaccount.com")
+    output = {"type": "bigquery", "method": "service-account-json", "keyfile_json": key, "project": "p",
+              "dataset": "props", "threads": 4}
+    credentials = bigquery_client(output, "profiles.yml")._credentials
+    assert isinstance(credentials, service_account.Credentials)
+    assert credentials.service_account_email == "inline@nba-props-platform.iam.gserviceaccount.com"
+    impersonated = bigquery_client({**output, "impersonate_service_account": "reader@p.iam.gserviceaccount.com"},
+                                   "profiles.yml")._credentials
+    assert isinstance(impersonated, impersonated_credentials.Credentials)
+    assert impersonated._target_principal == "reader@p.iam.gserviceaccount.com"
+    assert impersonated._target_scopes == list(SCOPES)
+
+
+def test_oauth_secrets_token(real_profile, monkeypatch):
+    from google.oauth2.credentials import Credentials
+
+    monkeypatch.setenv("BQ_METHOD", "oauth-secrets")
+    monkeypatch.setenv("BQ_TOKEN", "ya29.a-token")
+    credentials = credentials_of(real_profile)
+    assert isinstance(credentials, Credentials)
+    assert (credentials.token, tuple(credentials.scopes)) == ("ya29.a-token", SCOPES)
+
+
+def test_oauth_is_application_default_credentials_with_dbts_scopes(real_profile, monkeypatch):
+    import dbt.adapters.bigquery.credentials as dbt_credentials
+    from google.oauth2.credentials import Credentials
+
+    adc, asked = Credentials(token="from-adc"), []
+
+    def default(scopes=None):  # google.auth.default, as dbt-bigquery imported it
+        asked.append(scopes)
+        return adc, "adc-project"
+
+    monkeypatch.setattr(dbt_credentials, "default", default)
+    dbt_credentials._create_bigquery_defaults.cache_clear()  # dbt caches the answer by scopes
+    try:
+        assert credentials_of(real_profile) is adc  # BQ_METHOD unset: the profile's default, oauth
+    finally:
+        dbt_credentials._create_bigquery_defaults.cache_clear()
+    assert asked == [SCOPES]
+
+
+@pytest.mark.parametrize(("method", "keyfile", "says"), [
+    ("oath", "", "method: 'oath' is not one of ['oauth', 'oauth-secrets', 'service-account'"),
+    ("service-account", "/nonexistent/key.json", "No such file or directory: '/nonexistent/key.json'")])
+def test_bad_credentials_name_the_profile_output_and_field(real_profile, monkeypatch, method, keyfile, says):
+    monkeypatch.setenv("BQ_METHOD", method)
+    monkeypatch.setenv("BQ_KEYFILE", keyfile)
+    with pytest.raises(WarehouseError) as raised:
+        warehouse_from_profile(real_profile)
+    message = str(raised.value)
+    assert message.startswith(f"{real_profile / 'profiles.yml'}: profile 'nba_props', output 'bigquery': "
+                              f"BigQuery credentials (method {method!r}): ")
+    assert says in message and "\n" not in message
+
+
+def test_an_api_endpoint_gets_the_profiles_credentials():
+    from google.oauth2.credentials import Credentials
+
+    client = bigquery_client({"type": "bigquery", "method": "oauth-secrets", "token": "emulator-dummy-token",
+                              "api_endpoint": "http://127.0.0.1:9050", "project": "nba-props-platform",
+                              "dataset": "props"}, "profiles.yml")
+    assert isinstance(client._credentials, Credentials) and client._credentials.token == "emulator-dummy-token"
     assert client._connection.API_BASE_URL == "http://127.0.0.1:9050"
     client.close()
 
