@@ -422,7 +422,7 @@ class Bench:
             shutil.rmtree(self.work)
         if self.base_rev:
             self.projects["base"], sha = base_checkout(self.base_rev)
-            self.figures["base"] = f"{self.base_rev} ({sha})"
+            self.figures["base"] = self.base_rev if self.base_rev == sha else f"{self.base_rev} ({sha})"
         for n in self.sizes:
             for project, cwd in self.projects.items():
                 for kind in ("full", "floor"):  # the cycle's target/ is warmed by its base build
