@@ -22,6 +22,9 @@ PROJECT_DIR = Path(__file__).resolve().parents[2]
 FIXTURES = PROJECT_DIR / "tests" / "warehouses"
 DBT = Path(sys.executable).parent / "dbt"
 GENERATED_AT = "2026-01-01T00:00:00Z"
+# Unit tests test the SQL's code, not a warehouse's data: test_demo.py's build runs them all
+# once; every other build excludes them (each run of the 13 costs about 10 s of a build).
+NO_UNIT = ("--exclude-resource-type", "unit_test")
 
 
 @dataclass

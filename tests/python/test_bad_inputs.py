@@ -15,9 +15,8 @@ import subprocess
 import duckdb
 import pytest
 
-from pipeline import PROJECT_DIR, Run, fixture_run, new_run
+from pipeline import NO_UNIT, PROJECT_DIR, Run, fixture_run, new_run
 
-NO_UNIT = ("--exclude", "test_type:unit")
 
 
 @pytest.fixture(scope="module")

@@ -38,7 +38,7 @@ import json
 import duckdb
 import pytest
 
-from pipeline import FIXTURES, fixture_run
+from pipeline import FIXTURES, NO_UNIT, fixture_run
 from sample_data import live_replay
 from sample_data.fixture import read_csv
 
@@ -131,7 +131,7 @@ def night(tmp_path_factory):
     run = fixture_run(tmp_path_factory.mktemp("live"), "live")
     live_replay.write_finals(run.warehouse, live_replay.read_finals_csv(FIXTURES / "live" / "replay" / "final_boxscores.csv"))
     live_replay.apply_step(run.warehouse, 0)
-    run.dbt("build", "--select", "+public_live_grading", "+int_candidates_graded", "model_codenames")
+    run.dbt("build", "--select", "+public_live_grading", "+int_candidates_graded", "model_codenames", *NO_UNIT)
     return run
 
 

@@ -13,7 +13,7 @@ import math
 
 import pytest
 
-from pipeline import fixture_run
+from pipeline import NO_UNIT, fixture_run
 
 DAY = "2025-01-13"
 NAMES = {1: "Top Pick", 2: "Top 5", 3: "Top 10", 4: "Best Value", 5: "All Picks", 6: "Premium",
@@ -39,7 +39,7 @@ def stats(wins: int, losses: int, profit: float) -> dict:
 @pytest.fixture(scope="module")
 def ladder(tmp_path_factory):
     run = fixture_run(tmp_path_factory.mktemp("ladder"), "ladder")
-    run.dbt("build", "--exclude", "test_type:unit")
+    run.dbt("build", *NO_UNIT)
     assert run.publish("--only", "public_subsets__performance,public_picks", "--all-dates") == 0
     return run
 

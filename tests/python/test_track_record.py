@@ -17,7 +17,7 @@ import duckdb
 import pytest
 
 import random_warehouse
-from pipeline import new_run
+from pipeline import NO_UNIT, new_run
 from reference_model import Reference
 
 DATES = [
@@ -32,7 +32,7 @@ AS_OF_DATES = ["2024-04-14", "2024-10-22", "2024-10-31", "2024-11-04"]
 def full(tmp_path_factory):
     run = new_run(tmp_path_factory.mktemp("track_record_full"))
     rows = random_warehouse.build(run.warehouse, DATES, seed=11)
-    run.dbt("build")
+    run.dbt("build", *NO_UNIT)
     return run, rows
 
 
@@ -89,7 +89,7 @@ def test_truncated_warehouse_publishes_the_same_figures(full, tmp_path):
     from sample_data.schema import load_tables
 
     load_tables(truncated.warehouse, random_warehouse.truncate(rows, as_of))
-    truncated.dbt("build")
+    truncated.dbt("build", *NO_UNIT)
     assert performance(truncated, as_of) == expected
 
 
@@ -107,7 +107,7 @@ def test_incremental_day_chunks_equal_full_build(full, tmp_path):
     from sample_data.schema import TABLES, load_tables
 
     load_tables(step.warehouse, random_warehouse.truncate(rows, "2024-04-14"))
-    step.dbt("build", "--select", "+int_subset_results_daily", "--indirect-selection", "cautious")
+    step.dbt("build", "--select", "+int_subset_results_daily", "--indirect-selection", "cautious", *NO_UNIT)
     con = duckdb.connect(str(step.warehouse))
     try:
         for last_day in ("2024-10-25", DATES[-1]):
@@ -122,7 +122,7 @@ def test_incremental_day_chunks_equal_full_build(full, tmp_path):
                     con.execute(f"insert into {table} select * from incoming")
                     con.unregister("incoming")
             con.close()
-            step.dbt("build", "--select", "+int_subset_results_daily", "--indirect-selection", "cautious")
+            step.dbt("build", "--select", "+int_subset_results_daily", "--indirect-selection", "cautious", *NO_UNIT)
             log = json.loads((step.root / "target" / "run_results.json").read_text())
             assert any(r["unique_id"].endswith("int_subset_results_daily") for r in log["results"])
             con = duckdb.connect(str(step.warehouse))
