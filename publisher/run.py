@@ -105,6 +105,10 @@ def run(project_dir: str | Path, dest: str, admin_dest: str | None = None, *, ta
     tallies = {e.name: Tally(e.name, e.path_template, e.group) for e in endpoints}
     report = Report([*tallies.values(), *(t for s in sites for t in (s.schemas, *(i.tally for i in s.indexes)))],
                     stamp, sites)
+
+    def blocked() -> bool:  # an endpoint failed a check, or a listing failed (its row: the site's manifest)
+        return any(t.errors for t in [*tallies.values(), *(s.indexes[-1].tally for s in sites)])
+
     with closing(warehouse_from_profile(project_dir, target, profiles_dir)) as warehouse, ExitStack() as locks, \
             Spool() as spool:
         # 2. the run-results gate
@@ -114,9 +118,6 @@ def run(project_dir: str | Path, dest: str, admin_dest: str | None = None, *, ta
         # 3. the schemas: the committed ones must be the generated ones
         schema_dir = schemas_dir or Path(project_dir) / SCHEMA_DIR
         validators = {name: v for site in sites for name, v in check_schemas(site, schema_dir, tallies).items()}
-        def blocked() -> bool:  # an endpoint failed a check, or a listing failed (its row: the site's manifest)
-            return any(t.errors for t in [*tallies.values(), *(s.indexes[-1].tally for s in sites)])
-
         # 4. list each destination, once, under its lock (held to the end: one run at a time writes it)
         with timed(report.seconds, "list"):
             for site in sites:
