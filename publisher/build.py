@@ -38,25 +38,23 @@ class Dates:
     as_of: dt.date | None = None
 
 
-def latest(warehouse: Warehouse, endpoint: Endpoint, column: str, required: bool = True) -> Any:
-    try:
-        values = warehouse.distinct_values(endpoint.relation, column)
-    except Exception as error:  # noqa: BLE001 - the engine's own errors (a missing table, ...)
-        raise PublishError(f"mart {endpoint.name}: reading {column} of {endpoint.relation} failed: "
-                           f"{describe(error)}") from error
-    if not values and required:
-        raise PublishError(f"mart {endpoint.name} ({endpoint.relation}) has no value in column {column!r}")
-    return values[-1] if values else None
-
-
 def select(endpoint: Endpoint, warehouse: Warehouse, dates: Dates) -> tuple[dict[str, Any], Scope | None, str | None]:
     """Which rows of an endpoint a run publishes (column -> value, or a (first, last) range), which paths that
     covers (None: none, and no row is read) and the error when there are no rows (None: nothing to publish is
     fine). A {date} mart without any row publishes nothing under --all-dates or the default latest date (a
     warning: live grading is empty between game nights); every other empty selection is an error."""
+    def latest(column: str) -> Any:  # the column's latest value (None: the mart has none)
+        try:
+            values = warehouse.distinct_values(endpoint.relation, column)
+        except Exception as error:  # noqa: BLE001 - the engine's own errors (a missing table, ...)
+            raise PublishError(f"mart {name}: reading {column} of {endpoint.relation} failed: {describe(error)}") from error
+        return values[-1] if values else None
+
     name, where, pattern = endpoint.name, {}, template_pattern(endpoint.path_template)
     if endpoint.as_of:
-        where[endpoint.as_of] = dates.as_of or latest(warehouse, endpoint, endpoint.as_of)
+        where[endpoint.as_of] = dates.as_of or latest(endpoint.as_of)
+        if where[endpoint.as_of] is None:
+            raise PublishError(f"mart {name} ({endpoint.relation}) has no value in column {endpoint.as_of!r}")
     as_of = f" with {endpoint.as_of} = {where[endpoint.as_of]}" if endpoint.as_of else ""
     empty = f"mart {name} ({endpoint.relation}) is empty{' for' + as_of if as_of else ''}"
     dated = DATE_COLUMN in endpoint.placeholders
@@ -69,7 +67,7 @@ def select(endpoint: Endpoint, warehouse: Warehouse, dates: Dates) -> tuple[dict
     if dates.start and dates.end:
         return {**where, DATE_COLUMN: (dates.start, dates.end)}, Scope(pattern, dates.start, dates.end), \
             f"mart {name}: no rows between {dates.start} and {dates.end}{as_of}{others}"
-    day = latest(warehouse, endpoint, DATE_COLUMN, required=False)
+    day = latest(DATE_COLUMN)
     if day is None:
         return {}, None, None
     return {**where, DATE_COLUMN: day}, Scope(pattern, day, day) if isinstance(day, dt.date) else Scope(pattern), empty
@@ -149,8 +147,7 @@ def build_endpoint(endpoint: Endpoint, warehouse: Warehouse, where: dict[str, An
             continue
         doc = fold(file_rows, endpoint.tree, build.context, source, {name: inputs[name] for name in parts})
         data, digest = encode(doc)
-        if endpoint.visibility == "public":
-            tally.fail(*(f"clean-API violation: {violation}" for violation in check_document(path, doc)))
+        tally.fail(*(f"clean-API violation: {violation}" for violation in check_document(path, doc)))  # admin/: none
         tally.fail(*(f"schema violation: {violation}" for violation in validator.validate(path, doc)))
         items.append(Item(tally, path, build.spool.add(data), digest, endpoint.cache_control, print_))
     for part in parts.values():

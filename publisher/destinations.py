@@ -58,26 +58,21 @@ class RetryPolicy:
         return base * (1 - self.jitter + 2 * self.jitter * random.random())
 
 
-@functools.cache
-def transient() -> Callable[[Exception], bool]:
-    """api-core's transient errors, and what its if_transient_error does not cover: 502 / 504, timeouts and broken
-    HTTP exchanges (408, which api-core has no exception class for, is told by its code in is_retryable). Imported
-    on first use, as the storage client is: a folder destination never needs them."""
+def is_retryable(error: BaseException) -> bool:
+    """Transient errors, also when wrapped as the cause of another error: api-core's if_transient_error, and what it
+    does not cover: 502 / 504, 408 (no api-core exception class: told by its code), timeouts and broken HTTP
+    exchanges. Imported on use, as the storage client is: a folder destination never needs them."""
     import http.client
 
     import requests
     import urllib3
     from google.api_core import exceptions
-    from google.api_core.retry import if_exception_type, if_transient_error
+    from google.api_core.retry import if_transient_error
 
-    also = if_exception_type(exceptions.BadGateway, exceptions.GatewayTimeout, ConnectionError, TimeoutError,
-                             http.client.HTTPException, requests.Timeout, urllib3.exceptions.HTTPError)
-    return lambda error: if_transient_error(error) or also(error)
-
-
-def is_retryable(error: BaseException) -> bool:
-    """Transient errors (api-core's predicates), also when wrapped as the cause of another error."""
-    if isinstance(error, Exception) and (transient()(error) or getattr(error, "code", None) == 408):
+    also = (exceptions.BadGateway, exceptions.GatewayTimeout, ConnectionError, TimeoutError, http.client.HTTPException,
+            requests.Timeout, urllib3.exceptions.HTTPError)
+    if isinstance(error, Exception) and (if_transient_error(error) or isinstance(error, also)
+                                         or getattr(error, "code", None) == 408):
         return True
     cause = error.__cause__
     return cause is not None and cause is not error and is_retryable(cause)
@@ -217,42 +212,44 @@ def parse_url(url: str) -> tuple[str, str]:
     return bucket, f"{prefix}/{PREFIX}/" if prefix else f"{PREFIX}/"
 
 
-def default_client_factory() -> Callable[[], Any]:
-    """Storage clients (one per thread) sharing one set of Application Default Credentials; with
-    STORAGE_EMULATOR_HOST set, clients of that emulator, without credentials."""
-    from google.cloud import storage
-
-    if os.environ.get("STORAGE_EMULATOR_HOST"):
-        return lambda: storage.Client()
-    import google.auth
-
-    credentials, project = google.auth.default()
-    return lambda: storage.Client(project=project, credentials=credentials)
-
-
 class GCSDestination:
     """Objects ``prefix/v1/<path>`` with Content-Type, Cache-Control and, in custom metadata, the content hash and
-    the fingerprint. Uploads carry ``ifGenerationMatch`` (0 for a new object) and are retried (publisher.retry); a
-    412 after a retry whose first attempt did land is recognised by reading the object's metadata back."""
+    the fingerprint. Every call is retried (``call_with_retries``); writes and deletions carry ``ifGenerationMatch``
+    (0 for a new object), so a 412 is a concurrent writer (ConflictError), unless it follows a retried upload whose
+    first attempt did land, which reading the object's metadata back recognises."""
     keeps_fingerprints = True
 
     def __init__(self, url: str, retry: RetryPolicy | None = None, log: Callable[[str], None] = lambda m: None) -> None:
-        self.url = url
-        self.bucket_name, self.root = parse_url(url)
+        from google.cloud import storage
+
+        self.url, (self.bucket_name, self.root) = url, parse_url(url)
         self.retry, self.log, self.timeout = retry or RetryPolicy(), log, TIMEOUT
-        self._factory = default_client_factory()
         self._local = threading.local()
+        self._client: Callable[[], Any] = storage.Client  # STORAGE_EMULATOR_HOST: that emulator, no credentials
+        if not os.environ.get("STORAGE_EMULATOR_HOST"):  # one set of Application Default Credentials for all threads
+            import google.auth
+
+            credentials, project = google.auth.default()
+            self._client = functools.partial(storage.Client, project=project, credentials=credentials)
 
     def _bucket(self) -> Any:
         """A bucket handle of this thread's client (the HTTP session is not shared between threads)."""
         if getattr(self._local, "bucket", None) is None:
-            self._local.bucket = self._factory().bucket(self.bucket_name)
+            self._local.bucket = self._client().bucket(self.bucket_name)
         return self._local.bucket
 
+    def _call(self, call: Callable[[], T], what: str) -> T:
+        return call_with_retries(call, self.retry, what, self.log)
+
+    def _get(self, name: str, what: str) -> Any:
+        """The object's current blob (metadata, generation), or None."""
+        return self._call(lambda: self._bucket().get_blob(name, retry=None, timeout=self.timeout), what)
+
     def _stored(self, blob: Any) -> StoredObject:
-        metadata = blob.metadata or {}
-        return StoredObject(blob.name[len(self.root):], metadata.get(HASH_METADATA_KEY),
-                            int(blob.generation) if blob.generation is not None else None, blob.cache_control, metadata.get(INPUT_METADATA_KEY))
+        found = blob.metadata or {}
+        return StoredObject(blob.name[len(self.root):], found.get(HASH_METADATA_KEY),
+                            None if blob.generation is None else int(blob.generation), blob.cache_control,
+                            found.get(INPUT_METADATA_KEY))
 
     def list(self) -> dict[str, StoredObject]:
         def listing() -> dict[str, StoredObject]:
@@ -261,36 +258,52 @@ class GCSDestination:
                 fields="items(name,generation,size,cacheControl,metadata),nextPageToken")
             return {stored.path: stored for stored in map(self._stored, blobs)}
 
-        return call_with_retries(listing, self.retry, f"listing gs://{self.bucket_name}/{self.root}", self.log)
+        return self._call(listing, f"listing gs://{self.bucket_name}/{self.root}")
 
     def put(self, path: str, data: bytes, content_hash: str, cache_control: str, expected_generation: int | None,
             input_hash: str | None = None) -> StoredObject:
         check_relative_path(path)
-        name = self.root + path
-
+        blob = self._bucket().blob(self.root + path)
+        blob.cache_control, blob.metadata = cache_control, metadata(content_hash, input_hash)
         compressed = len(data) >= GZIP_AT  # the content hash stays the one of the document, uncompressed
-
-        def upload() -> StoredObject:
-            blob = self._bucket().blob(name)
-            blob.cache_control, blob.metadata = cache_control, metadata(content_hash, input_hash)
-            blob.content_encoding = "gzip" if compressed else None
-            blob.upload_from_string(gzip.compress(data, mtime=0) if compressed else data, content_type=JSON_CONTENT_TYPE,
-                                    if_generation_match=expected_generation or 0, retry=None, timeout=self.timeout,
-                                    checksum=None)
-            return StoredObject(path, content_hash, int(blob.generation), cache_control, input_hash)
-
+        blob.content_encoding = "gzip" if compressed else None
+        data = gzip.compress(data, mtime=0) if compressed else data
         from google.api_core.exceptions import PreconditionFailed
 
         try:
-            return call_with_retries(upload, self.retry, f"upload of {path}", self.log)
+            self._call(lambda: blob.upload_from_string(data, content_type=JSON_CONTENT_TYPE, checksum=None, retry=None,
+                                                       if_generation_match=expected_generation or 0,
+                                                       timeout=self.timeout), f"upload of {path}")
+            return StoredObject(path, content_hash, int(blob.generation), cache_control, input_hash)
         except PreconditionFailed as error:
-            current = call_with_retries(lambda: self._bucket().get_blob(name, retry=None, timeout=self.timeout),
-                                        self.retry, f"metadata of {path}", self.log)
+            current = self._get(blob.name, f"metadata of {path}")
             if current is not None and (current.metadata or {}).get(HASH_METADATA_KEY) == content_hash:
                 return self._stored(current)  # an earlier attempt of ours landed
             seen = None if current is None else current.generation
-            raise ConflictError(f"gs://{self.bucket_name}/{name}: changed since it was listed "
+            raise ConflictError(f"gs://{self.bucket_name}/{blob.name}: changed since it was listed "
                                 f"(generation {seen}, expected {expected_generation})") from error
+
+    def refresh(self, stored: StoredObject, input_hash: str) -> None:
+        """Patch the fingerprint into the metadata of an unchanged object (the generation does not move)."""
+        blob = self._bucket().blob(self.root + stored.path)
+        blob.metadata = metadata(stored.hash, input_hash)
+        self._unless_changed(lambda: blob.patch(if_generation_match=stored.generation, retry=None, timeout=self.timeout),
+                             f"metadata of {stored.path}", stored.path)
+
+    def delete(self, stored: StoredObject) -> None:
+        """Delete the object at the listed generation (a concurrent writer makes it a ConflictError)."""
+        blob = self._bucket().blob(self.root + stored.path)
+        self._unless_changed(lambda: blob.delete(if_generation_match=stored.generation, retry=None,
+                                                 timeout=self.timeout), f"deletion of {stored.path}", stored.path)
+
+    def _unless_changed(self, call: Callable[[], None], what: str, path: str) -> None:
+        """``call`` under a generation precondition, retried; a 412 (changed since it was listed) is a conflict."""
+        from google.api_core.exceptions import PreconditionFailed
+
+        try:
+            self._call(call, what)
+        except PreconditionFailed as error:
+            raise ConflictError(f"gs://{self.bucket_name}/{self.root}{path}: changed since it was listed") from error
 
     @contextmanager
     def locked(self) -> Iterator[None]:
@@ -298,7 +311,7 @@ class GCSDestination:
         from any machine: the object ``<prefix>/v1.lock`` (next to v1/), created only where there is none
         (ifGenerationMatch=0), renewed every LOCK_RENEW seconds, deleted at the end. Another run's lock is waited for up
         to LOCK_WAIT seconds (then ConflictError, naming its holder); one not renewed for LOCK_STALE seconds is taken over."""
-        from google.api_core import exceptions
+        from google.api_core.exceptions import NotFound, PreconditionFailed
 
         name = self.root[:-1] + ".lock"
         url, deadline, waiting, generation = f"gs://{self.bucket_name}/{name}", time.monotonic() + LOCK_WAIT, False, 0
@@ -306,21 +319,20 @@ class GCSDestination:
         me = (f"pid={os.getpid()} host={socket.gethostname()} since={time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())} "
               "what=publisher")
 
-        def write(generation: int) -> Any:  # create (generation 0) or renew the lock
+        def write(generation: int) -> int:  # create (generation 0) or renew the lock; returns its generation
             blob = self._bucket().blob(name)
             blob.metadata = {"holder": me, "renewed": f"{time.time():.0f}"}
             if generation:
                 blob.patch(if_generation_match=generation, retry=None, timeout=self.timeout)
             else:
                 blob.upload_from_string(me, if_generation_match=0, retry=None, timeout=self.timeout)
-            return blob
+            return blob.generation
 
         while not generation:
             try:
-                generation = call_with_retries(lambda: write(0), self.retry, f"lock {url}", self.log).generation
-            except exceptions.PreconditionFailed:
-                lock = call_with_retries(lambda: self._bucket().get_blob(name, retry=None, timeout=self.timeout),
-                                         self.retry, f"lock {url}", self.log)
+                generation = self._call(lambda: write(0), f"lock {url}")
+            except PreconditionFailed:
+                lock = self._get(name, f"lock {url}")
                 holder = (lock.metadata or {}) if lock is not None else {}
                 age = time.time() - float(holder.get("renewed") or 0)
                 if lock is None or holder.get("holder") == me:  # gone meanwhile, or an earlier attempt of ours landed
@@ -329,7 +341,7 @@ class GCSDestination:
                     self.log(f"taking over {url}: not renewed for {age:.0f}s, its holder is gone ({holder.get('holder')})")
                     try:
                         lock.delete(if_generation_match=lock.generation, retry=None, timeout=self.timeout)
-                    except (exceptions.NotFound, exceptions.PreconditionFailed):
+                    except (NotFound, PreconditionFailed):
                         pass  # another run took it over first
                 elif time.monotonic() >= deadline:
                     raise ConflictError(f"{url} is held by another run: {holder.get('holder')} (renewed {age:.0f}s "
@@ -357,36 +369,12 @@ class GCSDestination:
             stop.set()
             renewer.join()
             try:
-                call_with_retries(lambda: self._bucket().blob(name).delete(if_generation_match=generation, retry=None,
-                                                                           timeout=self.timeout), self.retry, f"unlock {url}")
-            except exceptions.NotFound:
+                self._call(lambda: self._bucket().blob(name).delete(if_generation_match=generation, retry=None,
+                                                                    timeout=self.timeout), f"unlock {url}")
+            except NotFound:
                 pass  # an earlier attempt of ours landed
             except Exception as error:  # noqa: BLE001 - the run is done; its lock goes stale in LOCK_STALE seconds
                 self.log(f"WARNING: {url} not deleted: {brief(error)}; the next run takes it over in {LOCK_STALE:.0f}s")
-
-    def refresh(self, stored: StoredObject, input_hash: str) -> None:
-        """Patch the fingerprint into the metadata of an unchanged object (the generation does not move)."""
-        def patch() -> None:
-            blob = self._bucket().blob(self.root + stored.path)
-            blob.metadata = metadata(stored.hash, input_hash)
-            blob.patch(if_generation_match=stored.generation, retry=None, timeout=self.timeout)
-
-        self._unless_changed(patch, f"metadata of {stored.path}", stored.path)
-
-    def delete(self, stored: StoredObject) -> None:
-        """Delete the object at the listed generation (a concurrent writer makes it a ConflictError)."""
-        self._unless_changed(lambda: self._bucket().blob(self.root + stored.path).delete(
-            if_generation_match=stored.generation, retry=None, timeout=self.timeout), f"deletion of {stored.path}",
-            stored.path)
-
-    def _unless_changed(self, call: Callable[[], None], what: str, path: str) -> None:
-        """``call`` under a generation precondition, retried; a 412 (changed since it was listed) is a conflict."""
-        from google.api_core.exceptions import PreconditionFailed
-
-        try:
-            call_with_retries(call, self.retry, what, self.log)
-        except PreconditionFailed as error:
-            raise ConflictError(f"gs://{self.bucket_name}/{self.root}{path}: changed since it was listed") from error
 
 
 def metadata(content_hash: str | None, input_hash: str | None) -> dict[str, str]:

@@ -109,17 +109,16 @@ def upload(destination: Destination, items: list[Item], workers: int, dry_run: b
     for item in items:
         if item.status == UNCHANGED or dry_run:
             item.tally.count(item.status)
-    changed = [item for item in items if item.status in (CREATED, UPDATED)]
     if dry_run:
         return
+    changed = [item for item in items if item.status in (CREATED, UPDATED)]
     progress = Progress(len(changed), "uploading")
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="upload") as pool:
         for future in as_completed([pool.submit(put, item) for item in changed]):
             item = future.result()
             item.tally.count("failed" if item.error else item.status)
             progress.advance()
-        for done in as_completed([pool.submit(refresh, i) for i in items if i.status == UNCHANGED and i.refresh]):
-            done.result()
+        list(pool.map(refresh, [item for item in items if item.status == UNCHANGED and item.refresh]))
 
 
 @dataclass
@@ -190,7 +189,8 @@ def write_index(destination: Destination, listing: dict[str, StoredObject], inde
     again and rebuild it. Returns (status, stored object)."""
     for attempt in range(1, INDEX_ATTEMPTS + 1):
         doc = index.document(listing)
-        problems = (check_document(index.path, doc) if index.public else []) + (index.validator.validate(index.path, doc) if index.validator else [])
+        problems = [*(check_document(index.path, doc) if index.public else []),
+                    *(index.validator.validate(index.path, doc) if index.validator else [])]
         if problems:
             raise ManifestError("; ".join(problems[:5]))
         digest, existing = content_hash(doc), listing.get(index.path)

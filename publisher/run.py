@@ -105,6 +105,10 @@ def run(project_dir: str | Path, dest: str, admin_dest: str | None = None, *, ta
     tallies = {e.name: Tally(e.name, e.path_template, e.group) for e in endpoints}
     report = Report([*tallies.values(), *(t for s in sites for t in (s.schemas, *(i.tally for i in s.indexes)))],
                     stamp, sites)
+
+    def blocked() -> bool:  # an endpoint failed a check, or a listing failed (its row: the site's manifest)
+        return any(t.errors for t in [*tallies.values(), *(s.indexes[-1].tally for s in sites)])
+
     with closing(warehouse_from_profile(project_dir, target, profiles_dir)) as warehouse, ExitStack() as locks, \
             Spool() as spool:
         # 2. the run-results gate
@@ -116,11 +120,11 @@ def run(project_dir: str | Path, dest: str, admin_dest: str | None = None, *, ta
         validators = {name: v for site in sites for name, v in check_schemas(site, schema_dir, tallies).items()}
         # 4. list each destination, once, under its lock (held to the end: one run at a time writes it)
         with timed(report.seconds, "list"):
-            for site in sites if not any(t.errors for t in tallies.values()) else []:
-                if not any(s.indexes[-1].tally.errors for s in sites):  # one failed (its lock held): stop
+            for site in sites:
+                if not blocked():
                     list_destination(site, retry, None if dry_run else locks)
         # 5. read, fold and check every document; nothing is written when anything failed so far
-        for site in sites if not any(t.errors for t in [*tallies.values(), *(s.indexes[-1].tally for s in sites)]) else []:
+        for site in sites if not blocked() else []:
             build = Build({"generated_at": stamp}, site.listing, spool, code_digest(), validators, rebuild,
                           site.destination.keeps_fingerprints if site.destination else False)
             items, site.scopes = build_all(site.endpoints, warehouse, dates, build, tallies)
@@ -153,7 +157,7 @@ def run(project_dir: str | Path, dest: str, admin_dest: str | None = None, *, ta
                                                   dry_run, log)
     # 9. the report
     for tally in report.rows:
-        tally.settle(dry_run, stopped and not tally.errors and not tally.failed)
+        tally.settle(dry_run, stopped)
     report.seconds["total"] = time.monotonic() - started
     return report
 

@@ -50,14 +50,10 @@ def json_native(value: Any) -> Any:
 
 def serialize(doc: Any) -> bytes:
     """Compact UTF-8 JSON plus a newline; same document, same bytes."""
-    return (_text(doc, "$") + "\n").encode("utf-8")
-
-
-def _text(value: Any, path: str) -> str:
     try:
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+        return (json.dumps(doc, ensure_ascii=False, separators=(",", ":"), allow_nan=False) + "\n").encode("utf-8")
     except (TypeError, ValueError) as error:
-        raise SerializeError(_first_problem(value, path) or str(error)) from None
+        raise SerializeError(_first_problem(doc, "$") or str(error)) from None
 
 
 def encode(doc: dict) -> tuple[bytes, str]:
