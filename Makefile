@@ -90,8 +90,20 @@ env-bq: $(VENV_BQ)/.ready ## create the BigQuery emulator's environment (.venv-b
 profiles.yml: profiles.yml.example
 	cp profiles.yml.example profiles.yml
 
-sample: env ## generate the sample warehouse (SEASONS=1, SEED=42; TODAY=YYYY-MM-DD: a shorter one) into $DUCKDB_PATH
-	$(PY) -m sample_data.generate --seasons $(SEASONS) --seed $(SEED) $(if $(TODAY),--today $(TODAY)) --out $(DUCKDB_PATH)
+# The generator is deterministic (same SEASONS, SEED, TODAY: identical tables), so each sample
+# is generated once into .warehouse/samples/ (again when sample_data/ or the environment
+# changes) and copied to $DUCKDB_PATH: a fresh, unbuilt warehouse every time, without the
+# ~8 s of generating it again.
+SAMPLE_FILE := .warehouse/samples/seasons$(SEASONS)-seed$(SEED)$(if $(TODAY),-today$(TODAY)).duckdb
+SAMPLE_DEPS := $(shell find sample_data -type f -not -path '*/__pycache__/*' 2>/dev/null)
+$(SAMPLE_FILE): $(SAMPLE_DEPS) $(VENV)/.ready
+	$(PY) -m sample_data.generate --seasons $(SEASONS) --seed $(SEED) $(if $(TODAY),--today $(TODAY)) --out $@
+
+sample: env $(SAMPLE_FILE) ## a fresh sample warehouse (SEASONS=1, SEED=42; TODAY=YYYY-MM-DD: a shorter one) at $DUCKDB_PATH (generated once, then copied)
+	@mkdir -p "$$(dirname -- "$(DUCKDB_PATH)")"
+	rm -f -- "$(DUCKDB_PATH).wal" "$(DUCKDB_PATH).tmp"
+	cp -- "$(SAMPLE_FILE)" "$(DUCKDB_PATH).tmp"
+	mv -f -- "$(DUCKDB_PATH).tmp" "$(DUCKDB_PATH)"
 
 build: env profiles.yml ## dbt build (models, seeds, data tests; CLOCK=... for a past moment) on $DUCKDB_PATH
 	@mkdir -p $(STATE_DIR)

@@ -57,12 +57,13 @@ def main(argv: list[str] | None = None) -> int:
     day, next_day = scale.cycle_dates(source)
     base = scale.generated(n, "base", day) if "cycle" in kinds else None
     revs = [checkout(rev) for rev in args.revisions]
+    projects = dict(revs)
     work = {sha: CUTS / sha / f"s{n}" for sha, _ in revs}
 
     def env_of(sha: str, kind: str) -> dict[str, str]:
         folder = work[sha] / kind
         wh = folder / ("live" if kind == "cycle" else "") / "warehouse.duckdb"
-        return scale.dbt_env(wh, folder / "target")
+        return scale.dbt_env(wh, folder / "target", projects[sha])
 
     for sha, project in revs:  # partial parse state of each kind, untimed
         for kind in kinds:

@@ -33,8 +33,8 @@ never below the kernel's max RSS of the child):
            (after-predictions, hourly, daily; admin ones to their own folder) into the site
            already published for D (untimed setup); the same in one Python process
            (dbtRunner + publisher.cli.main) is measured too;
-  demo     `make demo` (1 season: generate, dbt build, publish) with .venv and dbt's
-           target/ present;
+  demo     `make demo` (1 season: sample, dbt build, publish) with .venv, dbt's target/
+           and the generated sample (.warehouse/samples/, when the revision has it) present;
   publish  `python -m publisher.cli --all-dates` into an empty local folder, on the
            fully built warehouse.
 
@@ -156,9 +156,18 @@ def measure(cmd: list[str], env: dict[str, str], logfile: Path, cwd: Path = ROOT
             "peak_mb": max(peak[0] / 2**20, usage.ru_maxrss / 1024), "load": load_before}
 
 
-def dbt_env(warehouse: Path, target: Path) -> dict[str, str]:
+def profiles_dir(project: Path) -> Path:
+    """The folder of the project's own profiles.yml (copied from its profiles.yml.example, as make
+    does), so another revision runs with its own DuckDB settings; this checkout's otherwise."""
+    own, example = project / "profiles.yml", project / "profiles.yml.example"
+    if project != ROOT and example.exists() and not own.exists():
+        shutil.copyfile(example, own)
+    return project if own.exists() else ROOT
+
+
+def dbt_env(warehouse: Path, target: Path, project: Path = ROOT) -> dict[str, str]:
     env = dict(os.environ)
-    env.update(DUCKDB_PATH=str(warehouse), DBT_PROFILES_DIR=str(ROOT), DBT_TARGET_PATH=str(target),
+    env.update(DUCKDB_PATH=str(warehouse), DBT_PROFILES_DIR=str(profiles_dir(Path(project))), DBT_TARGET_PATH=str(target),
                DBT_LOG_PATH=str(target.parent / "logs"), DBT_TARGET="dev",
                DBT_SEND_ANONYMOUS_USAGE_STATS="false", DBT_VERSION_CHECK="false")
     return env
@@ -428,7 +437,7 @@ class Bench:
                 for kind in ("full", "floor"):  # the cycle's target/ is warmed by its base build
                     if project in self.measured(kind):
                         folder = self.folder(n, kind, project)
-                        run_quiet([DBT, "parse"], dbt_env(folder / "warehouse.duckdb", folder / "target"),
+                        run_quiet([DBT, "parse"], dbt_env(folder / "warehouse.duckdb", folder / "target", cwd),
                                   folder / "parse.log", cwd)
                 if project in self.measured("cycle"):
                     self.prepare_cycle(n, project)
@@ -467,7 +476,7 @@ class Bench:
         live = folder / "live" / "warehouse.duckdb"
         copy_warehouse(self.bases[n], live)
         log(f"building the day-D warehouse of {seasons(n)} ({project}, untimed)")
-        env = dbt_env(live, folder / "target")
+        env = dbt_env(live, folder / "target", cwd)
         run_quiet([DBT, *BUILD], env, folder / "base_build.log", cwd)
         run_quiet([PY, "-m", "publisher.cli", "--dest", str(folder / "base" / "site"),
                    "--admin-dest", str(folder / "base" / "admin"), "--all-dates", "-q",
@@ -479,7 +488,7 @@ class Bench:
         folder = self.folder(n, "full", project)
         wh = folder / "warehouse.duckdb"
         copy_warehouse(self.sources[n], wh)
-        self.add(self.key(project, "full", n), measure([DBT, *BUILD], dbt_env(wh, folder / "target"),
+        self.add(self.key(project, "full", n), measure([DBT, *BUILD], dbt_env(wh, folder / "target", self.projects[project]),
                                                        folder / f"build{i}.log", self.projects[project]))
         results = json.loads((folder / "target" / "run_results.json").read_text())
         if project == "head":
@@ -490,7 +499,7 @@ class Bench:
         folder = self.folder(n, "floor", project)
         wh = folder / "warehouse.duckdb"
         copy_warehouse(self.sources[n], wh)
-        self.add(self.key(project, "floor", n), measure([DBT, *BUILD, "--empty"], dbt_env(wh, folder / "target"),
+        self.add(self.key(project, "floor", n), measure([DBT, *BUILD, "--empty"], dbt_env(wh, folder / "target", self.projects[project]),
                                                         folder / f"build{i}.log", self.projects[project]))
 
     def plain(self, n: int, i: int) -> None:
@@ -530,7 +539,7 @@ class Bench:
                     shutil.rmtree(run / site)
                 shutil.copytree(folder / "base" / site, run / site)
             add_game_day(wh, self.sources[n], day, next_day)
-            env = dbt_env(wh, folder / "target")
+            env = dbt_env(wh, folder / "target", cwd)
             publish_args = ["--dest", str(run / "site"), "--admin-dest", str(run / "admin"),
                             "--only", ",".join(cycle_endpoints(folder / "target" / "manifest.json")),
                             "--start", day, "--end", next_day, "-q"]
@@ -553,12 +562,18 @@ class Bench:
     def demo(self, i: int, project: str = "head") -> None:
         folder = self.work / project / "demo"
         folder.mkdir(parents=True, exist_ok=True)
-        env = dbt_env(folder / "props.duckdb", folder / "target")
-        env.update(DEST=str(folder / "public"))
         cwd = self.projects[project]
+        env = dbt_env(folder / "props.duckdb", folder / "target", cwd)
+        env.update(DEST=str(folder / "public"))
         if i == 0:
-            # the environment is present; dbt's target/ too (as after a first `make demo`)
-            run_quiet([DBT, "parse"], env, folder / "parse.log", cwd)
+            # the environment is present; the generated sample and dbt's target/ too, parsed with
+            # the demo's clock var (as after a first `make demo`; a revision without the sample
+            # cache generates the sample in every run)
+            run_quiet(["make", "--no-print-directory", "sample", f"DUCKDB_PATH={folder / 'props.duckdb'}"], env,
+                      folder / "sample.log", cwd)
+            clock = subprocess.run([PY, "-m", "sample_data.clock", str(folder / "props.duckdb")], cwd=cwd, env=env,
+                                   check=True, capture_output=True, text=True).stdout.strip()
+            run_quiet([DBT, "parse", "--vars", json.dumps({"clock": clock})], env, folder / "parse.log", cwd)
         for site in ("public", "public-admin"):
             if (folder / site).exists():
                 shutil.rmtree(folder / site)
@@ -740,7 +755,8 @@ def render(fig: dict) -> str:
                      f"{fmt(col('plain'))}, CPU {med('plain', 'cpu'):.1f} s; floor / plain **"
                      f"{med(f'floor/{lo}') / med('plain'):.2f}** (CPU {med(f'floor/{lo}', 'cpu') / med('plain', 'cpu'):.2f}).")
     if "demo/1" in runs:
-        lines.append(f"- `make demo` (1 season, end to end, .venv and target/ present): {fmt(col('demo/1'))}, "
+        lines.append(f"- `make demo` (1 season, end to end, .venv, target/ and the generated sample present): "
+                     f"{fmt(col('demo/1'))}, "
                      f"CPU {med('demo/1', 'cpu'):.0f} s, peak {med('demo/1', 'peak_mb'):.0f} MB.")
     for n in fig["publish_sizes"]:
         if f"publish/{n}" in runs:
