@@ -179,7 +179,7 @@ bench: env profiles.yml ## cost at 1 and 5 seasons: full build vs dbt's floor, a
 	$(PY) bench/scale.py$(if $(BASE), --base $(BASE))
 
 dbt-test: env profiles.yml ## dbt build on a fresh sample warehouse (every data and unit test)
-	DUCKDB_PATH=.warehouse/ci.duckdb $(PY) -m sample_data.generate --seasons 1 --seed $(SEED) --out .warehouse/ci.duckdb
+	$(MAKE) --no-print-directory sample DUCKDB_PATH=.warehouse/ci.duckdb SEASONS=1 TODAY=
 	DUCKDB_PATH=.warehouse/ci.duckdb $(DBT) build --fail-fast
 
 # Test files run on both cores (each file on one worker: its module fixtures build once).
