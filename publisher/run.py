@@ -23,7 +23,7 @@ from publisher.build import Build, Dates, build_all, code_digest
 from publisher.catalog import GATE, Endpoint, endpoints_from_manifest, gate, load_manifest, select_endpoints, target_dir
 from publisher.checks import check_document
 from publisher.destinations import Destination, RetryPolicy, StoredObject, open_destination
-from publisher.publish import (LATEST_PATH, UNCHANGED, Index, Item, Scope, Spool, label, plan, site_indexes,
+from publisher.publish import (LATEST_PATH, MANIFEST_PATH, UNCHANGED, Index, Item, Scope, Spool, label, plan, site_indexes,
                                stale_paths, upload, write_indexes)
 from publisher.report import Tally, describe, log, timed
 from publisher.schemas import (LATEST_SCHEMA, SCHEMA_DIR, SchemaError, Validator, compare_with_repo, expected_files,
@@ -210,6 +210,13 @@ def list_destination(site: Site, retry: RetryPolicy, locks: ExitStack | None) ->
     except Exception as error:  # noqa: BLE001 - credentials, a missing bucket, ...: nothing was uploaded
         site.indexes[-1].tally.fail(f"{site.url}: {describe(error)}")
         return
+    # a stored path the public manifest may not name (an admin file left by a publisher before --admin-dest) would
+    # fail the manifest after the uploads: refused here, before anything is written
+    if site.indexes[-1].public and (leaks := sorted(p for p in site.listing if check_document(MANIFEST_PATH, {p: 0}))):
+        folders = sorted({path.partition("/")[0] + "/" if "/" in path else path for path in leaks})
+        site.indexes[-1].tally.fail(
+            f"{site.url} holds {len(leaks)} object(s) that no public file may name (clean-API rule), e.g. {leaks[0]}; "
+            f"withdraw them first: python -m publisher.cli withdraw --dest {site.url} --force {' '.join(folders)}")
     log(f"listed {len(site.listing)} object(s) in {site.destination.url} ({site.audience}) "
         f"in {time.monotonic() - listed:.2f}s")
 

@@ -125,9 +125,10 @@ def test_a_stray_admin_file_in_the_public_destination_fails_closed(project, caps
     (project / "out" / "v1" / "admin" / "models.json").write_text("{}")  # left by a publisher before --admin-dest
     assert run_both(project, "--group", "daily") == 1
     err = capsys.readouterr().err
-    assert "manifest.json: $.objects.admin/models.json: key 'admin/models.json' (matches admin path)" in err
-    assert "stale        admin/models.json ((no endpoint)" in err
-    assert not (project / "out" / "v1" / "manifest.json").exists()
+    assert (f"holds 1 object(s) that no public file may name (clean-API rule), e.g. admin/models.json; withdraw them "
+            f"first: python -m publisher.cli withdraw --dest {project / 'out'} --force admin/") in err
+    assert "nothing was uploaded" in err  # refused at the listing: no document, no manifest, in neither destination
+    assert published(project) == ["admin/models.json"] and published(project, "private") == []
 
 
 @pytest.mark.parametrize("inside", ["out", "out/private"])
@@ -325,8 +326,10 @@ def test_the_manifest_is_checked_too(project, capsys):
     (project / "out" / "v1" / "old" / "catboost_v9.json").write_text("{}")  # a stray object with a forbidden name
     assert run(project, "--group", "daily") == 1
     err = capsys.readouterr().err
-    assert "manifest.json: $.objects.old/catboost_v9.json: key 'old/catboost_v9.json'" in err
-    assert not (project / "out" / "v1" / "manifest.json").exists()
+    assert (f"{project / 'out'} holds 1 object(s) that no public file may name (clean-API rule), e.g. "
+            f"old/catboost_v9.json; withdraw them first: python -m publisher.cli withdraw --dest {project / 'out'} "
+            "--force old/") in err  # the manifest would name it: refused at the listing, before any upload
+    assert published(project) == ["old/catboost_v9.json"]
 
 
 def test_latest_names_the_newest_published_date_of_each_public_dated_endpoint(project, capsys):
@@ -375,11 +378,24 @@ def test_withdraw_a_file_published_by_mistake(project, capsys):
     assert "unchanged    manifest.json" in capsys.readouterr().err
 
 
-def test_withdraw_admin_files_left_in_the_public_destination(project, capsys):
+def test_admin_files_left_in_the_public_destination_stop_the_run_until_withdrawn(project, capsys):
     assert run_both(project, "--all-dates") == 0
-    (project / "out" / "v1" / "admin").mkdir()
-    (project / "out" / "v1" / "admin" / "models.json").write_text("{}")  # a leak, from a publisher before --admin-dest
+    site = project / "out" / "v1"
+    (site / "admin" / "schemas").mkdir(parents=True)
+    for leak in ("admin/models.json", "admin/schemas/models.schema.json"):  # from a publisher before --admin-dest
+        (site / leak).write_text("{}")
+    (site / "picks" / "2026-02-20.json").write_text("{}")  # damaged: the next run that uploads rewrites it
+    manifest = (site / "manifest.json").read_bytes()
+    capsys.readouterr()
     assert run_both(project, "--all-dates") == 1
-    assert withdraw(project, "--force", "admin/models.json") == 0
+    assert (f"{project / 'out'} holds 2 object(s) that no public file may name (clean-API rule), e.g. "
+            f"admin/models.json; withdraw them first: python -m publisher.cli withdraw --dest {project / 'out'} "
+            "--force admin/") in capsys.readouterr().err
+    # refused at the listing, before any upload (the public manifest could not have been written after them)
+    assert (site / "picks" / "2026-02-20.json").read_text() == "{}" and (site / "manifest.json").read_bytes() == manifest
+    assert withdraw(project, "--force", "admin/") == 0  # a folder: every object under it
+    err = capsys.readouterr().err
+    assert "deleted      admin/models.json" in err and "deleted      admin/schemas/models.schema.json" in err
     assert not [p for p in published(project) if p.startswith("admin/")] and run_both(project, "--all-dates") == 0
+    assert (site / "picks" / "2026-02-20.json").read_text() != "{}"
     assert published(project, "private") == PRIVATE
