@@ -64,7 +64,7 @@ CHECK_GROUP  = $(if $(filter $(GROUPS),$(GROUP)),true,echo "error: GROUP='$(GROU
 ALL_RUN_RESULTS = $(STATE_DIR)/run_results.json $(foreach g,$(GROUPS),$(STATE_DIR)/$(g)/run_results.json)
 PUBLISH_GROUP = env DBT_TARGET_PATH=$(RUN_DIR) $(PY) -m publisher.cli --group $(GROUP) --dest $(DEST) $(ADMIN_FLAG) --all-dates $(PUBLISH_ARGS)$(if $(REPORT), --json > $(REPORT))
 
-.PHONY: help env env-bq demo sample build build-steps publish live scheduled scheduled-steps rehearsal rebuild-record-steps rebuild-record bench test test-bq pytest dbt-test lock clean
+.PHONY: help env env-bq demo sample build build-steps publish live live-night scheduled scheduled-steps rehearsal rebuild-record-steps rebuild-record bench test test-bq pytest dbt-test lock clean
 .PHONY: lint lint-python lint-sql lint-project fix schemas docs docs-serve preview preview-env
 
 help: ## list the targets
@@ -161,6 +161,20 @@ scheduled-steps:
 
 live: ## one live-grading cycle: make scheduled GROUP=live (on the demo: make live CLOCK=sample)
 	@$(MAKE) --no-print-directory scheduled GROUP=live
+
+# A game night of live grading in one process (ops/live_night.py): dbt parses once, then the
+# cycle of `make live` every EVERY seconds until UNTIL (UTC, YYYY-MM-DDTHH:MM) or after CYCLES,
+# each cycle under the run's locks. Its own log line per cycle; exit 1 when any cycle failed.
+EVERY       ?= 180
+UNTIL       ?=
+CYCLES      ?=
+live-night: GROUP := live
+live-night: env profiles.yml ## live grading all night in one process: a cycle every EVERY=180 s until UNTIL= or CYCLES= (docs/deployment.md)
+	@mkdir -p $(RUN_DIR)
+	env DBT_TARGET_PATH=$(RUN_DIR) $(PY) -m ops.live_night --every $(EVERY) $(if $(UNTIL),--until $(UNTIL)) \
+	  $(if $(CYCLES),--cycles $(CYCLES)) $(if $(CLOCK),--vars '{clock: "$(CLOCK)"}') --lock-wait $(LOCK_WAIT) \
+	  $(foreach lock,$(RUN_LOCKS),--lock $(lock)) --forget $(STATE_DIR)/run_results.json \
+	  -- --dest $(DEST) $(ADMIN_FLAG) $(PUBLISH_ARGS)
 
 # The schedule rehearsed (sample_data/rehearsal.py): DAYS game days of the sample replayed on a
 # simulated clock into .warehouse/rehearsal/, every run a `make scheduled`, a bad input on day

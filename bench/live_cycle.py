@@ -9,6 +9,9 @@ scheduler would: `dbt build --selector live`, then `python -m publisher.cli --gr
 --dest DEST` (`make live` also checks the live source's freshness first and holds the run's
 locks; neither is timed here).
 A last cycle replays the final snapshot again: nothing changed, nothing is uploaded.
+--one-process times the cycles of `make live-night` instead (ops/live_night.py: dbt parses
+once, then each cycle runs the live source's freshness, the build and the publisher in this
+one process, at the warehouse's own clock; the locks are not taken).
 Prints a Markdown table. dbt's target/ and the site go to a temporary folder unless
 --target-path / --dest are given, so a developer's target/ is never touched. The night's
 live rows are left at the final snapshot. --project DIR runs another checkout's project and
@@ -50,6 +53,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--target-path", help="dbt target folder (default: a temporary folder)")
     parser.add_argument("--dest", help="publish destination (default: a temporary folder)")
     parser.add_argument("--project", default=str(ROOT), help="the dbt project and publisher to run (default: this one)")
+    parser.add_argument("--one-process", action="store_true", help="the cycles of make live-night: one process, "
+                        "parsed once; each cycle = freshness + build + publish")
     args = parser.parse_args(argv)
     project = Path(args.project).resolve()
 
@@ -73,6 +78,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"night {night}: {len(set(f.game_id for f in finals))} games, {len(finals)} live rows, "
           f"{count} snapshots; {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
           f"Python {platform.python_version()}; project {project}; load average {os.getloadavg()[0]:.1f}\n")
+    if args.one_process:
+        return one_process(project, env, dest, steps, night, args.warehouse)
     print("| snapshot | dbt build --selector live (s) | publish --group live (s) | cycle (s) | uploaded | unchanged |")
     print("|---|---:|---:|---:|---:|---:|")
     for step in steps:
@@ -84,6 +91,37 @@ def main(argv: list[str] | None = None) -> int:
         uploaded = sum(o["status"] in ("created", "updated") for o in objects)
         unchanged = sum(o["status"] == "unchanged" for o in objects)
         print(f"| {step} | {dbt_s:.1f} | {pub_s:.1f} | {dbt_s + pub_s:.1f} | {uploaded} | {unchanged} |", flush=True)
+    return 0
+
+
+def one_process(project: Path, env: dict[str, str], dest: str, steps: list[int], night: object, warehouse: str) -> int:
+    """The cycles of ops.live_night in this process: the parse once (timed apart), then per snapshot one cycle."""
+    import contextlib
+    import io
+
+    from ops.live_night import Night
+    from sample_data.clock import sample_clock
+
+    os.environ.update(env)
+    clock = sample_clock(warehouse)
+    started = time.perf_counter()
+    cycle = Night(str(project), f'{{clock: "{clock}"}}', ["--dest", dest, "--json", "-q"], quiet=True)
+    print(f"one process (make live-night), clock {clock}: dbt parse {time.perf_counter() - started:.1f} s, once\n")
+    print("| snapshot | cycle: freshness + build + publish (s) | uploaded | unchanged |")
+    print("|---|---:|---:|---:|")
+    for step in steps:
+        live_replay.apply_step(warehouse, step, night)  # type: ignore[arg-type]
+        out = io.StringIO()
+        started = time.perf_counter()
+        with contextlib.redirect_stdout(out):
+            problem = cycle.cycle()
+        elapsed = time.perf_counter() - started
+        if problem:
+            sys.exit(f"snapshot {step}: {problem}\n{out.getvalue()[-4000:]}")
+        objects = json.loads(out.getvalue()[out.getvalue().index("{"):])["objects"]
+        uploaded = sum(o["status"] in ("created", "updated") for o in objects)
+        unchanged = sum(o["status"] == "unchanged" for o in objects)
+        print(f"| {step} | {elapsed:.1f} | {uploaded} | {unchanged} |", flush=True)
     return 0
 
 

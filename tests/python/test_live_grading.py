@@ -34,12 +34,15 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import subprocess
+import sys
 
 import duckdb
 import pytest
 
-from pipeline import FIXTURES, NO_UNIT, fixture_run
+from pipeline import FIXTURES, NO_UNIT, PROJECT_DIR, fixture_run
 from sample_data import live_replay
+from sample_data.clock import sample_clock
 from sample_data.fixture import read_csv
 
 NIGHT = "2025-02-10"
@@ -195,6 +198,50 @@ def test_final_snapshot_then_unchanged_snapshot_uploads_nothing(night, capsys):
     assert report["ok"] and report["manifest"] == {"public": "unchanged"}
     assert {o["status"] for o in report["objects"]} == {"unchanged"}
     assert [(e["created"], e["updated"]) for e in report["endpoints"]] == [(0, 0)] * len(report["endpoints"])
+
+
+def test_a_night_in_one_process(night, tmp_path):
+    """`make live-night` (ops/live_night.py): dbt parses once, then the cycle of `make live` every --every seconds.
+    Between two cycles the warehouse is free (another process replays the next snapshot into it) and the next cycle
+    publishes it: the documents worked by hand. A cycle whose build fails (a game status outside the accepted
+    values) is said at once, publishes nothing, and the night exits 1."""
+    def night_process(*args: str) -> subprocess.Popen:
+        return subprocess.Popen(
+            [sys.executable, "-m", "ops.live_night", "--project-dir", str(PROJECT_DIR), "--vars", f"{{clock: '{clock}'}}",
+             *args, "--",
+             "--dest", str(night.root / "site"), "--admin-dest", str(night.root / "site-admin"), "-q"],
+            cwd=PROJECT_DIR, env=night.env(), stdout=(tmp_path / "dbt.log").open("w"), stderr=subprocess.PIPE, text=True)
+
+    def wait_for(process: subprocess.Popen, prefix: str) -> str:
+        assert process.stderr is not None
+        for line in process.stderr:
+            if line.startswith(prefix):
+                return line.strip()
+        raise AssertionError(f"no line {prefix!r}; dbt's output: {(tmp_path / 'dbt.log').read_text()[-3000:]}")
+
+    live_replay.apply_step(night.warehouse, 5)
+    clock = sample_clock(str(night.warehouse))  # the newest live update: the live source is fresh
+    process = night_process("--cycles", "2", "--every", "12", "--lock", str(tmp_path / "warehouse.lock"))
+    assert wait_for(process, "live cycle 1:").startswith("live cycle 1: ok in ")
+    assert night.document(f"live-grading/{NIGHT}.json") == EXPECTED_DOCUMENTS[5]
+    live_replay.apply_step(night.warehouse, 7)  # the warehouse is free while the night waits for its next cycle
+    assert wait_for(process, "live cycle 2:").startswith("live cycle 2: ok in ")
+    assert wait_for(process, "live night:") == "live night: 2 cycle(s), 0 failed" and process.wait(60) == 0
+    assert night.document(f"live-grading/{NIGHT}.json") == EXPECTED_DOCUMENTS[7]
+
+    con = duckdb.connect(str(night.warehouse))
+    try:
+        con.execute(f"update {live_replay.LIVE_TABLE} set game_status = 'halftime' "
+                    "where player_lookup = 'jaysontatum'")
+    finally:
+        con.close()
+    process = night_process("--cycles", "1", "--every", "0")
+    failed = wait_for(process, "live cycle 1:")
+    assert failed.startswith("live cycle 1: FAILED in ") and failed.endswith(": dbt build failed (its failures are listed above)")
+    assert wait_for(process, "live night:") == "live night: 1 cycle(s), 1 failed" and process.wait(60) == 1
+    assert "accepted_values_stg_nba_raw__live_boxscores_game_status" in (tmp_path / "dbt.log").read_text()
+    assert night.document(f"live-grading/{NIGHT}.json") == EXPECTED_DOCUMENTS[7]  # nothing published
+    live_replay.apply_step(night.warehouse, 7)
 
 
 def test_final_snapshot_equals_the_nightly_grading(night):

@@ -111,6 +111,42 @@ def test_the_steps_of_a_scheduled_run_read_and_write_only_their_groups_state():
     assert "--all-dates" in lines[3]
 
 
+def test_a_live_night_takes_the_locks_and_the_steps_of_make_live(tmp_path):
+    """`make live-night` runs the cycle of `make scheduled GROUP=live` in one process: the same lock files, the same
+    run state, the full build's results forgotten, the clock passed to dbt, the publisher's destinations."""
+    common = (f"DEST={tmp_path}/site", f"STATE_DIR={tmp_path}/state", "CLOCK=2025-02-06 23:30:00")
+    env = {"DUCKDB_PATH": f"{tmp_path}/props.duckdb"}
+    scheduled = dry_run("scheduled", "GROUP=live", *common, **env)
+    night = dry_run("live-night", "UNTIL=2025-02-07T08:00", *common, **env).replace("\\\n", " ")
+    scheduled_locks = sorted(w for w in scheduled.split(" -- ")[0].split() if w.endswith(".lock"))
+    words = night.split()
+    assert sorted(words[i + 1] for i, w in enumerate(words) if w == "--lock") == scheduled_locks
+    assert f"env DBT_TARGET_PATH={tmp_path}/state/live " in night and "-m ops.live_night --every 180 " in night
+    assert "--until 2025-02-07T08:00" in night and "--vars '{clock: \"2025-02-06 23:30:00\"}'" in night
+    assert f"--forget {tmp_path}/state/run_results.json" in night
+    assert f"-- --dest {tmp_path}/site --admin-dest {tmp_path}/site-admin" in night
+
+
+def test_a_live_night_cycle_waits_for_a_run_holding_its_lock(tmp_path):
+    """ops/live_night.py takes its locks as ops/locked.sh does (flock): each waits for the other."""
+    from ops.live_night import LockHeld, locked as night_locked
+
+    lock = tmp_path / "props.duckdb.lock"
+    holder = locked(str(lock), "--", "sleep", "1.5", what="make scheduled GROUP=hourly")
+    time.sleep(0.5)
+    started = time.monotonic()
+    with night_locked([str(lock)], wait=10, what="live night"):
+        assert time.monotonic() - started > 0.5  # it waited for the holder to finish
+        assert "what=live night" in lock.read_text()
+    assert holder.wait(timeout=30) == 0
+    holder = locked(str(lock), "--", "sleep", "3", what="make scheduled GROUP=daily")
+    time.sleep(0.5)
+    with pytest.raises(LockHeld, match=r"held by another run: pid=\d+ .*what=make scheduled GROUP=daily; waited 1 s"):
+        with night_locked([str(lock)], wait=1, what="live night"):
+            pass
+    assert holder.wait(timeout=30) == 0
+
+
 def test_a_full_build_forgets_every_earlier_run_result():
     lines = dry_run("build-steps", "STATE_DIR=state").splitlines()
     assert lines[0] == ("rm -f state/run_results.json state/after-predictions/run_results.json "
