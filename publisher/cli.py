@@ -163,7 +163,8 @@ def withdraw_main(argv: Sequence[str]) -> int:
                     description="Withdraw files published by mistake: delete DEST/v1/PATH for each PATH, then rewrite "
                                 "DEST's v1/latest.json (if it has one) and v1/manifest.json without them. Refuses a "
                                 "path that is not stored, an index, or one an endpoint publishes (unless --force).")
-    parser.add_argument("paths", nargs="+", metavar="PATH", help="relative to v1/, e.g. picks/2026-02-21.json; a folder ending in / (admin/) names every object under it")
+    parser.add_argument("paths", nargs="+", metavar="PATH", help="relative to v1/, e.g. picks/2026-02-21.json; "
+                        "a folder ending in / (admin/) names every object under it")
     parser.add_argument("--dest", required=True, help="the destination holding them: a folder, or gs://bucket[/prefix]")
     parser.add_argument("--project-dir", default=".", help="dbt project folder (its manifest names the endpoints)")
     parser.add_argument("--force", action="store_true", help="also withdraw paths an endpoint publishes (its next "
