@@ -81,7 +81,8 @@ class Night:
         from dbt.cli.main import dbtRunner
         from dbt.contracts.graph.manifest import Manifest
 
-        self.common = ["--project-dir", project_dir, *(["--vars", dbt_vars] if dbt_vars else []), *(["-q"] if quiet else [])]
+        self.common = ["--project-dir", project_dir, *(["--vars", dbt_vars] if dbt_vars else []),
+                       *(["-q"] if quiet else [])]
         self.publish_args = ["--project-dir", project_dir, "--group", SELECTOR, "--all-dates", *publish_args]
         target = Path(project_dir) / os.environ.get("DBT_TARGET_PATH", "target")  # as dbt and the publisher read it
         self.results = [target / "run_results.json", *map(Path, forget)]
@@ -155,7 +156,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     stopping: list[int] = []
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda number, frame: stopping.append(number))
-    night = Night(args.project_dir, args.vars, args.publish_args, args.forget)
+    try:
+        night = Night(args.project_dir, args.vars, args.publish_args, args.forget)
+    except Exception as error:  # noqa: BLE001 - a project that does not parse: said, nothing ran
+        log(f"error: {error}; no cycle ran")
+        return 1
     done = failed = 0
     while not stopping and (args.cycles is None or done < args.cycles) and \
             (args.until is None or dt.datetime.now(dt.timezone.utc) < args.until):

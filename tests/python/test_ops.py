@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 import time
 
 import pytest
@@ -145,6 +146,21 @@ def test_a_live_night_cycle_waits_for_a_run_holding_its_lock(tmp_path):
         with night_locked([str(lock)], wait=1, what="live night"):
             pass
     assert holder.wait(timeout=30) == 0
+
+
+def test_a_live_night_whose_project_does_not_parse_says_so_and_exits_1(tmp_path):
+    done = subprocess.run([sys.executable, "-m", "ops.live_night", "--cycles", "1", "--project-dir", str(tmp_path / "nope"),
+                           "--", "--dest", str(tmp_path / "site")], cwd=PROJECT_DIR, capture_output=True, text=True)
+    assert done.returncode == 1
+    assert f"error: dbt parse failed: Path '{tmp_path / 'nope'}' does not exist.; no cycle ran" in done.stderr
+    assert not (tmp_path / "site").exists()
+
+
+@pytest.mark.parametrize("args", [["--every", "60"], ["--cycles", "0"], ["--cycles", "1", "--every", "-1"]])
+def test_a_live_night_needs_an_end_and_sane_numbers(args):
+    done = subprocess.run([sys.executable, "-m", "ops.live_night", *args], cwd=PROJECT_DIR, capture_output=True,
+                          text=True)
+    assert done.returncode == 2 and "python -m ops.live_night: error: " in done.stderr
 
 
 def test_a_full_build_forgets_every_earlier_run_result():
