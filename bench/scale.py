@@ -640,14 +640,10 @@ def inprocess_cycle(publish_args: list[str]) -> int:
         return 1
     # dbt-duckdb keeps its DuckDB instance open for the life of the process; the publisher
     # opens the file read-only, which DuckDB refuses while a read-write instance is open.
-    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+    sys.path.insert(0, str(ROOT))  # ops/ is the checkout's, not an installed package
+    from ops.live_night import release_duckdb
 
-    if DuckDBConnectionManager._ENV is not None:
-        DuckDBConnectionManager._ENV.close()
-    DuckDBConnectionManager.close_all_connections()
-    import gc
-
-    gc.collect()
+    release_duckdb()
     from publisher import cli as publisher_cli
 
     return publisher_cli.main(["--project-dir", str(ROOT), *publish_args])

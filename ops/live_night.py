@@ -81,11 +81,12 @@ class Night:
         from dbt.cli.main import dbtRunner
         from dbt.contracts.graph.manifest import Manifest
 
+        from publisher.catalog import target_dir
+
         self.common = ["--project-dir", project_dir, *(["--vars", dbt_vars] if dbt_vars else []),
                        *(["-q"] if quiet else [])]
         self.publish_args = ["--project-dir", project_dir, "--group", SELECTOR, "--all-dates", *publish_args]
-        target = Path(project_dir) / os.environ.get("DBT_TARGET_PATH", "target")  # as dbt and the publisher read it
-        self.results = [target / "run_results.json", *map(Path, forget)]
+        self.results = [target_dir(project_dir) / "run_results.json", *map(Path, forget)]  # as the publisher reads it
         parsed = dbtRunner().invoke(["parse", *self.common])
         if not parsed.success or not isinstance(parsed.result, Manifest):
             raise RuntimeError(f"dbt parse failed: {parsed.exception or 'see its output above'}")
