@@ -22,6 +22,7 @@ compare two versions on the same warehouse in turn.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import platform
@@ -94,7 +95,8 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def one_process(project: Path, env: dict[str, str], dest: str, steps: list[int], night: object, warehouse: str) -> int:
+def one_process(project: Path, env: dict[str, str], dest: str, steps: list[int], night: dt.date,
+                warehouse: str) -> int:
     """The cycles of ops.live_night in this process: the parse once (timed apart), then per snapshot one cycle."""
     import contextlib
     import io
@@ -110,7 +112,7 @@ def one_process(project: Path, env: dict[str, str], dest: str, steps: list[int],
     print("| snapshot | cycle: freshness + build + publish (s) | uploaded | unchanged |")
     print("|---|---:|---:|---:|")
     for step in steps:
-        live_replay.apply_step(warehouse, step, night)  # type: ignore[arg-type]
+        live_replay.apply_step(warehouse, step, night)
         out = io.StringIO()
         started = time.perf_counter()
         with contextlib.redirect_stdout(out):
