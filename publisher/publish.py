@@ -16,7 +16,7 @@ from publisher.checks import check_document
 from publisher.destinations import ConflictError, Destination, StoredObject
 from publisher.documents import PLACEHOLDER
 from publisher.report import Progress, Tally, describe
-from publisher.schemas import FORMATS, LATEST_SCHEMA, Validator, published_path, schema_file
+from publisher.schemas import LATEST_SCHEMA, Validator, published_path, schema_file
 from publisher.serialize import content_hash, serialize
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
@@ -26,7 +26,7 @@ PRIVATE_MANIFEST_CACHE_CONTROL = "private, max-age=30"  # the manifest of the ad
 LATEST_PATH = "latest.json"
 LATEST_CACHE_CONTROL = "public, max-age=60"
 INDEX_ATTEMPTS = 3
-is_date = FORMATS["date"]  # YYYY-MM-DD, a real date
+DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 @dataclass
@@ -147,6 +147,14 @@ def latest_document(listing: Iterable[str], prefixes: Mapping[str, re.Pattern], 
         if valid:
             dates[prefix] = max(valid)
     return {"generated_at": generated_at, "dates": dates}
+
+
+def is_date(text: str) -> bool:
+    """YYYY-MM-DD, a real date."""
+    try:
+        return bool(DATE.fullmatch(text)) and dt.date.fromisoformat(text) is not None
+    except ValueError:
+        return False
 
 
 class ManifestError(RuntimeError):

@@ -164,7 +164,7 @@ def test_schema_violation_publishes_nothing(project, capsys):
     sql(project, "UPDATE public.models_public SET role = NULL")
     assert run(project, "--all-dates") == 1
     err = capsys.readouterr().err
-    assert "schema violation: systems/models.json: $.models[0].role: value None: None is not of type 'string'" in err
+    assert 'schema violation: systems/models.json: $.models[0].role: value None: null is not of type "string"' in err
     assert published(project) == []
 
 
