@@ -123,6 +123,7 @@ def test_latest_document():
     assert sorted(k for k in keys if k) == ["best-bets", "live-grading", "picks"]
     prefixes = {key: template_pattern(path) for key, path in keys.items() if key}
     listing = ["picks/2026-02-19.json", "picks/2026-02-21.json", "picks/2026-02-20.json", "picks/not-a-date.json",
+               "picks/2026-02-30.json", "picks/2026-W09-1.json",  # no such day; ISO week form: not YYYY-MM-DD
                "best-bets/2025-12-31.json", "best-bets/all.json", "admin/picks/2026-03-01.json"]
     doc = latest_document(listing, prefixes, "2026-02-21T18:00:00Z")
     assert doc == {"generated_at": "2026-02-21T18:00:00Z", "dates": {"best-bets": "2025-12-31", "picks": "2026-02-21"}}
