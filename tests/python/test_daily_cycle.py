@@ -107,3 +107,17 @@ def test_daily_cycles_equal_a_full_build(tmp_path):
     grades = dict(cycle.query("select grade, count(*) from props_intermediate.int_candidates_graded "
                               "where game_date = date '2024-11-06' group by grade"))
     assert grades.get("pending", 0) == 0 and grades.get("void", 0) > 0
+    # the cycle's data tests read the recent rows only (macros/overrides/tests_window.sql), a full build's every
+    # row: an incremental table's tests its last incremental_test_days (10) days, 2024-11-13 minus 10; the odds
+    # view's tests the dates its reader int_candidates_scored rebuilt: facts_lookback_days (3) before the newest
+    # date it held before the last cycle, 2024-11-12
+    graded = "models/intermediate/picks/_picks__models.yml/not_null_int_candidates_graded_grade.sql"
+    assert "where (game_date >= cast('2024-11-03' as date) or game_date is null)) dbt_subquery" in compiled(cycle, graded)
+    assert '."props_intermediate"."int_candidates_graded"\nwhere grade is null' in compiled(full, graded)
+    odds = [path.read_text() for path in (cycle.root / "target" / "compiled").rglob("primary_key_stg_nba_raw__odds__*")]
+    assert len(odds) == 1 and "where (game_date >= cast('2024-11-09' as date) or game_date is null)" in odds[0]
+
+
+def compiled(run, path: str) -> str:
+    """The SQL of a node as the run's last dbt command compiled it."""
+    return (run.root / "target" / "compiled" / "nba_props" / path).read_text()
