@@ -136,7 +136,8 @@ def test_valid_document():
 
 
 @pytest.mark.parametrize(("change", "key_path", "message"), [
-    (lambda d: d["groups"][1]["record"].update(pct="75"), "$.groups[1].record.pct", '"75" is not of types "null", "number"'),
+    (lambda d: d["groups"][1]["record"].update(pct="75"), "$.groups[1].record.pct",
+     '"75" is not of types "null", "number"'),
     (lambda d: d["groups"][0]["picks"][0].update(result="win"), "$.groups[0].picks[0].result",
      '"win" is not one of "hit", "miss" or null'),
     (lambda d: d["windows"].update(week={"n": 1}), "$.windows", '"week" is not one of "last_7_days" or "season"'),
@@ -237,7 +238,8 @@ def test_the_endpoints_page_shows_every_field_of_the_schemas():
 
 POOL = [None, "x", "2026-02-21", "2026-02-30", "2026-W08-6", "2026-02-21T18:00:00Z", "2026-02-21T18:00",
         "2026-02-21t18:00:00.5z", "2026-02-21T24:00:00Z", "2026-02-30T18:00:00+01:00", "2026-02-21T18:00:00-25:00",
-        0, 1, -3, 1.0, 1.5, True, False, [], [1], {}, {"n": 1}, {"ok": True, "at": None}, {"rank": 1, "line": 2, "result": "hit"}, "hit", "season"]
+        0, 1, -3, 1.0, 1.5, True, False, [], [1], {}, {"n": 1}, {"ok": True, "at": None},
+        {"rank": 1, "line": 2, "result": "hit"}, "hit", "season"]
 
 
 def nodes(value, path=()):
