@@ -196,8 +196,9 @@ dbt-test: env profiles.yml ## dbt build on a fresh sample warehouse (every data 
 	$(MAKE) --no-print-directory sample DUCKDB_PATH=.warehouse/ci.duckdb SEASONS=1 TODAY=
 	DUCKDB_PATH=.warehouse/ci.duckdb $(DBT) build --fail-fast
 
-# Test files run on both cores (each file on one worker: its module fixtures build once).
-PYTEST_ARGS ?= -n 2 --dist loadfile --durations=20
+# Test files run on both cores (each file on one worker: its module fixtures build once),
+# the slowest files first (tests/python/conftest.py), so that neither core idles at the end.
+PYTEST_ARGS ?= -n 2 --dist loadfile --no-loadscope-reorder --durations=20
 pytest: env env-bq preview-env profiles.yml ## the Python test suite (the BigQuery emulator tests included)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
