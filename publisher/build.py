@@ -47,7 +47,8 @@ def select(endpoint: Endpoint, warehouse: Warehouse, dates: Dates) -> tuple[dict
         try:
             values = warehouse.distinct_values(endpoint.relation, column)
         except Exception as error:  # noqa: BLE001 - the engine's own errors (a missing table, ...)
-            raise PublishError(f"mart {name}: reading {column} of {endpoint.relation} failed: {describe(error)}") from error
+            raise PublishError(f"mart {name}: reading {column} of {endpoint.relation} failed: "
+                               f"{describe(error)}") from error
         return values[-1] if values else None
 
     name, where, pattern = endpoint.name, {}, template_pattern(endpoint.path_template)

@@ -261,9 +261,9 @@ def stale_paths(listing: Iterable[str], produced: set[str], scopes: dict[str, Sc
 def withdraw(destination: Destination, paths: list[str], endpoints: list[Endpoint], generated_at: str, force: bool,
              dry_run: bool, log: Callable[[str], None]) -> list[str]:
     """Delete objects published by mistake (a path ending in / names every object under it), then rewrite the
-    destination's latest.json (if it has one) and manifest.json without them. Refuses (returns the problems, deletes nothing) a path that is not stored, an index,
-    or, unless ``force``, a path an endpoint produces (its next run would publish it again); returns the failures of
-    the index writes otherwise."""
+    destination's latest.json (if it has one) and manifest.json without them. Refuses (returns the problems,
+    deletes nothing) a path that is not stored, an index, or, unless ``force``, a path an endpoint produces (its
+    next run would publish it again); returns the failures of the index writes otherwise."""
     listing = destination.list()
     paths = [found for path in paths for found in  # a folder (a path ending in /): every object stored under it
              (sorted(p for p in listing if p.startswith(path)) or [path] if path.endswith("/") else [path])]
