@@ -14,7 +14,7 @@ import shutil
 import duckdb
 import pytest
 
-from pipeline import Run, fixture_run, new_run
+from pipeline import NO_UNIT, Run, fixture_run, new_run
 
 CLOCK = "2025-01-08 12:00:00"
 P = "nba_predictions.player_prop_predictions"
@@ -32,8 +32,7 @@ def sql(run: Run, *statements: str) -> None:
 
 
 def build(run: Run, check: bool = True, **extra_vars):
-    return run.dbt("build", "--exclude-resource-type", "unit_test",
-                   "--vars", json.dumps({"clock": CLOCK, **extra_vars}), check=check)
+    return run.dbt("build", *NO_UNIT, "--vars", json.dumps({"clock": CLOCK, **extra_vars}), check=check)
 
 
 def documents(run: Run) -> dict[str, dict]:

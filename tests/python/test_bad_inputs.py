@@ -18,7 +18,6 @@ import pytest
 from pipeline import NO_UNIT, PROJECT_DIR, Run, fixture_run, new_run
 
 
-
 @pytest.fixture(scope="module")
 def clean(tmp_path_factory) -> Run:
     run = fixture_run(tmp_path_factory.mktemp("clean"), "pick_engine")

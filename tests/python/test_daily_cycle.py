@@ -19,7 +19,7 @@ import datetime as dt
 import duckdb
 
 import random_warehouse
-from pipeline import new_run
+from pipeline import NO_UNIT, new_run
 from sample_data.schema import load_tables, to_arrow
 
 DATES = [
@@ -88,7 +88,7 @@ def test_daily_cycles_equal_a_full_build(tmp_path):
     rows = random_warehouse.build(cycle.warehouse, DATES, seed=23)
     cycle.warehouse.unlink()
     load_tables(cycle.warehouse, state(rows, FIRST))
-    cycle.dbt("build", "--exclude-resource-type", "unit_test")
+    cycle.dbt("build", *NO_UNIT)
     previous = FIRST
     for night in CYCLES:
         add_rows(cycle.warehouse, rows, previous, night)
@@ -97,7 +97,7 @@ def test_daily_cycles_equal_a_full_build(tmp_path):
 
     full = new_run(tmp_path / "full")
     load_tables(full.warehouse, state(rows, CYCLES[-1]))
-    full.dbt("build", "--exclude-resource-type", "unit_test")
+    full.dbt("build", *NO_UNIT)
 
     built, expected = tables(cycle.warehouse), tables(full.warehouse)
     assert sorted(built) == sorted(expected)

@@ -16,7 +16,7 @@ import shutil
 import duckdb
 import pytest
 
-from pipeline import Run, fixture_run, new_run
+from pipeline import NO_UNIT, Run, fixture_run, new_run
 from test_pick_engine import BEST_BETS, EXPECTED_PICKS, D1, D2, D3
 
 CLOCK = "2025-01-08 12:00:00"
@@ -39,7 +39,7 @@ def sql(run: Run, *statements: str) -> None:
 
 
 def build(run: Run, *extra: str, clock: str = CLOCK) -> None:
-    run.dbt("build", "--exclude-resource-type", "unit_test", "--vars", json.dumps({"clock": clock}), *extra)
+    run.dbt("build", *NO_UNIT, "--vars", json.dumps({"clock": clock}), *extra)
 
 
 def record(run: Run) -> dict[str, list[tuple]]:
@@ -139,7 +139,7 @@ def test_a_box_score_correction_regrades_a_locked_pick(published, tmp_path):
 def test_the_rebuild_command_reproduces_the_record_on_unchanged_sources(published, tmp_path):
     run = new_run(tmp_path / "rebuilt")
     shutil.copyfile(published.warehouse, run.warehouse)
-    run.dbt("build", "--full-refresh", "--exclude-resource-type", "unit_test",
+    run.dbt("build", "--full-refresh", *NO_UNIT,
             "--vars", json.dumps({"clock": CLOCK, "rebuild_record": True}))
     assert record(run) == record(published)
     assert run.query("select count(*) from props_intermediate.int_picks_locked")[0][0] > 0
