@@ -1,11 +1,20 @@
-"""Test scheduling only: `make test` spreads the test files over two workers (pytest-xdist,
---dist loadfile --no-loadscope-reorder), each taking the next file when it is free. Handing
-out the slowest files first keeps the two busy to the end (a slow file started last left
-one worker idle for about 3 minutes); the order never changes a result."""
+"""Test scheduling, and the session's parsed dbt project.
+
+`make test` spreads the test files over two workers (pytest-xdist, --dist loadfile
+--no-loadscope-reorder), each taking the next file when it is free. Handing out the slowest
+files first keeps the two busy to the end (a slow file started last left one worker idle for
+about 3 minutes); the order never changes a result.
+
+dbt parses the project once per session, in a folder the workers share; each pipeline folder
+starts from that state (pipeline.new_run) instead of parsing the whole project again."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
+
+import pipeline
 
 # Slowest first, from `--durations=0` of a full run (seconds of setup + calls per file, 2026-11-22).
 # A file not listed runs after these, in collection order.
@@ -29,3 +38,11 @@ SLOWEST_FIRST = [
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     rank = {name: index for index, name in enumerate(SLOWEST_FIRST)}
     items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: a file's own order is kept
+
+
+@pytest.fixture(scope="session", autouse=True)
+def parsed_project_folder(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """One folder per session for the parsed project: the session's base temp folder, which the xdist
+    workers' own base folders (popen-gw0, ...) sit in."""
+    base = tmp_path_factory.getbasetemp()
+    pipeline.PARSE_STATE = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "dbt-parse"
