@@ -7,7 +7,7 @@ so tests never touch the developer's target/ or public/.
 A new folder starts from the session's parsed project (``PARSE_STATE``): dbt parses the
 project once per test session, and each new folder gets a copy of that partial-parse state,
 so its first dbt command reads the project as a developer's warm target/ does instead of
-parsing it whole (about 4 s of CPU each). dbt still checks every file's hash, the vars and
+parsing it whole (4-7 s saved each here). dbt still checks every file's hash, the vars and
 the profile against that state, and parses again whatever differs (a run with other
 ``--vars`` parses the whole project, as before).
 """
