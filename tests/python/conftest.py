@@ -5,8 +5,8 @@
 files first keeps the two busy to the end (a slow file started last left one worker idle for
 about 3 minutes); the order never changes a result.
 
-dbt parses the project once per session, in a folder the workers share; each pipeline folder
-starts from that state (pipeline.new_run) instead of parsing the whole project again."""
+The pipeline folders of a session share dbt's parse state (pipeline.Run.dbt) through a folder
+the workers share, so that the project is not parsed whole by every folder."""
 
 from __future__ import annotations
 
@@ -41,8 +41,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(scope="session", autouse=True)
-def parsed_project_folder(tmp_path_factory: pytest.TempPathFactory) -> None:
-    """One folder per session for the parsed project: the session's base temp folder, which the xdist
+def parse_states_folder(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """One folder per session for dbt's parse states, in the session's base temp folder, which the xdist
     workers' own base folders (popen-gw0, ...) sit in."""
     base = tmp_path_factory.getbasetemp()
-    pipeline.PARSE_STATE = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "dbt-parse"
+    pipeline.PARSE_STATES = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "dbt-parse-states"

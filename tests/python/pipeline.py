@@ -4,17 +4,17 @@ Each run gets its own folder: a profiles.yml copied from profiles.yml.example, d
 target/ (manifest, run results) and the published sites (site/: public, site-admin/: admin),
 so tests never touch the developer's target/ or public/.
 
-A new folder starts from the session's parsed project (``PARSE_STATE``): dbt parses the
-project once per test session, and each new folder gets a copy of that partial-parse state,
-so its first dbt command reads the project as a developer's warm target/ does instead of
-parsing it whole (4-7 s saved each here). dbt still checks every file's hash, the vars and
-the profile against that state, and parses again whatever differs (a run with other
-``--vars`` parses the whole project, as before).
+The folders of a test session share dbt's parse state (``PARSE_STATES``): the first dbt
+command of a session with a given target and ``--vars`` parses the whole project and leaves
+its partial-parse state there; a later command with the same target and vars, in any folder,
+starts from a copy of it, as a developer's warm target/ does, instead of parsing the project
+whole (4-7 s saved each here). dbt still checks every file's hash, the vars and the profile
+against that state, and parses again whatever differs.
 """
 
 from __future__ import annotations
 
-import fcntl
+import hashlib
 import json
 import os
 import shutil
@@ -33,9 +33,9 @@ GENERATED_AT = "2026-01-01T00:00:00Z"
 # Unit tests test the SQL's code, not a warehouse's data: test_demo.py's build runs them all
 # once; every other build excludes them (each run of the 13 costs about 10 s of a build).
 NO_UNIT = ("--exclude-resource-type", "unit_test")
-# The folder of the session's parsed project (conftest.py sets it: one per test session,
-# shared by the xdist workers); None: every new folder parses the project whole.
-PARSE_STATE: Path | None = None
+# The session's parse states, one file per dbt target and --vars (conftest.py sets the folder:
+# one per test session, shared by the xdist workers); None: each folder parses on its own.
+PARSE_STATES: Path | None = None
 PARTIAL_PARSE = "partial_parse.msgpack"
 
 
@@ -44,6 +44,7 @@ class Run:
     """One pipeline folder: warehouse, dbt target and published site."""
 
     root: Path
+    parsed_for: str | None = None  # the parse state in target/ is for this key (None: none, or unknown)
 
     @property
     def warehouse(self) -> Path:
@@ -71,13 +72,27 @@ class Run:
         return env
 
     def dbt(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-        """Run a dbt command on this run's warehouse; raise with dbt's output on failure. The warehouse is
-        named relative to the folder (dbt runs in it): dbt's partial-parse state records the profile's
-        rendered path, so the same text in every folder lets each start from the session's parsed project."""
+        """Run a dbt command on this run's warehouse; raise with dbt's output on failure. It starts from the
+        session's parse state for its target and vars, if there is one and target/ holds another. The warehouse
+        is named relative to the folder (dbt runs in it): the state records the profile's rendered path, so the
+        same text in every folder lets them share it."""
+        env = {**self.env(), "DUCKDB_PATH": self.warehouse.name}
+        vars_ = args[args.index("--vars") + 1] if "--vars" in args else ""
+        key = hashlib.sha256(f"{env.get('DBT_TARGET')}\0{vars_}".encode()).hexdigest()[:16]
+        own, shared = self.root / "target" / PARTIAL_PARSE, PARSE_STATES / key if PARSE_STATES else None
+        if shared is not None and key != self.parsed_for and shared.is_file():
+            own.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(shared, own)
+            self.parsed_for = key
+        before = own.stat().st_mtime_ns if own.is_file() else None
         done = subprocess.run(
             [str(DBT), *args, "--project-dir", str(PROJECT_DIR)],
-            env={**self.env(), "DUCKDB_PATH": self.warehouse.name}, capture_output=True, text=True, cwd=self.root,
+            env=env, capture_output=True, text=True, cwd=self.root,
         )
+        if own.is_file() and own.stat().st_mtime_ns != before:  # dbt parsed: target/ holds this key's state
+            self.parsed_for = key
+            if shared is not None and not shared.is_file():
+                share(own, shared)
         if check and done.returncode != 0:
             raise AssertionError(f"dbt {' '.join(args)} failed:\n{done.stdout[-6000:]}\n{done.stderr[-2000:]}")
         return done
@@ -110,31 +125,18 @@ class Run:
             con.close()
 
 
+def share(state: Path, shared: Path) -> None:
+    """Offer a folder's parse state to the session: written whole, then renamed (another worker reads it)."""
+    shared.parent.mkdir(parents=True, exist_ok=True)
+    temporary = shared.with_name(f"{shared.name}.{os.getpid()}.tmp")
+    shutil.copyfile(state, temporary)
+    os.replace(temporary, shared)
+
+
 def new_run(root: Path) -> Run:
     root.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(PROJECT_DIR / "profiles.yml.example", root / "profiles.yml")
-    state = parsed_project()
-    if state is not None:
-        (root / "target").mkdir(exist_ok=True)
-        shutil.copyfile(state, root / "target" / PARTIAL_PARSE)
     return Run(root)
-
-
-def parsed_project() -> Path | None:
-    """The session's partial-parse state of the project, parsed by the first caller of the session (the
-    others wait on a lock); None without PARSE_STATE, or when that parse failed (each run then parses
-    whole, and its own dbt command says what is wrong)."""
-    if PARSE_STATE is None:
-        return None
-    PARSE_STATE.mkdir(parents=True, exist_ok=True)
-    state, failed = PARSE_STATE / "target" / PARTIAL_PARSE, PARSE_STATE / "parse-failed"
-    with (PARSE_STATE / "lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not state.is_file() and not failed.is_file():
-            shutil.copyfile(PROJECT_DIR / "profiles.yml.example", PARSE_STATE / "profiles.yml")
-            if Run(PARSE_STATE).dbt("parse", check=False).returncode != 0 or not state.is_file():
-                failed.touch()
-    return state if state.is_file() else None
 
 
 def fixture_run(root: Path, fixture: str) -> Run:

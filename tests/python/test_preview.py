@@ -97,7 +97,7 @@ def changed(demo, tmp_path_factory) -> Run:
 
     run = new_run(tmp_path_factory.mktemp("preview-changed"))
     shutil.copyfile(demo.warehouse, run.warehouse)
-    shutil.copytree(demo.root / "target", run.root / "target", dirs_exist_ok=True)  # over new_run's parse state
+    shutil.copytree(demo.root / "target", run.root / "target")
     con = duckdb.connect(str(run.warehouse))
     try:
         con.execute("update props_reference.subset_definitions set top_n = ? where public_id = ?",
