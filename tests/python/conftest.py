@@ -1,4 +1,4 @@
-"""Test scheduling, and the session's parsed dbt project.
+"""Test scheduling, and the folder where the session keeps dbt's parse states.
 
 `make test` spreads the test files over two workers (pytest-xdist, --dist loadfile
 --no-loadscope-reorder), each taking the next file when it is free. Handing out the slowest
