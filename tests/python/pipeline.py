@@ -44,7 +44,6 @@ class Run:
     """One pipeline folder: warehouse, dbt target and published site."""
 
     root: Path
-    parsed_for: str | None = None  # the parse state in target/ is for this key (None: none, or unknown)
 
     @property
     def warehouse(self) -> Path:
@@ -73,26 +72,24 @@ class Run:
 
     def dbt(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
         """Run a dbt command on this run's warehouse; raise with dbt's output on failure. It starts from the
-        session's parse state for its target and vars, if there is one and target/ holds another. The warehouse
-        is named relative to the folder (dbt runs in it): the state records the profile's rendered path, so the
-        same text in every folder lets them share it."""
+        session's parse state for its target and vars, if there is one; the first command of a key offers its own.
+        The warehouse is named relative to the folder (dbt runs in it): the state records the profile's rendered
+        path, so the same text in every folder lets them share it."""
         env = {**self.env(), "DUCKDB_PATH": self.warehouse.name}
         vars_ = args[args.index("--vars") + 1] if "--vars" in args else ""
         key = hashlib.sha256(f"{env.get('DBT_TARGET')}\0{vars_}".encode()).hexdigest()[:16]
         own, shared = self.root / "target" / PARTIAL_PARSE, PARSE_STATES / key if PARSE_STATES else None
-        if shared is not None and key != self.parsed_for and shared.is_file():
+        offered = shared is not None and shared.is_file()
+        if offered:
             own.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(shared, own)
-            self.parsed_for = key
         before = own.stat().st_mtime_ns if own.is_file() else None
         done = subprocess.run(
             [str(DBT), *args, "--project-dir", str(PROJECT_DIR)],
             env=env, capture_output=True, text=True, cwd=self.root,
         )
-        if own.is_file() and own.stat().st_mtime_ns != before:  # dbt parsed: target/ holds this key's state
-            self.parsed_for = key
-            if shared is not None and not shared.is_file():
-                share(own, shared)
+        if shared is not None and not offered and own.is_file() and own.stat().st_mtime_ns != before:
+            share(own, shared)  # dbt parsed in this command: target/ holds the state of this key
         if check and done.returncode != 0:
             raise AssertionError(f"dbt {' '.join(args)} failed:\n{done.stdout[-6000:]}\n{done.stderr[-2000:]}")
         return done
