@@ -121,6 +121,17 @@ class Run:
         finally:
             con.close()
 
+    def execute(self, *statements: str) -> None:
+        """Run statements on the warehouse, in order (a test's change to the upstream tables or a mart)."""
+        import duckdb
+
+        con = duckdb.connect(str(self.warehouse))
+        try:
+            for statement in statements:
+                con.execute(statement)
+        finally:
+            con.close()
+
 
 def share(state: Path, shared: Path) -> None:
     """Offer a folder's parse state to the session: written whole, then renamed (another worker reads it)."""

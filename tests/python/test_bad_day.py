@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import shutil
 
-import duckdb
 import pytest
 
 from pipeline import NO_UNIT, Run, fixture_run, new_run
@@ -20,15 +19,6 @@ CLOCK = "2025-01-08 12:00:00"
 P = "nba_predictions.player_prop_predictions"
 COLUMNS = ("prediction_id, system_id, player_lookup, game_id, game_date, predicted_points, confidence_score,"
            " recommendation, current_points_line, is_active, created_at")
-
-
-def sql(run: Run, *statements: str) -> None:
-    con = duckdb.connect(str(run.warehouse))
-    try:
-        for statement in statements:
-            con.execute(statement)
-    finally:
-        con.close()
 
 
 def build(run: Run, check: bool = True, **extra_vars):
@@ -68,7 +58,7 @@ def test_a_future_dated_row_is_quarantined_and_changes_nothing(clean, tmp_path):
     """One prediction and one context row dated next season (2025-11-05): left out of every
     file, named on every run; tonight's next run is still read."""
     run = copy_of(clean, tmp_path / "future")
-    sql(run,
+    run.execute(
         f"insert into {P} ({COLUMNS}) select 'phantom-1', system_id, player_lookup, '0022500001', date '2025-11-05',"
         f" 40.0, 0.99, 'OVER', 20.5, true, timestamp '2025-11-05 17:00:00' from {P} where prediction_id = 'pe-001'",
         "insert into nba_analytics.upcoming_player_game_context select player_lookup, player_full_name, '0022500001',"
@@ -84,7 +74,7 @@ def test_a_future_dated_row_is_quarantined_and_changes_nothing(clean, tmp_path):
     assert documents(run) == documents(clean)
     assert not (run.site / "picks" / "2025-11-05.json").exists()
     # tonight's next prediction run still reaches tonight's picks
-    sql(run, f"update {P} set is_active = false where prediction_id = 'pe-022'",
+    run.execute(f"update {P} set is_active = false where prediction_id = 'pe-022'",
         f"insert into {P} ({COLUMNS}) select 'pe-022-b', system_id, player_lookup, game_id, game_date, 15.0,"
         f" confidence_score, 'UNDER', 23.5, true, timestamp '2025-01-08 18:00:00' from {P} where prediction_id = 'pe-022'")
     build(run)
@@ -96,7 +86,7 @@ def test_a_future_dated_row_is_quarantined_and_changes_nothing(clean, tmp_path):
 def test_a_null_game_date_on_the_newest_run_fails_naming_the_row(clean, tmp_path):
     run = copy_of(clean, tmp_path / "null_date")
     before = tree(run)
-    sql(run, f"insert into {P} ({COLUMNS}) select 'null-date-1', system_id, player_lookup, game_id, null,"
+    run.execute(f"insert into {P} ({COLUMNS}) select 'null-date-1', system_id, player_lookup, game_id, null,"
              f" predicted_points, confidence_score, recommendation, current_points_line, true,"
              f" timestamp '2025-01-08 11:00:00' from {P} where prediction_id = 'pe-023'")
     done = build(run, check=False)
@@ -110,7 +100,7 @@ def test_a_null_game_date_on_the_newest_run_fails_naming_the_row(clean, tmp_path
 
 def test_two_active_runs_at_the_same_instant_warn_naming_both(clean, tmp_path):
     run = copy_of(clean, tmp_path / "tie")
-    sql(run, f"insert into {P} ({COLUMNS}) select 'pe-022-twin', system_id, player_lookup, game_id, game_date,"
+    run.execute(f"insert into {P} ({COLUMNS}) select 'pe-022-twin', system_id, player_lookup, game_id, game_date,"
              f" 30.0, confidence_score, 'OVER', current_points_line, true, created_at from {P}"
              " where prediction_id = 'pe-022'")
     done = build(run)
@@ -124,7 +114,7 @@ def test_a_correction_older_than_the_lookback_is_regraded(clean, tmp_path):
     score of day 1 corrected two days later still reaches the grades, the records and the
     files: Jokić's UNDER 25.5 hit (20 points) becomes a miss (30)."""
     run = copy_of(clean, tmp_path / "corrected")
-    sql(run, "update nba_analytics.player_game_summary set points = 30 where player_lookup = 'nikolajokic'")
+    run.execute("update nba_analytics.player_game_summary set points = 30 where player_lookup = 'nikolajokic'")
     build(run, facts_lookback_days=0)
     assert run.publish("--all-dates") == 0
     jokic = [p for g in run.document("picks/2025-01-06.json")["groups"] for p in g["picks"]
@@ -142,7 +132,7 @@ def test_a_dbt_run_without_its_tests_is_refused_by_the_gate(clean, tmp_path, cap
     publisher refuses every endpoint, names the tests that did not run, and publishes nothing."""
     run = copy_of(clean, tmp_path / "dbt_run")
     before = tree(run)
-    sql(run, "insert into nba_analytics.player_game_summary select player_lookup, player_full_name, game_id, game_date,"
+    run.execute("insert into nba_analytics.player_game_summary select player_lookup, player_full_name, game_id, game_date,"
              " team_abbr, opponent_team_abbr, points + 7, minutes_played, player_status"
              " from nba_analytics.player_game_summary where player_lookup = 'nikolajokic'")
     run.dbt("run", "--vars", json.dumps({"clock": CLOCK}))

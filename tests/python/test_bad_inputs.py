@@ -12,7 +12,6 @@ import shutil
 import subprocess
 
 
-import duckdb
 import pytest
 
 from pipeline import NO_UNIT, PROJECT_DIR, Run, fixture_run, new_run
@@ -35,15 +34,6 @@ def copy_of(clean: Run, root) -> Run:
     shutil.copyfile(clean.warehouse, run.warehouse)
     shutil.copytree(clean.root / "site", run.root / "site")
     return run
-
-
-def inject(run: Run, *statements: str) -> None:
-    con = duckdb.connect(str(run.warehouse))
-    try:
-        for statement in statements:
-            con.execute(statement)
-    finally:
-        con.close()
 
 
 # (id, SQL injected into the source tables, strings the dbt output must contain:
@@ -102,7 +92,7 @@ def broken(request, clean, tmp_path_factory):
     run = copy_of(clean, tmp_path_factory.mktemp(f"broken_{stage}"))
     before = tree(run.root / "site")
     cases = [case for case in FAILING if STAGE.get(case[0]) == stage]
-    inject(run, *[statement for case in cases for statement in case[1]])
+    run.execute(*[statement for case in cases for statement in case[1]])
     done = run.dbt("build", *NO_UNIT, check=False)
     return run, before, done, cases
 
@@ -126,7 +116,7 @@ def test_missing_column_fails_the_build_and_publishes_nothing(clean, tmp_path):
     _, statements, expected = FAILING[-1]
     run = copy_of(clean, tmp_path / "case")
     before = tree(run.root / "site")
-    inject(run, *statements)
+    run.execute(*statements)
     done = run.dbt("build", *NO_UNIT, check=False)
     assert done.returncode != 0
     for text in expected:
@@ -173,8 +163,7 @@ def handled(clean, tmp_path_factory) -> Run:
     p = "nba_predictions.player_prop_predictions"
     cols = ("prediction_id, system_id, player_lookup, game_id, game_date, predicted_points, confidence_score,"
             " recommendation, current_points_line, is_active, created_at")
-    inject(
-        run,
+    run.execute(
         # a duplicate ACTIVE run of Cunningham, older: the newest created_at wins
         f"insert into {p} ({cols}) select 'dup-1', system_id, player_lookup, game_id, game_date, 10.0,"
         f" confidence_score, 'UNDER', current_points_line, true, created_at - interval 1 hour from {p}"
@@ -249,7 +238,7 @@ def test_stale_source_fails_freshness(tmp_path):
     assert stale.returncode != 0
     assert "nba_predictions.player_prop_predictions" in stale.stdout and "ERROR STALE" in stale.stdout
     now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
-    inject(run, f"update nba_predictions.player_prop_predictions set created_at = '{now:%Y-%m-%d %H:%M:%S}'")
+    run.execute(f"update nba_predictions.player_prop_predictions set created_at = '{now:%Y-%m-%d %H:%M:%S}'")
     fresh = run.dbt("source", "freshness", "--select", "source:nba_predictions.player_prop_predictions", check=False)
     assert fresh.returncode == 0, fresh.stdout[-2000:]
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 
-import duckdb
 import pytest
 
 from pipeline import fixture_run
@@ -58,11 +57,9 @@ def test_on_the_first_game_day_after_the_break_the_same_rows_are_stale(break_run
 def test_the_same_age_on_a_scheduled_game_day_is_stale(tmp_path):
     """Same rows, same clock as inside the break, but the schedule has a game that day."""
     run = fixture_run(tmp_path, "freshness")
-    con = duckdb.connect(str(run.warehouse))
-    con.execute("insert into nba_analytics.upcoming_player_game_context values "
+    run.execute("insert into nba_analytics.upcoming_player_game_context values "
                 "('nikolajokic', 'Nikola Jokić', '0022400785', date '2025-02-18', 'DEN', 'PHX', true, "
                 "timestamp '2025-02-19 02:00:00')")
-    con.close()
     run.dbt("seed")
     code, statuses = freshness(run, "2025-02-18 12:00:00")
     assert statuses["nba_predictions.player_prop_predictions"] == "error"  # 4 d 19 h > 36 h

@@ -229,12 +229,7 @@ def test_a_night_in_one_process(night, tmp_path):
     assert wait_for(process, "live night:") == "live night: 2 cycle(s), 0 failed" and process.wait(60) == 0
     assert night.document(f"live-grading/{NIGHT}.json") == EXPECTED_DOCUMENTS[7]
 
-    con = duckdb.connect(str(night.warehouse))
-    try:
-        con.execute(f"update {live_replay.LIVE_TABLE} set game_status = 'halftime' "
-                    "where player_lookup = 'jaysontatum'")
-    finally:
-        con.close()
+    night.execute(f"update {live_replay.LIVE_TABLE} set game_status = 'halftime' where player_lookup = 'jaysontatum'")
     process = night_process("--cycles", "1", "--every", "0")
     failed = wait_for(process, "live cycle 1:")
     assert failed.startswith("live cycle 1: FAILED in ") and failed.endswith(": dbt build failed (its failures are listed above)")

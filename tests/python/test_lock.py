@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import shutil
 
-import duckdb
 import pytest
 
 from pipeline import NO_UNIT, Run, fixture_run, new_run
@@ -27,15 +26,6 @@ LATE = (f"insert into {P} ({COLUMNS}) select 'late-001', system_id, player_looku
         " 0.99, 'UNDER', 20.5, true, timestamp '2025-01-06 23:31:00' from " + P + " where prediction_id = 'pe-001'")
 RECORD_TABLES = ("int_candidates_locked", "int_picks_locked", "int_days_locked")
 DAY_FILES = [f"{kind}/{day}.json" for kind in ("picks", "signals", "best-bets") for day in (D1, D2)]
-
-
-def sql(run: Run, *statements: str) -> None:
-    con = duckdb.connect(str(run.warehouse))
-    try:
-        for statement in statements:
-            con.execute(statement)
-    finally:
-        con.close()
 
 
 def build(run: Run, *extra: str, clock: str = CLOCK) -> None:
@@ -54,7 +44,7 @@ def without_generated_at(doc: dict) -> dict:
 @pytest.fixture(scope="module")
 def published(tmp_path_factory) -> Run:
     run = fixture_run(tmp_path_factory.mktemp("lock"), "pick_engine")
-    sql(run, LATE)
+    run.execute(LATE)
     build(run)
     assert run.publish("--all-dates") == 0
     return run
@@ -87,7 +77,7 @@ def replayed(published, tmp_path_factory) -> tuple[Run, Run]:
     run = new_run(tmp_path_factory.mktemp("replay"))
     shutil.copyfile(published.warehouse, run.warehouse)
     shutil.copytree(published.root / "site", run.root / "site")
-    sql(run,
+    run.execute(
         # Top 5 now needs edge >= 7 (day 3: only SGA, 7.5, qualifies)
         "update props_reference.subset_definitions set min_edge = 7 where subset_id = 'v9_high_edge_top5'",
         # the champion is no longer enabled: no best bets on an unlocked day
@@ -125,7 +115,7 @@ def test_a_box_score_correction_regrades_a_locked_pick(published, tmp_path):
     """Jokić's day-1 UNDER 25.5 was a hit with 20 points; corrected to 30, a miss."""
     run = new_run(tmp_path / "corrected")
     shutil.copyfile(published.warehouse, run.warehouse)
-    sql(run, "update nba_analytics.player_game_summary set points = 30 where player_lookup = 'nikolajokic'")
+    run.execute("update nba_analytics.player_game_summary set points = 30 where player_lookup = 'nikolajokic'")
     build(run)
     assert run.publish("--all-dates") == 0
     jokic = [p for p in run.document(f"picks/{D1}.json")["groups"][1]["picks"] if p["player"] == "Nikola Jokić"]
