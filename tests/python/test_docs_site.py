@@ -19,22 +19,17 @@ import http.server
 import json
 import os
 import re
-import shutil
 import threading
 import time
 from urllib.parse import urlsplit
 
 import pytest
 
+from browser import CHROMEDRIVER, CHROMIUM, chrome, console_errors, requested_urls, wait_for
 from pipeline import PROJECT_DIR, new_run
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMEDRIVER = shutil.which("chromedriver")
 SCREENSHOT = PROJECT_DIR / "docs" / "lineage_public_picks.png"
 PUBLIC_MART = "public_picks"
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--no-first-run", "--window-size=1600,1000",
-                  "--disable-dev-shm-usage", "--hide-scrollbars"]
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 # dbt's own index.html asks for three URLs that do not exist, whatever the project: two
 # <img src="{{ getIcon(...) }}"> before Angular renders them, and a favicon path left as
@@ -49,9 +44,8 @@ if not (CHROMIUM and CHROMEDRIVER):
     pytest.skip("chromium / chromedriver not installed (apt-get install chromium chromium-driver)",
                 allow_module_level=True)
 
-webdriver = pytest.importorskip("selenium.webdriver")
+pytest.importorskip("selenium.webdriver")
 from selenium.webdriver.common.by import By  # noqa: E402
-from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -81,41 +75,8 @@ def site(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser():
-    from selenium.webdriver.chrome.service import Service
-
-    os.environ.setdefault("SE_OFFLINE", "true")  # Selenium Manager must never download a driver
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in CHROMIUM_FLAGS:
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
-    driver.set_page_load_timeout(60)
-    try:
+    with chrome("--window-size=1600,1000") as driver:
         yield driver
-    finally:
-        driver.quit()
-
-
-def requested_urls(driver) -> list[str]:
-    """Every URL the page asked for since the last call (Chrome DevTools Network events)."""
-    urls = []
-    for entry in driver.get_log("performance"):
-        message = json.loads(entry["message"])["message"]
-        if message["method"] == "Network.requestWillBeSent":
-            urls.append(message["params"]["request"]["url"])
-    return urls
-
-
-def console_errors(driver) -> list[str]:
-    return [entry["message"] for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
-
-
-def wait_for(driver, condition, what: str, timeout: float = 30):
-    try:
-        return WebDriverWait(driver, timeout, poll_frequency=0.2).until(lambda d: condition(d))
-    except Exception as error:
-        raise AssertionError(f"timed out waiting for {what}; page text: {driver.find_element(By.TAG_NAME, 'body').text[:2000]}") from error
 
 
 GRAPH_NODES = """

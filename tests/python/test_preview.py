@@ -38,17 +38,12 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from browser import CHROMEDRIVER, CHROMIUM, chrome, console_errors, page_text, requested_urls, wait_for
 from pipeline import PROJECT_DIR, Run, new_run
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMEDRIVER = shutil.which("chromedriver")
 NPM = shutil.which("npm")
 PREVIEW_DIR = PROJECT_DIR / "preview"
 SCREENSHOTS = PROJECT_DIR / "docs" / "preview"
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--no-first-run", "--window-size=1280,900",
-                  "--disable-dev-shm-usage", "--hide-scrollbars", "--force-device-scale-factor=1",
-                  "--lang=en-US", "--disable-quic", "--disable-sync"]
 WIDTH, SHOT_MAX_HEIGHT = 1280, 2400
 PUBLIC_MODELS = ("public_picks,public_signals,public_best_bets,public_best_bets__all,public_live_grading,"
                  "public_subsets__performance,public_systems__models,public_systems__subsets")
@@ -61,9 +56,9 @@ if not (CHROMIUM and CHROMEDRIVER and NPM):
     pytest.skip("chromium / chromedriver / npm not installed (apt-get install chromium chromium-driver)",
                 allow_module_level=True)
 
-webdriver = pytest.importorskip("selenium.webdriver")
+pytest.importorskip("selenium.webdriver")
 from selenium.webdriver.common.by import By  # noqa: E402
-from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
+from selenium.webdriver.support.ui import Select  # noqa: E402
 
 _spec = importlib.util.spec_from_file_location("preview_serve", PREVIEW_DIR / "serve.py")
 serve = importlib.util.module_from_spec(_spec)
@@ -93,17 +88,11 @@ def demo(tmp_path_factory) -> Run:
 @pytest.fixture(scope="module")
 def changed(demo, tmp_path_factory) -> Run:
     """The demo's warehouse with group CHANGED_GROUP's top_n changed, rebuilt and republished."""
-    import duckdb
-
     run = new_run(tmp_path_factory.mktemp("preview-changed"))
     shutil.copyfile(demo.warehouse, run.warehouse)
     shutil.copytree(demo.root / "target", run.root / "target")
-    con = duckdb.connect(str(run.warehouse))
-    try:
-        con.execute("update props_reference.subset_definitions set top_n = ? where public_id = ?",
-                    [CHANGED_TOP_N, CHANGED_GROUP])
-    finally:
-        con.close()
+    run.execute(f"update props_reference.subset_definitions set top_n = {CHANGED_TOP_N} "
+                f"where public_id = {CHANGED_GROUP}")
     # a re-run of the demo starts a new record; on a kept warehouse the deliberate rebuild of
     # the record does the same (a rule change otherwise applies to days not locked yet)
     run.dbt("run", "--select", "subset_definitions+", "--full-refresh", "--vars", "{rebuild_record: true}")
@@ -163,45 +152,9 @@ def servers(demo, changed, with_issue_19_fields):
 
 @pytest.fixture(scope="module")
 def browser():
-    from selenium.webdriver.chrome.service import Service
-
-    os.environ.setdefault("SE_OFFLINE", "true")  # Selenium Manager must never download a driver
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in CHROMIUM_FLAGS:
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
-    driver.set_page_load_timeout(60)
-    try:
+    with chrome("--window-size=1280,900", "--force-device-scale-factor=1", "--lang=en-US", "--disable-quic",
+                "--disable-sync") as driver:
         yield driver
-    finally:
-        driver.quit()
-
-
-def requested_urls(driver) -> list[str]:
-    """Every URL the page asked for since the last call (Chrome DevTools Network events)."""
-    urls = []
-    for entry in driver.get_log("performance"):
-        message = json.loads(entry["message"])["message"]
-        if message["method"] == "Network.requestWillBeSent":
-            urls.append(message["params"]["request"]["url"])
-    return urls
-
-
-def console_errors(driver) -> list[str]:
-    return [entry["message"] for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
-
-
-def page_text(driver) -> str:
-    return driver.find_element(By.TAG_NAME, "body").text
-
-
-def wait_for(driver, condition, what: str, timeout: float = 30):
-    try:
-        return WebDriverWait(driver, timeout, poll_frequency=0.1).until(lambda d: condition(d))
-    except Exception as error:
-        raise AssertionError(f"timed out waiting for {what}; page text: {page_text(driver)[:2000]}") from error
 
 
 def wait_ready(driver, view: str, extra: str = "true") -> None:
