@@ -115,22 +115,16 @@ class Run:
     def query(self, sql: str) -> list[tuple]:
         import duckdb
 
-        con = duckdb.connect(str(self.warehouse), read_only=True)
-        try:
+        with duckdb.connect(str(self.warehouse), read_only=True) as con:
             return con.execute(sql).fetchall()
-        finally:
-            con.close()
 
     def execute(self, *statements: str) -> None:
         """Run statements on the warehouse, in order (a test's change to the upstream tables or a mart)."""
         import duckdb
 
-        con = duckdb.connect(str(self.warehouse))
-        try:
+        with duckdb.connect(str(self.warehouse)) as con:
             for statement in statements:
                 con.execute(statement)
-        finally:
-            con.close()
 
 
 def share(state: Path, shared: Path) -> None:
