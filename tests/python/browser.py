@@ -69,6 +69,6 @@ def wait_for(driver: Any, condition: Callable[[Any], Any], what: str, timeout: f
     from selenium.webdriver.support.ui import WebDriverWait
 
     try:
-        return WebDriverWait(driver, timeout, poll_frequency=0.1).until(lambda d: condition(d))
+        return WebDriverWait(driver, timeout, poll_frequency=0.1).until(condition)
     except Exception as error:
         raise AssertionError(f"timed out waiting for {what}; page text: {page_text(driver)[:2000]}") from error

@@ -75,8 +75,9 @@ def test_a_future_dated_row_is_quarantined_and_changes_nothing(clean, tmp_path):
     assert not (run.site / "picks" / "2025-11-05.json").exists()
     # tonight's next prediction run still reaches tonight's picks
     run.execute(f"update {P} set is_active = false where prediction_id = 'pe-022'",
-        f"insert into {P} ({COLUMNS}) select 'pe-022-b', system_id, player_lookup, game_id, game_date, 15.0,"
-        f" confidence_score, 'UNDER', 23.5, true, timestamp '2025-01-08 18:00:00' from {P} where prediction_id = 'pe-022'")
+                f"insert into {P} ({COLUMNS}) select 'pe-022-b', system_id, player_lookup, game_id, game_date, 15.0,"
+                f" confidence_score, 'UNDER', 23.5, true, timestamp '2025-01-08 18:00:00' from {P}"
+                " where prediction_id = 'pe-022'")
     build(run)
     assert run.publish("--date", "2025-01-08", "--only", "public_picks") == 0
     top = run.document("picks/2025-01-08.json")["groups"][0]["picks"]
@@ -87,8 +88,8 @@ def test_a_null_game_date_on_the_newest_run_fails_naming_the_row(clean, tmp_path
     run = copy_of(clean, tmp_path / "null_date")
     before = tree(run)
     run.execute(f"insert into {P} ({COLUMNS}) select 'null-date-1', system_id, player_lookup, game_id, null,"
-             f" predicted_points, confidence_score, recommendation, current_points_line, true,"
-             f" timestamp '2025-01-08 11:00:00' from {P} where prediction_id = 'pe-023'")
+                f" predicted_points, confidence_score, recommendation, current_points_line, true,"
+                f" timestamp '2025-01-08 11:00:00' from {P} where prediction_id = 'pe-023'")
     done = build(run, check=False)
     assert done.returncode != 0
     lines = [line for line in done.stdout.splitlines() if "BAD INPUT" in line]
@@ -101,8 +102,8 @@ def test_a_null_game_date_on_the_newest_run_fails_naming_the_row(clean, tmp_path
 def test_two_active_runs_at_the_same_instant_warn_naming_both(clean, tmp_path):
     run = copy_of(clean, tmp_path / "tie")
     run.execute(f"insert into {P} ({COLUMNS}) select 'pe-022-twin', system_id, player_lookup, game_id, game_date,"
-             f" 30.0, confidence_score, 'OVER', current_points_line, true, created_at from {P}"
-             " where prediction_id = 'pe-022'")
+                f" 30.0, confidence_score, 'OVER', current_points_line, true, created_at from {P}"
+                " where prediction_id = 'pe-022'")
     done = build(run)
     warnings = [line for line in done.stdout.splitlines() if "WARNING (the run goes on)" in line]
     assert any("ambiguous_prediction_runs" in line and "prediction_id=pe-022," in line
@@ -132,9 +133,10 @@ def test_a_dbt_run_without_its_tests_is_refused_by_the_gate(clean, tmp_path, cap
     publisher refuses every endpoint, names the tests that did not run, and publishes nothing."""
     run = copy_of(clean, tmp_path / "dbt_run")
     before = tree(run)
-    run.execute("insert into nba_analytics.player_game_summary select player_lookup, player_full_name, game_id, game_date,"
-             " team_abbr, opponent_team_abbr, points + 7, minutes_played, player_status"
-             " from nba_analytics.player_game_summary where player_lookup = 'nikolajokic'")
+    run.execute(
+        "insert into nba_analytics.player_game_summary select player_lookup, player_full_name, game_id, game_date,"
+        " team_abbr, opponent_team_abbr, points + 7, minutes_played, player_status"
+        " from nba_analytics.player_game_summary where player_lookup = 'nikolajokic'")
     run.dbt("run", "--vars", json.dumps({"clock": CLOCK}))
     capsys.readouterr()
     assert run.publish("--all-dates") != 0
