@@ -174,7 +174,7 @@ def write_indexes(destination: Destination, listing: dict[str, StoredObject], ob
         log(f"NOT writing {' nor '.join(i.path for i in indexes)} of {destination.url}: {failed} object(s) failed; "
             "the previous ones stay (rerun to finish)")
         return "not written"
-    listing = {**listing, **{item.path: item.result for item in objects if item.result is not None}}
+    listing = {**listing, **{item.path: stored for item in objects if (stored := after_upload(item, dry_run))}}
     status = "not written"
     for index in indexes:
         index.tally.files = 1
@@ -189,6 +189,14 @@ def write_indexes(destination: Destination, listing: dict[str, StoredObject], ob
         listing = {**listing, index.path: stored} if stored else listing
         log(f"  {label(status, dry_run):<12} {index.path} (generation {stored.generation if stored else None})")
     return status
+
+
+def after_upload(item: Item, dry_run: bool) -> StoredObject | None:
+    """The object as the run leaves it; in a dry run, a planned change at a new generation (as its upload would
+    store it), so that the indexes are planned against what a real run would list."""
+    if dry_run and item.result is None and item.status in (CREATED, UPDATED):
+        return StoredObject(item.path, item.hash, (item.expected_generation or 0) + 1, item.cache_control)
+    return item.result
 
 
 def write_index(destination: Destination, listing: dict[str, StoredObject], index: Index, dry_run: bool = False,

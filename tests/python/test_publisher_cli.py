@@ -277,6 +277,24 @@ def test_dry_run_writes_nothing_and_reports_stale(project, capsys):
     assert {p: (project / "out" / "v1" / p).read_bytes() for p in published(project)} == before
 
 
+def test_dry_run_plans_the_indexes_as_its_uploads_would_leave_them(project, capsys):
+    assert run(project, "--date", "2026-02-20") == 0
+    capsys.readouterr()
+    assert run(project, "--all-dates", "--dry-run") == 0  # a new date: latest.json would move to it
+    err = capsys.readouterr().err
+    assert "would create picks/2026-02-21.json" in err
+    assert "would update latest.json" in err and "would update manifest.json" in err
+    assert json.loads((project / "out" / "v1" / "latest.json").read_text())["dates"] == {"picks": "2026-02-20"}
+    assert run(project, "--all-dates") == 0
+    sql(project, "UPDATE public.picks_daily SET line = 26.5 WHERE player_name = 'Nikola Jokić'")
+    capsys.readouterr()
+    assert run(project, "--all-dates", "--dry-run", "--json") == 0  # one document changes, no path is new
+    captured = capsys.readouterr()
+    assert "would update picks/2026-02-21.json" in captured.err
+    assert "unchanged    latest.json" in captured.err and "would update manifest.json" in captured.err
+    assert json.loads(captured.out)["manifest"] == {"public": "updated"}
+
+
 def test_json_report(project, capsys):
     assert run_both(project, "--group", "daily", "--json", "-q") == 0
     report = json.loads(capsys.readouterr().out)
