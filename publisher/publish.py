@@ -271,7 +271,7 @@ def withdraw(destination: Destination, paths: list[str], endpoints: list[Endpoin
     """Delete objects published by mistake (a path ending in / names every object under it), then rewrite the
     destination's latest.json (if it has one) and manifest.json without them. Refuses (returns the problems,
     deletes nothing) a path that is not stored, an index, or, unless ``force``, a path an endpoint produces (its
-    next run would publish it again); returns the failures of the index writes otherwise."""
+    next run would publish it again). Raises ManifestError, naming what it deleted, when an index write fails."""
     listing = destination.list()
     paths = [found for path in paths for found in  # a folder (a path ending in /): every object stored under it
              (sorted(p for p in listing if p.startswith(path)) or [path] if path.endswith("/") else [path])]
@@ -291,7 +291,10 @@ def withdraw(destination: Destination, paths: list[str], endpoints: list[Endpoin
             destination.delete(listing.pop(path))
     indexes = site_indexes(LATEST_PATH in listing, endpoints, generated_at)
     write_indexes(destination, {p: o for p, o in listing.items() if p not in paths}, [], indexes, 0, dry_run, log)
-    return [error for index in indexes for error in index.tally.errors]
+    if failures := [error for index in indexes for error in index.tally.errors]:
+        raise ManifestError(f"{'; '.join(failures)}; deleted all the same: {', '.join(paths)} (the next publisher "
+                            f"run into {destination.url} writes the indexes without them)")
+    return []
 
 
 def site_indexes(public: bool, endpoints: list[Endpoint], generated_at: str) -> list[Index]:

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from publisher.cli import main
+from publisher.destinations import LocalDestination
 from publisher_project import make_project, publish, record_builds, sql, write_run_results
 
 
@@ -394,6 +395,29 @@ def test_withdraw_a_file_published_by_mistake(project, capsys):
     assert "picks/2026-02-22.json" not in manifest and "picks/2026-02-21.json" in manifest
     assert run(project, "--all-dates", generated_at="2026-02-23T06:00:00Z") == 0  # the next run agrees
     assert "unchanged    manifest.json" in capsys.readouterr().err
+
+
+def test_withdraw_names_what_it_deleted_when_an_index_cannot_be_rewritten(project, capsys, monkeypatch):
+    assert run(project, "--all-dates") == 0
+    site = project / "out" / "v1"
+    (site / "old.json").write_text("{}")  # no endpoint publishes it
+    assert run(project, "--all-dates") == 0 and "old.json" in json.loads((site / "manifest.json").read_text())["objects"]
+    manifest = (site / "manifest.json").read_bytes()
+    put = LocalDestination.put
+
+    def full_disk_for_the_manifest(self, path, *args, **kwargs):
+        if path == "manifest.json":
+            raise OSError("No space left on device")
+        return put(self, path, *args, **kwargs)
+
+    monkeypatch.setattr(LocalDestination, "put", full_disk_for_the_manifest)
+    capsys.readouterr()
+    assert withdraw(project, "old.json") == 1
+    err = capsys.readouterr().err
+    assert not (site / "old.json").exists() and (site / "manifest.json").read_bytes() == manifest
+    assert (f"error: ManifestError: manifest.json: OSError: No space left on device; deleted all the same: old.json "
+            f"(the next publisher run into {site} writes the indexes without them)") in err
+    assert "refused" not in err and "withdrawn" not in err
 
 
 def test_admin_files_left_in_the_public_destination_stop_the_run_until_withdrawn(project, capsys):
