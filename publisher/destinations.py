@@ -316,12 +316,13 @@ class GCSDestination:
         name = self.root[:-1] + ".lock"
         url, deadline, waiting, generation = f"gs://{self.bucket_name}/{name}", time.monotonic() + LOCK_WAIT, False, 0
         # who holds it, to find that run; not its command line: a public bucket's lock is public (--admin-dest)
+        # (a random run id too: two lockers of one process may start within the same second)
         me = (f"pid={os.getpid()} host={socket.gethostname()} since={time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())} "
-              "what=publisher")
+              f"run={os.urandom(4).hex()} what=publisher")
 
         def write(generation: int) -> int:  # create (generation 0) or renew the lock; returns its generation
             blob = self._bucket().blob(name)
-            blob.metadata = {"holder": me, "renewed": f"{time.time():.0f}"}
+            blob.metadata = {"holder": me, "renewed": f"{time.time():.3f}"}
             if generation:
                 blob.patch(if_generation_match=generation, retry=None, timeout=self.timeout)
             else:
