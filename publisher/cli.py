@@ -2,7 +2,7 @@
 
 Reads <project-dir>/target/manifest.json and each published mart (warehouse of the dbt profile,
 --target), folds the rows into documents and checks everything before anything is uploaded,
-failing closed: the run-results gate (no failed or skipped dbt node, test or unit test upstream
+failing closed: the run-results gate (no failed or skipped dbt node or data test upstream
 in target/run_results.json; --allow-failed-upstream overrides it, loudly), the JSON Schemas
 (the committed schemas/ equal the ones generated from the contracts; every document is valid)
 and the clean-API rule on every non-admin document (publisher/clean_api.yml).
