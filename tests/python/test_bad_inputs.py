@@ -250,6 +250,7 @@ def test_scheduled_run_stops_on_a_stale_source_before_building(tmp_path):
     done = subprocess.run(["make", "-s", "scheduled"], cwd=PROJECT_DIR, env=env, capture_output=True, text=True)
     assert done.returncode != 0
     assert "ERROR STALE" in done.stdout
-    assert not (run.root / "target" / "run_results.json").exists() or "freshness" in (
-        run.root / "target" / "run_results.json").read_text()
+    group_state = run.root / "target" / "daily"  # the group's own target folder (Makefile: RUN_DIR)
+    assert (group_state / "sources.json").exists()  # the freshness check ran there, and stopped the run:
+    assert not (group_state / "run_results.json").exists()  # no build (the run deletes the last one first)
     assert not (run.root / "site").exists()

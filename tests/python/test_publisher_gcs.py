@@ -369,7 +369,8 @@ def test_fingerprints_skip_building_and_are_refreshed(project, bucket, emulator,
     with FaultProxy(emulator.url) as proxy:
         assert run(project, bucket, "--all-dates", proxy=proxy, monkeypatch=monkeypatch) == 0
         assert proxy.seen[("POST", "upload")] == 0 and proxy.seen[("PATCH", "api")] == 1
-    assert "1 known unchanged by fingerprint" in capsys.readouterr().err
+    assert "picks_daily: 2 file(s) picks/{date}.json (public, after-predictions); 1 known unchanged by fingerprint" \
+        in capsys.readouterr().err
     after = stored(emulator, bucket)["picks/2026-02-21.json"]
     assert after["generation"] == before["generation"]
     assert after["metadata"] == before["metadata"]

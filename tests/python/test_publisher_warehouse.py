@@ -295,16 +295,23 @@ def test_duckdb_iter_rows_streams_sorted_and_filtered(project, monkeypatch):
     assert [r["name"] for r in in_range] == ["b", "c"]
 
 
-class FakePagedJob(FakeJob):
+class FakePagedJob:
+    """Three result rows; remembers the page size it was asked for."""
+    page_size = None
+
     def result(self, page_size=None):
         self.page_size = page_size
-        return super().result()
+        return iter([FakeRow({"date": dt.date(2026, 2, day), "n": day}) for day in (20, 21, 22)])
 
 
 def test_bigquery_iter_rows_orders_and_pages(monkeypatch):
-    client = FakeClient()
-    client.query = lambda sql, job_config=None: (client.calls.append((sql, job_config)), FakePagedJob())[1]
+    import publisher.warehouse as warehouse_module
+
+    monkeypatch.setattr(warehouse_module, "BATCH", 2)  # three rows: a batch of two, then one
+    client, job = FakeClient(), FakePagedJob()
+    client.query = lambda sql, job_config=None: (client.calls.append((sql, job_config)), job)[1]
     warehouse = fake_bigquery(monkeypatch, client)
     rows = list(warehouse.iter_rows("`p`.`props_public`.`t`", where={"name": "b"}, order_by=("date",)))
-    assert rows == [{"date": "2026-02-21", "n": 2}]
+    assert rows == [{"date": "2026-02-20", "n": 20}, {"date": "2026-02-21", "n": 21}, {"date": "2026-02-22", "n": 22}]
+    assert job.page_size == 2  # pages of BATCH rows from BigQuery, not one request for the whole result
     assert client.calls[0][0] == "SELECT * FROM `p`.`props_public`.`t` WHERE `name` = @p0 ORDER BY `date`"
