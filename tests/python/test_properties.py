@@ -11,6 +11,8 @@ per-run overhead) and the publisher's own fold, then checked:
 - a group never has more picks than its top_n, and its picks are in rank order;
 - wins + losses + pushes + voids + pending = picks, on every day and in every window;
 - hit rate and ROI agree with wins, losses and profit, and are null with nothing graded;
+- the performance windows and every picks file's records equal the reference's, which
+  grades and prices each pick itself;
 - no public document breaks the clean-API rule.
 """
 
@@ -26,6 +28,7 @@ from pipeline import NO_UNIT, fixture_run
 from publisher.catalog import endpoints_from_manifest
 from publisher.checks import check_document
 from publisher.documents import fold, placeholders, stream_partitions
+from publisher.serialize import json_native
 from reference_model import Reference, r1
 from sql_runner import CompiledProject
 
@@ -131,7 +134,7 @@ def test_invariants_hold_on_random_warehouses(project, tables):
         endpoints = [e for e in endpoints_from_manifest(project.manifest) if e.name in MARTS]
         documents = {}
         for endpoint in endpoints:
-            mart_rows = rows(con, endpoint.relation)
+            mart_rows = [{k: json_native(v) for k, v in r.items()} for r in rows(con, endpoint.relation)]  # as read
             if not mart_rows:
                 continue  # nothing to publish (the publisher reports an empty mart)
             if endpoint.as_of:
@@ -180,8 +183,13 @@ def test_invariants_hold_on_random_warehouses(project, tables):
             assert -100 <= w["roi_pct"] <= 130
             assert w["hit_rate_low"] <= w["hit_rate"] <= w["hit_rate_high"]
 
+    # grades and profit, against the reference's own (a void graded as a win, a wrong price, ...)
+    if (performance := documents.get("subsets/performance.json")) is not None:
+        assert performance["windows"] == reference.performance(dt.date.fromisoformat(performance["as_of"]))
     for path, doc in documents.items():
         assert check_document(path, doc) == [], path
+        for group in doc["groups"] if path.startswith("picks/") else []:
+            assert group["record"] == reference.record(str(group["id"]), dt.date.fromisoformat(doc["date"])), path
 
 
 def next_name(tables: dict[str, list[dict]], key: str) -> str:
