@@ -77,8 +77,10 @@ def test_picks_are_in_strict_composite_order(demo):
     published = demo.query("""
         select count(*) from props_public.public_picks p
         join props_reference.subset_definitions s on p.group_id = s.public_id
-        left join props_intermediate.int_subset_members_ranked m
+        left join (props_intermediate.int_subset_members_ranked m
+                   join props_intermediate.int_candidates_scored c using (prediction_id))
           on m.subset_id = s.subset_id and m.game_date = p.date and m.subset_rank = p.pick_rank
+             and c.pick_id = p.pick_id and m.points_line = p.line  -- the same player's game and line at that rank
         where p.pick_rank is not null and m.subset_id is null""")
     assert published == [(0,)]
 
