@@ -132,10 +132,53 @@ def test_a_stray_admin_file_in_the_public_destination_fails_closed(project, caps
     assert published(project) == ["admin/models.json"] and published(project, "private") == []
 
 
-@pytest.mark.parametrize("inside", ["out", "out/private"])
-def test_the_admin_destination_must_be_separate(project, capsys, inside):
-    assert run(project, "--admin-dest", str(project / inside)) == 2
+@pytest.mark.parametrize(("dest", "admin_dest"), [("out", "out"), ("out", "out/private"),
+                                                 ("gs://web/site", "gs://web/private")])
+def test_the_admin_destination_must_be_separate(project, capsys, dest, admin_dest):
+    dest, admin_dest = (path if path.startswith("gs://") else str(project / path) for path in (dest, admin_dest))
+    assert main(["--project-dir", str(project), "--dest", dest, "--admin-dest", admin_dest]) == 2
     assert "must be private: not --dest, nor inside it, nor in its bucket" in capsys.readouterr().err
+
+
+def fail_puts_of(monkeypatch, *paths):
+    """Make LocalDestination.put fail for these paths (relative to v1/), as a full disk would."""
+    put = LocalDestination.put
+
+    def failing(self, path, *args, **kwargs):
+        if path in paths:
+            raise OSError("No space left on device")
+        return put(self, path, *args, **kwargs)
+
+    monkeypatch.setattr(LocalDestination, "put", failing)
+
+
+def test_a_failed_upload_in_the_admin_destination_keeps_the_public_manifest_too(project, capsys, monkeypatch):
+    assert run_both(project, "--all-dates") == 0
+    manifests = [(project / folder / "v1" / "manifest.json").read_bytes() for folder in ("out", "private")]
+    sql(project, "UPDATE public.picks_daily SET line = 26.5 WHERE player_name = 'Nikola Jokić'")
+    sql(project, "UPDATE admin.admin_models SET model_file_name = 'catboost_v10.cbm'")
+    fail_puts_of(monkeypatch, "admin/models.json")
+    capsys.readouterr()
+    assert run_both(project, "--all-dates", "--json") == 1
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["manifest"] == {"public": "not written", "admin": "not written"}
+    assert "NOT writing latest.json nor manifest.json of " in captured.err  # the public one: its own uploads succeeded
+    assert json.loads((project / "out" / "v1" / "picks" / "2026-02-21.json").read_text())["groups"][0]["picks"][0][
+        "line"] == 26.5
+    assert [(project / folder / "v1" / "manifest.json").read_bytes() for folder in ("out", "private")] == manifests
+
+
+def test_a_failed_latest_json_fails_the_run_and_keeps_the_manifest(project, capsys, monkeypatch):
+    assert run(project, "--date", "2026-02-20") == 0
+    manifest = (project / "out" / "v1" / "manifest.json").read_bytes()
+    fail_puts_of(monkeypatch, "latest.json")
+    capsys.readouterr()
+    assert run(project, "--all-dates", "--json") == 1  # a new date: latest.json must move to it
+    captured = capsys.readouterr()
+    assert "FAILED latest.json of " in captured.err and "OSError: No space left on device" in captured.err
+    assert json.loads(captured.out)["manifest"] == {"public": "not written"}
+    assert (project / "out" / "v1" / "picks" / "2026-02-21.json").exists()
+    assert (project / "out" / "v1" / "manifest.json").read_bytes() == manifest
 
 
 def test_requested_date_without_rows_is_an_error_that_says_how_to_publish_the_others(project, capsys):
