@@ -6,7 +6,8 @@ forwarding; ``drop(n)`` closes the next n connections without an answer;
 ``drop(n, after_forward=True)`` forwards them (the write lands) and then closes
 the connection (the answer is lost); ``delay(n, seconds)`` forwards them late.
 Counts every request it sees by (method, kind): kind "upload", "api", or "lock" for the
-requests of the publisher's bucket lock (``v1.lock``), which faults never hit.
+requests of the publisher's bucket lock (``v1.lock``), which faults never hit; ``requests``
+lists each one's (method, path with its query).
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ class FaultProxy:
         self.upstream = (parts.hostname, parts.port)
         self.faults: list[Fault] = []
         self.seen: Counter = Counter()
+        self.requests: list[tuple[str, str]] = []
         self.injected: Counter = Counter()
         self.lock = threading.Lock()
         proxy = self
@@ -54,6 +56,7 @@ class FaultProxy:
                 fault = proxy._take(self.path) if kind != "lock" else None
                 with proxy.lock:
                     proxy.seen[(self.command, kind)] += 1
+                    proxy.requests.append((self.command, self.path))
                 if fault and fault.kind == "fail":
                     payload = b'{"error":{"code":%d,"message":"injected"}}' % fault.status
                     self.send_response(fault.status)

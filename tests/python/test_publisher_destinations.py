@@ -31,6 +31,12 @@ def test_list_put_and_preconditions(tmp_path):
     dest.put(PATH, serialize(changed), content_hash(changed), CC, stored.generation)
     assert file.read_bytes() == serialize(changed)
     assert sorted(os.listdir(file.parent)) == ["2026-02-21.json"]  # no temp files left
+    current = dest.list()[PATH]
+    with pytest.raises(ConflictError, match="changed since it was listed"):  # deleting another generation
+        dest.delete(StoredObject(PATH, current.hash, current.generation - 1))
+    assert file.read_bytes() == serialize(changed)
+    dest.delete(current)
+    assert not file.exists() and dest.list() == {}
 
 
 def test_listing_hash_ignores_generated_at_and_skips_hidden_files(tmp_path):

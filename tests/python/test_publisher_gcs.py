@@ -349,6 +349,38 @@ def test_preconditions_and_manifest_written_by_another_run(emulator, bucket, mon
         assert proxy.seen[("GET", "api")] == 3  # one request per page
 
 
+def test_every_storage_call_is_retried_and_a_stale_generation_is_a_conflict(emulator, bucket, monkeypatch):
+    """Listing, metadata patches and deletions are retried like uploads. An update at a generation that is no longer
+    the stored one is a conflict; patches and deletions carry the listed generation as their precondition, and
+    Cloud Storage's 412 for them is a conflict too (the emulator ignores their precondition: the 412 is injected)."""
+    monkeypatch.setenv("STORAGE_EMULATOR_HOST", emulator.url)
+    first = GCSDestination(f"gs://{bucket}/r").put("x.json", b"{}\n", "h0", "c", None)
+    second = GCSDestination(f"gs://{bucket}/r").put("x.json", b"[]\n", "h1", "c", first.generation)  # another run
+    with FaultProxy(emulator.url) as proxy:
+        monkeypatch.setenv("STORAGE_EMULATOR_HOST", proxy.url)
+        dest = GCSDestination(f"gs://{bucket}/r", retry=RetryPolicy(3, 0.01))
+        object_path = f"/b/{bucket}/o/r%2Fv1%2Fx.json"
+        with pytest.raises(ConflictError, match="changed since it was listed"):
+            dest.put("x.json", b"{}\n", "h2", "c", first.generation)
+        proxy.fail(2, 503, match=f"/b/{bucket}/o?")
+        assert dest.list() == {"x.json": StoredObject("x.json", "h1", second.generation, "c")}
+        proxy.fail(2, 503, match=object_path)
+        dest.refresh(second, "fingerprint")
+        assert proxy.injected["fail"] == 4
+        assert dest.list() == {"x.json": StoredObject("x.json", "h1", second.generation, "c", "fingerprint")}
+        proxy.fail(2, 412, match=object_path)
+        with pytest.raises(ConflictError, match=f"gs://{bucket}/r/v1/x.json: changed since it was listed"):
+            dest.refresh(first, "other")
+        with pytest.raises(ConflictError, match=f"gs://{bucket}/r/v1/x.json: changed since it was listed"):
+            dest.delete(first)
+        proxy.fail(2, 503, match=object_path)
+        dest.delete(second)
+        assert proxy.injected["fail"] == 8 and dest.list() == {}
+    writes = [(method, path) for method, path in proxy.requests if method in ("PATCH", "DELETE") and object_path in path]
+    assert len(writes) == 8 and all(f"ifGenerationMatch={second.generation if i < 3 or i > 4 else first.generation}"
+                                    in path for i, (_, path) in enumerate(writes)), writes
+
+
 def patch_metadata(emulator, bucket, name, metadata):
     quoted = urllib.parse.quote(f"site/v1/{name}", safe="")
     return api(emulator, "PATCH", f"/storage/v1/b/{bucket}/o/{quoted}", {"metadata": metadata})
