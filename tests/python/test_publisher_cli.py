@@ -446,6 +446,11 @@ def test_withdraw_names_what_it_deleted_when_an_index_cannot_be_rewritten(projec
     (site / "old.json").write_text("{}")  # no endpoint publishes it
     assert run(project, "--all-dates") == 0 and "old.json" in json.loads((site / "manifest.json").read_text())["objects"]
     manifest = (site / "manifest.json").read_bytes()
+    with monkeypatch.context() as patched:  # a dry run whose new manifest fails a check: said, nothing deleted
+        patched.setattr("publisher.publish.check_document", lambda path, doc: [f"{path}: broken"] * (path == "manifest.json"))
+        assert withdraw(project, "--dry-run", "old.json") == 1
+        assert "error: ManifestError: manifest.json: ManifestError: manifest.json: broken; dry run: nothing deleted" \
+            in capsys.readouterr().err and (site / "old.json").exists()
     put = LocalDestination.put
 
     def full_disk_for_the_manifest(self, path, *args, **kwargs):
