@@ -451,14 +451,7 @@ def test_withdraw_names_what_it_deleted_when_an_index_cannot_be_rewritten(projec
         assert withdraw(project, "--dry-run", "old.json") == 1
         assert "error: ManifestError: manifest.json: ManifestError: manifest.json: broken; dry run: nothing deleted" \
             in capsys.readouterr().err and (site / "old.json").exists()
-    put = LocalDestination.put
-
-    def full_disk_for_the_manifest(self, path, *args, **kwargs):
-        if path == "manifest.json":
-            raise OSError("No space left on device")
-        return put(self, path, *args, **kwargs)
-
-    monkeypatch.setattr(LocalDestination, "put", full_disk_for_the_manifest)
+    fail_puts_of(monkeypatch, "manifest.json")
     capsys.readouterr()
     assert withdraw(project, "old.json") == 1
     err = capsys.readouterr().err
