@@ -291,11 +291,11 @@ def withdraw(destination: Destination, paths: list[str], endpoints: list[Endpoin
             destination.delete(listing.pop(path))
     indexes = site_indexes(LATEST_PATH in listing, endpoints, generated_at)
     write_indexes(destination, {p: o for p, o in listing.items() if p not in paths}, [], indexes, 0, dry_run, log)
-    if (failures := [error for index in indexes for error in index.tally.errors]) and dry_run:
-        raise ManifestError(f"{'; '.join(failures)}; dry run: nothing deleted")
-    if failures:
-        raise ManifestError(f"{'; '.join(failures)}; deleted all the same: {', '.join(paths)} (the next publisher "
-                            f"run into {destination.url} writes the indexes without them)")
+    if failures := [error for index in indexes for error in index.tally.errors]:
+        done = "dry run: nothing deleted" if dry_run else (f"deleted all the same: {', '.join(paths)} (the next "
+                                                           f"publisher run into {destination.url} writes the indexes "
+                                                           "without them)")
+        raise ManifestError(f"{'; '.join(failures)}; {done}")
     return []
 
 
