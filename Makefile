@@ -130,7 +130,7 @@ demo: sample ## the whole pipeline on the sample warehouse, at the sample's cloc
 
 # The record of published picks is append-only: --full-refresh keeps it. For a real bug fix
 # only, this rebuilds it from the sources with today's rules (docs/decisions.md).
-rebuild-record: env profiles.yml ## DELIBERATE: rebuild the locked record of picks from the sources (then republish every date)
+rebuild-record: env profiles.yml ## DELIBERATE: rebuild the locked record of picks from the sources (then make publish DEST=... ADMIN_DEST=...)
 	@mkdir -p $(STATE_DIR)
 	$(LOCKED) -- $(MAKE) --no-print-directory rebuild-record-steps
 
@@ -141,7 +141,8 @@ rebuild-record-steps:
 # One scheduled run of a trigger group, the one command per schedule (docs/deployment.md):
 #   make scheduled GROUP=after-predictions|hourly|daily|live [CLOCK=...] [DEST=...] [ADMIN_DEST=...]
 # Under the run's locks: the group's previous run results and the full build's are deleted (a
-# build that never finishes leaves none, so nothing can be published from it); source freshness at the clock
+# build that never finishes leaves none, so nothing can be published from it), and so is the
+# last REPORT (a run that stops before its publish step leaves none); source freshness at the clock
 # (a source stale beyond its error threshold stops the run before anything is built); dbt
 # build --selector GROUP at the clock (unit tests excluded: they test code, not data, and run
 # in make test); the publisher for the group, every date (--all-dates: change detection
@@ -154,7 +155,7 @@ scheduled: env profiles.yml ## one scheduled run (GROUP=, CLOCK=, DEST=, ...): f
 
 # The steps of `make scheduled`, run under its locks (never alone).
 scheduled-steps:
-	rm -f $(RUN_DIR)/run_results.json $(STATE_DIR)/run_results.json
+	rm -f $(RUN_DIR)/run_results.json $(STATE_DIR)/run_results.json $(REPORT)
 	env DBT_TARGET_PATH=$(RUN_DIR) $(DBT) source freshness --selector $(GROUP) $(DBT_VARS)
 	env DBT_TARGET_PATH=$(RUN_DIR) $(DBT) build --selector $(GROUP) --exclude-resource-type unit_test $(DBT_VARS)
 	$(PUBLISH_GROUP)
@@ -213,7 +214,7 @@ SQL_PATHS ?= models
 
 lint: lint-python lint-sql lint-project ## every static check: ruff + mypy, sqlfluff, dbt-bouncer project rules
 
-lint-python: env ## ruff on all Python, mypy on publisher/ (settings in pyproject.toml)
+lint-python: env ## ruff on all Python, mypy on publisher/, tools/, ops/ (settings in pyproject.toml)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
 	$(VENV)/bin/pre-commit validate-config .pre-commit-config.yaml
@@ -229,8 +230,8 @@ fix: env profiles.yml ## sqlfluff fix of SQL_PATHS (default models) and ruff's s
 	$(LINT_ENV) DBT_TARGET_PATH=$(LINT_DIR)/sqlfluff $(VENV)/bin/sqlfluff fix $(SQL_PATHS)
 	$(VENV)/bin/ruff check --fix .
 
-# Its own target folder: target/ keeps the manifest and run results of the last build,
-# which the publisher reads.
+# dbt parse into target/ (the schemas command reads target/manifest.json): the manifest then
+# describes the code as it is now; a publish after it needs a build of that code (its gate).
 schemas: env profiles.yml ## regenerate schemas/ and docs/endpoints.md from the marts' publish declarations and contracts
 	$(DBT) parse -q
 	$(PY) -m publisher.cli schemas --write

@@ -24,7 +24,7 @@ only when nothing failed. More in docs/publisher.md.
 Examples: python -m publisher.cli --dest public --all-dates
           python -m publisher.cli --dest gs://bucket/site --group after-predictions --date 2026-02-21 --dry-run
           python -m publisher.cli schemas --write        (regenerate schemas/; make schemas: also docs/endpoints.md)
-          python -m publisher.cli withdraw --dest gs://bucket/site picks/2026-02-21.json   (published by mistake)
+          python -m publisher.cli withdraw --dest gs://bucket/site --force picks/2026-02-21.json   (by mistake)
 """
 
 from __future__ import annotations

@@ -281,8 +281,8 @@ def withdraw(destination: Destination, paths: list[str], endpoints: list[Endpoin
     for path in paths if not force else []:
         owner = next((e for e in endpoints if template_pattern(e.path_template).fullmatch(path)), None)
         if owner is not None:
-            problems.append(f"{path}: model {owner.name} publishes {owner.path_template}, so a run would publish it "
-                            "again: delete its rows from the mart first, or pass --force")
+            problems.append(f"{path}: model {owner.name} publishes {owner.path_template}, so its runs publish it "
+                            "again while the mart has rows for it: delete those first, then pass --force")
     if problems:
         return problems
     for path in paths:

@@ -246,10 +246,13 @@ def test_stale_source_fails_freshness(tmp_path):
 def test_scheduled_run_stops_on_a_stale_source_before_building(tmp_path):
     run = fixture_run(tmp_path / "scheduled", "pick_engine")
     env = run.env()
-    env.update(DEST=str(run.root / "site"), GROUP="daily")
+    last_report = run.root / "daily.json"  # the report of an earlier, good run of the group
+    last_report.write_text('{"ok": true}')
+    env.update(DEST=str(run.root / "site"), GROUP="daily", REPORT=str(last_report))
     done = subprocess.run(["make", "-s", "scheduled"], cwd=PROJECT_DIR, env=env, capture_output=True, text=True)
     assert done.returncode != 0
     assert "ERROR STALE" in done.stdout
+    assert not last_report.exists()  # an alert reading the report never sees the last good run's "ok"
     group_state = run.root / "target" / "daily"  # the group's own target folder (Makefile: RUN_DIR)
     assert (group_state / "sources.json").exists()  # the freshness check ran there, and stopped the run:
     assert not (group_state / "run_results.json").exists()  # no build (the run deletes the last one first)

@@ -426,8 +426,8 @@ def test_withdraw_a_file_published_by_mistake(project, capsys):
     assert withdraw(project, "picks/2026-02-22.json", "manifest.json", "nope.json") == 1  # nothing is deleted
     err = capsys.readouterr().err
     assert "refused: nope.json: not in " in err and "refused: manifest.json: an index" in err
-    assert ("refused: picks/2026-02-22.json: model picks_daily publishes picks/{date}.json, so a run would publish "
-            "it again: delete its rows from the mart first, or pass --force") in err
+    assert ("refused: picks/2026-02-22.json: model picks_daily publishes picks/{date}.json, so its runs publish it "
+            "again while the mart has rows for it: delete those first, then pass --force") in err
     assert withdraw(project, "--force", "--dry-run", "picks/2026-02-22.json") == 0
     assert "would delete picks/2026-02-22.json" in capsys.readouterr().err and (site / "picks" / "2026-02-22.json").exists()
     assert withdraw(project, "--force", "picks/2026-02-22.json") == 0
