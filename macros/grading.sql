@@ -14,7 +14,7 @@
         {%- if status is not none %}
         when {{ status }} in ('dnp', 'inactive') then 'void'
         {%- endif %}
-        when coalesce({{ minutes }}, 0) = 0 and coalesce({{ points }}, 0) = 0 then 'void'
+        when coalesce({{ minutes }}, 0) = 0 and {{ points }} = 0 then 'void'
         when {{ points }} is null then 'pending'
         when {{ points }} = {{ line }} then 'push'
         when {{ direction }} = 'OVER' and {{ points }} > {{ line }} then 'win'

@@ -14,6 +14,21 @@
     )
 {%- endmacro %}
 
+{#- One row per game (game_id) of the pre-game context with its tip-off: the earliest
+    game_start_at of its players' rows (null when none has one). A game's lock is one time
+    for all its players, also for a player the context has no row for. where: an optional
+    condition on the context rows (rebuilt_dates()). -#}
+{% macro game_tipoffs(where=none) -%}
+    select
+        game_id,
+        min(game_start_at) as game_start_at
+    from {{ ref('stg_nba_analytics__upcoming_player_game_context') }}
+    {%- if where %}
+    where {{ where }}
+    {%- endif %}
+    group by game_id
+{%- endmacro %}
+
 {#- Config of the append-only record (int_candidates_locked, int_picks_locked,
     int_days_locked): incremental, insert-only, never rebuilt by --full-refresh (unless
     the deliberate rebuild: var rebuild_record, `make rebuild-record`).

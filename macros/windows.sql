@@ -9,10 +9,14 @@
               'season', 'month', 'week'.
     The as-of dates are the game dates of int_game_dates_calendared that the calling
     incremental model rebuilds (rebuilt_dates(): every date on a full build).
+    days_before: the windows end this many days before the as-of date (default 0: on it),
+              e.g. 1 for "as of the day before" (contract §3 Best bets, model_blocked); the
+              window keeps its length and still never starts before the as-of date's
+              opening night.
     Returns the SELECT giving as_of_date, window_name, start_date, end_date, the keys
-    and sum(measure) as measure. Only facts dated in [start_date, as_of_date] are read.
+    and sum(measure) as measure. Only facts dated in [start_date, end_date] are read.
     A key with no fact row in a window gets no row. -#}
-{% macro windowed_sums(facts, keys, measures, windows) -%}
+{% macro windowed_sums(facts, keys, measures, windows, days_before=0) -%}
     {%- set rolling = var('rolling_windows') -%}
     {%- set periods = {'season': 'season_start', 'month': 'month_start', 'week': 'week_start'} -%}
     with as_of_dates as (
@@ -26,12 +30,15 @@
             game_date as as_of_date,
             '{{ window_name }}' as window_name,
             {%- if window_name in rolling %}
-            greatest(season_start, {{ add_days('game_date', 1 - rolling[window_name]) }}) as start_date
-            {%- elif window_name in periods %}
-            {{ periods[window_name] }} as start_date
+            greatest(season_start, {{ add_days('game_date', 1 - rolling[window_name] - days_before) }})
+                as start_date,
+            {%- elif window_name in periods and not days_before %}
+            {{ periods[window_name] }} as start_date,
             {%- else %}
-            {{ exceptions.raise_compiler_error("windowed_sums: unknown window " ~ window_name) }}
+            {{ exceptions.raise_compiler_error("windowed_sums: unknown window " ~ window_name
+                ~ (" (days_before: rolling windows only)" if days_before else "")) }}
             {%- endif %}
+            {{ add_days('game_date', -days_before) if days_before else 'game_date' }} as end_date
         from as_of_dates
         {%- if not loop.last %}
         union all
@@ -43,7 +50,7 @@
         window_bounds.as_of_date,
         window_bounds.window_name,
         window_bounds.start_date,
-        window_bounds.as_of_date as end_date,
+        window_bounds.end_date,
         {%- for key in keys %}
         windowed_facts.{{ key }},
         {%- endfor %}
@@ -53,11 +60,12 @@
     from window_bounds
     inner join {{ facts }} as windowed_facts
         on windowed_facts.game_date >= window_bounds.start_date
-        and windowed_facts.game_date <= window_bounds.as_of_date
+        and windowed_facts.game_date <= window_bounds.end_date
     group by
         window_bounds.as_of_date,
         window_bounds.window_name,
-        window_bounds.start_date
+        window_bounds.start_date,
+        window_bounds.end_date
         {%- for key in keys %},
         windowed_facts.{{ key }}
         {%- endfor %}

@@ -72,9 +72,13 @@ class Reference:
             return [dict(zip(names, r)) for r in cur.fetchall()]
 
         self.predictions = rows("select * from nba_predictions.player_prop_predictions")
-        # contract §3 Lock at tip-off: a game's tip-off from the context (end of its date without one)
-        self.tipoff = {(fold(r["player_lookup"]), r["game_id"]): r["game_start_at"]
-                       for r in rows("select * from nba_analytics.upcoming_player_game_context")}
+        # contract §3 Lock at tip-off: a game's tip-off from the context, the same for all its players (the
+        # earliest start any of its rows gives), the end of its date without one
+        self.tipoff: dict[str, dt.datetime] = {}
+        for r in rows("select * from nba_analytics.upcoming_player_game_context"):
+            if r["game_start_at"] is not None:
+                known = self.tipoff.get(r["game_id"])
+                self.tipoff[r["game_id"]] = r["game_start_at"] if known is None else min(known, r["game_start_at"])
         self.box = rows("select * from nba_analytics.player_game_summary")
         self.odds = rows("select * from nba_raw.odds_player_points_props")
         if own:
@@ -89,15 +93,16 @@ class Reference:
 
     def _candidates(self) -> None:
         latest: dict[tuple, dict] = {}
+        def order(p: dict) -> tuple:  # among the rows created before tip-off: active first, then the newest
+            return bool(p["is_active"]), p["created_at"], p["prediction_id"]
+
         for p in self.predictions:
-            if not p["is_active"]:
-                continue
             key = (fold(p["player_lookup"]), p["game_id"], p["system_id"])
-            tipoff = self.tipoff.get(key[:2]) or dt.datetime.combine(p["game_date"] + dt.timedelta(days=1), dt.time())
+            tipoff = self.tipoff.get(p["game_id"]) or dt.datetime.combine(p["game_date"] + dt.timedelta(days=1), dt.time())
             if p["created_at"] >= tipoff:
                 continue  # late: never a candidate
             best = latest.get(key)
-            if best is None or (p["created_at"], p["prediction_id"]) > (best["created_at"], best["prediction_id"]):
+            if best is None or order(p) > order(best):
                 latest[key] = p
         self.candidates = []
         for (player, game, system), p in latest.items():
@@ -137,7 +142,7 @@ class Reference:
                 grade = "void" if last_loaded is not None and last_loaded > c["date"] else "pending"
             elif b["player_status"] in ("dnp", "inactive"):
                 grade = "void"
-            elif (b["minutes_played"] in (None, 0)) and (b["points"] in (None, 0)):
+            elif b["minutes_played"] in (None, 0) and b["points"] == 0:
                 grade = "void"
             elif b["points"] is None:
                 grade = "pending"

@@ -7,6 +7,7 @@ publisher for every date.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 import re
 import subprocess
@@ -16,6 +17,7 @@ import pytest
 
 from pipeline import NO_UNIT, PROJECT_DIR, new_run
 from publisher.checks import check_document
+from reference_model import r1
 
 SUBSETS = {int(r["public_id"]): r for r in csv.DictReader(open(PROJECT_DIR / "seeds" / "subset_definitions.csv"))}
 
@@ -170,11 +172,39 @@ def test_every_public_pick_has_its_id_tipoff_and_home(demo):
     assert len({next(iter(found)) for found in ids.values()}) == len(ids)  # one id per player's game
 
 
+def champion_blocked_days(demo) -> set[str]:
+    """Days d whose champion health as of the day before is BLOCKED (contract §3 Best bets, Model health), worked out
+    here from the grades: graded candidates with edge >= 3 in the 7 days [d-7, d-1], never before d's opening night;
+    at least 5 and a hit rate (1 dp) below 52.4."""
+    openings = sorted(dt.date.fromisoformat(r["start_date"])
+                      for r in csv.DictReader(open(PROJECT_DIR / "seeds" / "seasons.csv")))
+    results: dict[dt.date, list[int]] = {}
+    for day, wins, losses in demo.query(
+            "select game_date, count(*) filter (where grade = 'win'), count(*) filter (where grade = 'loss')"
+            " from props_intermediate.int_candidates_graded where system_id = 'catboost_v9' and edge >= 3"
+            " group by game_date"):
+        results[day] = [wins, losses]
+    days = [d for (d,) in demo.query("select distinct game_date from nba_predictions.player_prop_predictions")]
+    blocked = set()
+    for day in days:
+        opening = max(o for o in openings if o <= day)
+        before = [results.get(day - dt.timedelta(days=k), [0, 0]) for k in range(1, 8)
+                  if day - dt.timedelta(days=k) >= opening]
+        wins, losses = sum(w for w, _ in before), sum(lost for _, lost in before)
+        if wins + losses >= 5 and r1(100 * wins / (wins + losses)) < 52.4:
+            blocked.add(day.isoformat())
+    return blocked
+
+
 def test_best_bets_sit_out_when_the_champion_is_blocked(demo):
-    blocked = {day for (day,) in demo.query(
+    blocked = champion_blocked_days(demo)
+    assert blocked, "the demo season has days when the champion sits out"
+    # the day after the All-Star break: 26 wins, 28 losses in [02-12, 02-18] = 48.1 %; the last game date before
+    # it (02-13: [02-07, 02-13]) was only DEGRADING, so reading that date's health instead would publish picks
+    assert "2025-02-19" in blocked
+    assert blocked == {day for (day,) in demo.query(
         "select game_date::varchar from props_intermediate.int_days_published"
         " where system_id = 'catboost_v9' and state_entering_day = 'BLOCKED'")}
-    assert blocked, "the demo season has days when the champion sits out"
     for path in sorted((demo.site / "best-bets").glob("????-??-??.json")):
         doc = json.loads(path.read_text())
         assert list(doc) == ["date", "season", "generated_at", "status", "note", "picks"]

@@ -3,8 +3,8 @@
 -- either is_selected (and its rank) or the first failing filter_reason:
 --   not_production   the system is not production-enabled (registry)
 --   not_player_best  another production candidate of the player has a higher edge
---   model_blocked    the champion is BLOCKED going into the day (its health row of the
---                    previous game date): no best bets that day
+--   model_blocked    the champion is BLOCKED going into the day (its health as of the day
+--                    before: 7 days ending the day before): no best bets that day
 --   edge_floor       edge < best_bets_edge_floor (3)
 --   over_edge_floor  OVER with edge < best_bets_over_edge_floor (5)
 --   bench_under      UNDER with line < best_bets_bench_under_line_below (12)

@@ -4,6 +4,11 @@
 -- season's opening night) of graded (win/loss) candidates with edge >= health_min_edge;
 -- the state (first match wins); days since the end of the training window seen in that
 -- day's predictions (registry when the system made none) and the stale flag.
+-- state_before_day: the state as of the day before (7 days ending the day before, never
+-- before the date's opening night: results of the date excluded), the champion's decides
+-- best bets' model_blocked (contract §3 Best bets: "as of the day before, from games
+-- graded before d"; after a break it reads the calendar days before, not the last game
+-- date, so it never reaches into the previous season).
 -- Incremental by game_date: a date rebuilt reads the 30 days before it.
 with graded as (
     select
@@ -42,6 +47,16 @@ windowed as (
     ) | indent(4) }}
 ),
 
+windowed_before_day as (
+    {{ windowed_sums(
+        facts='facts',
+        keys=['system_id'],
+        measures=['wins', 'losses'],
+        windows=['last_7_days'],
+        days_before=1,
+    ) | indent(4) }}
+),
+
 systems as (
     select * from {{ ref('int_models_described') }}
 ),
@@ -76,6 +91,8 @@ pivoted as (
         coalesce(w{{ days }}.wins, 0) as wins_{{ days }}d,
         coalesce(w{{ days }}.losses, 0) as losses_{{ days }}d,
         {%- endfor %}
+        coalesce(before_day.wins, 0) as wins_7d_before_day,
+        coalesce(before_day.losses, 0) as losses_7d_before_day,
         spine.training_end_date
     from spine
     {% for days in [7, 14, 30] -%}
@@ -83,7 +100,10 @@ pivoted as (
         on spine.game_date = w{{ days }}.as_of_date
         and spine.system_id = w{{ days }}.system_id
         and w{{ days }}.window_name = 'last_{{ days }}_days'
-    {% endfor %}
+    {% endfor -%}
+    left join windowed_before_day as before_day
+        on spine.game_date = before_day.as_of_date
+        and spine.system_id = before_day.system_id
 ),
 
 measured as (
@@ -95,6 +115,10 @@ measured as (
         cast(wins_{{ days }}d + losses_{{ days }}d as {{ dbt.type_bigint() }}) as n_{{ days }}d,
         {{ hit_rate_pct('wins_' ~ days ~ 'd', 'losses_' ~ days ~ 'd') }} as hit_rate_{{ days }}d,
         {%- endfor %}
+        cast(
+            wins_7d_before_day + losses_7d_before_day as {{ dbt.type_bigint() }}
+        ) as n_7d_before_day,
+        {{ hit_rate_pct('wins_7d_before_day', 'losses_7d_before_day') }} as hit_rate_7d_before_day,
         {#- the datediff macro renders longer than the line limit #}
         cast(
             {{ dbt.datediff('training_end_date', 'game_date', 'day') }} as {{ dbt.type_bigint() }}  -- noqa: LT05
@@ -105,5 +129,6 @@ measured as (
 select
     *,
     {{ model_health_state('n_7d', 'hit_rate_7d') }} as state,
+    {{ model_health_state('n_7d_before_day', 'hit_rate_7d_before_day') }} as state_before_day,
     coalesce(days_since_training > {{ var('stale_after_days') }}, false) as is_stale
 from measured

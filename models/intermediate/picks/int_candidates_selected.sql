@@ -1,34 +1,30 @@
 {{ config(**fact_table_config(cluster_by=['system_id', 'player_lookup'])) }}
 -- contract §3 Candidates. One row per player x game x system: among the prediction rows
--- created before the game's tip-off (macro lock_time: game_start_at of the pre-game
--- context, else the end of the game date), the latest active one (newest created_at;
--- prediction_id breaks exact ties), kept only when it recommends OVER or UNDER and has
--- a valid line. A row created at or after tip-off (an in-game re-run, a next-day
--- backfill) is late: never a candidate, whatever its edge (admin files show it).
--- PASS, NO_LINE, superseded runs and invalid lines never become candidates.
+-- created before the game's tip-off (macro lock_time: the game's game_start_at in the
+-- pre-game context, macro game_tipoffs, else the end of the game date), the latest active
+-- one: is_active first, then the newest created_at (prediction_id breaks exact ties), kept
+-- only when it recommends OVER or UNDER and has a valid line. A row created at or after
+-- tip-off (an in-game re-run, a next-day backfill) is late: never a candidate, whatever its
+-- edge (admin files show it), and a run it superseded stays the candidate users saw at
+-- tip-off (is_active orders the rows created before tip-off; it never drops them).
+-- PASS, NO_LINE, runs superseded before tip-off and invalid lines never become candidates.
 -- Incremental by game_date (a game, so every run of it, has one date).
 with predictions as (
     select * from {{ ref('stg_nba_predictions__player_prop_predictions') }}
-    where is_active and {{ rebuilt_dates() }}
+    where {{ rebuilt_dates() }}
 ),
 
-context as (
-    select
-        player_lookup,
-        game_id,
-        game_start_at
-    from {{ ref('stg_nba_analytics__upcoming_player_game_context') }}
-    where {{ rebuilt_dates() }}
+tipoffs as (
+    {{ game_tipoffs(where=rebuilt_dates()) | indent(4) }}
 ),
 
 timed as (
     select
         predictions.*,
-        {{ lock_time('context.game_start_at', 'predictions.game_date') }} as locks_at
+        {{ lock_time('tipoffs.game_start_at', 'predictions.game_date') }} as locks_at
     from predictions
-    left join context
-        on predictions.player_lookup = context.player_lookup
-        and predictions.game_id = context.game_id
+    left join tipoffs
+        on predictions.game_id = tipoffs.game_id
 ),
 
 latest as (
@@ -36,7 +32,7 @@ latest as (
         *,
         row_number() over (
             partition by player_lookup, game_id, system_id
-            order by created_at desc, prediction_id desc
+            order by is_active desc, created_at desc, prediction_id desc
         ) as run_rank
     from timed
     where created_at < locks_at

@@ -3,9 +3,10 @@
 -- (a day whose predictions yield no candidate still gets a row, with no signal).
 -- Fewer than signal_min_candidates candidates: pct_over, skew and signal are null.
 -- Rules read the published (1 dp) pct_over, so a colour always agrees with the number shown.
--- state_entering_day: the system's model-health state as of the previous game date (contract
--- §3 Best bets: a day's own results never decide its picks; the champion's decides
--- model_blocked). The candidates are those fixed at tip-off (int_candidates_graded).
+-- state_entering_day: the system's model-health state as of the day before
+-- (int_model_health_daily.state_before_day: 7 days ending the day before; contract §3 Best
+-- bets: a day's own results never decide its picks; the champion's decides model_blocked).
+-- The candidates are those fixed at tip-off (int_candidates_graded).
 -- Incremental by game_date: a day's signal reads that day only.
 with prediction_days as (
     select distinct
@@ -18,13 +19,6 @@ with prediction_days as (
 candidates as (
     select * from {{ ref('int_candidates_graded') }}
     where {{ rebuilt_dates() }}
-),
-
-calendar as (
-    select
-        game_date,
-        lag(game_date) over (order by game_date) as previous_game_date
-    from {{ ref('int_game_dates_calendared') }}
 ),
 
 daily as (
@@ -49,15 +43,13 @@ measured as (
         coalesce(daily.candidate_count, 0) >= {{ var('signal_min_candidates') }} as has_signal,
         {{ round_float(safe_divide('100 * daily.over_count', 'daily.candidate_count'), 1) }}
             as pct_over_all,
-        health.state as state_entering_day
+        health.state_before_day as state_entering_day
     from prediction_days
     left join daily
         on prediction_days.game_date = daily.game_date
         and prediction_days.system_id = daily.system_id
-    left join calendar
-        on prediction_days.game_date = calendar.game_date
     left join {{ ref('int_model_health_daily') }} as health
-        on calendar.previous_game_date = health.game_date
+        on prediction_days.game_date = health.game_date
         and prediction_days.system_id = health.system_id
 )
 

@@ -2,18 +2,32 @@
 -- macro, opening night from the seasons seed), Monday of its week and 1st of its
 -- month, each clamped so that no period reaches back into the previous season; and the
 -- moment the day locks (contract §3 Lock at tip-off): the latest lock time of its games
--- (macro lock_time: tip-off, else the end of the game date), from the pre-game context.
-with game_dates as (
-    select distinct game_date
+-- with predictions (macro lock_time: the game's tip-off in the pre-game context, macro
+-- game_tipoffs, else the end of the game date: also for a game the context lacks).
+with games as (
+    select distinct
+        game_date,
+        game_id
     from {{ ref('stg_nba_predictions__player_prop_predictions') }}
+),
+
+game_dates as (
+    select distinct game_date
+    from games
+),
+
+tipoffs as (
+    {{ game_tipoffs() | indent(4) }}
 ),
 
 game_locks as (
     select
-        game_date,
-        max({{ lock_time('game_start_at', 'game_date') }}) as day_locks_at
-    from {{ ref('stg_nba_analytics__upcoming_player_game_context') }}
-    group by game_date
+        games.game_date,
+        max({{ lock_time('tipoffs.game_start_at', 'games.game_date') }}) as day_locks_at
+    from games
+    left join tipoffs
+        on games.game_id = tipoffs.game_id
+    group by games.game_date
 ),
 
 labelled as (
@@ -41,9 +55,7 @@ select
         when {{ month_start('labelled.game_date') }} < seasons.start_date then seasons.start_date
         else {{ month_start('labelled.game_date') }}
     end as month_start,
-    coalesce(
-        game_locks.day_locks_at, {{ lock_time('null', 'labelled.game_date') }}
-    ) as day_locks_at
+    game_locks.day_locks_at
 from labelled
 left join seasons
     on labelled.season_label = seasons.season_label
