@@ -99,7 +99,8 @@ def _node_schema(endpoint: Endpoint, model: Model, node: Node, where: str) -> di
 def endpoint_schema(endpoint: Endpoint) -> dict:
     """The JSON Schema of every document of the endpoint (deterministic)."""
     return {"$schema": SCHEMA_DIALECT, "title": endpoint.path_template,
-            "$comment": f"Generated from the publish declaration and contract of model {endpoint.name} "
+            "$comment": "Generated from the publish declaration and contract of "  # a public file names no table
+                        f"{'model ' + endpoint.name if endpoint.visibility == 'admin' else 'its mart'} "
                         "by `python -m publisher.cli schemas --write`; do not edit.",
             **_object_schema(endpoint, (endpoint.name, endpoint.columns), endpoint.tree, "document")}
 

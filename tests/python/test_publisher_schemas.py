@@ -51,8 +51,8 @@ def test_schema_worked_by_hand():
     expected = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "picks/{date}.json",
-        "$comment": "Generated from the publish declaration and contract of model picks_daily by "
-                    "`python -m publisher.cli schemas --write`; do not edit.",
+        "$comment": "Generated from the publish declaration and contract of its mart by "
+                    "`python -m publisher.cli schemas --write`; do not edit.",  # public: no model (table) name
         **obj({
             "date": {"type": "string", "format": "date"},
             "generated_at": {"type": "string", "format": "date-time",
