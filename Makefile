@@ -155,7 +155,7 @@ scheduled: env profiles.yml ## one scheduled run (GROUP=, CLOCK=, DEST=, ...): f
 
 # The steps of `make scheduled`, run under its locks (never alone).
 scheduled-steps:
-	rm -f $(RUN_DIR)/run_results.json $(STATE_DIR)/run_results.json $(REPORT)
+	rm -f $(RUN_DIR)/run_results.json $(STATE_DIR)/run_results.json$(if $(REPORT), $(REPORT))
 	env DBT_TARGET_PATH=$(RUN_DIR) $(DBT) source freshness --selector $(GROUP) $(DBT_VARS)
 	env DBT_TARGET_PATH=$(RUN_DIR) $(DBT) build --selector $(GROUP) --exclude-resource-type unit_test $(DBT_VARS)
 	$(PUBLISH_GROUP)

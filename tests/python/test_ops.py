@@ -110,6 +110,11 @@ def test_the_steps_of_a_scheduled_run_read_and_write_only_their_groups_state():
     assert all("--vars '{clock: \"2025-02-06 11:00:00\"}'" in line for line in lines[1:3])
     assert "env DBT_TARGET_PATH=state/daily " in lines[3] and "-m publisher.cli --group daily --dest site" in lines[3]
     assert "--all-dates" in lines[3]
+    reported = dry_run("scheduled-steps", "GROUP=daily", "DEST=site", "STATE_DIR=state", "REPORT=reports/daily.json")
+    lines = [line for line in reported.splitlines() if line.strip()]
+    # the last run's report goes first, under the run's locks: a run that stops before publishing leaves none
+    assert lines[0] == "rm -f state/daily/run_results.json state/run_results.json reports/daily.json"
+    assert lines[3].endswith("--json > reports/daily.json")
 
 
 def test_a_live_night_takes_the_locks_and_the_steps_of_make_live(tmp_path):
