@@ -6,7 +6,8 @@ files first keeps the two busy to the end (a slow file started last left one wor
 about 3 minutes); the order never changes a result.
 
 The pipeline folders of a session share dbt's parse state (pipeline.Run.dbt) through a folder
-the workers share, so that the project is not parsed whole by every folder."""
+the workers share, so that the project is not parsed whole by every folder; each worker runs
+its dbt commands as forks of one process that imported dbt once (dbt_forkserver.py)."""
 
 from __future__ import annotations
 
@@ -16,22 +17,24 @@ import pytest
 
 import pipeline
 
-# Slowest first, from `--durations=0` of a full run (seconds of setup + calls per file, 2026-11-22).
+# Slowest first, from `--durations=0` of a full run (seconds of setup + calls per file, 2026-11-23).
 # A file not listed runs after these, in collection order.
 SLOWEST_FIRST = [
-    "test_rehearsal.py",  # 164
-    "test_live_grading.py",  # 138
-    "test_bad_day.py",  # 112
-    "test_bigquery_emulator.py",  # 110
-    "test_bad_inputs.py",  # 100
-    "test_daily_cycle.py",  # 96
-    "test_demo.py",  # 77
-    "test_lock.py",  # 72
-    "test_track_record.py",  # 68
-    "test_next_morning.py",  # 62
-    "test_properties.py",  # 58
-    "test_preview.py",  # 51
-    "test_freshness.py",  # 47
+    "test_rehearsal.py",  # 236
+    "test_bigquery_emulator.py",  # 170
+    "test_daily_cycle.py",  # 154
+    "test_bad_inputs.py",  # 133
+    "test_bad_day.py",  # 125
+    "test_live_grading.py",  # 115
+    "test_demo.py",  # 111
+    "test_next_morning.py",  # 109
+    "test_lock.py",  # 89
+    "test_properties.py",  # 89
+    "test_track_record.py",  # 77
+    "test_preview.py",  # 66
+    "test_feed.py",  # 44
+    "test_freshness.py",  # 44
+    "test_generator.py",  # 43
 ]
 
 
