@@ -7,7 +7,9 @@ about 3 minutes); the order never changes a result.
 
 The pipeline folders of a session share dbt's parse state (pipeline.Run.dbt) through a folder
 the workers share, so that the project is not parsed whole by every folder; each worker runs
-its dbt commands as forks of one process that imported dbt once (dbt_forkserver.py)."""
+its dbt commands as forks of one process that imported dbt and parsed the project once
+(dbt_forkserver.py). The files that start from the same built warehouse (the demo's, the
+pick_engine fixture's) copy it from the session's one build (pipeline.built_once)."""
 
 from __future__ import annotations
 
@@ -44,8 +46,10 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(scope="session", autouse=True)
-def parse_states_folder(tmp_path_factory: pytest.TempPathFactory) -> None:
-    """One folder per session for dbt's parse states, in the session's base temp folder, which the xdist
-    workers' own base folders (popen-gw0, ...) sit in."""
+def session_folders(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """One folder per session for dbt's parse states and one for the runs built once, in the session's
+    base temp folder, which the xdist workers' own base folders (popen-gw0, ...) sit in."""
     base = tmp_path_factory.getbasetemp()
-    pipeline.PARSE_STATES = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "dbt-parse-states"
+    session = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    pipeline.PARSE_STATES = session / "dbt-parse-states"
+    pipeline.BUILT_ONCE = session / "built-once"

@@ -15,12 +15,14 @@ against that state, and parses again whatever differs.
 from __future__ import annotations
 
 import atexit
+import fcntl
 import hashlib
 import json
 import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,9 +40,13 @@ NO_UNIT = ("--exclude-resource-type", "unit_test")
 # The session's parse states, one file per dbt target and --vars (conftest.py sets the folder:
 # one per test session, shared by the xdist workers); None: each folder parses on its own.
 PARSE_STATES: Path | None = None
+# The session's runs built once and copied by every test file that starts from one (built_once;
+# conftest.py sets the folder, shared by the workers); None: each file builds its own.
+BUILT_ONCE: Path | None = None
 PARTIAL_PARSE = "partial_parse.msgpack"
-# dbt commands run as forks of a process that imported dbt once (dbt_forkserver.py: 2.7 s of CPU saved each)
-DBT_PROCESSES = ForkServer(sys.executable)
+# dbt commands run as forks of a process that imported dbt and parsed the project once (dbt_forkserver.py:
+# 4-5 s of CPU saved each)
+DBT_PROCESSES = ForkServer(sys.executable, PROJECT_DIR)
 atexit.register(DBT_PROCESSES.close)
 
 
@@ -143,8 +149,59 @@ def new_run(root: Path) -> Run:
     return Run(root)
 
 
+def built_once(root: Path, name: str, build: Callable[[Run], None]) -> Run:
+    """A run at ``root`` copied from the session's run ``name``, which the first file to ask builds
+    (``build`` on a new run) while the others wait on its lock: the files that start from the same
+    warehouse built the same way (the demo's, the pick_engine fixture's) pay for one build. A file
+    may change its copy; a failed build leaves nothing, and the next file to ask builds again."""
+    if BUILT_ONCE is None:
+        run = new_run(root)
+        build(run)
+        return run
+    shared, done = BUILT_ONCE / name, BUILT_ONCE / f"{name}.done"
+    BUILT_ONCE.mkdir(parents=True, exist_ok=True)
+    with open(BUILT_ONCE / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            shutil.rmtree(shared, ignore_errors=True)
+            build(new_run(shared))
+            done.touch()
+    shutil.copytree(shared, root, ignore=shutil.ignore_patterns("logs"), dirs_exist_ok=True)
+    return Run(root)
+
+
 def fixture_run(root: Path, fixture: str) -> Run:
     """A run whose warehouse is the hand-written fixture tests/warehouses/<fixture>/."""
     run = new_run(root)
     load_fixture(str(FIXTURES / fixture), str(run.warehouse))
     return run
+
+
+def build_and_publish(run: Run) -> None:
+    """dbt build without unit tests, then every date published: a fixture's site."""
+    run.dbt("build", *NO_UNIT)
+    assert run.publish("--all-dates") == 0
+
+
+def generate(run: Run, seed: int = 42) -> None:
+    """The sample warehouse of one season (sample_data.generate), as `make demo` generates it with seed 42."""
+    subprocess.run([sys.executable, "-m", "sample_data.generate", "--seasons", "1", "--seed", str(seed),
+                    "--out", str(run.warehouse)], check=True, capture_output=True)
+
+
+def demo_site(root: Path) -> Run:
+    """The demo: the sample of seed 42, dbt build with every data and unit test (the suite's one DuckDB run of
+    the unit tests), every date published (built once a session: built_once)."""
+    def build(run: Run) -> None:
+        generate(run)
+        run.dbt("build")
+        assert run.publish("--all-dates") == 0
+    return built_once(root, "demo", build)
+
+
+def pick_engine_site(root: Path) -> Run:
+    """The hand-written pick_engine fixture built and published (built once a session: built_once)."""
+    def build(run: Run) -> None:
+        load_fixture(str(FIXTURES / "pick_engine"), str(run.warehouse))
+        build_and_publish(run)
+    return built_once(root, "pick_engine", build)

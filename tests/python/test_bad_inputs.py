@@ -14,15 +14,12 @@ import subprocess
 
 import pytest
 
-from pipeline import NO_UNIT, PROJECT_DIR, Run, fixture_run, new_run
+from pipeline import NO_UNIT, PROJECT_DIR, Run, fixture_run, new_run, pick_engine_site
 
 
 @pytest.fixture(scope="module")
 def clean(tmp_path_factory) -> Run:
-    run = fixture_run(tmp_path_factory.mktemp("clean"), "pick_engine")
-    run.dbt("build", *NO_UNIT)
-    assert run.publish("--all-dates") == 0
-    return run
+    return pick_engine_site(tmp_path_factory.mktemp("clean"))
 
 
 def tree(path) -> dict[str, bytes]:

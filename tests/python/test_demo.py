@@ -10,30 +10,19 @@ import csv
 import datetime as dt
 import json
 import re
-import subprocess
-import sys
 
 import pytest
 
-from pipeline import NO_UNIT, PROJECT_DIR, new_run
+from pipeline import PROJECT_DIR, demo_site, generate, new_run
 from publisher.checks import check_document
 from reference_model import r1
 
 SUBSETS = {int(r["public_id"]): r for r in csv.DictReader(open(PROJECT_DIR / "seeds" / "subset_definitions.csv"))}
 
 
-def generate(run, seed: int = 42) -> None:
-    subprocess.run([sys.executable, "-m", "sample_data.generate", "--seasons", "1", "--seed", str(seed),
-                    "--out", str(run.warehouse)], check=True, capture_output=True)
-
-
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
-    run = new_run(tmp_path_factory.mktemp("demo"))
-    generate(run)
-    run.dbt("build")
-    assert run.publish("--all-dates") == 0
-    return run
+    return demo_site(tmp_path_factory.mktemp("demo"))
 
 
 def site_files(run) -> dict[str, bytes]:
@@ -106,10 +95,13 @@ def test_rates_of_the_demo_are_realistic(demo):
 
 
 def test_a_second_run_gives_the_same_bytes_apart_from_generated_at(demo, tmp_path):
+    """A second sample generated, built and published from scratch. Models and seeds only: the data tests
+    ran on the first run's build of the same data, and they change no byte (the publisher's gate, which
+    reads their results, is overridden)."""
     second = new_run(tmp_path / "second")
     generate(second)
-    second.dbt("build", *NO_UNIT)
-    assert second.publish("--all-dates", "--generated-at", "2030-05-05T05:05:05Z") == 0
+    second.dbt("build", "--exclude-resource-type", "test", "unit_test")
+    assert second.publish("--all-dates", "--generated-at", "2030-05-05T05:05:05Z", "--allow-failed-upstream") == 0
     first, again = site_files(demo), site_files(second)
     assert sorted(first) == sorted(again)
     stamp = re.compile(rb'"generated_at":"[^"]*"')

@@ -19,7 +19,7 @@ import hashlib
 
 import pytest
 
-from pipeline import FIXTURES, NO_UNIT, fixture_run
+from pipeline import FIXTURES, pick_engine_site
 from sample_data.fixture import read_csv
 
 D1, D2, D3 = "2025-01-06", "2025-01-07", "2025-01-08"
@@ -88,10 +88,7 @@ EXPECTED_SIGNAL = {D1: "favorable", D2: "neutral", D3: "challenging"}
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    run = fixture_run(tmp_path_factory.mktemp("pick_engine"), "pick_engine")
-    run.dbt("build", *NO_UNIT)
-    assert run.publish("--all-dates") == 0
-    return run
+    return pick_engine_site(tmp_path_factory.mktemp("pick_engine"))
 
 
 @pytest.mark.parametrize("day", [D1, D2, D3])

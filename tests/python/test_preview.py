@@ -1,13 +1,13 @@
 """The preview of the published files (preview/, issue #20), in a real browser (headless
 Chromium through chromedriver, as tests/python/test_docs_site.py).
 
-The site: the demo's (sample warehouse, one season, seed 42, as `make demo`), dbt build
-(models and seeds; test_demo.py runs the data tests on the same data), then the publisher: every public endpoint for every date, and the admin endpoints for the
-latest date (copied beside the public ones, so a stray request would succeed).
-A second site is the same warehouse after a subset's top_n changed (the seed table
-updated, its downstream models and the record of picks rebuilt as a re-run of the demo
-would, the public endpoints republished). preview/serve.py
-serves each on a free port of 127.0.0.1. About 80-90 s on 2 cores (dbt build ~45 s).
+The site: the demo's, as test_demo.py checks it (sample warehouse, one season, seed 42, as
+`make demo`; dbt build; every endpoint published for every date), built once a session
+(pipeline.demo_site), the admin files copied beside the public ones, so a stray request
+would succeed. A second site is the same warehouse after a subset's top_n changed (the seed
+table updated, its downstream models and the record of picks rebuilt as a re-run of the demo
+would, the public endpoints republished). preview/serve.py serves each on a free port of
+127.0.0.1. About 30-40 s on 2 cores when the demo is built already.
 
 Checked: every page loads with no console error, no request to a host other than
 127.0.0.1 and none to an admin/ path; values shown equal the JSON's (group records, a
@@ -30,7 +30,6 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -39,7 +38,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from browser import CHROMEDRIVER, CHROMIUM, chrome, console_errors, page_text, requested_urls, wait_for
-from pipeline import PROJECT_DIR, Run, new_run
+from pipeline import PROJECT_DIR, Run, demo_site, new_run
 
 NPM = shutil.which("npm")
 PREVIEW_DIR = PROJECT_DIR / "preview"
@@ -47,7 +46,6 @@ SCREENSHOTS = PROJECT_DIR / "docs" / "preview"
 WIDTH, SHOT_MAX_HEIGHT = 1280, 2400
 PUBLIC_MODELS = ("public_picks,public_signals,public_best_bets,public_best_bets__all,public_live_grading,"
                  "public_subsets__performance,public_systems__models,public_systems__subsets")
-ADMIN_MODELS = "admin_dashboard,admin_models,admin_picks,admin_predictions"
 CHANGED_GROUP, CHANGED_TOP_N = 1, 3  # "Top Pick": top_n 1 -> 3 on the second site
 
 if not (CHROMIUM and CHROMEDRIVER and NPM):
@@ -70,15 +68,8 @@ _spec.loader.exec_module(serve)
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory) -> Run:
     subprocess.run(["make", "--no-print-directory", "-s", "preview-env"], cwd=PROJECT_DIR, check=True)
-    run = new_run(tmp_path_factory.mktemp("preview-demo"))
-    subprocess.run([sys.executable, "-m", "sample_data.generate", "--seasons", "1", "--seed", "42",
-                    "--out", str(run.warehouse)], check=True, capture_output=True)
-    # Models and seeds only: tests/python/test_demo.py runs every data and unit test on this
-    # same warehouse (seed 42); here they would cost 40 % more for nothing the preview shows.
-    # No data test ran, so the publisher's gate is overridden (--allow-failed-upstream, loudly).
-    run.dbt("build", "--exclude-resource-type", "test", "unit_test")
-    assert run.publish("-q", "--all-dates", "--only", PUBLIC_MODELS, "--allow-failed-upstream") == 0
-    assert run.publish("-q", "--only", ADMIN_MODELS, "--allow-failed-upstream") == 0
+    # the demo test_demo.py checks (built once a session), every endpoint published for every date
+    run = demo_site(tmp_path_factory.mktemp("preview-demo"))
     # the admin files beside the public ones, as a misconfigured server would expose them
     shutil.copytree(run.admin_site / "admin", run.site / "admin")
     assert (run.site / "admin" / "dashboard.json").exists()

@@ -24,7 +24,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline import NO_UNIT, fixture_run
+from pipeline import pick_engine_site
 from publisher.catalog import endpoints_from_manifest
 from publisher.checks import check_document
 from publisher.documents import fold, placeholders, stream_partitions
@@ -40,8 +40,7 @@ LINES = [x + 0.5 for x in range(3, 32)] + [10.0, 15.0, 20.0, 25.0, 0.0, -3.5, 85
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory):
-    run = fixture_run(tmp_path_factory.mktemp("properties"), "pick_engine")
-    run.dbt("build", *NO_UNIT)
+    run = pick_engine_site(tmp_path_factory.mktemp("properties"))
     return CompiledProject(run.root / "target", run.warehouse, MARTS)
 
 
