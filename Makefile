@@ -23,11 +23,13 @@ export DUCKDB_PATH ?= .warehouse/props.duckdb
 ifeq ($(CLOCK),sample)
 override CLOCK := $(shell $(VENV)/bin/python -m sample_data.clock $(DUCKDB_PATH))
 endif
-DBT_VARS    := $(if $(CLOCK),--vars '{clock: "$(CLOCK)"}',)
+# dbt reads the clock from its environment, PROPS_CLOCK (macros/clock.sql), not from --vars: a
+# change of --vars makes dbt parse the whole project again (7 s), and every replayed run has a
+# new clock; an environment variable read at execution only changes no parse.
+DBT_CLOCK   := $(if $(CLOCK),PROPS_CLOCK="$(CLOCK)",)
 export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DBT_VERSION_CHECK := false
-comma := ,
 
 # Runs (docs/deployment.md). A scheduled run of a trigger group keeps its run state in its
 # own dbt target folder, $(STATE_DIR)/GROUP (manifest, run results, sources.json of its
@@ -112,7 +114,7 @@ build: env profiles.yml ## dbt build (models, seeds, data tests; CLOCK=... for a
 # Under the locks: every earlier run's results go (this build rebuilds every mart they vouched for).
 build-steps:
 	rm -f $(ALL_RUN_RESULTS)
-	env DBT_TARGET_PATH=$(STATE_DIR) $(DBT) build --fail-fast --exclude-resource-type unit_test $(DBT_VARS)
+	env DBT_TARGET_PATH=$(STATE_DIR) $(DBT_CLOCK) $(DBT) build --fail-fast --exclude-resource-type unit_test
 
 publish: env ## publish every endpoint for every date to $(DEST)/v1 (GROUP=G: only the publish step of G's last scheduled run)
 ifeq ($(GROUP),)
@@ -136,7 +138,7 @@ rebuild-record: env profiles.yml ## DELIBERATE: rebuild the locked record of pic
 
 rebuild-record-steps:
 	rm -f $(ALL_RUN_RESULTS)
-	env DBT_TARGET_PATH=$(STATE_DIR) $(DBT) build --full-refresh --exclude-resource-type unit_test --vars '{rebuild_record: true$(if $(CLOCK),$(comma) clock: "$(CLOCK)",)}'
+	env DBT_TARGET_PATH=$(STATE_DIR) $(DBT_CLOCK) $(DBT) build --full-refresh --exclude-resource-type unit_test --vars '{rebuild_record: true}'
 
 # One scheduled run of a trigger group, the one command per schedule (docs/deployment.md):
 #   make scheduled GROUP=after-predictions|hourly|daily|live [CLOCK=...] [DEST=...] [ADMIN_DEST=...]
@@ -156,8 +158,8 @@ scheduled: env profiles.yml ## one scheduled run (GROUP=, CLOCK=, DEST=, ...): f
 # The steps of `make scheduled`, run under its locks (never alone).
 scheduled-steps:
 	rm -f $(RUN_DIR)/run_results.json $(STATE_DIR)/run_results.json$(if $(REPORT), $(REPORT))
-	env DBT_TARGET_PATH=$(RUN_DIR) $(DBT) source freshness --selector $(GROUP) $(DBT_VARS)
-	env DBT_TARGET_PATH=$(RUN_DIR) $(DBT) build --selector $(GROUP) --exclude-resource-type unit_test $(DBT_VARS)
+	env DBT_TARGET_PATH=$(RUN_DIR) $(DBT_CLOCK) $(DBT) source freshness --selector $(GROUP)
+	env DBT_TARGET_PATH=$(RUN_DIR) $(DBT_CLOCK) $(DBT) build --selector $(GROUP) --exclude-resource-type unit_test
 	$(PUBLISH_GROUP)
 
 live: ## one live-grading cycle: make scheduled GROUP=live (on the demo: make live CLOCK=sample)
@@ -172,8 +174,8 @@ CYCLES      ?=
 live-night: GROUP := live
 live-night: env profiles.yml ## live grading all night in one process: a cycle every EVERY=180 s until UNTIL= or CYCLES= (docs/deployment.md)
 	@mkdir -p $(RUN_DIR)
-	env DBT_TARGET_PATH=$(RUN_DIR) $(PY) -m ops.live_night --every $(EVERY) $(if $(UNTIL),--until $(UNTIL)) \
-	  $(if $(CYCLES),--cycles $(CYCLES)) $(if $(CLOCK),--vars '{clock: "$(CLOCK)"}') --lock-wait $(LOCK_WAIT) \
+	env DBT_TARGET_PATH=$(RUN_DIR) $(DBT_CLOCK) $(PY) -m ops.live_night --every $(EVERY) $(if $(UNTIL),--until $(UNTIL)) \
+	  $(if $(CYCLES),--cycles $(CYCLES)) --lock-wait $(LOCK_WAIT) \
 	  $(foreach lock,$(RUN_LOCKS),--lock $(lock)) --forget $(STATE_DIR)/run_results.json \
 	  -- --dest $(DEST) $(ADMIN_FLAG) $(PUBLISH_ARGS)
 

@@ -1,12 +1,14 @@
-{#- The run's clock, as a TIMESTAMP literal (UTC): var clock when given (YYYY-MM-DD HH:MM:SS,
-    UTC; for replays, tests and the demo), else the moment this dbt invocation started
-    (run_started_at). The project never reads the machine clock anywhere else: source
-    freshness is judged at this clock (macros/freshness.sql). -#}
+{#- The run's clock, as a TIMESTAMP literal (UTC): the environment variable PROPS_CLOCK when
+    set (YYYY-MM-DD HH:MM:SS, UTC; for replays, tests and the demo: make CLOCK=... sets it),
+    else the moment this dbt invocation started (run_started_at). The project never reads the
+    machine clock anywhere else: source freshness is judged at this clock (macros/freshness.sql).
+    Read at execution only: at parse time (execute false) no SQL dbt keeps depends on it, so a
+    new clock re-parses nothing (a new --vars would make dbt parse the whole project again). -#}
 {% macro run_clock() -%}
-    {%- set configured = (var('clock', '') or '') | string | trim -%}
+    {%- set configured = (env_var('PROPS_CLOCK', '') if execute else '') | string | trim -%}
     {%- if configured -%}
         {%- if not modules.re.fullmatch('[0-9]{4}-[0-9]{2}-[0-9]{2}([ T][0-9]{2}:[0-9]{2}(:[0-9]{2})?)?Z?', configured) -%}
-            {{ exceptions.raise_compiler_error("var clock must be a UTC timestamp YYYY-MM-DD HH:MM:SS, got '" ~ configured ~ "'") }}
+            {{ exceptions.raise_compiler_error("PROPS_CLOCK must be a UTC timestamp YYYY-MM-DD HH:MM:SS, got '" ~ configured ~ "'") }}
         {%- endif -%}
         {%- set text = configured | replace('T', ' ') | replace('Z', '') -%}
     {%- else -%}

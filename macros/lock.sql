@@ -2,7 +2,7 @@
 
     A game's candidates are fixed at its tip-off; a day's picks (subset members and best
     bets) and its market signal are locked when the day's last game tips off. The clock
-    that decides is run_clock() (var clock, else the run's start): the run's clock in
+    that decides is run_clock() (PROPS_CLOCK, else the run's start): the run's clock in
     production, a chosen clock for replays, tests and the demo. -#}
 
 {#- When a game locks: its tip-off (game_start_at of the pre-game context), or the end of

@@ -139,7 +139,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--until", type=utc_time, help="start no cycle after this UTC time, YYYY-MM-DDTHH:MM")
     parser.add_argument("--cycles", type=int, help="stop after this many cycles")
     parser.add_argument("--project-dir", default=".", help="the dbt project (default: .)")
-    parser.add_argument("--vars", help="dbt --vars of every command (make: the CLOCK of a replay)")
+    parser.add_argument("--vars", help="dbt --vars of every command (the clock of a replay is PROPS_CLOCK in the "
+                        "environment: make live-night CLOCK=... sets it)")
     parser.add_argument("--lock", action="append", default=[], metavar="FILE",
                         help="a lock file held during each cycle (repeat; make: the run's locks)")
     parser.add_argument("--lock-wait", type=float, default=600.0, help="seconds a cycle waits for its locks "

@@ -79,14 +79,16 @@ class Run:
             DBT_SEND_ANONYMOUS_USAGE_STATS="false",
             DBT_TARGET="dev",
         )
+        env.pop("PROPS_CLOCK", None)  # a test states its clock (dbt's clock=...)
         return env
 
-    def dbt(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-        """Run a dbt command on this run's warehouse; raise with dbt's output on failure. It starts from the
+    def dbt(self, *args: str, check: bool = True, clock: str | None = None) -> subprocess.CompletedProcess[str]:
+        """Run a dbt command on this run's warehouse, at ``clock`` (PROPS_CLOCK, macros/clock.sql) when given;
+        raise with dbt's output on failure. It starts from the
         session's parse state for its target and vars, if there is one; the first command of a key offers its own.
         The warehouse is named relative to the folder (dbt runs in it): the state records the profile's rendered
         path, so the same text in every folder lets them share it."""
-        env = {**self.env(), "DUCKDB_PATH": self.warehouse.name}
+        env = {**self.env(), "DUCKDB_PATH": self.warehouse.name, **({"PROPS_CLOCK": clock} if clock else {})}
         vars_ = args[args.index("--vars") + 1] if "--vars" in args else ""
         key = hashlib.sha256(f"{env.get('DBT_TARGET')}\0{vars_}".encode()).hexdigest()[:16]
         own, shared = self.root / "target" / PARTIAL_PARSE, PARSE_STATES / key if PARSE_STATES else None

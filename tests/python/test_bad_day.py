@@ -22,7 +22,8 @@ COLUMNS = ("prediction_id, system_id, player_lookup, game_id, game_date, predict
 
 
 def build(run: Run, check: bool = True, **extra_vars):
-    return run.dbt("build", *NO_UNIT, "--vars", json.dumps({"clock": CLOCK, **extra_vars}), check=check)
+    return run.dbt("build", *NO_UNIT, *(["--vars", json.dumps(extra_vars)] if extra_vars else []), check=check,
+                   clock=CLOCK)
 
 
 def documents(run: Run) -> dict[str, dict]:
@@ -137,7 +138,7 @@ def test_a_dbt_run_without_its_tests_is_refused_by_the_gate(clean, tmp_path, cap
         "insert into nba_analytics.player_game_summary select player_lookup, player_full_name, game_id, game_date,"
         " team_abbr, opponent_team_abbr, points + 7, minutes_played, player_status"
         " from nba_analytics.player_game_summary where player_lookup = 'nikolajokic'")
-    run.dbt("run", "--vars", json.dumps({"clock": CLOCK}))
+    run.dbt("run", clock=CLOCK)
     capsys.readouterr()
     assert run.publish("--all-dates") != 0
     err = capsys.readouterr().err

@@ -209,10 +209,9 @@ def test_a_night_in_one_process(night, tmp_path):
     values) is said at once, publishes nothing, and the night exits 1."""
     def night_process(*args: str) -> subprocess.Popen:
         return subprocess.Popen(
-            [sys.executable, "-m", "ops.live_night", "--project-dir", str(PROJECT_DIR), "--vars", f"{{clock: '{clock}'}}",
-             *args, "--",
+            [sys.executable, "-m", "ops.live_night", "--project-dir", str(PROJECT_DIR), *args, "--",
              "--dest", str(night.root / "site"), "--admin-dest", str(night.root / "site-admin"), "-q"],
-            cwd=PROJECT_DIR, env=night.env(), stdout=(tmp_path / "dbt.log").open("w"), stderr=subprocess.PIPE, text=True)
+            cwd=PROJECT_DIR, env={**night.env(), "PROPS_CLOCK": clock}, stdout=(tmp_path / "dbt.log").open("w"), stderr=subprocess.PIPE, text=True)
 
     def wait_for(process: subprocess.Popen, prefix: str) -> str:
         assert process.stderr is not None

@@ -29,7 +29,7 @@ DAY_FILES = [f"{kind}/{day}.json" for kind in ("picks", "signals", "best-bets") 
 
 
 def build(run: Run, *extra: str, clock: str = CLOCK) -> None:
-    run.dbt("build", *NO_UNIT, "--vars", json.dumps({"clock": clock}), *extra)
+    run.dbt("build", *NO_UNIT, *extra, clock=clock)
 
 
 def record(run: Run) -> dict[str, list[tuple]]:
@@ -129,7 +129,6 @@ def test_a_box_score_correction_regrades_a_locked_pick(published, tmp_path):
 def test_the_rebuild_command_reproduces_the_record_on_unchanged_sources(published, tmp_path):
     run = new_run(tmp_path / "rebuilt")
     shutil.copyfile(published.warehouse, run.warehouse)
-    run.dbt("build", "--full-refresh", *NO_UNIT,
-            "--vars", json.dumps({"clock": CLOCK, "rebuild_record": True}))
+    run.dbt("build", "--full-refresh", *NO_UNIT, "--vars", json.dumps({"rebuild_record": True}), clock=CLOCK)
     assert record(run) == record(published)
     assert run.query("select count(*) from props_intermediate.int_picks_locked")[0][0] > 0

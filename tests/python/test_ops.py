@@ -107,7 +107,9 @@ def test_the_steps_of_a_scheduled_run_read_and_write_only_their_groups_state():
     assert "env DBT_TARGET_PATH=state/daily " in lines[1] and "source freshness --selector daily" in lines[1]
     assert "env DBT_TARGET_PATH=state/daily " in lines[2] and "build --selector daily" in lines[2]
     assert "--exclude-resource-type unit_test" in lines[2]
-    assert all("--vars '{clock: \"2025-02-06 11:00:00\"}'" in line for line in lines[1:3])
+    # the clock goes to dbt in its environment (macros/clock.sql), never as --vars (a new one re-parses the project)
+    assert all('PROPS_CLOCK="2025-02-06 11:00:00" .venv/bin/dbt ' in line for line in lines[1:3])
+    assert not any("--vars" in line for line in lines)
     assert "env DBT_TARGET_PATH=state/daily " in lines[3] and "-m publisher.cli --group daily --dest site" in lines[3]
     assert "--all-dates" in lines[3]
     reported = dry_run("scheduled-steps", "GROUP=daily", "DEST=site", "STATE_DIR=state", "REPORT=reports/daily.json")
@@ -128,7 +130,7 @@ def test_a_live_night_takes_the_locks_and_the_steps_of_make_live(tmp_path):
     words = night.split()
     assert sorted(words[i + 1] for i, w in enumerate(words) if w == "--lock") == scheduled_locks
     assert f"env DBT_TARGET_PATH={tmp_path}/state/live " in night and "-m ops.live_night --every 180 " in night
-    assert "--until 2025-02-07T08:00" in night and "--vars '{clock: \"2025-02-06 23:30:00\"}'" in night
+    assert "--until 2025-02-07T08:00" in night and 'PROPS_CLOCK="2025-02-06 23:30:00" .venv/bin/python -m ops.live_night' in night
     assert f"--forget {tmp_path}/state/run_results.json" in night
     assert f"-- --dest {tmp_path}/site --admin-dest {tmp_path}/site-admin" in night
 
@@ -249,4 +251,4 @@ def test_clock_sample_is_the_sample_warehouses_own_moment(tmp_path):
     con.execute("insert into nba_raw.live_boxscores values ('2025-04-14 00:56:00')")
     con.close()
     commands = dry_run("scheduled-steps", "GROUP=live", "CLOCK=sample", "DEST=site", DUCKDB_PATH=str(warehouse))
-    assert "--vars '{clock: \"2025-04-14 00:56:00\"}'" in commands
+    assert 'PROPS_CLOCK="2025-04-14 00:56:00"' in commands

@@ -14,9 +14,9 @@ opening night (predictions start on 2024-10-28):
                11:00  after-predictions  caught up: 10-30 published with its results
 
 About 3 minutes of CPU, so 3 minutes on 2 quiet cores and 5 when they are shared (8 `make
-scheduled` runs, each with its freshness check and a full dbt parse, since the clock var
-changes every run; dbt's start alone is 3 s of CPU); one module fixture, every test reads
-its results. Last, the three groups' builds are published at once into one new folder:
+scheduled` runs, each with its freshness check and a build, each a dbt process whose start
+alone is 3 s of CPU; the clock is PROPS_CLOCK, so a new one re-parses nothing); one module
+fixture, every test reads its results. Last, the three groups' builds are published at once into one new folder:
 they take turns on its lock, and no manifest entry is lost (10 s).
 """
 
