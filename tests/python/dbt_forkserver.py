@@ -13,11 +13,13 @@ dbt's static parser off: that parser's native threads would not survive a fork).
 its (de)serializers and config JSON Schemas on first use in a process (mashumaro, dbt_common's
 dataclass_schema): done once here, a child's partial parse takes about 1.2 s instead of 3.9 s
 (a full one 8 s instead of 14). Later invocations in one process are what dbt's programmatic
-runner supports: each resets dbt's flags, invocation context and adapters. A server left
-with more than its own thread runs the command as a plain process instead.
+runner supports: each resets dbt's flags, invocation context and adapters. A server the
+warm-up left with more than its own thread answers "plain" to every request, and the client
+runs the command as a process of its own.
 
 Protocol, one line each way: the client writes a JSON request {args, env, cwd, stdout,
-stderr} on the server's stdin, the server answers with the child's exit code on its stdout.
+stderr} on the server's stdin, the server answers with the child's exit code (or "plain") on
+its stdout.
 Only the tests use it (pipeline.Run.dbt); `python tests/python/dbt_forkserver.py` is the
 server.
 """
@@ -65,10 +67,11 @@ def serve(project_dir: str | None) -> None:
     os.dup2(devnull, 1)
     if project_dir:
         warm_up(cli, project_dir)
+    forkable = single_threaded()  # nothing runs in this process after the warm-up
     for line in sys.stdin:
         request = json.loads(line)
-        if not single_threaded():
-            replies.write(f"{run_plainly(request)}\n")
+        if not forkable:
+            replies.write("plain\n")
             replies.flush()
             continue
         pid = os.fork()
@@ -87,43 +90,40 @@ def serve(project_dir: str | None) -> None:
         replies.flush()
 
 
-def run_plainly(request: dict) -> int:
-    """The command in a process of its own (dbt's script beside this Python)."""
-    with open(request["stdout"], "w") as out, open(request["stderr"], "w") as err:
-        dbt = Path(sys.executable).parent / "dbt"
-        return subprocess.run([str(dbt), *request["args"]], env=request["env"], cwd=request["cwd"], stdout=out,
-                              stderr=err, stdin=subprocess.DEVNULL).returncode
-
-
 class ForkServer:
     """A client of one server (started on first use; it warms up on ``project_dir``); a command arriving
-    while another runs, from another thread, gets a process of its own."""
+    while another runs, from another thread, or one the server cannot fork, gets a process of its own."""
 
     def __init__(self, python: str, project_dir: Path | None = None) -> None:
         self.python, self.project_dir, self.process, self.lock = python, project_dir, None, threading.Lock()
 
     def run(self, args: list[str], env: dict[str, str], cwd: Path, dbt: str) -> subprocess.CompletedProcess[str]:
-        if not self.lock.acquire(blocking=False):
-            return subprocess.run([dbt, *args], env=env, capture_output=True, text=True, cwd=cwd)
-        try:
-            if self.process is None or self.process.poll() is not None:
-                warm = [str(self.project_dir)] if self.project_dir else []
-                self.process = subprocess.Popen([self.python, __file__, *warm], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                                text=True)
-            out, err = (Path(tempfile.mkstemp(prefix=f"dbt-{name}-", suffix=".txt")[1]) for name in ("stdout", "stderr"))
-            request = {"args": args, "env": env, "cwd": str(cwd), "stdout": str(out), "stderr": str(err)}
-            assert self.process.stdin is not None and self.process.stdout is not None
-            self.process.stdin.write(json.dumps(request) + "\n")
-            self.process.stdin.flush()
-            reply = self.process.stdout.readline()
-            if not reply:
-                raise RuntimeError(f"the dbt fork server ({__file__}) exited with {self.process.wait()}")
-            texts = [file.read_text(errors="replace") for file in (out, err)]
-            for file in (out, err):
-                file.unlink()
-            return subprocess.CompletedProcess([dbt, *args], int(reply), *texts)
-        finally:
-            self.lock.release()
+        forked = None
+        if self.lock.acquire(blocking=False):
+            try:
+                forked = self.forked(args, env, cwd, dbt)
+            finally:
+                self.lock.release()
+        return forked or subprocess.run([dbt, *args], env=env, capture_output=True, text=True, cwd=cwd)
+
+    def forked(self, args: list[str], env: dict[str, str], cwd: Path, dbt: str) -> subprocess.CompletedProcess[str] | None:
+        """The command as a fork of the server; None when the server answers "plain"."""
+        if self.process is None or self.process.poll() is not None:
+            warm = [str(self.project_dir)] if self.project_dir else []
+            self.process = subprocess.Popen([self.python, __file__, *warm], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                            text=True)
+        out, err = (Path(tempfile.mkstemp(prefix=f"dbt-{name}-", suffix=".txt")[1]) for name in ("stdout", "stderr"))
+        request = {"args": args, "env": env, "cwd": str(cwd), "stdout": str(out), "stderr": str(err)}
+        assert self.process.stdin is not None and self.process.stdout is not None
+        self.process.stdin.write(json.dumps(request) + "\n")
+        self.process.stdin.flush()
+        reply = self.process.stdout.readline()
+        if not reply:
+            raise RuntimeError(f"the dbt fork server ({__file__}) exited with {self.process.wait()}")
+        texts = [file.read_text(errors="replace") for file in (out, err)]
+        for file in (out, err):
+            file.unlink()
+        return None if reply == "plain\n" else subprocess.CompletedProcess([dbt, *args], int(reply), *texts)
 
     def close(self) -> None:
         if self.process is not None and self.process.poll() is None:

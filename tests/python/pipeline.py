@@ -179,12 +179,6 @@ def fixture_run(root: Path, fixture: str) -> Run:
     return run
 
 
-def build_and_publish(run: Run) -> None:
-    """dbt build without unit tests, then every date published: a fixture's site."""
-    run.dbt("build", *NO_UNIT)
-    assert run.publish("--all-dates") == 0
-
-
 def generate(run: Run, seed: int = 42) -> None:
     """The sample warehouse of one season (sample_data.generate), as `make demo` generates it with seed 42."""
     subprocess.run([sys.executable, "-m", "sample_data.generate", "--seasons", "1", "--seed", str(seed),
@@ -205,5 +199,6 @@ def pick_engine_site(root: Path) -> Run:
     """The hand-written pick_engine fixture built and published (built once a session: built_once)."""
     def build(run: Run) -> None:
         load_fixture(str(FIXTURES / "pick_engine"), str(run.warehouse))
-        build_and_publish(run)
+        run.dbt("build", *NO_UNIT)
+        assert run.publish("--all-dates") == 0
     return built_once(root, "pick_engine", build)
