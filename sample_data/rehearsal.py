@@ -148,6 +148,7 @@ def plan(truth: Path, days: list[dt.date], fail_day: int | None, every_morning: 
 @dataclass
 class Rehearsal:
     out: Path
+    make_vars: tuple[str, ...] = ()  # given to every make run (the tests': DBT=... their dbt fork server)
 
     @property
     def truth(self) -> Path:
@@ -171,7 +172,7 @@ class Rehearsal:
         args = ["make", "-s", "--no-print-directory", "-C", str(PROJECT_DIR), target, f"GROUP={group}",
                 f"DEST={self.sites[0]}", f"ADMIN_DEST={self.sites[1]}", f"STATE_DIR={self.out / 'target'}",
                 *([f"CLOCK={clock:%Y-%m-%d %H:%M:%S}"] if clock else []),
-                *([f"REPORT={report_file}"] if report else []), *extra]
+                *([f"REPORT={report_file}"] if report else []), *self.make_vars, *extra]
         env = dict(os.environ, DUCKDB_PATH=str(self.warehouse), DBT_TARGET="dev",
                    DBT_LOG_PATH=str(self.out / "logs" / "dbt"))
         env.pop("DBT_TARGET_PATH", None)
@@ -260,10 +261,12 @@ def check_unchanged(before: dict[str, bytes], after: dict[str, bytes], what: str
 
 
 def rehearse(out: Path, start: dt.date = dt.date(2024, 10, 29), days: int = 2, fail_day: int | None = 2,
-             seed: int = 42, every_morning: bool = True, log: Callable[[str], None] = print) -> list[Result]:
-    """Generate the truth, replay the plan, check; one Result per step (problems inside)."""
+             seed: int = 42, every_morning: bool = True, log: Callable[[str], None] = print,
+             make_vars: tuple[str, ...] = ()) -> list[Result]:
+    """Generate the truth, replay the plan, check; one Result per step (problems inside). ``make_vars``: more
+    variables for every make run."""
     out.mkdir(parents=True, exist_ok=True)
-    rehearsal = Rehearsal(out)
+    rehearsal = Rehearsal(out, make_vars)
     today = start + dt.timedelta(days=days + 7)  # enough game days after start; the plan stops earlier
     if not rehearsal.truth.exists():
         subprocess.run([sys.executable, "-m", "sample_data.generate", "--seasons", "1", "--seed", str(seed),

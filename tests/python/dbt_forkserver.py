@@ -17,23 +17,27 @@ runner supports: each resets dbt's flags, invocation context and adapters. A ser
 warm-up left with more than its own thread answers "plain" to every request, and the client
 runs the command as a process of its own.
 
-Protocol, one line each way: the client writes a JSON request {args, env, cwd, stdout,
-stderr} on the server's stdin, the server answers with the child's exit code (or "plain") on
-its stdout.
-Only the tests use it (pipeline.Run.dbt); `python tests/python/dbt_forkserver.py` is the
-server.
+Protocol: the server listens on a Unix socket; a client connects, writes one JSON request
+{args, env, cwd, stdout, stderr} and reads one line back, the child's exit code (or "plain").
+Each request is served by a process forked for it, which forks the dbt child and waits for it,
+so requests from several threads or processes run side by side. Only the tests use it:
+pipeline.Run.dbt through ``ForkServer``, and `make` runs through ``ForkServer.command()``, a
+`dbt` command line (`make ... DBT="$(command)"`) that sends its arguments to the server.
+`python tests/python/dbt_forkserver.py --serve SOCKET [PROJECT_DIR]` is the server.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
-import threading
 from pathlib import Path
+from typing import Any
 
 
 def warm_up(cli, project_dir: str) -> None:
@@ -58,79 +62,131 @@ def single_threaded() -> bool:
     return len(os.listdir("/proc/self/task")) == 1
 
 
-def serve(project_dir: str | None) -> None:
+def serve(socket_path: str, project_dir: str | None) -> None:
     import dbt.adapters.duckdb  # noqa: F401 - imported once, shared by every child
     from dbt.cli.main import cli
 
-    replies = os.fdopen(os.dup(1), "w")  # the protocol's; fd 1 and 2 are each child's output files
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(socket_path)
+    listener.listen(64)  # clients queue here during the warm-up
+    print("ready", flush=True)
     devnull = os.open(os.devnull, os.O_RDWR)
-    os.dup2(devnull, 1)
+    os.dup2(devnull, 0)
+    os.dup2(devnull, 1)  # fd 1 and 2 are each child's output files
     if project_dir:
         warm_up(cli, project_dir)
     forkable = single_threaded()  # nothing runs in this process after the warm-up
-    for line in sys.stdin:
-        request = json.loads(line)
-        if not forkable:
-            replies.write("plain\n")
-            replies.flush()
-            continue
-        pid = os.fork()
-        if pid == 0:
-            sys.stdin.close()
-            os.dup2(devnull, 0)
-            for fd, path in ((1, request["stdout"]), (2, request["stderr"])):
-                os.dup2(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644), fd)
-            os.chdir(request["cwd"])
-            os.environ.clear()
-            os.environ.update(request["env"])
-            sys.argv = ["dbt", *request["args"]]
-            sys.exit(cli())
-        _, status = os.waitpid(pid, 0)
-        replies.write(f"{os.waitstatus_to_exitcode(status)}\n")
-        replies.flush()
+    while True:
+        connection, _ = listener.accept()
+        with contextlib.suppress(ChildProcessError):
+            while os.waitpid(-1, os.WNOHANG)[0]:  # the handlers done since the last request
+                pass
+        if os.fork() == 0:
+            listener.close()
+            handle(connection, cli, forkable)
+        connection.close()
+
+
+def handle(connection: socket.socket, cli: Any, forkable: bool) -> None:
+    """In a process of its own: fork dbt's child for one request, answer its exit code, exit. The child
+    leaves through here as a dbt process does (SystemExit with dbt's code, atexit handlers)."""
+    handler = os.getpid()
+    try:
+        request = json.loads(connection.makefile().readline())
+        reply = "plain"
+        if forkable:
+            pid = os.fork()
+            if pid == 0:
+                connection.close()
+                for fd, path in ((1, request["stdout"]), (2, request["stderr"])):
+                    os.dup2(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644), fd)
+                os.chdir(request["cwd"])
+                os.environ.clear()
+                os.environ.update(request["env"])
+                sys.argv = ["dbt", *request["args"]]
+                sys.exit(cli())
+            reply = str(os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]))
+        connection.sendall(f"{reply}\n".encode())
+    finally:
+        if os.getpid() == handler:
+            os._exit(0)
+
+
+def output_file(name: str) -> Path:
+    fd, path = tempfile.mkstemp(prefix=f"dbt-{name}-", suffix=".txt")
+    os.close(fd)
+    return Path(path)
+
+
+def request(socket_path: str, args: list[str], env: dict[str, str], cwd: Path | str,
+            dbt: str) -> subprocess.CompletedProcess[str] | None:
+    """The command as a fork of the server listening on ``socket_path``; None when it answers "plain"."""
+    out, err = (output_file(name) for name in ("stdout", "stderr"))
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
+            connection.connect(socket_path)
+            message = {"args": args, "env": env, "cwd": str(cwd), "stdout": str(out), "stderr": str(err)}
+            connection.sendall((json.dumps(message) + "\n").encode())
+            reply = connection.makefile().readline()
+        if not reply:
+            raise RuntimeError(f"the dbt fork server at {socket_path} closed the connection without an answer")
+        texts = [file.read_text(errors="replace") for file in (out, err)]
+    finally:
+        for file in (out, err):
+            file.unlink()
+    return None if reply == "plain\n" else subprocess.CompletedProcess([dbt, *args], int(reply), *texts)
 
 
 class ForkServer:
-    """A client of one server (started on first use; it warms up on ``project_dir``); a command arriving
-    while another runs, from another thread, or one the server cannot fork, gets a process of its own."""
+    """A client of one server (started on first use; it warms up on ``project_dir``); a command the server
+    cannot fork gets a process of its own."""
 
     def __init__(self, python: str, project_dir: Path | None = None) -> None:
-        self.python, self.project_dir, self.process, self.lock = python, project_dir, None, threading.Lock()
+        self.python, self.project_dir = python, project_dir
+        self.process: subprocess.Popen[str] | None = None
+        self.socket = ""
+
+    def start(self) -> str:
+        """The server's socket, the server started first if it is not running."""
+        if self.process is None or self.process.poll() is not None:
+            self.socket = str(Path(tempfile.mkdtemp(prefix="dbt-fork-")) / "socket")
+            warm = [str(self.project_dir)] if self.project_dir else []
+            self.process = subprocess.Popen([self.python, __file__, "--serve", self.socket, *warm],
+                                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, text=True)
+            assert self.process.stdout is not None
+            if self.process.stdout.readline() != "ready\n":
+                raise RuntimeError(f"the dbt fork server ({__file__}) exited with {self.process.wait()}")
+            self.process.stdout.close()
+        return self.socket
 
     def run(self, args: list[str], env: dict[str, str], cwd: Path, dbt: str) -> subprocess.CompletedProcess[str]:
-        forked = None
-        if self.lock.acquire(blocking=False):
-            try:
-                forked = self.forked(args, env, cwd, dbt)
-            finally:
-                self.lock.release()
+        forked = request(self.start(), args, env, cwd, dbt)
         return forked or subprocess.run([dbt, *args], env=env, capture_output=True, text=True, cwd=cwd)
 
-    def forked(self, args: list[str], env: dict[str, str], cwd: Path, dbt: str) -> subprocess.CompletedProcess[str] | None:
-        """The command as a fork of the server; None when the server answers "plain"."""
-        if self.process is None or self.process.poll() is not None:
-            warm = [str(self.project_dir)] if self.project_dir else []
-            self.process = subprocess.Popen([self.python, __file__, *warm], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                            text=True)
-        out, err = (Path(tempfile.mkstemp(prefix=f"dbt-{name}-", suffix=".txt")[1]) for name in ("stdout", "stderr"))
-        request = {"args": args, "env": env, "cwd": str(cwd), "stdout": str(out), "stderr": str(err)}
-        assert self.process.stdin is not None and self.process.stdout is not None
-        self.process.stdin.write(json.dumps(request) + "\n")
-        self.process.stdin.flush()
-        reply = self.process.stdout.readline()
-        if not reply:
-            raise RuntimeError(f"the dbt fork server ({__file__}) exited with {self.process.wait()}")
-        texts = [file.read_text(errors="replace") for file in (out, err)]
-        for file in (out, err):
-            file.unlink()
-        return None if reply == "plain\n" else subprocess.CompletedProcess([dbt, *args], int(reply), *texts)
+    def command(self) -> str:
+        """A `dbt` command line whose runs are forks of this server (for `make DBT=...`)."""
+        return f"{self.python} {__file__} --via {self.start()}"
 
     def close(self) -> None:
         if self.process is not None and self.process.poll() is None:
-            assert self.process.stdin is not None
-            self.process.stdin.close()
+            self.process.terminate()
             self.process.wait(timeout=30)
+            shutil.rmtree(Path(self.socket).parent, ignore_errors=True)
+
+
+def client_main(argv: list[str]) -> int:
+    """``--via SOCKET DBT_ARGS...``: run dbt as a fork of that server (the venv's dbt when it answers "plain"),
+    with this process's environment and folder, and print its output once it is done."""
+    dbt = str(Path(sys.executable).with_name("dbt"))
+    done = request(argv[1], argv[2:], dict(os.environ), os.getcwd(), dbt)
+    if done is None:
+        os.execv(dbt, [dbt, *argv[2:]])
+    sys.stdout.write(done.stdout)
+    sys.stderr.write(done.stderr)
+    return done.returncode
 
 
 if __name__ == "__main__":
-    serve(sys.argv[1] if len(sys.argv) > 1 else None)
+    if sys.argv[1:2] == ["--serve"]:
+        serve(sys.argv[2], sys.argv[3] if len(sys.argv) > 3 else None)
+    sys.exit(client_main(sys.argv[1:]))

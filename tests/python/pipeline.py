@@ -50,6 +50,11 @@ DBT_PROCESSES = ForkServer(sys.executable, PROJECT_DIR)
 atexit.register(DBT_PROCESSES.close)
 
 
+def make_dbt() -> str:
+    """The `make` variable that runs the recipes' dbt commands as forks of that server (``make ... DBT=...``)."""
+    return f"DBT={DBT_PROCESSES.command()}"
+
+
 @dataclass
 class Run:
     """One pipeline folder: warehouse, dbt target and published site."""

@@ -30,7 +30,7 @@ import sys
 import duckdb
 import pytest
 
-from pipeline import PROJECT_DIR
+from pipeline import PROJECT_DIR, make_dbt
 from sample_data.rehearsal import pending_paths
 
 TONIGHT = "2024-12-10"
@@ -42,7 +42,7 @@ def make(root, *args) -> subprocess.CompletedProcess:
                DBT_TARGET="dev")
     env.pop("DBT_TARGET_PATH", None)
     return subprocess.run(["make", "-s", "--no-print-directory", *args, f"DEST={root / 'public'}",
-                           f"ADMIN_DEST={root / 'public-admin'}", f"STATE_DIR={root / 'target'}"],
+                           f"ADMIN_DEST={root / 'public-admin'}", f"STATE_DIR={root / 'target'}", make_dbt()],
                           cwd=PROJECT_DIR, env=env, capture_output=True, text=True)
 
 
