@@ -31,11 +31,13 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import select
 import shutil
 import socket
 import subprocess
 import sys
 import tempfile
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -76,7 +78,10 @@ def serve(socket_path: str, project_dir: str | None) -> None:
     if project_dir:
         warm_up(cli, project_dir)
     forkable = single_threaded()  # nothing runs in this process after the warm-up
-    while True:
+    parent = os.getppid()
+    while os.getppid() == parent:  # a client gone without closing it (killed) ends it too
+        if not select.select([listener], [], [], 5.0)[0]:
+            continue
         connection, _ = listener.accept()
         with contextlib.suppress(ChildProcessError):
             while os.waitpid(-1, os.WNOHANG)[0]:  # the handlers done since the last request
@@ -85,6 +90,7 @@ def serve(socket_path: str, project_dir: str | None) -> None:
             listener.close()
             handle(connection, cli, forkable)
         connection.close()
+    shutil.rmtree(Path(socket_path).parent, ignore_errors=True)
 
 
 def handle(connection: socket.socket, cli: Any, forkable: bool) -> None:
@@ -144,10 +150,14 @@ class ForkServer:
     def __init__(self, python: str, project_dir: Path | None = None) -> None:
         self.python, self.project_dir = python, project_dir
         self.process: subprocess.Popen[str] | None = None
-        self.socket = ""
+        self.socket, self.starting = "", threading.Lock()
 
     def start(self) -> str:
-        """The server's socket, the server started first if it is not running."""
+        """The server's socket, the server started first if it is not running (by one thread of the client)."""
+        with self.starting:
+            return self._start()
+
+    def _start(self) -> str:
         if self.process is None or self.process.poll() is not None:
             self.socket = str(Path(tempfile.mkdtemp(prefix="dbt-fork-")) / "socket")
             warm = [str(self.project_dir)] if self.project_dir else []
@@ -189,4 +199,5 @@ def client_main(argv: list[str]) -> int:
 if __name__ == "__main__":
     if sys.argv[1:2] == ["--serve"]:
         serve(sys.argv[2], sys.argv[3] if len(sys.argv) > 3 else None)
-    sys.exit(client_main(sys.argv[1:]))
+    else:
+        sys.exit(client_main(sys.argv[1:]))
