@@ -5,8 +5,8 @@ the test suite runs dbt about a hundred times. This server imports them once, th
 child per command: the child takes the command's environment, working folder and output
 files, runs dbt's own entry point (`dbt.cli.main.cli`, as the `dbt` script does) and exits
 like a dbt process (its exit code, its atexit handlers). The server forks while it is
-single-threaded and holds no connection, so each child starts as a fresh dbt process would,
-without the import.
+single-threaded and holds no database connection (the child closes the request's socket), so
+each child starts as a fresh dbt process would, without the import.
 
 Before serving, the server parses the project once in a folder of its own (a full parse, with
 dbt's static parser off: that parser's native threads would not survive a fork). dbt compiles
@@ -22,8 +22,10 @@ Protocol: the server listens on a Unix socket; a client connects, writes one JSO
 Each request is served by a process forked for it, which forks the dbt child and waits for it,
 so requests from several threads or processes run side by side. Only the tests use it:
 pipeline.Run.dbt through ``ForkServer``, and `make` runs through ``ForkServer.command()``, a
-`dbt` command line (`make ... DBT="$(command)"`) that sends its arguments to the server.
-`python tests/python/dbt_forkserver.py --serve SOCKET [PROJECT_DIR]` is the server.
+`dbt` command line (`make ... DBT="$(command)"`: `python dbt_forkserver.py --via SOCKET ARGS`)
+that sends its arguments to the server and prints the output when dbt is done.
+`python tests/python/dbt_forkserver.py --serve SOCKET [PROJECT_DIR]` is the server; it exits
+when the process that started it is gone.
 """
 
 from __future__ import annotations

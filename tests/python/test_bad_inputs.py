@@ -14,7 +14,7 @@ import subprocess
 
 import pytest
 
-from pipeline import NO_UNIT, PROJECT_DIR, Run, fixture_run, new_run, pick_engine_site
+from pipeline import NO_UNIT, PROJECT_DIR, Run, fixture_run, make_dbt, new_run, pick_engine_site
 
 
 @pytest.fixture(scope="module")
@@ -246,7 +246,7 @@ def test_scheduled_run_stops_on_a_stale_source_before_building(tmp_path):
     last_report = run.root / "daily.json"  # the report of an earlier, good run of the group
     last_report.write_text('{"ok": true}')
     env.update(DEST=str(run.root / "site"), GROUP="daily", REPORT=str(last_report))
-    done = subprocess.run(["make", "-s", "scheduled"], cwd=PROJECT_DIR, env=env, capture_output=True, text=True)
+    done = subprocess.run(["make", "-s", "scheduled", make_dbt()], cwd=PROJECT_DIR, env=env, capture_output=True, text=True)
     assert done.returncode != 0
     assert "ERROR STALE" in done.stdout
     assert not last_report.exists()  # an alert reading the report never sees the last good run's "ok"
