@@ -7,9 +7,10 @@ about 3 minutes); the order never changes a result.
 
 The pipeline folders of a session share dbt's parse state (pipeline.Run.dbt) through a folder
 the workers share, so that the project is not parsed whole by every folder; each worker runs
-its dbt commands, and those of the `make` runs of test_rehearsal and test_next_morning, as forks
-of one process that imported dbt and parsed the project once (dbt_forkserver.py). The files that start from the same built warehouse (the demo's, the
-pick_engine fixture's) copy it from the session's one build (pipeline.built_once)."""
+its dbt commands, and those of the tests' `make` runs (pipeline.make_dbt), as forks of one
+process that imported dbt and parsed the project once (dbt_forkserver.py). The files that
+start from the same built warehouse (the demo's, the pick_engine fixture's) copy it from the
+session's one build (pipeline.built_once)."""
 
 from __future__ import annotations
 
