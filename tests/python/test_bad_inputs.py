@@ -14,7 +14,7 @@ import subprocess
 
 import pytest
 
-from pipeline import NO_UNIT, PROJECT_DIR, Run, fixture_run, make_dbt, new_run, pick_engine_site
+from pipeline import DBT_PROCESSES, NO_UNIT, PROJECT_DIR, Run, fixture_run, make_dbt, new_run, pick_engine_site
 
 
 @pytest.fixture(scope="module")
@@ -139,9 +139,8 @@ def test_bad_subset_definitions_fail_the_build_naming_row_and_field(tmp_path):
         "bad_duplicate_id,x,catboost_v9,5,,ANY,ANY,,,,true,1,Bad 5,Bad",
     ]) + "\n")
     run = new_run(tmp_path / "run")
-    done = subprocess.run(
-        [str(PROJECT_DIR / ".venv" / "bin" / "dbt"), "build", "--select", "subset_definitions",
-         "--project-dir", str(project)], env=run.env(), capture_output=True, text=True, cwd=run.root)
+    done = DBT_PROCESSES.run(["build", "--select", "subset_definitions", "--project-dir", str(project)], run.env(),
+                             run.root, str(PROJECT_DIR / ".venv" / "bin" / "dbt"))
     assert done.returncode != 0
     out = done.stdout
     assert "field top_n, test accepted_range: 1 row(s), e.g. subset_id=bad_top_n" in out

@@ -2,14 +2,15 @@
 
 import datetime as dt
 import json
+import os
 import re
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from pipeline import DBT_PROCESSES
 from publisher.catalog import Column, Endpoint, endpoints_from_manifest
 from publisher.schemas import (SchemaError, Validator, all_schema_files, column_kind, compare_with_repo, endpoint_schema,
                                expected_files, published_path, schema_bytes, schema_file)
@@ -187,9 +188,8 @@ def project_manifest(tmp_path_factory):
     root = tmp_path_factory.mktemp("parse")
     shutil.copyfile(REPO / "profiles.yml.example", root / "profiles.yml")
     dbt = Path(sys.executable).parent / "dbt"
-    done = subprocess.run([str(dbt), "parse", "--project-dir", str(REPO), "--profiles-dir", str(root),
-                           "--target-path", str(root / "target"), "--log-path", str(root / "logs"), "-q"],
-                          capture_output=True, text=True, cwd=root)
+    done = DBT_PROCESSES.run(["parse", "--project-dir", str(REPO), "--profiles-dir", str(root), "--target-path",
+                              str(root / "target"), "--log-path", str(root / "logs"), "-q"], dict(os.environ), root, str(dbt))
     assert done.returncode == 0, f"dbt parse failed:\n{done.stdout[-4000:]}\n{done.stderr[-2000:]}"
     return json.loads((root / "target" / "manifest.json").read_text())
 
