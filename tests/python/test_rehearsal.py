@@ -41,7 +41,7 @@ def rehearsed(tmp_path_factory):
     lines: list[str] = []
     out = tmp_path_factory.mktemp("rehearsal")
     done = rehearsal.rehearse(out, start=D1, days=2, fail_day=2, every_morning=False, log=lines.append,
-                                 make_vars=(make_dbt(),))
+                              make_vars=(make_dbt(),))
     print("\n".join(lines))
     return out, done
 
