@@ -126,8 +126,13 @@ def output_file(name: str) -> Path:
     return Path(path)
 
 
+def venv_dbt(python: str) -> str:
+    """The `dbt` script beside the interpreter (the environment's dbt)."""
+    return str(Path(python).with_name("dbt"))
+
+
 def request(socket_path: str, args: list[str], env: dict[str, str], cwd: Path | str,
-            dbt: str) -> subprocess.CompletedProcess[str] | None:
+            dbt: str = "dbt") -> subprocess.CompletedProcess[str] | None:
     """The command as a fork of the server listening on ``socket_path``; None when it answers "plain"."""
     out, err = (output_file(name) for name in ("stdout", "stderr"))
     try:
@@ -150,7 +155,7 @@ class ForkServer:
     cannot fork gets a process of its own."""
 
     def __init__(self, python: str, project_dir: Path | None = None) -> None:
-        self.python, self.project_dir = python, project_dir
+        self.python, self.project_dir, self.dbt = python, project_dir, venv_dbt(python)
         self.process: subprocess.Popen[str] | None = None
         self.socket, self.starting = "", threading.Lock()
 
@@ -171,9 +176,10 @@ class ForkServer:
             self.process.stdout.close()
         return self.socket
 
-    def run(self, args: list[str], env: dict[str, str], cwd: Path, dbt: str) -> subprocess.CompletedProcess[str]:
-        forked = request(self.start(), args, env, cwd, dbt)
-        return forked or subprocess.run([dbt, *args], env=env, capture_output=True, text=True, cwd=cwd)
+    def run(self, args: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+        """`dbt ARGS` in ``cwd`` with ``env``, as a fork of the server (the environment's dbt when it cannot fork)."""
+        forked = request(self.start(), args, env, cwd, self.dbt)
+        return forked or subprocess.run([self.dbt, *args], env=env, capture_output=True, text=True, cwd=cwd)
 
     def command(self) -> str:
         """A `dbt` command line whose runs are forks of this server (for `make DBT=...`)."""
@@ -189,7 +195,7 @@ class ForkServer:
 def client_main(argv: list[str]) -> int:
     """``--via SOCKET DBT_ARGS...``: run dbt as a fork of that server (the venv's dbt when it answers "plain"),
     with this process's environment and folder, and print its output once it is done."""
-    dbt = str(Path(sys.executable).with_name("dbt"))
+    dbt = venv_dbt(sys.executable)
     done = request(argv[1], argv[2:], dict(os.environ), os.getcwd(), dbt)
     if done is None:
         os.execv(dbt, [dbt, *argv[2:]])

@@ -102,7 +102,7 @@ class Run:
             own.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(shared, own)
         before = own.stat().st_mtime_ns if own.is_file() else None
-        done = DBT_PROCESSES.run([*args, "--project-dir", str(PROJECT_DIR)], env, self.root, str(DBT))
+        done = DBT_PROCESSES.run([*args, "--project-dir", str(PROJECT_DIR)], env, self.root)
         if shared is not None and not offered and own.is_file() and own.stat().st_mtime_ns != before:
             share(own, shared)  # dbt parsed in this command: target/ holds the state of this key
         if check and done.returncode != 0:

@@ -140,7 +140,7 @@ def test_bad_subset_definitions_fail_the_build_naming_row_and_field(tmp_path):
     ]) + "\n")
     run = new_run(tmp_path / "run")
     done = DBT_PROCESSES.run(["build", "--select", "subset_definitions", "--project-dir", str(project)], run.env(),
-                             run.root, str(PROJECT_DIR / ".venv" / "bin" / "dbt"))
+                             run.root)
     assert done.returncode != 0
     out = done.stdout
     assert "field top_n, test accepted_range: 1 row(s), e.g. subset_id=bad_top_n" in out

@@ -187,9 +187,8 @@ def project_manifest(tmp_path_factory):
     """The real project's manifest, parsed fresh (the contracts as they are in models/ now)."""
     root = tmp_path_factory.mktemp("parse")
     shutil.copyfile(REPO / "profiles.yml.example", root / "profiles.yml")
-    dbt = Path(sys.executable).parent / "dbt"
     done = DBT_PROCESSES.run(["parse", "--project-dir", str(REPO), "--profiles-dir", str(root), "--target-path",
-                              str(root / "target"), "--log-path", str(root / "logs"), "-q"], dict(os.environ), root, str(dbt))
+                              str(root / "target"), "--log-path", str(root / "logs"), "-q"], dict(os.environ), root)
     assert done.returncode == 0, f"dbt parse failed:\n{done.stdout[-4000:]}\n{done.stderr[-2000:]}"
     return json.loads((root / "target" / "manifest.json").read_text())
 

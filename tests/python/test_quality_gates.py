@@ -54,7 +54,7 @@ def run(args: list[str], root: Path, env: dict[str, str]) -> subprocess.Complete
 
 def test_dbt_bouncer_names_the_rule_and_the_file(broken_project):
     root, env = broken_project
-    parsed = DBT_PROCESSES.run(["parse", "-q", "--target-path", "target/lint"], env, root, str(BIN / "dbt"))
+    parsed = DBT_PROCESSES.run(["parse", "-q", "--target-path", "target/lint"], env, root)
     assert parsed.returncode == 0, parsed.stdout + parsed.stderr
     done = run([sys.executable, str(root / "tests/bouncer/run.py"), "--project-dir", str(root)], root, env)
     assert done.returncode == 1, done.stdout + done.stderr
