@@ -111,6 +111,22 @@ def test_the_next_unlocked_day_follows_the_new_rules(replayed):
     assert after.document(f"best-bets/{D3}.json")["picks"] == []  # the champion is not enabled
 
 
+def test_a_game_takes_no_new_candidate_after_its_tip_off(published, tmp_path):
+    """A champion-era xgboost_v2 prediction for Derrick White's day-1 game, created at 17:00
+    (before the 23:30 tip-off) but landing after the run that fixed the game: no user saw
+    it, so it is no candidate. The old rule fixed candidates key by key and appended it."""
+    run = new_run(tmp_path / "landed_late")
+    shutil.copyfile(published.warehouse, run.warehouse)
+    run.execute(f"insert into {P} ({COLUMNS}) values ('landed-late-001', 'xgboost_v2', 'derrickwhite', "
+                f"'0022400501', '{D1}', 30.0, 0.99, 'OVER', 10.0, true, timestamp '{D1} 17:00:00')")
+    build(run, clock="2025-01-08 13:00:00")
+    assert record(run)["int_candidates_locked"] == record(published)["int_candidates_locked"]
+    assert run.query("select count(*) from props_intermediate.int_candidates_graded"
+                     " where prediction_id = 'landed-late-001'") == [(0,)]
+    assert run.query("select count(*) from props_intermediate.int_candidates_scored"
+                     " where prediction_id = 'landed-late-001'") == [(1,)]  # a candidate by its own rows
+
+
 def test_a_box_score_correction_regrades_a_locked_pick(published, tmp_path):
     """Jokić's day-1 UNDER 25.5 was a hit with 20 points; corrected to 30, a miss."""
     run = new_run(tmp_path / "corrected")

@@ -1,10 +1,11 @@
 {{ config(**fact_table_config(cluster_by=['system_id', 'player_lookup'])) }}
 -- contract §3 Grading. One row per candidate (player x game x system), never two, carrying
 -- every column of int_candidates_scored, so every model downstream reads the candidate
--- from here (one path for its columns). The candidate of a game that has tipped off is
--- the one fixed at its tip-off (int_candidates_locked); the others are computed on this
--- run (int_candidates_scored). Its grade is recomputed from the box scores on every run
--- (a stat correction regrades a locked candidate):
+-- from here (one path for its columns). The candidates of a game that has tipped off are
+-- the ones fixed at its tip-off (int_candidates_locked), and no others; the candidates of
+-- a game still to tip off are computed on this run (int_candidates_scored). Its grade is
+-- recomputed from the box scores on every run (a stat correction regrades a locked
+-- candidate):
 --   the rule of macro box_score_grade (void: did not play; pending: no points yet; push,
 --   win, loss), where a candidate without a box-score row is void once box scores of a
 --   later date are loaded (the "day after" rule, read from the data, never the clock),
@@ -43,13 +44,7 @@ candidates as (
     select {{ candidate_columns() | join(', ') }} from {{ ref('int_candidates_scored') }} as scored
     where
         {{ rebuilt }}
-        and not exists (
-            select 1 from locked
-            where
-                locked.player_lookup = scored.player_lookup
-                and locked.game_id = scored.game_id
-                and locked.system_id = scored.system_id
-        )
+        and scored.locks_at > {{ run_clock() }}
 ),
 
 box_scores as (
