@@ -69,15 +69,23 @@ measured as (
         on spine.game_date = season.as_of_date
         and spine.signal_tag = season.signal_tag
         and season.window_name = 'season'
+),
+
+diverged as (
+    select
+        *,
+        {{ round_float('hit_rate_7d - hit_rate_season', 1) }} as divergence
+    from measured
 )
 
+-- the regime compares the published (1 dp) divergence: 11.1 - 21.1 is -10.000000000000002
+-- in floating point, published as -10.0, which is NORMAL
 select
     *,
-    {{ round_float('hit_rate_7d - hit_rate_season', 1) }} as divergence,
     case
-        when hit_rate_7d is null or hit_rate_season is null then null
-        when hit_rate_7d - hit_rate_season > {{ var('signal_regime_threshold') }} then 'HOT'
-        when hit_rate_7d - hit_rate_season < -{{ var('signal_regime_threshold') }} then 'COLD'
+        when divergence is null then null
+        when divergence > {{ var('signal_regime_threshold') }} then 'HOT'
+        when divergence < -{{ var('signal_regime_threshold') }} then 'COLD'
         else 'NORMAL'
     end as regime
-from measured
+from diverged
