@@ -127,6 +127,29 @@ def test_a_game_takes_no_new_candidate_after_its_tip_off(published, tmp_path):
                      " where prediction_id = 'landed-late-001'") == [(1,)]  # a candidate by its own rows
 
 
+def test_a_graded_pick_of_a_day_not_locked_yet_counts_in_no_record(published, tmp_path):
+    """Day 3 is provisional at the clock; a box score of its best bet SGA (UNDER 24.5, 20
+    points: a hit) lands before the day's last tip-off. The pick shows its result, but the
+    records count the locked picks only: all.json's records, streak and graded stay those
+    of days 1 and 2 (5-2, W 1), and day 3 stays pending, 0-0 with its 3 picks pending."""
+    run = new_run(tmp_path / "early_box_score")
+    shutil.copyfile(published.warehouse, run.warehouse)
+    run.execute("insert into nba_analytics.player_game_summary (player_lookup, player_full_name, game_id, game_date,"
+                " team_abbr, opponent_team_abbr, points, minutes_played, player_status) values ('shaigilgeousalexander',"
+                f" 'Shai Gilgeous-Alexander', '0022400505', '{D3}', 'OKC', 'PHX', 20, 34, 'active')")
+    build(run)
+    assert run.publish("--all-dates") == 0
+    sga = run.document(f"best-bets/{D3}.json")["picks"][0]
+    assert (sga["player"], sga["actual"], sga["result"]) == ("Shai Gilgeous-Alexander", 20, "hit")
+    before, after = published.document("best-bets/all.json"), run.document("best-bets/all.json")
+    assert (after["record"], after["streak"], after["graded"]) == (before["record"], before["streak"], before["graded"])
+    assert after["record"]["season"] == {"wins": 5, "losses": 2, "pct": 71.4}
+    [week] = after["weeks"]
+    assert week["record"] == {"wins": 5, "losses": 2, "pending": 3, "pct": 71.4}
+    day3 = week["days"][0]
+    assert (day3["date"], day3["status"], day3["record"]) == (D3, "pending", {"wins": 0, "losses": 0, "pending": 3})
+
+
 def test_a_box_score_correction_regrades_a_locked_pick(published, tmp_path):
     """Jokić's day-1 UNDER 25.5 was a hit with 20 points; corrected to 30, a miss."""
     run = new_run(tmp_path / "corrected")

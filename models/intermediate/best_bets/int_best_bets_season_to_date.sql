@@ -23,9 +23,15 @@ select
     bets.opponent_team_abbr,
     bets.actual_points,
     bets.grade,
-    case when bets.grade = 'win' then 1 else 0 end as is_win,
-    case when bets.grade = 'loss' then 1 else 0 end as is_loss,
-    case when bets.grade = 'pending' then 1 else 0 end as is_pending
+    -- records count the locked picks (contract §3 Lock at tip-off): a win or a loss of a
+    -- day not locked yet (an early game graded before the day's last tip-off) counts as
+    -- pending until the day locks
+    case when bets.grade = 'win' and bets.is_locked then 1 else 0 end as is_win,
+    case when bets.grade = 'loss' and bets.is_locked then 1 else 0 end as is_loss,
+    case
+        when bets.grade = 'pending' or (bets.grade in ('win', 'loss') and not bets.is_locked) then 1
+        else 0
+    end as is_pending
 from {{ ref('int_best_bets_published') }} as bets
 inner join calendar on bets.game_date = calendar.game_date
 inner join latest

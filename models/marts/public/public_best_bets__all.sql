@@ -1,8 +1,9 @@
 -- best-bets/all.json, the document's root: one row, the season as of the latest game date d.
 -- Records (season, month, week, last_10 = the ten most recent graded best bets, newest =
 -- latest date then rank), current streak (W or L over graded best bets, pushes and voids
--- skipped), totals. Its weeks, days and picks are parts at their own grain (publish
--- declaration, `from:`), built and tested before this model:
+-- skipped), totals; a graded best bet counts once its day is locked (is_win, is_loss).
+-- Its weeks, days and picks are parts at their own grain (publish declaration, `from:`),
+-- built and tested before this model:
 -- depends_on: {{ ref('public_best_bets__all_weeks') }}
 -- depends_on: {{ ref('public_best_bets__all_days') }}
 -- depends_on: {{ ref('public_best_bets__picks') }}
@@ -24,7 +25,7 @@ graded_by_recency as (
         *,
         row_number() over (order by game_date desc, best_bet_rank asc) as recency
     from season_bets
-    where grade in ('win', 'loss')
+    where is_win = 1 or is_loss = 1
 ),
 
 newest as (
