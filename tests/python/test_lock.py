@@ -112,7 +112,7 @@ def test_the_next_unlocked_day_follows_the_new_rules(replayed):
 
 
 def test_a_game_takes_no_new_candidate_after_its_tip_off(published, tmp_path):
-    """A champion-era xgboost_v2 prediction for Derrick White's day-1 game, created at 17:00
+    """An xgboost_v2 prediction for Derrick White's day-1 game, created at 17:00
     (before the 23:30 tip-off) but landing after the run that fixed the game: no user saw
     it, so it is no candidate. The old rule fixed candidates key by key and appended it."""
     run = new_run(tmp_path / "landed_late")
