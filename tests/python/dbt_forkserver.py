@@ -132,7 +132,7 @@ def venv_dbt(python: str) -> str:
 
 
 def request(socket_path: str, args: list[str], env: dict[str, str], cwd: Path | str,
-            dbt: str = "dbt") -> subprocess.CompletedProcess[str] | None:
+            dbt: str) -> subprocess.CompletedProcess[str] | None:
     """The command as a fork of the server listening on ``socket_path``; None when it answers "plain"."""
     out, err = (output_file(name) for name in ("stdout", "stderr"))
     try:
