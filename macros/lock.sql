@@ -54,8 +54,9 @@
 
 {#- The days already in the record: a condition on `date_column` that is true for a game
     date locked by an EARLIER run (int_days_locked as it stood when this run began), else
-    `false` when nothing is locked yet or the model is rebuilt from scratch. int_picks_locked runs before int_days_locked (which
-    depends on it), so it reads the day lock as a relation, not through ref(). -#}
+    `false` when nothing is locked yet or the model is rebuilt from scratch.
+    int_candidates_locked and int_picks_locked run before int_days_locked (which depends on
+    them), so they read the day lock as a relation, not through ref(). -#}
 {% macro locked_before(date_column) -%}
     {#- a model rebuilt from scratch (first build, rebuild_record) starts a new record -#}
     {%- set relation = adapter.get_relation(this.database, this.schema, 'int_days_locked')
