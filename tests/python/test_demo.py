@@ -15,7 +15,7 @@ import pytest
 
 from pipeline import PROJECT_DIR, demo_site, generate, new_run
 from publisher.checks import check_document
-from reference_model import r1
+from reference_model import r1, wilson
 
 SUBSETS = {int(r["public_id"]): r for r in csv.DictReader(open(PROJECT_DIR / "seeds" / "subset_definitions.csv"))}
 
@@ -212,3 +212,38 @@ def test_models_json_is_as_of_the_track_record_and_agrees_with_the_dashboard(dem
     dashboard = demo.document("admin/dashboard.json")
     assert models["as_of"] == demo.document("subsets/performance.json")["as_of"] == dashboard["as_of"]
     assert {m["model"]: m["state"] for m in models["models"]} == {m["model"]: m["state"] for m in dashboard["models"]}
+
+
+def _dashboard_rates(dashboard: dict) -> list[tuple[str, int, int | None, float | None, float | None, float | None]]:
+    """Every hit rate of admin/dashboard.json: (where, n, wins when published, rate, low, high)."""
+    rates = []
+    for m in dashboard["models"]:
+        for d in ("7d", "14d", "30d"):
+            rates.append((f"models {m['model']} {d}", m[f"n_{d}"], None,
+                          m[f"hit_rate_{d}"], m[f"hit_rate_{d}_low"], m[f"hit_rate_{d}_high"]))
+    for s in dashboard["subsets"]:
+        for name, w in s["windows"].items():
+            rates.append((f"subsets {s['id']} {name}", w["picks"], w["wins"], w["hit_rate"], w["hit_rate_low"], w["hit_rate_high"]))
+    for b in dashboard["by_signal"]:
+        rates.append((f"by_signal {b['id']} {b['signal']}", b["picks"], b["wins"], b["hit_rate"], b["hit_rate_low"], b["hit_rate_high"]))
+    for t in dashboard["edge_tiers"]:
+        rates.append((f"edge_tiers {t['tier']}", t["picks"], None, t["hit_rate"], t["hit_rate_low"], t["hit_rate_high"]))
+    for t in dashboard["signal_health"]:
+        for w in ("7d", "season"):
+            rates.append((f"signal_health {t['tag']} {w}", t[f"n_{w}"], None,
+                          t[f"hit_rate_{w}"], t[f"hit_rate_{w}_low"], t[f"hit_rate_{w}_high"]))
+    return rates
+
+
+def test_every_dashboard_hit_rate_carries_its_wilson_interval(demo):
+    # contract §3 Uncertainty. Where the section publishes no wins, any win count whose 1-dp
+    # rate is the published one will do (past 1,000 picks two counts can share a rate)
+    rates = _dashboard_rates(demo.document("admin/dashboard.json"))
+    assert {where.split()[0] for where, *_ in rates} == {"models", "subsets", "by_signal", "edge_tiers", "signal_health"}
+    assert sum(1 for _, n, *_ in rates if n) > 100
+    for where, n, wins, rate, low, high in rates:
+        if n == 0:
+            assert (rate, low, high) == (None, None, None), where
+            continue
+        candidates = [wins] if wins is not None else [w for w in range(n + 1) if r1(100 * w / n) == rate]
+        assert any(r1(100 * w / n) == rate and wilson(w, n) == (low, high) for w in candidates), (where, n, rate, low, high)

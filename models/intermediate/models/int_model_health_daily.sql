@@ -1,7 +1,8 @@
 {{ config(**fact_table_config(cluster_by=['system_id'])) }}
 -- contract §3 Model health. One row per system x game date with predictions: hit rate
--- and N over the last 7 / 14 / 30 days (windows ending on the date, never before the
--- season's opening night) of graded (win/loss) candidates with edge >= health_min_edge;
+-- (with its Wilson 95 % bounds, contract §3 Uncertainty) and N over the last 7 / 14 / 30
+-- days (windows ending on the date, never before the season's opening night) of graded
+-- (win/loss) candidates with edge >= health_min_edge;
 -- the state (first match wins); days since the end of the training window seen in that
 -- day's predictions (registry when the system made none) and the stale flag.
 -- state_before_day: the state as of the day before (7 days ending the day before, never
@@ -114,6 +115,10 @@ measured as (
         {%- for days in [7, 14, 30] %}
         cast(wins_{{ days }}d + losses_{{ days }}d as {{ dbt.type_bigint() }}) as n_{{ days }}d,
         {{ hit_rate_pct('wins_' ~ days ~ 'd', 'losses_' ~ days ~ 'd') }} as hit_rate_{{ days }}d,
+        {%- for bound in ['low', 'high'] %}
+        {{ wilson_bound('wins_' ~ days ~ 'd', 'wins_' ~ days ~ 'd + losses_' ~ days ~ 'd', bound) }}
+            as hit_rate_{{ days }}d_{{ bound }},
+        {%- endfor %}
         {%- endfor %}
         cast(
             wins_7d_before_day + losses_7d_before_day as {{ dbt.type_bigint() }}

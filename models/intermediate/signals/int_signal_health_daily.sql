@@ -1,9 +1,9 @@
 {{ config(**fact_table_config(cluster_by=['signal_tag'])) }}
--- contract §3 Signal health. One row per allowlisted tag x game date: hit rate of the
--- champion's graded picks carrying the tag over the last 7 days and the season (as of
--- the date), divergence = hr_7d - hr_season, regime HOT (> +threshold), COLD
--- (< -threshold), else NORMAL (null while either rate is undefined). Tags not on the
--- allowlist are dropped here, so they reach nothing downstream.
+-- contract §3 Signal health. One row per allowlisted tag x game date: hit rate (with its
+-- Wilson 95 % bounds) of the champion's graded picks carrying the tag over the last 7
+-- days and the season (as of the date), divergence = hr_7d - hr_season, regime HOT
+-- (> +threshold), COLD (< -threshold), else NORMAL (null while either rate is undefined).
+-- Tags not on the allowlist are dropped here, so they reach nothing downstream.
 -- Incremental by game_date: a date rebuilt reads its season's tags and grades.
 with tags as (
     select tags.*
@@ -50,16 +50,14 @@ spine as (
     cross join {{ ref('signal_allowlist') }} as allowlist
 ),
 
-measured as (
+counted as (
     select
         spine.game_date,
         spine.signal_tag,
-        cast(coalesce(w7.wins, 0) + coalesce(w7.losses, 0) as {{ dbt.type_bigint() }}) as n_7d,
-        {{ hit_rate_pct('coalesce(w7.wins, 0)', 'coalesce(w7.losses, 0)') }} as hit_rate_7d,
-        cast(coalesce(season.wins, 0) + coalesce(season.losses, 0) as {{ dbt.type_bigint() }})
-            as n_season,
-        {{ hit_rate_pct('coalesce(season.wins, 0)', 'coalesce(season.losses, 0)') }}
-            as hit_rate_season
+        coalesce(w7.wins, 0) as wins_7d,
+        coalesce(w7.losses, 0) as losses_7d,
+        coalesce(season.wins, 0) as wins_season,
+        coalesce(season.losses, 0) as losses_season
     from spine
     left join windowed as w7
         on spine.game_date = w7.as_of_date
@@ -69,6 +67,23 @@ measured as (
         on spine.game_date = season.as_of_date
         and spine.signal_tag = season.signal_tag
         and season.window_name = 'season'
+),
+
+measured as (
+    select
+        game_date,
+        signal_tag,
+        cast(wins_7d + losses_7d as {{ dbt.type_bigint() }}) as n_7d,
+        {{ hit_rate_pct('wins_7d', 'losses_7d') }} as hit_rate_7d,
+        {{ wilson_bound('wins_7d', 'wins_7d + losses_7d', 'low') }} as hit_rate_7d_low,
+        {{ wilson_bound('wins_7d', 'wins_7d + losses_7d', 'high') }} as hit_rate_7d_high,
+        cast(wins_season + losses_season as {{ dbt.type_bigint() }}) as n_season,
+        {{ hit_rate_pct('wins_season', 'losses_season') }} as hit_rate_season,
+        {{ wilson_bound('wins_season', 'wins_season + losses_season', 'low') }}
+            as hit_rate_season_low,
+        {{ wilson_bound('wins_season', 'wins_season + losses_season', 'high') }}
+            as hit_rate_season_high
+    from counted
 ),
 
 diverged as (

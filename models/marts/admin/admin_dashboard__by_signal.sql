@@ -8,6 +8,8 @@ select
     by_signal.wins,
     by_signal.losses,
     by_signal.hit_rate,
+    by_signal.hit_rate_low,
+    by_signal.hit_rate_high,
     by_signal.roi_pct as roi
 from {{ ref('int_subset_performance_by_signal') }} as by_signal
 inner join {{ ref('int_track_record_as_of') }} as as_of on by_signal.as_of_date = as_of.as_of_date

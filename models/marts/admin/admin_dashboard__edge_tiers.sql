@@ -1,4 +1,4 @@
--- admin/dashboard.json, part `edge_tiers`: picks, hit rate, MAE and ROI per edge tier over
+-- admin/dashboard.json, part `edge_tiers`: picks, hit rate (Wilson bounds), MAE, ROI per tier over
 -- the 30 days of the as-of date (tier_order: high, medium, low).
 select
     as_of.as_of_date as as_of,
@@ -9,6 +9,8 @@ select
     ) as tier_order,
     tiers.graded_picks as picks,
     tiers.hit_rate,
+    tiers.hit_rate_low,
+    tiers.hit_rate_high,
     tiers.mae,
     tiers.roi_pct as roi
 from {{ ref('int_edge_tier_performance_windows') }} as tiers

@@ -5,8 +5,12 @@ select
     tags.signal_tag as tag,
     tags.n_7d,
     tags.hit_rate_7d,
+    tags.hit_rate_7d_low,
+    tags.hit_rate_7d_high,
     tags.n_season,
     tags.hit_rate_season,
+    tags.hit_rate_season_low,
+    tags.hit_rate_season_high,
     tags.divergence,
     tags.regime
 from {{ ref('int_signal_health_daily') }} as tags

@@ -13,6 +13,8 @@ select
     windows.wins,
     windows.losses,
     windows.hit_rate,
+    windows.hit_rate_low,
+    windows.hit_rate_high,
     windows.roi_pct as roi
 from {{ ref('int_subset_performance_windows') }} as windows
 inner join {{ ref('int_track_record_as_of') }} as as_of on windows.as_of_date = as_of.as_of_date
