@@ -29,6 +29,18 @@
     group by game_id
 {%- endmacro %}
 
+{#- Each row of `games` (a relation or CTE with game_id and game_date) with the lock time of
+    its game as locks_at (macro lock_time of its tip-off, macro game_tipoffs). -#}
+{% macro with_lock_times(games) -%}
+    select
+        games.game_id,
+        games.game_date,
+        {{ lock_time('tipoffs.game_start_at', 'games.game_date') }} as locks_at
+    from {{ games }} as games
+    left join ({{ game_tipoffs() }}) as tipoffs
+        on games.game_id = tipoffs.game_id
+{%- endmacro %}
+
 {#- Config of the append-only record (int_candidates_locked, int_picks_locked,
     int_days_locked): incremental, insert-only, never rebuilt by --full-refresh (unless
     the deliberate rebuild: var rebuild_record, `make rebuild-record`).
@@ -52,19 +64,21 @@
     {{ return(config) }}
 {%- endmacro %}
 
-{#- The days already in the record: a condition on `date_column` that is true for a game
-    date locked by an EARLIER run (int_days_locked as it stood when this run began), else
-    `false` when nothing is locked yet or the model is rebuilt from scratch.
-    int_candidates_locked and int_picks_locked run before int_days_locked (which depends on
-    them), so they read the day lock as a relation, not through ref(). -#}
-{% macro locked_before(date_column) -%}
+{#- What an EARLIER run put in the record `record` (as it stood when this run began): a
+    condition on `column`, true when its value is a `key` of that record, else `false` when
+    the record does not exist yet or the model is rebuilt from scratch. Defaults: the days
+    already locked (int_days_locked, by game_date); int_candidates_locked also reads the
+    games already fixed (int_games_locked, by game_id). int_candidates_locked and
+    int_picks_locked run before those records (which depend on them), so they read them as
+    relations, not through ref(). -#}
+{% macro locked_before(column, record='int_days_locked', key='game_date') -%}
     {#- a model rebuilt from scratch (first build, rebuild_record) starts a new record -#}
-    {%- set relation = adapter.get_relation(this.database, this.schema, 'int_days_locked')
+    {%- set relation = adapter.get_relation(this.database, this.schema, record)
         if execute and incremental_run() else none -%}
     {%- if relation is none -%}
         false
     {%- else -%}
-        {{ date_column }} in (select locked_days.game_date from {{ relation }} as locked_days)
+        {{ column }} in (select recorded.{{ key }} from {{ relation }} as recorded)
     {%- endif -%}
 {%- endmacro %}
 

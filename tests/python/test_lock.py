@@ -24,7 +24,7 @@ COLUMNS = ("prediction_id, system_id, player_lookup, game_id, game_date, predict
            " recommendation, current_points_line, is_active, created_at")
 LATE = (f"insert into {P} ({COLUMNS}) select 'late-001', system_id, player_lookup, game_id, game_date, 5.0,"
         " 0.99, 'UNDER', 20.5, true, timestamp '2025-01-06 23:31:00' from " + P + " where prediction_id = 'pe-001'")
-RECORD_TABLES = ("int_candidates_locked", "int_picks_locked", "int_days_locked")
+RECORD_TABLES = ("int_candidates_locked", "int_games_locked", "int_picks_locked", "int_days_locked")
 DAY_FILES = [f"{kind}/{day}.json" for kind in ("picks", "signals", "best-bets") for day in (D1, D2)]
 
 
@@ -125,6 +125,35 @@ def test_a_game_takes_no_new_candidate_after_its_tip_off(published, tmp_path):
                      " where prediction_id = 'landed-late-001'") == [(0,)]
     assert run.query("select count(*) from props_intermediate.int_candidates_scored"
                      " where prediction_id = 'landed-late-001'") == [(1,)]  # a candidate by its own rows
+
+
+def test_a_game_fixed_without_candidates_takes_none_later(published, tmp_path):
+    """A new day-3 game tips off at 20:00, before the day's other games (23:30), so its day
+    is not locked yet. At the 21:00 run its only prediction is a PASS: the game is fixed
+    with no candidate. Then an OVER for it, created at 19:00 (before tip-off) with an edge of
+    19.5, lands: no user saw it, so it is no candidate. The old rule recorded candidates,
+    not games, and took it at the 22:00 run."""
+    game, player = "0022400599", "latelander"
+    run = new_run(tmp_path / "fixed_empty")
+    shutil.copyfile(published.warehouse, run.warehouse)
+    run.execute(
+        "insert into nba_analytics.upcoming_player_game_context (player_lookup, player_full_name, game_id,"
+        " game_date, team_abbr, opponent_team_abbr, is_home, game_start_at) values ('latelander', 'Late Lander',"
+        f" '{game}', '{D3}', 'MIA', 'ORL', true, timestamp '{D3} 20:00:00')",
+        f"insert into {P} ({COLUMNS}) values ('fixed-empty-001', 'catboost_v9', '{player}', '{game}', '{D3}',"
+        f" 12.0, 0.5, 'PASS', null, true, timestamp '{D3} 12:00:00')",
+    )
+    build(run, clock=f"{D3} 21:00:00")
+    assert run.query("select candidate_count, fixed_at_clock::varchar from props_intermediate.int_games_locked"
+                     f" where game_id = '{game}'") == [(0, f"{D3} 21:00:00")]
+    run.execute(f"insert into {P} ({COLUMNS}) values ('fixed-empty-002', 'catboost_v9', '{player}', '{game}',"
+                f" '{D3}', 30.0, 0.9, 'OVER', 10.5, true, timestamp '{D3} 19:00:00')")
+    build(run, clock=f"{D3} 22:00:00")
+    assert run.query("select count(*) from props_intermediate.int_candidates_scored"
+                     " where prediction_id = 'fixed-empty-002'") == [(1,)]  # a candidate by its own rows
+    for table in ("int_candidates_locked", "int_candidates_graded"):
+        assert run.query(f"select count(*) from props_intermediate.{table} where game_id = '{game}'") == [(0,)], table
+    assert run.query(f"select count(*) from props_intermediate.int_games_locked where game_id = '{game}'") == [(1,)]
 
 
 def test_a_graded_pick_of_a_day_not_locked_yet_counts_in_no_record(published, tmp_path):

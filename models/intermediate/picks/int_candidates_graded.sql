@@ -1,9 +1,10 @@
 {{ config(**fact_table_config(cluster_by=['system_id', 'player_lookup'])) }}
 -- contract §3 Grading. One row per candidate (player x game x system), never two, carrying
 -- every column of int_candidates_scored, so every model downstream reads the candidate
--- from here (one path for its columns). The candidates of a game that has tipped off are
--- the ones fixed at its tip-off (int_candidates_locked), and no others; the candidates of
--- a game still to tip off are computed on this run (int_candidates_scored). Its grade is
+-- from here (one path for its columns). The candidates of a fixed game (one that has
+-- tipped off: int_games_locked, this run's included) are the ones fixed at its tip-off
+-- (int_candidates_locked), and no others; the candidates of a game still to tip off are
+-- computed on this run (int_candidates_scored). Its grade is
 -- recomputed from the box scores on every run (a stat correction regrades a locked
 -- candidate):
 --   the rule of macro box_score_grade (void: did not play; pending: no points yet; push,
@@ -44,7 +45,10 @@ candidates as (
     select {{ candidate_columns() | join(', ') }} from {{ ref('int_candidates_scored') }} as scored
     where
         {{ rebuilt }}
-        and scored.locks_at > {{ run_clock() }}
+        and not exists (
+            select 1 from {{ ref('int_games_locked') }} as fixed
+            where fixed.game_id = scored.game_id
+        )
 ),
 
 box_scores as (

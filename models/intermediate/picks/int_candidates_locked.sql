@@ -5,11 +5,11 @@
 -- never rewritten, so a later re-run, deactivation or deletion upstream, or a change of a
 -- scoring var, never changes what was fixed at tip-off; --full-refresh keeps it (only
 -- the deliberate rebuild of the record does not: var rebuild_record).
--- A game's candidates are fixed as a set: a game that has a candidate in the record, or
--- whose day an earlier run locked, takes no new one later (a prediction created before
--- tip-off that becomes the latest only after it, e.g. when a newer PASS row is deleted,
--- or that lands late). A game without any candidate at that first run can still take one
--- until its day locks: the record holds candidates, not games (docs/decisions.md).
+-- A game's candidates are fixed as a set: a game that an earlier run fixed
+-- (int_games_locked, recorded after this model on every run, with or without candidates),
+-- that has a candidate in the record, or whose day an earlier run locked, takes no new one
+-- later (a prediction created before tip-off that becomes the latest only after it, e.g.
+-- when a newer PASS row is deleted, or that lands late).
 -- Grain: one row per player x game x system.
 with tipped_off as (
     select * from {{ ref('int_candidates_scored') }}
@@ -25,4 +25,5 @@ where
         where locked.game_id = tipped_off.game_id
     )
     and not ({{ locked_before('tipped_off.game_date') }})
+    and not ({{ locked_before('tipped_off.game_id', record='int_games_locked', key='game_id') }})
 {%- endif %}

@@ -16,18 +16,12 @@ game_dates as (
     from games
 ),
 
-tipoffs as (
-    {{ game_tipoffs() | indent(4) }}
-),
-
 game_locks as (
     select
-        games.game_date,
-        max({{ lock_time('tipoffs.game_start_at', 'games.game_date') }}) as day_locks_at
-    from games
-    left join tipoffs
-        on games.game_id = tipoffs.game_id
-    group by games.game_date
+        timed.game_date,
+        max(timed.locks_at) as day_locks_at
+    from ({{ with_lock_times('games') | indent(8) }}) as timed
+    group by timed.game_date
 ),
 
 labelled as (
