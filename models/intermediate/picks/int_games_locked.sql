@@ -5,7 +5,9 @@
 -- has passed, recorded once by the first such run, with the number of candidates
 -- int_candidates_locked holds for it then (it runs first: this model reads it). Zero is a
 -- game whose predictions had not landed, or were all PASS or NO_LINE, at that run.
--- Insert-only, like the rest of the record; --full-refresh keeps it.
+-- Insert-only, like the rest of the record; --full-refresh keeps it. No run time is kept,
+-- so on the same sources a rebuild, or a chain of daily cycles, gives the same rows
+-- (test_lock.py, test_daily_cycle.py).
 -- Readers: int_candidates_locked records no candidate for a game an earlier run put here
 -- (macro locked_before), so a game fixed without candidates takes none later;
 -- int_candidates_graded reads a fixed game's candidates from the record only.
@@ -51,8 +53,7 @@ select
     tipped_off.game_date,
     tipped_off.locks_at,
     cast(coalesce(recorded_candidates.candidate_count, 0) as {{ dbt.type_bigint() }})
-        as candidate_count,
-    {{ run_clock() }} as fixed_at_clock
+        as candidate_count
 from tipped_off
 left join recorded_candidates
     on tipped_off.game_id = recorded_candidates.game_id
