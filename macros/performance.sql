@@ -29,10 +29,17 @@
     graded picks, hit rate % (null when nothing graded), Wilson 95 % bounds and ROI %. -#}
 {% macro performance_stats(wins, losses, profit) -%}
     cast({{ wins }} + {{ losses }} as {{ dbt.type_bigint() }}) as graded_picks,
-    {{ hit_rate_pct(wins, losses) }} as hit_rate,
-    {{ wilson_bound(wins, wins ~ ' + ' ~ losses, 'low') }} as hit_rate_low,
-    {{ wilson_bound(wins, wins ~ ' + ' ~ losses, 'high') }} as hit_rate_high,
+    {{ hit_rate_with_interval(wins, losses) }},
     {{ round_float(safe_divide('100 * (' ~ profit ~ ')', '(' ~ wins ~ ' + ' ~ losses ~ ')'), 1) }} as roi_pct
+{%- endmacro %}
+
+{#- A published hit rate and its Wilson 95 % interval (contract §3 Uncertainty), as three
+    columns: `name` (hit_rate_pct), `name`_low and `name`_high (wilson_bound), all null
+    when nothing is graded. -#}
+{% macro hit_rate_with_interval(wins, losses, name='hit_rate') -%}
+    {{ hit_rate_pct(wins, losses) }} as {{ name }},
+    {{ wilson_bound(wins, wins ~ ' + ' ~ losses, 'low') }} as {{ name }}_low,
+    {{ wilson_bound(wins, wins ~ ' + ' ~ losses, 'high') }} as {{ name }}_high
 {%- endmacro %}
 
 {#- The as-of date of the published track record (int_track_record_as_of), as a scalar

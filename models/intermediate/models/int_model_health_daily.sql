@@ -113,12 +113,9 @@ measured as (
         system_id,
         training_end_date,
         {%- for days in [7, 14, 30] %}
-        cast(wins_{{ days }}d + losses_{{ days }}d as {{ dbt.type_bigint() }}) as n_{{ days }}d,
-        {{ hit_rate_pct('wins_' ~ days ~ 'd', 'losses_' ~ days ~ 'd') }} as hit_rate_{{ days }}d,
-        {%- for bound in ['low', 'high'] %}
-        {{ wilson_bound('wins_' ~ days ~ 'd', 'wins_' ~ days ~ 'd + losses_' ~ days ~ 'd', bound) }}
-            as hit_rate_{{ days }}d_{{ bound }},
-        {%- endfor %}
+        {%- set wins, losses = 'wins_' ~ days ~ 'd', 'losses_' ~ days ~ 'd' %}
+        cast({{ wins }} + {{ losses }} as {{ dbt.type_bigint() }}) as n_{{ days }}d,
+        {{ hit_rate_with_interval(wins, losses, 'hit_rate_' ~ days ~ 'd') }},
         {%- endfor %}
         cast(
             wins_7d_before_day + losses_7d_before_day as {{ dbt.type_bigint() }}

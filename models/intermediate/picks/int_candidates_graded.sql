@@ -4,9 +4,8 @@
 -- from here (one path for its columns). The candidates of a fixed game (one that has
 -- tipped off: int_games_locked, this run's included) are the ones fixed at its tip-off
 -- (int_candidates_locked), and no others; the candidates of a game still to tip off are
--- computed on this run (int_candidates_scored). Its grade is
--- recomputed from the box scores on every run (a stat correction regrades a locked
--- candidate):
+-- computed on this run (int_candidates_scored). Its grade is recomputed from the box
+-- scores on every run (a stat correction regrades a locked candidate):
 --   the rule of macro box_score_grade (void: did not play; pending: no points yet; push,
 --   win, loss), where a candidate without a box-score row is void once box scores of a
 --   later date are loaded (the "day after" rule, read from the data, never the clock),

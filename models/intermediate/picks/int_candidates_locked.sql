@@ -9,7 +9,9 @@
 -- (int_games_locked, recorded after this model on every run, with or without candidates),
 -- that has a candidate in the record, or whose day an earlier run locked, takes no new one
 -- later (a prediction created before tip-off that becomes the latest only after it, e.g.
--- when a newer PASS row is deleted, or that lands late).
+-- when a newer PASS row is deleted, or that lands late). The last two rules cover what the
+-- first cannot: a record older than int_games_locked, and a run that stopped between the
+-- two tables.
 -- Grain: one row per player x game x system.
 with tipped_off as (
     select * from {{ ref('int_candidates_scored') }}

@@ -74,15 +74,9 @@ measured as (
         game_date,
         signal_tag,
         cast(wins_7d + losses_7d as {{ dbt.type_bigint() }}) as n_7d,
-        {{ hit_rate_pct('wins_7d', 'losses_7d') }} as hit_rate_7d,
-        {{ wilson_bound('wins_7d', 'wins_7d + losses_7d', 'low') }} as hit_rate_7d_low,
-        {{ wilson_bound('wins_7d', 'wins_7d + losses_7d', 'high') }} as hit_rate_7d_high,
+        {{ hit_rate_with_interval('wins_7d', 'losses_7d', 'hit_rate_7d') }},
         cast(wins_season + losses_season as {{ dbt.type_bigint() }}) as n_season,
-        {{ hit_rate_pct('wins_season', 'losses_season') }} as hit_rate_season,
-        {{ wilson_bound('wins_season', 'wins_season + losses_season', 'low') }}
-            as hit_rate_season_low,
-        {{ wilson_bound('wins_season', 'wins_season + losses_season', 'high') }}
-            as hit_rate_season_high
+        {{ hit_rate_with_interval('wins_season', 'losses_season', 'hit_rate_season') }}
     from counted
 ),
 
