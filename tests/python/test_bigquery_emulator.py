@@ -60,9 +60,11 @@ LAYOUT = {
     "int_best_bets_filtered": ("game_date", ["system_id", "player_lookup"]),
     "int_model_health_daily": ("game_date", ["system_id"]),
     "int_subset_performance_windows": ("as_of_date", ["subset_id", "window_name"]),
-    "public_picks": ("date", ["group_id"]),
+    "public_picks": ("date", ["group_id"]),  # the group root of picks/{date}.json; its part:
+    "public_picks__picks": ("date", ["group_id"]),
     "public_signals": ("date", None),
     "public_best_bets": ("date", None),
+    "public_best_bets__picks": ("date", None),
     "public_subsets__performance": ("as_of", ["window_name", "group_id"]),
     "admin_picks": ("date", None),  # the day root of admin/picks/{date}.json; its parts:
     "admin_picks__candidates": ("date", ["system_id"]),

@@ -66,14 +66,19 @@ def test_picks_are_in_strict_composite_order(demo):
               or (composite_score = prev_composite and player_lookup <= prev_player))""")
     assert bad == [(0,)]
     published = demo.query("""
-        select count(*) from props_public.public_picks p
+        select count(*) from props_public.public_picks__picks p
         join props_reference.subset_definitions s on p.group_id = s.public_id
         left join (props_intermediate.int_subset_members_ranked m
                    join props_intermediate.int_candidates_scored c using (prediction_id))
           on m.subset_id = s.subset_id and m.game_date = p.date and m.subset_rank = p.pick_rank
              and c.pick_id = p.pick_id and m.points_line = p.line  -- the same player's game and line at that rank
-        where p.pick_rank is not null and m.subset_id is null""")
+        where m.subset_id is null""")
     assert published == [(0,)]
+    # and those rows are the picks of the files, every one (the part joins its group in each file)
+    [(part_rows,)] = demo.query("select count(*) from props_public.public_picks__picks")
+    in_files = sum(len(group["picks"]) for file in sorted((demo.site / "picks").glob("*.json"))
+                   for group in json.loads(file.read_bytes())["groups"])
+    assert in_files == part_rows > 1000
 
 
 def test_no_public_file_breaks_the_clean_api_rule(demo):

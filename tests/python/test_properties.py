@@ -126,7 +126,6 @@ def test_invariants_hold_on_random_warehouses(project, tables):
     con = project.build(tables)
     try:
         reference = Reference(con=con)
-        picks = rows(con, "props_public.public_picks")
         facts = rows(con, "props_intermediate.int_subset_results_daily")
         windows = rows(con, "props_intermediate.int_subset_performance_windows")
         members = rows(con, "props_intermediate.int_subset_members_ranked")
@@ -134,6 +133,8 @@ def test_invariants_hold_on_random_warehouses(project, tables):
         documents = {}
         for endpoint in endpoints:
             mart_rows = [json_native(row) for row in rows(con, endpoint.relation)]  # as the publisher reads them
+            part_rows = {name: [json_native(row) for row in rows(con, part.relation)]
+                         for name, part in endpoint.parts.items()}
             if not mart_rows:
                 continue  # nothing to publish (the publisher reports an empty mart)
             if endpoint.as_of:
@@ -141,8 +142,11 @@ def test_invariants_hold_on_random_warehouses(project, tables):
                 mart_rows = [r for r in mart_rows if r[endpoint.as_of] == latest]
             names = placeholders(endpoint.path_template)
             ordered = sorted(mart_rows, key=lambda r: tuple(str(r[c]) for c in names))  # noqa: B023
-            for path, part in stream_partitions(ordered, endpoint.path_template):
-                documents[path] = fold(part, endpoint.tree, {"generated_at": "2026-01-01T00:00:00Z"})
+            for path, file_rows in stream_partitions(ordered, endpoint.path_template):
+                key = [file_rows[0][c] for c in names]
+                parts = {name: [r for r in part if [r[c] for c in names] == key] for name, part in part_rows.items()}
+                documents[path] = fold(file_rows, endpoint.tree, {"generated_at": "2026-01-01T00:00:00Z"},
+                                       parts=parts)
     finally:
         con.close()
 
@@ -150,9 +154,9 @@ def test_invariants_hold_on_random_warehouses(project, tables):
     for m in members:
         assert (m["game_date"], m["player_lookup"], m["system_id"]) in candidates
 
-    published: dict[tuple, list[str]] = {}
-    for p in sorted((p for p in picks if p["pick_rank"] is not None), key=lambda p: p["pick_rank"]):
-        published.setdefault((str(p["group_id"]), p["date"]), []).append(p["player"])
+    published = {(str(group["id"]), dt.date.fromisoformat(doc["date"])): [pick["player"] for pick in group["picks"]]
+                 for path, doc in documents.items() if path.startswith("picks/") for group in doc["groups"]}
+    assert {key for key, players in published.items() if players} <= set(reference.members)
     for (group, date), expected in reference.members.items():
         got = published.get((group, date), [])
         assert got == [next_name(tables, c["player"]) for c in expected], (group, date)

@@ -1,0 +1,43 @@
+{{ config(bigquery_table_layout('date', ['group_id'])) }}
+-- The picks of a group, part `groups[].picks` of picks/{date}.json (declared by
+-- public_picks). Grain: one row per game date x active group x pick (pick_rank), for
+-- the dates public_picks publishes. Picks come only from int_picks_published: the locked
+-- record of a day whose last game has tipped off, else this run's subset members (the
+-- subset rules live in int_subset_members_ranked).
+with prediction_dates as (
+    select distinct game_date from {{ ref('int_days_published') }}
+),
+
+subsets as (
+    select * from {{ ref('subset_definitions') }}
+    where is_active
+),
+
+picks as (
+    select * from {{ ref('int_picks_published') }}
+    where list_id != 'best_bets'
+)
+
+select
+    picks.game_date as date,
+    cast(subsets.public_id as {{ dbt.type_bigint() }}) as group_id,
+    cast(picks.pick_rank as {{ dbt.type_bigint() }}) as pick_rank,
+    cast(picks.player_full_name as {{ dbt.type_string() }}) as player,
+    cast(picks.team_abbr as {{ dbt.type_string() }}) as team,
+    cast(picks.opponent_team_abbr as {{ dbt.type_string() }}) as opponent,
+    {{ round_float('picks.predicted_points', 1) }} as prediction,
+    cast(picks.points_line as {{ type_double() }}) as line,
+    cast(picks.recommendation as {{ dbt.type_string() }}) as direction,
+    cast(
+        case when picks.grade in ('win', 'loss', 'push') then picks.actual_points end
+        as {{ dbt.type_bigint() }}
+    ) as actual,
+    cast({{ public_result('picks.grade') }} as {{ dbt.type_string() }}) as result,
+    cast(picks.pick_id as {{ dbt.type_string() }}) as pick_id,
+    cast(picks.game_start_at as {{ dbt.type_timestamp() }}) as tipoff,
+    picks.is_home as home
+from picks
+inner join subsets
+    on picks.list_id = subsets.subset_id
+inner join prediction_dates
+    on picks.game_date = prediction_dates.game_date
