@@ -30,9 +30,9 @@ DATES = [
 FIRST = "2024-04-14"  # built fully
 CYCLES = ["2024-10-22", "2024-10-23", "2024-10-31", "2024-11-12", "2024-11-13"]
 BOX_SCORES = "nba_analytics.player_game_summary"
-# the live selector's mart; the build log (which invocation built each relation: every
+# the live selector's mart and its part; the build log (which invocation built each relation: every
 # cycle rebuilds a different set) that the publisher's gate reads
-NOT_IN_CYCLE = {"public_live_grading", "model_builds"}
+NOT_IN_CYCLE = {"public_live_grading", "public_live_grading__picks", "model_builds"}
 
 
 def state(rows: dict[str, list[dict]], night: str) -> dict[str, list[dict]]:

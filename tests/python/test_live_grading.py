@@ -48,7 +48,8 @@ from sample_data.fixture import read_csv
 NIGHT = "2025-02-10"
 ORDER = ["nikolajokic", "jaysontatum", "jalenbrunson", "jaylenbrown", "austinreaves", "jrueholiday",
          "lebronjames", "kristapsporzingis"]
-LIVE_MODELS = {"stg_nba_raw__live_boxscores", "int_live_boxscores", "int_live_picks_graded", "public_live_grading"}
+LIVE_MODELS = {"stg_nba_raw__live_boxscores", "int_live_boxscores", "int_live_picks_graded", "public_live_grading",
+               "public_live_grading__picks"}
 
 P, IP, TC, TI = "pending", "in_progress", "trending_correct", "trending_incorrect"
 C, I, PUSH, VOID = "correct", "incorrect", "push", "void"  # noqa: E741 - I = incorrect, beside C

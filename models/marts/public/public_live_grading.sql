@@ -1,5 +1,7 @@
--- live-grading/{date}.json. One row per pick of the live date (pick_rank); a night
--- without picks is one row whose pick columns are null (published as picks: []).
+-- depends_on: {{ ref('public_live_grading__picks') }}
+-- live-grading/{date}.json, the document's root: one row, the live date, with its summary;
+-- its picks come from the part public_live_grading__picks (a night without picks is
+-- published with picks: []).
 -- The live date is the one of int_live_boxscores (var live_date, else the latest date of
 -- the live source); updated_at is the newest live update of that date (data, never the
 -- clock), so an unchanged snapshot gives an identical document.
@@ -53,30 +55,7 @@ select
     cast(coalesce(summary.void, 0) as {{ dbt.type_bigint() }}) as summary_void,
     {{ round_float(
         safe_divide('100 * summary.correct', 'summary.correct + summary.incorrect'), 1
-    ) }} as summary_win_rate,
-    cast(picks.pick_rank as {{ dbt.type_bigint() }}) as pick_rank,
-    cast(picks.player_full_name as {{ dbt.type_string() }}) as player,
-    cast(picks.team_abbr as {{ dbt.type_string() }}) as team,
-    cast(picks.game_status as {{ dbt.type_string() }}) as game_status,
-    cast(picks.game_period as {{ dbt.type_bigint() }}) as period,
-    cast(picks.game_clock as {{ dbt.type_string() }}) as clock,
-    {{ round_float('picks.predicted_points', 1) }} as prediction,
-    cast(picks.points_line as {{ type_double() }}) as line,
-    cast(picks.recommendation as {{ dbt.type_string() }}) as direction,
-    cast(
-        case when picks.live_status not in ('pending', 'void') then picks.points end
-        as {{ dbt.type_bigint() }}
-    ) as actual,
-    cast(
-        case when picks.live_status <> 'pending' and picks.has_live_row then picks.minutes_clock end
-        as {{ dbt.type_string() }}
-    ) as minutes,
-    cast(picks.live_status as {{ dbt.type_string() }}) as status,
-    cast(picks.pick_id as {{ dbt.type_string() }}) as pick_id,
-    cast(picks.game_start_at as {{ dbt.type_timestamp() }}) as tipoff,
-    picks.is_home as home
+    ) }} as summary_win_rate
 from nights
 left join summary
     on nights.game_date = summary.game_date
-left join picks
-    on nights.game_date = picks.game_date
