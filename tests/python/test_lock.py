@@ -125,6 +125,11 @@ def test_a_game_takes_no_new_candidate_after_its_tip_off(published, tmp_path):
                      " where prediction_id = 'landed-late-001'") == [(0,)]
     assert run.query("select count(*) from props_intermediate.int_candidates_scored"
                      " where prediction_id = 'landed-late-001'") == [(1,)]  # a candidate by its own rows
+    assert run.publish("--all-dates", "--only", "admin_predictions") == 0
+    rows = {p["prediction_id"]: p for p in run.document(f"admin/predictions/{D1}.json")["predictions"]}
+    assert (rows["landed-late-001"]["missed_lock"], rows["landed-late-001"]["late"]) == (True, False)
+    assert (rows["late-001"]["missed_lock"], rows["late-001"]["late"]) == (False, True)
+    assert [p for p, row in rows.items() if row["missed_lock"]] == ["landed-late-001"]
 
 
 def test_a_game_fixed_without_candidates_takes_none_later(published, tmp_path):
@@ -153,6 +158,15 @@ def test_a_game_fixed_without_candidates_takes_none_later(published, tmp_path):
     for table in ("int_candidates_locked", "int_candidates_graded"):
         assert run.query(f"select count(*) from props_intermediate.{table} where game_id = '{game}'") == [(0,)], table
     assert run.query(f"select count(*) from props_intermediate.int_games_locked where game_id = '{game}'") == [(1,)]
+    # the admin file shows it as having missed the lock, with what the rules give it: edge |30.0 - 10.5| = 19.5,
+    # composite 10 x 19.5 + 0.5 x 0.9 = 195.45, tier high; the PASS is no candidate, not shown
+    assert run.publish("--all-dates", "--only", "admin_predictions") == 0
+    rows = {p["prediction_id"]: p for p in run.document(f"admin/predictions/{D3}.json")["predictions"]}
+    assert "fixed-empty-001" not in rows
+    missed = rows["fixed-empty-002"]
+    assert (missed["missed_lock"], missed["late"], missed["edge"], missed["composite"], missed["tier"]) == (
+        True, False, 19.5, 195.45, "high")
+    assert [p for p, row in rows.items() if row["missed_lock"]] == ["fixed-empty-002"]
 
 
 def test_a_graded_pick_of_a_day_not_locked_yet_counts_in_no_record(published, tmp_path):

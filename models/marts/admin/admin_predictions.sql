@@ -1,13 +1,30 @@
 {{ config(**fact_table_config(cluster_by=['system_id'], date_column='date')) }}
 -- admin/predictions/{date}.json. One row per prediction row of every game date that is
 -- either a candidate (any system; int_candidates_graded: the one fixed at tip-off for a
--- game that has started) or late: an active row created at or after its game's tip-off
+-- game that has started), or late: an active row created at or after its game's tip-off
 -- (macro lock_time), never a candidate (contract §3 Lock at tip-off), flagged is_late with
--- no edge, composite or tier. Each with its full model attribution as the row carried it.
--- Incremental by date.
+-- no edge, composite or tier, or missed the lock: a candidate by the rows as they are now
+-- (int_candidates_scored) of a game fixed without it (int_games_locked: the row landed, or
+-- became the latest, after the run that fixed the game), never counted, flagged
+-- is_missed_lock with the edge, composite and tier it has by the rules. Each with its full
+-- model attribution as the row carried it. Incremental by date.
 with candidates as (
     select * from {{ ref('int_candidates_graded') }}
     where {{ rebuilt_dates() }}
+),
+
+missed as (
+    select * from {{ ref('int_candidates_scored') }} as scored
+    where
+        {{ rebuilt_dates() }}
+        and exists (
+            select 1 from {{ ref('int_games_locked') }} as fixed
+            where fixed.game_id = scored.game_id
+        )
+        and not exists (
+            select 1 from candidates
+            where candidates.prediction_id = scored.prediction_id
+        )
 ),
 
 predictions as (
@@ -38,20 +55,26 @@ shown as (
     {%- set common = ['game_date', 'prediction_id', 'system_id', 'player_lookup',
         'player_full_name', 'game_id', 'recommendation', 'points_line', 'predicted_points',
         'confidence_score', 'created_at'] %}
+    {%- set scored = common + ['edge', 'composite_score', 'edge_tier'] %}
     select
-        {{ common | join(', ') }},
-        edge,
-        composite_score,
-        edge_tier,
-        false as is_late
+        {{ scored | join(', ') }},
+        false as is_late,
+        false as is_missed_lock
     from candidates
+    union all
+    select
+        {{ scored | join(', ') }},
+        false as is_late,
+        true as is_missed_lock
+    from missed
     union all
     select
         {{ common | join(', ') }},
         cast(null as {{ type_double() }}) as edge,
         cast(null as {{ type_double() }}) as composite_score,
         cast(null as {{ dbt.type_string() }}) as edge_tier,
-        true as is_late
+        true as is_late,
+        false as is_missed_lock
     from late
 )
 
@@ -72,6 +95,7 @@ select
     shown.edge_tier as tier,
     shown.created_at,
     shown.is_late,
+    shown.is_missed_lock,
     predictions.model_file_name,
     predictions.model_training_start_date as training_start_date,
     predictions.model_training_end_date as training_end_date,
