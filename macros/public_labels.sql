@@ -47,3 +47,9 @@
         else coalesce({{ filter_reason }}, 'not_in_record')
     end
 {%- endmacro %}
+
+{#- contract §4 points a public pick shows: the box score's once graded (hit, miss, push);
+    null while pending, and when void (the player did not play). -#}
+{% macro public_actual(grade, points) -%}
+    case when {{ grade }} in ('win', 'loss', 'push') then {{ points }} end
+{%- endmacro %}

@@ -11,10 +11,7 @@ select
     cast(opponent_team_abbr as {{ dbt.type_string() }}) as opponent,
     cast(recommendation as {{ dbt.type_string() }}) as direction,
     cast(points_line as {{ type_double() }}) as line,
-    cast(
-        case when grade in ('win', 'loss', 'push') then actual_points end
-        as {{ dbt.type_bigint() }}
-    ) as actual,
+    cast({{ public_actual('grade', 'actual_points') }} as {{ dbt.type_bigint() }}) as actual,
     cast({{ public_result('grade') }} as {{ dbt.type_string() }}) as result,
     cast(pick_id as {{ dbt.type_string() }}) as pick_id,
     cast(game_start_at as {{ dbt.type_timestamp() }}) as tipoff,

@@ -29,8 +29,7 @@ select
     cast(picks.points_line as {{ type_double() }}) as line,
     cast(picks.recommendation as {{ dbt.type_string() }}) as direction,
     cast(
-        case when picks.grade in ('win', 'loss', 'push') then picks.actual_points end
-        as {{ dbt.type_bigint() }}
+        {{ public_actual('picks.grade', 'picks.actual_points') }} as {{ dbt.type_bigint() }}
     ) as actual,
     cast({{ public_result('picks.grade') }} as {{ dbt.type_string() }}) as result,
     cast(picks.pick_id as {{ dbt.type_string() }}) as pick_id,
