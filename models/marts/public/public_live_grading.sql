@@ -1,7 +1,7 @@
--- depends_on: {{ ref('public_live_grading__picks') }}
 -- live-grading/{date}.json, the document's root: one row, the live date, with its summary;
 -- its picks come from the part public_live_grading__picks (a night without picks is
--- published with picks: []).
+-- published with picks: []). The summary counts the statuses of those very rows, so it
+-- always agrees with the picks published beside it (the live view is evaluated once).
 -- The live date is the one of int_live_boxscores (var live_date, else the latest date of
 -- the live source); updated_at is the newest live update of that date (data, never the
 -- clock), so an unchanged snapshot gives an identical document.
@@ -10,7 +10,10 @@ with live as (
 ),
 
 picks as (
-    select * from {{ ref('int_live_picks_graded') }}
+    select
+        date as game_date,
+        status as live_status
+    from {{ ref('public_live_grading__picks') }}
 ),
 
 nights as (
