@@ -41,6 +41,15 @@
         on games.game_id = tipoffs.game_id
 {%- endmacro %}
 
+{#- True when the game `game_id` is fixed: in the record of fixed games (int_games_locked,
+    this run's included). Its candidates are then the recorded ones, and only those. -#}
+{% macro game_is_fixed(game_id) -%}
+    exists (
+        select 1 from {{ ref('int_games_locked') }} as fixed
+        where fixed.game_id = {{ game_id }}
+    )
+{%- endmacro %}
+
 {#- Config of the append-only record (int_candidates_locked, int_games_locked,
     int_picks_locked, int_days_locked): incremental, insert-only, never rebuilt by
     --full-refresh (unless the deliberate rebuild: var rebuild_record, `make rebuild-record`).

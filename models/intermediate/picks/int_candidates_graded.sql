@@ -44,10 +44,7 @@ candidates as (
     select {{ candidate_columns() | join(', ') }} from {{ ref('int_candidates_scored') }} as scored
     where
         {{ rebuilt }}
-        and not exists (
-            select 1 from {{ ref('int_games_locked') }} as fixed
-            where fixed.game_id = scored.game_id
-        )
+        and not {{ game_is_fixed('scored.game_id') }}
 ),
 
 box_scores as (

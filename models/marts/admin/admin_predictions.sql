@@ -17,10 +17,7 @@ missed as (
     select * from {{ ref('int_candidates_scored') }} as scored
     where
         {{ rebuilt_dates() }}
-        and exists (
-            select 1 from {{ ref('int_games_locked') }} as fixed
-            where fixed.game_id = scored.game_id
-        )
+        and {{ game_is_fixed('scored.game_id') }}
         and not exists (
             select 1 from candidates
             where candidates.prediction_id = scored.prediction_id
