@@ -148,6 +148,21 @@ def live_cycle(run, step, capsys) -> dict:
     return json.loads(capsys.readouterr().out)
 
 
+def compiled_model(run, name: str) -> tuple[str, str]:
+    """A model's relation and its SQL as dbt compiled it for the night."""
+    node = next(n for n in json.loads((run.root / "target" / "manifest.json").read_text())["nodes"].values()
+                if n.get("name") == name)
+    return node["relation_name"], (run.root / "target" / "compiled" / "nba_props" / node["original_file_path"]).read_text()
+
+
+def snapshot(run, step) -> None:
+    """Replay a snapshot and read it as a cycle's first model does (int_live_boxscores, a table):
+    the live views downstream then grade it, without the 4-5 s of a `dbt build`."""
+    live_replay.apply_step(run.warehouse, step)
+    relation, sql = compiled_model(run, "int_live_boxscores")
+    run.execute(f"create or replace table {relation} as {sql}")
+
+
 def statuses(run) -> list[tuple]:
     return run.query(f"""
         select player_lookup, live_status, points from props_intermediate.int_live_picks_graded
@@ -156,7 +171,7 @@ def statuses(run) -> list[tuple]:
 
 def test_statuses_at_every_step_worked_by_hand(night):
     for step, expected in EXPECTED_STEPS.items():
-        live_replay.apply_step(night.warehouse, step)
+        snapshot(night, step)
         rows = statuses(night)
         assert [r[0] for r in rows] == ORDER, step
         got = [(status, points if want is not None else None) for (_, status, points), (_, want) in zip(rows, expected)]
@@ -173,23 +188,37 @@ def test_live_cycle_document_worked_by_hand(night, capsys, step):
     assert models == LIVE_MODELS  # never a season table
 
 
+def test_a_snapshot_landing_during_the_cycle_does_not_split_the_document(night, capsys):
+    """The feed overwrites the live source every few minutes, so a new snapshot can land between
+    the part's build and the root's. The cycle reads the source once (int_live_boxscores is a
+    table), so the root built after step 5 landed still says the snapshot its picks were graded
+    on: step 4's updated_at and summary, not step 5's 02:20."""
+    live_cycle(night, 4, capsys)
+    live_replay.apply_step(night.warehouse, 5)  # lands after the part, before the root
+    relation, sql = compiled_model(night, "public_live_grading")
+    night.execute(f"create or replace table {relation} as {sql}")
+    (updated_at, total, trending_correct, in_progress), = night.query(
+        "select strftime(updated_at, '%Y-%m-%dT%H:%M:%SZ'), summary_total, summary_trending_correct,"
+        f" summary_in_progress from {relation}")
+    assert updated_at == EXPECTED_DOCUMENTS[4]["updated_at"] == "2025-02-11T01:50:00Z"
+    assert (total, trending_correct, in_progress) == (8, 3, 2)
+
+
 def test_summary_counters_add_up_to_total_at_every_step(night):
     """contract §4: every pick has one status and a counter for every status shown, so the
     counters add up to total; each counter equals the statuses of EXPECTED_STEPS. The mart's
     SQL (the document's summary columns), as dbt compiled it for the night, is run at each step
-    on the live views, with its part's compiled SQL in place of the part's table, which the summary
-    counts (a `dbt run` of both would give the same rows, 3-4 s later)."""
+    on the step's snapshot (snapshot()), with its part's compiled SQL in place of the part's table,
+    which the summary counts (a `dbt run` of both would give the same rows, 3-4 s later)."""
     counters = {P: "pending", C: "correct", I: "incorrect", TC: "trending_correct", TI: "trending_incorrect",
                 IP: "in_progress", PUSH: "push", VOID: "void"}
     names = list(counters.values())
-    compiled = night.root / "target" / "compiled" / "nba_props" / "models" / "marts" / "public"
-    part = next(n for n in json.loads((night.root / "target" / "manifest.json").read_text())["nodes"].values()
-                if n.get("name") == "public_live_grading__picks")
-    mart_sql = (compiled / "public_live_grading.sql").read_text()
-    assert part["relation_name"] in mart_sql
-    mart_sql = mart_sql.replace(part["relation_name"], f"({(compiled / 'public_live_grading__picks.sql').read_text()})")
+    _, mart_sql = compiled_model(night, "public_live_grading")
+    part_relation, part_sql = compiled_model(night, "public_live_grading__picks")
+    assert part_relation in mart_sql
+    mart_sql = mart_sql.replace(part_relation, f"({part_sql})")
     for step, expected in EXPECTED_STEPS.items():
-        live_replay.apply_step(night.warehouse, step)
+        snapshot(night, step)
         (row,) = night.query(f"select distinct summary_total, {', '.join('summary_' + n for n in names)}"
                              f" from ({mart_sql})")
         got = dict(zip(names, row[1:]))
