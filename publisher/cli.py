@@ -10,8 +10,9 @@ The destination (a folder, or gs://bucket/prefix) is listed once, first: a docum
 stored fingerprint is unchanged is not rebuilt (gs:// only), unchanged content (ignoring
 generated_at / updated_at) is not uploaded, the rest goes up in parallel with retries, then
 v1/latest.json and v1/manifest.json, last, only when every object succeeded. Schemas are
-published under v1/schemas/. Nothing is ever deleted: stale objects are reported. A bucket is
-locked from its listing to the end (object PREFIX/v1.lock; a run finding it held waits up to 10 min).
+published under v1/schemas/ (admin ones: v1/admin/schemas/). Nothing is ever deleted: stale
+objects are reported. A bucket is locked from its listing to the end (object PREFIX/v1.lock; a
+run finding it held waits up to 10 min).
 
 Dates: {date} endpoints publish their latest date, or --date D (no rows: an error), or
 --start/--end (inclusive; a range without any row is an error), or --all-dates; the others

@@ -29,8 +29,9 @@ declaration and contract: types, nullability, the values of its `accepted_values
 docs) by `python -m tools.endpoints_page --write` (`make schemas`); do not edit.
 `python -m tools.endpoints_page` fails when this page differs from what the contracts generate. Paths
 are relative to `v1/` of a destination (contract §4); the schemas are published beside the files, under
-`v1/schemas/`. `v1/manifest.json` (`public, max-age=30`) lists every object of its destination
-with its content hash and generation.
+`v1/schemas/` (the admin ones under `v1/admin/schemas/`, in the private destination).
+`v1/manifest.json` (`public, max-age=30`; in the admin destination `private, max-age=30`) lists
+every object of its destination with its content hash and generation.
 """
 
 
