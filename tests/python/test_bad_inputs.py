@@ -67,6 +67,30 @@ FAILING = [
      ["update nba_raw.odds_player_points_props set over_odds = 0 where player_lookup = 'nikolajokic'"],
      ["source nba_raw.odds_player_points_props", "field over_odds", "test expression_is_true",
       "player_lookup=nikolajokic, bookmaker=fanduel, points_line=25.5, over_odds=0"]),
+    # contract §3 cannot be applied without these: a null created_at is neither before nor after tip-off,
+    # a null is_active neither the latest active row nor superseded; a pick's edge needs its prediction
+    ("prediction_without_created_at",
+     ["update nba_predictions.player_prop_predictions set created_at = null where prediction_id = 'pe-013'"],
+     ["source nba_predictions.player_prop_predictions", "field created_at", "test not_null", "prediction_id=pe-013"]),
+    ("prediction_without_is_active",
+     ["update nba_predictions.player_prop_predictions set is_active = null where prediction_id = 'pe-005'"],
+     ["source nba_predictions.player_prop_predictions", "field is_active", "test not_null", "prediction_id=pe-005"]),
+    ("over_or_under_without_predicted_points",
+     ["update nba_predictions.player_prop_predictions set predicted_points = null where prediction_id = 'pe-004'"],
+     ["source nba_predictions.player_prop_predictions", "field predicted_points", "test not_null",
+      "prediction_id=pe-004"]),
+    ("system_registered_twice",
+     ["insert into nba_predictions.model_registry select * replace ('catboost_v9_retrained.cbm' as model_file_name)"
+      " from nba_predictions.model_registry where system_id = 'catboost_v9'"],
+     ["source nba_predictions.model_registry", "field system_id", "test primary_key", "system_id=catboost_v9",
+      "model_file_name=catboost_v9_retrained.cbm"]),
+    # the NBA's own live feed writes minutes as PT30M00.00S: not the contract's MM:SS, and read as no minutes
+    # it would void a played pick with 0 points
+    ("live_minutes_in_another_format",
+     ["insert into nba_raw.live_boxscores values ('0022400505', '2025-01-08', 'devinbooker', 0, 'PT30M00.00S',"
+      " 'final', 4, '00:00', '2025-01-09 02:00:00')"],
+     ["source nba_raw.live_boxscores", "field minutes_clock", "test expression_is_true", "player_lookup=devinbooker",
+      "minutes_clock=PT30M00.00S"]),
     ("predictions_table_missing_a_column",
      ["alter table nba_predictions.player_prop_predictions drop column current_points_line"],
      ["stg_nba_predictions__player_prop_predictions", "current_points_line"]),
@@ -77,7 +101,10 @@ FAILING = [
 # and those caught further down are injected in two separate builds.
 STAGE = {"confidence_above_100": "staging", "confidence_negative": "staging", "unknown_recommendation": "staging",
          "two_different_box_scores_for_one_player_game": "staging", "two_different_prices_for_one_line": "staging",
-         "odds_price_of_zero": "staging",
+         "odds_price_of_zero": "staging", "prediction_without_created_at": "staging",
+         "prediction_without_is_active": "staging", "over_or_under_without_predicted_points": "staging",
+         "live_minutes_in_another_format": "staging",
+         "system_registered_twice": "staging",
          "player_without_context_row": "downstream", "system_without_codename": "downstream"}
 
 

@@ -1,9 +1,9 @@
 -- The live box scores of the live date only (macro live_date(): var live_date, else the
 -- latest game_date of the live source, as a constant), so a live cycle reads one date.
 -- Grain: one row per player x game of that date (the newest state, see staging).
--- Adds the numeric minutes and the GAME's state, read from all its rows: the most
--- advanced status (final > in_progress > scheduled; a player row lagging behind never
--- holds the game back), the highest period, the clock of the newest row, the newest update.
+-- Adds the GAME's state, read from all its rows: the most advanced status (final >
+-- in_progress > scheduled; a player row lagging behind never holds the game back), the
+-- highest period, the clock of the newest row, the newest update.
 with live as (
     select * from {{ ref('stg_nba_raw__live_boxscores') }}
     where game_date = {{ live_date() }}
@@ -12,7 +12,6 @@ with live as (
 measured as (
     select
         *,
-        {{ clock_to_minutes('minutes_clock') }} as minutes_played,
         case game_status when 'final' then 2 when 'in_progress' then 1 else 0 end as status_order,
         row_number() over (
             partition by game_id

@@ -37,6 +37,7 @@ select
     player_lookup,
     points,
     minutes_clock,
+    {{ clock_to_minutes('minutes_clock') }} as minutes_played,
     game_status,
     period,
     clock,
