@@ -1,6 +1,6 @@
 {#- Incremental daily facts and the BigQuery layout of the big tables.
 
-    DuckDB: delete+insert by game_date. BigQuery: tables partitioned by day on their date
+    DuckDB: replace_dates by game_date. BigQuery: tables partitioned by day on their date
     column and clustered; the facts are incremental by insert_overwrite of a STATIC list
     of game_date partitions, computed when the model runs (see
     macros/overrides/bigquery_insert_overwrite.sql): cheaper than dynamic insert_overwrite (no
@@ -79,7 +79,7 @@
 {%- endmacro %}
 
 {#- The date column of the incremental model being built: its BigQuery partition field,
-    else its delete+insert key (both set by fact_table_config), else game_date. -#}
+    else its unique_key (both set by fact_table_config), else game_date. -#}
 {% macro incremental_date_column() -%}
     {%- set partition_by = config.get('partition_by') -%}
     {%- if partition_by -%}
@@ -158,17 +158,39 @@
 {%- endmacro %}
 
 {#- Config shared by the incremental fact tables (grain includes the DATE column
-    date_column, game_date unless given):
-    DuckDB: delete+insert by date_column.
-    BigQuery: insert_overwrite of the date_column partitions the run rebuilds, as a static
-    list (meta rebuild_partitions: see macros/overrides/bigquery_insert_overwrite.sql), clustered. -#}
+    date_column, game_date unless given). Both targets replace the same dates: every date
+    the run wrote, and every date from incremental_rebuild_start() on, so a date of the
+    window that lost all its rows (a game moved to another day, a run deleted upstream)
+    is emptied, as a full refresh would leave it.
+    DuckDB: the strategy replace_dates below (unique_key: the date column).
+    BigQuery: insert_overwrite of those date_column partitions, as a static list (meta
+    rebuild_partitions: see macros/overrides/bigquery_insert_overwrite.sql), clustered. -#}
 {% macro fact_table_config(cluster_by, date_column='game_date') -%}
     {%- set common = {'materialized': 'incremental', 'on_schema_change': 'fail'} -%}
     {%- if target.type == 'bigquery' -%}
         {%- do common.update(bigquery_table_layout(date_column, cluster_by)) -%}
         {%- do common.update({'incremental_strategy': 'insert_overwrite', 'meta': {'rebuild_partitions': true}}) -%}
     {%- else -%}
-        {%- do common.update({'incremental_strategy': 'delete+insert', 'unique_key': date_column}) -%}
+        {%- do common.update({'incremental_strategy': 'replace_dates', 'unique_key': date_column}) -%}
     {%- endif -%}
     {{ return(common) }}
+{%- endmacro %}
+
+{#- Incremental strategy replace_dates (dbt custom strategy: config incremental_strategy
+    'replace_dates' calls get_incremental_replace_dates_sql): delete the dates the run wrote
+    and every date from the first date it rebuilds on (incremental_rebuild_start, read once as
+    a literal before the delete, as the BigQuery path reads its partition list), then insert
+    the new rows. dbt's delete+insert deleted only the dates present in the new rows, so a
+    date of the window left without rows kept its stale ones. unique_key: the date column. -#}
+{% macro get_incremental_replace_dates_sql(arg_dict) -%}
+    {%- set target_relation, temp_relation = arg_dict['target_relation'], arg_dict['temp_relation'] -%}
+    {%- set column = arg_dict['unique_key'] -%}
+    {%- set columns = get_quoted_csv(arg_dict['dest_columns'] | map(attribute='name')) -%}
+    delete from {{ target_relation }}
+    where
+        {{ column }} in (select {{ column }} from {{ temp_relation }})
+        or {{ column }} >= {{ date_literal(incremental_rebuild_start(target_relation, column)) }};
+
+    insert into {{ target_relation }} ({{ columns }})
+    select {{ columns }} from {{ temp_relation }}
 {%- endmacro %}

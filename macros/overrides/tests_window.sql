@@ -59,7 +59,7 @@
 {%- endmacro %}
 
 {#- The date column of an incremental model node: its BigQuery partition field, else its
-    delete+insert key (fact_table_config); none otherwise. -#}
+    unique_key (fact_table_config: the date column); none otherwise. -#}
 {% macro incremental_node_date_column(node) -%}
     {%- set partition_by = node.config.get('partition_by') -%}
     {{ return(partition_by['field'] if partition_by else node.config.get('unique_key')) }}

@@ -231,7 +231,7 @@ def test_duckdb_has_none_of_the_bigquery_layout(built):
         if node["name"] in RECORD:
             assert (config["incremental_strategy"], config["unique_key"]) == ("append", None), node["name"]
         elif config["materialized"] == "incremental":
-            assert (config["incremental_strategy"], config["unique_key"]) == ("delete+insert", LAYOUT[node["name"]][0])
+            assert (config["incremental_strategy"], config["unique_key"]) == ("replace_dates", LAYOUT[node["name"]][0])
 
 
 def test_incremental_run_overwrites_a_static_list_of_partitions(built):

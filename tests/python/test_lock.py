@@ -16,6 +16,7 @@ import shutil
 import pytest
 
 from pipeline import NO_UNIT, Run, fixture_run, new_run
+from test_daily_cycle import tables
 from test_pick_engine import BEST_BETS, EXPECTED_PICKS, D1, D2, D3
 
 CLOCK = "2025-01-08 12:00:00"
@@ -213,3 +214,50 @@ def test_the_rebuild_command_reproduces_the_record_on_unchanged_sources(publishe
     run.dbt("build", "--full-refresh", *NO_UNIT, "--vars", json.dumps({"rebuild_record": True}), clock=CLOCK)
     assert record(run) == record(published)
     assert run.query("select count(*) from props_intermediate.int_picks_locked")[0][0] > 0
+
+
+def test_a_game_played_a_day_late_under_its_id_keeps_its_locked_picks(tmp_path):
+    """A postponement (contract §1: predictions for postponed games): day 2's game 0022400504 tips off on paper at
+    23:30 and is fixed at the 00:30 run, its box scores not in. It is played the next day under the same game_id:
+    the context moves it to day 3 (tip-off 01:00 UTC), the upstream deactivates day 2's runs and writes day-3 runs,
+    and the box scores come dated day 3. A daily run used to stop on int_candidates_selected's key (the day-2 rows
+    stayed: DuckDB's delete+insert replaced only the dates the run wrote, day 2 had none left); like BigQuery's
+    partitions, every date of the window is replaced now, so the run equals a full refresh. The picks users saw
+    (day 2, locked) stay, graded on the game as played (box scores by the day after day 2); the day-3 runs came
+    after the game was fixed, so they are no candidates."""
+    game = "0022400504"
+    run = fixture_run(tmp_path / "moved", "pick_engine")
+    run.execute(f"create table main.played_later as select * from nba_analytics.player_game_summary where game_id = '{game}'",
+                f"delete from nba_analytics.player_game_summary where game_id = '{game}'")
+    build(run, clock=f"{D3} 00:30:00")
+    assert run.query(f"select count(*) from props_intermediate.int_candidates_locked where game_id = '{game}'") == [(9,)]
+    run.execute(
+        f"update nba_analytics.upcoming_player_game_context set game_date = '{D3}', game_start_at = '2025-01-09 01:00:00'"
+        f" where game_id = '{game}'",
+        f"update {P} set is_active = false where game_id = '{game}'",
+        f"insert into {P} ({COLUMNS}) select 'moved-' || substr(prediction_id, 4), system_id, player_lookup, game_id,"
+        f" date '{D3}', predicted_points, confidence_score, recommendation, current_points_line, true,"
+        f" timestamp '{D3} 17:00:00' from {P} where game_id = '{game}'",
+        f"insert into nba_analytics.player_game_summary select * replace (date '{D3}' as game_date) from main.played_later",
+        "drop table main.played_later")
+    full = new_run(tmp_path / "full_refresh")
+    shutil.copyfile(run.warehouse, full.warehouse)
+    build(run, clock="2025-01-09 06:00:00")
+    build(full, "--full-refresh", clock="2025-01-09 06:00:00")
+    assert tables(run.warehouse) == tables(full.warehouse)
+    # the fixture's box scores of the game, by hand: Mitchell UNDER 27.5, 22 points: win; Banchero dnp: void;
+    # Mobley UNDER 15.5, 16: loss; Young OVER 20.5, 21; Brown UNDER 9.5, 3; Wagner OVER 17.5, 20; Garland UNDER 19.5,
+    # 17; Suggs UNDER 13.5, 12; Allen OVER 12.5, 14: wins
+    assert run.query("select prediction_id, game_date::varchar, grade from props_intermediate.int_candidates_graded"
+                     f" where game_id = '{game}' order by 1") == [
+        ("pe-013", D2, "win"), ("pe-014", D2, "void"), ("pe-015", D2, "loss"), ("pe-016", D2, "win"),
+        ("pe-017", D2, "win"), ("pe-018", D2, "win"), ("pe-019", D2, "win"), ("pe-020", D2, "win"),
+        ("pe-021", D2, "win")]
+    # the rules' candidates today are the day-3 runs (no candidate: the game was fixed before they came);
+    # day 3's admin file shows each as having missed the lock (the PASS, moved-105, is no candidate)
+    assert run.query("select distinct game_date::varchar from props_intermediate.int_candidates_selected"
+                     f" where game_id = '{game}'") == [(D3,)]
+    assert run.publish("--all-dates", "--only", "admin_predictions") == 0
+    missed = sorted(p["prediction_id"] for p in run.document(f"admin/predictions/{D3}.json")["predictions"]
+                    if p["missed_lock"])
+    assert missed == [f"moved-{n:03d}" for n in range(13, 22)]
