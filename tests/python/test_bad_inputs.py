@@ -79,6 +79,13 @@ FAILING = [
      ["update nba_predictions.player_prop_predictions set predicted_points = null where prediction_id = 'pe-004'"],
      ["source nba_predictions.player_prop_predictions", "field predicted_points", "test not_null",
       "prediction_id=pe-004"]),
+    # a line or a snapshot time is part of the odds row's key: a row without one cannot be told apart
+    ("odds_row_without_a_line",
+     ["insert into nba_raw.odds_player_points_props select game_date, game_id, player_lookup, bookmaker, null,"
+      " over_odds, under_odds, snapshot_at from nba_raw.odds_player_points_props"
+      " where player_lookup = 'cadecunningham' and snapshot_at = '2025-01-06 16:00:00'"],
+     ["source nba_raw.odds_player_points_props", "field snapshot_at, bookmaker, player_lookup, game_id, points_line",
+      "test primary_key", "player_lookup=cadecunningham", "points_line=None"]),
     ("system_registered_twice",
      ["insert into nba_predictions.model_registry select * replace ('catboost_v9_retrained.cbm' as model_file_name)"
       " from nba_predictions.model_registry where system_id = 'catboost_v9'"],
@@ -104,7 +111,7 @@ STAGE = {"confidence_above_100": "staging", "confidence_negative": "staging", "u
          "odds_price_of_zero": "staging", "prediction_without_created_at": "staging",
          "prediction_without_is_active": "staging", "over_or_under_without_predicted_points": "staging",
          "live_minutes_in_another_format": "staging",
-         "system_registered_twice": "staging",
+         "system_registered_twice": "staging", "odds_row_without_a_line": "staging",
          "player_without_context_row": "downstream", "system_without_codename": "downstream"}
 
 
