@@ -176,20 +176,42 @@
     {{ return(common) }}
 {%- endmacro %}
 
+{#- The dates an incremental fact run replaces, on both targets (DuckDB: replace_dates below;
+    BigQuery: the static partition list of macros/overrides/bigquery_insert_overwrite.sql):
+    the dates of the temp table the run built, plus the target's dates from
+    incremental_rebuild_start() on, as a list of DATE literals (never empty: a run that
+    rebuilds nothing gets `cast(null as date)`, which matches no date). -#}
+{% macro rebuild_partition_literals(tmp_relation, target_relation, partition_by) -%}
+    {%- set field = partition_by.field -%}
+    {%- set query -%}
+        select distinct {{ field }} as partition_date from {{ tmp_relation }}
+        where {{ field }} is not null
+        union distinct
+        select distinct {{ field }} from {{ target_relation }}
+        where {{ field }} >= {{ incremental_rebuild_start(target_relation) }}
+        order by 1
+    {%- endset -%}
+    {%- set literals = [] -%}
+    {%- for value in run_query(query).columns[0].values() -%}
+        {%- do literals.append("date '" ~ (value | string)[:10] ~ "'") -%}
+    {%- endfor -%}
+    {{ return(literals or ['cast(null as date)']) }}
+{%- endmacro %}
+
 {#- Incremental strategy replace_dates (dbt custom strategy: config incremental_strategy
     'replace_dates' calls get_incremental_replace_dates_sql): delete the dates the run wrote
-    and every date from the first date it rebuilds on (incremental_rebuild_start, read once as
-    a literal before the delete, as the BigQuery path reads its partition list), then insert
-    the new rows. dbt's delete+insert deleted only the dates present in the new rows, so a
-    date of the window left without rows kept its stale ones. unique_key: the date column. -#}
+    and the target's dates from the first date it rebuilds on (incremental_rebuild_start),
+    read once as a list of DATE literals, the list the BigQuery path overwrites
+    (rebuild_partition_literals), then insert the new rows. dbt's delete+insert deleted
+    only the dates present in the new rows, so a date of the window left without rows kept
+    its stale ones. unique_key: the date column. -#}
 {% macro get_incremental_replace_dates_sql(arg_dict) -%}
     {%- set target_relation, temp_relation = arg_dict['target_relation'], arg_dict['temp_relation'] -%}
     {%- set column = arg_dict['unique_key'] -%}
     {%- set columns = get_quoted_csv(arg_dict['dest_columns'] | map(attribute='name')) -%}
+    {%- set dates = rebuild_partition_literals(temp_relation, target_relation, {'field': column}) -%}
     delete from {{ target_relation }}
-    where
-        {{ column }} in (select {{ column }} from {{ temp_relation }})
-        or {{ column }} >= {{ date_literal(incremental_rebuild_start(target_relation, column)) }};
+    where {{ column }} in ({{ dates | join(', ') }});
 
     insert into {{ target_relation }} ({{ columns }})
     select {{ columns }} from {{ temp_relation }}

@@ -49,22 +49,3 @@
     {{ return(build_sql | replace(';--', ';\n--')) }}
 
 {% endmacro %}
-
-{#- The partitions an incremental run replaces, as a list of DATE literals (never empty:
-    a run that rebuilds nothing gets `cast(null as date)`, which matches no partition). -#}
-{% macro rebuild_partition_literals(tmp_relation, target_relation, partition_by) -%}
-    {%- set field = partition_by.field -%}
-    {%- set query -%}
-        select distinct {{ field }} as partition_date from {{ tmp_relation }}
-        where {{ field }} is not null
-        union distinct
-        select distinct {{ field }} from {{ target_relation }}
-        where {{ field }} >= {{ incremental_rebuild_start(target_relation) }}
-        order by 1
-    {%- endset -%}
-    {%- set literals = [] -%}
-    {%- for value in run_query(query).columns[0].values() -%}
-        {%- do literals.append("date '" ~ (value | string)[:10] ~ "'") -%}
-    {%- endfor -%}
-    {{ return(literals or ['cast(null as date)']) }}
-{%- endmacro %}
