@@ -216,48 +216,76 @@ def test_the_rebuild_command_reproduces_the_record_on_unchanged_sources(publishe
     assert run.query("select count(*) from props_intermediate.int_picks_locked")[0][0] > 0
 
 
-def test_a_game_played_a_day_late_under_its_id_keeps_its_locked_picks(tmp_path):
-    """A postponement (contract §1: predictions for postponed games): day 2's game 0022400504 tips off on paper at
-    23:30 and is fixed at the 00:30 run, its box scores not in. It is played the next day under the same game_id:
-    the context moves it to day 3 (tip-off 01:00 UTC), the upstream deactivates day 2's runs and writes day-3 runs,
-    and the box scores come dated day 3. A daily run used to stop on int_candidates_selected's key (the day-2 rows
-    stayed: DuckDB's delete+insert replaced only the dates the run wrote, day 2 had none left); like BigQuery's
-    partitions, every date of the window is replaced now, so the run equals a full refresh. The picks users saw
-    (day 2, locked) stay, graded on the game as played (box scores by the day after day 2); the day-3 runs came
-    after the game was fixed, so they are no candidates."""
-    game = "0022400504"
-    run = fixture_run(tmp_path / "moved", "pick_engine")
-    run.execute(f"create table main.played_later as select * from nba_analytics.player_game_summary where game_id = '{game}'",
-                f"delete from nba_analytics.player_game_summary where game_id = '{game}'")
-    build(run, clock=f"{D3} 00:30:00")
-    assert run.query(f"select count(*) from props_intermediate.int_candidates_locked where game_id = '{game}'") == [(9,)]
+POSTPONED = "0022400504"  # day 2's game of 9 champion candidates (test_pick_engine.py)
+
+
+def postpone(run: Run, new_runs_at: str) -> None:
+    """Day 2's game is played a day late under its game_id, as the upstream writes it: the context moves it to day 3
+    (tip-off 01:00 UTC), day 2's runs are deactivated, day-3 runs (moved-013...) are written at ``new_runs_at``, and
+    the box scores (set aside in main.played_later, out of the feed until the game is played) come dated day 3."""
     run.execute(
         f"update nba_analytics.upcoming_player_game_context set game_date = '{D3}', game_start_at = '2025-01-09 01:00:00'"
-        f" where game_id = '{game}'",
-        f"update {P} set is_active = false where game_id = '{game}'",
+        f" where game_id = '{POSTPONED}'",
+        f"update {P} set is_active = false where game_id = '{POSTPONED}'",
         f"insert into {P} ({COLUMNS}) select 'moved-' || substr(prediction_id, 4), system_id, player_lookup, game_id,"
         f" date '{D3}', predicted_points, confidence_score, recommendation, current_points_line, true,"
-        f" timestamp '{D3} 17:00:00' from {P} where game_id = '{game}'",
+        f" timestamp '{new_runs_at}' from {P} where game_id = '{POSTPONED}'",
         f"insert into nba_analytics.player_game_summary select * replace (date '{D3}' as game_date) from main.played_later",
         "drop table main.played_later")
+
+
+def postponed_run(tmp_path, first_clock: str, new_runs_at: str) -> Run:
+    """The fixture built at ``first_clock`` without the game's box scores, then the postponement, then the next
+    morning's daily run, which must equal a --full-refresh of the same sources table for table."""
+    run = fixture_run(tmp_path / "moved", "pick_engine")
+    run.execute(f"create table main.played_later as select * from nba_analytics.player_game_summary"
+                f" where game_id = '{POSTPONED}'",
+                f"delete from nba_analytics.player_game_summary where game_id = '{POSTPONED}' or game_date = '{D3}'")
+    build(run, clock=first_clock)
+    postpone(run, new_runs_at)
     full = new_run(tmp_path / "full_refresh")
     shutil.copyfile(run.warehouse, full.warehouse)
     build(run, clock="2025-01-09 06:00:00")
     build(full, "--full-refresh", clock="2025-01-09 06:00:00")
     assert tables(run.warehouse) == tables(full.warehouse)
-    # the fixture's box scores of the game, by hand: Mitchell UNDER 27.5, 22 points: win; Banchero dnp: void;
-    # Mobley UNDER 15.5, 16: loss; Young OVER 20.5, 21; Brown UNDER 9.5, 3; Wagner OVER 17.5, 20; Garland UNDER 19.5,
-    # 17; Suggs UNDER 13.5, 12; Allen OVER 12.5, 14: wins
-    assert run.query("select prediction_id, game_date::varchar, grade from props_intermediate.int_candidates_graded"
-                     f" where game_id = '{game}' order by 1") == [
-        ("pe-013", D2, "win"), ("pe-014", D2, "void"), ("pe-015", D2, "loss"), ("pe-016", D2, "win"),
-        ("pe-017", D2, "win"), ("pe-018", D2, "win"), ("pe-019", D2, "win"), ("pe-020", D2, "win"),
-        ("pe-021", D2, "win")]
+    return run
+
+
+def grades(run: Run) -> list[tuple]:
+    return run.query("select prediction_id, game_date::varchar, grade from props_intermediate.int_candidates_graded"
+                     f" where game_id = '{POSTPONED}' order by 1")
+
+
+# the fixture's box scores of the game, by hand: Mitchell UNDER 27.5, 22 points: win; Banchero dnp: void; Mobley
+# UNDER 15.5, 16: loss; Young OVER 20.5, 21; Brown UNDER 9.5, 3; Wagner OVER 17.5, 20; Garland UNDER 19.5, 17; Suggs
+# UNDER 13.5, 12; Allen OVER 12.5, 14: wins
+POSTPONED_GRADES = ["win", "void", "loss", "win", "win", "win", "win", "win", "win"]
+
+
+def test_a_game_played_a_day_late_under_its_id_keeps_its_locked_picks(tmp_path):
+    """A postponement (contract §1: predictions for postponed games) known only after the game's tip-off on paper:
+    the 00:30 run fixed it on day 2. A daily run used to stop on int_candidates_selected's key (the day-2 rows stayed:
+    DuckDB's delete+insert replaced only the dates the run wrote, day 2 had none left); like BigQuery's partitions,
+    every date of the window is replaced now, so the run equals a full refresh (postponed_run). The picks users saw
+    (day 2, locked) stay, graded on the game as played (box scores by the day after day 2); the day-3 runs came
+    after the game was fixed, so they are no candidates."""
+    run = postponed_run(tmp_path, first_clock=f"{D3} 00:30:00", new_runs_at=f"{D3} 17:00:00")
+    assert grades(run) == [(f"pe-{n:03d}", D2, grade) for n, grade in zip(range(13, 22), POSTPONED_GRADES)]
     # the rules' candidates today are the day-3 runs (no candidate: the game was fixed before they came);
     # day 3's admin file shows each as having missed the lock (the PASS, moved-105, is no candidate)
     assert run.query("select distinct game_date::varchar from props_intermediate.int_candidates_selected"
-                     f" where game_id = '{game}'") == [(D3,)]
+                     f" where game_id = '{POSTPONED}'") == [(D3,)]
     assert run.publish("--all-dates", "--only", "admin_predictions") == 0
     missed = sorted(p["prediction_id"] for p in run.document(f"admin/predictions/{D3}.json")["predictions"]
                     if p["missed_lock"])
     assert missed == [f"moved-{n:03d}" for n in range(13, 22)]
+
+
+def test_a_game_postponed_before_its_tip_off_moves_its_picks_to_its_new_day(tmp_path):
+    """The same postponement known at noon on day 2, before the game's tip-off, and the day-3 runs written at 20:00:
+    nothing was fixed on day 2, so the game's candidates are the day-3 runs, published and locked on day 3 and graded
+    on the game as played; day 2 shows none of its players."""
+    run = postponed_run(tmp_path, first_clock=f"{D2} 12:00:00", new_runs_at=f"{D2} 20:00:00")
+    assert grades(run) == [(f"moved-{n:03d}", D3, grade) for n, grade in zip(range(13, 22), POSTPONED_GRADES)]
+    assert run.query("select distinct game_date::varchar, is_locked from props_intermediate.int_picks_published"
+                     f" where game_id = '{POSTPONED}'") == [(D3, True)]
