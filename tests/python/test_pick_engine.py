@@ -19,7 +19,7 @@ import hashlib
 
 import pytest
 
-from pipeline import FIXTURES, pick_engine_site
+from pipeline import FIXTURES, NO_UNIT, fixture_run, pick_engine_site
 from sample_data.fixture import read_csv
 
 D1, D2, D3 = "2025-01-06", "2025-01-07", "2025-01-08"
@@ -272,3 +272,24 @@ def test_admin_picks_lists_every_candidate_once_and_selected_equal_best_bets(sit
     d1 = site.document(f"admin/picks/{D1}.json")
     other = [c for c in d1["candidates"] if c["system_id"] == "xgboost_v2"]
     assert [c["best_bet"]["filter_reason"] for c in other] == ["not_production"]
+
+
+def test_the_champion_sits_out_a_day_it_made_no_predictions(tmp_path):
+    """contract §3 model_blocked: the champion's health entering the day decides, whether or not it predicts that
+    day. With health_blocked_below at 80, its 7-2 before day 3 (77.8 %, N 9 >= 5) is BLOCKED (day 2: N 4, not). Its
+    day-3 predictions are moved to xgboost_v2, made production-enabled: a night the champion's job fails must not
+    publish the other model's picks (SGA 7.5, Booker 5.5, J. Williams 5.5 would pass every other filter)."""
+    run = fixture_run(tmp_path, "pick_engine")
+    run.execute("update nba_predictions.player_prop_predictions set system_id = 'xgboost_v2'"
+                f" where system_id = 'catboost_v9' and game_date = '{D3}'",
+                "update nba_predictions.model_registry set is_production = true where system_id = 'xgboost_v2'")
+    run.dbt("build", *NO_UNIT, "--vars", "{health_blocked_below: 80}")
+    assert run.publish("--only", "public_best_bets,admin_picks", "--date", D3) == 0
+    doc = run.document(f"best-bets/{D3}.json")
+    assert (doc["status"], doc["picks"]) == ("sitting_out", [])
+    admin = run.document(f"admin/picks/{D3}.json")
+    # the day's 10 candidates, now xgboost_v2's: each player's only one, so the first failing filter is model_blocked
+    assert len(admin["candidates"]) == 10
+    assert {(c["system_id"], c["best_bet"]["filter_reason"]) for c in admin["candidates"]} == {
+        ("xgboost_v2", "model_blocked")}
+    assert {base["player"] for base in (SGA, BOOKER, JWILLIAMS)} <= {c["player"] for c in admin["candidates"]}

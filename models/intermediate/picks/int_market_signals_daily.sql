@@ -1,6 +1,9 @@
 {{ config(**fact_table_config(cluster_by=['system_id'])) }}
 -- contract §3 Daily market signal. One row per game_date x system that has predictions
--- (a day whose predictions yield no candidate still gets a row, with no signal).
+-- (a day whose predictions yield no candidate still gets a row, with no signal), and one
+-- for the champion on every date with predictions, even when it made none: its state
+-- entering the day decides model_blocked (a night its job fails, the other models' best
+-- bets must not go out); without candidates, that row has no signal.
 -- Fewer than signal_min_candidates candidates: pct_over, skew and signal are null.
 -- Rules read the published (1 dp) pct_over, so a colour always agrees with the number shown.
 -- state_entering_day: the system's model-health state as of the day before
@@ -8,12 +11,29 @@
 -- bets: a day's own results never decide its picks; the champion's decides model_blocked).
 -- The candidates are those fixed at tip-off (int_candidates_graded).
 -- Incremental by game_date: a day's signal reads that day only.
-with prediction_days as (
-    select distinct
+with predicted as (
+    select
         game_date,
         system_id
     from {{ ref('stg_nba_predictions__player_prop_predictions') }}
     where {{ rebuilt_dates() }}
+),
+
+prediction_days as (
+    select distinct
+        game_date,
+        system_id
+    from (
+        select
+            game_date,
+            system_id
+        from predicted
+        union all
+        select
+            game_date,
+            {{ champion_system_id() }} as system_id
+        from predicted
+    ) as systems_of_the_day
 ),
 
 candidates as (
