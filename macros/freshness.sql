@@ -18,10 +18,15 @@
 {%- set seed = graph.nodes['seed.' ~ project_name ~ '.seasons'] -%}
 {%- set seasons = adapter.get_relation(seed.database, seed.schema, seed.alias or seed.name) -%}
 {%- set has_seasons = seasons is not none -%}
+{#- an empty table (a truncated or failed load) is as old as can be: due and stale whenever a
+    game day has passed, alike on both engines (no null reaches greatest()) -#}
+{%- set newest_loaded_at -%}
+    coalesce(cast(max({{ loaded_at }}) as timestamp), cast('1970-01-01 00:00:00' as timestamp))
+{%- endset %}
 with newest as (
     select
-        max({{ loaded_at }}) as loaded_at,
-        cast(max({{ loaded_at }}) as date) as loaded_date
+        {{ newest_loaded_at }} as loaded_at,
+        cast({{ newest_loaded_at }} as date) as loaded_date
     from {{ relation }}
 ),
 

@@ -68,3 +68,16 @@ def test_the_same_age_on_a_scheduled_game_day_is_stale(tmp_path):
     assert statuses["nba_raw.odds_player_points_props"] == "error"  # 4 d 20 h > 72 h
     assert statuses["nba_analytics.player_game_summary"] == "error"  # 5 d 12 h > 96 h
     assert code != 0
+
+
+@pytest.mark.parametrize("clock", ["2025-02-18 12:00:00", "2025-02-19 12:00:00"])
+def test_an_emptied_feed_is_stale(tmp_path, clock):
+    """An empty table (a truncated or failed load) is as old as can be: inside the break, where its rows were
+    fresh, and on the game day after it, it fails like any stale feed. It used to pass on both days: without a
+    newest row nothing was due (and BigQuery's greatest() is null on a null where DuckDB's skips it)."""
+    run = fixture_run(tmp_path, "freshness")
+    run.execute("delete from nba_raw.odds_player_points_props")
+    run.dbt("seed")
+    code, statuses = freshness(run, clock)
+    assert statuses["nba_raw.odds_player_points_props"] == "error"
+    assert code != 0
