@@ -6,14 +6,14 @@
 
 {% macro default__clock_to_minutes(expr) -%}
     (
-        try_cast(split_part(trim({{ expr }}), ':', 1) as {{ type_double() }})
-        + coalesce(try_cast(nullif(split_part(trim({{ expr }}), ':', 2), '') as {{ type_double() }}), 0) / 60
+        try_cast(split_part({{ trim_whitespace(expr) }}, ':', 1) as {{ type_double() }})
+        + coalesce(try_cast(nullif(split_part({{ trim_whitespace(expr) }}, ':', 2), '') as {{ type_double() }}), 0) / 60
     )
 {%- endmacro %}
 
 {% macro bigquery__clock_to_minutes(expr) -%}
     (
-        safe_cast(split(trim({{ expr }}), ':')[safe_offset(0)] as float64)
-        + coalesce(safe_cast(split(trim({{ expr }}), ':')[safe_offset(1)] as float64), 0) / 60
+        safe_cast(split({{ trim_whitespace(expr) }}, ':')[safe_offset(0)] as float64)
+        + coalesce(safe_cast(split({{ trim_whitespace(expr) }}, ':')[safe_offset(1)] as float64), 0) / 60
     )
 {%- endmacro %}

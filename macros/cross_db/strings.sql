@@ -26,3 +26,23 @@
     {%- endfor -%}
     {{ folded.sql }}
 {%- endmacro %}
+
+{#- The text without leading and trailing whitespace, the same on every engine: the Unicode
+    White_Space characters (tab, line feed, carriage return, no-break space, ...), which
+    BigQuery's trim() removes and DuckDB's (spaces only) keeps: 'LAL\r' of a CRLF feed is
+    'LAL' on both. -#}
+{% macro trim_whitespace(expr) -%}
+    {{ return(adapter.dispatch('trim_whitespace', 'nba_props')(expr)) }}
+{%- endmacro %}
+
+{% macro whitespace_code_points() -%}
+    {{ return([9, 10, 11, 12, 13, 32, 133, 160, 5760] + range(8192, 8203) | list + [8232, 8233, 8239, 8287, 12288]) }}
+{%- endmacro %}
+
+{% macro default__trim_whitespace(expr) -%}
+    trim({{ expr }}, {% for code in whitespace_code_points() %}chr({{ code }}){{ ' || ' if not loop.last }}{% endfor %})
+{%- endmacro %}
+
+{% macro bigquery__trim_whitespace(expr) -%}
+    trim({{ expr }}, '{% for code in whitespace_code_points() %}\u{{ '%04x' % code }}{% endfor %}')
+{%- endmacro %}

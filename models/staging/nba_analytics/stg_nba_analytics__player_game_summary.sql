@@ -10,11 +10,11 @@ renamed as (
         cast(player_full_name as {{ dbt.type_string() }}) as player_full_name,
         cast(game_id as {{ dbt.type_string() }}) as game_id,
         cast(game_date as date) as game_date,
-        upper(trim(team_abbr)) as team_abbr,
-        upper(trim(opponent_team_abbr)) as opponent_team_abbr,
+        upper({{ trim_whitespace('team_abbr') }}) as team_abbr,
+        upper({{ trim_whitespace('opponent_team_abbr') }}) as opponent_team_abbr,
         cast(points as {{ dbt.type_bigint() }}) as points,
         cast(minutes_played as {{ type_double() }}) as minutes_played,
-        lower(trim(player_status)) as player_status
+        lower({{ trim_whitespace('player_status') }}) as player_status
     from source
 )
 

@@ -11,8 +11,8 @@ renamed as (
         cast(player_full_name as {{ dbt.type_string() }}) as player_full_name,
         cast(game_id as {{ dbt.type_string() }}) as game_id,
         cast(game_date as date) as game_date,
-        upper(trim(team_abbr)) as team_abbr,
-        upper(trim(opponent_team_abbr)) as opponent_team_abbr,
+        upper({{ trim_whitespace('team_abbr') }}) as team_abbr,
+        upper({{ trim_whitespace('opponent_team_abbr') }}) as opponent_team_abbr,
         cast(is_home as boolean) as is_home,
         cast(game_start_at as {{ dbt.type_timestamp() }}) as game_start_at
     from source

@@ -14,7 +14,7 @@ tags as (
         cast(source.game_date as date) as game_date,
         {{ fold_player_lookup('source.player_lookup') }} as player_lookup,
         cast(source.system_id as {{ dbt.type_string() }}) as system_id,
-        lower(trim(signal_tag)) as signal_tag
+        lower({{ trim_whitespace('signal_tag') }}) as signal_tag
     from source
     {{ unnest_string_array('source', 'signal_tags', 'signal_tag') }}
 )

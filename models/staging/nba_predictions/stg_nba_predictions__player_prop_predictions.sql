@@ -19,7 +19,7 @@ renamed as (
         cast(game_date as date) as game_date,
         cast(predicted_points as {{ type_double() }}) as predicted_points,
         {{ normalize_confidence('confidence_score') }} as confidence_score,
-        upper(trim(recommendation)) as recommendation,
+        upper({{ trim_whitespace('recommendation') }}) as recommendation,
         cast(current_points_line as {{ type_double() }}) as points_line,
         cast(is_active as boolean) as is_active,
         cast(created_at as {{ dbt.type_timestamp() }}) as created_at,

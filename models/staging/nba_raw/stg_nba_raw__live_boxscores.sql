@@ -14,7 +14,7 @@ renamed as (
         {{ fold_player_lookup('player_lookup') }} as player_lookup,
         cast(points as {{ dbt.type_bigint() }}) as points,
         cast(minutes as {{ dbt.type_string() }}) as minutes_clock,
-        lower(trim(game_status)) as game_status,
+        lower({{ trim_whitespace('game_status') }}) as game_status,
         cast(period as {{ dbt.type_bigint() }}) as period,
         cast(clock as {{ dbt.type_string() }}) as clock,
         cast(updated_at as {{ dbt.type_timestamp() }}) as updated_at

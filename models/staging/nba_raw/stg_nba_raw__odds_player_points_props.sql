@@ -14,7 +14,7 @@ renamed as (
         cast(game_date as date) as game_date,
         cast(game_id as {{ dbt.type_string() }}) as game_id,
         {{ fold_player_lookup('player_lookup') }} as player_lookup,
-        lower(trim(bookmaker)) as bookmaker,
+        lower({{ trim_whitespace('bookmaker') }}) as bookmaker,
         cast(points_line as {{ type_double() }}) as points_line,
         cast(over_odds as {{ dbt.type_bigint() }}) as over_odds,
         cast(under_odds as {{ dbt.type_bigint() }}) as under_odds,
