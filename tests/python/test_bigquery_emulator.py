@@ -5,9 +5,10 @@ The warehouse is the hand-built fixture tests/warehouses/pick_engine/ (three day
 rule worked by hand in test_pick_engine.py) plus, so that every endpoint and every
 BigQuery-specific path has data, signal tags (ARRAY<STRING>: UNNEST, a ghost tag, an empty
 list, repeated and mis-cased tags) and a live snapshot of the third night (game clock
-strings, an older update superseded, an accented raw player key). The same DuckDB file is
-built by dbt-duckdb and copied into the emulator (sample_data.bigquery), then both builds
-run side by side and both sites are published with a pinned --generated-at.
+strings, an older update superseded, an accented raw player key, a row without clock).
+The same DuckDB file is built by dbt-duckdb and copied into the emulator
+(sample_data.bigquery), then both builds run side by side and both sites are published
+with a pinned --generated-at.
 
 Needs .venv-bq (`make env-bq`); without it these tests FAIL, they never skip.
 """
@@ -48,6 +49,7 @@ LIVE_BOXSCORES = """game_id,game_date,player_lookup,points,minutes,game_status,p
 0022400505,2025-01-08,jalenwilliams,0,00:00,in_progress,4,05:30,2025-01-09 02:40:00
 0022400505,2025-01-08,Kevin Durant,20,33:00,in_progress,4,05:30,2025-01-09 02:40:00
 0022400505,2025-01-08,chétholmgren,9,21:07,in_progress,4,05:30,2025-01-09 02:39:00
+0022400505,2025-01-08,aaronwiggins,2,10:00,in_progress,4,,2025-01-09 02:40:00
 """
 
 FACT = "int_subset_results_daily"
@@ -201,6 +203,10 @@ def test_bigquery_specific_paths_had_data(built):
     keys = built.bq.query(f"select distinct player_lookup from {relation('staging', 'stg_nba_raw__live_boxscores')}"
                           " where player_lookup in ('kevindurant', 'chetholmgren') order by 1")
     assert keys == [("chetholmgren",), ("kevindurant",)]
+    # the game's clock is its newest row's: a row without clock (aaronwiggins, same update and period) sorts last,
+    # as on DuckDB (BigQuery sorts nulls first in an ascending order unless told)
+    clocks = built.bq.query(f"select distinct game_clock from {relation('intermediate', 'int_live_boxscores')}")
+    assert clocks == [("05:30",)]
 
 
 def test_big_tables_are_partitioned_and_clustered_in_the_bigquery_ddl(built):

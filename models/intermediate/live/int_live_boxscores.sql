@@ -15,7 +15,7 @@ measured as (
         case game_status when 'final' then 2 when 'in_progress' then 1 else 0 end as status_order,
         row_number() over (
             partition by game_id
-            order by updated_at desc, period desc, clock asc, player_lookup asc
+            order by updated_at desc, period desc, clock asc nulls last, player_lookup asc
         ) as newest_in_game
     from live
 ),
