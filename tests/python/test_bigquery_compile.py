@@ -128,6 +128,25 @@ def test_every_compiled_model_is_bigquery_sql(compiled):
     assert problems == [], "\n".join(problems)
 
 
+def test_every_rounding_to_a_published_precision_rounds_an_exact_decimal(compiled):
+    """BigQuery's round() of a FLOAT64 settles a value an ulp below a tie down (24.15 is 24.1499...: 24.1), DuckDB's
+    up (24.2), and the emulator runs DuckDB's: so every round to fewer than 6 places (macro round_float) rounds a
+    NUMERIC, exact on both targets. The edge and composite (6 places) agree as floats."""
+    _, _, sql = compiled
+    problems, checked = [], 0
+    for name, text in sorted(sql.items()):
+        for tree in (t for t in sqlglot.parse(text, read="bigquery") if t is not None):
+            for rounding in tree.find_all(exp.Round):
+                digits = rounding.args.get("decimals")
+                if isinstance(digits, exp.Literal) and int(digits.this) >= 6:
+                    continue
+                checked += 1
+                value = rounding.this
+                if not (isinstance(value, exp.Cast) and value.to.this == exp.DataType.Type.DECIMAL):
+                    problems.append(f"{name}: {rounding.sql('bigquery')[:160]}")
+    assert checked >= 10 and problems == [], "\n".join(problems)
+
+
 def test_fact_tables_are_partitioned_clustered_insert_overwrite(compiled):
     _, models, _ = compiled
     incremental = {name for name, node in models.items() if node["config"]["materialized"] == "incremental"}
