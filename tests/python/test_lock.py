@@ -289,3 +289,32 @@ def test_a_game_postponed_before_its_tip_off_moves_its_picks_to_its_new_day(tmp_
     assert grades(run) == [(f"moved-{n:03d}", D3, grade) for n, grade in zip(range(13, 22), POSTPONED_GRADES)]
     assert run.query("select distinct game_date::varchar, is_locked from props_intermediate.int_picks_published"
                      f" where game_id = '{POSTPONED}'") == [(D3, True)]
+
+
+def test_a_day_locks_at_its_last_game_even_before_that_game_is_predicted(tmp_path):
+    """A Christmas-style slate: an afternoon game (17:30) predicted at 14:15, the night game (23:30) predicted at
+    18:00 only. The hourly run at 17:45 is past the first tip-off but not the day's last: the day must not lock then
+    (it used to: its lock time was the last tip-off among the games with predictions, so the night game's picks were
+    never published). The pre-game context lists both games, so the day locks at 23:30, and its picks and best bets
+    are the fixture's own (the afternoon game's runs are PASS: no candidate)."""
+    run = fixture_run(tmp_path, "pick_engine")
+    run.execute(
+        "insert into nba_analytics.upcoming_player_game_context values"
+        f" ('lebronjames', 'LeBron James', '0022400599', date '{D3}', 'LAL', 'GSW', true, timestamp '{D3} 17:30:00'),"
+        f" ('stephencurry', 'Stephen Curry', '0022400599', date '{D3}', 'GSW', 'LAL', false, timestamp '{D3} 17:30:00')",
+        f"insert into {P} ({COLUMNS}) values"
+        f" ('xmas-1', 'catboost_v9', 'lebronjames', '0022400599', date '{D3}', 25.0, 0.5, 'PASS', 25.5, true,"
+        f" timestamp '{D3} 14:15:00'),"
+        f" ('xmas-2', 'catboost_v9', 'stephencurry', '0022400599', date '{D3}', 27.0, 0.5, 'PASS', 26.5, true,"
+        f" timestamp '{D3} 14:15:00')",
+        f"create table main.night_runs as select * from {P} where game_id = '0022400505'",
+        f"delete from {P} where game_id = '0022400505'")
+    build(run, clock=f"{D3} 17:45:00")
+    assert run.query(f"select count(*) from props_intermediate.int_days_locked where game_date = '{D3}'") == [(0,)]
+    run.execute(f"insert into {P} select * replace (timestamp '{D3} 18:00:00' as created_at) from main.night_runs",
+                "drop table main.night_runs")
+    build(run, clock="2025-01-09 06:00:00")
+    assert run.publish("--all-dates") == 0
+    picks = {g["id"]: g["picks"] for g in run.document(f"picks/{D3}.json")["groups"]}
+    assert picks == EXPECTED_PICKS[D3]
+    assert run.document(f"best-bets/{D3}.json")["picks"] == BEST_BETS[D3]

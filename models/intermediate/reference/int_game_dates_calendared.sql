@@ -1,10 +1,12 @@
 -- One row per game date with predictions: its season (label from the season_label
 -- macro, opening night from the seasons seed), Monday of its week and 1st of its
 -- month, each clamped so that no period reaches back into the previous season; and the
--- moment the day locks (contract §3 Lock at tip-off): the latest lock time of its games
--- with predictions (macro lock_time: the game's tip-off in the pre-game context, macro
+-- moment the day locks (contract §3 Lock at tip-off): the latest lock time of its games,
+-- those with predictions and those the pre-game context lists for the date (a night game
+-- predicted in a later run than an afternoon game must not find its day locked at the
+-- afternoon tip-off) (macro lock_time: the game's tip-off in the pre-game context, macro
 -- game_tipoffs, else the end of the game date: also for a game the context lacks).
-with games as (
+with predicted_games as (
     select distinct
         game_date,
         game_id
@@ -13,7 +15,25 @@ with games as (
 
 game_dates as (
     select distinct game_date
-    from games
+    from predicted_games
+),
+
+games as (
+    select distinct
+        game_date,
+        game_id
+    from (
+        select
+            game_date,
+            game_id
+        from predicted_games
+        union all
+        select
+            context.game_date,
+            context.game_id
+        from {{ ref('stg_nba_analytics__upcoming_player_game_context') }} as context
+        inner join game_dates on context.game_date = game_dates.game_date
+    ) as known_games
 ),
 
 game_locks as (
