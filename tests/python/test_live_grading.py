@@ -34,13 +34,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import shutil
 import subprocess
 import sys
 
 import duckdb
 import pytest
 
-from pipeline import FIXTURES, NO_UNIT, PROJECT_DIR, fixture_run
+from pipeline import FIXTURES, NO_UNIT, PROJECT_DIR, Run, fixture_run
 from sample_data import live_replay
 from sample_data.clock import sample_clock
 from sample_data.fixture import read_csv
@@ -342,3 +343,20 @@ def test_replaying_a_step_twice_writes_identical_rows():
     assert live_replay.snapshot(finals, 5) == live_replay.snapshot(finals, 5)
     final_game = [r for r in live_replay.snapshot(finals, 7) if r.game_id == "0022400801"]
     assert {r.updated_at for r in final_game} == {dt.datetime(2025, 2, 11, 2, 20)}  # final since step 5
+
+
+def test_the_next_night_listed_early_does_not_take_over_the_live_date(night, capsys, tmp_path):
+    """After midnight UTC the feed may list the next night's games, still scheduled, while tonight's are under way:
+    the live date stays tonight's, the latest date with a game started (it used to jump to the latest date present:
+    an empty document for the next night, tonight's frozen at its last cycle, latest.json pointing at the empty one)."""
+    live_cycle(night, 4, capsys)
+    shutil.copytree(night.root, tmp_path / "copy")
+    run = Run(tmp_path / "copy")
+    run.execute("insert into nba_raw.live_boxscores values ('0022400999', date '2025-02-11', 'jaysontatum', null, null,"
+                " 'scheduled', 0, null, timestamp '2025-02-11 01:55:00')")
+    live_replay.apply_step(run.warehouse, 5)  # tonight goes on: BOS-NYK final, LAL-DEN in Q3
+    run.dbt("build", "--selector", "live")
+    assert run.publish("--group", "live") == 0
+    assert not (run.site / "live-grading" / "2025-02-11.json").exists()
+    assert run.document(f"live-grading/{NIGHT}.json") == EXPECTED_DOCUMENTS[5]
+    assert run.document("latest.json")["dates"]["live-grading"] == NIGHT

@@ -3,8 +3,9 @@
 -- published with picks: []). The summary counts the statuses of those very rows, so it
 -- always agrees with the picks published beside it (the live view is evaluated once).
 -- The live date is the one of int_live_boxscores (var live_date, else the latest date of
--- the live source); updated_at is the newest live update of that date (data, never the
--- clock), so an unchanged snapshot gives an identical document.
+-- the live source with a game started, macro live_date); updated_at is the newest live
+-- update of that date (data, never the clock), so an unchanged snapshot gives an identical
+-- document.
 with live as (
     select * from {{ ref('int_live_boxscores') }}
 ),
