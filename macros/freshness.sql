@@ -2,31 +2,34 @@
     every source table (models/staging/_sources.yml). dbt computes a source's age as
     (the moment it runs) - (the value returned here); its warn/error thresholds apply to it.
 
-    The age is the plain one, run_clock() - max(loaded_at), when a day that may have games
-    lies after the source's newest row, up to the clock's date:
+    Days without games do not age a feed: the age is run_clock() - max(loaded_at), less
+    one day for every day after the newest row's date, up to the clock's date, that is a
+    known day without games; never below 0. A day may have games when it is
       - a scheduled game day: a game_date of the schedule (nba_analytics
         .upcoming_player_game_context, which lists games before they are played);
       - or a day past the schedule's last game that lies inside a season (seasons seed,
-        start_date .. end_date): nothing says it has no games, so it is judged (fail safe).
-    Otherwise every day since the newest row is a known day without games (the All-Star
-    break: the schedule goes on after it; the off-season: outside every season) and the
-    source is fresh (age 0): no new rows were due.
+        start_date .. end_date): nothing says it has no games, so it counts (fail safe).
+    Every other day is known to have none (the All-Star break: the schedule goes on after
+    it; the off-season: outside every season). So on the first game day after a break,
+    or the morning after a day off, a feed is as old as on any game day after the last
+    one (a day's predictions are not due at midnight: the thresholds allow for each feed's
+    own time of day), and a feed that missed a game day ages as before.
+    An empty table (a truncated or failed load) is as old as can be: loaded in 1970, and
+    no day since is quiet.
     relation: the source table (`this`); loaded_at: its loaded-at expression. -#}
 {% macro calendar_loaded_at_query(relation, loaded_at) -%}
-{#- before the first build the seasons seed is not loaded yet: every day past the schedule is judged -#}
+{#- before the first build the seasons seed is not loaded yet: every day past the schedule counts -#}
 {#- (the seed is looked up in the graph: ref() is not available to a source's query) -#}
 {%- set seed = graph.nodes['seed.' ~ project_name ~ '.seasons'] -%}
 {%- set seasons = adapter.get_relation(seed.database, seed.schema, seed.alias or seed.name) -%}
-{%- set has_seasons = seasons is not none -%}
-{#- an empty table (a truncated or failed load) is as old as can be: due and stale whenever a
-    game day has passed, alike on both engines (no null reaches greatest()) -#}
 {%- set newest_loaded_at -%}
     coalesce(cast(max({{ loaded_at }}) as timestamp), cast('1970-01-01 00:00:00' as timestamp))
 {%- endset %}
 with newest as (
     select
         {{ newest_loaded_at }} as loaded_at,
-        cast({{ newest_loaded_at }} as date) as loaded_date
+        cast({{ newest_loaded_at }} as date) as loaded_date,
+        max({{ loaded_at }}) is null as is_empty
     from {{ relation }}
 ),
 
@@ -41,41 +44,84 @@ schedule as (
     from {{ source('nba_analytics', 'upcoming_player_game_context') }}
 ),
 
-reach as (
+scheduled_days as (
     select
-        newest.loaded_date,
-        coalesce(max(schedule.game_date), newest.loaded_date) as last_scheduled
-    from newest
-    left join schedule on true
-    group by newest.loaded_date
+        count(schedule.game_date) as days,
+        max(schedule.game_date) as last_scheduled
+    from schedule
 ),
 
-due as (
+{#- the days after the newest row, up to the clock's date, that may have games: scheduled
+    game days, and the days past both the newest row and the schedule's last game that lie
+    inside a season -#}
+game_days as (
+    select count(*) as days
+    from schedule, newest, clock
+    where schedule.game_date > newest.loaded_date and schedule.game_date <= clock.today
+),
+
+unscheduled as (
     select
-        exists (
-            select 1 from schedule, newest, clock
-            where schedule.game_date > newest.loaded_date and schedule.game_date <= clock.today
-        )
-        or exists (
-            {%- if has_seasons %}
-            select 1 from {{ seasons }} as seasons, reach, clock
-            where
-                seasons.start_date <= clock.today
-                and seasons.end_date > greatest(reach.loaded_date, reach.last_scheduled)
-                and greatest(reach.loaded_date, reach.last_scheduled) < clock.today
-            {%- else %}
-            select 1 from reach, clock
-            where greatest(reach.loaded_date, reach.last_scheduled) < clock.today
-            {%- endif %}
-        ) as is_due
+        case
+            when scheduled_days.last_scheduled > newest.loaded_date then scheduled_days.last_scheduled
+            else newest.loaded_date
+        end as after_date
+    from scheduled_days, newest
+),
+
+unscheduled_game_days as (
+    {%- if seasons is not none %}
+    select coalesce(sum(
+        case
+            when seasons.end_date < clock.today and seasons.start_date > unscheduled.after_date
+                then {{ dbt.datediff('seasons.start_date', 'seasons.end_date', 'day') }} + 1
+            when seasons.end_date < clock.today
+                then {{ dbt.datediff('unscheduled.after_date', 'seasons.end_date', 'day') }}
+            when seasons.start_date > unscheduled.after_date
+                then {{ dbt.datediff('seasons.start_date', 'clock.today', 'day') }} + 1
+            else {{ dbt.datediff('unscheduled.after_date', 'clock.today', 'day') }}
+        end
+    ), 0) as days
+    from {{ seasons }} as seasons, unscheduled, clock
+    where
+        unscheduled.after_date < clock.today
+        and seasons.start_date <= clock.today
+        and seasons.end_date > unscheduled.after_date
+    {%- else %}
+    select
+        case
+            when unscheduled.after_date < clock.today
+                then {{ dbt.datediff('unscheduled.after_date', 'clock.today', 'day') }}
+            else 0
+        end as days
+    from unscheduled, clock
+    {%- endif %}
+),
+
+aged as (
+    select
+        newest.loaded_at,
+        case
+            when not newest.is_empty and newest.loaded_date < clock.today
+                then {{ dbt.datediff('newest.loaded_date', 'clock.today', 'day') }}
+                - game_days.days - unscheduled_game_days.days
+            else 0
+        end as quiet_days
+    from newest, clock, game_days, unscheduled_game_days
+),
+
+shifted as (
+    select {{ add_days_to_timestamp('aged.loaded_at', 'aged.quiet_days') }} as loaded_at
+    from aged
 )
 
 select
     case
-        when due.is_due then {{ age_as_loaded_at('clock.now_at', 'newest.loaded_at') }}
+        when shifted.loaded_at < clock.now_at
+            then {{ age_as_loaded_at('clock.now_at', 'shifted.loaded_at') }}
         else {{ age_as_loaded_at('clock.now_at', 'clock.now_at') }}
     end as max_loaded_at
-from newest, clock, due
+from shifted, clock
 {%- endmacro %}
 
 {#- The timestamp whose age, measured by dbt at the warehouse's current time, is

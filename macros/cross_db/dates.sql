@@ -11,6 +11,19 @@
     date_add({{ date_expr }}, interval {{ days }} day)
 {%- endmacro %}
 
+{#- timestamp + n days (n an integer expression), as a TIMESTAMP on every engine. -#}
+{% macro add_days_to_timestamp(timestamp_expr, days) -%}
+    {{ return(adapter.dispatch('add_days_to_timestamp', 'nba_props')(timestamp_expr, days)) }}
+{%- endmacro %}
+
+{% macro default__add_days_to_timestamp(timestamp_expr, days) -%}
+    (cast({{ timestamp_expr }} as timestamp) + to_days(cast({{ days }} as integer)))
+{%- endmacro %}
+
+{% macro bigquery__add_days_to_timestamp(timestamp_expr, days) -%}
+    timestamp_add(cast({{ timestamp_expr }} as timestamp), interval {{ days }} day)
+{%- endmacro %}
+
 {#- Monday of the date's week, as a DATE. -#}
 {% macro week_start_monday(date_expr) -%}
     {{ return(adapter.dispatch('week_start_monday', 'nba_props')(date_expr)) }}

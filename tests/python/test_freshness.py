@@ -43,30 +43,55 @@ def test_inside_the_all_star_break_rows_five_days_old_are_fresh(break_run):
     assert code == 0
 
 
-def test_on_the_first_game_day_after_the_break_the_same_rows_are_stale(break_run):
-    code, statuses = freshness(break_run, "2025-02-19 12:00:00")
-    # 6 days after the newest rows, on a day with games: every game-day feed is past its
-    # error threshold; the schedule (its newest row is the 02-19 game) and the registry
-    # (18 days, warn after 60) are not.
-    assert statuses == {
-        "nba_analytics.player_game_summary": "error", "nba_analytics.upcoming_player_game_context": "pass",
-        "nba_predictions.model_registry": "pass", "nba_predictions.pick_signal_tags": "error",
-        "nba_predictions.player_prop_predictions": "error", "nba_raw.live_boxscores": "error",
-        "nba_raw.odds_player_points_props": "error"}
+def test_on_the_first_game_day_after_the_break_the_break_does_not_age_the_feeds(tmp_path):
+    """02-19 at 14:30, the day's predictions (14:15), odds (14:00) and tags in: the five quiet days 02-14 .. 02-18
+    do not count. Box scores, newest of 02-13 (00:00), are 38 h 30 min old as after any game day (02-18 00:00 ->
+    14:30 the next day; error after 96 h, warn after 48 h): they used to be 6 d 14 h 30 min old, an error that
+    stopped the run publishing the day's picks. Live (02-14 04:10; 02-15 .. 02-18 quiet): 34 h 20 min, a warning
+    (24 h), as on a game day before tonight's tip-offs."""
+    run = fixture_run(tmp_path, "freshness")
+    run.execute(
+        "insert into nba_predictions.player_prop_predictions (prediction_id, system_id, player_lookup, game_id,"
+        " game_date, predicted_points, confidence_score, recommendation, current_points_line, is_active, created_at)"
+        " values ('f-0003', 'catboost_v9', 'nikolajokic',"
+        " '0022400790', date '2025-02-19', 28.0, 0.8, 'OVER', 26.5, true, timestamp '2025-02-19 14:15:00')",
+        "insert into nba_raw.odds_player_points_props (game_date, game_id, player_lookup, bookmaker, points_line,"
+        " over_odds, under_odds, snapshot_at) values (date '2025-02-19', '0022400790', 'nikolajokic',"
+        " 'draftkings', 26.5, -110, -110, timestamp '2025-02-19 14:00:00')",
+        "insert into nba_predictions.pick_signal_tags (game_date, player_lookup, system_id, signal_tags)"
+        " values (date '2025-02-19', 'nikolajokic', 'catboost_v9',"
+        " ['high_edge'])")
+    run.dbt("seed")
+    code, statuses = freshness(run, "2025-02-19 14:30:00")
+    assert statuses == {feed: "warn" if feed == "nba_raw.live_boxscores" else "pass" for feed in FEEDS}
+    assert code == 0
+
+
+def test_a_week_after_the_break_without_rows_every_game_day_feed_is_stale(break_run):
+    """02-22 12:00: 02-19 was scheduled and 02-20 .. 02-22 lie past the schedule inside the season (they may have
+    games), so only the break's five days are quiet. Predictions (02-13 17:15 + 5 d): 90 h 45 min; tags and box
+    scores (02-13 00:00 + 5 d): 108 h; odds (02-13 16:00 + 5 d): 92 h; live (02-14 04:10 + 4 d): 103 h 50 min; the
+    schedule, newest game 02-19 and nothing listed since: 84 h. All past their error thresholds (36, 72, 96, 72,
+    72, 72 h); the registry (registered 02-01) is not."""
+    code, statuses = freshness(break_run, "2025-02-22 12:00:00")
+    assert statuses == {feed: "pass" if feed == "nba_predictions.model_registry" else "error" for feed in FEEDS}
     assert code != 0
 
 
-def test_the_same_age_on_a_scheduled_game_day_is_stale(tmp_path):
-    """Same rows, same clock as inside the break, but the schedule has a game that day."""
+def test_a_scheduled_game_day_without_rows_ages_the_feeds(tmp_path, break_run):
+    """The same rows at 02-19 12:00, once with the break as it was, once with a game scheduled on 02-18 that
+    brought no rows: the predictions (02-13 17:15) are 18 h 45 min old after five quiet days (a warning, 12 h),
+    42 h 45 min after four (an error, 36 h)."""
     run = fixture_run(tmp_path, "freshness")
     run.execute("insert into nba_analytics.upcoming_player_game_context values "
                 "('nikolajokic', 'Nikola Jokić', '0022400785', date '2025-02-18', 'DEN', 'PHX', true, "
                 "timestamp '2025-02-19 02:00:00')")
     run.dbt("seed")
-    code, statuses = freshness(run, "2025-02-18 12:00:00")
-    assert statuses["nba_predictions.player_prop_predictions"] == "error"  # 4 d 19 h > 36 h
-    assert statuses["nba_raw.odds_player_points_props"] == "error"  # 4 d 20 h > 72 h
-    assert statuses["nba_analytics.player_game_summary"] == "error"  # 5 d 12 h > 96 h
+    _, quiet = freshness(break_run, "2025-02-19 12:00:00")
+    code, statuses = freshness(run, "2025-02-19 12:00:00")
+    assert quiet["nba_predictions.player_prop_predictions"] == "warn"
+    assert statuses["nba_predictions.player_prop_predictions"] == "error"
+    assert statuses["nba_analytics.player_game_summary"] == "warn"  # 02-17 00:00: 60 h (48 h, 96 h)
     assert code != 0
 
 
@@ -74,7 +99,8 @@ def test_the_same_age_on_a_scheduled_game_day_is_stale(tmp_path):
 def test_an_emptied_feed_is_stale(tmp_path, clock):
     """An empty table (a truncated or failed load) is as old as can be: inside the break, where its rows were
     fresh, and on the game day after it, it fails like any stale feed. It used to pass on both days: without a
-    newest row nothing was due (and BigQuery's greatest() is null on a null where DuckDB's skips it)."""
+    newest row nothing was due (and BigQuery's greatest() is null on a null where DuckDB's skips it); quiet days
+    do not make it younger."""
     run = fixture_run(tmp_path, "freshness")
     run.execute("delete from nba_raw.odds_player_points_props")
     run.dbt("seed")
