@@ -45,9 +45,7 @@ schedule as (
 ),
 
 scheduled_days as (
-    select
-        count(schedule.game_date) as days,
-        max(schedule.game_date) as last_scheduled
+    select max(schedule.game_date) as last_scheduled
     from schedule
 ),
 

@@ -5,10 +5,11 @@
     So the next night's games, listed after midnight UTC while tonight's are under way,
     wait until one of them starts. Returned as a DATE literal, resolved when the model is
     compiled (in a run: just before it executes), so the live models filter on a constant
-    and BigQuery prunes to one partition. The lookup reads the game_date column only
-    (8 bytes a row, BigQuery's 10 MB minimum charge; INFORMATION_SCHEMA.PARTITIONS costs
-    the same minimum and the BigQuery emulator does not have it). An empty live source
-    gives a null date: no rows, no document. -#}
+    and BigQuery prunes to one partition. The lookup reads the game_date and game_status
+    columns only (a few bytes a row: a season of one row per player and game stays within
+    BigQuery's 10 MB minimum charge; INFORMATION_SCHEMA.PARTITIONS costs the same minimum
+    and the BigQuery emulator does not have it). An empty live source gives a null date: no
+    rows, no document. -#}
 {% macro live_date() -%}
     {%- set configured = (var('live_date', '') or '') | string | trim -%}
     {%- if configured -%}
