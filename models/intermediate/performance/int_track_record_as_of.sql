@@ -1,20 +1,30 @@
 -- The as-of date of the published track record (contract §3 Windows: anchored on a date given
 -- to the run, never the machine clock): var as_of_date when given, else the latest game
--- date graded whole: a graded (win, loss or push) candidate and none pending, so a day whose
--- games are not all graded yet (an afternoon game's box scores in, the night game's not)
--- is never the as-of date. One row; subsets/performance.json, systems/models.json and the
--- admin dashboard all read it, so they always agree.
+-- date whose games are all graded: every game of its candidates has box scores, and it has
+-- a graded (win, loss or push) candidate. So a day whose night game is not in yet (an
+-- afternoon game's box scores in, the night game's not) is never the as-of date, while a
+-- player without a row in a game that has box scores (pending until the "day after" rule
+-- voids it) does not hold the date back. One row; subsets/performance.json,
+-- systems/models.json and the admin dashboard all read it, so they always agree.
 {%- set graded = ref('int_candidates_graded') %}
 {%- if var('as_of_date') %}
 select cast('{{ var("as_of_date") }}' as date) as as_of_date
 {%- else %}
+with games as (
+    select
+        game_date,
+        game_id,
+        max(case when has_box_score then 1 else 0 end) as has_box_scores,
+        max(case when grade in ('win', 'loss', 'push') then 1 else 0 end) as has_graded
+    from {{ graded }}
+    group by game_date, game_id
+)
+
 select max(game_date) as as_of_date
 from (
     select game_date
-    from {{ graded }}
+    from games
     group by game_date
-    having
-        sum(case when grade in ('win', 'loss', 'push') then 1 else 0 end) > 0
-        and sum(case when grade = 'pending' then 1 else 0 end) = 0
-) as graded_whole
+    having min(has_box_scores) = 1 and max(has_graded) = 1
+) as graded_days
 {%- endif %}
