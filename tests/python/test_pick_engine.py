@@ -272,6 +272,12 @@ def test_admin_picks_lists_every_candidate_once_and_selected_equal_best_bets(sit
     d1 = site.document(f"admin/picks/{D1}.json")
     other = [c for c in d1["candidates"] if c["system_id"] == "xgboost_v2"]
     assert [c["best_bet"]["filter_reason"] for c in other] == ["not_production"]
+    # every subset a candidate qualified for (contract §4), published or not: White (edge 5.0) is fourth of the four
+    # edge >= 5 candidates of day 1 (the GREEN day, 33.3 % OVER), so he qualifies for the seven edge-5 groups but
+    # Premium (confidence) and Alternative (RED only); Top Pick keeps 1 and Top 3 keeps 3: qualified, not published
+    white = next(c for c in d1["candidates"] if c["player"] == "Derrick White")
+    assert [(s["id"], s["rank"], s["published"]) for s in white["subsets"]] == [
+        (1, 4, False), (2, 4, True), (3, 4, True), (4, 4, True), (5, 4, True), (7, 4, False), (9, 4, True)]
 
 
 def test_the_champion_sits_out_a_day_it_made_no_predictions(tmp_path):

@@ -3,7 +3,9 @@
 -- published picks and every performance figure read this model, so a record always
 -- describes the picks users saw.
 -- Grain: one row per subset x game_date x candidate that qualifies, with its rank
--- (1 = best composite score; ties broken by player, then game).
+-- (1 = best composite score; ties broken by player, then game), also those ranked past
+-- the subset's top_n: int_picks_computed keeps the first top_n (the picks), admin/picks
+-- lists the others as qualified, not published.
 -- Computed on every run for the dates rebuilt, from the candidates fixed at tip-off
 -- (int_candidates_graded); a locked day's members are those of the record
 -- (int_picks_locked, read through int_picks_published).
@@ -81,4 +83,3 @@ select
     pct_over,
     cast(top_n as {{ dbt.type_bigint() }}) as top_n
 from ranked
-where top_n is null or subset_rank <= top_n
