@@ -69,17 +69,11 @@ unscheduled as (
 
 unscheduled_game_days as (
     {%- if seasons is not none %}
-    select coalesce(sum(
-        case
-            when seasons.end_date < clock.today and seasons.start_date > unscheduled.after_date
-                then {{ dbt.datediff('seasons.start_date', 'seasons.end_date', 'day') }} + 1
-            when seasons.end_date < clock.today
-                then {{ dbt.datediff('unscheduled.after_date', 'seasons.end_date', 'day') }}
-            when seasons.start_date > unscheduled.after_date
-                then {{ dbt.datediff('seasons.start_date', 'clock.today', 'day') }} + 1
-            else {{ dbt.datediff('unscheduled.after_date', 'clock.today', 'day') }}
-        end
-    ), 0) as days
+    {#- the days d with after_date < d <= today inside [start_date, end_date] (the
+        conditions below make the overlap non-empty; no argument of greatest/least is null) -#}
+    select coalesce(sum({{ dbt.datediff(
+        'greatest(unscheduled.after_date, ' ~ add_days('seasons.start_date', -1) ~ ')',
+        'least(clock.today, seasons.end_date)', 'day') }}), 0) as days
     from {{ seasons }} as seasons, unscheduled, clock
     where
         unscheduled.after_date < clock.today
