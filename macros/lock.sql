@@ -41,6 +41,16 @@
         on games.game_id = tipoffs.game_id
 {%- endmacro %}
 
+{#- One row per game_date of `games` (a relation or CTE with game_id and game_date) with the
+    moment the day locks, day_locks_at: the latest lock time of its games (with_lock_times). -#}
+{% macro day_lock_times(games) -%}
+    select
+        timed.game_date,
+        max(timed.locks_at) as day_locks_at
+    from ({{ with_lock_times(games) | indent(4) }}) as timed
+    group by timed.game_date
+{%- endmacro %}
+
 {#- True when the game `game_id` is fixed: in the record of fixed games (int_games_locked,
     this run's included). Its candidates are then the recorded ones, and only those. -#}
 {% macro game_is_fixed(game_id) -%}
@@ -48,6 +58,12 @@
         select 1 from {{ ref('int_games_locked') }} as fixed
         where fixed.game_id = {{ game_id }}
     )
+{%- endmacro %}
+
+{#- True when the game date `date_column` is the current slate or before it (int_current_slate,
+    contract §4 Current slate): the dates the public {date} endpoints show. -#}
+{% macro not_after_current_slate(date_column) -%}
+    {{ date_column }} <= (select current_slate.slate_date from {{ ref('int_current_slate') }} as current_slate)
 {%- endmacro %}
 
 {#- Config of the append-only record (int_candidates_locked, int_games_locked,

@@ -318,3 +318,41 @@ def test_a_day_locks_at_its_last_game_even_before_that_game_is_predicted(tmp_pat
     picks = {g["id"]: g["picks"] for g in run.document(f"picks/{D3}.json")["groups"]}
     assert picks == EXPECTED_PICKS[D3]
     assert run.document(f"best-bets/{D3}.json")["picks"] == BEST_BETS[D3]
+
+
+D4, EARLY_GAME = "2025-01-09", "0022400601"
+
+
+def dated_files(run: Run) -> list[str]:
+    """The published {date} files dated day 4, by path."""
+    return sorted(str(path.relative_to(run.site)) for path in run.site.rglob(f"{D4}.json"))
+
+
+def test_an_early_prediction_for_tomorrow_waits_until_tonight_has_tipped_off(tmp_path):
+    """Contract §4 Current slate: the feeds may run up to two days ahead (var max_days_ahead). A champion prediction
+    for day 4 written at 11:00 on day 3 (LeBron James OVER 24.5 at 32.0: edge 7.5, a best bet by the rules) used to
+    make day 4 the newest date at once: latest.json named day 4 for picks, signals and best bets, and
+    best-bets/all.json's date and today were day 4's, with tonight's three best bets out of `today`. Day 4 is the
+    slate only once day 3's last game has tipped off (23:30); until then no public file is dated day 4 (admin
+    files are)."""
+    run = fixture_run(tmp_path, "pick_engine")
+    run.execute(
+        "insert into nba_analytics.upcoming_player_game_context values ('lebronjames', 'LeBron James',"
+        f" '{EARLY_GAME}', date '{D4}', 'LAL', 'GSW', true, timestamp '2025-01-10 00:30:00')",
+        f"insert into {P} ({COLUMNS}) values ('early-1', 'catboost_v9', 'lebronjames', '{EARLY_GAME}', date '{D4}',"
+        f" 32.0, 0.8, 'OVER', 24.5, true, timestamp '{D3} 11:00:00')")
+    build(run)  # 12:00 on day 3
+    assert run.publish("--all-dates") == 0
+    assert dated_files(run) == []
+    assert run.document("latest.json")["dates"] == {"picks": D3, "signals": D3, "best-bets": D3}
+    all_bets = run.document("best-bets/all.json")
+    assert (all_bets["date"], all_bets["today"], all_bets["total_picks"]) == (D3, BEST_BETS[D3], 12)
+    assert (run.admin_site / "admin" / "picks" / f"{D4}.json").is_file()
+
+    build(run, clock=f"{D3} 23:30:00")  # tonight's last tip-off: day 3 locks, day 4 is the slate
+    assert run.publish("--all-dates") == 0
+    assert dated_files(run) == [f"best-bets/{D4}.json", f"picks/{D4}.json", f"signals/{D4}.json"]
+    assert run.document("latest.json")["dates"] == {"picks": D4, "signals": D4, "best-bets": D4}
+    all_bets = run.document("best-bets/all.json")
+    assert (all_bets["date"], [bet["player"] for bet in all_bets["today"]], all_bets["total_picks"]) == (
+        D4, ["LeBron James"], 13)

@@ -1,4 +1,5 @@
--- The published best bets of the season of the latest game date d, up to d: the rows every
+-- The published best bets of the season of the latest game date d up to the current slate
+-- (contract §4 Current slate: no date after it is public), up to d: the rows every
 -- part of best-bets/all.json reads (season record, weeks, days, picks). Weeks start on
 -- Monday, clamped to the season start (int_game_dates_calendared).
 with calendar as (
@@ -7,7 +8,10 @@ with calendar as (
 
 latest as (
     select * from calendar
-    where game_date = (select max(all_dates.game_date) from calendar as all_dates)
+    where game_date = (
+            select max(all_dates.game_date) from calendar as all_dates
+            where {{ not_after_current_slate('all_dates.game_date') }}
+        )
 )
 
 select

@@ -37,11 +37,7 @@ games as (
 ),
 
 game_locks as (
-    select
-        timed.game_date,
-        max(timed.locks_at) as day_locks_at
-    from ({{ with_lock_times('games') | indent(8) }}) as timed
-    group by timed.game_date
+    {{ day_lock_times('games') }}
 ),
 
 labelled as (

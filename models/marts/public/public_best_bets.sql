@@ -1,6 +1,7 @@
 {{ config(bigquery_table_layout('date')) }}
 -- depends_on: {{ ref('public_best_bets__picks') }}
--- best-bets/{date}.json, the document's root: one row per game date with predictions,
+-- best-bets/{date}.json, the document's root: one row per game date with predictions up
+-- to the current slate (contract §4, macro not_after_current_slate),
 -- its season and status. status: sitting_out when the champion is BLOCKED going into the
 -- day (its health state entering the day, int_days_published: the record once the day is
 -- locked; contract §3 model_blocked), with a note in plain words, and no picks; else ok. The
@@ -25,3 +26,4 @@ select
     ) as note
 from {{ ref('int_game_dates_calendared') }} as calendar
 left join days on calendar.game_date = days.game_date
+where {{ not_after_current_slate('calendar.game_date') }}

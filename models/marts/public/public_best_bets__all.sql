@@ -1,4 +1,5 @@
--- best-bets/all.json, the document's root: one row, the season as of the latest game date d.
+-- best-bets/all.json, the document's root: one row, the season as of the latest game date d
+-- up to the current slate (contract §4 Current slate).
 -- Records (season, month, week, last_10 = the ten most recent graded best bets, newest =
 -- latest date then rank), current streak (W or L over graded best bets, pushes and voids
 -- skipped), totals; a graded best bet counts once its day is locked (is_win, is_loss).
@@ -13,7 +14,10 @@ with calendar as (
 
 latest as (
     select * from calendar
-    where game_date = (select max(all_dates.game_date) from calendar as all_dates)
+    where game_date = (
+            select max(all_dates.game_date) from calendar as all_dates
+            where {{ not_after_current_slate('all_dates.game_date') }}
+        )
 ),
 
 season_bets as (

@@ -2,7 +2,7 @@
 -- The best-bet pick of contract §4, one shape for every file that lists best bets: part `picks`
 -- of best-bets/{date}.json and parts `today` and `weeks[].days[].picks` of
 -- best-bets/all.json (declared by public_best_bets and public_best_bets__all).
--- Grain: one row per game date x best bet (pick_rank).
+-- Grain: one row per game date x best bet (pick_rank), up to the current slate (contract §4).
 select
     game_date as date,
     cast(best_bet_rank as {{ dbt.type_bigint() }}) as pick_rank,
@@ -18,3 +18,4 @@ select
     is_home as home,
     cast(codename as {{ dbt.type_string() }}) as model
 from {{ ref('int_best_bets_published') }}
+where {{ not_after_current_slate('game_date') }}

@@ -1,9 +1,10 @@
 {{ config(bigquery_table_layout('date', ['group_id'])) }}
 -- depends_on: {{ ref('public_picks__picks') }}
--- picks/{date}.json, the document's root. One row per game date x active group; its
--- picks come from the part public_picks__picks (a group without a pick that day is
--- published with picks: []). The day's signal comes from int_days_published (the locked
--- record of a day whose last game has tipped off, else this run's).
+-- picks/{date}.json, the document's root. One row per game date (up to the current slate,
+-- contract §4, int_days_published) x active group; its picks come from the part
+-- public_picks__picks (a group without a pick that day is published with picks: []). The
+-- day's signal comes from int_days_published (the locked record of a day whose last game
+-- has tipped off, else this run's).
 -- record_*: the group's season / month / week record as of the file's date.
 with prediction_dates as (
     select distinct game_date from {{ ref('int_days_published') }}

@@ -1,7 +1,8 @@
 {{ config(bigquery_table_layout('date')) }}
--- signals/{date}.json. One row per game date with predictions: the champion's daily
--- market signal in public words (int_days_published: the record once the day is locked);
--- a day without a signal reads neutral / unknown / 0 with a note.
+-- signals/{date}.json. One row per game date with predictions up to the current slate
+-- (contract §4 Current slate, int_days_published): the champion's daily market signal in
+-- public words (int_days_published: the record once the day is locked); a day without a
+-- signal reads neutral / unknown / 0 with a note.
 with prediction_dates as (
     select distinct game_date from {{ ref('int_days_published') }}
 ),
