@@ -24,8 +24,8 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from bq_emulator import PROJECT, BigQueryRun, Emulator, relation
-from pipeline import FIXTURES, GENERATED_AT, PROJECT_DIR, new_run
+from bq_emulator import PROJECT, BigQueryRun, Emulator, relation, source_freshness
+from pipeline import FIXTURES, GENERATED_AT, PROJECT_DIR, fixture_run, new_run
 
 from sample_data.bigquery import load_warehouse
 from sample_data.fixture import load_fixture
@@ -286,3 +286,43 @@ def test_one_date_through_query_parameters_is_identical(built):
         documents.append({str(p.relative_to(site)): p.read_bytes() for p in sorted(site.rglob("2025-01-07.json"))})
     assert sorted(documents[0]) == ["picks/2025-01-07.json", "signals/2025-01-07.json"]
     assert documents[0] == documents[1]
+
+
+
+def freshness_of(run, clock: str) -> dict[str, tuple[str, int]]:
+    """Each source's freshness status and age in minutes at ``clock`` (as its calendar-aware query returns it)."""
+    done = source_freshness(run, clock) if isinstance(run, BigQueryRun) else run.dbt(
+        "source", "freshness", check=False, clock=clock)
+    results = json.loads((run.root / "target" / "sources.json").read_text())["results"]
+    assert len(results) == 7, done.stdout[-4000:]
+    return {r["unique_id"].removeprefix("source.nba_props."): (r["status"], round(r["max_loaded_at_time_ago_in_s"] / 60))
+            for r in results}
+
+
+def test_source_freshness_is_judged_alike_on_bigquery(tmp_path):
+    """The freshness query (macros/freshness.sql: quiet days, the schedule, the seasons seed, an empty table) in its
+    BigQuery form, on the All-Star break fixture of test_freshness.py, in an emulator of its own: inside the break,
+    on the first game day after it and a week later, every source gets the same status and the same age as on DuckDB.
+    The week-later statuses and the predictions' age (02-13 17:15 + 5 quiet days to 02-22 12:00: 90 h 45 min) are
+    test_freshness.py's, worked by hand there; the live box scores are emptied first, so the empty-table branch
+    (loaded in 1970, stale even inside the break) runs too."""
+    with Emulator(tmp_path) as emulator:
+        duck = fixture_run(tmp_path / "duckdb", "freshness")
+        duck.execute("delete from nba_raw.live_boxscores")
+        bq = BigQueryRun(tmp_path / "bigquery", endpoint=emulator.endpoint)
+        bq.root.mkdir()
+        shutil.copyfile(PROJECT_DIR / "profiles.yml.example", bq.root / "profiles.yml")
+        client = emulator.client()
+        load_warehouse(duck.warehouse, client, PROJECT)
+        client.close()
+        for run in (duck, bq):
+            run.dbt("seed")
+        judged = {clock: (freshness_of(duck, clock), freshness_of(bq, clock))
+                  for clock in ("2025-02-18 12:00:00", "2025-02-19 14:30:00", "2025-02-22 12:00:00")}
+    for clock, (on_duckdb, on_bigquery) in judged.items():
+        assert on_bigquery == on_duckdb, clock
+    week_later = judged["2025-02-22 12:00:00"][0]
+    assert {feed: status for feed, (status, _) in week_later.items()} == {
+        feed: "pass" if feed == "nba_predictions.model_registry" else "error" for feed in week_later}
+    assert week_later["nba_predictions.player_prop_predictions"][1] == 90 * 60 + 45
+    assert judged["2025-02-18 12:00:00"][0]["nba_raw.live_boxscores"][0] == "error"
