@@ -252,3 +252,63 @@ def test_every_dashboard_hit_rate_carries_its_wilson_interval(demo):
             continue
         candidates = [wins] if wins is not None else [w for w in range(n + 1) if r1(100 * w / n) == rate]
         assert any(r1(100 * w / n) == rate and wilson(w, n) == (low, high) for w in candidates), (where, n, rate, low, high)
+
+
+# contract §4 (the endpoint tables): the keys of every object of every public document, in the contract's order,
+# typed from it; ADDED: the additive fields (pick_id, tipoff, home; a best bet's model; the live summary's counters
+# for the statuses it shows; signals' note), which may only follow the contract's keys
+PICK = ["player", "team", "opponent", "prediction", "line", "direction", "actual", "result"]
+BET = ["rank", "player", "team", "opponent", "direction", "line", "actual", "result"]
+WINS_LOSSES_PCT = {"wins": None, "losses": None, "pct": None}
+STATS = {k: None for k in ("picks", "wins", "losses", "hit_rate", "hit_rate_low", "hit_rate_high", "roi")}
+WINDOW = {"start_date": None, "end_date": None, "groups": [{"id": None, "name": None, "stats": STATS}]}
+SHAPES = {
+    "picks": {"date": None, "generated_at": None, "model": None, "signal": None, "groups": [{
+        "id": None, "name": None, "record": {p: WINS_LOSSES_PCT for p in ("season", "month", "week")},
+        "picks": [dict.fromkeys(PICK)]}]},
+    "signals": {"date": None, "generated_at": None, "model": None, "signal": None,
+                "metrics": {"conditions": None, "picks": None}},
+    "best-bets": {"date": None, "season": None, "generated_at": None, "status": None, "note": None,
+                  "picks": [dict.fromkeys(BET)]},
+    "best-bets/all": {"date": None, "season": None, "generated_at": None,
+                      "record": {p: WINS_LOSSES_PCT for p in ("season", "month", "week", "last_10")},
+                      "streak": {"type": None, "count": None}, "today": [dict.fromkeys(BET)],
+                      "weeks": [{"week_start": None, "record": {"wins": None, "losses": None, "pending": None, "pct": None},
+                                 "days": [{"date": None, "status": None,
+                                           "record": {"wins": None, "losses": None, "pending": None},
+                                           "picks": [dict.fromkeys(BET)]}]}],
+                      "total_picks": None, "graded": None},
+    "subsets/performance": {"generated_at": None, "as_of": None, "model": None,
+                            "windows": {w: WINDOW for w in ("last_7_days", "last_30_days", "season")}},
+    "systems/subsets": {"generated_at": None, "model": None, "groups": [{"id": None, "name": None, "description": None}]},
+    "systems/models": {"generated_at": None, "as_of": None, "models": [
+        {"model": None, "role": None, "is_champion": None, "state": None, "is_stale": None}]},
+    "live-grading": {"updated_at": None, "date": None, "summary": dict.fromkeys(
+        ("total", "graded", "pending", "correct", "incorrect", "trending_correct", "trending_incorrect", "win_rate")),
+        "picks": [dict.fromkeys(("player", "team", "game_status", "prediction", "line", "direction", "actual", "minutes",
+                                 "status"))]},
+}
+ADDED = {"pick_id", "tipoff", "home", "model", "note", "in_progress", "push", "void"}
+
+
+def key_order_problems(value, shape, where: str) -> list[str]:
+    """Where an object's keys are not the contract's, in its order, followed by additive fields only."""
+    if isinstance(shape, dict):
+        keys = list(value)
+        if keys[:len(shape)] != list(shape) or not set(keys[len(shape):]) <= ADDED:
+            return [f"{where}: {keys}"]
+        return [problem for key, inner in shape.items() for problem in key_order_problems(value[key], inner, f"{where}.{key}")]
+    if isinstance(shape, list):
+        return [problem for i, item in enumerate(value or []) for problem in key_order_problems(item, shape[0], f"{where}[{i}]")]
+    return []
+
+
+def test_every_public_document_has_the_contracts_keys_in_its_order_at_every_level(demo):
+    checked = set()
+    for path in sorted(demo.site.rglob("*.json")):
+        name = str(path.relative_to(demo.site)).removesuffix(".json")
+        kind = name if name in SHAPES else name.rsplit("/", 1)[0]
+        if kind in SHAPES:
+            assert key_order_problems(json.loads(path.read_text()), SHAPES[kind], name) == []
+            checked.add(kind)
+    assert checked == set(SHAPES)

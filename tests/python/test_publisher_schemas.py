@@ -323,3 +323,26 @@ def test_latest_schema_names_every_public_dated_endpoint_and_nothing_else(projec
     assert check.validate("latest.json", good) == []
     bad = {"generated_at": "2026-02-21T18:00:00Z", "dates": {"admin/picks": "2026-02-21"}}
     assert [v.split(": ")[1] for v in check.validate("latest.json", bad)] == ["$.dates"]
+
+
+# contract §4 (the endpoint tables): every endpoint's path, cache-control and trigger group, typed from the contract;
+# admin groups, which the contract leaves open, as docs/endpoints.md lists them
+CONTRACT_ENDPOINTS = {
+    "picks/{date}.json": ("public, max-age=300", "after-predictions"),
+    "signals/{date}.json": ("public, max-age=300", "after-predictions"),
+    "subsets/performance.json": ("public, max-age=3600", "hourly"),
+    "systems/subsets.json": ("public, max-age=86400", "daily"),
+    "systems/models.json": ("public, max-age=86400", "daily"),
+    "best-bets/{date}.json": ("public, max-age=300", "after-predictions"),
+    "best-bets/all.json": ("public, max-age=300", "after-predictions"),
+    "live-grading/{date}.json": ("public, max-age=30", "live"),
+    "admin/dashboard.json": ("private, max-age=300", "hourly"),
+    "admin/picks/{date}.json": ("private, max-age=3600", "after-predictions"),
+    "admin/models.json": ("private, max-age=86400", "daily"),
+    "admin/predictions/{date}.json": ("private, max-age=300", "after-predictions"),
+}
+
+
+def test_every_endpoint_has_the_contracts_path_cache_control_and_group(project_manifest):
+    endpoints = endpoints_from_manifest(project_manifest)
+    assert {e.path_template: (e.cache_control, e.group) for e in endpoints} == CONTRACT_ENDPOINTS
