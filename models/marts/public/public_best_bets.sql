@@ -1,10 +1,10 @@
 {{ config(bigquery_table_layout('date')) }}
 -- depends_on: {{ ref('public_best_bets__picks') }}
 -- best-bets/{date}.json, the document's root: one row per game date with predictions up
--- to the current slate (contract §4, macro not_after_current_slate),
--- its season and status. status: sitting_out when the champion is BLOCKED going into the
--- day (its health state entering the day, int_days_published: the record once the day is
--- locked; contract §3 model_blocked), with a note in plain words, and no picks; else ok. The
+-- to the current slate (contract §4, macro not_after_current_slate), its season and
+-- status. status: sitting_out when the champion is BLOCKED going into the day (its health
+-- state entering the day, int_days_published: the record once the day is locked; contract
+-- §3 model_blocked), with a note in plain words, and no picks; else ok. The
 -- picks come from the part public_best_bets__picks (publish declaration, `from:`).
 with days as (
     select * from {{ ref('int_days_published') }}
