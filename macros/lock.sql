@@ -66,6 +66,12 @@
     {{ date_column }} <= (select current_slate.slate_date from {{ ref('int_current_slate') }} as current_slate)
 {%- endmacro %}
 
+{#- The date of best-bets/all.json: the last game date with predictions up to the current slate
+    (int_current_slate.latest_date), as a scalar subquery. -#}
+{% macro latest_public_date() -%}
+    (select current_slate.latest_date from {{ ref('int_current_slate') }} as current_slate)
+{%- endmacro %}
+
 {#- Config of the append-only record (int_candidates_locked, int_games_locked,
     int_picks_locked, int_days_locked): incremental, insert-only, never rebuilt by
     --full-refresh (unless the deliberate rebuild: var rebuild_record, `make rebuild-record`).

@@ -8,10 +8,7 @@ with calendar as (
 
 latest as (
     select * from calendar
-    where game_date = (
-            select max(all_dates.game_date) from calendar as all_dates
-            where {{ not_after_current_slate('all_dates.game_date') }}
-        )
+    where game_date = {{ latest_public_date() }}
 )
 
 select

@@ -7,7 +7,8 @@
 -- given a later tip-off under its old date) moves nothing. The public {date} endpoints show
 -- no date after it: a prediction written early for tomorrow (the feeds may run up to var
 -- max_days_ahead days ahead) waits until tonight's last game has tipped off, instead of
--- taking latest.json and best-bets/all.json's today from tonight. One row.
+-- taking latest.json and best-bets/all.json's today from tonight. latest_date: the last date
+-- with predictions up to the slate, the date of best-bets/all.json. One row.
 with predicted_days as (
     select
         game_date,
@@ -37,19 +38,31 @@ locked as (
     select max(game_date) as locked_through
     from known_days
     where day_locks_at <= {{ run_clock() }}
+),
+
+slate as (
+    select
+        locked.locked_through,
+        coalesce(
+            min(
+                case
+                    when
+                        locked.locked_through is null
+                        or known_days.game_date > locked.locked_through
+                        then known_days.game_date
+                end
+            ),
+            locked.locked_through
+        ) as slate_date
+    from locked
+    left join known_days on true
+    group by locked.locked_through
 )
 
 select
-    locked.locked_through,
-    coalesce(
-        min(
-            case
-                when locked.locked_through is null or known_days.game_date > locked.locked_through
-                    then known_days.game_date
-            end
-        ),
-        locked.locked_through
-    ) as slate_date
-from locked
-left join known_days on true
-group by locked.locked_through
+    slate.locked_through,
+    slate.slate_date,
+    max(predicted_days.game_date) as latest_date
+from slate
+left join predicted_days on slate.slate_date >= predicted_days.game_date
+group by slate.locked_through, slate.slate_date
