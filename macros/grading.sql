@@ -22,3 +22,12 @@
         else 'loss'
     end
 {%- endmacro %}
+
+{#- contract §3 Grading: whether a box-score row (its date `box_score_date`) counts for a pick
+    of the game date `game_date`: only a row that came by the day after the game. A game
+    played later still under its game_id (postponed for weeks) has no row for the picks of
+    its first date: they are void (docs/decisions.md "Grading and payout"). A game played a
+    day late is graded on the game as played. -#}
+{% macro box_score_in_time(box_score_date, game_date) -%}
+    {{ box_score_date }} <= {{ add_days(game_date, 1) }}
+{%- endmacro %}

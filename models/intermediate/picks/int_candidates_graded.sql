@@ -9,7 +9,8 @@
 --   the rule of macro box_score_grade (void: did not play; pending: no points yet; push,
 --   win, loss), where a candidate without a box-score row is void once box scores of a
 --   later date are loaded (the "day after" rule, read from the data, never the clock),
---   else pending.
+--   else pending; a row dated more than a day after the candidate's game date (a game
+--   played weeks later under its game_id) is no row for it (macro box_score_in_time).
 -- Price (contract §3 payout): the candidate's american_odds (int_candidates_scored).
 -- profit_units: a win pays its payout, a loss costs 1, everything else 0.
 -- Incremental: rebuilds the recent dates, every date still holding a pending grade, and
@@ -25,6 +26,7 @@
         left join {{ ref('stg_nba_analytics__player_game_summary') }} as current_box
             on kept.player_lookup = current_box.player_lookup
             and kept.game_id = current_box.game_id
+            and {{ box_score_in_time('current_box.game_date', 'kept.game_date') }}
         where
             kept.has_box_score != (current_box.player_lookup is not null)
             or coalesce(current_box.points, -1) != coalesce(kept.actual_points, -1)
@@ -77,6 +79,7 @@ graded as (
     left join box_scores
         on candidates.player_lookup = box_scores.player_lookup
         and candidates.game_id = box_scores.game_id
+        and {{ box_score_in_time('box_scores.game_date', 'candidates.game_date') }}
 )
 
 select
