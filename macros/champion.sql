@@ -11,3 +11,16 @@
 {% macro champion_codename() -%}
     (select champion.codename from {{ ref('int_models_described') }} as champion where champion.is_champion)
 {%- endmacro %}
+
+{#- The day facts of each day's champion (int_days_published: the champion recorded with a
+    locked day, this run's for a provisional one), with its public codename
+    (int_models_described), as a select: one row per game date that has the champion's. -#}
+{% macro champion_days() -%}
+    select
+        days.*,
+        models.codename
+    from {{ ref('int_days_published') }} as days
+    left join {{ ref('int_models_described') }} as models
+        on days.system_id = models.system_id
+    where days.is_champion
+{%- endmacro %}

@@ -29,9 +29,9 @@
         however long ago);
       - `extra`: a scalar SQL subquery giving another date to rebuild from (null: none; e.g.
         int_candidates_graded's dates whose box scores changed since they were graded);
-      - the first date int_candidates_graded regraded in this very invocation (a stat
-        correction of any age: every model downstream of the grades rebuilds from there;
-        models built before the grades in a run find none).
+      - the first date int_candidates_graded regraded since this model's last build (a stat
+        correction of any age: every model downstream of the grades rebuilds from there,
+        macro regraded_since_last_build).
     date_column: the table's date column (default: the model's own, fact_table_config's). -#}
 {% macro incremental_rebuild_start(relation=none, date_column=none, reopen=none, extra=none) -%}
     {%- set column = date_column or incremental_date_column() -%}
@@ -45,7 +45,7 @@
     {%- if extra -%}
         {%- do starts.append(extra) -%}
     {%- endif -%}
-    {%- set regraded = regraded_in_this_run() -%}
+    {%- set regraded = regraded_since_last_build() -%}
     {%- if regraded -%}
         {%- do starts.append(regraded) -%}
     {%- endif -%}
@@ -60,22 +60,36 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- The first game date int_candidates_graded wrote in this invocation (its graded_by_run
-    column), as a scalar subquery; none for the grades themselves, or when they do not
-    exist yet (or lack the column). Looked up in the graph, not through ref(): most models do not depend on it. -#}
-{% macro regraded_in_this_run() -%}
+{#- The first game date int_candidates_graded regraded since this model's last build (rows whose
+    graded_at, the start of the run that wrote them, is after the model's last build in the
+    build log, <target schema>_meta.model_builds: macros/record_builds.sql), as a scalar
+    subquery. So a regrade reaches every model downstream of the grades, also when the run
+    that regraded did not build them (the daily group's selector, a run killed or failed
+    after the grades): the grades' own drift check finds nothing left to regrade after it.
+    A model the log does not name reads every grade as newer. None for the grades themselves,
+    in a unit test, before the grades or the log exist, or when the grades lack the column
+    (a table built before it: the release note in docs/deployment.md rebuilds it). Looked up
+    in the graph, not through ref(): most models do not depend on it. -#}
+{% macro regraded_since_last_build() -%}
     {%- set node = graph.nodes.get('model.' ~ project_name ~ '.int_candidates_graded') -%}
     {%- if node is none or this is none or this.identifier == node.alias -%}
         {{ return(none) }}
     {%- endif -%}
     {%- set relation = adapter.get_relation(node.database, node.schema, node.alias) -%}
-    {#- a grades table built before graded_by_run existed (its first run rebuilds it) -#}
-    {%- if relation is none or 'graded_by_run' not in adapter.get_columns_in_relation(relation)
+    {%- set log = adapter.get_relation(target.database, target.schema ~ '_meta', 'model_builds') -%}
+    {%- if relation is none or log is none or 'graded_at' not in adapter.get_columns_in_relation(relation)
         | map(attribute='name') | map('lower') | list -%}
         {{ return(none) }}
     {%- endif -%}
-    {{ return("(select min(regraded.game_date) from " ~ relation ~ " as regraded where regraded.graded_by_run = '"
-        ~ invocation_id ~ "')") }}
+    {%- set last_build -%}
+        (
+            select coalesce(max(builds.finished_at), cast('1970-01-01 00:00:00' as {{ dbt.type_timestamp() }}))
+            from {{ log }} as builds
+            where builds.relation = {{ dbt.string_literal(model.relation_name) }}
+        )
+    {%- endset -%}
+    {{ return("(select min(regraded.game_date) from " ~ relation ~ " as regraded where regraded.graded_at > "
+        ~ last_build ~ ")") }}
 {%- endmacro %}
 
 {#- The date column of the incremental model being built: its BigQuery partition field,

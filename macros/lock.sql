@@ -113,6 +113,24 @@
     {%- endif -%}
 {%- endmacro %}
 
+{#- The game dates of the record of locked days (int_days_locked) as it stood when this run
+    began, as a select of game_date, for the calendar (int_game_dates_calendared), which the
+    record depends on: read as a relation, not through ref(). None (a select of no row) before
+    the record exists, when compiling offline, in a unit test, and when the record is rebuilt
+    from scratch (var rebuild_record). -#}
+{% macro recorded_days() -%}
+    {%- set relation = none -%}
+    {%- if execute and this is not none and not var('offline', false) and not var('rebuild_record', false) -%}
+        {%- set node = graph.nodes.get('model.' ~ project_name ~ '.int_days_locked') -%}
+        {%- set relation = adapter.get_relation(node.database, node.schema, node.alias) -%}
+    {%- endif -%}
+    {%- if relation is none -%}
+        select cast(null as date) as game_date from (select 1 as no_row) as nothing where false
+    {%- else -%}
+        select recorded.game_date from {{ relation }} as recorded
+    {%- endif -%}
+{%- endmacro %}
+
 {#- The columns of a candidate (int_candidates_scored, int_candidates_locked), by name, so
     the record and the candidates of this run are read the same way. -#}
 {% macro candidate_columns() -%}

@@ -73,8 +73,8 @@ def tables(path) -> dict[str, list[tuple]]:
             columns = con.execute("select column_name, data_type from information_schema.columns "
                                   "where table_schema = ? and table_name = ? order by ordinal_position",
                                   [schema, name]).fetchall()
-            # which dbt invocation wrote a row differs between the cycles and the full build
-            columns = [(c, t) for c, t in columns if c != "graded_by_run"]
+            # when the run that wrote a row started differs between the cycles and the full build
+            columns = [(c, t) for c, t in columns if c != "graded_at"]
             select = ", ".join(f'round("{c}", 9 - cast(ceil(log10(abs("{c}") + 1e-300)) as integer))'
                                if t == "DOUBLE" else f'"{c}"' for c, t in columns)
             out[f"{schema}.{name}"] = con.execute(f"select {select} from {schema}.{name} order by all").fetchall()

@@ -93,15 +93,22 @@ def replayed(published, tmp_path_factory) -> tuple[Run, Run]:
     return published, run
 
 
-def test_locked_days_and_season_records_do_not_change(replayed):
-    before, after = replayed
+def assert_locked_days_unchanged(before: Run, after: Run, current: tuple[str, ...] = ()) -> None:
+    """Days 1 and 2 (locked) publish the same files, and the season records count the same picks (``current``: keys
+    of subsets/performance.json that describe today, e.g. the champion's codename)."""
     for path in DAY_FILES:
         assert without_generated_at(after.document(path)) == without_generated_at(before.document(path)), path
-    assert after.document("subsets/performance.json") == before.document("subsets/performance.json")
+    old, new = ({k: v for k, v in run.document("subsets/performance.json").items() if k not in current}
+                for run in (before, after))
+    assert new == old
     old, new = before.document("best-bets/all.json"), after.document("best-bets/all.json")
     assert (new["record"], new["streak"], new["graded"]) == (old["record"], old["streak"], old["graded"])
     assert [d for w in new["weeks"] for d in w["days"] if d["date"] != D3] == \
         [d for w in old["weeks"] for d in w["days"] if d["date"] != D3]
+
+
+def test_locked_days_and_season_records_do_not_change(replayed):
+    assert_locked_days_unchanged(*replayed)
 
 
 def test_the_next_unlocked_day_follows_the_new_rules(replayed):
@@ -110,6 +117,35 @@ def test_the_next_unlocked_day_follows_the_new_rules(replayed):
     assert [p["player"] for p in groups[2]] == ["Shai Gilgeous-Alexander"]  # Top 5 at edge >= 7
     assert [p["player"] for p in groups[3]] == ["Shai Gilgeous-Alexander", "Devin Booker", "Jalen Williams"]
     assert after.document(f"best-bets/{D3}.json")["picks"] == []  # the champion is not enabled
+
+
+def test_a_new_champion_changes_no_locked_day(published, tmp_path):
+    """A changed var never changes a locked day (contract §3 Lock at tip-off). The champion becomes xgboost_v2
+    (codename X02) after days 1 and 2 locked: their files keep catboost_v9's codename (926A), its signal and its
+    best-bets status (they used to take the new champion's: model X02 on every past picks file, and a status a
+    BLOCKED new champion would have turned to sitting_out beside the locked picks); tonight, provisional, is the
+    new champion's."""
+    run = new_run(tmp_path / "new_champion")
+    shutil.copyfile(published.warehouse, run.warehouse)
+    build(run, "--vars", json.dumps({"champion_system_id": "xgboost_v2"}))
+    assert run.publish("--all-dates") == 0
+    assert_locked_days_unchanged(published, run, current=("model",))
+    assert [run.document(f"picks/{day}.json")["model"] for day in (D1, D2, D3)] == ["926A", "926A", "X02"]
+    assert run.document("subsets/performance.json")["model"] == "X02"  # today's champion
+
+
+@pytest.mark.parametrize("refresh", [(), ("--full-refresh",)], ids=["daily", "full_refresh"])
+def test_deleted_predictions_of_a_locked_day_change_no_published_number(published, tmp_path, refresh):
+    """A deletion of predictions never changes a locked day (contract §3). Day 2's predictions are deleted upstream
+    after it locked: its picks, best bets and signal stay, and so do the records that count them. The calendar
+    used to lose the day with its predictions: the records dropped its picks, and best-bets/{date}.json had picks
+    for a date its root no longer had (the publisher refused the endpoint)."""
+    run = new_run(tmp_path / "deleted")
+    shutil.copyfile(published.warehouse, run.warehouse)
+    run.execute(f"delete from {P} where game_date = '{D2}'")
+    build(run, *refresh)
+    assert run.publish("--all-dates") == 0
+    assert_locked_days_unchanged(published, run)
 
 
 def test_a_game_takes_no_new_candidate_after_its_tip_off(published, tmp_path):
@@ -206,6 +242,25 @@ def test_a_box_score_correction_regrades_a_locked_pick(published, tmp_path):
     top5 = run.document("subsets/performance.json")["windows"]["season"]["groups"][1]["stats"]
     assert (top5["wins"], top5["losses"]) == (4, 3)
     assert record(run)["int_picks_locked"] == record(published)["int_picks_locked"]
+
+
+def test_a_correction_regraded_by_a_run_that_built_nothing_downstream_reaches_the_records(published, tmp_path):
+    """The same correction, first seen by a run that rebuilds the grades and nothing downstream of them (the daily
+    group's selector, or a run killed after the grades); the next build must still count it. With no lookback
+    (facts_lookback_days 0), only the regrade can make the records rebuild day 1. They used to rebuild from the dates
+    regraded in their own run only: the grades then held the correction, their drift check had nothing left to find,
+    and the records kept Jokić's hit (Top 5 at 5-2) for good."""
+    run = new_run(tmp_path / "corrected_daily")
+    shutil.copyfile(published.warehouse, run.warehouse)
+    run.execute("update nba_analytics.player_game_summary set points = 30 where player_lookup = 'nikolajokic'")
+    no_lookback = ("--vars", json.dumps({"facts_lookback_days": 0}))
+    build(run, *no_lookback, "--select", "int_candidates_graded")
+    assert run.query("select distinct grade from props_intermediate.int_candidates_graded"
+                     " where player_lookup = 'nikolajokic'") == [("loss",)]
+    build(run, *no_lookback)
+    assert run.publish("--all-dates") == 0
+    top5 = run.document("subsets/performance.json")["windows"]["season"]["groups"][1]["stats"]
+    assert (top5["wins"], top5["losses"]) == (4, 3)
 
 
 def test_the_rebuild_command_reproduces_the_record_on_unchanged_sources(published, tmp_path):

@@ -16,8 +16,9 @@
 -- Incremental: rebuilds the recent dates, every date still holding a pending grade, and
 -- every date whose box scores changed since it was graded (a stat correction of any age:
 -- the drift check below compares the grades kept here with today's box scores on every
--- run); graded_by_run marks the rows this run wrote, so every model downstream of the
--- grades rebuilds from the first of them (macro incremental_rebuild_start).
+-- run); graded_at (the start of the run that wrote the row) tells every model downstream of
+-- the grades which rows were written since its own last build: it rebuilds from the first
+-- of them (macros incremental_rebuild_start, regraded_since_last_build).
 -- A game's box scores carry its date, so they are read for those dates only.
 {%- set drift -%}
     (
@@ -90,5 +91,5 @@ select
         when grade = 'loss' then -1.0
         else 0.0
     end as profit_units,
-    '{{ invocation_id }}' as graded_by_run
+    cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S.%f") }}' as {{ dbt.type_timestamp() }}) as graded_at
 from graded

@@ -9,6 +9,8 @@
 -- state_entering_day: the system's model-health state as of the day before
 -- (int_model_health_daily.state_before_day: 7 days ending the day before; contract §3 Best
 -- bets: a day's own results never decide its picks; the champion's decides model_blocked).
+-- is_champion: the system is the champion of this run (var champion_system_id); the record
+-- of a locked day keeps the champion of the run that locked it (int_days_locked).
 -- The candidates are those fixed at tip-off (int_candidates_graded).
 -- Incremental by game_date: a day's signal reads that day only.
 with predicted as (
@@ -94,5 +96,6 @@ select
         when pct_over_all > {{ var('signal_yellow_pct_over_above') }} then 'YELLOW'
         else 'GREEN'
     end as signal,
-    state_entering_day
+    state_entering_day,
+    system_id = {{ champion_system_id() }} as is_champion
 from measured

@@ -1,11 +1,14 @@
--- One row per game date with predictions: its season (label from the season_label
--- macro, opening night from the seasons seed), Monday of its week and 1st of its
--- month, each clamped so that no period reaches back into the previous season; and the
--- moment the day locks (contract §3 Lock at tip-off): the latest lock time of its games,
--- those with predictions and those the pre-game context lists for the date (a night game
--- predicted in a later run than an afternoon game must not find its day locked at the
--- afternoon tip-off) (macro lock_time: the game's tip-off in the pre-game context, macro
--- game_tipoffs, else the end of the game date: also for a game the context lacks).
+-- One row per game date with predictions, and per day already locked (macro recorded_days:
+-- int_days_locked as it stood when the run began; a locked day stays in the calendar, so in
+-- every record and window, when its predictions are deleted or re-run upstream; contract §3
+-- Lock at tip-off): its season (label from the season_label macro, opening night from the
+-- seasons seed), Monday of its week and 1st of its month, each clamped so that no period
+-- reaches back into the previous season; and the moment the day locks (contract §3 Lock at
+-- tip-off): the latest lock time of its games, those with predictions and those the pre-game
+-- context lists for the date (a night game predicted in a later run than an afternoon game
+-- must not find its day locked at the afternoon tip-off) (macro lock_time: the game's tip-off
+-- in the pre-game context, macro game_tipoffs, else the end of the game date: also for a game
+-- the context lacks, and for a locked day none of whose games is known any more).
 with predicted_games as (
     select distinct
         game_date,
@@ -14,8 +17,9 @@ with predicted_games as (
 ),
 
 game_dates as (
-    select distinct game_date
-    from predicted_games
+    select game_date from predicted_games
+    union distinct
+    {{ recorded_days() }}
 ),
 
 games as (
@@ -65,7 +69,8 @@ select
         when {{ month_start('labelled.game_date') }} < seasons.start_date then seasons.start_date
         else {{ month_start('labelled.game_date') }}
     end as month_start,
-    game_locks.day_locks_at
+    -- a locked day none of whose games is known any more: locked at the end of its date
+    coalesce(game_locks.day_locks_at, {{ lock_time('null', 'labelled.game_date') }}) as day_locks_at
 from labelled
 left join seasons
     on labelled.season_label = seasons.season_label

@@ -2,13 +2,13 @@
 -- depends_on: {{ ref('public_best_bets__picks') }}
 -- best-bets/{date}.json, the document's root: one row per game date with predictions up
 -- to the current slate (contract §4, macro not_after_current_slate), its season and
--- status. status: sitting_out when the champion is BLOCKED going into the day (its health
--- state entering the day, int_days_published: the record once the day is locked; contract
+-- status. status: sitting_out when the day's champion is BLOCKED going into the day (its
+-- health state entering the day, macro champion_days: the record, the champion of its day
+-- included, once the day is locked; contract
 -- §3 model_blocked), with a note in plain words, and no picks; else ok. The
 -- picks come from the part public_best_bets__picks (publish declaration, `from:`).
 with days as (
-    select * from {{ ref('int_days_published') }}
-    where system_id = {{ champion_system_id() }}
+    {{ champion_days() }}
 )
 
 select

@@ -3,16 +3,15 @@
 -- picks/{date}.json, the document's root. One row per game date (up to the current slate,
 -- contract §4, int_days_published) x active group; its picks come from the part
 -- public_picks__picks (a group without a pick that day is published with picks: []). The
--- day's signal comes from int_days_published (the locked record of a day whose last game
--- has tipped off, else this run's).
+-- day's champion (model) and its signal come from int_days_published (macro champion_days:
+-- the locked record of a day whose last game has tipped off, else this run's).
 -- record_*: the group's season / month / week record as of the file's date.
 with prediction_dates as (
     select distinct game_date from {{ ref('int_days_published') }}
 ),
 
 champion_signals as (
-    select * from {{ ref('int_days_published') }}
-    where system_id = {{ champion_system_id() }}
+    {{ champion_days() }}
 ),
 
 subsets as (
@@ -27,7 +26,9 @@ records as (
 
 select
     prediction_dates.game_date as date,
-    cast({{ champion_codename() }} as {{ dbt.type_string() }}) as model,
+    cast(
+        coalesce(champion_signals.codename, {{ champion_codename() }}) as {{ dbt.type_string() }}
+    ) as model,
     cast({{ public_signal('champion_signals.signal') }} as {{ dbt.type_string() }}) as signal,
     cast(subsets.public_id as {{ dbt.type_bigint() }}) as group_id,
     cast(subsets.public_name as {{ dbt.type_string() }}) as group_name,

@@ -1,20 +1,22 @@
 {{ config(bigquery_table_layout('date')) }}
 -- signals/{date}.json. One row per game date with predictions up to the current slate
 -- (contract §4 Current slate, int_days_published): the champion's daily market signal in
--- public words (int_days_published: the record once the day is locked); a day without a
+-- public words, and its codename (macro champion_days, int_days_published: the record, the
+-- champion of its day included, once the day is locked); a day without a
 -- signal reads neutral / unknown / 0 with a note.
 with prediction_dates as (
     select distinct game_date from {{ ref('int_days_published') }}
 ),
 
 champion_signals as (
-    select * from {{ ref('int_days_published') }}
-    where system_id = {{ champion_system_id() }}
+    {{ champion_days() }}
 )
 
 select
     prediction_dates.game_date as date,
-    cast({{ champion_codename() }} as {{ dbt.type_string() }}) as model,
+    cast(
+        coalesce(champion_signals.codename, {{ champion_codename() }}) as {{ dbt.type_string() }}
+    ) as model,
     cast({{ public_signal('champion_signals.signal') }} as {{ dbt.type_string() }}) as signal,
     cast({{ public_skew('champion_signals.skew') }} as {{ dbt.type_string() }}) as conditions,
     cast(
