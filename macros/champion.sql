@@ -13,8 +13,9 @@
 {%- endmacro %}
 
 {#- The day facts of each day's champion (int_days_published: the champion recorded with a
-    locked day, this run's for a provisional one), with its public codename
-    (int_models_described), as a select: one row per game date that has the champion's. -#}
+    locked day, this run's for a provisional one and for a day recorded before the record
+    kept it, whose is_champion is null), with its public codename (int_models_described), as
+    a select: one row per game date that has the champion's. -#}
 {% macro champion_days() -%}
     select
         days.*,
@@ -22,5 +23,5 @@
     from {{ ref('int_days_published') }} as days
     left join {{ ref('int_models_described') }} as models
         on days.system_id = models.system_id
-    where days.is_champion
+    where coalesce(days.is_champion, days.system_id = {{ champion_system_id() }})
 {%- endmacro %}

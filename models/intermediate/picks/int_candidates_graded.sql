@@ -91,5 +91,7 @@ select
         when grade = 'loss' then -1.0
         else 0.0
     end as profit_units,
-    cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S.%f") }}' as {{ dbt.type_timestamp() }}) as graded_at
+    cast(
+        '{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S.%f") }}' as {{ dbt.type_timestamp() }}
+    ) as graded_at
 from graded

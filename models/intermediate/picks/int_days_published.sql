@@ -6,27 +6,9 @@
 -- the champion it was published with when var champion_system_id changes later. The days up
 -- to the current slate only (contract §4 Current slate: the public files show no later date).
 -- Grain: one row per game_date x system_id.
-with days as (
-    {{ recorded_or_computed(
-        ref('int_days_locked'), ref('int_market_signals_daily'),
-        columns=['game_date', 'system_id', 'candidate_count', 'over_count', 'high_edge_picks',
-            'has_signal', 'pct_over', 'skew', 'signal', 'state_entering_day', 'is_champion'],
-        where=not_after_current_slate('game_date'),
-    ) | indent(4) }}
-)
-
-select
-    game_date,
-    system_id,
-    candidate_count,
-    over_count,
-    high_edge_picks,
-    has_signal,
-    pct_over,
-    skew,
-    signal,
-    state_entering_day,
-    -- a day recorded before the record kept its champion: this run's
-    coalesce(is_champion, system_id = {{ champion_system_id() }}) as is_champion,
-    is_locked
-from days
+{{ recorded_or_computed(
+    ref('int_days_locked'), ref('int_market_signals_daily'),
+    columns=['game_date', 'system_id', 'candidate_count', 'over_count', 'high_edge_picks',
+        'has_signal', 'pct_over', 'skew', 'signal', 'state_entering_day', 'is_champion'],
+    where=not_after_current_slate('game_date'),
+) }}
