@@ -45,7 +45,7 @@
     {%- if extra -%}
         {%- do starts.append(extra) -%}
     {%- endif -%}
-    {%- set regraded = regraded_since_last_build() -%}
+    {%- set regraded = regraded_since_last_build(relation if relation is not none else this) -%}
     {%- if regraded -%}
         {%- do starts.append(regraded) -%}
     {%- endif -%}
@@ -60,8 +60,10 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- The first game date int_candidates_graded regraded since this model's last build (rows whose
-    graded_at, the start of the run that wrote them, is after the model's last build in the
+{#- The first game date int_candidates_graded regraded since the last build of `built` (the
+    incremental table whose rebuild start is asked: the model being built, or a test's reader,
+    macros/overrides/tests_window.sql) (rows whose graded_at, the start of the run that wrote
+    them, is after that table's last build in the
     build log, <target schema>_meta.model_builds: macros/record_builds.sql), as a scalar
     subquery. So a regrade reaches every model downstream of the grades, also when the run
     that regraded did not build them (the daily group's selector, a run killed or failed
@@ -70,9 +72,9 @@
     in a unit test, before the grades or the log exist, or when the grades lack the column
     (a table built before it: the release note in docs/deployment.md rebuilds it). Looked up
     in the graph, not through ref(): most models do not depend on it. -#}
-{% macro regraded_since_last_build() -%}
+{% macro regraded_since_last_build(built) -%}
     {%- set node = graph.nodes.get('model.' ~ project_name ~ '.int_candidates_graded') -%}
-    {%- if node is none or this is none or this.identifier == node.alias -%}
+    {%- if node is none or built is none or built.identifier == node.alias -%}
         {{ return(none) }}
     {%- endif -%}
     {%- set relation = adapter.get_relation(node.database, node.schema, node.alias) -%}
@@ -85,7 +87,7 @@
         (
             select coalesce(max(builds.finished_at), cast('1970-01-01 00:00:00' as {{ dbt.type_timestamp() }}))
             from {{ log }} as builds
-            where builds.relation = {{ dbt.string_literal(model.relation_name) }}
+            where builds.relation = {{ dbt.string_literal(built | string) }}
         )
     {%- endset -%}
     {{ return("(select min(regraded.game_date) from " ~ relation ~ " as regraded where regraded.graded_at > "
