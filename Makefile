@@ -64,7 +64,7 @@ CHECK_GROUP  = $(if $(filter $(GROUPS),$(GROUP)),true,echo "error: GROUP='$(GROU
 # full build's (it rebuilds marts a full publish reads; no group's marts are upstream of
 # another group's); a full build deletes them all.
 ALL_RUN_RESULTS = $(STATE_DIR)/run_results.json $(foreach g,$(GROUPS),$(STATE_DIR)/$(g)/run_results.json)
-PUBLISH_GROUP = env DBT_TARGET_PATH=$(RUN_DIR) $(PY) -m publisher.cli --group $(GROUP) --dest $(DEST) $(ADMIN_FLAG) --all-dates $(PUBLISH_ARGS)$(if $(REPORT), --json > $(REPORT))
+PUBLISH_GROUP = env DBT_TARGET_PATH=$(RUN_DIR) $(PY) -m publisher.cli --group $(GROUP) --dest $(DEST) $(ADMIN_FLAG) --all-dates $(PUBLISH_ARGS)$(if $(REPORT), --json $(REPORT))
 
 .PHONY: help env env-bq demo sample build build-steps publish live live-night scheduled scheduled-steps rehearsal rebuild-record-steps rebuild-record bench test test-bq pytest dbt-test lock clean
 .PHONY: lint lint-python lint-sql lint-project fix schemas docs docs-serve preview preview-env
@@ -119,7 +119,7 @@ build-steps:
 publish: env ## publish every endpoint for every date to $(DEST)/v1 (GROUP=G: only the publish step of G's last scheduled run)
 ifeq ($(GROUP),)
 	@mkdir -p $(STATE_DIR)
-	$(LOCKED) -- env DBT_TARGET_PATH=$(STATE_DIR) $(PY) -m publisher.cli --dest $(DEST) $(ADMIN_FLAG) --all-dates $(PUBLISH_ARGS)$(if $(REPORT), --json > $(REPORT))
+	$(LOCKED) -- env DBT_TARGET_PATH=$(STATE_DIR) $(PY) -m publisher.cli --dest $(DEST) $(ADMIN_FLAG) --all-dates $(PUBLISH_ARGS)$(if $(REPORT), --json $(REPORT))
 else
 	@$(CHECK_GROUP)
 	@mkdir -p $(RUN_DIR)

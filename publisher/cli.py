@@ -19,8 +19,8 @@ Dates: {date} endpoints publish their latest date, or --date D (no rows: an erro
 publish all their rows (an empty mart is an error). Endpoints declaring `as_of: COLUMN`
 publish the rows whose COLUMN is --as-of D, by default its latest value.
 
-Progress and a summary table go to stderr (--json: a report on stdout); the exit code is 0
-only when nothing failed. More in docs/publisher.md.
+Progress and a summary table go to stderr (--json: a report on stdout, or in a file); the exit
+code is 0 only when nothing failed. More in docs/publisher.md.
 
 Examples: python -m publisher.cli --dest public --all-dates
           python -m publisher.cli --dest gs://bucket/site --group after-predictions --date 2026-02-21 --dry-run
@@ -92,7 +92,8 @@ def publish_main(argv: Sequence[str]) -> int:
     parser.add_argument("--group", choices=GROUPS, help="publish only the endpoints of this trigger group")
     parser.add_argument("--workers", type=int, default=16, help="parallel uploads (default: 16)")
     parser.add_argument("--dry-run", action="store_true", help="check and plan everything; write nothing")
-    parser.add_argument("--json", action="store_true", help="print a machine-readable report on stdout")
+    parser.add_argument("--json", nargs="?", const="-", metavar="FILE", help="a machine-readable report, on stdout "
+                        "or in FILE (written whole: a killed run leaves no partial report)")
     parser.add_argument("--rebuild", action="store_true",
                         help="build and check every document, even those whose stored fingerprint says unchanged")
     parser.add_argument("--allow-failed-upstream", action="store_true",
@@ -128,8 +129,12 @@ def publish_main(argv: Sequence[str]) -> int:
     log(summary_table(report.rows))
     log(f"{'dry run: nothing written; ' if args.dry_run else ''}{'ok' if report.ok else 'FAILED'} "
         f"in {report.seconds['total']:.2f}s")
-    if args.json:
+    if args.json == "-":
         print(report.as_json(args.dry_run, args.allow_failed_upstream))
+    elif args.json:  # a temporary file beside it, then a rename
+        temp = Path(args.json).with_name(f".{Path(args.json).name}.tmp")
+        temp.write_text(report.as_json(args.dry_run, args.allow_failed_upstream) + "\n", encoding="utf-8")
+        temp.replace(args.json)
     return 0 if report.ok else 1
 
 

@@ -37,6 +37,7 @@ GZIP_AT = 16 * 1024
 # The lock of a bucket destination (GCSDestination.locked), in seconds: how long a run waits for another run's lock,
 # how often the holder renews it, and after how long without renewal it is a dead run's (killed, its machine gone).
 LOCK_WAIT, LOCK_RENEW, LOCK_STALE = 600.0, 15.0, 120.0
+ABANDONED_TEMP = 3600.0  # seconds: a folder's temporary file this old is a killed run's (a write takes milliseconds)
 T = TypeVar("T")
 
 
@@ -131,7 +132,8 @@ def check_relative_path(path: str) -> None:
 class LocalDestination:
     """Files under ``<root>/v1/``, written atomically (temp file, fsync, rename); the generation is the mtime in
     nanoseconds. No metadata is kept, so every run rebuilds every document (and compares content hashes). The
-    listing reads a file only when the last v1/manifest.json has no hash for its generation."""
+    listing reads a file only when the last v1/manifest.json has no hash for its generation, and deletes the
+    temporary files a killed run left (older than ABANDONED_TEMP)."""
     keeps_fingerprints = False
 
     def __init__(self, root: str | os.PathLike) -> None:
@@ -144,6 +146,9 @@ class LocalDestination:
         for file in sorted(self.base.rglob("*")) if self.base.is_dir() else []:
             path = file.relative_to(self.base).as_posix()
             if not file.is_file() or any(part.startswith(".") for part in path.split("/")):
+                if file.name.startswith(".") and file.name.endswith(".tmp") and file.is_file() \
+                        and time.time() - file.stat().st_mtime > ABANDONED_TEMP:
+                    file.unlink(missing_ok=True)  # a killed run's: never renamed into place
                 continue  # folders, and the temporary files of a write
             stat = file.stat()
             digest = known.get(path, {}).get(stat.st_mtime_ns)

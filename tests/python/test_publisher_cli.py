@@ -113,6 +113,21 @@ def test_only_the_public_destination_publishes_public_files_and_says_so(project,
     assert published(project, "private") == []
 
 
+def test_the_json_report_goes_to_a_file_whole(project, capsys):
+    """--json FILE (make's REPORT=FILE): the report stdout would have, written through a temporary file and a rename,
+    so a killed run leaves no partial report; stdout stays empty."""
+    report = project / "reports" / "daily.json"
+    report.parent.mkdir()
+    assert run(project, "--group", "daily", "--json", str(report)) == 0
+    assert capsys.readouterr().out == ""
+    found = json.loads(report.read_text())
+    assert found["ok"] is True and [e["name"] for e in found["endpoints"]] == [
+        "models_public", "(schemas)", "(latest)", "(manifest)"]
+    assert [o["path"] for o in found["objects"]] == ["schemas/latest.schema.json", "schemas/systems/models.schema.json",
+                                                     "systems/models.json"]
+    assert sorted(p.name for p in report.parent.iterdir()) == ["daily.json"]  # no temporary file left
+
+
 def test_nothing_public_names_an_admin_path(project):
     """contract §4: `grep -c admin/` on every public object, manifest and index is 0."""
     assert run_both(project, "--all-dates") == 0

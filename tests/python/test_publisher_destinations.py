@@ -43,10 +43,14 @@ def test_listing_hash_ignores_generated_at_and_skips_hidden_files(tmp_path):
     dest = LocalDestination(tmp_path)
     (tmp_path / "v1" / "picks").mkdir(parents=True)
     (tmp_path / "v1" / PATH).write_bytes(serialize({**DOC, "generated_at": "2030-01-01T00:00:00Z"}))
-    (tmp_path / "v1" / "picks" / ".x.json.123.tmp").write_text("partial")
+    (tmp_path / "v1" / "picks" / ".x.json.123.tmp").write_text("partial")  # a write under way
+    abandoned = tmp_path / "v1" / "picks" / ".y.json.456.tmp"  # a killed run's, two hours old
+    abandoned.write_text("partial")
+    os.utime(abandoned, (abandoned.stat().st_atime, abandoned.stat().st_mtime - 7200))
     (tmp_path / "v1" / "broken.json").write_text("not json")
     listing = dest.list()
     assert sorted(listing) == ["broken.json", PATH]
+    assert sorted(os.listdir(tmp_path / "v1" / "picks")) == [".x.json.123.tmp", "2026-02-21.json"]
     assert listing[PATH].hash == content_hash(DOC)
     assert listing["broken.json"].hash == "invalid"
     assert plan_status(listing["broken.json"], content_hash(DOC)) == "updated"
