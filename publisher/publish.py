@@ -169,7 +169,9 @@ def write_indexes(destination: Destination, listing: dict[str, StoredObject], ob
                   indexes: list[Index], failed: int, dry_run: bool, log: Callable[[str], None]) -> str:
     """Only when no object of the run failed (``failed``: in any destination), each index in turn (latest.json,
     then manifest.json, last), built from the listing as it is after the uploads. Returns the manifest's status,
-    'not written' or 'failed'."""
+    'not written' or 'failed'. An index it does not write stays uncounted: its summary row reads aborted."""
+    for index in indexes:
+        index.tally.files = 1
     if failed:
         log(f"NOT writing {' nor '.join(i.path for i in indexes)} of {destination.url}: {failed} object(s) failed; "
             "the previous ones stay (rerun to finish)")
@@ -177,7 +179,6 @@ def write_indexes(destination: Destination, listing: dict[str, StoredObject], ob
     listing = {**listing, **{item.path: stored for item in objects if (stored := after_upload(item, dry_run))}}
     status = "not written"
     for index in indexes:
-        index.tally.files = 1
         try:
             status, stored = write_index(destination, listing, index, dry_run, log)
         except Exception as error:  # noqa: BLE001 - reported, the run fails

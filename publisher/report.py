@@ -17,7 +17,7 @@ class Tally:
     name: str
     path: str = ""
     group: str = ""
-    status: str = "pending"  # ok, unchanged, empty (nothing to publish), failed, aborted, planned (dry run)
+    status: str = "pending"  # ok, unchanged, empty (nothing to publish), failed, aborted (not written), planned
     files: int = 0
     created: int = 0
     updated: int = 0
@@ -38,7 +38,7 @@ class Tally:
         """The endpoint's final status once every object is done."""
         if self.errors or self.failed:
             self.status = "failed"
-        elif aborted:
+        elif aborted or self.files > self.created + self.updated + self.unchanged:  # a file never attempted
             self.status = "aborted"
         elif dry_run:
             self.status = "planned"

@@ -177,6 +177,9 @@ def test_a_failed_upload_in_the_admin_destination_keeps_the_public_manifest_too(
     assert run_both(project, "--all-dates", "--json") == 1
     captured = capsys.readouterr()
     assert json.loads(captured.out)["manifest"] == {"public": "not written", "admin": "not written"}
+    rows = {row["name"]: row["status"] for row in json.loads(captured.out)["endpoints"]}
+    assert [rows[name] for name in ("(latest)", "(manifest)", "(admin manifest)", "admin_models")] == [
+        "aborted", "aborted", "aborted", "failed"]  # the indexes were not written (they read "empty" before)
     assert "NOT writing latest.json nor manifest.json of " in captured.err  # the public one: its own uploads succeeded
     assert json.loads((project / "out" / "v1" / "picks" / "2026-02-21.json").read_text())["groups"][0]["picks"][0][
         "line"] == 26.5
@@ -192,6 +195,8 @@ def test_a_failed_latest_json_fails_the_run_and_keeps_the_manifest(project, caps
     captured = capsys.readouterr()
     assert "FAILED latest.json of " in captured.err and "OSError: No space left on device" in captured.err
     assert json.loads(captured.out)["manifest"] == {"public": "not written"}
+    rows = {row["name"]: row["status"] for row in json.loads(captured.out)["endpoints"]}
+    assert (rows["(latest)"], rows["(manifest)"], rows["picks_daily"]) == ("failed", "aborted", "ok")
     assert (project / "out" / "v1" / "picks" / "2026-02-21.json").exists()
     assert (project / "out" / "v1" / "manifest.json").read_bytes() == manifest
 
