@@ -2,8 +2,9 @@
 -- admin/predictions/{date}.json. One row per prediction row of every game date that is
 -- either a candidate (any system; int_candidates_graded: the one fixed at tip-off for a
 -- game that has started), or late: an active row created at or after its game's tip-off
--- (macro lock_time), never a candidate (contract §3 Lock at tip-off), flagged is_late with
--- no edge, composite or tier, or missed the lock: a candidate by the rows as they are now
+-- (macro lock_time of the game's tip-off, macro game_tipoffs: one time for all its players,
+-- as for the candidates), never a candidate (contract §3 Lock at tip-off), flagged is_late
+-- with no edge, composite or tier, or missed the lock: a candidate by the rows as they are now
 -- (int_candidates_scored) of a game fixed without it (int_games_locked: the row landed, or
 -- became the latest, after the run that fixed the game), never counted, flagged
 -- is_missed_lock with the edge, composite and tier it has by the rules. Each with its full
@@ -34,6 +35,10 @@ context as (
     where {{ rebuilt_dates() }}
 ),
 
+tipoffs as (
+    {{ game_tipoffs(where=rebuilt_dates()) | indent(4) }}
+),
+
 late as (
     select
         predictions.*,
@@ -42,10 +47,12 @@ late as (
     left join context
         on predictions.player_lookup = context.player_lookup
         and predictions.game_id = context.game_id
+    left join tipoffs
+        on predictions.game_id = tipoffs.game_id
     where
         predictions.is_active
         and predictions.created_at
-        >= {{ lock_time('context.game_start_at', 'predictions.game_date') }}
+        >= {{ lock_time('tipoffs.game_start_at', 'predictions.game_date') }}
 ),
 
 shown as (
