@@ -7,10 +7,11 @@
     known day without games; never below 0. A day may have games when it is
       - a scheduled game day: a game_date of the schedule (nba_analytics
         .upcoming_player_game_context, which lists games before they are played);
-      - or a day past the schedule's last game that lies inside a season (seasons seed,
-        start_date .. end_date): nothing says it has no games, so it counts (fail safe).
+      - or a day past the schedule's last game that lies inside a season or its postseason
+        (seasons seed, start_date .. end_date + var freshness_postseason_days: the play-in,
+        the playoffs, the Finals): nothing says it has no games, so it counts (fail safe).
     Every other day is known to have none (the All-Star break: the schedule goes on after
-    it; the off-season: outside every season). So on the first game day after a break,
+    it; the off-season: past every postseason). So on the first game day after a break,
     or the morning after a day off, a feed is as old as on any game day after the last
     one (a day's predictions are not due at midnight: the thresholds allow for each feed's
     own time of day), and a feed that missed a game day ages as before.
@@ -69,16 +70,18 @@ unscheduled as (
 
 unscheduled_game_days as (
     {%- if seasons is not none %}
-    {#- the days d with after_date < d <= today inside [start_date, end_date] (the
-        conditions below make the overlap non-empty; no argument of greatest/least is null) -#}
+    {#- the days d with after_date < d <= today inside [start_date, last_day], last_day the
+        end of the postseason (the conditions below make the overlap non-empty; no argument
+        of greatest/least is null) -#}
+    {%- set last_day = add_days('seasons.end_date', var('freshness_postseason_days')) %}
     select coalesce(sum({{ dbt.datediff(
         'greatest(unscheduled.after_date, ' ~ add_days('seasons.start_date', -1) ~ ')',
-        'least(clock.today, seasons.end_date)', 'day') }}), 0) as days
+        'least(clock.today, ' ~ last_day ~ ')', 'day') }}), 0) as days
     from {{ seasons }} as seasons, unscheduled, clock
     where
         unscheduled.after_date < clock.today
         and seasons.start_date <= clock.today
-        and seasons.end_date > unscheduled.after_date
+        and {{ last_day }} > unscheduled.after_date
     {%- else %}
     select
         case

@@ -7,7 +7,8 @@
         test accepted_range: 1 row(s), e.g. prediction_id='p-9', confidence_score=1.5
 
     A test with severity warn that found rows (the feeds' horizon: quarantined rows; an
-    ambiguous prediction run) is logged the same way, as WARNING: the run goes on. -#}
+    ambiguous prediction run) is logged the same way, as WARNING: the run goes on. A test
+    whose config has `meta: {fix: ...}` ends its line with that fix. -#}
 {% macro report_failed_tests(results) %}
     {%- if not execute -%}{{ return('') }}{%- endif -%}
     {%- for result in results if result.node.resource_type == 'test' and result.status in ('fail', 'error', 'warn') -%}
@@ -51,7 +52,8 @@
             ~ ' in ' ~ where ~ ', field ' ~ ((fields | join(', ')) or '(row)')
             ~ ', test ' ~ test_name ~ ': ' ~ (result.failures if result.failures is not none else result.status)
             ~ ' row(s)' ~ (', e.g. ' ~ (sample | join(' | ')) if sample else '')
-            ~ (' -- ' ~ (result.message | string) if result.status == 'error' else '') -%}
+            ~ (' -- ' ~ (result.message | string) if result.status == 'error' else '')
+            ~ (' -- fix: ' ~ node.config.meta.fix if (node.config.meta or {}).get('fix') else '') -%}
         {{ log(message, info=True) }}
     {%- endfor -%}
     {{ return('') }}

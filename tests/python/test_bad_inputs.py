@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import subprocess
+from pathlib import Path
 
 
 import pytest
@@ -156,7 +157,8 @@ def test_missing_column_fails_the_build_and_publishes_nothing(clean, tmp_path):
     assert tree(run.root / "site") == before
 
 
-def test_bad_subset_definitions_fail_the_build_naming_row_and_field(tmp_path):
+def project_copy(tmp_path) -> Path:
+    """A copy of the dbt project (no Python tests, no fixtures), whose seeds a test may edit."""
     project = tmp_path / "project"
     for item in ("models", "macros", "seeds", "tests", "dbt_project.yml", "selectors.yml"):
         source = PROJECT_DIR / item
@@ -164,6 +166,11 @@ def test_bad_subset_definitions_fail_the_build_naming_row_and_field(tmp_path):
             shutil.copytree(source, project / item, ignore=shutil.ignore_patterns("python", "warehouses"))
         else:
             shutil.copyfile(source, project / item)
+    return project
+
+
+def test_bad_subset_definitions_fail_the_build_naming_row_and_field(tmp_path):
+    project = project_copy(tmp_path)
     seed = project / "seeds" / "subset_definitions.csv"
     seed.write_text(seed.read_text() + "\n".join([
         "bad_top_n,x,catboost_v9,5,,ANY,ANY,,,0,true,10,Bad 1,Bad",
@@ -184,6 +191,25 @@ def test_bad_subset_definitions_fail_the_build_naming_row_and_field(tmp_path):
     # the repeated public_id: one primary_key test (a repeat or a null), naming both rows
     [line] = [line for line in out.splitlines() if "field public_id, test primary_key: 1 row(s)" in line]
     assert "e.g. subset_id=v9_high_edge_top1," in line and "| subset_id=bad_duplicate_id," in line
+
+
+def test_a_season_missing_from_the_seasons_seed_fails_the_build_naming_the_fix(tmp_path):
+    """A new season's first predictions, before its row is in seeds/seasons.csv (here: the fixture's 2024-25 row
+    removed): the calendar has no opening night for them, the build stops, and the line names the seed to edit."""
+    project = project_copy(tmp_path)
+    seed = project / "seeds" / "seasons.csv"
+    seed.write_text("".join(line for line in seed.read_text().splitlines(keepends=True) if not line.startswith("2024-25")))
+    run = fixture_run(tmp_path / "run", "pick_engine")
+    done = DBT_PROCESSES.run(["build", "--select", "+int_game_dates_calendared", "--exclude-resource-type", "unit_test",
+                              "--project-dir", str(project)], {**run.env(), "PROPS_CLOCK": "2025-01-08 12:00:00"},
+                             run.root)
+    assert done.returncode != 0
+    [line] = [line for line in done.stdout.splitlines() if "field season_start, test not_null" in line]
+    assert "BAD INPUT in model int_game_dates_calendared" in line and "test not_null: 3 row(s)" in line  # 3 days
+    assert "game_date=2025-01-06, season_label=2024-25, season_start=None" in line
+    assert line.endswith("-- fix: a game date of a season the seasons seed does not list: add its row (season_label, "
+                         "start_date = opening night, end_date) to seeds/seasons.csv, then run dbt build "
+                         '(docs/deployment.md "Each season")')
 
 
 @pytest.fixture(scope="module")

@@ -107,3 +107,26 @@ def test_an_emptied_feed_is_stale(tmp_path, clock):
     code, statuses = freshness(run, clock)
     assert statuses["nba_raw.odds_player_points_props"] == "error"
     assert code != 0
+
+
+def test_an_outage_in_the_playoffs_makes_the_feeds_stale(tmp_path):
+    """The fixture moved 66 days on, into the 2024-25 playoffs (the regular season ended 04-13): the newest rows are
+    of 04-20, no game is scheduled 04-21 .. 04-25, the schedule's last game is 04-26, and nothing comes after it.
+    At 04-29 12:00, 04-27 .. 04-29 lie past the schedule and past the season's end_date but inside its postseason
+    (var freshness_postseason_days): they may have games, so the feeds age as a week after the break does (the test
+    above, 66 days earlier: every feed an error but the registry). They used to count as the off-season: every feed
+    passed or warned through a whole outage in the playoffs."""
+    run = fixture_run(tmp_path, "freshness")
+    for feed in FEEDS:
+        schema, table = feed.split(".")
+        columns = [name for name, kind in run.query(
+            "select column_name, data_type from information_schema.columns"
+            f" where table_schema = '{schema}' and table_name = '{table}'") if kind in ("DATE", "TIMESTAMP")]
+        assert columns, feed
+        run.execute(f"update {feed} set " + ", ".join(f"{c} = {c} + interval 66 day" for c in columns))
+    assert run.query("select max(game_date)::varchar from nba_analytics.upcoming_player_game_context") == [
+        ("2025-04-26",)]
+    run.dbt("seed")
+    code, statuses = freshness(run, "2025-04-29 12:00:00")
+    assert statuses == {feed: "pass" if feed == "nba_predictions.model_registry" else "error" for feed in FEEDS}
+    assert code != 0
