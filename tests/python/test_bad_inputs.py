@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import DBT_PROCESSES, NO_UNIT, PROJECT_DIR, Run, fixture_run, make_dbt, new_run, pick_engine_site
+from pipeline import (DBT_PROCESSES, NO_UNIT, PROJECT_DIR, Run, demo_site, fixture_run, make_dbt, new_run,
+                      pick_engine_site)
 
 
 @pytest.fixture(scope="module")
@@ -210,6 +211,45 @@ def test_a_season_missing_from_the_seasons_seed_fails_the_build_naming_the_fix(t
     assert line.endswith("-- fix: a game date of a season the seasons seed does not list: add its row (season_label, "
                          "start_date = opening night, end_date) to seeds/seasons.csv, then run dbt build "
                          '(docs/deployment.md "Each season")')
+
+
+def test_a_renamed_subset_id_fails_the_build_naming_the_fix(tmp_path):
+    """The record of locked picks names each group by its subset_id. Renamed in the seed (same rules, public id and
+    name), the group's locked picks and records used to vanish from every published file without a word; now the
+    build stops on the record's relationships test, naming the old id and the fix."""
+    run = pick_engine_site(tmp_path / "site")
+    project = project_copy(tmp_path)
+    seed = project / "seeds" / "subset_definitions.csv"
+    assert seed.read_text().count("\nv9_high_edge_top5,") == 1
+    seed.write_text(seed.read_text().replace("\nv9_high_edge_top5,", "\nv9_top5,"))
+    done = DBT_PROCESSES.run(["build", *NO_UNIT, "--select", "subset_definitions", "int_picks_locked",
+                              "--project-dir", str(project)], run.env(), run.root)
+    assert done.returncode != 0
+    [line] = [line for line in done.stdout.splitlines() if "field list_id, test relationships" in line]
+    assert "BAD INPUT in model subset_definitions, int_picks_locked" in line and "v9_high_edge_top5" in line
+    assert line.endswith("-- fix: a locked pick's group is no longer in seeds/subset_definitions.csv: subset_id is "
+                         "the permanent key of a group's record, so restore the row with this subset_id (retire a "
+                         "group with is_active = false; rename it with public_name)")
+
+
+def test_a_tag_taken_off_the_allowlist_leaves_the_dashboard_at_once_and_stops_nothing(tmp_path):
+    """contract §2: a tag off the allowlist is ignored everywhere. On the built demo, hot_streak's line is deleted from
+    the seed and the daily build runs again: it passes, and admin/dashboard.json's signal_health lists the other
+    tags only. The build used to stop on a relationships test: int_signal_health_daily is incremental, and the dates
+    it did not rebuild (every one but the last few) still held hot_streak rows."""
+    run = demo_site(tmp_path / "demo")
+    before = {tag["tag"] for tag in run.document("admin/dashboard.json")["signal_health"]}
+    project = project_copy(tmp_path)
+    allowlist = project / "seeds" / "signal_allowlist.csv"
+    lines = allowlist.read_text().splitlines(keepends=True)
+    assert "hot_streak" in before and sum(line.startswith("hot_streak,") for line in lines) == 1
+    allowlist.write_text("".join(line for line in lines if not line.startswith("hot_streak,")))
+    done = DBT_PROCESSES.run(["build", *NO_UNIT, "--project-dir", str(project)], run.env(), run.root)
+    assert done.returncode == 0, done.stdout[-3000:]
+    assert run.query("select count(*) from props_intermediate.int_signal_health_daily"
+                     " where signal_tag = 'hot_streak'") != [(0,)]  # the dates built before the edit keep theirs
+    assert run.publish("--all-dates") == 0
+    assert {tag["tag"] for tag in run.document("admin/dashboard.json")["signal_health"]} == before - {"hot_streak"}
 
 
 @pytest.fixture(scope="module")

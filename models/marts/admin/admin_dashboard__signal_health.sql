@@ -1,5 +1,6 @@
 -- admin/dashboard.json, part `signal_health`: each allowlisted signal tag's health on the
--- as-of date.
+-- as-of date. The allowlist is read as it is now: int_signal_health_daily keeps the dates it
+-- built under an earlier one (incremental), so a tag taken off it is dropped here at once.
 select
     as_of.as_of_date as as_of,
     tags.signal_tag as tag,
@@ -15,3 +16,4 @@ select
     tags.regime
 from {{ ref('int_signal_health_daily') }} as tags
 inner join {{ ref('int_track_record_as_of') }} as as_of on tags.game_date = as_of.as_of_date
+inner join {{ ref('signal_allowlist') }} as allowlist on tags.signal_tag = allowlist.signal_tag
