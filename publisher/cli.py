@@ -39,7 +39,7 @@ from typing import NoReturn, Sequence
 
 from publisher.build import Dates
 from publisher.catalog import GROUPS, CatalogError, endpoints_from_manifest, load_manifest
-from publisher.destinations import RetryPolicy, open_destination, shares_storage
+from publisher.destinations import RetryPolicy, open_destination, shares_storage, write_whole
 from publisher.publish import withdraw
 from publisher.report import describe, log, summary_table
 from publisher.run import run
@@ -131,10 +131,8 @@ def publish_main(argv: Sequence[str]) -> int:
         f"in {report.seconds['total']:.2f}s")
     if args.json == "-":
         print(report.as_json(args.dry_run, args.allow_failed_upstream))
-    elif args.json:  # a temporary file beside it, then a rename
-        temp = Path(args.json).with_name(f".{Path(args.json).name}.tmp")
-        temp.write_text(report.as_json(args.dry_run, args.allow_failed_upstream) + "\n", encoding="utf-8")
-        temp.replace(args.json)
+    elif args.json:
+        write_whole(Path(args.json), (report.as_json(args.dry_run, args.allow_failed_upstream) + "\n").encode("utf-8"))
     return 0 if report.ok else 1
 
 

@@ -129,6 +129,22 @@ def check_relative_path(path: str) -> None:
         raise ValueError(f"unsafe destination path {path!r}")
 
 
+def write_whole(file: Path, data: bytes) -> None:
+    """Write ``file`` at once: a hidden temporary file beside it (fsync), then a rename; readers see the old file or
+    the new one, and a failed write leaves no temporary file (a killed one does: LocalDestination.list sweeps it)."""
+    fd, temp = tempfile.mkstemp(dir=file.parent, prefix=f".{file.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temp, 0o644)
+        os.replace(temp, file)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
 class LocalDestination:
     """Files under ``<root>/v1/``, written atomically (temp file, fsync, rename); the generation is the mtime in
     nanoseconds. No metadata is kept, so every run rebuilds every document (and compares content hashes). The
@@ -178,17 +194,7 @@ class LocalDestination:
             raise ConflictError(f"{file}: changed since it was listed (generation {current}, "
                                 f"expected {expected_generation})")
         file.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(dir=file.parent, prefix=f".{file.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.chmod(temp, 0o644)
-            os.replace(temp, file)
-        except BaseException:
-            Path(temp).unlink(missing_ok=True)
-            raise
+        write_whole(file, data)
         return StoredObject(path, content_hash, file.stat().st_mtime_ns)
 
     def refresh(self, stored: StoredObject, input_hash: str) -> None:
