@@ -29,6 +29,18 @@
     group by game_id
 {%- endmacro %}
 
+{#- True when the game `game_id` of a row dated `game_date` is no longer on that date: the
+    pre-game context lists it on a later date (a postponement; stg_nba_analytics__game_schedule,
+    rows past the feeds' horizon included, so a game moved weeks ahead counts too). A
+    prediction of such a row is no candidate and counts for no day's lock or fixed game: the
+    game waits for its new date (docs/bad_inputs.md, a postponed game). -#}
+{% macro moved_later(game_id, game_date) -%}
+    exists (
+        select 1 from {{ ref('stg_nba_analytics__game_schedule') }} as schedule
+        where schedule.game_id = {{ game_id }} and schedule.game_date > {{ game_date }}
+    )
+{%- endmacro %}
+
 {#- Each row of `games` (a relation or CTE with game_id and game_date) with the lock time of
     its game as locks_at (macro lock_time of its tip-off, macro game_tipoffs). -#}
 {% macro with_lock_times(games) -%}

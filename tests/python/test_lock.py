@@ -346,6 +346,55 @@ def test_a_game_postponed_before_its_tip_off_moves_its_picks_to_its_new_day(tmp_
                      f" where game_id = '{POSTPONED}'") == [(D3, True)]
 
 
+
+C = "nba_analytics.upcoming_player_game_context"
+LATER, LATER_TIP_OFF = "2025-01-28", "2025-01-29 01:00:00"
+
+
+def test_a_game_postponed_beyond_the_horizon_waits_for_its_new_date(tmp_path):
+    """A postponement by three weeks (contract §3 Lock at tip-off, a game moved to a later date): at noon on day 2 the
+    context moves the game to 01-28 (tip-off 01-29 01:00), past the feeds' horizon (var max_days_ahead: quarantined),
+    while its day-2 runs stay active. Day 2 keeps another game (X505, a copy of day 3's). Every build used to stop
+    from then on: the day-2 runs became candidates without a name (not_null on int_candidates_scored), and the failure
+    stayed once day 2 left the incremental window. The day-2 runs are no candidates now (their game is not on day 2),
+    day 2 locks at X505's tip-off with X505's picks only, and the game is fixed at its new tip-off with the runs of
+    its new date, graded on the game as played; the incremental runs equal a full refresh."""
+    run = fixture_run(tmp_path / "moved", "pick_engine")
+    run.execute(
+        f"insert into {C} select * replace ('X505' as game_id, date '{D2}' as game_date,"
+        f" timestamp '{D2} 23:30:00' as game_start_at) from {C} where game_id = '0022400505'",
+        f"insert into {P} select * replace ('x-' || prediction_id as prediction_id, 'X505' as game_id,"
+        f" date '{D2}' as game_date, timestamp '{D2} 17:00:00' as created_at) from {P} where game_id = '0022400505'",
+        f"create table main.played_later as select * from nba_analytics.player_game_summary where game_id = '{POSTPONED}'",
+        f"delete from nba_analytics.player_game_summary where game_id = '{POSTPONED}' or game_date = '{D3}'")
+    build(run, clock=f"{D2} 12:00:00")
+    run.execute(f"update {C} set game_date = '{LATER}', game_start_at = '{LATER_TIP_OFF}' where game_id = '{POSTPONED}'")
+    build(run, clock=f"{D3} 06:00:00")
+    assert run.query("select count(*) from props_intermediate.int_candidates_selected"
+                     f" where game_id = '{POSTPONED}'") == [(0,)]
+    assert run.query("select distinct game_id from props_intermediate.int_picks_locked"
+                     f" where game_date = '{D2}'") == [("X505",)]
+    assert run.query(f"select count(*) from props_intermediate.int_games_locked where game_id = '{POSTPONED}'") == [(0,)]
+    # the game comes within the horizon, is predicted again on its new date, and played
+    run.execute(
+        f"insert into {P} ({COLUMNS}) select 'later-' || substr(prediction_id, 4), system_id, player_lookup, game_id,"
+        f" date '{LATER}', predicted_points, confidence_score, recommendation, current_points_line, true,"
+        f" timestamp '{LATER} 17:00:00' from {P} where game_id = '{POSTPONED}' and prediction_id like 'pe-%'",
+        f"insert into nba_analytics.player_game_summary select * replace (date '{LATER}' as game_date)"
+        " from main.played_later",
+        "drop table main.played_later")
+    full = new_run(tmp_path / "full_refresh")
+    shutil.copyfile(run.warehouse, full.warehouse)
+    build(run, clock="2025-01-29 06:00:00")
+    build(full, "--full-refresh", clock="2025-01-29 06:00:00")
+    assert tables(run.warehouse) == tables(full.warehouse)
+    assert run.query("select prediction_id, game_date::varchar, grade from props_intermediate.int_candidates_graded"
+                     f" where game_id = '{POSTPONED}' order by 1") == [
+        (f"later-{n:03d}", LATER, grade) for n, grade in zip(range(13, 22), POSTPONED_GRADES)]
+    assert run.query("select game_date::varchar, candidate_count from props_intermediate.int_games_locked"
+                     f" where game_id = '{POSTPONED}'") == [(LATER, 9)]
+
+
 def test_a_day_locks_at_its_last_game_even_before_that_game_is_predicted(tmp_path):
     """A Christmas-style slate: an afternoon game (17:30) predicted at 14:15, the night game (23:30) predicted at
     18:00 only. The hourly run at 17:45 is past the first tip-off but not the day's last: the day must not lock then

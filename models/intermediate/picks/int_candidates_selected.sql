@@ -7,11 +7,15 @@
 -- tip-off (an in-game re-run, a next-day backfill) is late: never a candidate, whatever its
 -- edge (admin files show it), and a run it superseded stays the candidate users saw at
 -- tip-off (is_active orders the rows created before tip-off; it never drops them).
--- PASS, NO_LINE, runs superseded before tip-off and invalid lines never become candidates.
+-- PASS, NO_LINE, runs superseded before tip-off and invalid lines never become candidates,
+-- nor runs of a game the context has since moved to a later date (a postponement, macro
+-- moved_later): the game waits for its new date.
 -- Incremental by game_date (a game, so every run of it, has one date).
 with predictions as (
-    select * from {{ ref('stg_nba_predictions__player_prop_predictions') }}
-    where {{ rebuilt_dates() }}
+    select * from {{ ref('stg_nba_predictions__player_prop_predictions') }} as runs
+    where
+        {{ rebuilt_dates('runs.game_date') }}
+        and not {{ moved_later('runs.game_id', 'runs.game_date') }}
 ),
 
 tipoffs as (
