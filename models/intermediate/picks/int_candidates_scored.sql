@@ -1,6 +1,8 @@
 {{ config(**fact_table_config(cluster_by=['system_id', 'player_lookup'])) }}
 -- contract §3 Edge, signed margin, composite score and edge tier of every candidate,
--- with the player's display name, team and opponent from the pre-game context, and
+-- with the player's display name, team and opponent from the pre-game context, the game's
+-- tip-off (macro game_tipoffs: the earliest start of its context rows, one time for all its
+-- players, the time its candidates were fixed at; null without one), and
 -- the price the pick pays (contract §3 Payout):
 --   the price of the pick's direction (over_odds for OVER, under_odds for UNDER) at
 --   exactly the pick's line, from the newest odds snapshot at or before the prediction's
@@ -20,6 +22,10 @@ with candidates as (
 context as (
     select * from {{ ref('stg_nba_analytics__upcoming_player_game_context') }}
     where {{ rebuilt_dates() }}
+),
+
+tipoffs as (
+    {{ game_tipoffs(where=rebuilt_dates()) | indent(4) }}
 ),
 
 odds as (
@@ -90,7 +96,7 @@ select
     context.team_abbr,
     context.opponent_team_abbr,
     context.is_home,
-    context.game_start_at,
+    tipoffs.game_start_at,
     measured.locks_at,
     measured.predicted_points,
     measured.confidence_score,
@@ -113,6 +119,8 @@ from measured
 left join context
     on measured.player_lookup = context.player_lookup
     and measured.game_id = context.game_id
+left join tipoffs
+    on measured.game_id = tipoffs.game_id
 left join prices
     on measured.player_lookup = prices.player_lookup
     and measured.game_id = prices.game_id
