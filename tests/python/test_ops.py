@@ -102,7 +102,7 @@ def test_on_bigquery_and_a_bucket_the_locks_are_keyed_by_dataset_and_bucket(tmp_
 
 def test_the_steps_of_a_scheduled_run_read_and_write_only_their_groups_state():
     commands = dry_run("scheduled-steps", "GROUP=daily", "CLOCK=2025-02-06 11:00:00", "DEST=site", "STATE_DIR=state")
-    lines = [line for line in commands.splitlines() if line.strip()]
+    lines = [line for line in commands.replace("\\\n", " ").splitlines() if line.strip()]
     assert lines[0] == "rm -f state/daily/run_results.json state/run_results.json"  # its own and the full build's
     assert "env DBT_TARGET_PATH=state/daily " in lines[1] and "source freshness --selector daily" in lines[1]
     assert "env DBT_TARGET_PATH=state/daily " in lines[2] and "build --selector daily" in lines[2]
@@ -113,10 +113,32 @@ def test_the_steps_of_a_scheduled_run_read_and_write_only_their_groups_state():
     assert "env DBT_TARGET_PATH=state/daily " in lines[3] and "-m publisher.cli --group daily --dest site" in lines[3]
     assert "--all-dates" in lines[3]
     reported = dry_run("scheduled-steps", "GROUP=daily", "DEST=site", "STATE_DIR=state", "REPORT=reports/daily.json")
-    lines = [line for line in reported.splitlines() if line.strip()]
+    lines = [line.split(" || ")[0].rstrip() for line in reported.replace("\\\n", " ").splitlines() if line.strip()]
     # the last run's report goes first, under the run's locks: a run that stops before publishing leaves none
     assert lines[0] == "rm -f state/daily/run_results.json state/run_results.json reports/daily.json"
     assert lines[3].endswith("--json reports/daily.json")  # written whole by the publisher, never truncated first
+
+
+@pytest.mark.parametrize("failing, status, step, published", [
+    ("source", 3, "dbt source freshness", "nothing was built or published"),
+    ("build", 4, "dbt build", "nothing of the group was published"),
+    ("publish", 5, "publish", "the build is good"),
+])
+def test_a_failed_scheduled_step_ends_with_one_line_naming_it(tmp_path, failing, status, step, published):
+    """stderr ends with the step that failed, its exit status and what was published, just before make's bare
+    `Error N`. dbt and the publisher are stand-ins here that fail at the chosen step
+    and write each call to a log: the steps after a failed one never run."""
+    calls = tmp_path / "calls"
+    fake = f"sh -c 'echo \"$$0\" >> {calls}; [ \"$$0\" != {failing} ] || exit {status}'"
+    done = subprocess.run(["make", "--no-print-directory", "-s", "scheduled-steps", "GROUP=daily", f"STATE_DIR={tmp_path}/state",
+                           f"DEST={tmp_path}/site", f"DBT={fake}", f"PY={fake.replace('$$0', 'publish')}"],
+                          cwd=PROJECT_DIR, capture_output=True, text=True)
+    assert done.returncode == 2, done.stderr  # make's own status for a failed recipe
+    said, make_said = done.stderr.strip().splitlines()
+    assert said.startswith(f"make scheduled GROUP=daily: FAILED at {step} (exit {status}): "), done.stderr
+    assert published in said and make_said.endswith(f"Error {status}")
+    ran = calls.read_text().split()
+    assert ran == ["source", "build", "publish"][:ran.index(failing) + 1] and ran[-1] == failing
 
 
 def test_a_live_night_takes_the_locks_and_the_steps_of_make_live(tmp_path):
