@@ -86,11 +86,13 @@ LAYOUT = {
     "int_candidates_locked": ("game_date", ["system_id", "player_lookup"]),
     "int_games_locked": ("game_date", ["game_id"]),
     "int_picks_locked": ("game_date", ["list_id"]),
+    "int_groups_locked": ("game_date", ["subset_id"]),
     "int_days_locked": ("game_date", ["system_id"]),
     # the published picks, incremental by date
     "int_picks_published": ("game_date", ["list_id"]),
 }
-RECORD = ("int_candidates_locked", "int_games_locked", "int_picks_locked", "int_days_locked")
+RECORD = ("int_candidates_locked", "int_games_locked", "int_picks_locked", "int_groups_locked",
+          "int_days_locked")
 
 
 def parity_fixture(folder: Path) -> Path:

@@ -25,7 +25,8 @@ COLUMNS = ("prediction_id, system_id, player_lookup, game_id, game_date, predict
            " recommendation, current_points_line, is_active, created_at")
 LATE = (f"insert into {P} ({COLUMNS}) select 'late-001', system_id, player_lookup, game_id, game_date, 5.0,"
         " 0.99, 'UNDER', 20.5, true, timestamp '2025-01-06 23:31:00' from " + P + " where prediction_id = 'pe-001'")
-RECORD_TABLES = ("int_candidates_locked", "int_games_locked", "int_picks_locked", "int_days_locked")
+RECORD_TABLES = ("int_candidates_locked", "int_games_locked", "int_picks_locked", "int_groups_locked",
+                 "int_days_locked")
 DAY_FILES = [f"{kind}/{day}.json" for kind in ("picks", "signals", "best-bets") for day in (D1, D2)]
 
 
@@ -132,6 +133,30 @@ def test_a_new_champion_changes_no_locked_day(published, tmp_path):
     assert_locked_days_unchanged(published, run, current=("model",))
     assert [run.document(f"picks/{day}.json")["model"] for day in (D1, D2, D3)] == ["926A", "926A", "X02"]
     assert run.document("subsets/performance.json")["model"] == "X02"  # today's champion
+
+
+@pytest.mark.parametrize("refresh", [(), ("--full-refresh",)], ids=["daily", "full_refresh"])
+def test_a_retired_group_and_a_new_one_change_no_locked_day(published, tmp_path, refresh):
+    """A changed subset definition never changes a locked day (contract §3). After days 1 and 2 locked, Top 5
+    (public id 2) is retired (is_active false) and a group is added (public id 10, Top 10's rules): the files of
+    days 1 and 2 stay as they were, Top 5 with its locked picks and records, and without the new group; tonight,
+    provisional, lists the groups active now. Both edits used to change every past picks file: Top 5 and its
+    locked picks left them, and the new group joined them with no picks."""
+    run = new_run(tmp_path / "groups")
+    shutil.copyfile(published.warehouse, run.warehouse)
+    run.execute(  # stands in for an analyst's edit of seeds/subset_definitions.csv
+        "update props_reference.subset_definitions set is_active = false where subset_id = 'v9_high_edge_top5'",
+        "insert into props_reference.subset_definitions select * replace ('v9_added' as subset_id, 10 as public_id,"
+        " 'Added' as public_name) from props_reference.subset_definitions where subset_id = 'v9_high_edge_top10'")
+    build(run, *refresh, "--exclude-resource-type", "seed")
+    assert run.publish("--all-dates") == 0
+    for path in DAY_FILES:
+        assert without_generated_at(run.document(path)) == without_generated_at(published.document(path)), path
+    groups = {day: {g["id"]: g for g in run.document(f"picks/{day}.json")["groups"]} for day in (D1, D2, D3)}
+    assert list(groups[D1]) == list(groups[D2]) == list(range(1, 10))
+    assert [p["player"] for p in groups[D1][2]["picks"]] == [p["player"] for p in EXPECTED_PICKS[D1][2]]
+    assert list(groups[D3]) == [1, *range(3, 11)]
+    assert groups[D3][10]["picks"] == groups[D3][3]["picks"]  # Top 10's rules, tonight
 
 
 @pytest.mark.parametrize("refresh", [(), ("--full-refresh",)], ids=["daily", "full_refresh"])

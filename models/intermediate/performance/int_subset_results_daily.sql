@@ -1,6 +1,7 @@
 {{ config(**fact_table_config(cluster_by=['subset_id'])) }}
--- Daily facts of every active subset: one row per subset x game date with predictions
--- (zero rows included, so cumulative records are defined on every date). Counts come
+-- Daily facts of every subset, active or retired (the locked days of a retired group keep
+-- listing it with its records: int_groups_published): one row per subset x game date with
+-- predictions (zero rows included, so cumulative records are defined on every date). Counts come
 -- from the locked picks (int_picks_published, is_locked: the picks users saw, fixed when
 -- the day's last game tipped off; a day not locked yet counts nothing) and their current
 -- grades; profit sums the per-pick profit (a win pays its price, a loss costs 1) over ALL
@@ -14,7 +15,6 @@ with calendar as (
 
 subsets as (
     select subset_id from {{ ref('subset_definitions') }}
-    where is_active
 ),
 
 members as (

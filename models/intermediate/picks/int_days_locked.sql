@@ -1,10 +1,12 @@
 {{ config(**locked_table_config(cluster_by=['system_id'])) }}
 -- depends_on: {{ ref('int_picks_locked') }}
+-- depends_on: {{ ref('int_groups_locked') }}
 -- The append-only record of locked days (contract §3 Lock at tip-off): once a day's last game
 -- has tipped off, its market signal per system and each system's health state entering
 -- the day (which decides model_blocked for the champion) are recorded here, once, and
 -- never rewritten. A day is locked from the run that adds it here; it runs after
--- int_picks_locked (depends_on above), which records the day's picks first.
+-- int_picks_locked and int_groups_locked (depends_on above), which record the day's picks
+-- and groups first.
 -- Grain: one row per game_date x system_id.
 with lockable_days as (
     select game_date from {{ ref('int_game_dates_calendared') }}

@@ -1,22 +1,14 @@
 {{ config(bigquery_table_layout('date', ['group_id'])) }}
 -- depends_on: {{ ref('public_picks__picks') }}
 -- picks/{date}.json, the document's root. One row per game date (up to the current slate,
--- contract §4, int_days_published) x active group; its picks come from the part
--- public_picks__picks (a group without a pick that day is published with picks: []). The
--- day's champion (model) and its signal come from int_days_published (macro champion_days:
--- the locked record of a day whose last game has tipped off, else this run's).
+-- contract §4) x group of that day (int_groups_published: a locked day's recorded groups,
+-- else the active ones); its picks come from the part public_picks__picks (a group without
+-- a pick that day is published with picks: []). The day's champion (model) and its signal
+-- come from int_days_published (macro champion_days: the locked record of a day whose last
+-- game has tipped off, else this run's).
 -- record_*: the group's season / month / week record as of the file's date.
-with prediction_dates as (
-    select distinct game_date from {{ ref('int_days_published') }}
-),
-
-champion_signals as (
+with champion_signals as (
     {{ champion_days() }}
-),
-
-subsets as (
-    select * from {{ ref('subset_definitions') }}
-    where is_active
 ),
 
 records as (
@@ -25,13 +17,13 @@ records as (
 )
 
 select
-    prediction_dates.game_date as date,
+    day_groups.game_date as date,
     cast(
         coalesce(champion_signals.codename, {{ champion_codename() }}) as {{ dbt.type_string() }}
     ) as model,
     cast({{ public_signal('champion_signals.signal') }} as {{ dbt.type_string() }}) as signal,
-    cast(subsets.public_id as {{ dbt.type_bigint() }}) as group_id,
-    cast(subsets.public_name as {{ dbt.type_string() }}) as group_name,
+    cast(day_groups.public_id as {{ dbt.type_bigint() }}) as group_id,
+    cast(day_groups.public_name as {{ dbt.type_string() }}) as group_name,
     record_season.wins as record_season_wins,
     record_season.losses as record_season_losses,
     record_season.hit_rate as record_season_pct,
@@ -41,13 +33,12 @@ select
     record_week.wins as record_week_wins,
     record_week.losses as record_week_losses,
     record_week.hit_rate as record_week_pct
-from prediction_dates
-cross join subsets
+from {{ ref('int_groups_published') }} as day_groups
 left join champion_signals
-    on prediction_dates.game_date = champion_signals.game_date
+    on day_groups.game_date = champion_signals.game_date
 {%- for window in ['season', 'month', 'week'] %}
 left join records as record_{{ window }}
-    on prediction_dates.game_date = record_{{ window }}.as_of_date
-    and subsets.subset_id = record_{{ window }}.subset_id
+    on day_groups.game_date = record_{{ window }}.as_of_date
+    and day_groups.subset_id = record_{{ window }}.subset_id
     and record_{{ window }}.window_name = '{{ window }}'
 {%- endfor %}

@@ -1,26 +1,17 @@
 {{ config(bigquery_table_layout('date', ['group_id'])) }}
 -- The picks of a group, part `groups[].picks` of picks/{date}.json (declared by
--- public_picks). Grain: one row per game date x active group x pick (pick_rank), for
--- the dates public_picks publishes. Picks come only from int_picks_published: the locked
--- record of a day whose last game has tipped off, else this run's subset members (the
--- subset rules live in int_subset_members_ranked).
-with prediction_dates as (
-    select distinct game_date from {{ ref('int_days_published') }}
-),
-
-subsets as (
-    select * from {{ ref('subset_definitions') }}
-    where is_active
-),
-
-picks as (
+-- public_picks). Grain: one row per game date x group of that day (int_groups_published,
+-- as public_picks lists them) x pick (pick_rank). Picks come only from
+-- int_picks_published: the locked record of a day whose last game has tipped off, else
+-- this run's subset members (the subset rules live in int_subset_members_ranked).
+with picks as (
     select * from {{ ref('int_picks_published') }}
     where list_id != 'best_bets'
 )
 
 select
     picks.game_date as date,
-    cast(subsets.public_id as {{ dbt.type_bigint() }}) as group_id,
+    cast(day_groups.public_id as {{ dbt.type_bigint() }}) as group_id,
     cast(picks.pick_rank as {{ dbt.type_bigint() }}) as pick_rank,
     cast(picks.player_full_name as {{ dbt.type_string() }}) as player,
     cast(picks.team_abbr as {{ dbt.type_string() }}) as team,
@@ -36,7 +27,6 @@ select
     cast(picks.game_start_at as {{ dbt.type_timestamp() }}) as tipoff,
     picks.is_home as home
 from picks
-inner join subsets
-    on picks.list_id = subsets.subset_id
-inner join prediction_dates
-    on picks.game_date = prediction_dates.game_date
+inner join {{ ref('int_groups_published') }} as day_groups
+    on picks.game_date = day_groups.game_date
+    and picks.list_id = day_groups.subset_id
