@@ -20,6 +20,7 @@ from test_daily_cycle import tables
 from test_pick_engine import BEST_BETS, EXPECTED_PICKS, D1, D2, D3
 
 CLOCK = "2025-01-08 12:00:00"
+LOCKS_DAY_3 = "2025-01-09 12:00:00"  # day 3's last game has tipped off
 P = "nba_predictions.player_prop_predictions"
 COLUMNS = ("prediction_id, system_id, player_lookup, game_id, game_date, predicted_points, confidence_score,"
            " recommendation, current_points_line, is_active, created_at")
@@ -157,6 +158,31 @@ def test_a_retired_group_and_a_new_one_change_no_locked_day(published, tmp_path,
     assert [p["player"] for p in groups[D1][2]["picks"]] == [p["player"] for p in EXPECTED_PICKS[D1][2]]
     assert list(groups[D3]) == [1, *range(3, 11)]
     assert groups[D3][10]["picks"] == groups[D3][3]["picks"]  # Top 10's rules, tonight
+
+
+@pytest.mark.parametrize("stopped_after", ["int_picks_locked", "int_groups_locked"])
+def test_a_locking_run_stopped_halfway_then_a_group_edit_keeps_each_recorded_list_listed(published, tmp_path,
+                                                                                          stopped_after):
+    """The run that locks day 3 stops after the record's picks (or its groups) but before int_days_locked (killed,
+    or a failed test below it), then Top 5 is retired and group 10 added, and the next run locks day 3. Day 3's
+    file lists every group whose picks the record holds, with those picks: Top 5 with the picks of the first run,
+    group 10 with the second run's. Groups recorded once per day used to drop group 10 (its 3 recorded picks
+    counted in the records but shown in no file) and list Top 5 with no picks."""
+    run = new_run(tmp_path / "stopped")
+    shutil.copyfile(published.warehouse, run.warehouse)
+    build(run, "--select", f"+{stopped_after}", clock=LOCKS_DAY_3)
+    assert run.query(f"select count(*) from props_intermediate.int_days_locked where game_date = '{D3}'") == [(0,)]
+    run.execute(
+        "update props_reference.subset_definitions set is_active = false where subset_id = 'v9_high_edge_top5'",
+        "insert into props_reference.subset_definitions select * replace ('v9_added' as subset_id, 10 as public_id,"
+        " 'Added' as public_name) from props_reference.subset_definitions where subset_id = 'v9_high_edge_top10'")
+    build(run, "--exclude-resource-type", "seed", clock=LOCKS_DAY_3)
+    assert run.publish("--all-dates") == 0
+    provisional = {g["id"]: g["picks"] for g in published.document(f"picks/{D3}.json")["groups"]}
+    groups = {g["id"]: g["picks"] for g in run.document(f"picks/{D3}.json")["groups"]}
+    assert list(groups) == list(range(1, 11))
+    assert [p["player"] for p in groups[2]] == [p["player"] for p in provisional[2]] != []
+    assert [p["player"] for p in groups[10]] == [p["player"] for p in provisional[3]] != []
 
 
 @pytest.mark.parametrize("refresh", [(), ("--full-refresh",)], ids=["daily", "full_refresh"])

@@ -1,13 +1,17 @@
 {{ config(**locked_table_config(cluster_by=['subset_id'])) }}
+-- depends_on: {{ ref('int_picks_locked') }}
 -- The append-only record of each locked day's groups (contract §3 Lock at tip-off: a changed
 -- subset definition never changes a locked day): when a day's last game has tipped off, the
 -- groups active then (seeds/subset_definitions.csv, is_active) are recorded here, once, so
 -- picks/{date}.json of a locked day keeps listing a group retired later (with its locked
--- picks and records) and never lists a group added later (int_groups_published). Recorded
--- day by day, as int_picks_locked records lists: only days not yet in int_days_locked
--- (which runs after this model: macro locked_before) and not recorded here by a run killed
--- before int_days_locked. The first build records every day locked so far with the groups
--- active then. Grain: one row per game_date x subset_id.
+-- picks and records) and never lists a group added later (int_groups_published).
+-- It runs after int_picks_locked (depends_on above: a build that skips the picks skips this
+-- too) and before int_days_locked, and adds, group by group as int_picks_locked adds lists,
+-- for the days not locked yet (macro locked_before) the groups active now and every group
+-- whose picks int_picks_locked holds for the day: a run stopped before int_days_locked, then a
+-- changed seed, still leaves every recorded list's group listed. Its first build records
+-- every day locked so far, with the groups active at that build and those with recorded
+-- picks. Grain: one row per game_date x subset_id.
 with lockable_days as (
     select game_date from {{ ref('int_game_dates_calendared') }}
     where
@@ -15,13 +19,27 @@ with lockable_days as (
         and not {{ locked_before('game_date') }}
 ),
 
-day_groups as (
+candidate_groups as (
     select
         lockable_days.game_date,
         subsets.subset_id
     from lockable_days
     cross join {{ ref('subset_definitions') }} as subsets
     where subsets.is_active
+    union all
+    select
+        picks.game_date,
+        picks.list_id as subset_id
+    from {{ ref('int_picks_locked') }} as picks
+    inner join lockable_days on picks.game_date = lockable_days.game_date
+    where picks.list_id != 'best_bets'
+),
+
+day_groups as (
+    select distinct
+        game_date,
+        subset_id
+    from candidate_groups
 )
 
 select day_groups.*
@@ -29,6 +47,6 @@ from day_groups
 {%- if incremental_run() %}
 where not exists (
     select 1 from {{ this }} as recorded
-    where recorded.game_date = day_groups.game_date
+    where recorded.game_date = day_groups.game_date and recorded.subset_id = day_groups.subset_id
 )
 {%- endif %}
