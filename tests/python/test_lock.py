@@ -446,6 +446,24 @@ def test_a_game_postponed_beyond_the_horizon_waits_for_its_new_date(tmp_path):
                      f" where game_id = '{POSTPONED}'") == [(LATER, 9)]
 
 
+def test_a_day_whose_only_game_moves_later_publishes_no_file(tmp_path):
+    """Day 2's only game is moved to day 3 before its tip-off, its day-2 runs left active, and nobody predicts it
+    again. Day 2 has no game left: it is in no record and no published date. The market signals used to keep it
+    from the day-2 runs while the calendar dropped it: a day published as provisional on every run, never locked,
+    with picks and signals files but no best bets."""
+    run = fixture_run(tmp_path, "pick_engine")
+    build(run, clock=f"{D2} 12:00:00")
+    run.execute(f"update {C} set game_date = '{D3}', game_start_at = '2025-01-09 01:00:00'"
+                f" where game_id = '{POSTPONED}'")
+    build(run, clock="2025-01-10 06:00:00")
+    assert run.query("select distinct game_date::varchar from props_intermediate.int_days_locked"
+                     " order by 1") == [(D1,), (D3,)]
+    assert run.query("select distinct game_date::varchar from props_intermediate.int_days_published"
+                     " order by 1") == [(D1,), (D3,)]
+    assert run.publish("--all-dates") == 0
+    assert sorted(str(path.relative_to(run.site)) for path in run.site.rglob(f"{D2}.json")) == []
+
+
 def test_a_day_locks_at_its_last_game_even_before_that_game_is_predicted(tmp_path):
     """A Christmas-style slate: an afternoon game (17:30) predicted at 14:15, the night game (23:30) predicted at
     18:00 only. The hourly run at 17:45 is past the first tip-off but not the day's last: the day must not lock then

@@ -12,13 +12,18 @@
 -- is_champion: the system is the champion of this run (var champion_system_id); the record
 -- of a locked day keeps the champion of the run that locked it (int_days_locked).
 -- The candidates are those fixed at tip-off (int_candidates_graded).
+-- The runs of a game the context has moved to a later date (macro moved_later) make no day,
+-- as in the calendar (int_game_dates_calendared): a day whose only game moved away has no
+-- row, so no file, instead of a provisional day that never locks.
 -- Incremental by game_date: a day's signal reads that day only.
 with predicted as (
     select
-        game_date,
-        system_id
-    from {{ ref('stg_nba_predictions__player_prop_predictions') }}
-    where {{ rebuilt_dates() }}
+        runs.game_date,
+        runs.system_id
+    from {{ ref('stg_nba_predictions__player_prop_predictions') }} as runs
+    where
+        {{ rebuilt_dates('runs.game_date') }}
+        and not {{ moved_later('runs.game_id', 'runs.game_date') }}
 ),
 
 prediction_days as (
