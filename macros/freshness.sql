@@ -17,8 +17,13 @@
     own time of day), and a feed that missed a game day ages as before.
     An empty table (a truncated or failed load) is as old as can be: loaded in 1970, and
     no day since is quiet.
-    relation: the source table (`this`); loaded_at: its loaded-at expression. -#}
-{% macro calendar_loaded_at_query(relation, loaded_at) -%}
+    Rows past the feeds' horizon (macro horizon_date: a next season's row loaded by mistake,
+    which staging quarantines) count for nothing here either: neither as the newest row nor
+    as a scheduled game day (a context row dated months ahead used to make every day until
+    then look quiet, so an outage of every feed passed).
+    relation: the source table (`this`); loaded_at: its loaded-at expression; days_ahead:
+    its horizon (macro horizon_date; 0 for the box scores and live rows, as in staging). -#}
+{% macro calendar_loaded_at_query(relation, loaded_at, days_ahead=none) -%}
 {#- before the first build the seasons seed is not loaded yet: every day past the schedule counts -#}
 {#- (the seed is looked up in the graph: ref() is not available to a source's query) -#}
 {%- set seed = graph.nodes['seed.' ~ project_name ~ '.seasons'] -%}
@@ -32,6 +37,7 @@ with newest as (
         cast({{ newest_loaded_at }} as date) as loaded_date,
         max({{ loaded_at }}) is null as is_empty
     from {{ relation }}
+    where cast({{ loaded_at }} as date) <= {{ horizon_date(days_ahead) }}
 ),
 
 clock as (
@@ -43,6 +49,7 @@ clock as (
 schedule as (
     select distinct cast(game_date as date) as game_date
     from {{ source('nba_analytics', 'upcoming_player_game_context') }}
+    where {{ within_horizon('cast(game_date as date)') }}
 ),
 
 scheduled_days as (

@@ -130,3 +130,18 @@ def test_an_outage_in_the_playoffs_makes_the_feeds_stale(tmp_path):
     code, statuses = freshness(run, "2025-04-29 12:00:00")
     assert statuses == {feed: "pass" if feed == "nba_predictions.model_registry" else "error" for feed in FEEDS}
     assert code != 0
+
+
+def test_a_context_row_dated_next_season_hides_no_outage(tmp_path):
+    """A week after the break, every feed is stale (test above). One context row dated next season (2025-10-21,
+    quarantined by staging) used to make the schedule run until then: every day up to it looked quiet and every
+    feed passed or warned (the context itself fresh, its newest row in the future). Past the horizon, the row counts
+    for nothing: the same statuses as without it."""
+    run = fixture_run(tmp_path, "freshness")
+    context = "nba_analytics.upcoming_player_game_context"
+    run.execute(f"insert into {context} select * replace ('0022500001' as game_id, date '2025-10-21' as game_date,"
+                f" timestamp '2025-10-21 23:30:00' as game_start_at) from {context} limit 1")
+    run.dbt("seed")
+    code, statuses = freshness(run, "2025-02-22 12:00:00")
+    assert statuses == {feed: "pass" if feed == "nba_predictions.model_registry" else "error" for feed in FEEDS}
+    assert code != 0
