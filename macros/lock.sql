@@ -107,6 +107,16 @@
     {{ return(config) }}
 {%- endmacro %}
 
+{#- The days whose last game has tipped off by the run's clock (int_game_dates_calendared
+    .day_locks_at) and that no earlier run locked (int_days_locked, macro locked_before): the
+    days the record's tables (int_picks_locked, int_groups_locked) add this run. -#}
+{% macro days_locking_now() -%}
+    select game_date from {{ ref('int_game_dates_calendared') }}
+    where
+        day_locks_at <= {{ run_clock() }}
+        and not {{ locked_before('game_date') }}
+{%- endmacro %}
+
 {#- What an EARLIER run put in the record `record` (as it stood when this run began): a
     condition on `column`, true when its value is a `key` of that record, else `false` when
     the record does not exist yet or the model is rebuilt from scratch. Defaults: the days

@@ -13,10 +13,7 @@
 -- every day locked so far, with the groups active at that build and those with recorded
 -- picks. Grain: one row per game_date x subset_id.
 with lockable_days as (
-    select game_date from {{ ref('int_game_dates_calendared') }}
-    where
-        day_locks_at <= {{ run_clock() }}
-        and not {{ locked_before('game_date') }}
+    {{ days_locking_now() | indent(4) }}
 ),
 
 candidate_groups as (

@@ -12,10 +12,7 @@
 -- in int_days_locked (which this model runs before; macro locked_before) and lists
 -- without a row here. Grain: one row per game_date x list_id x player x game.
 with lockable_days as (
-    select game_date from {{ ref('int_game_dates_calendared') }}
-    where
-        day_locks_at <= {{ run_clock() }}
-        and not {{ locked_before('game_date') }}
+    {{ days_locking_now() | indent(4) }}
 ),
 
 picks as (
