@@ -31,7 +31,11 @@
         int_candidates_graded's dates whose box scores changed since they were graded);
       - the first date int_candidates_graded regraded since this model's last build (a stat
         correction of any age: every model downstream of the grades rebuilds from there,
-        macro regraded_since_last_build).
+        macro regraded_since_last_build);
+      - for a model whose config has meta rebuild_moved_games (fact_table_config), the first
+        date holding a row of a game the context has since moved to a later date (macro
+        moved_later): such rows must go however old the date (a full refresh drops them),
+        and they are gone after one rebuild.
     date_column: the table's date column (default: the model's own, fact_table_config's). -#}
 {% macro incremental_rebuild_start(relation=none, date_column=none, reopen=none, extra=none) -%}
     {%- set column = date_column or incremental_date_column() -%}
@@ -44,6 +48,11 @@
     {%- endif -%}
     {%- if extra -%}
         {%- do starts.append(extra) -%}
+    {%- endif -%}
+    {%- if (config.get('meta') or {}).get('rebuild_moved_games') -%}
+        {%- do starts.append('(select min(moved.' ~ column ~ ') from '
+            ~ (relation if relation is not none else this) ~ ' as moved where '
+            ~ moved_later('moved.game_id', 'moved.' ~ column) ~ ')') -%}
     {%- endif -%}
     {%- set regraded = regraded_since_last_build(relation if relation is not none else this) -%}
     {%- if regraded -%}
@@ -177,17 +186,24 @@
     date_column, game_date unless given). Both targets replace the same dates: every date
     the run wrote, and every date from incremental_rebuild_start() on, so a date of the
     window that lost all its rows (a game moved to another day, a run deleted upstream)
-    is emptied, as a full refresh would leave it.
+    is emptied, as a full refresh would leave it. rebuild_moved_games: also every date from
+    the first one holding a row of a game moved later (incremental_rebuild_start), for the
+    tables whose rows the rules derive from the current runs (int_candidates_selected,
+    int_candidates_scored; the record and what reads it keep such rows rightly).
     DuckDB: the strategy replace_dates below (unique_key: the date column).
     BigQuery: insert_overwrite of those date_column partitions, as a static list (meta
     rebuild_partitions: see macros/overrides/bigquery_insert_overwrite.sql), clustered. -#}
-{% macro fact_table_config(cluster_by, date_column='game_date') -%}
-    {%- set common = {'materialized': 'incremental', 'on_schema_change': 'fail'} -%}
+{% macro fact_table_config(cluster_by, date_column='game_date', rebuild_moved_games=false) -%}
+    {%- set common = {'materialized': 'incremental', 'on_schema_change': 'fail', 'meta': {}} -%}
     {%- if target.type == 'bigquery' -%}
         {%- do common.update(bigquery_table_layout(date_column, cluster_by)) -%}
-        {%- do common.update({'incremental_strategy': 'insert_overwrite', 'meta': {'rebuild_partitions': true}}) -%}
+        {%- do common.update({'incremental_strategy': 'insert_overwrite'}) -%}
+        {%- do common['meta'].update({'rebuild_partitions': true}) -%}
     {%- else -%}
         {%- do common.update({'incremental_strategy': 'replace_dates', 'unique_key': date_column}) -%}
+    {%- endif -%}
+    {%- if rebuild_moved_games -%}
+        {%- do common['meta'].update({'rebuild_moved_games': true}) -%}
     {%- endif -%}
     {{ return(common) }}
 {%- endmacro %}

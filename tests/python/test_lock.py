@@ -446,6 +446,49 @@ def test_a_game_postponed_beyond_the_horizon_waits_for_its_new_date(tmp_path):
                      f" where game_id = '{POSTPONED}'") == [(LATER, 9)]
 
 
+def test_a_fixed_game_moved_weeks_later_and_predicted_again_leaves_its_first_date(tmp_path):
+    """Day 2's game is fixed at its tip-off; a game on 01-12 takes the incremental window past day 2; on 01-14 the
+    context moves the game to 01-28 (past the horizon), where it is predicted again and played. Every daily build
+    used to fail from the new runs on: day 2 had left the window, so int_candidates_selected kept its rows of the
+    game beside the new date's (a duplicate player x game x system), and a full refresh was the only way out.
+    Each candidate table now rebuilds from the first date holding a row of a game moved later: the daily builds
+    pass and equal a full refresh, and the picks fixed on day 2 stay, void (no box score by the day after)."""
+    run = fixture_run(tmp_path / "weeks", "pick_engine")
+    later_game = "2025-01-12"
+    run.execute(
+        f"insert into {C} select * replace ('X512' as game_id, date '{later_game}' as game_date,"
+        f" timestamp '{later_game} 23:30:00' as game_start_at) from {C} where game_id = '0022400505'",
+        f"insert into {P} select * replace ('x-' || prediction_id as prediction_id, 'X512' as game_id,"
+        f" date '{later_game}' as game_date, timestamp '{later_game} 17:00:00' as created_at)"
+        f" from {P} where game_id = '0022400505'",
+        f"create table main.played_later as select * from nba_analytics.player_game_summary where game_id = '{POSTPONED}'",
+        f"delete from nba_analytics.player_game_summary where game_id = '{POSTPONED}'")
+    build(run, clock=f"{D3} 06:00:00")
+    assert run.query(f"select game_date::varchar, candidate_count from props_intermediate.int_games_locked"
+                     f" where game_id = '{POSTPONED}'") == [(D2, 9)]
+    build(run, clock="2025-01-13 06:00:00")
+    run.execute(f"update {C} set game_date = '{LATER}', game_start_at = '{LATER_TIP_OFF}' where game_id = '{POSTPONED}'")
+    build(run, clock="2025-01-14 06:00:00")
+    assert run.query("select count(*) from props_intermediate.int_candidates_selected"
+                     f" where game_id = '{POSTPONED}'") == [(0,)]
+    run.execute(
+        f"insert into {P} ({COLUMNS}) select 'later-' || substr(prediction_id, 4), system_id, player_lookup, game_id,"
+        f" date '{LATER}', predicted_points, confidence_score, recommendation, current_points_line, true,"
+        f" timestamp '{LATER} 17:00:00' from {P} where game_id = '{POSTPONED}' and prediction_id like 'pe-%'",
+        f"insert into nba_analytics.player_game_summary select * replace (date '{LATER}' as game_date)"
+        " from main.played_later",
+        "drop table main.played_later")
+    full = new_run(tmp_path / "full_refresh")
+    shutil.copyfile(run.warehouse, full.warehouse)
+    build(run, clock="2025-01-29 06:00:00")
+    build(full, "--full-refresh", clock="2025-01-29 06:00:00")
+    assert tables(run.warehouse) == tables(full.warehouse)
+    assert run.query("select distinct game_date::varchar, grade from props_intermediate.int_candidates_graded"
+                     f" where game_id = '{POSTPONED}'") == [(D2, "void")]
+    assert run.query("select distinct game_date::varchar from props_intermediate.int_candidates_selected"
+                     f" where game_id = '{POSTPONED}'") == [(LATER,)]
+
+
 def test_a_day_whose_only_game_moves_later_publishes_no_file(tmp_path):
     """Day 2's only game is moved to day 3 before its tip-off, its day-2 runs left active, and nobody predicts it
     again. Day 2 has no game left: it is in no record and no published date. The market signals used to keep it

@@ -1,4 +1,7 @@
-{{ config(**fact_table_config(cluster_by=['system_id', 'player_lookup'])) }}
+{{ config(**fact_table_config(
+    cluster_by=['system_id', 'player_lookup'], rebuild_moved_games=true
+)) }}
+-- depends_on: {{ ref('stg_nba_analytics__game_schedule') }}
 -- contract §3 Edge, signed margin, composite score and edge tier of every candidate,
 -- with the player's display name, team and opponent from the pre-game context, the game's
 -- tip-off (macro game_tipoffs: the earliest start of its context rows, one time for all its
@@ -13,7 +16,9 @@
 --   probabilities; ties: the lower line) or one of its alternate lines.
 -- pick_id (macro pick_id): the public id of the player's game, the same in every file.
 -- Grain: one row per player x game x system (same as int_candidates_selected).
--- Incremental by game_date; the context and the odds of a game carry its date.
+-- Incremental by game_date; the context and the odds of a game carry its date. A run also
+-- rebuilds from the first date still holding a row of a game moved later since (fact_table_config
+-- rebuild_moved_games; depends_on above: macro moved_later reads the schedule).
 with candidates as (
     select * from {{ ref('int_candidates_selected') }}
     where {{ rebuilt_dates() }}

@@ -1,4 +1,6 @@
-{{ config(**fact_table_config(cluster_by=['system_id', 'player_lookup'])) }}
+{{ config(**fact_table_config(
+    cluster_by=['system_id', 'player_lookup'], rebuild_moved_games=true
+)) }}
 -- contract §3 Candidates. One row per player x game x system: among the prediction rows
 -- created before the game's tip-off (macro lock_time: the game's game_start_at in the
 -- pre-game context, macro game_tipoffs, else the end of the game date), the latest active
@@ -10,7 +12,9 @@
 -- PASS, NO_LINE, runs superseded before tip-off and invalid lines never become candidates,
 -- nor runs of a game the context has since moved to a later date (a postponement, macro
 -- moved_later): the game waits for its new date.
--- Incremental by game_date (a game, so every run of it, has one date).
+-- Incremental by game_date (a game, so every run of it, has one date); a run also rebuilds
+-- from the first date still holding a row of a game moved later since (rebuild_moved_games:
+-- a postponement announced after that date left the incremental window).
 with predictions as (
     select * from {{ ref('stg_nba_predictions__player_prop_predictions') }} as runs
     where
