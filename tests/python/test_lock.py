@@ -402,6 +402,24 @@ C = "nba_analytics.upcoming_player_game_context"
 LATER, LATER_TIP_OFF = "2025-01-28", "2025-01-29 01:00:00"
 
 
+def played_on_its_new_date(run: Run, tmp_path) -> None:
+    """The moved game is predicted again on its new date (LATER: day 2's pe- runs copied as later-NNN) and played
+    (the box scores set aside in main.played_later, dated LATER); the morning after, the daily build must equal a
+    --full-refresh of the same sources table for table."""
+    run.execute(
+        f"insert into {P} ({COLUMNS}) select 'later-' || substr(prediction_id, 4), system_id, player_lookup, game_id,"
+        f" date '{LATER}', predicted_points, confidence_score, recommendation, current_points_line, true,"
+        f" timestamp '{LATER} 17:00:00' from {P} where game_id = '{POSTPONED}' and prediction_id like 'pe-%'",
+        f"insert into nba_analytics.player_game_summary select * replace (date '{LATER}' as game_date)"
+        " from main.played_later",
+        "drop table main.played_later")
+    full = new_run(tmp_path / "full_refresh")
+    shutil.copyfile(run.warehouse, full.warehouse)
+    build(run, clock="2025-01-29 06:00:00")
+    build(full, "--full-refresh", clock="2025-01-29 06:00:00")
+    assert tables(run.warehouse) == tables(full.warehouse)
+
+
 def test_a_game_postponed_beyond_the_horizon_waits_for_its_new_date(tmp_path):
     """A postponement by three weeks (contract §3 Lock at tip-off, a game moved to a later date): at noon on day 2 the
     context moves the game to 01-28 (tip-off 01-29 01:00), past the feeds' horizon (var max_days_ahead: quarantined),
@@ -427,18 +445,7 @@ def test_a_game_postponed_beyond_the_horizon_waits_for_its_new_date(tmp_path):
                      f" where game_date = '{D2}'") == [("X505",)]
     assert run.query(f"select count(*) from props_intermediate.int_games_locked where game_id = '{POSTPONED}'") == [(0,)]
     # the game comes within the horizon, is predicted again on its new date, and played
-    run.execute(
-        f"insert into {P} ({COLUMNS}) select 'later-' || substr(prediction_id, 4), system_id, player_lookup, game_id,"
-        f" date '{LATER}', predicted_points, confidence_score, recommendation, current_points_line, true,"
-        f" timestamp '{LATER} 17:00:00' from {P} where game_id = '{POSTPONED}' and prediction_id like 'pe-%'",
-        f"insert into nba_analytics.player_game_summary select * replace (date '{LATER}' as game_date)"
-        " from main.played_later",
-        "drop table main.played_later")
-    full = new_run(tmp_path / "full_refresh")
-    shutil.copyfile(run.warehouse, full.warehouse)
-    build(run, clock="2025-01-29 06:00:00")
-    build(full, "--full-refresh", clock="2025-01-29 06:00:00")
-    assert tables(run.warehouse) == tables(full.warehouse)
+    played_on_its_new_date(run, tmp_path)
     assert run.query("select prediction_id, game_date::varchar, grade from props_intermediate.int_candidates_graded"
                      f" where game_id = '{POSTPONED}' order by 1") == [
         (f"later-{n:03d}", LATER, grade) for n, grade in zip(range(13, 22), POSTPONED_GRADES)]
@@ -471,18 +478,7 @@ def test_a_fixed_game_moved_weeks_later_and_predicted_again_leaves_its_first_dat
     build(run, clock="2025-01-14 06:00:00")
     assert run.query("select count(*) from props_intermediate.int_candidates_selected"
                      f" where game_id = '{POSTPONED}'") == [(0,)]
-    run.execute(
-        f"insert into {P} ({COLUMNS}) select 'later-' || substr(prediction_id, 4), system_id, player_lookup, game_id,"
-        f" date '{LATER}', predicted_points, confidence_score, recommendation, current_points_line, true,"
-        f" timestamp '{LATER} 17:00:00' from {P} where game_id = '{POSTPONED}' and prediction_id like 'pe-%'",
-        f"insert into nba_analytics.player_game_summary select * replace (date '{LATER}' as game_date)"
-        " from main.played_later",
-        "drop table main.played_later")
-    full = new_run(tmp_path / "full_refresh")
-    shutil.copyfile(run.warehouse, full.warehouse)
-    build(run, clock="2025-01-29 06:00:00")
-    build(full, "--full-refresh", clock="2025-01-29 06:00:00")
-    assert tables(run.warehouse) == tables(full.warehouse)
+    played_on_its_new_date(run, tmp_path)
     assert run.query("select distinct game_date::varchar, grade from props_intermediate.int_candidates_graded"
                      f" where game_id = '{POSTPONED}'") == [(D2, "void")]
     assert run.query("select distinct game_date::varchar from props_intermediate.int_candidates_selected"
