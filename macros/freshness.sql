@@ -37,7 +37,7 @@ with newest as (
         cast({{ newest_loaded_at }} as date) as loaded_date,
         max({{ loaded_at }}) is null as is_empty
     from {{ relation }}
-    where cast({{ loaded_at }} as date) <= {{ horizon_date(days_ahead) }}
+    where {{ within_horizon('cast(' ~ loaded_at ~ ' as date)', days_ahead) }}
 ),
 
 clock as (
