@@ -36,6 +36,10 @@
         date holding a row of a game the context has since moved to a later date (macro
         moved_later): such rows must go however old the date (a full refresh drops them),
         and they are gone after one rebuild.
+    A table with no dated row yet (its first build found nothing: a deployment before the
+    feeds' first rows, a record built before the first tip-off) rebuilds every date, as a
+    first build does: its start is 0001-01-01, never null (a null start matched no date, so
+    such a table stayed empty on every later run).
     date_column: the table's date column (default: the model's own, fact_table_config's). -#}
 {% macro incremental_rebuild_start(relation=none, date_column=none, reopen=none, extra=none) -%}
     {%- set column = date_column or incremental_date_column() -%}
@@ -58,13 +62,16 @@
     {%- if regraded -%}
         {%- do starts.append(regraded) -%}
     {%- endif -%}
-    (
-        select least(
-            {%- for start in starts %}
-            coalesce({{ start }}, max({{ column }})){{ ',' if not loop.last }}
-            {%- endfor %}
-        )
-        from {{ relation if relation is not none else this }}
+    coalesce(
+        (
+            select least(
+                {%- for start in starts %}
+                coalesce({{ start }}, max({{ column }})){{ ',' if not loop.last }}
+                {%- endfor %}
+            )
+            from {{ relation if relation is not none else this }}
+        ),
+        cast('0001-01-01' as date)
     )
     {%- endif -%}
 {%- endmacro %}

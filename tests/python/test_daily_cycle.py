@@ -15,11 +15,12 @@ full build of the same sources (floats to 9 significant digits: sums in another 
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 
 import duckdb
 
 import random_warehouse
-from pipeline import NO_UNIT, new_run
+from pipeline import NO_UNIT, fixture_run, new_run
 from sample_data.schema import load_tables, to_arrow
 
 DATES = [
@@ -116,6 +117,28 @@ def test_daily_cycles_equal_a_full_build(tmp_path):
     assert '."props_intermediate"."int_candidates_graded"\nwhere grade is null' in compiled(full, graded)
     odds = [path.read_text() for path in (cycle.root / "target" / "compiled").rglob("primary_key_stg_nba_raw__odds__*")]
     assert len(odds) == 1 and "where (game_date >= cast('2024-11-09' as date) or game_date is null)" in odds[0]
+
+
+def test_a_first_build_before_the_feeds_first_rows_fills_on_the_next_run(tmp_path):
+    """A deployment whose first build comes before the prediction feed's first rows (the pick_engine fixture, its
+    predictions set aside): every table is built empty. The next run rebuilt from the newest date already built,
+    which an empty table does not have, so it built nothing, then and on every later run until a --full-refresh.
+    It rebuilds every date now, as a first build does: the champion's candidates are the fixture's 12, 9 and 10
+    (test_pick_engine.py), and every table equals a --full-refresh of the same sources."""
+    run = fixture_run(tmp_path / "first", "pick_engine")
+    predictions = "nba_predictions.player_prop_predictions"
+    run.execute(f"create table main.landed_later as select * from {predictions}", f"delete from {predictions}")
+    run.dbt("build", *NO_UNIT, clock="2025-01-06 09:00:00")
+    assert run.query("select count(*) from props_intermediate.int_candidates_selected") == [(0,)]
+    run.execute(f"insert into {predictions} select * from main.landed_later", "drop table main.landed_later")
+    full = new_run(tmp_path / "full_refresh")
+    shutil.copyfile(run.warehouse, full.warehouse)
+    run.dbt("build", *NO_UNIT, clock="2025-01-06 11:00:00")
+    full.dbt("build", *NO_UNIT, "--full-refresh", clock="2025-01-06 11:00:00")
+    assert run.query("select game_date::varchar, count(*) from props_intermediate.int_candidates_selected"
+                     " where system_id = 'catboost_v9' group by 1 order by 1") == [
+        ("2025-01-06", 12), ("2025-01-07", 9), ("2025-01-08", 10)]
+    assert tables(run.warehouse) == tables(full.warehouse)
 
 
 def compiled(run, path: str) -> str:

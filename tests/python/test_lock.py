@@ -121,6 +121,21 @@ def test_the_next_unlocked_day_follows_the_new_rules(replayed):
     assert after.document(f"best-bets/{D3}.json")["picks"] == []  # the champion is not enabled
 
 
+def test_a_record_first_built_before_any_tip_off_fills_when_games_lock(published, tmp_path):
+    """The record's first build at 11:00 on day 1, before any tip-off, records nothing. The next build (the module's
+    clock: days 1 and 2 have tipped off) recorded nothing either, then or ever: an empty record table rebuilt from
+    its newest date, which it did not have, and every game was fixed with no candidate. Its record must be the one
+    a first build at that clock makes (the module's fixture)."""
+    run = fixture_run(tmp_path, "pick_engine")
+    run.execute(LATE)
+    build(run, clock=f"{D1} 11:00:00")
+    assert record(run) == {table: [] for table in RECORD_TABLES}
+    build(run)
+    assert run.query("select game_id, candidate_count from props_intermediate.int_games_locked order by 1") == [
+        ("0022400501", 5), ("0022400502", 4), ("0022400503", 4), ("0022400504", 9), ("0022400506", 0)]
+    assert record(run) == record(published)
+
+
 def test_a_new_champion_changes_no_locked_day(published, tmp_path):
     """A changed var never changes a locked day (contract §3 Lock at tip-off). The champion becomes xgboost_v2
     (codename X02) after days 1 and 2 locked: their files keep catboost_v9's codename (926A), its signal and its
@@ -568,3 +583,4 @@ def test_an_early_prediction_for_tomorrow_waits_until_tonight_has_tipped_off(tmp
     all_bets = run.document("best-bets/all.json")
     assert (all_bets["date"], [bet["player"] for bet in all_bets["today"]], all_bets["total_picks"]) == (
         D4, ["LeBron James"], 13)
+
