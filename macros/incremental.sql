@@ -33,9 +33,9 @@
         correction of any age: every model downstream of the grades rebuilds from there,
         macro regraded_since_last_build);
       - for a model whose config has meta rebuild_moved_games (fact_table_config), the first
-        date holding a row of a game the context has since moved to a later date (macro
-        moved_later): such rows must go however old the date (a full refresh drops them),
-        and they are gone after one rebuild.
+        date holding a row of a game the context has since moved to another date (macro
+        moved_to_another_date): such rows must go however old the date (a full refresh drops
+        them), and they are gone after one rebuild.
     A table with no dated row yet (its first build found nothing: a deployment before the
     feeds' first rows, a record built before the first tip-off) rebuilds every date, as a
     first build does: its start is 0001-01-01, never null (a null start matched no date, so
@@ -56,7 +56,7 @@
     {%- if (config.get('meta') or {}).get('rebuild_moved_games') -%}
         {%- do starts.append('(select min(moved.' ~ column ~ ') from '
             ~ (relation if relation is not none else this) ~ ' as moved where '
-            ~ moved_later('moved.game_id', 'moved.' ~ column) ~ ')') -%}
+            ~ moved_to_another_date('moved.game_id', 'moved.' ~ column) ~ ')') -%}
     {%- endif -%}
     {%- set regraded = regraded_since_last_build(relation if relation is not none else this) -%}
     {%- if regraded -%}
@@ -194,7 +194,7 @@
     the run wrote, and every date from incremental_rebuild_start() on, so a date of the
     window that lost all its rows (a game moved to another day, a run deleted upstream)
     is emptied, as a full refresh would leave it. rebuild_moved_games: also every date from
-    the first one holding a row of a game moved later (incremental_rebuild_start), for the
+    the first one holding a row of a game moved to another date (incremental_rebuild_start), for the
     tables whose rows the rules derive from the current runs (int_candidates_selected,
     int_candidates_scored; the record and what reads it keep such rows rightly).
     DuckDB: the strategy replace_dates below (unique_key: the date column).

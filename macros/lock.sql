@@ -30,14 +30,22 @@
 {%- endmacro %}
 
 {#- True when the game `game_id` of a row dated `game_date` is no longer on that date: the
-    pre-game context lists it on a later date (a postponement; stg_nba_analytics__game_schedule,
-    rows past the feeds' horizon included, so a game moved weeks ahead counts too). A
-    prediction of such a row is no candidate and counts for no day's lock or fixed game: the
-    game waits for its new date (docs/bad_inputs.md, a postponed game). -#}
-{% macro moved_later(game_id, game_date) -%}
-    exists (
-        select 1 from {{ ref('stg_nba_analytics__game_schedule') }} as schedule
-        where schedule.game_id = {{ game_id }} and schedule.game_date > {{ game_date }}
+    pre-game context lists the game, on other dates only (a postponement, or a game brought
+    forward; stg_nba_analytics__game_schedule, rows past the feeds' horizon included, so a
+    game moved weeks ahead counts too). A prediction of such a row is no candidate and counts
+    for no day's lock or fixed game: the game is picked on its new date only (docs/bad_inputs.md,
+    a postponed game). One stray row of the game on another date (a bad row for one player)
+    moves nothing while its other rows keep the date. -#}
+{% macro moved_to_another_date(game_id, game_date) -%}
+    (
+        exists (
+            select 1 from {{ ref('stg_nba_analytics__game_schedule') }} as schedule
+            where schedule.game_id = {{ game_id }} and schedule.game_date <> {{ game_date }}
+        )
+        and not exists (
+            select 1 from {{ ref('stg_nba_analytics__game_schedule') }} as schedule
+            where schedule.game_id = {{ game_id }} and schedule.game_date = {{ game_date }}
+        )
     )
 {%- endmacro %}
 

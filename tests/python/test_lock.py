@@ -584,3 +584,37 @@ def test_an_early_prediction_for_tomorrow_waits_until_tonight_has_tipped_off(tmp
     assert (all_bets["date"], [bet["player"] for bet in all_bets["today"]], all_bets["total_picks"]) == (
         D4, ["LeBron James"], 13)
 
+
+
+def test_a_game_moved_to_an_earlier_date_is_picked_on_that_date_only(tmp_path):
+    """Day 2's game is brought forward to day 1 (contract §3 Lock at tip-off, a game moved to another date): its
+    day-2 runs, written at 10:00 on day 1, stay active; at noon the context moves the game to day 1 (tip-off 23:30).
+    Those runs used to stay candidates on day 2, listed there with the new tip-off and locked at it, and day 2 stayed
+    a day of its own (locked, with the old runs' signal) after the game was predicted again for day 1. Now the game
+    has no candidate until runs of its new date come (early-NNN, 17:00): it is picked, locked and graded on day 1
+    only; day 2 has no game left, so no record; the daily run equals a full refresh."""
+    run = fixture_run(tmp_path / "earlier", "pick_engine")
+    run.execute(f"update {P} set created_at = timestamp '{D1} 10:00:00' where game_id = '{POSTPONED}'")
+    build(run, clock=f"{D1} 11:00:00")
+    assert run.query("select distinct game_date::varchar from props_intermediate.int_candidates_selected"
+                     f" where game_id = '{POSTPONED}'") == [(D2,)]
+    run.execute(
+        f"update {C} set game_date = '{D1}', game_start_at = timestamp '{D1} 23:30:00' where game_id = '{POSTPONED}'",
+        f"update nba_analytics.player_game_summary set game_date = '{D1}' where game_id = '{POSTPONED}'")
+    build(run, clock=f"{D1} 12:00:00")
+    assert run.query("select count(*) from props_intermediate.int_candidates_selected"
+                     f" where game_id = '{POSTPONED}'") == [(0,)]
+    run.execute(
+        f"insert into {P} ({COLUMNS}) select 'early-' || substr(prediction_id, 4), system_id, player_lookup, game_id,"
+        f" date '{D1}', predicted_points, confidence_score, recommendation, current_points_line, true,"
+        f" timestamp '{D1} 17:00:00' from {P} where game_id = '{POSTPONED}'")
+    full = new_run(tmp_path / "full_refresh")
+    shutil.copyfile(run.warehouse, full.warehouse)
+    build(run, clock=LOCKS_DAY_3)
+    build(full, "--full-refresh", clock=LOCKS_DAY_3)
+    assert tables(run.warehouse) == tables(full.warehouse)
+    assert grades(run) == [(f"early-{n:03d}", D1, grade) for n, grade in zip(range(13, 22), POSTPONED_GRADES)]
+    assert run.query("select distinct game_date::varchar from props_intermediate.int_days_locked"
+                     " order by 1") == [(D1,), (D3,)]
+    assert run.query("select distinct game_date::varchar from props_intermediate.int_picks_published"
+                     f" where game_id = '{POSTPONED}'") == [(D1,)]

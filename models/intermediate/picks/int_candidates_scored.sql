@@ -17,8 +17,8 @@
 -- pick_id (macro pick_id): the public id of the player's game, the same in every file.
 -- Grain: one row per player x game x system (same as int_candidates_selected).
 -- Incremental by game_date; the context and the odds of a game carry its date. A run also
--- rebuilds from the first date still holding a row of a game moved later since (fact_table_config
--- rebuild_moved_games; depends_on above: macro moved_later reads the schedule).
+-- rebuilds from the first date still holding a row of a game moved since (fact_table_config
+-- rebuild_moved_games; depends_on above: macro moved_to_another_date reads the schedule).
 with candidates as (
     select * from {{ ref('int_candidates_selected') }}
     where {{ rebuilt_dates() }}

@@ -10,16 +10,16 @@
 -- edge (admin files show it), and a run it superseded stays the candidate users saw at
 -- tip-off (is_active orders the rows created before tip-off; it never drops them).
 -- PASS, NO_LINE, runs superseded before tip-off and invalid lines never become candidates,
--- nor runs of a game the context has since moved to a later date (a postponement, macro
--- moved_later): the game waits for its new date.
+-- nor runs of a game the context has since moved to another date (a postponement or a game
+-- brought forward, macro moved_to_another_date): the game is picked on its new date only.
 -- Incremental by game_date (a game, so every run of it, has one date); a run also rebuilds
--- from the first date still holding a row of a game moved later since (rebuild_moved_games:
--- a postponement announced after that date left the incremental window).
+-- from the first date still holding a row of a game moved since (rebuild_moved_games: a
+-- move announced after that date left the incremental window).
 with predictions as (
     select * from {{ ref('stg_nba_predictions__player_prop_predictions') }} as runs
     where
         {{ rebuilt_dates('runs.game_date') }}
-        and not {{ moved_later('runs.game_id', 'runs.game_date') }}
+        and not {{ moved_to_another_date('runs.game_id', 'runs.game_date') }}
 ),
 
 tipoffs as (

@@ -1,9 +1,9 @@
 {{ config(**locked_table_config(cluster_by=['game_id'])) }}
 -- The append-only record of fixed games (contract §3 Lock at tip-off: "Each game's
 -- candidates are fixed at its tip-off"): every game the warehouse knows (a prediction row
--- of any kind, but of a game the context has moved to a later date, macro moved_later; or a
--- pre-game context row) whose lock time (macro lock_time) the run's clock
--- has passed, recorded once by the first such run, with the number of candidates
+-- of any kind, but of a game the context has moved to another date, macro
+-- moved_to_another_date; or a pre-game context row) whose lock time (macro lock_time) the
+-- run's clock has passed, recorded once by the first such run, with the number of candidates
 -- int_candidates_locked holds for it then (it runs first: this model reads it). Zero is a
 -- game whose predictions had not landed, or were all PASS or NO_LINE, at that run.
 -- Insert-only, like the rest of the record; --full-refresh keeps it. No run time is kept,
@@ -20,7 +20,7 @@ with known_games as (
         runs.game_id,
         runs.game_date
     from {{ ref('stg_nba_predictions__player_prop_predictions') }} as runs
-    where not {{ moved_later('runs.game_id', 'runs.game_date') }}
+    where not {{ moved_to_another_date('runs.game_id', 'runs.game_date') }}
     union all
     select
         game_id,

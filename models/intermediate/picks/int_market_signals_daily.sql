@@ -12,9 +12,9 @@
 -- is_champion: the system is the champion of this run (var champion_system_id); the record
 -- of a locked day keeps the champion of the run that locked it (int_days_locked).
 -- The candidates are those fixed at tip-off (int_candidates_graded).
--- The runs of a game the context has moved to a later date (macro moved_later) make no day,
--- as in the calendar (int_game_dates_calendared): a day whose only game moved away has no
--- row, so no file, instead of a provisional day that never locks.
+-- The runs of a game the context has moved to another date (macro moved_to_another_date)
+-- make no day, as in the calendar (int_game_dates_calendared): a day whose only game moved
+-- away has no row, so no file, instead of a provisional day that never locks.
 -- Incremental by game_date: a day's signal reads that day only.
 with predicted as (
     select
@@ -23,7 +23,7 @@ with predicted as (
     from {{ ref('stg_nba_predictions__player_prop_predictions') }} as runs
     where
         {{ rebuilt_dates('runs.game_date') }}
-        and not {{ moved_later('runs.game_id', 'runs.game_date') }}
+        and not {{ moved_to_another_date('runs.game_id', 'runs.game_date') }}
 ),
 
 prediction_days as (

@@ -9,13 +9,14 @@
 -- must not find its day locked at the afternoon tip-off) (macro lock_time: the game's tip-off
 -- in the pre-game context, macro game_tipoffs, else the end of the game date: also for a game
 -- the context lacks, and for a locked day none of whose games is known any more). A game
--- the context has moved to a later date (macro moved_later) no longer counts for its old one.
+-- the context has moved to another date (macro moved_to_another_date) no longer counts for
+-- its old one.
 with predicted_games as (
     select distinct
         runs.game_date,
         runs.game_id
     from {{ ref('stg_nba_predictions__player_prop_predictions') }} as runs
-    where not {{ moved_later('runs.game_id', 'runs.game_date') }}
+    where not {{ moved_to_another_date('runs.game_id', 'runs.game_date') }}
 ),
 
 game_dates as (
