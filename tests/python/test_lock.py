@@ -459,6 +459,14 @@ def test_a_game_postponed_beyond_the_horizon_waits_for_its_new_date(tmp_path):
     assert run.query("select distinct game_id from props_intermediate.int_picks_locked"
                      f" where game_date = '{D2}'") == [("X505",)]
     assert run.query(f"select count(*) from props_intermediate.int_games_locked where game_id = '{POSTPONED}'") == [(0,)]
+    # day 2's admin file shows the game's active runs (its 9 and its PASS, pe-105) as moved to its new date, with no
+    # edge: the on-call sees why they left the day; X505's runs have not moved
+    assert run.publish("--all-dates", "--only", "admin_predictions") == 0
+    shown = {p["prediction_id"]: (p["moved_to"], p["late"], p["edge"])
+             for p in run.document(f"admin/predictions/{D2}.json")["predictions"] if p["game_id"] == POSTPONED}
+    assert shown == {f"pe-{n:03d}": (LATER, False, None) for n in [*range(13, 22), 105]}
+    assert {p["moved_to"] for p in run.document(f"admin/predictions/{D2}.json")["predictions"]
+            if p["game_id"] == "X505"} == {None}
     # the game comes within the horizon, is predicted again on its new date, and played
     played_on_its_new_date(run, tmp_path)
     assert run.query("select prediction_id, game_date::varchar, grade from props_intermediate.int_candidates_graded"

@@ -7,8 +7,11 @@
 -- with no edge, composite or tier, or missed the lock: a candidate by the rows as they are now
 -- (int_candidates_scored) of a game fixed without it (int_games_locked: the row landed, or
 -- became the latest, after the run that fixed the game), never counted, flagged
--- is_missed_lock with the edge, composite and tier it has by the rules. Each with its full
--- model attribution as the row carried it. Incremental by date.
+-- is_missed_lock with the edge, composite and tier it has by the rules, or moved: an active
+-- row, neither of the above, of a game the context has since moved to another date (macro
+-- moved_to_another_date), never a candidate, shown with no edge, composite or tier. Every row
+-- of a moved game gives its new date, moved_to (the earliest date the context lists it on).
+-- Each with its full model attribution as the row carried it. Incremental by date.
 with candidates as (
     select * from {{ ref('int_candidates_graded') }}
     where {{ rebuilt_dates() }}
@@ -55,6 +58,27 @@ late as (
         >= {{ lock_time('tipoffs.game_start_at', 'predictions.game_date') }}
 ),
 
+moved as (
+    select
+        predictions.*,
+        context.player_full_name
+    from predictions
+    left join context
+        on predictions.player_lookup = context.player_lookup
+        and predictions.game_id = context.game_id
+    where
+        predictions.is_active
+        and {{ moved_to_another_date('predictions.game_id', 'predictions.game_date') }}
+        and not exists (
+            select 1 from late
+            where late.prediction_id = predictions.prediction_id
+        )
+        and not exists (
+            select 1 from candidates
+            where candidates.prediction_id = predictions.prediction_id
+        )
+),
+
 shown as (
     {%- set common = ['game_date', 'prediction_id', 'system_id', 'player_lookup',
         'player_full_name', 'game_id', 'recommendation', 'points_line', 'predicted_points',
@@ -80,6 +104,23 @@ shown as (
         true as is_late,
         false as is_missed_lock
     from late
+    union all
+    select
+        {{ common | join(', ') }},
+        cast(null as {{ type_double() }}) as edge,
+        cast(null as {{ type_double() }}) as composite_score,
+        cast(null as {{ dbt.type_string() }}) as edge_tier,
+        false as is_late,
+        false as is_missed_lock
+    from moved
+),
+
+new_dates as (
+    select
+        game_id,
+        min(game_date) as moved_to
+    from {{ ref('stg_nba_analytics__game_schedule') }}
+    group by game_id
 )
 
 select
@@ -100,6 +141,10 @@ select
     shown.created_at,
     shown.is_late,
     shown.is_missed_lock,
+    case
+        when {{ moved_to_another_date('shown.game_id', 'shown.game_date') }}
+            then new_dates.moved_to
+    end as moved_to,
     predictions.model_file_name,
     predictions.model_training_start_date as training_start_date,
     predictions.model_training_end_date as training_end_date,
@@ -111,3 +156,4 @@ select
 from shown
 inner join predictions on shown.prediction_id = predictions.prediction_id
 left join {{ ref('int_models_described') }} as models on shown.system_id = models.system_id
+left join new_dates on shown.game_id = new_dates.game_id
