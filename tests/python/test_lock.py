@@ -272,6 +272,30 @@ def test_a_game_fixed_without_candidates_takes_none_later(published, tmp_path):
     assert [p for p, row in rows.items() if row["missed_lock"]] == ["fixed-empty-002"]
 
 
+def test_a_tip_off_given_after_the_game_was_fixed_keeps_each_prediction_shown_once(tmp_path):
+    """Review J: Cunningham's game has no start time, so it locks at the end of day 1 (00:00). A re-run at 23:40
+    (rerun-001, pe-001 deactivated) is its candidate, fixed by the 00:00 run; in the morning the context gives the
+    real tip-off, 23:30. rerun-001 is then late by the context but a candidate by the record: admin/predictions
+    listed it twice, a duplicate key that stopped every build (--full-refresh too: the record keeps it) and every
+    publish. It is shown once, as the candidate it was fixed as; pe-001, the candidate the rules give now (created
+    before 23:30, 28.5 on 20.5: edge 8.0), missed the lock."""
+    run = fixture_run(tmp_path, "pick_engine")
+    cunningham = "0022400501"
+    run.execute(f"update {C} set game_start_at = null where game_id = '{cunningham}'")
+    build(run, clock=f"{D1} 23:35:00")
+    run.execute(f"update {P} set is_active = false where prediction_id = 'pe-001'",
+                f"insert into {P} ({COLUMNS}) select 'rerun-001', system_id, player_lookup, game_id, game_date, 26.0,"
+                f" 0.8, 'OVER', 20.5, true, timestamp '{D1} 23:40:00' from {P} where prediction_id = 'pe-001'")
+    build(run, clock=f"{D2} 00:00:00")
+    run.execute(f"update {C} set game_start_at = timestamp '{D1} 23:30:00' where game_id = '{cunningham}'")
+    build(run, clock=f"{D2} 06:00:00")
+    assert run.publish("--all-dates") == 0
+    shown = sorted((p["prediction_id"], p["late"], p["missed_lock"], p["edge"])
+                   for p in run.document(f"admin/predictions/{D1}.json")["predictions"]
+                   if p["player_lookup"] == "cadecunningham" and p["system_id"] == "catboost_v9")
+    assert shown == [("pe-001", False, True, 8.0), ("rerun-001", False, False, 5.5)]
+
+
 def test_a_graded_pick_of_a_day_not_locked_yet_counts_in_no_record(published, tmp_path):
     """Day 3 is provisional at the clock; a box score of its best bet SGA (UNDER 24.5, 20
     points: a hit) lands before the day's last tip-off. The pick shows its result, but the

@@ -4,7 +4,8 @@
 -- game that has started), or late: an active row created at or after its game's tip-off
 -- (macro lock_time of the game's tip-off, macro game_tipoffs: one time for all its players,
 -- as for the candidates), never a candidate (contract §3 Lock at tip-off), flagged is_late
--- with no edge, composite or tier, or missed the lock: a candidate by the rows as they are now
+-- with no edge, composite or tier (a recorded candidate of a game whose tip-off the context
+-- moved earlier after the game was fixed stays a candidate, shown once), or missed the lock: a candidate by the rows as they are now
 -- (int_candidates_scored) of a game fixed without it (int_games_locked: the row landed, or
 -- became the latest, after the run that fixed the game), never counted, flagged
 -- is_missed_lock with the edge, composite and tier it has by the rules, or moved: an active
@@ -56,6 +57,10 @@ late as (
         predictions.is_active
         and predictions.created_at
         >= {{ lock_time('tipoffs.game_start_at', 'predictions.game_date') }}
+        and not exists (
+            select 1 from candidates
+            where candidates.prediction_id = predictions.prediction_id
+        )
 ),
 
 moved as (
