@@ -1,18 +1,18 @@
 {{ config(**fact_table_config(cluster_by=['system_id'], date_column='date')) }}
--- admin/predictions/{date}.json. One row per prediction row of every game date that is
--- either a candidate (any system; int_candidates_graded: the one fixed at tip-off for a
--- game that has started), or late: an active row created at or after its game's tip-off
--- (macro lock_time of the game's tip-off, macro game_tipoffs: one time for all its players,
--- as for the candidates), never a candidate (contract §3 Lock at tip-off), flagged is_late
--- with no edge, composite or tier (a recorded candidate of a game whose tip-off the context
--- moved earlier after the game was fixed stays a candidate, shown once), or missed the lock: a candidate by the rows as they are now
--- (int_candidates_scored) of a game fixed without it (int_games_locked: the row landed, or
--- became the latest, after the run that fixed the game), never counted, flagged
--- is_missed_lock with the edge, composite and tier it has by the rules, or moved: an active
--- row, neither of the above, of a game the context has since moved to another date (macro
--- moved_to_another_date), never a candidate, shown with no edge, composite or tier. Every row
--- of a moved game gives its new date, moved_to (the earliest date the context lists it on).
--- Each with its full model attribution as the row carried it. Incremental by date.
+-- admin/predictions/{date}.json. One row per prediction row of every game date that is either a
+-- candidate (any system; int_candidates_graded: the one fixed at tip-off for a game that has
+-- started), or late: an active row created at or after its game's tip-off (macro lock_time of the
+-- game's tip-off, macro game_tipoffs: one time for all its players, as for the candidates), never a
+-- candidate (contract §3 Lock at tip-off), flagged is_late with no edge, composite or tier (a
+-- recorded candidate of a game whose tip-off the context moved earlier after the game was fixed
+-- stays a candidate, shown once), or missed the lock: a candidate by the rows as they are now
+-- (int_candidates_scored) of a game fixed without it (int_games_locked: the row landed, or became
+-- the latest, after the run that fixed the game), never counted, flagged is_missed_lock with the
+-- edge, composite and tier it has by the rules, or moved: an active row, neither of the above, of a
+-- game the context has since moved to another date (macro moved_to_another_date), never a
+-- candidate, shown with no edge, composite or tier. Every row of a moved game gives its new date,
+-- moved_to (the earliest date the context lists it on). Each with its full model attribution as the
+-- row carried it. Incremental by date.
 with candidates as (
     select * from {{ ref('int_candidates_graded') }}
     where {{ rebuilt_dates() }}
