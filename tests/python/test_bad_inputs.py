@@ -213,6 +213,28 @@ def test_a_season_missing_from_the_seasons_seed_fails_the_build_naming_the_fix(t
                          '(docs/deployment.md "Each season")')
 
 
+def test_a_game_before_its_seasons_opening_night_fails_the_build_naming_the_fix(tmp_path):
+    """Review J: a preseason game in the predictions feed (Cunningham's run copied to 2024-10-18, four days before
+    the 2024-25 opening night of seeds/seasons.csv) stopped the build on a test that named no fix."""
+    run = fixture_run(tmp_path, "pick_engine")
+    predictions = "nba_predictions.player_prop_predictions"
+    run.execute(f"insert into {predictions} select * replace ('pre-001' as prediction_id, 'P0001' as game_id,"
+                f" date '2024-10-18' as game_date, timestamp '2024-10-18 17:00:00' as created_at)"
+                f" from {predictions} where prediction_id = 'pe-001'")
+    done = run.dbt("build", "--select", "+int_game_dates_calendared", *NO_UNIT, clock="2025-01-08 12:00:00",
+                   check=False)
+    assert done.returncode != 0
+    [line] = [line for line in done.stdout.splitlines() if "BAD INPUT in model int_game_dates_calendared" in line]
+    assert "test expression_is_true: 1 row(s)" in line
+    assert "game_date=2024-10-18, season_label=2024-25, season_start=2024-10-22" in line
+    assert line.endswith("-- fix: a game dated before its season's opening night (the season is the one the date's "
+                         "month gives, contract Season label; the opening night is start_date in seeds/seasons.csv): "
+                         "a preseason game in the predictions feed (have the upstream delete its rows), or a wrong "
+                         "start_date (correct the seed); then run dbt build. October 2020 (the 2019-20 finals in the "
+                         "bubble) falls in 2020-21 by the month rule, before its opening night: such dates cannot be "
+                         "built")
+
+
 def test_a_renamed_subset_id_fails_the_build_naming_the_fix(tmp_path):
     """The record of locked picks names each group by its subset_id. Renamed in the seed (same rules, public id and
     name), the group's locked picks and records used to vanish from every published file without a word; now the
