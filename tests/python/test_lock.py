@@ -296,6 +296,37 @@ def test_a_tip_off_given_after_the_game_was_fixed_keeps_each_prediction_shown_on
     assert shown == [("pe-001", False, True, 8.0), ("rerun-001", False, False, 5.5)]
 
 
+def test_a_tip_off_days_after_its_game_date_is_ignored(tmp_path):
+    """Review J: Cunningham's game (day 1, 01-06) is given a tip-off of 01-10 23:30 under its old date, and a game
+    dated 01-10 (X510, a copy of day 3's) takes the newest date on; daily builds from 01-06 12:00 to 01-11 06:00.
+    The game's lock used to wait for 01-10 23:30, when the record's window had left day 1: it was fixed with no
+    candidate, and a --full-refresh gave day 1 other picks. Such a start time is ignored now, named by a warning:
+    the game locks at the end of day 1 (01-07 00:00) with its 5 candidates, and the daily builds equal a full
+    refresh."""
+    run = fixture_run(tmp_path / "daily", "pick_engine")
+    cunningham = "0022400501"
+    run.execute(
+        f"update {C} set game_start_at = timestamp '2025-01-10 23:30:00' where game_id = '{cunningham}'",
+        f"insert into {C} select * replace ('X510' as game_id, date '2025-01-10' as game_date,"
+        f" timestamp '2025-01-10 20:00:00' as game_start_at) from {C} where game_id = '0022400505'",
+        f"insert into {P} select * replace ('x-' || prediction_id as prediction_id, 'X510' as game_id,"
+        f" date '2025-01-10' as game_date, timestamp '2025-01-10 17:00:00' as created_at)"
+        f" from {P} where game_id = '0022400505'")
+    for clock in ("2025-01-06 12:00:00", "2025-01-07 12:00:00", "2025-01-08 12:00:00", "2025-01-09 12:00:00",
+                  "2025-01-10 21:00:00"):
+        build(run, clock=clock)
+    full = new_run(tmp_path / "full_refresh")
+    shutil.copyfile(run.warehouse, full.warehouse)
+    done = run.dbt("build", *NO_UNIT, clock="2025-01-11 06:00:00")
+    [warning] = [line for line in done.stdout.splitlines() if "test tipoff_on_its_date" in line]
+    assert "WARNING (the run goes on) in source nba_analytics.upcoming_player_game_context" in warning
+    assert "field game_start_at, test tipoff_on_its_date: 4 row(s)" in warning
+    build(full, "--full-refresh", clock="2025-01-11 06:00:00")
+    assert tables(run.warehouse) == tables(full.warehouse)
+    assert run.query("select candidate_count, locks_at::varchar from props_intermediate.int_games_locked"
+                     f" where game_id = '{cunningham}'") == [(5, "2025-01-07 00:00:00")]
+
+
 def test_a_graded_pick_of_a_day_not_locked_yet_counts_in_no_record(published, tmp_path):
     """Day 3 is provisional at the clock; a box score of its best bet SGA (UNDER 24.5, 20
     points: a hit) lands before the day's last tip-off. The pick shows its result, but the
