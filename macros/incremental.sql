@@ -194,8 +194,8 @@
     the run wrote, and every date from incremental_rebuild_start() on, so a date of the
     window that lost all its rows (a game moved to another day, a run deleted upstream)
     is emptied, as a full refresh would leave it. rebuild_moved_games: also every date from
-    the first one holding a row of a game moved to another date (incremental_rebuild_start), for the
-    tables whose rows the rules derive from the current runs (int_candidates_selected,
+    the first one holding a row of a game moved to another date (incremental_rebuild_start),
+    for the tables whose rows the rules derive from the current runs (int_candidates_selected,
     int_candidates_scored; the record and what reads it keep such rows rightly).
     DuckDB: the strategy replace_dates below (unique_key: the date column).
     BigQuery: insert_overwrite of those date_column partitions, as a static list (meta
