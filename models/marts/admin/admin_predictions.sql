@@ -43,10 +43,12 @@ tipoffs as (
     {{ game_tipoffs(where=rebuilt_dates()) | indent(4) }}
 ),
 
-late as (
+uncounted as (
     select
         predictions.*,
-        context.player_full_name
+        context.player_full_name,
+        predictions.created_at
+        >= {{ lock_time('tipoffs.game_start_at', 'predictions.game_date') }} as is_late
     from predictions
     left join context
         on predictions.player_lookup = context.player_lookup
@@ -55,28 +57,10 @@ late as (
         on predictions.game_id = tipoffs.game_id
     where
         predictions.is_active
-        and predictions.created_at
-        >= {{ lock_time('tipoffs.game_start_at', 'predictions.game_date') }}
-        and not exists (
-            select 1 from candidates
-            where candidates.prediction_id = predictions.prediction_id
-        )
-),
-
-moved as (
-    select
-        predictions.*,
-        context.player_full_name
-    from predictions
-    left join context
-        on predictions.player_lookup = context.player_lookup
-        and predictions.game_id = context.game_id
-    where
-        predictions.is_active
-        and {{ moved_to_another_date('predictions.game_id', 'predictions.game_date') }}
-        and not exists (
-            select 1 from late
-            where late.prediction_id = predictions.prediction_id
+        and (
+            predictions.created_at
+            >= {{ lock_time('tipoffs.game_start_at', 'predictions.game_date') }}
+            or {{ moved_to_another_date('predictions.game_id', 'predictions.game_date') }}
         )
         and not exists (
             select 1 from candidates
@@ -106,18 +90,9 @@ shown as (
         cast(null as {{ type_double() }}) as edge,
         cast(null as {{ type_double() }}) as composite_score,
         cast(null as {{ dbt.type_string() }}) as edge_tier,
-        true as is_late,
+        is_late,
         false as is_missed_lock
-    from late
-    union all
-    select
-        {{ common | join(', ') }},
-        cast(null as {{ type_double() }}) as edge,
-        cast(null as {{ type_double() }}) as composite_score,
-        cast(null as {{ dbt.type_string() }}) as edge_tier,
-        false as is_late,
-        false as is_missed_lock
-    from moved
+    from uncounted
 ),
 
 new_dates as (
