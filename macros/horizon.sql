@@ -15,23 +15,22 @@
     ({{ date_column }} <= {{ horizon_date(days_ahead) }} or {{ date_column }} is null)
 {%- endmacro %}
 
-{#- True when the tip-off `tipoff_at` (UTC) of a context row is on its game date `game_date` or
-    the day after (plus var tipoff_days_after_date days): the hours an NBA night's games tip off
-    in UTC. A start time outside is a bad row (a game rescheduled in place with its date left
-    behind, a typo): staging ignores it, so the game locks at its other rows' tip-off or at the
-    end of its date, and the source's tipoff_on_its_date test (severity warn) names it on every
-    run. A tip-off days after its date used to hold the game's lock back until the record's
+{#- True unless the tip-off `tipoff_at` (UTC) of a context row is past its game date `game_date`
+    and the day after (plus var tipoff_days_after_date days), the hours an NBA night's games
+    tip off in UTC. A start time past them is a bad row (a game rescheduled in place with its
+    date left behind, a typo): staging ignores it, so the game locks at its other rows' tip-off
+    or at the end of its date, and the source's tipoff_not_past_its_date test (severity warn)
+    names it on every run. Such a tip-off used to hold the game's lock back until the record's
     window had passed its date: the game was then fixed with no candidate, and a full refresh
-    gave other picks (docs/bad_inputs.md). True for a null tip-off or date. -#}
-{% macro tipoff_on_its_date(tipoff_at, game_date) -%}
-    {%- set tipoff = 'cast(' ~ tipoff_at ~ ' as ' ~ dbt.type_timestamp() ~ ')' -%}
+    gave other picks (docs/bad_inputs.md). A tip-off before its date is kept: it can only lock
+    the game earlier, never count a prediction made after the real tip-off. True for a null
+    tip-off or date. -#}
+{% macro tipoff_not_past_its_date(tipoff_at, game_date) -%}
     {%- set day_after_window = add_days(game_date, 2 + var('tipoff_days_after_date')) -%}
     (
         {{ tipoff_at }} is null
         or {{ game_date }} is null
-        or (
-            {{ tipoff }} >= cast({{ game_date }} as {{ dbt.type_timestamp() }})
-            and {{ tipoff }} < cast({{ day_after_window }} as {{ dbt.type_timestamp() }})
-        )
+        or cast({{ tipoff_at }} as {{ dbt.type_timestamp() }})
+        < cast({{ day_after_window }} as {{ dbt.type_timestamp() }})
     )
 {%- endmacro %}

@@ -318,13 +318,27 @@ def test_a_tip_off_days_after_its_game_date_is_ignored(tmp_path):
     full = new_run(tmp_path / "full_refresh")
     shutil.copyfile(run.warehouse, full.warehouse)
     done = run.dbt("build", *NO_UNIT, clock="2025-01-11 06:00:00")
-    [warning] = [line for line in done.stdout.splitlines() if "test tipoff_on_its_date" in line]
+    [warning] = [line for line in done.stdout.splitlines() if "test tipoff_not_past_its_date" in line]
     assert "WARNING (the run goes on) in source nba_analytics.upcoming_player_game_context" in warning
-    assert "field game_start_at, test tipoff_on_its_date: 4 row(s)" in warning
+    assert "field game_start_at, test tipoff_not_past_its_date: 4 row(s)" in warning
     build(full, "--full-refresh", clock="2025-01-11 06:00:00")
     assert tables(run.warehouse) == tables(full.warehouse)
     assert run.query("select candidate_count, locks_at::varchar from props_intermediate.int_games_locked"
                      f" where game_id = '{cunningham}'") == [(5, "2025-01-07 00:00:00")]
+
+
+def test_a_tip_off_before_its_game_date_locks_the_game_then(tmp_path):
+    """Review K: Cunningham's game (dated 01-06) is given a tip-off of 01-05 23:30; its runs came on 01-06 at
+    17:00, after it. The start time is kept (only one past the day after the date is ignored), so the game locks
+    at 01-05 23:30 and those runs are late: no candidate, no pick. Ignoring it, as 79e8c09 did, locked the game at
+    the end of 01-06 with 5 candidates made after the real tip-off."""
+    run = fixture_run(tmp_path, "pick_engine")
+    cunningham = "0022400501"
+    run.execute(f"update {C} set game_start_at = timestamp '2025-01-05 23:30:00' where game_id = '{cunningham}'")
+    build(run, clock=f"{D2} 06:00:00")
+    assert run.query("select candidate_count, locks_at::varchar from props_intermediate.int_games_locked"
+                     f" where game_id = '{cunningham}'") == [(0, "2025-01-05 23:30:00")]
+    assert run.query(f"select count(*) from props_intermediate.int_picks_locked where game_id = '{cunningham}'") == [(0,)]
 
 
 def test_a_graded_pick_of_a_day_not_locked_yet_counts_in_no_record(published, tmp_path):

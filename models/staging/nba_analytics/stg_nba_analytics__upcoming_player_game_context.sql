@@ -1,6 +1,6 @@
 -- One row per player x game, known before tip-off. Display names keep what the
--- source sent (accents included); the key is folded. A tip-off outside its game date and
--- the day after is ignored (macro tipoff_on_its_date: a bad row, named by a warning).
+-- source sent (accents included); the key is folded. A tip-off past its game date and the
+-- day after is ignored (macro tipoff_not_past_its_date: a bad row, named by a warning).
 with source as (
     select * from {{ source('nba_analytics', 'upcoming_player_game_context') }}
     where {{ within_horizon('game_date') }}
@@ -16,7 +16,7 @@ renamed as (
         upper({{ trim_whitespace('opponent_team_abbr') }}) as opponent_team_abbr,
         cast(is_home as boolean) as is_home,
         case
-            when {{ tipoff_on_its_date('game_start_at', 'game_date') }}
+            when {{ tipoff_not_past_its_date('game_start_at', 'game_date') }}
                 then cast(game_start_at as {{ dbt.type_timestamp() }})
         end as game_start_at
     from source
