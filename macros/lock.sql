@@ -49,6 +49,19 @@
     )
 {%- endmacro %}
 
+{#- The date the pre-game context now lists the game `game_id` on when it has moved the game
+    off `game_date` (macro moved_to_another_date): the earliest of its dates there; null when
+    the game has not moved. -#}
+{% macro moved_to_date(game_id, game_date) -%}
+    case
+        when {{ moved_to_another_date(game_id, game_date) }}
+            then (
+                select min(schedule.game_date) from {{ ref('stg_nba_analytics__game_schedule') }} as schedule
+                where schedule.game_id = {{ game_id }}
+            )
+    end
+{%- endmacro %}
+
 {#- Each row of `games` (a relation or CTE with game_id and game_date) with the lock time of
     its game as locks_at (macro lock_time of its tip-off, macro game_tipoffs). -#}
 {% macro with_lock_times(games) -%}

@@ -263,19 +263,22 @@ def test_incremental_run_overwrites_a_static_list_of_partitions(built):
 
 def test_the_candidate_tables_run_incrementally_with_their_moved_games_start(built):
     """An incremental run of the two candidate tables on BigQuery: their rebuild start includes the first date still
-    holding a row of a game moved later (fact_table_config rebuild_moved_games: a correlated subquery on the
-    schedule, read at compile time), which the full build never compiles. Nothing moved in the fixture: the run
-    passes and leaves the rows as DuckDB has them."""
-    for name in ("int_candidates_selected", "int_candidates_scored"):
-        table = relation("intermediate", name)
-        select = f"select prediction_id, game_date from {table} order by prediction_id"
+    holding a row of a game moved to another date (fact_table_config rebuild_moved_games: a correlated subquery on
+    the schedule, read at compile time), which the full build never compiles; admin_predictions' start includes the
+    first date holding a row whose moved_to is no longer its game's (`is distinct from` a correlated subquery).
+    Nothing moved in the fixture: the run passes and leaves the rows as DuckDB has them."""
+    for layer, name, date in (("intermediate", "int_candidates_selected", "game_date"),
+                              ("intermediate", "int_candidates_scored", "game_date"),
+                              ("admin", "admin_predictions", "date")):
+        table = relation(layer, name)
+        select = f"select prediction_id, {date} from {table} order by prediction_id"
         before = built.bq.query(select)
         done = built.bq.dbt("run", "-s", name, check=False)
         assert done.returncode == 0, done.stdout[-6000:]
         sql = next((built.bq.root / "target" / "run" / "nba_props").rglob(f"{name}.sql")).read_text().lower()
         assert "merge into" in sql, name
         assert built.bq.query(select) == before != [], name
-        duck = built.duck.query(f"select prediction_id, game_date from props_intermediate.{name} order by prediction_id")
+        duck = built.duck.query(f"select prediction_id, {date} from props_{layer}.{name} order by prediction_id")
         assert [tuple(str(v) for v in row) for row in before] == [tuple(str(v) for v in row) for row in duck], name
 
 

@@ -577,6 +577,31 @@ def test_a_fixed_game_moved_weeks_later_and_predicted_again_leaves_its_first_dat
                      f" where game_id = '{POSTPONED}'") == [(LATER,)]
 
 
+def test_a_fixed_game_moved_after_its_date_left_the_window_shows_as_moved_in_admin(tmp_path):
+    """Review K: day 2's game is fixed, graded and locked; a game on 01-12 takes the window past day 2; on 01-14 the
+    context moves the game to 01-28. admin/predictions of day 2 must show its fixed candidates and its active PASS
+    (pe-105) as moved, as a full refresh does: the daily run used to keep them without moved_to, and without
+    pe-105, since nothing else rebuilt day 2 (its box scores were in)."""
+    run = fixture_run(tmp_path / "daily", "pick_engine")
+    run.execute(
+        f"insert into {C} select * replace ('X512' as game_id, date '2025-01-12' as game_date,"
+        f" timestamp '2025-01-12 23:30:00' as game_start_at) from {C} where game_id = '0022400505'",
+        f"insert into {P} select * replace ('x-' || prediction_id as prediction_id, 'X512' as game_id,"
+        f" date '2025-01-12' as game_date, timestamp '2025-01-12 17:00:00' as created_at)"
+        f" from {P} where game_id = '0022400505'")
+    build(run, clock=f"{D3} 06:00:00")
+    build(run, clock="2025-01-13 06:00:00")
+    run.execute(f"update {C} set game_date = '{LATER}', game_start_at = '{LATER_TIP_OFF}' where game_id = '{POSTPONED}'")
+    full = new_run(tmp_path / "full_refresh")
+    shutil.copyfile(run.warehouse, full.warehouse)
+    build(run, clock="2025-01-14 06:00:00")
+    build(full, "--full-refresh", clock="2025-01-14 06:00:00")
+    admin = "props_admin.admin_predictions"
+    assert run.query(f"select prediction_id, is_late, moved_to::varchar from {admin} where game_id = '{POSTPONED}'"
+                     " order by 1") == [(f"pe-{n:03d}", False, LATER) for n in [*range(13, 22), 105]]
+    assert tables(run.warehouse)[admin] == tables(full.warehouse)[admin]
+
+
 def test_a_day_whose_only_game_moves_later_publishes_no_file(tmp_path):
     """Day 2's only game is moved to day 3 before its tip-off, its day-2 runs left active, and nobody predicts it
     again. Day 2 has no game left: it is in no record and no published date. The market signals used to keep it

@@ -12,16 +12,26 @@
 -- game the context has since moved to another date (macro moved_to_another_date), never a
 -- candidate, shown with no edge, composite or tier. Every row of a moved game gives its new date,
 -- moved_to (the earliest date the context lists it on). Each with its full model attribution as the
--- row carried it. Incremental by date.
+-- row carried it. Incremental by date; a run also rebuilds from the first date holding a row
+-- whose moved_to is no longer the game's (a game moved, or moved back, after that date left
+-- the window), as a full refresh would show it.
+{%- set moves_since_built -%}
+    (
+        select min(shown.date)
+        from {{ this }} as shown
+        where shown.moved_to is distinct from {{ moved_to_date('shown.game_id', 'shown.date') }}
+    )
+{%- endset %}
+{%- set rebuilt = rebuilt_dates(extra=moves_since_built) %}
 with candidates as (
     select * from {{ ref('int_candidates_graded') }}
-    where {{ rebuilt_dates() }}
+    where {{ rebuilt }}
 ),
 
 missed as (
     select * from {{ ref('int_candidates_scored') }} as scored
     where
-        {{ rebuilt_dates() }}
+        {{ rebuilt }}
         and {{ game_is_fixed('scored.game_id') }}
         and not exists (
             select 1 from candidates
@@ -31,16 +41,16 @@ missed as (
 
 predictions as (
     select * from {{ ref('stg_nba_predictions__player_prop_predictions') }}
-    where {{ rebuilt_dates() }}
+    where {{ rebuilt }}
 ),
 
 context as (
     select * from {{ ref('stg_nba_analytics__upcoming_player_game_context') }}
-    where {{ rebuilt_dates() }}
+    where {{ rebuilt }}
 ),
 
 tipoffs as (
-    {{ game_tipoffs(where=rebuilt_dates()) | indent(4) }}
+    {{ game_tipoffs(where=rebuilt) | indent(4) }}
 ),
 
 uncounted as (
@@ -93,14 +103,6 @@ shown as (
         is_late,
         false as is_missed_lock
     from uncounted
-),
-
-new_dates as (
-    select
-        game_id,
-        min(game_date) as moved_to
-    from {{ ref('stg_nba_analytics__game_schedule') }}
-    group by game_id
 )
 
 select
@@ -121,10 +123,7 @@ select
     shown.created_at,
     shown.is_late,
     shown.is_missed_lock,
-    case
-        when {{ moved_to_another_date('shown.game_id', 'shown.game_date') }}
-            then new_dates.moved_to
-    end as moved_to,
+    {{ moved_to_date('shown.game_id', 'shown.game_date') }} as moved_to,
     predictions.model_file_name,
     predictions.model_training_start_date as training_start_date,
     predictions.model_training_end_date as training_end_date,
@@ -136,4 +135,3 @@ select
 from shown
 inner join predictions on shown.prediction_id = predictions.prediction_id
 left join {{ ref('int_models_described') }} as models on shown.system_id = models.system_id
-left join new_dates on shown.game_id = new_dates.game_id
