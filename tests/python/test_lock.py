@@ -687,7 +687,6 @@ def test_an_early_prediction_for_tomorrow_waits_until_tonight_has_tipped_off(tmp
         D4, ["LeBron James"], 13)
 
 
-
 def test_a_game_moved_to_an_earlier_date_is_picked_on_that_date_only(tmp_path):
     """Day 2's game is brought forward to day 1 (contract §3 Lock at tip-off, a game moved to another date): its
     day-2 runs, written at 10:00 on day 1, stay active; at noon the context moves the game to day 1 (tip-off 23:30).
