@@ -43,6 +43,7 @@
     date_column: the table's date column (default: the model's own, fact_table_config's). -#}
 {% macro incremental_rebuild_start(relation=none, date_column=none, reopen=none, extra=none) -%}
     {%- set column = date_column or incremental_date_column() -%}
+    {%- set built = relation if relation is not none else this -%}
     {%- if var('rebuild_from') -%}
     cast('{{ var("rebuild_from") }}' as date)
     {%- else -%}
@@ -54,11 +55,10 @@
         {%- do starts.append(extra) -%}
     {%- endif -%}
     {%- if (config.get('meta') or {}).get('rebuild_moved_games') -%}
-        {%- do starts.append('(select min(moved.' ~ column ~ ') from '
-            ~ (relation if relation is not none else this) ~ ' as moved where '
+        {%- do starts.append('(select min(moved.' ~ column ~ ') from ' ~ built ~ ' as moved where '
             ~ moved_to_another_date('moved.game_id', 'moved.' ~ column) ~ ')') -%}
     {%- endif -%}
-    {%- set regraded = regraded_since_last_build(relation if relation is not none else this) -%}
+    {%- set regraded = regraded_since_last_build(built) -%}
     {%- if regraded -%}
         {%- do starts.append(regraded) -%}
     {%- endif -%}
@@ -69,7 +69,7 @@
                 coalesce({{ start }}, max({{ column }})){{ ',' if not loop.last }}
                 {%- endfor %}
             )
-            from {{ relation if relation is not none else this }}
+            from {{ built }}
         ),
         cast('0001-01-01' as date)
     )
