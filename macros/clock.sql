@@ -16,3 +16,10 @@
     {%- endif -%}
     cast('{{ text }}' as {{ dbt.type_timestamp() }})
 {%- endmacro %}
+
+{#- The moment this dbt invocation really started, as a TIMESTAMP literal (never PROPS_CLOCK):
+    stamps the rows a run changed (int_candidates_graded.graded_at, int_game_moves.seen_at),
+    so that macro changed_since_last_build compares them with the build log's real times. -#}
+{% macro run_start() -%}
+    cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S.%f") }}' as {{ dbt.type_timestamp() }})
+{%- endmacro %}

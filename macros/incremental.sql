@@ -31,17 +31,20 @@
         int_candidates_graded's dates whose box scores changed since they were graded);
       - the first date int_candidates_graded regraded since this model's last build (a stat
         correction of any age: every model downstream of the grades rebuilds from there,
-        macro regraded_since_last_build);
-      - for a model whose config has meta rebuild_moved_games (fact_table_config), the first
-        date holding a row of a game the context has since moved to another date (macro
-        moved_to_another_date): such rows must go however old the date (a full refresh drops
-        them), and they are gone after one rebuild.
+        macro changed_since_last_build);
+      - for a model whose config has meta rebuild_moved_games (fact_table_config; or
+        `rebuild_moved_games` given, for a test's reader), the first date whose game the
+        context moved, moved on or moved back since this model's last build (int_game_moves,
+        macro changed_since_last_build): its rows must change however old the date, as a
+        full refresh would have them (a moved game's runs leave the date, a game moved back
+        is picked there again).
     A table with no dated row yet (its first build found nothing: a deployment before the
     feeds' first rows, a record built before the first tip-off) rebuilds every date, as a
     first build does: its start is 0001-01-01, never null (a null start matched no date, so
     such a table stayed empty on every later run).
     date_column: the table's date column (default: the model's own, fact_table_config's). -#}
-{% macro incremental_rebuild_start(relation=none, date_column=none, reopen=none, extra=none) -%}
+{% macro incremental_rebuild_start(relation=none, date_column=none, reopen=none, extra=none,
+    rebuild_moved_games=none) -%}
     {%- set column = date_column or incremental_date_column() -%}
     {%- set built = relation if relation is not none else this -%}
     {%- if var('rebuild_from') -%}
@@ -54,14 +57,14 @@
     {%- if extra -%}
         {%- do starts.append(extra) -%}
     {%- endif -%}
-    {%- if (config.get('meta') or {}).get('rebuild_moved_games') -%}
-        {%- do starts.append('(select min(moved.' ~ column ~ ') from ' ~ built ~ ' as moved where '
-            ~ moved_to_another_date('moved.game_id', 'moved.' ~ column) ~ ')') -%}
+    {%- set changes = [
+        changed_since_last_build(built, 'int_candidates_graded', 'graded_at', check_column=true)] -%}
+    {%- set on_moves = rebuild_moved_games if rebuild_moved_games is not none
+        else (config.get('meta') or {}).get('rebuild_moved_games') -%}
+    {%- if on_moves -%}
+        {%- do changes.append(changed_since_last_build(built, 'int_game_moves', 'seen_at')) -%}
     {%- endif -%}
-    {%- set regraded = regraded_since_last_build(built) -%}
-    {%- if regraded -%}
-        {%- do starts.append(regraded) -%}
-    {%- endif -%}
+    {%- do starts.extend(changes | select | list) -%}
     coalesce(
         (
             select least(
@@ -76,26 +79,30 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- The first game date int_candidates_graded regraded since the last build of `built` (the
-    incremental table whose rebuild start is asked: the model being built, or a test's reader,
-    macros/overrides/tests_window.sql) (rows whose graded_at, the start of the run that wrote
-    them, is after that table's last build in the
-    build log, <target schema>_meta.model_builds: macros/record_builds.sql), as a scalar
-    subquery. So a regrade reaches every model downstream of the grades, also when the run
-    that regraded did not build them (the daily group's selector, a run killed or failed
-    after the grades): the grades' own drift check finds nothing left to regrade after it.
-    A model the log does not name reads every grade as newer. None for the grades themselves,
-    in a unit test, before the grades or the log exist, or when the grades lack the column
-    (a table built before it: the release note in docs/deployment.md rebuilds it). Looked up
-    in the graph, not through ref(): most models do not depend on it. -#}
-{% macro regraded_since_last_build(built) -%}
-    {%- set node = graph.nodes.get('model.' ~ project_name ~ '.int_candidates_graded') -%}
+{#- The first game_date of the rows the model `model_name` (int_candidates_graded, int_game_moves)
+    wrote since the last build of `built` (the incremental table whose rebuild start is asked: the
+    model being built, or a test's reader, macros/overrides/tests_window.sql): rows whose
+    `stamp_column` (the start of the run that wrote them, macro run_start) is after that table's
+    last build in the build log, <target schema>_meta.model_builds (macros/record_builds.sql), as
+    a scalar subquery. So a regrade (int_candidates_graded.graded_at) or a game moved
+    (int_game_moves.seen_at) reaches every model downstream, also when the run that wrote it did
+    not build them (the daily group's selector, a run killed or failed halfway): the writer finds
+    nothing left to write after it. A model the log does not name reads every row as newer.
+    None for the model itself, in a unit test, before the model or the log exist, or, with
+    check_column, when the model lacks the column (int_candidates_graded built before graded_at:
+    the release note in docs/deployment.md rebuilds it). Looked up in the graph, not through
+    ref(): a model need not depend on it (one that rebuilds on moves does: fact_table_config). -#}
+{% macro changed_since_last_build(built, model_name, stamp_column, check_column=false) -%}
+    {%- set node = graph.nodes.get('model.' ~ project_name ~ '.' ~ model_name) -%}
     {%- if node is none or built is none or built.identifier == node.alias -%}
         {{ return(none) }}
     {%- endif -%}
     {%- set relation = adapter.get_relation(node.database, node.schema, node.alias) -%}
     {%- set log = adapter.get_relation(target.database, target.schema ~ '_meta', 'model_builds') -%}
-    {%- if relation is none or log is none or 'graded_at' not in adapter.get_columns_in_relation(relation)
+    {%- if relation is none or log is none -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- if check_column and stamp_column not in adapter.get_columns_in_relation(relation)
         | map(attribute='name') | map('lower') | list -%}
         {{ return(none) }}
     {%- endif -%}
@@ -106,8 +113,8 @@
             where builds.relation = {{ dbt.string_literal(built | string) }}
         )
     {%- endset -%}
-    {{ return("(select min(regraded.game_date) from " ~ relation ~ " as regraded where regraded.graded_at > "
-        ~ last_build ~ ")") }}
+    {{ return("(select min(changed.game_date) from " ~ relation ~ " as changed where changed." ~ stamp_column
+        ~ " > " ~ last_build ~ ")") }}
 {%- endmacro %}
 
 {#- The date column of the incremental model being built: its BigQuery partition field,
@@ -193,14 +200,15 @@
     date_column, game_date unless given). Both targets replace the same dates: every date
     the run wrote, and every date from incremental_rebuild_start() on, so a date of the
     window that lost all its rows (a game moved to another day, a run deleted upstream)
-    is emptied, as a full refresh would leave it. rebuild_moved_games: also every date from
-    the first one holding a row of a game moved to another date (incremental_rebuild_start),
-    for the tables whose rows the rules derive from the current runs (int_candidates_selected,
-    int_candidates_scored; the record and what reads it keep such rows rightly).
+    is emptied, as a full refresh would leave it. rebuild_moved_games (every fact but the
+    staging tables, which keep the feed's rows as they are): also every date whose game was
+    moved, moved on or moved back since the table's last build (int_game_moves,
+    incremental_rebuild_start). Such a table must be downstream of int_game_moves, so that a
+    run writes the log before it (int_candidates_selected depends on it; test_project.py).
     DuckDB: the strategy replace_dates below (unique_key: the date column).
     BigQuery: insert_overwrite of those date_column partitions, as a static list (meta
     rebuild_partitions: see macros/overrides/bigquery_insert_overwrite.sql), clustered. -#}
-{% macro fact_table_config(cluster_by, date_column='game_date', rebuild_moved_games=false) -%}
+{% macro fact_table_config(cluster_by, date_column='game_date', rebuild_moved_games=true) -%}
     {%- set common = {'materialized': 'incremental', 'on_schema_change': 'fail', 'meta': {}} -%}
     {%- if target.type == 'bigquery' -%}
         {%- do common.update(bigquery_table_layout(date_column, cluster_by)) -%}

@@ -106,7 +106,8 @@
 {%- endmacro %}
 
 {#- Config of the append-only record (int_candidates_locked, int_games_locked,
-    int_picks_locked, int_groups_locked, int_days_locked): incremental, insert-only, never rebuilt by
+    int_picks_locked, int_groups_locked, int_days_locked) and of the log of game moves
+    (int_game_moves): incremental, insert-only, never rebuilt by
     --full-refresh (unless the deliberate rebuild: var rebuild_record, `make rebuild-record`).
     A column added later is appended (null in the rows recorded before it); readers
     select the record's columns by name.

@@ -85,7 +85,8 @@
         {%- if built is none or reader_column is not string -%}
             {{ return('') }}
         {%- endif -%}
-        {%- do starts.append(incremental_rebuild_start(relation=built, date_column=reader_column)) -%}
+        {%- do starts.append(incremental_rebuild_start(relation=built, date_column=reader_column,
+            rebuild_moved_games=reader.config.meta.get('rebuild_moved_games', false))) -%}
     {%- endfor -%}
     {%- if not starts or not window.get('column') -%}
         {{ return('') }}

@@ -55,11 +55,13 @@ FACT_TABLES = {
     "int_picks_locked": ("game_date", ["list_id"]),
     "int_groups_locked": ("game_date", ["subset_id"]),
     "int_days_locked": ("game_date", ["system_id"]),
+    # the append-only log of game moves
+    "int_game_moves": ("game_date", ["game_id"]),
     # the published picks, incremental by date
     "int_picks_published": ("game_date", ["list_id"]),
 }
-RECORD = ("int_candidates_locked", "int_games_locked", "int_picks_locked", "int_groups_locked",
-          "int_days_locked")
+APPEND_ONLY = ("int_candidates_locked", "int_games_locked", "int_picks_locked", "int_groups_locked",
+               "int_days_locked", "int_game_moves")
 
 
 @pytest.fixture(scope="module")
@@ -157,9 +159,28 @@ def test_fact_tables_are_partitioned_clustered_insert_overwrite(compiled):
         config = models[name]["config"]
         assert config["partition_by"] == {"field": column, "data_type": "date", "granularity": "day"}
         assert config.get("cluster_by") == cluster_by
-        if name in RECORD:  # append-only: a MERGE without unique key inserts, never rewrites
+        if name in APPEND_ONLY:  # the record, the log of moves: a MERGE without unique key inserts, never rewrites
             assert (config["incremental_strategy"], config["unique_key"], config["full_refresh"]) == ("merge", None, False)
         else:
             assert config["incremental_strategy"] == "insert_overwrite"
             assert config["meta"]["rebuild_partitions"] is True
 
+
+
+def test_every_fact_that_rebuilds_on_moves_is_built_after_the_log_of_moves(compiled):
+    """A fact with rebuild_moved_games (fact_table_config: every fact but staging's) reads int_game_moves' rows
+    written since its own last build (macro changed_since_last_build). Built before the log in the same run, it would
+    miss the move for good (its build would be newer than the row): each must be downstream of int_game_moves."""
+    manifest, models, _ = compiled
+    parents = manifest["parent_map"]
+    log = next(uid for uid, node in manifest["nodes"].items() if node["name"] == "int_game_moves")
+
+    def downstream_of_log(uid: str, seen: set[str]) -> bool:
+        seen.add(uid)
+        return log in parents.get(uid, []) or any(
+            downstream_of_log(parent, seen) for parent in parents.get(uid, []) if parent not in seen)
+
+    on_moves = {name for name, node in models.items() if node["config"]["meta"].get("rebuild_moved_games")}
+    assert on_moves == set(FACT_TABLES) - set(APPEND_ONLY) - {
+        "stg_nba_predictions__player_prop_predictions", "stg_nba_predictions__pick_signal_tags"}
+    assert [name for name in sorted(on_moves) if not downstream_of_log(models[name]["unique_id"], set())] == []

@@ -88,11 +88,13 @@ LAYOUT = {
     "int_picks_locked": ("game_date", ["list_id"]),
     "int_groups_locked": ("game_date", ["subset_id"]),
     "int_days_locked": ("game_date", ["system_id"]),
+    # the append-only log of game moves, insert-only like the record
+    "int_game_moves": ("game_date", ["game_id"]),
     # the published picks, incremental by date
     "int_picks_published": ("game_date", ["list_id"]),
 }
 RECORD = ("int_candidates_locked", "int_games_locked", "int_picks_locked", "int_groups_locked",
-          "int_days_locked")
+          "int_days_locked", "int_game_moves")
 
 
 def parity_fixture(folder: Path) -> Path:
@@ -261,27 +263,6 @@ def test_incremental_run_overwrites_a_static_list_of_partitions(built):
 
 
 
-def test_the_candidate_tables_run_incrementally_with_their_moved_games_start(built):
-    """An incremental run of the two candidate tables on BigQuery: their rebuild start includes the first date still
-    holding a row of a game moved to another date (fact_table_config rebuild_moved_games: a correlated subquery on
-    the schedule, read at compile time), which the full build never compiles; admin_predictions' start includes the
-    first date holding a row whose moved_to is no longer its game's (`is distinct from` a correlated subquery).
-    Nothing moved in the fixture: the run passes and leaves the rows as DuckDB has them."""
-    for layer, name, date in (("intermediate", "int_candidates_selected", "game_date"),
-                              ("intermediate", "int_candidates_scored", "game_date"),
-                              ("admin", "admin_predictions", "date")):
-        table = relation(layer, name)
-        select = f"select prediction_id, {date} from {table} order by prediction_id"
-        before = built.bq.query(select)
-        done = built.bq.dbt("run", "-s", name, check=False)
-        assert done.returncode == 0, done.stdout[-6000:]
-        sql = next((built.bq.root / "target" / "run" / "nba_props").rglob(f"{name}.sql")).read_text().lower()
-        assert "merge into" in sql, name
-        assert built.bq.query(select) == before != [], name
-        duck = built.duck.query(f"select prediction_id, {date} from props_{layer}.{name} order by prediction_id")
-        assert [tuple(str(v) for v in row) for row in before] == [tuple(str(v) for v in row) for row in duck], name
-
-
 def test_the_record_is_appended_by_a_merge_that_never_rewrites_a_row(built):
     """A second run of the record's models on BigQuery: dbt-bigquery's MERGE without unique key
     joins ON FALSE and only inserts (no partition is replaced, no row updated or deleted);
@@ -310,6 +291,40 @@ def test_one_date_through_query_parameters_is_identical(built):
     assert sorted(documents[0]) == ["picks/2025-01-07.json", "signals/2025-01-07.json"]
     assert documents[0] == documents[1]
 
+
+
+def test_a_move_logged_on_bigquery_reaches_a_date_past_the_window(built):
+    """The log of moves and the start it gives (int_game_moves, macro changed_since_last_build) on BigQuery, last in
+    this module since it changes the warehouse: an active run of day 2's game dated 2025-01-01, a date the context
+    does not list the game on, is a run of a game moved to 2025-01-07. Staging takes it in (rebuild_from), then the
+    log's incremental run (its own rows read back, `is distinct from`) logs the move, and the incremental runs of
+    the candidate tables and of admin_predictions rebuild from 2025-01-01, past their window (2025-01-05 on): the
+    run is no candidate, and admin/predictions shows it as moved to 2025-01-07."""
+    predictions = f"`{PROJECT}`.`nba_predictions`.`player_prop_predictions`"
+    columns = [name for (name,) in built.duck.query(
+        "select column_name from information_schema.columns where table_schema = 'nba_predictions'"
+        " and table_name = 'player_prop_predictions' order by ordinal_position")]
+    copied = {"prediction_id": "'moved-1'", "game_date": "date '2025-01-01'"}  # the emulator has no `* replace`
+    built.bq.query(f"insert into {predictions} ({', '.join(columns)}) select"
+                   f" {', '.join(copied.get(name, name) for name in columns)} from {predictions}"
+                   " where prediction_id = 'pe-013'")
+    candidates = {name: built.bq.query(f"select prediction_id, game_date from {relation('intermediate', name)}"
+                                       " order by prediction_id")
+                  for name in ("int_candidates_selected", "int_candidates_scored")}
+    staged = built.bq.dbt("run", "-s", "stg_nba_predictions__player_prop_predictions",
+                          "--vars", "{rebuild_from: '2025-01-01'}", check=False)
+    assert staged.returncode == 0, staged.stdout[-6000:]
+    done = built.bq.dbt("run", "-s", "int_game_moves", "int_candidates_selected", "int_candidates_scored",
+                        "admin_predictions", check=False)
+    assert done.returncode == 0, done.stdout[-6000:]
+    moves = built.bq.query(f"select game_id, game_date, moved_to from {relation('intermediate', 'int_game_moves')}")
+    assert [tuple(str(v) for v in row) for row in moves] == [("0022400504", "2025-01-01", "2025-01-07")]
+    for name, rows in candidates.items():
+        assert built.bq.query(f"select prediction_id, game_date from {relation('intermediate', name)}"
+                              " order by prediction_id") == rows != [], name
+    shown = built.bq.query(f"select date, moved_to, edge from {relation('admin', 'admin_predictions')}"
+                           " where prediction_id = 'moved-1'")
+    assert [tuple(str(v) for v in row) for row in shown] == [("2025-01-01", "2025-01-07", "None")]
 
 
 def freshness_of(run, clock: str) -> dict[str, tuple[str, int]]:

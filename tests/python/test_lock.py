@@ -581,7 +581,7 @@ def test_a_fixed_game_moved_after_its_date_left_the_window_shows_as_moved_in_adm
     """Review K: day 2's game is fixed, graded and locked; a game on 01-12 takes the window past day 2; on 01-14 the
     context moves the game to 01-28. admin/predictions of day 2 must show its fixed candidates and its active PASS
     (pe-105) as moved, as a full refresh does: the daily run used to keep them without moved_to, and without
-    pe-105, since nothing else rebuilt day 2 (its box scores were in)."""
+    pe-105, since nothing else rebuilt day 2 (its box scores were in). Every table must equal a full refresh."""
     run = fixture_run(tmp_path / "daily", "pick_engine")
     run.execute(
         f"insert into {C} select * replace ('X512' as game_id, date '2025-01-12' as game_date,"
@@ -599,7 +599,45 @@ def test_a_fixed_game_moved_after_its_date_left_the_window_shows_as_moved_in_adm
     admin = "props_admin.admin_predictions"
     assert run.query(f"select prediction_id, is_late, moved_to::varchar from {admin} where game_id = '{POSTPONED}'"
                      " order by 1") == [(f"pe-{n:03d}", False, LATER) for n in [*range(13, 22), 105]]
-    assert tables(run.warehouse)[admin] == tables(full.warehouse)[admin]
+    # every table equals a full refresh: int_market_signals_daily and int_best_bets_filtered used to keep day 2's
+    # rows of the moved game (no published file differed: day 2's are read from the record)
+    daily, refreshed = tables(run.warehouse), tables(full.warehouse)
+    assert [table for table in daily if daily[table] != refreshed[table]] == []
+
+
+def test_a_game_moved_away_and_back_after_its_date_left_the_window_counts_there_again(tmp_path):
+    """Review K: at noon on day 2 the context moves day 2's only game to 01-28 (its day-2 runs stay active), so day 2
+    has no game and locks nothing; a game on 01-12 takes the window past day 2; on 01-14 the context puts the game
+    back on day 2 (the move was an upstream error). The daily run must equal a full refresh: day 2 is a day again,
+    locked at once (its tip-off has passed) and its game fixed, with no candidate, as a game backfilled for a date
+    long past is. The daily run used to leave day 2 out for good: no row of a moved game was left to rebuild from,
+    so 13 tables differed from a full refresh (int_days_locked, public_picks, public_signals, the candidates...)."""
+    run = fixture_run(tmp_path / "daily", "pick_engine")
+    run.execute(
+        f"insert into {C} select * replace ('X512' as game_id, date '2025-01-12' as game_date,"
+        f" timestamp '2025-01-12 23:30:00' as game_start_at) from {C} where game_id = '0022400505'",
+        f"insert into {P} select * replace ('y-' || prediction_id as prediction_id, 'X512' as game_id,"
+        f" date '2025-01-12' as game_date, timestamp '2025-01-12 17:00:00' as created_at)"
+        f" from {P} where game_id = '0022400505'")
+    build(run, clock=f"{D2} 12:00:00")
+    run.execute(f"update {C} set game_date = '{LATER}', game_start_at = '{LATER_TIP_OFF}' where game_id = '{POSTPONED}'")
+    build(run, clock=f"{D3} 06:00:00")
+    build(run, clock="2025-01-13 06:00:00")
+    locked_days = "select distinct game_date::varchar from props_intermediate.int_days_locked order by 1"
+    assert run.query(locked_days) == [(D1,), (D3,), ("2025-01-12",)]
+    run.execute(f"update {C} set game_date = '{D2}', game_start_at = '{D2} 23:30:00' where game_id = '{POSTPONED}'")
+    full = new_run(tmp_path / "full_refresh")
+    shutil.copyfile(run.warehouse, full.warehouse)
+    build(run, clock="2025-01-14 06:00:00")
+    build(full, "--full-refresh", clock="2025-01-14 06:00:00")
+    daily, refreshed = tables(run.warehouse), tables(full.warehouse)
+    assert [table for table in daily if daily[table] != refreshed[table]] == []
+    assert run.query(locked_days) == [(D1,), (D2,), (D3,), ("2025-01-12",)]
+    assert run.query("select game_date::varchar, candidate_count from props_intermediate.int_games_locked"
+                     f" where game_id = '{POSTPONED}'") == [(D2, 0)]
+    # the game's day-2 runs are candidates by the rules again (admin files show them as having missed the lock)
+    assert run.query("select count(*) from props_intermediate.int_candidates_selected"
+                     f" where game_id = '{POSTPONED}' and game_date = '{D2}'") == [(9,)]
 
 
 def test_a_day_whose_only_game_moves_later_publishes_no_file(tmp_path):

@@ -18,7 +18,7 @@
 -- the drift check below compares the grades kept here with today's box scores on every
 -- run); graded_at (the start of the run that wrote the row) tells every model downstream of
 -- the grades which rows were written since its own last build: it rebuilds from the first
--- of them (macros incremental_rebuild_start, regraded_since_last_build).
+-- of them (macros incremental_rebuild_start, changed_since_last_build).
 -- A game's box scores carry its date, so they are read for those dates only.
 {%- set drift -%}
     (
@@ -91,7 +91,5 @@ select
         when grade = 'loss' then -1.0
         else 0.0
     end as profit_units,
-    cast(
-        '{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S.%f") }}' as {{ dbt.type_timestamp() }}
-    ) as graded_at
+    {{ run_start() }} as graded_at
 from graded

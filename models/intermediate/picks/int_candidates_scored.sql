@@ -1,7 +1,4 @@
-{{ config(**fact_table_config(
-    cluster_by=['system_id', 'player_lookup'], rebuild_moved_games=true
-)) }}
--- depends_on: {{ ref('stg_nba_analytics__game_schedule') }}
+{{ config(**fact_table_config(cluster_by=['system_id', 'player_lookup'])) }}
 -- contract §3 Edge, signed margin, composite score and edge tier of every candidate,
 -- with the player's display name, team and opponent from the pre-game context, the game's
 -- tip-off (macro game_tipoffs: the earliest start of its context rows, one time for all its
@@ -17,8 +14,8 @@
 -- pick_id (macro pick_id): the public id of the player's game, the same in every file.
 -- Grain: one row per player x game x system (same as int_candidates_selected).
 -- Incremental by game_date; the context and the odds of a game carry its date. A run also
--- rebuilds from the first date still holding a row of a game moved since (fact_table_config
--- rebuild_moved_games; depends_on above: macro moved_to_another_date reads the schedule).
+-- rebuilds from the first date whose game moved since its last build (fact_table_config
+-- rebuild_moved_games, int_game_moves).
 with candidates as (
     select * from {{ ref('int_candidates_selected') }}
     where {{ rebuilt_dates() }}

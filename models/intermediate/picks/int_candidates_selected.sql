@@ -1,6 +1,5 @@
-{{ config(**fact_table_config(
-    cluster_by=['system_id', 'player_lookup'], rebuild_moved_games=true
-)) }}
+{{ config(**fact_table_config(cluster_by=['system_id', 'player_lookup'])) }}
+-- depends_on: {{ ref('int_game_moves') }}
 -- contract §3 Candidates. One row per player x game x system: among the prediction rows
 -- created before the game's tip-off (macro lock_time: the game's game_start_at in the
 -- pre-game context, macro game_tipoffs, else the end of the game date), the latest active
@@ -13,8 +12,10 @@
 -- nor runs of a game the context has since moved to another date (a postponement or a game
 -- brought forward, macro moved_to_another_date): the game is picked on its new date only.
 -- Incremental by game_date (a game, so every run of it, has one date); a run also rebuilds
--- from the first date still holding a row of a game moved since (rebuild_moved_games: a
--- move announced after that date left the incremental window).
+-- from the first date whose game moved, or moved back, since its last build (fact_table_config
+-- rebuild_moved_games: a move announced after that date left the incremental window). It
+-- depends on int_game_moves (depends_on above), so a run logs the moves before any fact
+-- downstream is built.
 with predictions as (
     select * from {{ ref('stg_nba_predictions__player_prop_predictions') }} as runs
     where

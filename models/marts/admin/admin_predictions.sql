@@ -12,17 +12,10 @@
 -- game the context has since moved to another date (macro moved_to_another_date), never a
 -- candidate, shown with no edge, composite or tier. Every row of a moved game gives its new date,
 -- moved_to (the earliest date the context lists it on). Each with its full model attribution as the
--- row carried it. Incremental by date; a run also rebuilds from the first date holding a row
--- whose moved_to is no longer the game's (a game moved, or moved back, after that date left
--- the window), as a full refresh would show it.
-{%- set moves_since_built -%}
-    (
-        select min(shown.date)
-        from {{ this }} as shown
-        where shown.moved_to is distinct from {{ moved_to_date('shown.game_id', 'shown.date') }}
-    )
-{%- endset %}
-{%- set rebuilt = rebuilt_dates(extra=moves_since_built) %}
+-- row carried it. Incremental by date; a run also rebuilds from the first date whose game moved,
+-- or moved back, since its last build (fact_table_config rebuild_moved_games: after that date
+-- left the window), as a full refresh would show it.
+{%- set rebuilt = rebuilt_dates() %}
 with candidates as (
     select * from {{ ref('int_candidates_graded') }}
     where {{ rebuilt }}

@@ -1,4 +1,6 @@
-{{ config(**fact_table_config(cluster_by=['system_id', 'player_lookup'])) }}
+{{ config(**fact_table_config(
+    cluster_by=['system_id', 'player_lookup'], rebuild_moved_games=false
+)) }}
 -- One row per prediction row of the source (prediction run x player x game x system).
 -- Rename/cast only: player key folded, confidence normalised to 0-1, recommendation
 -- upper-cased; rows repeated byte for byte collapse to one. Rows dated after the feeds'

@@ -1,0 +1,81 @@
+{{ config(**locked_table_config(cluster_by=['game_id'])) }}
+-- The log of game moves (contract §3 Lock at tip-off, a game the context moves to another
+-- date): for each game x date holding runs of the game, a row whenever the date the context
+-- moves it to (macro moved_to_date; null: the game is on that date) differs from the last one
+-- logged (none logged: null), stamped seen_at, the start of the run that saw it (macro
+-- run_start). A move, a move on, and a move back (the context puts the game on its date
+-- again) each add a row. Every model built with rebuild_moved_games (fact_table_config)
+-- rebuilds from the first date logged since its own last build (macro
+-- changed_since_last_build), however old: a move seen after the date left the incremental
+-- window must still change its rows, as a full refresh would have them. Insert-only and kept
+-- by --full-refresh, like the record (locked_table_config): a move back leaves no other
+-- trace. A game the context does not list has not moved (macro moved_to_another_date), so
+-- only the dates of its runs and the dates logged before are read.
+-- Grain: one row per game_id x game_date x seen_at.
+with runs as (
+    select distinct
+        runs.game_id,
+        runs.game_date
+    from {{ ref('stg_nba_predictions__player_prop_predictions') }} as runs
+    where
+        runs.game_id in (
+            select schedule.game_id from {{ ref('stg_nba_analytics__game_schedule') }} as schedule
+        )
+),
+
+{%- if incremental_run() %}
+
+logged as (
+    select
+        game_id,
+        game_date,
+        moved_to
+    from (
+        select
+            game_id,
+            game_date,
+            moved_to,
+            row_number() over (partition by game_id, game_date order by seen_at desc) as newest_first
+        from {{ this }}
+    ) as states
+    where newest_first = 1
+),
+
+game_dates as (
+    select game_id, game_date from runs
+    union distinct
+    select game_id, game_date from logged
+),
+{%- else %}
+
+logged as (
+    select
+        game_id,
+        game_date,
+        cast(null as date) as moved_to
+    from runs
+    where false
+),
+
+game_dates as (
+    select * from runs
+),
+{%- endif %}
+
+states as (
+    select
+        game_dates.game_id,
+        game_dates.game_date,
+        {{ moved_to_date('game_dates.game_id', 'game_dates.game_date') }} as moved_to
+    from game_dates
+)
+
+select
+    states.game_id,
+    states.game_date,
+    states.moved_to,
+    {{ run_start() }} as seen_at
+from states
+left join logged
+    on states.game_id = logged.game_id and states.game_date = logged.game_date
+where states.moved_to is distinct from logged.moved_to
