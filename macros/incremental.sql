@@ -204,7 +204,8 @@
     staging tables, which keep the feed's rows as they are): also every date whose game was
     moved, moved on or moved back since the table's last build (int_game_moves,
     incremental_rebuild_start). Such a table must be downstream of int_game_moves, so that a
-    run writes the log before it (int_candidates_selected depends on it; test_project.py).
+    run writes the log before it (int_candidates_selected depends on it;
+    test_bigquery_compile.py checks every such table).
     DuckDB: the strategy replace_dates below (unique_key: the date column).
     BigQuery: insert_overwrite of those date_column partitions, as a static list (meta
     rebuild_partitions: see macros/overrides/bigquery_insert_overwrite.sql), clustered. -#}

@@ -9,8 +9,9 @@
 -- changed_since_last_build), however old: a move seen after the date left the incremental
 -- window must still change its rows, as a full refresh would have them. Insert-only and kept
 -- by --full-refresh, like the record (locked_table_config): a move back leaves no other
--- trace. A game the context does not list has not moved (macro moved_to_another_date), so
--- only the dates of its runs and the dates logged before are read.
+-- trace. Read: the game x dates of the runs of every game the context lists (a game it does
+-- not list has not moved), and every game x date logged before (a game moved back, or since
+-- dropped from the context).
 -- Grain: one row per game_id x game_date x seen_at.
 with runs as (
     select distinct
