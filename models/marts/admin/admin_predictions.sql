@@ -46,13 +46,12 @@ tipoffs as (
     {{ game_tipoffs(where=rebuilt) | indent(4) }}
 ),
 
-active_uncounted as (
+uncounted as (
     select
         predictions.*,
         context.player_full_name,
         predictions.created_at
-        >= {{ lock_time('tipoffs.game_start_at', 'predictions.game_date') }} as is_late,
-        {{ moved_to_another_date('predictions.game_id', 'predictions.game_date') }} as is_moved
+        >= {{ lock_time('tipoffs.game_start_at', 'predictions.game_date') }} as is_late
     from predictions
     left join context
         on predictions.player_lookup = context.player_lookup
@@ -61,15 +60,15 @@ active_uncounted as (
         on predictions.game_id = tipoffs.game_id
     where
         predictions.is_active
+        and (
+            predictions.created_at
+            >= {{ lock_time('tipoffs.game_start_at', 'predictions.game_date') }}
+            or {{ moved_to_another_date('predictions.game_id', 'predictions.game_date') }}
+        )
         and not exists (
             select 1 from candidates
             where candidates.prediction_id = predictions.prediction_id
         )
-),
-
-uncounted as (
-    select * from active_uncounted
-    where is_late or is_moved
 ),
 
 shown as (
