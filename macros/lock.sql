@@ -29,31 +29,37 @@
     group by game_id
 {%- endmacro %}
 
-{#- The date the pre-game context now lists the game `game_id` on when it has moved the game off
-    `game_date`: null when the context lists the game on `game_date` (one stray row of the game
-    on another date, a bad row for one player, moves nothing while its other rows keep the
-    date), or does not list the game at all; else the earliest of its dates there (a
-    postponement, or a game brought forward). Read in stg_nba_analytics__game_schedule, rows
-    past the feeds' horizon included, so a game moved weeks ahead counts too. -#}
-{% macro moved_to_date(game_id, game_date) -%}
-    case
-        when not exists (
+{#- True when the game `game_id` of a row dated `game_date` is no longer on that date: the
+    pre-game context lists the game, on other dates only (a postponement, or a game brought
+    forward; stg_nba_analytics__game_schedule, rows past the feeds' horizon included, so a
+    game moved weeks ahead counts too). A prediction of such a row is no candidate and counts
+    for no day's lock or fixed game: the game is picked on its new date only (docs/bad_inputs.md,
+    a postponed game). One stray row of the game on another date (a bad row for one player)
+    moves nothing while its other rows keep the date. -#}
+{% macro moved_to_another_date(game_id, game_date) -%}
+    (
+        exists (
+            select 1 from {{ ref('stg_nba_analytics__game_schedule') }} as schedule
+            where schedule.game_id = {{ game_id }} and schedule.game_date <> {{ game_date }}
+        )
+        and not exists (
             select 1 from {{ ref('stg_nba_analytics__game_schedule') }} as schedule
             where schedule.game_id = {{ game_id }} and schedule.game_date = {{ game_date }}
         )
+    )
+{%- endmacro %}
+
+{#- The date the pre-game context now lists the game `game_id` on when it has moved the game
+    off `game_date` (macro moved_to_another_date): the earliest of its dates there; null when
+    the game has not moved. -#}
+{% macro moved_to_date(game_id, game_date) -%}
+    case
+        when {{ moved_to_another_date(game_id, game_date) }}
             then (
                 select min(schedule.game_date) from {{ ref('stg_nba_analytics__game_schedule') }} as schedule
                 where schedule.game_id = {{ game_id }}
             )
     end
-{%- endmacro %}
-
-{#- True when the game `game_id` of a row dated `game_date` is no longer on that date (macro
-    moved_to_date). A prediction of such a row is no candidate and counts for no day's lock or
-    fixed game: the game is picked on its new date only (docs/bad_inputs.md, a postponed
-    game). -#}
-{% macro moved_to_another_date(game_id, game_date) -%}
-    ({{ moved_to_date(game_id, game_date) }} is not null)
 {%- endmacro %}
 
 {#- Each row of `games` (a relation or CTE with game_id and game_date) with the lock time of
