@@ -314,9 +314,12 @@ def test_a_game_moved_away_and_back_after_its_date_left_the_window_counts_there_
     assert run.query(locked_days) == [(D1,), (D2,), (D3,), ("2025-01-12",)]
     assert run.query("select game_date::varchar, candidate_count from props_intermediate.int_games_locked"
                      f" where game_id = '{POSTPONED}'") == [(D2, 0)]
-    # the game's day-2 runs are candidates by the rules again (admin files show them as having missed the lock)
+    # the game's day-2 runs are candidates by the rules again; fixed without them, they missed the lock (admin)
     assert run.query("select count(*) from props_intermediate.int_candidates_selected"
                      f" where game_id = '{POSTPONED}' and game_date = '{D2}'") == [(9,)]
+    assert run.query("select prediction_id, is_missed_lock, moved_to from props_admin.admin_predictions"
+                     f" where game_id = '{POSTPONED}' order by 1") == [
+        (f"pe-{n:03d}", True, None) for n in range(13, 22)]
 
 
 def test_a_day_whose_only_game_moves_later_publishes_no_file(tmp_path):
