@@ -260,7 +260,8 @@ def test_a_fixed_game_moved_after_its_date_left_the_window_shows_as_moved_in_adm
     """Review K: day 2's game is fixed, graded and locked; a game on 01-12 takes the window past day 2; on 01-14 the
     context moves the game to 01-28. admin/predictions of day 2 must show its fixed candidates and its active PASS
     (pe-105) as moved, as a full refresh does: the daily run used to keep them without moved_to, and without
-    pe-105, since nothing else rebuilt day 2 (its box scores were in). Every table must equal a full refresh."""
+    pe-105, since nothing else rebuilt day 2 (its box scores were in). Every table must equal a full refresh, also
+    once the feeds' horizon reaches the new date."""
     run = fixture_run(tmp_path / "daily", "pick_engine")
     run.execute(
         f"insert into {C} select * replace ('X512' as game_id, date '2025-01-12' as game_date,"
@@ -280,6 +281,14 @@ def test_a_fixed_game_moved_after_its_date_left_the_window_shows_as_moved_in_adm
                      " order by 1") == [(f"pe-{n:03d}", False, LATER) for n in [*range(13, 22), 105]]
     # every table equals a full refresh: int_market_signals_daily and int_best_bets_filtered used to keep day 2's
     # rows of the moved game (no published file differed: day 2's are read from the record)
+    daily, refreshed = tables(run.warehouse), tables(full.warehouse)
+    assert [table for table in daily if daily[table] != refreshed[table]] == []
+    # review L: on 01-27 the feeds' horizon reaches 01-28, so the game's context rows are read again: day 2's moved
+    # rows take the player's name from them (pe-105's was null while they were quarantined), as a full refresh does
+    shutil.copyfile(run.warehouse, full.warehouse)
+    build(run, clock="2025-01-27 06:00:00")
+    build(full, "--full-refresh", clock="2025-01-27 06:00:00")
+    assert run.query(f"select player from {admin} where prediction_id = 'pe-105'") == [("Max Strus",)]
     daily, refreshed = tables(run.warehouse), tables(full.warehouse)
     assert [table for table in daily if daily[table] != refreshed[table]] == []
 
