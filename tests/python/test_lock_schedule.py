@@ -7,10 +7,8 @@ same sources, table for table. Split from test_lock.py so that the two halves ru
 
 from __future__ import annotations
 
-import shutil
-
-from pipeline import NO_UNIT, Run, fixture_run, new_run
-from test_daily_cycle import tables
+from pipeline import Run, fixture_run
+from test_daily_cycle import build_against_a_full_refresh
 from test_lock import COLUMNS, LOCKS_DAY_3, P, build
 from test_pick_engine import BEST_BETS, D1, D2, D3, EXPECTED_PICKS
 
@@ -47,8 +45,9 @@ def test_a_tip_off_days_after_its_game_date_is_ignored(tmp_path):
     The game's lock used to wait for 01-10 23:30, when the record's window had left day 1: it was fixed with no
     candidate, and a --full-refresh gave day 1 other picks. Such a start time is ignored now, named by a warning:
     the game locks at the end of day 1 (01-07 00:00) with its 5 candidates, and the daily builds equal a full
-    refresh."""
-    run = fixture_run(tmp_path / "daily", "pick_engine")
+    refresh. The builds: 01-07 12:00 (day 1 locks, or did not), 01-10 21:00 (X510 takes the window past day 1),
+    01-11 06:00 (the old lock time has passed)."""
+    run = fixture_run(tmp_path, "pick_engine")
     cunningham = "0022400501"
     run.execute(
         f"update {C} set game_start_at = timestamp '2025-01-10 23:30:00' where game_id = '{cunningham}'",
@@ -57,17 +56,13 @@ def test_a_tip_off_days_after_its_game_date_is_ignored(tmp_path):
         f"insert into {P} select * replace ('x-' || prediction_id as prediction_id, 'X510' as game_id,"
         f" date '2025-01-10' as game_date, timestamp '2025-01-10 17:00:00' as created_at)"
         f" from {P} where game_id = '0022400505'")
-    for clock in ("2025-01-06 12:00:00", "2025-01-07 12:00:00", "2025-01-08 12:00:00", "2025-01-09 12:00:00",
-                  "2025-01-10 21:00:00"):
+    for clock in ("2025-01-07 12:00:00", "2025-01-10 21:00:00"):
         build(run, clock=clock)
-    full = new_run(tmp_path / "full_refresh")
-    shutil.copyfile(run.warehouse, full.warehouse)
-    done = run.dbt("build", *NO_UNIT, clock="2025-01-11 06:00:00")
+    done, differing = build_against_a_full_refresh(run, clock="2025-01-11 06:00:00")
     [warning] = [line for line in done.stdout.splitlines() if "test tipoff_not_past_its_date" in line]
     assert "WARNING (the run goes on) in source nba_analytics.upcoming_player_game_context" in warning
     assert "field game_start_at, test tipoff_not_past_its_date: 4 row(s)" in warning
-    build(full, "--full-refresh", clock="2025-01-11 06:00:00")
-    assert tables(run.warehouse) == tables(full.warehouse)
+    assert differing == []
     assert run.query("select candidate_count, locks_at::varchar from props_intermediate.int_games_locked"
                      f" where game_id = '{cunningham}'") == [(5, "2025-01-07 00:00:00")]
 
@@ -107,17 +102,13 @@ def postpone(run: Run, new_runs_at: str) -> None:
 def postponed_run(tmp_path, first_clock: str, new_runs_at: str) -> Run:
     """The fixture built at ``first_clock`` without the game's box scores, then the postponement, then the next
     morning's daily run, which must equal a --full-refresh of the same sources table for table."""
-    run = fixture_run(tmp_path / "moved", "pick_engine")
+    run = fixture_run(tmp_path, "pick_engine")
     run.execute(f"create table main.played_later as select * from nba_analytics.player_game_summary"
                 f" where game_id = '{POSTPONED}'",
                 f"delete from nba_analytics.player_game_summary where game_id = '{POSTPONED}' or game_date = '{D3}'")
     build(run, clock=first_clock)
     postpone(run, new_runs_at)
-    full = new_run(tmp_path / "full_refresh")
-    shutil.copyfile(run.warehouse, full.warehouse)
-    build(run, clock="2025-01-09 06:00:00")
-    build(full, "--full-refresh", clock="2025-01-09 06:00:00")
-    assert tables(run.warehouse) == tables(full.warehouse)
+    assert build_against_a_full_refresh(run, clock="2025-01-09 06:00:00")[1] == []
     return run
 
 
@@ -165,7 +156,7 @@ def test_a_game_postponed_before_its_tip_off_moves_its_picks_to_its_new_day(tmp_
 LATER, LATER_TIP_OFF = "2025-01-28", "2025-01-29 01:00:00"
 
 
-def played_on_its_new_date(run: Run, tmp_path) -> None:
+def played_on_its_new_date(run: Run) -> None:
     """The moved game is predicted again on its new date (LATER: day 2's pe- runs copied as later-NNN) and played
     (the box scores set aside in main.played_later, dated LATER); the morning after, the daily build must equal a
     --full-refresh of the same sources table for table."""
@@ -176,11 +167,7 @@ def played_on_its_new_date(run: Run, tmp_path) -> None:
         f"insert into nba_analytics.player_game_summary select * replace (date '{LATER}' as game_date)"
         " from main.played_later",
         "drop table main.played_later")
-    full = new_run(tmp_path / "full_refresh")
-    shutil.copyfile(run.warehouse, full.warehouse)
-    build(run, clock="2025-01-29 06:00:00")
-    build(full, "--full-refresh", clock="2025-01-29 06:00:00")
-    assert tables(run.warehouse) == tables(full.warehouse)
+    assert build_against_a_full_refresh(run, clock="2025-01-29 06:00:00")[1] == []
 
 
 def test_a_game_postponed_beyond_the_horizon_waits_for_its_new_date(tmp_path):
@@ -191,7 +178,7 @@ def test_a_game_postponed_beyond_the_horizon_waits_for_its_new_date(tmp_path):
     stayed once day 2 left the incremental window. The day-2 runs are no candidates now (their game is not on day 2),
     day 2 locks at X505's tip-off with X505's picks only, and the game is fixed at its new tip-off with the runs of
     its new date, graded on the game as played; the incremental runs equal a full refresh."""
-    run = fixture_run(tmp_path / "moved", "pick_engine")
+    run = fixture_run(tmp_path, "pick_engine")
     run.execute(
         f"insert into {C} select * replace ('X505' as game_id, date '{D2}' as game_date,"
         f" timestamp '{D2} 23:30:00' as game_start_at) from {C} where game_id = '0022400505'",
@@ -216,7 +203,7 @@ def test_a_game_postponed_beyond_the_horizon_waits_for_its_new_date(tmp_path):
     assert {p["moved_to"] for p in run.document(f"admin/predictions/{D2}.json")["predictions"]
             if p["game_id"] == "X505"} == {None}
     # the game comes within the horizon, is predicted again on its new date, and played
-    played_on_its_new_date(run, tmp_path)
+    played_on_its_new_date(run)
     assert run.query("select prediction_id, game_date::varchar, grade from props_intermediate.int_candidates_graded"
                      f" where game_id = '{POSTPONED}' order by 1") == [
         (f"later-{n:03d}", LATER, grade) for n, grade in zip(range(13, 22), POSTPONED_GRADES)]
@@ -231,7 +218,7 @@ def test_a_fixed_game_moved_weeks_later_and_predicted_again_leaves_its_first_dat
     game beside the new date's (a duplicate player x game x system), and a full refresh was the only way out.
     Each candidate table now rebuilds from the first date holding a row of a game moved later: the daily builds
     pass and equal a full refresh, and the picks fixed on day 2 stay, void (no box score by the day after)."""
-    run = fixture_run(tmp_path / "weeks", "pick_engine")
+    run = fixture_run(tmp_path, "pick_engine")
     later_game = "2025-01-12"
     run.execute(
         f"insert into {C} select * replace ('X512' as game_id, date '{later_game}' as game_date,"
@@ -249,7 +236,7 @@ def test_a_fixed_game_moved_weeks_later_and_predicted_again_leaves_its_first_dat
     build(run, clock="2025-01-14 06:00:00")
     assert run.query("select count(*) from props_intermediate.int_candidates_selected"
                      f" where game_id = '{POSTPONED}'") == [(0,)]
-    played_on_its_new_date(run, tmp_path)
+    played_on_its_new_date(run)
     assert run.query("select distinct game_date::varchar, grade from props_intermediate.int_candidates_graded"
                      f" where game_id = '{POSTPONED}'") == [(D2, "void")]
     assert run.query("select distinct game_date::varchar from props_intermediate.int_candidates_selected"
@@ -262,7 +249,7 @@ def test_a_fixed_game_moved_after_its_date_left_the_window_shows_as_moved_in_adm
     (pe-105) as moved, as a full refresh does: the daily run used to keep them without moved_to, and without
     pe-105, since nothing else rebuilt day 2 (its box scores were in). Every table must equal a full refresh, also
     once the feeds' horizon reaches the new date."""
-    run = fixture_run(tmp_path / "daily", "pick_engine")
+    run = fixture_run(tmp_path, "pick_engine")
     run.execute(
         f"insert into {C} select * replace ('X512' as game_id, date '2025-01-12' as game_date,"
         f" timestamp '2025-01-12 23:30:00' as game_start_at) from {C} where game_id = '0022400505'",
@@ -272,25 +259,16 @@ def test_a_fixed_game_moved_after_its_date_left_the_window_shows_as_moved_in_adm
     build(run, clock=f"{D3} 06:00:00")
     build(run, clock="2025-01-13 06:00:00")
     run.execute(f"update {C} set game_date = '{LATER}', game_start_at = '{LATER_TIP_OFF}' where game_id = '{POSTPONED}'")
-    full = new_run(tmp_path / "full_refresh")
-    shutil.copyfile(run.warehouse, full.warehouse)
-    build(run, clock="2025-01-14 06:00:00")
-    build(full, "--full-refresh", clock="2025-01-14 06:00:00")
+    # every table equals a full refresh: int_market_signals_daily and int_best_bets_filtered used to keep day 2's
+    # rows of the moved game (no published file differed: day 2's are read from the record)
+    assert build_against_a_full_refresh(run, clock="2025-01-14 06:00:00")[1] == []
     admin = "props_admin.admin_predictions"
     assert run.query(f"select prediction_id, is_late, moved_to::varchar from {admin} where game_id = '{POSTPONED}'"
                      " order by 1") == [(f"pe-{n:03d}", False, LATER) for n in [*range(13, 22), 105]]
-    # every table equals a full refresh: int_market_signals_daily and int_best_bets_filtered used to keep day 2's
-    # rows of the moved game (no published file differed: day 2's are read from the record)
-    daily, refreshed = tables(run.warehouse), tables(full.warehouse)
-    assert [table for table in daily if daily[table] != refreshed[table]] == []
     # review L: on 01-27 the feeds' horizon reaches 01-28, so the game's context rows are read again: day 2's moved
     # rows take the player's name from them (pe-105's was null while they were quarantined), as a full refresh does
-    shutil.copyfile(run.warehouse, full.warehouse)
-    build(run, clock="2025-01-27 06:00:00")
-    build(full, "--full-refresh", clock="2025-01-27 06:00:00")
+    assert build_against_a_full_refresh(run, clock="2025-01-27 06:00:00")[1] == []
     assert run.query(f"select player from {admin} where prediction_id = 'pe-105'") == [("Max Strus",)]
-    daily, refreshed = tables(run.warehouse), tables(full.warehouse)
-    assert [table for table in daily if daily[table] != refreshed[table]] == []
 
 
 def test_a_game_moved_away_and_back_after_its_date_left_the_window_counts_there_again(tmp_path):
@@ -300,7 +278,7 @@ def test_a_game_moved_away_and_back_after_its_date_left_the_window_counts_there_
     locked at once (its tip-off has passed) and its game fixed, with no candidate, as a game backfilled for a date
     long past is. The daily run used to leave day 2 out for good: no row of a moved game was left to rebuild from,
     so 13 tables differed from a full refresh (int_days_locked, public_picks, public_signals, the candidates...)."""
-    run = fixture_run(tmp_path / "daily", "pick_engine")
+    run = fixture_run(tmp_path, "pick_engine")
     run.execute(
         f"insert into {C} select * replace ('X512' as game_id, date '2025-01-12' as game_date,"
         f" timestamp '2025-01-12 23:30:00' as game_start_at) from {C} where game_id = '0022400505'",
@@ -309,17 +287,11 @@ def test_a_game_moved_away_and_back_after_its_date_left_the_window_counts_there_
         f" from {P} where game_id = '0022400505'")
     build(run, clock=f"{D2} 12:00:00")
     run.execute(f"update {C} set game_date = '{LATER}', game_start_at = '{LATER_TIP_OFF}' where game_id = '{POSTPONED}'")
-    build(run, clock=f"{D3} 06:00:00")
     build(run, clock="2025-01-13 06:00:00")
     locked_days = "select distinct game_date::varchar from props_intermediate.int_days_locked order by 1"
     assert run.query(locked_days) == [(D1,), (D3,), ("2025-01-12",)]
     run.execute(f"update {C} set game_date = '{D2}', game_start_at = '{D2} 23:30:00' where game_id = '{POSTPONED}'")
-    full = new_run(tmp_path / "full_refresh")
-    shutil.copyfile(run.warehouse, full.warehouse)
-    build(run, clock="2025-01-14 06:00:00")
-    build(full, "--full-refresh", clock="2025-01-14 06:00:00")
-    daily, refreshed = tables(run.warehouse), tables(full.warehouse)
-    assert [table for table in daily if daily[table] != refreshed[table]] == []
+    assert build_against_a_full_refresh(run, clock="2025-01-14 06:00:00")[1] == []
     assert run.query(locked_days) == [(D1,), (D2,), (D3,), ("2025-01-12",)]
     assert run.query("select game_date::varchar, candidate_count from props_intermediate.int_games_locked"
                      f" where game_id = '{POSTPONED}'") == [(D2, 0)]
@@ -423,7 +395,7 @@ def test_a_game_moved_to_an_earlier_date_is_picked_on_that_date_only(tmp_path):
     a day of its own (locked, with the old runs' signal) after the game was predicted again for day 1. Now the game
     has no candidate until runs of its new date come (early-NNN, 17:00): it is picked, locked and graded on day 1
     only; day 2 has no game left, so no record; the daily run equals a full refresh."""
-    run = fixture_run(tmp_path / "earlier", "pick_engine")
+    run = fixture_run(tmp_path, "pick_engine")
     run.execute(f"update {P} set created_at = timestamp '{D1} 10:00:00' where game_id = '{POSTPONED}'")
     build(run, clock=f"{D1} 11:00:00")
     assert run.query("select distinct game_date::varchar from props_intermediate.int_candidates_selected"
@@ -438,11 +410,7 @@ def test_a_game_moved_to_an_earlier_date_is_picked_on_that_date_only(tmp_path):
         f"insert into {P} ({COLUMNS}) select 'early-' || substr(prediction_id, 4), system_id, player_lookup, game_id,"
         f" date '{D1}', predicted_points, confidence_score, recommendation, current_points_line, true,"
         f" timestamp '{D1} 17:00:00' from {P} where game_id = '{POSTPONED}'")
-    full = new_run(tmp_path / "full_refresh")
-    shutil.copyfile(run.warehouse, full.warehouse)
-    build(run, clock=LOCKS_DAY_3)
-    build(full, "--full-refresh", clock=LOCKS_DAY_3)
-    assert tables(run.warehouse) == tables(full.warehouse)
+    assert build_against_a_full_refresh(run, clock=LOCKS_DAY_3)[1] == []
     assert grades(run) == [(f"early-{n:03d}", D1, grade) for n, grade in zip(range(13, 22), POSTPONED_GRADES)]
     assert run.query("select distinct game_date::varchar from props_intermediate.int_days_locked"
                      " order by 1") == [(D1,), (D3,)]
