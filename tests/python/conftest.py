@@ -20,33 +20,35 @@ import pytest
 
 import pipeline
 
-# Slowest first, from `--durations=0` of a full run (seconds of setup + calls per file, 2026-11-23, CI at 0ce1c2b;
-# the two test_lock files measured on 2026-11-25, when test_lock.py had grown to 570 s and was split in two).
-# test_properties copies the pick_engine fixture that test_bad_inputs builds (pipeline.built_once): a few files
-# later than its seconds say, it finds the build done instead of waiting for it. test_preview copies test_demo's.
-# A file not listed runs after these, in collection order.
+# Slowest first, from `--durations=0` of a full run (seconds of setup + calls per file, 2026-11-25, -n 2 on an otherwise
+# idle machine; test_lock_schedule.py after a7f3e80 trimmed it). `-n 3` was measured too: 813 s against 788 s for
+# `-n 2` (the suite keeps both cores busy, 1.87 of 2). test_properties copies the pick_engine fixture that
+# test_bad_inputs builds (pipeline.built_once): a few files later than its seconds say, it finds the build done
+# instead of waiting for it. test_preview copies test_demo's. A file not listed runs after these, in collection order.
 SLOWEST_FIRST = [
-    "test_lock_schedule.py",  # 382
-    "test_rehearsal.py",  # 187
-    "test_lock.py",  # 188
-    "test_bigquery_emulator.py",  # 129
-    "test_bad_day.py",  # 81
-    "test_daily_cycle.py",  # 79
-    "test_live_grading.py",  # 79
-    "test_demo.py",  # 78
-    "test_next_morning.py",  # 75
-    "test_bad_inputs.py",  # 71
-    "test_track_record.py",  # 49
-    "test_properties.py",  # 54
-    "test_generator.py",  # 33
-    "test_feed.py",  # 27
-    "test_preview.py",  # 22
-    "test_publisher_gcs.py",  # 22
-    "test_quality_gates.py",  # 21
-    "test_bigquery_compile.py",  # 18
-    "test_ops.py",  # 15
-    "test_odds_ladder.py",  # 15
-    "test_freshness.py",  # 14
+    "test_lock_schedule.py",  # 409
+    "test_lock.py",  # 186
+    "test_bigquery_emulator.py",  # 183
+    "test_daily_cycle.py",  # 97
+    "test_rehearsal.py",  # 84
+    "test_bad_inputs.py",  # 76
+    "test_live_grading.py",  # 75
+    "test_bad_day.py",  # 60
+    "test_demo.py",  # 57
+    "test_next_morning.py",  # 42
+    "test_properties.py",  # 52
+    "test_track_record.py",  # 33
+    "test_freshness.py",  # 30
+    "test_publisher_gcs.py",  # 21
+    "test_preview.py",  # 20
+    "test_generator.py",  # 19
+    "test_feed.py",  # 18
+    "test_ops.py",  # 13
+    "test_quality_gates.py",  # 12
+    "test_bigquery_compile.py",  # 12
+    "test_pick_engine.py",  # 10
+    "test_docs_site.py",  # 9
+    "test_odds_ladder.py",  # 8
 ]
 
 
