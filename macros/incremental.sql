@@ -83,7 +83,10 @@
     wrote since the last build of `built` (the incremental table whose rebuild start is asked: the
     model being built, or a test's reader, macros/overrides/tests_window.sql): rows whose
     `stamp_column` (the start of the run that wrote them, macro run_start) is after that table's
-    last build in the build log, <target schema>_meta.model_builds (macros/record_builds.sql), as
+    last build in the build log, <target schema>_meta.model_builds (macros/record_builds.sql), or
+    than the oldest build among the tables it was built from, when older (model_inputs, beside
+    it): a table rebuilt from a table upstream built before the change (a hand-made selection
+    that left it out) takes the change in again once they are both built after it. As
     a scalar subquery. So a regrade (int_candidates_graded.graded_at) or a game moved
     (int_game_moves.seen_at) reaches every model downstream, also when the run that wrote it did
     not build them (the daily group's selector, a run killed or failed halfway): the writer finds
@@ -106,11 +109,18 @@
         | map(attribute='name') | map('lower') | list -%}
         {{ return(none) }}
     {%- endif -%}
+    {%- set inputs = adapter.get_relation(target.database, target.schema ~ '_meta', 'model_inputs') -%}
+    {%- set name = dbt.string_literal(built | string) -%}
     {%- set last_build -%}
         (
-            select coalesce(max(builds.finished_at), cast('1970-01-01 00:00:00' as {{ dbt.type_timestamp() }}))
-            from {{ log }} as builds
-            where builds.relation = {{ dbt.string_literal(built | string) }}
+            select coalesce(min(builds.built_at), cast('1970-01-01 00:00:00' as {{ dbt.type_timestamp() }}))
+            from (
+                select finished_at as built_at from {{ log }} where relation = {{ name }}
+                {%- if inputs is not none %}
+                union all
+                select inputs_built_at as built_at from {{ inputs }} where relation = {{ name }}
+                {%- endif %}
+            ) as builds
         )
     {%- endset -%}
     {{ return("(select min(changed.game_date) from " ~ relation ~ " as changed where changed." ~ stamp_column

@@ -325,6 +325,13 @@ def test_a_move_logged_on_bigquery_reaches_a_date_past_the_window(built):
     shown = built.bq.query(f"select date, moved_to, edge from {relation('admin', 'admin_predictions')}"
                            " where prediction_id = 'moved-1'")
     assert [tuple(str(v) for v in row) for row in shown] == [("2025-01-01", "2025-01-07", "None")]
+    # the build log's inputs (macros/record_builds.sql) on BigQuery: a row per logged relation, never after its
+    # build; admin_predictions' is older than this run's builds, since it reads int_candidates_graded, built before
+    logged = {row[0].split(".")[-1].strip("`"): row[1:] for row in built.bq.query(
+        f"select builds.relation, builds.finished_at, inputs.inputs_built_at from {relation('meta', 'model_builds')}"
+        f" as builds left join {relation('meta', 'model_inputs')} as inputs on builds.relation = inputs.relation")}
+    assert all(inputs is not None and inputs <= finished for finished, inputs in logged.values())
+    assert logged["admin_predictions"][1] < logged["int_game_moves"][0] < logged["admin_predictions"][0]
 
 
 def freshness_of(run, clock: str) -> dict[str, tuple[str, int]]:

@@ -277,7 +277,12 @@ def test_a_game_moved_away_and_back_after_its_date_left_the_window_counts_there_
     back on day 2 (the move was an upstream error). The daily run must equal a full refresh: day 2 is a day again,
     locked at once (its tip-off has passed) and its game fixed, with no candidate, as a game backfilled for a date
     long past is. The daily run used to leave day 2 out for good: no row of a moved game was left to rebuild from,
-    so 13 tables differed from a full refresh (int_days_locked, public_picks, public_signals, the candidates...)."""
+    so 13 tables differed from a full refresh (int_days_locked, public_picks, public_signals, the candidates...).
+    Review L: an operator first builds the log alone (`--select int_game_moves`), then the candidates and what
+    follows them (`--select int_candidates_selected+`), which rebuilds day 2 from int_game_dates_calendared as the
+    01-13 run left it (a table upstream, not selected). The daily run after them must still equal a full refresh:
+    it used to take the move as done by those tables (built after it), and 10 tables kept day 2 wrong for good
+    (public_picks, the record's int_days_locked...)."""
     run = fixture_run(tmp_path, "pick_engine")
     run.execute(
         f"insert into {C} select * replace ('X512' as game_id, date '2025-01-12' as game_date,"
@@ -291,7 +296,8 @@ def test_a_game_moved_away_and_back_after_its_date_left_the_window_counts_there_
     locked_days = "select distinct game_date::varchar from props_intermediate.int_days_locked order by 1"
     assert run.query(locked_days) == [(D1,), (D3,), ("2025-01-12",)]
     run.execute(f"update {C} set game_date = '{D2}', game_start_at = '{D2} 23:30:00' where game_id = '{POSTPONED}'")
-    assert build_against_a_full_refresh(run, clock="2025-01-14 06:00:00")[1] == []
+    by_hand = (("--select", "int_game_moves"), ("--select", "int_candidates_selected+"))
+    assert build_against_a_full_refresh(run, clock="2025-01-14 06:00:00", first=by_hand)[1] == []
     assert run.query(locked_days) == [(D1,), (D2,), (D3,), ("2025-01-12",)]
     assert run.query("select game_date::varchar, candidate_count from props_intermediate.int_games_locked"
                      f" where game_id = '{POSTPONED}'") == [(D2, 0)]
