@@ -24,6 +24,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from bigquery_layout import APPEND_ONLY, LAYOUT
 from bq_emulator import PROJECT, BigQueryRun, Emulator, relation, source_freshness
 from pipeline import FIXTURES, GENERATED_AT, PROJECT_DIR, fixture_run, new_run
 
@@ -53,48 +54,6 @@ LIVE_BOXSCORES = """game_id,game_date,player_lookup,points,minutes,game_status,p
 """
 
 FACT = "int_subset_results_daily"
-# Big tables (contract §1: partitioned by date on BigQuery, clustered): model -> (partition column, cluster columns)
-LAYOUT = {
-    FACT: ("game_date", ["subset_id"]),
-    "int_candidates_scored": ("game_date", ["system_id", "player_lookup"]),
-    "int_candidates_graded": ("game_date", ["system_id", "player_lookup"]),
-    "int_subset_members_ranked": ("game_date", ["subset_id", "system_id"]),
-    "int_best_bets_filtered": ("game_date", ["system_id", "player_lookup"]),
-    "int_model_health_daily": ("game_date", ["system_id"]),
-    "int_subset_performance_windows": ("as_of_date", ["subset_id", "window_name"]),
-    "public_picks": ("date", ["group_id"]),  # the group root of picks/{date}.json; its part:
-    "public_picks__picks": ("date", ["group_id"]),
-    "public_signals": ("date", None),
-    "public_best_bets": ("date", None),
-    "public_best_bets__picks": ("date", None),
-    "public_subsets__performance": ("as_of", ["window_name", "group_id"]),
-    "admin_picks": ("date", None),  # the day root of admin/picks/{date}.json; its parts:
-    "admin_picks__candidates": ("date", ["system_id"]),
-    "admin_picks__candidate_subsets": ("date", ["system_id"]),
-    "admin_picks__filter_counts": ("date", None),
-    "admin_predictions": ("date", ["system_id"]),
-    # incremental by date too (the daily cycle: bench/RESULTS.md "Scale")
-    "stg_nba_predictions__player_prop_predictions": ("game_date", ["system_id", "player_lookup"]),
-    "stg_nba_predictions__pick_signal_tags": ("game_date", ["system_id", "signal_tag"]),
-    "int_candidates_selected": ("game_date", ["system_id", "player_lookup"]),
-    "int_market_signals_daily": ("game_date", ["system_id"]),
-    "int_signal_health_daily": ("game_date", ["signal_tag"]),
-    "int_market_regime_daily": ("game_date", None),
-    "int_edge_tier_performance_windows": ("as_of_date", ["edge_tier"]),
-    "int_subset_performance_by_signal": ("as_of_date", ["subset_id", "signal"]),
-    # the append-only record (contract §3 Lock at tip-off): insert-only MERGE, never rewritten
-    "int_candidates_locked": ("game_date", ["system_id", "player_lookup"]),
-    "int_games_locked": ("game_date", ["game_id"]),
-    "int_picks_locked": ("game_date", ["list_id"]),
-    "int_groups_locked": ("game_date", ["subset_id"]),
-    "int_days_locked": ("game_date", ["system_id"]),
-    # the append-only log of game moves, insert-only like the record
-    "int_game_moves": ("game_date", ["game_id"]),
-    # the published picks, incremental by date
-    "int_picks_published": ("game_date", ["list_id"]),
-}
-RECORD = ("int_candidates_locked", "int_games_locked", "int_picks_locked", "int_groups_locked",
-          "int_days_locked", "int_game_moves")
 
 
 def parity_fixture(folder: Path) -> Path:
@@ -238,7 +197,7 @@ def test_duckdb_has_none_of_the_bigquery_layout(built):
             continue
         config = node["config"]
         assert config.get("partition_by") is None and not config.get("cluster_by"), node["name"]
-        if node["name"] in RECORD:
+        if node["name"] in APPEND_ONLY:
             assert (config["incremental_strategy"], config["unique_key"]) == ("append", None), node["name"]
         elif config["materialized"] == "incremental":
             assert (config["incremental_strategy"], config["unique_key"]) == ("replace_dates", LAYOUT[node["name"]][0])
@@ -267,7 +226,7 @@ def test_the_record_is_appended_by_a_merge_that_never_rewrites_a_row(built):
     """A second run of the record's models on BigQuery: dbt-bigquery's MERGE without unique key
     joins ON FALSE and only inserts (no partition is replaced, no row updated or deleted);
     nothing new has tipped off, so nothing is added and every row stays."""
-    for name in RECORD:
+    for name in APPEND_ONLY:
         table = relation("intermediate", name)
         before = built.bq.query(f"select count(*) from {table}")
         done = built.bq.dbt("run", "-s", name, check=False)
