@@ -216,8 +216,9 @@ def test_a_fixed_game_moved_weeks_later_and_predicted_again_leaves_its_first_dat
     context moves the game to 01-28 (past the horizon), where it is predicted again and played. Every daily build
     used to fail from the new runs on: day 2 had left the window, so int_candidates_selected kept its rows of the
     game beside the new date's (a duplicate player x game x system), and a full refresh was the only way out.
-    Each candidate table now rebuilds from the first date holding a row of a game moved later: the daily builds
-    pass and equal a full refresh, and the picks fixed on day 2 stay, void (no box score by the day after)."""
+    Each fact now rebuilds from the first date whose game the log of moves (int_game_moves) saw move since its last
+    build: the daily builds pass and equal a full refresh, and the picks fixed on day 2 stay, void (no box score by
+    the day after)."""
     run = fixture_run(tmp_path, "pick_engine")
     later_game = "2025-01-12"
     run.execute(
