@@ -29,13 +29,14 @@
         however long ago);
       - `extra`: a scalar SQL subquery giving another date to rebuild from (null: none; e.g.
         int_candidates_graded's dates whose box scores changed since they were graded);
-      - the first date int_candidates_graded regraded since this model's last build (a stat
-        correction of any age: every model downstream of the grades rebuilds from there,
-        macro changed_since_last_build);
+      - the first date int_candidates_graded regraded since this model's last build, or
+        since the oldest build of the tables it was built from when older (a stat correction
+        of any age: every model downstream of the grades rebuilds from there, macro
+        changed_since_last_build);
       - for a model whose config has meta rebuild_moved_games (fact_table_config; or
         `rebuild_moved_games` given, for a test's reader), the first date whose game the
-        context moved, moved on or moved back since this model's last build (int_game_moves,
-        macro changed_since_last_build): its rows must change however old the date, as a
+        context moved, moved on or moved back since then (int_game_moves, the same macro
+        changed_since_last_build): its rows must change however old the date, as a
         full refresh would have them (a moved game's runs leave the date, a game moved back
         is picked there again).
     A table with no dated row yet (its first build found nothing: a deployment before the
