@@ -46,7 +46,7 @@ tipoffs as (
     {{ game_tipoffs(where=rebuilt) | indent(4) }}
 ),
 
-uncounted as (
+timed as (
     select
         predictions.*,
         context.player_full_name,
@@ -58,16 +58,16 @@ uncounted as (
         and predictions.game_id = context.game_id
     left join tipoffs
         on predictions.game_id = tipoffs.game_id
+    where predictions.is_active
+),
+
+uncounted as (
+    select * from timed
     where
-        predictions.is_active
-        and (
-            predictions.created_at
-            >= {{ lock_time('tipoffs.game_start_at', 'predictions.game_date') }}
-            or {{ moved_to_another_date('predictions.game_id', 'predictions.game_date') }}
-        )
+        (is_late or {{ moved_to_another_date('timed.game_id', 'timed.game_date') }})
         and not exists (
             select 1 from candidates
-            where candidates.prediction_id = predictions.prediction_id
+            where candidates.prediction_id = timed.prediction_id
         )
 ),
 
