@@ -35,10 +35,11 @@
         changed_since_last_build);
       - for a model whose config has meta rebuild_moved_games (fact_table_config; or
         `rebuild_moved_games` given, for a test's reader), the first date whose game the
-        context moved, moved on or moved back since then (int_game_moves, the same macro
-        changed_since_last_build): its rows must change however old the date, as a
-        full refresh would have them (a moved game's runs leave the date, a game moved back
-        is picked there again).
+        context moved, moved on or moved back, or whose fixed game's lock time changed,
+        since then (int_game_moves, the same macro changed_since_last_build): its rows must
+        change however old the date, as a full refresh would have them (a moved game's runs
+        leave the date, a game moved back is picked there again, a new tip-off makes other
+        runs late or candidates by the rules).
     A table with no dated row yet (its first build found nothing: a deployment before the
     feeds' first rows, a record built before the first tip-off) rebuilds every date, as a
     first build does: its start is 0001-01-01, never null (a null start matched no date, so
@@ -213,10 +214,10 @@
     window that lost all its rows (a game moved to another day, a run deleted upstream)
     is emptied, as a full refresh would leave it. rebuild_moved_games (every fact but the
     staging tables, which keep the feed's rows as they are): also every date whose game was
-    moved, moved on or moved back since the table's last build (int_game_moves,
-    incremental_rebuild_start). Such a table must be downstream of int_game_moves, so that a
-    run writes the log before it (int_candidates_selected depends on it;
-    test_bigquery_compile.py checks every such table).
+    moved, moved on or moved back, or whose fixed game's lock time changed, since the table's
+    last build (int_game_moves, incremental_rebuild_start). Such a table must be downstream
+    of int_game_moves, so that a run writes the log before it (int_candidates_selected
+    depends on it; test_bigquery_compile.py checks every such table).
     DuckDB: the strategy replace_dates below (unique_key: the date column).
     BigQuery: insert_overwrite of those date_column partitions, as a static list (meta
     rebuild_partitions: see macros/overrides/bigquery_insert_overwrite.sql), clustered. -#}

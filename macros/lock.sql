@@ -139,17 +139,26 @@
         and not {{ locked_before('game_date') }}
 {%- endmacro %}
 
-{#- What an EARLIER run put in the record `record` (as it stood when this run began): a
-    condition on `column`, true when its value is a `key` of that record, else `false` when
-    the record does not exist yet or the model is rebuilt from scratch. Defaults: the days
-    already locked (int_days_locked, by game_date); int_candidates_locked also reads the
-    games already fixed (int_games_locked, by game_id). int_candidates_locked and
-    int_picks_locked run before those records (which depend on them), so they read them as
-    relations, not through ref(). -#}
+{#- The relation of the record `record` (int_days_locked, int_games_locked) as it stood when
+    this run began, looked up in the graph: its readers here (int_candidates_locked,
+    int_picks_locked, the calendar int_game_dates_calendared, the log int_game_moves) run
+    before it, as it depends on them, so they read it as a relation, not through ref(). None
+    before the record exists, when compiling (offline), and in a unit test. -#}
+{% macro record_before(record) -%}
+    {%- if not execute or this is none or var('offline', false) -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set node = graph.nodes.get('model.' ~ project_name ~ '.' ~ record) -%}
+    {{ return(adapter.get_relation(node.database, node.schema, node.alias)) }}
+{%- endmacro %}
+
+{#- What an EARLIER run put in the record `record` (macro record_before): a condition on
+    `column`, true when its value is a `key` of that record, else `false` when the record does
+    not exist yet or the model is rebuilt from scratch (a first build starts a new record).
+    Defaults: the days already locked (int_days_locked, by game_date); int_candidates_locked
+    also reads the games already fixed (int_games_locked, by game_id). -#}
 {% macro locked_before(column, record='int_days_locked', key='game_date') -%}
-    {#- a model rebuilt from scratch (first build, rebuild_record) starts a new record -#}
-    {%- set relation = adapter.get_relation(this.database, this.schema, record)
-        if execute and incremental_run() else none -%}
+    {%- set relation = record_before(record) if incremental_run() else none -%}
     {%- if relation is none -%}
         false
     {%- else -%}
@@ -157,17 +166,12 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- The game dates of the record of locked days (int_days_locked) as it stood when this run
-    began, as a select of game_date, for the calendar (int_game_dates_calendared), which the
-    record depends on: read as a relation, not through ref(). None (a select of no row) before
-    the record exists, when compiling offline, in a unit test, and when the record is rebuilt
-    from scratch (var rebuild_record). -#}
+{#- The game dates of the record of locked days (int_days_locked, macro record_before), as a
+    select of game_date, for the calendar (int_game_dates_calendared), a table rebuilt on every
+    run; a select of no row when there is no such record or it is rebuilt from scratch (var
+    rebuild_record). -#}
 {% macro recorded_days() -%}
-    {%- set relation = none -%}
-    {%- if execute and this is not none and not var('offline', false) and not var('rebuild_record', false) -%}
-        {%- set node = graph.nodes.get('model.' ~ project_name ~ '.int_days_locked') -%}
-        {%- set relation = adapter.get_relation(node.database, node.schema, node.alias) -%}
-    {%- endif -%}
+    {%- set relation = none if var('rebuild_record', false) else record_before('int_days_locked') -%}
     {%- if relation is none -%}
         select cast(null as date) as game_date from (select 1 as no_row) as nothing where false
     {%- else -%}

@@ -258,15 +258,23 @@ def test_a_move_logged_on_bigquery_reaches_a_date_past_the_window(built):
     does not list the game on, is a run of a game moved to 2025-01-07. Staging takes it in (rebuild_from), then the
     log's incremental run (its own rows read back, `is distinct from`) logs the move, and the incremental runs of
     the candidate tables and of admin_predictions rebuild from 2025-01-01, past their window (2025-01-05 on): the
-    run is no candidate, and admin/predictions shows it as moved to 2025-01-07."""
-    predictions = f"`{PROJECT}`.`nba_predictions`.`player_prop_predictions`"
-    columns = [name for (name,) in built.duck.query(
-        "select column_name from information_schema.columns where table_schema = 'nba_predictions'"
-        " and table_name = 'player_prop_predictions' order by ordinal_position")]
-    copied = {"prediction_id": "'moved-1'", "game_date": "date '2025-01-01'"}  # the emulator has no `* replace`
-    built.bq.query(f"insert into {predictions} ({', '.join(columns)}) select"
-                   f" {', '.join(copied.get(name, name) for name in columns)} from {predictions}"
-                   " where prediction_id = 'pe-013'")
+    run is no candidate, and admin/predictions shows it as moved to 2025-01-07. A context row of day 1's game
+    (fixed at 01-06 23:30) with an earlier start gives the game an earlier tip-off: the log records the new lock
+    time (its own rows and the record int_games_locked read back, `<>` against a `coalesce`)."""
+    def insert_copy(table: str, copied: dict[str, str], where: str) -> None:  # the emulator has no `* replace`
+        schema, name = table.split(".")
+        columns = [column for (column,) in built.duck.query(
+            "select column_name from information_schema.columns"
+            f" where table_schema = '{schema}' and table_name = '{name}' order by ordinal_position")]
+        built.bq.query(f"insert into `{PROJECT}`.`{schema}`.`{name}` ({', '.join(columns)}) select"
+                       f" {', '.join(copied.get(column, column) for column in columns)}"
+                       f" from `{PROJECT}`.`{schema}`.`{name}` where {where}")
+
+    insert_copy("nba_predictions.player_prop_predictions",
+                {"prediction_id": "'moved-1'", "game_date": "date '2025-01-01'"}, "prediction_id = 'pe-013'")
+    insert_copy("nba_analytics.upcoming_player_game_context",
+                {"player_lookup": "'tipoff-probe'", "game_start_at": "timestamp '2025-01-06 22:00:00'"},
+                "player_lookup = 'cadecunningham'")
     candidates = {name: built.bq.query(f"select prediction_id, game_date from {relation('intermediate', name)}"
                                        " order by prediction_id")
                   for name in ("int_candidates_selected", "int_candidates_scored")}
@@ -276,8 +284,11 @@ def test_a_move_logged_on_bigquery_reaches_a_date_past_the_window(built):
     done = built.bq.dbt("run", "-s", "int_game_moves", "int_candidates_selected", "int_candidates_scored",
                         "admin_predictions", check=False)
     assert done.returncode == 0, done.stdout[-6000:]
-    moves = built.bq.query(f"select game_id, game_date, moved_to from {relation('intermediate', 'int_game_moves')}")
-    assert [tuple(str(v) for v in row) for row in moves] == [("0022400504", "2025-01-01", "2025-01-07")]
+    moves = built.bq.query(f"select game_id, game_date, moved_to, locks_at"
+                           f" from {relation('intermediate', 'int_game_moves')} order by game_id")
+    assert [tuple(str(v) for v in row) for row in moves] == [
+        ("0022400501", "2025-01-06", "None", "2025-01-06 22:00:00+00:00"),
+        ("0022400504", "2025-01-01", "2025-01-07", "None")]
     for name, rows in candidates.items():
         assert built.bq.query(f"select prediction_id, game_date from {relation('intermediate', name)}"
                               " order by prediction_id") == rows != [], name

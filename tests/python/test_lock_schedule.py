@@ -15,13 +15,28 @@ from test_pick_engine import BEST_BETS, D1, D2, D3, EXPECTED_PICKS
 C = "nba_analytics.upcoming_player_game_context"
 
 
+def a_game_days_later(game_id: str, date: str, prefix: str = "x-", tip_off: str = "23:30") -> list[str]:
+    """The statements that add a copy of day 3's game (0022400505) as ``game_id`` on ``date`` (tip-off ``tip_off``
+    UTC, runs at 17:00, prediction ids prefixed ``prefix``): a newer date takes the incremental window past days
+    1-3."""
+    return [f"insert into {C} select * replace ('{game_id}' as game_id, date '{date}' as game_date,"
+            f" timestamp '{date} {tip_off}:00' as game_start_at) from {C} where game_id = '0022400505'",
+            f"insert into {P} select * replace ('{prefix}' || prediction_id as prediction_id, '{game_id}' as game_id,"
+            f" date '{date}' as game_date, timestamp '{date} 17:00:00' as created_at)"
+            f" from {P} where game_id = '0022400505'"]
+
+
 def test_a_tip_off_given_after_the_game_was_fixed_keeps_each_prediction_shown_once(tmp_path):
     """Review J: Cunningham's game has no start time, so it locks at the end of day 1 (00:00). A re-run at 23:40
-    (rerun-001, pe-001 deactivated) is its candidate, fixed by the 00:00 run; in the morning the context gives the
-    real tip-off, 23:30. rerun-001 is then late by the context but a candidate by the record: admin/predictions
-    listed it twice, a duplicate key that stopped every build (--full-refresh too: the record keeps it) and every
-    publish. It is shown once, as the candidate it was fixed as; pe-001, the candidate the rules give now (created
-    before 23:30, 28.5 on 20.5: edge 8.0), missed the lock."""
+    (rerun-001, pe-001 deactivated) is its candidate, fixed by the 00:00 run; later the context gives the real
+    tip-off, 23:30. rerun-001 is then late by the context but a candidate by the record: admin/predictions listed it
+    twice, a duplicate key that stopped every build (--full-refresh too: the record keeps it) and every publish. It
+    is shown once, as the candidate it was fixed as; pe-001, the candidate the rules give now (created before 23:30,
+    28.5 on 20.5: edge 8.0), missed the lock.
+    Review K: the tip-off comes on 01-14, after a game on 01-12 has taken the incremental window past day 1. The
+    daily run must still equal a full refresh: it used to keep day 1 as the 01-13 run left it (no pe-001 in
+    admin/predictions; int_candidates_selected still held rerun-001), as nothing rebuilt day 1 again. A fixed game's
+    lock time that changes is now logged (int_game_moves.locks_at) and rebuilds its date, as a move does."""
     run = fixture_run(tmp_path, "pick_engine")
     cunningham = "0022400501"
     run.execute(f"update {C} set game_start_at = null where game_id = '{cunningham}'")
@@ -30,8 +45,16 @@ def test_a_tip_off_given_after_the_game_was_fixed_keeps_each_prediction_shown_on
                 f"insert into {P} ({COLUMNS}) select 'rerun-001', system_id, player_lookup, game_id, game_date, 26.0,"
                 f" 0.8, 'OVER', 20.5, true, timestamp '{D1} 23:40:00' from {P} where prediction_id = 'pe-001'")
     build(run, clock=f"{D2} 00:00:00")
+    # a log from before the release that added locks_at: the run appends the column, and the record's lock time is
+    # the baseline, so nothing is logged for a tip-off that did not change
+    run.execute("alter table props_intermediate.int_game_moves drop column locks_at",
+                *a_game_days_later("X512", "2025-01-12"))
+    build(run, clock="2025-01-13 06:00:00")
+    logged = "select game_id, game_date::varchar, locks_at::varchar from props_intermediate.int_game_moves"
+    assert run.query(logged) == []
     run.execute(f"update {C} set game_start_at = timestamp '{D1} 23:30:00' where game_id = '{cunningham}'")
-    build(run, clock=f"{D2} 06:00:00")
+    assert build_against_a_full_refresh(run, clock="2025-01-14 06:00:00")[1] == []
+    assert run.query(logged) == [(cunningham, D1, f"{D1} 23:30:00")]
     assert run.publish("--all-dates") == 0
     shown = sorted((p["prediction_id"], p["late"], p["missed_lock"], p["edge"])
                    for p in run.document(f"admin/predictions/{D1}.json")["predictions"]
@@ -51,11 +74,7 @@ def test_a_tip_off_days_after_its_game_date_is_ignored(tmp_path):
     cunningham = "0022400501"
     run.execute(
         f"update {C} set game_start_at = timestamp '2025-01-10 23:30:00' where game_id = '{cunningham}'",
-        f"insert into {C} select * replace ('X510' as game_id, date '2025-01-10' as game_date,"
-        f" timestamp '2025-01-10 20:00:00' as game_start_at) from {C} where game_id = '0022400505'",
-        f"insert into {P} select * replace ('x-' || prediction_id as prediction_id, 'X510' as game_id,"
-        f" date '2025-01-10' as game_date, timestamp '2025-01-10 17:00:00' as created_at)"
-        f" from {P} where game_id = '0022400505'")
+        *a_game_days_later("X510", "2025-01-10", tip_off="20:00"))
     for clock in ("2025-01-07 12:00:00", "2025-01-10 21:00:00"):
         build(run, clock=clock)
     done, differing = build_against_a_full_refresh(run, clock="2025-01-11 06:00:00")
@@ -222,11 +241,7 @@ def test_a_fixed_game_moved_weeks_later_and_predicted_again_leaves_its_first_dat
     run = fixture_run(tmp_path, "pick_engine")
     later_game = "2025-01-12"
     run.execute(
-        f"insert into {C} select * replace ('X512' as game_id, date '{later_game}' as game_date,"
-        f" timestamp '{later_game} 23:30:00' as game_start_at) from {C} where game_id = '0022400505'",
-        f"insert into {P} select * replace ('x-' || prediction_id as prediction_id, 'X512' as game_id,"
-        f" date '{later_game}' as game_date, timestamp '{later_game} 17:00:00' as created_at)"
-        f" from {P} where game_id = '0022400505'",
+        *a_game_days_later("X512", later_game),
         f"create table main.played_later as select * from nba_analytics.player_game_summary where game_id = '{POSTPONED}'",
         f"delete from nba_analytics.player_game_summary where game_id = '{POSTPONED}'")
     build(run, clock=f"{D3} 06:00:00")
@@ -251,12 +266,7 @@ def test_a_fixed_game_moved_after_its_date_left_the_window_shows_as_moved_in_adm
     pe-105, since nothing else rebuilt day 2 (its box scores were in). Every table must equal a full refresh, also
     once the feeds' horizon reaches the new date."""
     run = fixture_run(tmp_path, "pick_engine")
-    run.execute(
-        f"insert into {C} select * replace ('X512' as game_id, date '2025-01-12' as game_date,"
-        f" timestamp '2025-01-12 23:30:00' as game_start_at) from {C} where game_id = '0022400505'",
-        f"insert into {P} select * replace ('x-' || prediction_id as prediction_id, 'X512' as game_id,"
-        f" date '2025-01-12' as game_date, timestamp '2025-01-12 17:00:00' as created_at)"
-        f" from {P} where game_id = '0022400505'")
+    run.execute(*a_game_days_later("X512", "2025-01-12"))
     build(run, clock=f"{D3} 06:00:00")
     build(run, clock="2025-01-13 06:00:00")
     run.execute(f"update {C} set game_date = '{LATER}', game_start_at = '{LATER_TIP_OFF}' where game_id = '{POSTPONED}'")
@@ -285,12 +295,7 @@ def test_a_game_moved_away_and_back_after_its_date_left_the_window_counts_there_
     it used to take the move as done by those tables (built after it), and 10 tables kept day 2 wrong for good
     (public_picks, the record's int_days_locked...)."""
     run = fixture_run(tmp_path, "pick_engine")
-    run.execute(
-        f"insert into {C} select * replace ('X512' as game_id, date '2025-01-12' as game_date,"
-        f" timestamp '2025-01-12 23:30:00' as game_start_at) from {C} where game_id = '0022400505'",
-        f"insert into {P} select * replace ('y-' || prediction_id as prediction_id, 'X512' as game_id,"
-        f" date '2025-01-12' as game_date, timestamp '2025-01-12 17:00:00' as created_at)"
-        f" from {P} where game_id = '0022400505'")
+    run.execute(*a_game_days_later("X512", "2025-01-12", prefix="y-"))
     build(run, clock=f"{D2} 12:00:00")
     run.execute(f"update {C} set game_date = '{LATER}', game_start_at = '{LATER_TIP_OFF}' where game_id = '{POSTPONED}'")
     build(run, clock="2025-01-13 06:00:00")

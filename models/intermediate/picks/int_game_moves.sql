@@ -4,12 +4,19 @@
 -- moves it to (macro moved_to_date; null: the game is on that date) differs from the last one
 -- logged (none logged: null), or the new date enters the feeds' horizon (moved_past_horizon:
 -- until then its context rows are quarantined, so the old date's admin rows show no name),
--- stamped seen_at, the start of the run that saw it (macro run_start). A move, a move on, a
--- move back (the context puts the game on its date again) and the horizon reaching the new
--- date each add a row. Every model built with rebuild_moved_games (fact_table_config)
--- rebuilds from the first date logged since its own last build (macro
--- changed_since_last_build), however old: a move seen after the date left the incremental
--- window must still change its rows, as a full refresh would have them. Insert-only and kept
+-- or, for a game an earlier run fixed on that date (int_games_locked as it stood when this
+-- run began, macro record_before), its lock time (locks_at: macro lock_time of its tip-off,
+-- macro game_tipoffs; null for a game not fixed) differs from the last one logged (none
+-- logged: the one the record fixed it at), stamped seen_at, the start of the run that saw it
+-- (macro run_start). A move, a move on, a move back (the context puts the game on its date
+-- again), the horizon reaching the new date and a fixed game's tip-off given, moved or
+-- withdrawn each add a row: its candidates stay the recorded ones, but which of its runs the
+-- rules make candidates, and so which ones admin/predictions shows as late or as having
+-- missed the lock, follow the tip-off. Every model built with rebuild_moved_games
+-- (fact_table_config) rebuilds from the first date logged since its own last build, or since
+-- the oldest build of the tables it was built from when older (macro
+-- changed_since_last_build), however old: a change seen after the date left the incremental
+-- window must still reach its rows, as a full refresh would have them. Insert-only and kept
 -- by --full-refresh, like the record (locked_table_config): a move back leaves no other
 -- trace. Read: the game x dates of the runs of every game the context lists (a game it does
 -- not list has not moved), and every game x date logged before (a game moved back, or since
@@ -26,20 +33,47 @@ with runs as (
         )
 ),
 
+{%- set fixed_games = record_before('int_games_locked') if incremental_run() else none %}
+{%- if fixed_games is not none %}
+
+fixed as (
+    select
+        game_id,
+        game_date,
+        locks_at
+    from {{ fixed_games }}
+),
+{%- else %}
+
+fixed as (
+    select
+        game_id,
+        game_date,
+        cast(null as {{ dbt.type_timestamp() }}) as locks_at
+    from runs
+    where false
+),
+{%- endif %}
 {%- if incremental_run() %}
+{#- locks_at was added to the log later (a release note in docs/deployment.md): a log from
+    before it reads as none logged, so the record's lock time is the baseline -#}
+{%- set logs_lock_times = 'locks_at' in adapter.get_columns_in_relation(this)
+    | map(attribute='name') | map('lower') | list %}
 
 logged as (
     select
         game_id,
         game_date,
         moved_to,
-        moved_past_horizon
+        moved_past_horizon,
+        locks_at
     from (
         select
             game_id,
             game_date,
             moved_to,
             moved_past_horizon,
+            {{ 'locks_at' if logs_lock_times else 'cast(null as ' ~ dbt.type_timestamp() ~ ')' }} as locks_at,
             row_number() over (partition by game_id, game_date order by seen_at desc) as newest_first
         from {{ this }}
     ) as states
@@ -58,7 +92,8 @@ logged as (
         game_id,
         game_date,
         cast(null as date) as moved_to,
-        cast(null as {{ dbt.type_boolean() }}) as moved_past_horizon
+        cast(null as {{ dbt.type_boolean() }}) as moved_past_horizon,
+        cast(null as {{ dbt.type_timestamp() }}) as locks_at
     from runs
     where false
 ),
@@ -68,12 +103,25 @@ game_dates as (
 ),
 {%- endif %}
 
+tipoffs as (
+    {{ game_tipoffs() | indent(4) }}
+),
+
 moves as (
     select
         game_dates.game_id,
         game_dates.game_date,
-        {{ moved_to_date('game_dates.game_id', 'game_dates.game_date') }} as moved_to
+        {{ moved_to_date('game_dates.game_id', 'game_dates.game_date') }} as moved_to,
+        case
+            when fixed.game_id is not null
+                then {{ lock_time('tipoffs.game_start_at', 'game_dates.game_date') }}
+        end as locks_at,
+        fixed.locks_at as fixed_locks_at
     from game_dates
+    left join fixed
+        on game_dates.game_id = fixed.game_id and game_dates.game_date = fixed.game_date
+    left join tipoffs
+        on game_dates.game_id = tipoffs.game_id
 ),
 
 states as (
@@ -90,10 +138,12 @@ select
     states.game_date,
     states.moved_to,
     states.moved_past_horizon,
-    {{ run_start() }} as seen_at
+    {{ run_start() }} as seen_at,
+    states.locks_at
 from states
 left join logged
     on states.game_id = logged.game_id and states.game_date = logged.game_date
 where
     states.moved_to is distinct from logged.moved_to
     or states.moved_past_horizon is distinct from logged.moved_past_horizon
+    or states.locks_at <> coalesce(logged.locks_at, states.fixed_locks_at)
