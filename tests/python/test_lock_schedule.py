@@ -233,10 +233,10 @@ def test_a_game_postponed_beyond_the_horizon_waits_for_its_new_date(tmp_path):
 def test_a_fixed_game_moved_weeks_later_and_predicted_again_leaves_its_first_date(tmp_path):
     """Day 2's game is fixed at its tip-off; a game on 01-12 takes the incremental window past day 2; then the
     context moves the game to 01-28, where it is predicted again and played; the next daily build (01-29) sees both.
-    (The daily builds between, with the new date past the horizon, are test_a_fixed_game_moved_after_its_date_left_
-    the_window_shows_as_moved_in_admin's.) Every daily build used to fail from the new runs on: day 2 had left the
-    window, so int_candidates_selected kept its rows of the game beside the new date's (a duplicate player x game x
-    system), and a full refresh was the only way out.
+    The daily builds between, while the new date is past the horizon, are those of
+    test_a_fixed_game_moved_after_its_date_left_the_window_shows_as_moved_in_admin. Every daily build used to fail
+    from the new runs on: day 2 had left the window, so int_candidates_selected kept its rows of the game beside the
+    new date's (a duplicate player x game x system), and a full refresh was the only way out.
     Each fact now rebuilds from the first date whose game the log of moves (int_game_moves) saw move since its last
     build: the daily builds pass and equal a full refresh, and the picks fixed on day 2 stay, void (no box score by
     the day after)."""
