@@ -76,7 +76,7 @@ def tables(path) -> dict[str, list[tuple]]:
                                   "where table_schema = ? and table_name = ? order by ordinal_position",
                                   [schema, name]).fetchall()
             # when the run that wrote a row started differs between the cycles and the full build
-            columns = [(c, t) for c, t in columns if c not in ("graded_at", "seen_at")]
+            columns = [(c, t) for c, t in columns if c not in ("graded_at", "seen_at", "staged_at")]
             select = ", ".join(f'round("{c}", 9 - cast(ceil(log10(abs("{c}") + 1e-300)) as integer))'
                                if t == "DOUBLE" else f'"{c}"' for c, t in columns)
             out[f"{schema}.{name}"] = con.execute(f"select {select} from {schema}.{name} order by all").fetchall()

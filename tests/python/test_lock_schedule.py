@@ -36,7 +36,11 @@ def test_a_tip_off_given_after_the_game_was_fixed_keeps_each_prediction_shown_on
     Review K: the tip-off comes on 01-14, after a game on 01-12 has taken the incremental window past day 1. The
     daily run must still equal a full refresh: it used to keep day 1 as the 01-13 run left it (no pe-001 in
     admin/predictions; int_candidates_selected still held rerun-001), as nothing rebuilt day 1 again. A fixed game's
-    lock time that changes is now logged (int_game_moves.locks_at) and rebuilds its date, as a move does."""
+    lock time that changes is now logged (int_game_moves.locks_at) and rebuilds its date, as a move does. The same
+    day, day 1's runs change upstream: a run backfilled on 01-13 (late: shown, never a candidate) and a run deleted.
+    No daily run used to read day 1's source rows again (staging's window had left it): admin/predictions lacked
+    the backfill and kept the deleted run. Staging now restages a date whose rows changed (macro
+    landed_since_staged), and every fact rebuilds from it (staged_at)."""
     run = fixture_run(tmp_path, "pick_engine")
     cunningham = "0022400501"
     run.execute(f"update {C} set game_start_at = null where game_id = '{cunningham}'")
@@ -52,9 +56,16 @@ def test_a_tip_off_given_after_the_game_was_fixed_keeps_each_prediction_shown_on
     build(run, clock="2025-01-13 06:00:00")
     logged = "select game_id, game_date::varchar, locks_at::varchar from props_intermediate.int_game_moves"
     assert run.query(logged) == []
-    run.execute(f"update {C} set game_start_at = timestamp '{D1} 23:30:00' where game_id = '{cunningham}'")
+    run.execute(f"update {C} set game_start_at = timestamp '{D1} 23:30:00' where game_id = '{cunningham}'",
+                # day 1's runs changed upstream too, weeks late: a backfilled run of Jokic, a run of Brunson deleted
+                f"insert into {P} ({COLUMNS}) select 'backfill-002', system_id, player_lookup, game_id, game_date,"
+                f" 21.0, 0.9, 'UNDER', 25.5, true, timestamp '2025-01-13 20:00:00' from {P} where prediction_id = 'pe-002'",
+                f"delete from {P} where prediction_id = 'pe-003'")
     assert build_against_a_full_refresh(run, clock="2025-01-14 06:00:00")[1] == []
     assert run.query(logged) == [(cunningham, D1, f"{D1} 23:30:00")]
+    assert run.query("select prediction_id, is_late from props_admin.admin_predictions"
+                     " where prediction_id in ('backfill-002', 'pe-002', 'pe-003') order by 1") == [
+        ("backfill-002", True), ("pe-002", False)]
     assert run.publish("--all-dates", "--only", "admin_predictions") == 0
     shown = sorted((p["prediction_id"], p["late"], p["missed_lock"], p["edge"])
                    for p in run.document(f"admin/predictions/{D1}.json")["predictions"]
@@ -276,9 +287,14 @@ def test_a_fixed_game_moved_after_its_date_left_the_window_shows_as_moved_in_adm
     assert run.query(f"select prediction_id, is_late, moved_to::varchar from {admin} where game_id = '{POSTPONED}'"
                      " order by 1") == [(f"pe-{n:03d}", False, LATER) for n in [*range(13, 22), 105]]
     # review L: on 01-27 the feeds' horizon reaches 01-28, so the game's context rows are read again: day 2's moved
-    # rows take the player's name from them (pe-105's was null while they were quarantined), as a full refresh does
+    # rows take the player's name from them (pe-105's was null while they were quarantined), as a full refresh does.
+    # The same night a run of day 1 is backfilled: staging restages day 1 (macro landed_since_staged), and every fact
+    # rebuilds from it (staged_at), before day 2, where the log of moves alone would start
+    run.execute(f"insert into {P} ({COLUMNS}) select 'backfill-002', system_id, player_lookup, game_id, game_date,"
+                f" 21.0, 0.9, 'UNDER', 25.5, true, timestamp '2025-01-26 20:00:00' from {P} where prediction_id = 'pe-002'")
     assert build_against_a_full_refresh(run, clock="2025-01-27 06:00:00")[1] == []
     assert run.query(f"select player from {admin} where prediction_id = 'pe-105'") == [("Max Strus",)]
+    assert run.query(f"select date::varchar, is_late from {admin} where prediction_id = 'backfill-002'") == [(D1, True)]
 
 
 def test_a_game_moved_away_and_back_after_its_date_left_the_window_counts_there_again(tmp_path):

@@ -6,10 +6,19 @@
 -- upper-cased; rows repeated byte for byte collapse to one. Rows dated after the feeds'
 -- horizon are quarantined (macro within_horizon).
 -- A table, incremental by game_date: the biggest source, read by several models and
--- tests, deduplicated once per build; a daily run re-reads only the recent dates.
+-- tests, deduplicated once per build; a daily run re-reads only the recent dates, and every
+-- date from the first one whose rows the source holds other than staged (macro
+-- landed_since_staged: rows written, deleted, activated or deactivated upstream since, a
+-- backfill weeks after the games included). staged_at stamps the rows a run (re)staged, so
+-- every fact downstream rebuilds from the first date restaged since its own last build
+-- (macro changed_since_last_build, fact_table_config rebuild_moved_games), as a full
+-- refresh would have them.
+{%- set source_table = source('nba_predictions', 'player_prop_predictions') %}
 with source as (
-    select * from {{ source('nba_predictions', 'player_prop_predictions') }}
-    where {{ rebuilt_dates() }} and {{ within_horizon('game_date') }}
+    select * from {{ source_table }}
+    where
+        {{ rebuilt_dates(extra=landed_since_staged(source_table) if incremental_run() else none) }}
+        and {{ within_horizon('game_date') }}
 ),
 
 renamed as (
@@ -32,7 +41,8 @@ renamed as (
         cast(model_expected_hit_rate as {{ type_double() }}) as model_expected_hit_rate,
         cast(model_trained_at as {{ dbt.type_timestamp() }}) as model_trained_at,
         cast(build_commit_sha as {{ dbt.type_string() }}) as build_commit_sha,
-        cast(deployment_revision as {{ dbt.type_string() }}) as deployment_revision
+        cast(deployment_revision as {{ dbt.type_string() }}) as deployment_revision,
+        {{ run_start() }} as staged_at
     from source
 )
 
