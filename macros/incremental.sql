@@ -86,16 +86,18 @@
 {%- endmacro %}
 
 {#- The first game_date of the rows the model `model_name` (int_candidates_graded, int_game_moves,
-    stg_nba_predictions__player_prop_predictions) wrote since the last build of `built` (the incremental table whose rebuild start is asked: the
-    model being built, or a test's reader, macros/overrides/tests_window.sql): rows whose
+    stg_nba_predictions__player_prop_predictions) wrote since the last build of `built` (the
+    incremental table whose rebuild start is asked: the model being built, or a test's
+    reader, macros/overrides/tests_window.sql): rows whose
     `stamp_column` (the start of the run that wrote them, macro run_start) is after that table's
     last build in the build log, <target schema>_meta.model_builds (macros/record_builds.sql), or
     than the oldest build among the tables it was built from, when older (model_inputs, beside
     it): a table rebuilt from a table upstream built before the change (a hand-made selection
     that left it out) takes the change in again once they are both built after it. As
     a scalar subquery. So a regrade (int_candidates_graded.graded_at), a game moved
-    (int_game_moves.seen_at) or a date restaged (staged_at) reaches every model downstream, also when the run that wrote it did
-    not build them (the daily group's selector, a run killed or failed halfway): the writer finds
+    (int_game_moves.seen_at) or a date restaged (staged_at) reaches every model downstream,
+    also when the run that wrote it did not build them (the daily group's selector, a run
+    killed or failed halfway): the writer finds
     nothing left to write after it. A model the log does not name reads every row as newer.
     None for the model itself, in a unit test, before the model or the log exist, or, with
     check_column, when the model lacks the column (int_candidates_graded built before graded_at:
