@@ -5,8 +5,8 @@
 -- logged (none logged: null), or the new date enters the feeds' horizon (moved_past_horizon:
 -- until then its context rows are quarantined, so the old date's admin rows show no name),
 -- or, for a game an earlier run fixed on that date (int_games_locked as it stood when this
--- run began, macro record_before), its lock time (locks_at: macro lock_time of its tip-off,
--- macro game_tipoffs; null for a game not fixed) differs from the last one logged (none
+-- run began, macro record_before), its lock time (locks_at: macro with_lock_times, as the
+-- record computes it; null for a game not fixed) differs from the last one logged (none
 -- logged: the one the record fixed it at), stamped seen_at, the start of the run that saw it
 -- (macro run_start). A move, a move on, a move back (the context puts the game on its date
 -- again), the horizon reaching the new date and a fixed game's tip-off given, moved or
@@ -103,25 +103,20 @@ game_dates as (
 ),
 {%- endif %}
 
-tipoffs as (
-    {{ game_tipoffs() | indent(4) }}
+timed as (
+    {{ with_lock_times('game_dates') | indent(4) }}
 ),
 
 moves as (
     select
-        game_dates.game_id,
-        game_dates.game_date,
-        {{ moved_to_date('game_dates.game_id', 'game_dates.game_date') }} as moved_to,
-        case
-            when fixed.game_id is not null
-                then {{ lock_time('tipoffs.game_start_at', 'game_dates.game_date') }}
-        end as locks_at,
+        timed.game_id,
+        timed.game_date,
+        {{ moved_to_date('timed.game_id', 'timed.game_date') }} as moved_to,
+        case when fixed.game_id is not null then timed.locks_at end as locks_at,
         fixed.locks_at as fixed_locks_at
-    from game_dates
+    from timed
     left join fixed
-        on game_dates.game_id = fixed.game_id and game_dates.game_date = fixed.game_date
-    left join tipoffs
-        on game_dates.game_id = tipoffs.game_id
+        on timed.game_id = fixed.game_id and timed.game_date = fixed.game_date
 ),
 
 states as (

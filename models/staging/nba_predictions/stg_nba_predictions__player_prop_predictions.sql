@@ -17,7 +17,7 @@
 with source as (
     select * from {{ source_table }}
     where
-        {{ rebuilt_dates(extra=landed_since_staged(source_table) if incremental_run() else none) }}
+        {{ rebuilt_dates(extra=landed_since_staged(source_table)) }}
         and {{ within_horizon('game_date') }}
 ),
 
