@@ -14,7 +14,7 @@ from publisher.catalog import Endpoint
 from publisher.checks import check_document
 from publisher.destinations import StoredObject
 from publisher.documents import FoldError, PartRows, columns_by_model, fold, getter, stream_partitions
-from publisher.publish import Item, Scope, Spool, template_pattern
+from publisher.publish import Item, Scope, Spool
 from publisher.report import Tally, describe, log
 from publisher.schemas import Validator
 from publisher.serialize import VOLATILE_KEYS, SerializeError, encode
@@ -51,7 +51,7 @@ def select(endpoint: Endpoint, warehouse: Warehouse, dates: Dates) -> tuple[dict
                                f"{describe(error)}") from error
         return values[-1] if values else None
 
-    name, where, pattern = endpoint.name, {}, template_pattern(endpoint.path_template)
+    name, where, pattern = endpoint.name, {}, endpoint.pattern
     if endpoint.as_of:
         where[endpoint.as_of] = dates.as_of or latest(endpoint.as_of)
         if where[endpoint.as_of] is None:

@@ -14,7 +14,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Callable
 
-from publisher.documents import Node, SpecError, parse, placeholders, validate_path_template, walk
+from publisher.documents import Node, SpecError, parse, placeholders, template_pattern, validate_path_template, walk
 
 LATEST_SUFFIX = "/{date}.json"
 GROUPS = ("after-predictions", "hourly", "daily", "live")
@@ -67,6 +67,11 @@ class Endpoint:
     @property
     def placeholders(self) -> tuple[str, ...]:
         return placeholders(self.path_template)
+
+    @cached_property
+    def pattern(self) -> re.Pattern:
+        """A regex matching the paths it publishes, a named group per placeholder."""
+        return template_pattern(self.path_template)
 
     @property
     def latest_key(self) -> str | None:

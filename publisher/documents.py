@@ -270,6 +270,12 @@ def placeholders(path_template: str) -> tuple[str, ...]:
     return tuple(PLACEHOLDER.findall(path_template))
 
 
+def template_pattern(path_template: str) -> re.Pattern:
+    """'picks/{date}.json' -> a regex matching its paths, with a named group per placeholder."""
+    parts = PLACEHOLDER.split(path_template)
+    return re.compile("".join(re.escape(p) if i % 2 == 0 else f"(?P<{p}>[^/]+)" for i, p in enumerate(parts)))
+
+
 def validate_path_template(path_template: Any) -> None:
     """A relative path under v1/, ending in .json, with only ``{column}`` placeholders."""
     if not isinstance(path_template, str) or not path_template.endswith(".json"):

@@ -7,6 +7,7 @@ import datetime as dt
 import os
 import re
 import tempfile
+import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from typing import Callable, Iterable, Mapping
@@ -14,8 +15,7 @@ from typing import Callable, Iterable, Mapping
 from publisher.catalog import Endpoint
 from publisher.checks import check_document
 from publisher.destinations import ConflictError, Destination, StoredObject
-from publisher.documents import PLACEHOLDER
-from publisher.report import Progress, Tally, describe
+from publisher.report import Tally, describe, log
 from publisher.schemas import LATEST_SCHEMA, Validator, published_path, schema_file
 from publisher.serialize import content_hash, serialize
 
@@ -111,13 +111,14 @@ def upload(destination: Destination, items: list[Item], workers: int, dry_run: b
             item.tally.count(item.status)
     if dry_run:
         return
-    changed = [item for item in items if item.status in (CREATED, UPDATED)]
-    progress = Progress(len(changed), "uploading")
+    changed, started = [item for item in items if item.status in (CREATED, UPDATED)], time.monotonic()
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="upload") as pool:
-        for future in as_completed([pool.submit(put, item) for item in changed]):
+        for done, future in enumerate(as_completed([pool.submit(put, item) for item in changed]), 1):
             item = future.result()
             item.tally.count("failed" if item.error else item.status)
-            progress.advance()
+            if 4 * done // len(changed) > 4 * (done - 1) // len(changed):  # a line at every quarter: logs stay short
+                log(f"uploading {done}/{len(changed)} ({100 * done / len(changed):.0f}%, "
+                    f"{done / max(time.monotonic() - started, 1e-9):.1f}/s)")
         list(pool.map(refresh, [item for item in items if item.status == UNCHANGED and item.refresh]))
 
 
@@ -225,12 +226,6 @@ def write_index(destination: Destination, listing: dict[str, StoredObject], inde
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def template_pattern(path_template: str) -> re.Pattern:
-    """'picks/{date}.json' -> a regex matching its paths, with a named group per placeholder."""
-    parts = re.split(PLACEHOLDER, path_template)
-    return re.compile("".join(re.escape(p) if i % 2 == 0 else f"(?P<{p}>[^/]+)" for i, p in enumerate(parts)))
-
-
 @dataclass(frozen=True)
 class Scope:
     """Which paths of an endpoint a run covers: all of them, or those whose {date} lies in [start, end]."""
@@ -252,7 +247,6 @@ def stale_paths(listing: Iterable[str], produced: set[str], scopes: dict[str, Sc
                 endpoints: list[Endpoint]) -> dict[str, str]:
     """Stored paths the run did not produce although it covers them, or that no endpoint (of ``endpoints``:
     all of them) publishes; path -> owner."""
-    known = [template_pattern(e.path_template) for e in endpoints]
     reserved = {MANIFEST_PATH, LATEST_PATH, published_path(LATEST_SCHEMA),
                 *(published_path(schema_file(e.path_template)) for e in endpoints)}
     stale = {}
@@ -262,7 +256,7 @@ def stale_paths(listing: Iterable[str], produced: set[str], scopes: dict[str, Sc
         owner = next((name for name, scope in scopes.items() if scope.covers(path)), None)
         if owner is not None:
             stale[path] = owner
-        elif not any(p.fullmatch(path) for p in known):
+        elif not any(e.pattern.fullmatch(path) for e in endpoints):
             stale[path] = "(no endpoint)"
     return stale
 
@@ -280,7 +274,7 @@ def withdraw(destination: Destination, paths: list[str], endpoints: list[Endpoin
     problems += [f"{path}: an index, rewritten by every run; it is never withdrawn" for path in paths
                  if path in (MANIFEST_PATH, LATEST_PATH)]
     for path in paths if not force else []:
-        owner = next((e for e in endpoints if template_pattern(e.path_template).fullmatch(path)), None)
+        owner = next((e for e in endpoints if e.pattern.fullmatch(path)), None)
         if owner is not None:
             problems.append(f"{path}: model {owner.name} publishes {owner.path_template}, so its runs publish it "
                             "again while the mart has rows for it: delete those first, then pass --force")
@@ -307,7 +301,7 @@ def site_indexes(public: bool, endpoints: list[Endpoint], generated_at: str) -> 
                      lambda listing: manifest_document(listing, generated_at),
                      MANIFEST_CACHE_CONTROL if public else PRIVATE_MANIFEST_CACHE_CONTROL, public)]
     if public:
-        prefixes = {e.latest_key: template_pattern(e.path_template) for e in endpoints if e.latest_key}
+        prefixes = {e.latest_key: e.pattern for e in endpoints if e.latest_key}
         indexes.insert(0, Index(Tally("(latest)", LATEST_PATH), LATEST_PATH,
                                 lambda listing: latest_document(listing, prefixes, generated_at), LATEST_CACHE_CONTROL))
     return indexes

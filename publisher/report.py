@@ -70,15 +70,3 @@ def summary_table(tallies: list[Tally]) -> str:
     width = max(len(row[0]) for row in rows)
     return "\n".join(f"{row[0]:<{width}}  {row[1]:<9}" + "".join(f"{v:>10}" for v in row[2:]) for row in rows)
 
-
-class Progress:
-    """Progress on stderr: a line at every quarter, so that logs stay short."""
-
-    def __init__(self, total: int, label: str) -> None:
-        self.total, self.label, self.done, self.started = total, label, 0, time.monotonic()
-
-    def advance(self) -> None:
-        self.done += 1
-        if 4 * self.done // self.total > 4 * (self.done - 1) // self.total:
-            rate = self.done / max(time.monotonic() - self.started, 1e-9)
-            log(f"{self.label} {self.done}/{self.total} ({100 * self.done / self.total:.0f}%, {rate:.1f}/s)")

@@ -26,8 +26,8 @@ from publisher.destinations import Destination, RetryPolicy, StoredObject, open_
 from publisher.publish import (LATEST_PATH, MANIFEST_PATH, UNCHANGED, Index, Item, Scope, Spool, label, plan,
                                site_indexes, stale_paths, upload, write_indexes)
 from publisher.report import Tally, describe, log, timed
-from publisher.schemas import (LATEST_SCHEMA, SCHEMA_DIR, SchemaError, Validator, compare_with_repo, expected_files,
-                               latest_schema, published_path, schema_bytes)
+from publisher.schemas import (LATEST_SCHEMA, SCHEMA_DIR, SchemaError, Validator, compare_with_repo, endpoint_schema,
+                               latest_schema, published_path, schema_bytes, schema_file)
 from publisher.serialize import content_hash, format_timestamp
 from publisher.warehouse import last_builds, warehouse_from_profile
 
@@ -172,21 +172,20 @@ def check_schemas(site: Site, schema_dir: Path, tallies: dict[str, Tally]) -> di
     """Stage 3: each committed schema of the site must be the one generated from the contracts (else its endpoint
     fails). Returns the validators (by endpoint name); the schemas become objects of the site and pass the clean-API
     rule like any document (a problem there fails the run, not the build)."""
-    files: dict[str, tuple[bytes, Tally, str | None]] = {}  # schema file -> (its bytes, owner, endpoint name)
+    schemas: dict[str, tuple[dict, Tally, str | None]] = {}  # schema file -> (the schema, owner, endpoint name)
     for endpoint in site.endpoints:
         try:
-            [(name, data)] = expected_files([endpoint]).items()
-            files[name] = (data, tallies[endpoint.name], endpoint.name)
+            schemas[schema_file(endpoint.path_template)] = (endpoint_schema(endpoint), tallies[endpoint.name],
+                                                             endpoint.name)
         except SchemaError as error:
             tallies[endpoint.name].fail(f"schema: {error}")
     if site.indexes[0].path == LATEST_PATH:
-        files[LATEST_SCHEMA] = (schema_bytes(latest_schema(e.latest_key for e in site.known if e.latest_key)),
-                                site.schemas, None)
+        schemas[LATEST_SCHEMA] = (latest_schema(e.latest_key for e in site.known if e.latest_key), site.schemas, None)
     validators = {}
-    for name, (data, owner, endpoint_name) in files.items():
+    for name, (schema, owner, endpoint_name) in schemas.items():
+        data, path = schema_bytes(schema), published_path(name)
         problems = compare_with_repo(schema_dir, {name: data}, orphans=False)
         owner.fail(*(f"schema: {problem}; run `python -m publisher.cli schemas --write` and commit" for problem in problems))
-        schema, path = json.loads(data), published_path(name)
         site.items.append(Item(site.schemas, path, lambda data=data: data, content_hash(schema),  # type: ignore[misc]
                                SCHEMA_CACHE_CONTROL[site.audience]))
         site.schemas.fail(*(f"clean-API violation: {violation}" for violation in check_document(path, schema)))
@@ -194,7 +193,7 @@ def check_schemas(site: Site, schema_dir: Path, tallies: dict[str, Tally]) -> di
             site.indexes[0].validator = Validator(schema)
         else:
             validators[endpoint_name] = Validator(schema)
-    site.schemas.files = len(files)
+    site.schemas.files = len(schemas)
     return validators
 
 

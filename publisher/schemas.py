@@ -150,8 +150,9 @@ def schema_bytes(schema: Mapping[str, Any]) -> bytes:
     return (pretty(schema) + "\n").encode("utf-8")
 
 
-def expected_files(endpoints: Iterable[Endpoint]) -> dict[str, bytes]:
-    """schemas/-relative file name -> bytes, for every endpoint; names must not collide."""
+def all_schema_files(endpoints: list[Endpoint]) -> dict[str, bytes]:
+    """Every committed schema, schemas/-relative file name -> bytes: the endpoints' (names must not collide), then
+    latest.json's."""
     files: dict[str, bytes] = {}
     owners: dict[str, str] = {}
     for endpoint in endpoints:
@@ -159,13 +160,7 @@ def expected_files(endpoints: Iterable[Endpoint]) -> dict[str, bytes]:
         if name in owners:
             raise SchemaError(f"models {owners[name]} and {endpoint.name} both map to schema {name}")
         owners[name], files[name] = endpoint.name, schema_bytes(endpoint_schema(endpoint))
-    return files
-
-
-def all_schema_files(endpoints: list[Endpoint]) -> dict[str, bytes]:
-    """Every committed schema: the endpoints' and latest.json's."""
-    latest = schema_bytes(latest_schema(e.latest_key for e in endpoints if e.latest_key))
-    return {**expected_files(endpoints), LATEST_SCHEMA: latest}
+    return {**files, LATEST_SCHEMA: schema_bytes(latest_schema(e.latest_key for e in endpoints if e.latest_key))}
 
 
 def compare_with_repo(schema_dir: Path, expected: Mapping[str, bytes], orphans: bool = True,

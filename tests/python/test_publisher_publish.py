@@ -7,8 +7,8 @@ from decimal import Decimal
 from publisher.build import Fingerprint
 from publisher.catalog import Endpoint
 from publisher.destinations import StoredObject
-from publisher.publish import (Item, Scope, Spool, latest_document, manifest_document, plan, plan_status, stale_paths,
-                               template_pattern)
+from publisher.documents import template_pattern
+from publisher.publish import Item, Scope, Spool, latest_document, manifest_document, plan, plan_status, stale_paths
 from publisher.report import Tally
 
 DECLARATION = {"date": "date", "generated_at": "@generated_at", "n": "n"}

@@ -13,7 +13,7 @@ import pytest
 from pipeline import DBT_PROCESSES
 from publisher.catalog import Column, Endpoint, endpoints_from_manifest
 from publisher.schemas import (SchemaError, Validator, all_schema_files, column_kind, compare_with_repo, endpoint_schema,
-                               expected_files, published_path, schema_bytes, schema_file)
+                               published_path, schema_bytes, schema_file)
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))  # tools/ (development tools, outside the package)
@@ -122,7 +122,7 @@ def test_published_paths():
 def test_colliding_schema_files_are_an_error():
     one, two = endpoint(path="picks/{date}.json"), endpoint(path="picks/{day}.json")
     with pytest.raises(SchemaError, match="both map to schema picks.schema.json"):
-        expected_files([one, two])
+        all_schema_files([one, two])
 
 
 GOOD = {"date": "2026-02-21", "generated_at": "2026-02-21T18:00:00Z",
@@ -167,7 +167,7 @@ def test_schema_bytes_are_readable_json():
 
 
 def test_write_and_compare_repo(tmp_path):
-    expected = expected_files([endpoint()])
+    expected = {"picks.schema.json": schema_bytes(endpoint_schema(endpoint()))}
     assert compare_with_repo(tmp_path, expected) == [f"{tmp_path / 'picks.schema.json'}: missing"]
     (tmp_path / "old").mkdir()
     (tmp_path / "old" / "gone.schema.json").write_text("{}")
