@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Callable
 
 from publisher.documents import Node, SpecError, parse, placeholders, template_pattern, validate_path_template, walk
+from publisher.report import log
 
 LATEST_SUFFIX = "/{date}.json"
 GROUPS = ("after-predictions", "hourly", "daily", "live")
@@ -298,7 +299,7 @@ def refusals(endpoints: list[Endpoint], results: RunResults, builds: dict[str, t
 
 
 def gate(endpoints: list[Endpoint], file: Path, last_builds: Callable[[], tuple[str, dict[str, tuple[str, str]]]],
-         override: bool, log: Callable[[str], None]) -> dict[str, list[str]]:
+         override: bool) -> dict[str, list[str]]:
     """The gate's failures, by endpoint name, each cause logged once, first, then what it blocked;
     ``override`` (--allow-failed-upstream) only warns, loudly."""
     try:

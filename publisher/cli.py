@@ -178,9 +178,9 @@ def withdraw_main(argv: Sequence[str]) -> int:
     try:
         endpoints = endpoints_from_manifest(load_manifest(args.project_dir))
         stamp = format_timestamp(dt.datetime.now(dt.timezone.utc))
-        destination = open_destination(args.dest, log=log)
+        destination = open_destination(args.dest)
         with nullcontext() if args.dry_run else destination.locked():
-            problems = withdraw(destination, args.paths, endpoints, stamp, args.force, args.dry_run, log)
+            problems = withdraw(destination, args.paths, endpoints, stamp, args.force, args.dry_run)
     except Exception as error:  # noqa: BLE001 - a bad manifest, credentials, a concurrent writer: said, exit 1
         log(f"error: {describe(error)}")
         return 1

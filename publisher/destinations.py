@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator, TypeVar
 
+from publisher.report import log
 from publisher.serialize import content_hash
 
 PREFIX = "v1"
@@ -79,8 +80,7 @@ def is_retryable(error: BaseException) -> bool:
     return cause is not None and cause is not error and is_retryable(cause)
 
 
-def call_with_retries(fn: Callable[[], T], policy: RetryPolicy, what: str,
-                      log: Callable[[str], None] = lambda message: None) -> T:
+def call_with_retries(fn: Callable[[], T], policy: RetryPolicy, what: str) -> T:
     """``fn()``, retried on retryable errors up to ``policy.attempts`` tries in all."""
     errors: list[Exception] = []
 
@@ -230,11 +230,11 @@ class GCSDestination:
     first attempt did land, which reading the object's metadata back recognises."""
     keeps_fingerprints = True
 
-    def __init__(self, url: str, retry: RetryPolicy | None = None, log: Callable[[str], None] = lambda m: None) -> None:
+    def __init__(self, url: str, retry: RetryPolicy | None = None) -> None:
         from google.cloud import storage
 
         self.url, (self.bucket_name, self.root) = url, parse_url(url)
-        self.retry, self.log, self.timeout = retry or RetryPolicy(), log, TIMEOUT
+        self.retry, self.timeout = retry or RetryPolicy(), TIMEOUT
         self._local = threading.local()
         self._client: Callable[[], Any] = storage.Client  # STORAGE_EMULATOR_HOST: that emulator, no credentials
         if not os.environ.get("STORAGE_EMULATOR_HOST"):  # one set of Application Default Credentials for all threads
@@ -250,7 +250,7 @@ class GCSDestination:
         return self._local.bucket
 
     def _call(self, call: Callable[[], T], what: str) -> T:
-        return call_with_retries(call, self.retry, what, self.log)
+        return call_with_retries(call, self.retry, what)
 
     def _get(self, name: str, what: str) -> Any:
         """The object's current blob (metadata, generation), or None."""
@@ -350,7 +350,7 @@ class GCSDestination:
                 if lock is None or holder.get("holder") == me:  # gone meanwhile, or an earlier attempt of ours landed
                     generation = lock.generation if lock is not None else 0
                 elif age > LOCK_STALE:
-                    self.log(f"taking over {url}: not renewed for {age:.0f}s, its holder is gone ({holder.get('holder')})")
+                    log(f"taking over {url}: not renewed for {age:.0f}s, its holder is gone ({holder.get('holder')})")
                     try:
                         lock.delete(if_generation_match=lock.generation, retry=None, timeout=self.timeout)
                     except (NotFound, PreconditionFailed):
@@ -361,7 +361,7 @@ class GCSDestination:
                                         f"over {LOCK_STALE:.0f}s after its last renewal") from None
                 else:
                     if not waiting:
-                        self.log(f"waiting up to {LOCK_WAIT:.0f}s for {url}, held by {holder.get('holder')}")
+                        log(f"waiting up to {LOCK_WAIT:.0f}s for {url}, held by {holder.get('holder')}")
                     waiting = True
                     time.sleep(1.0)
         stop = threading.Event()
@@ -371,7 +371,7 @@ class GCSDestination:
                 try:
                     write(generation)
                 except Exception as error:  # noqa: BLE001 - said; past LOCK_STALE another run may take it over
-                    self.log(f"WARNING: {url} not renewed: {brief(error)}")
+                    log(f"WARNING: {url} not renewed: {brief(error)}")
 
         renewer = threading.Thread(target=renew, name="lock", daemon=True)
         renewer.start()
@@ -386,7 +386,7 @@ class GCSDestination:
             except NotFound:
                 pass  # an earlier attempt of ours landed
             except Exception as error:  # noqa: BLE001 - the run is done; its lock goes stale in LOCK_STALE seconds
-                self.log(f"WARNING: {url} not deleted: {brief(error)}; the next run takes it over in {LOCK_STALE:.0f}s")
+                log(f"WARNING: {url} not deleted: {brief(error)}; the next run takes it over in {LOCK_STALE:.0f}s")
 
 
 def metadata(content_hash: str | None, input_hash: str | None) -> dict[str, str]:
@@ -404,6 +404,6 @@ def shares_storage(public: str, private: str) -> bool:
     return Path(private).resolve().is_relative_to(Path(public).resolve())
 
 
-def open_destination(dest: str, **gcs_options: Any) -> Destination:
+def open_destination(dest: str, retry: RetryPolicy | None = None) -> Destination:
     """``gs://bucket[/prefix]`` -> GCSDestination; anything else is a local folder."""
-    return GCSDestination(dest, **gcs_options) if dest.startswith("gs://") else LocalDestination(dest)
+    return GCSDestination(dest, retry) if dest.startswith("gs://") else LocalDestination(dest)

@@ -167,7 +167,7 @@ def label(status: str, dry_run: bool) -> str:
 
 
 def write_indexes(destination: Destination, listing: dict[str, StoredObject], objects: list[Item],
-                  indexes: list[Index], failed: int, dry_run: bool, log: Callable[[str], None]) -> str:
+                  indexes: list[Index], failed: int, dry_run: bool) -> str:
     """Only when no object of the run failed (``failed``: in any destination), each index in turn (latest.json,
     then manifest.json, last), built from the listing as it is after the uploads. Returns the manifest's status,
     'not written' or 'failed'. An index it does not write stays uncounted: its summary row reads aborted."""
@@ -181,7 +181,7 @@ def write_indexes(destination: Destination, listing: dict[str, StoredObject], ob
     status = "not written"
     for index in indexes:
         try:
-            status, stored = write_index(destination, listing, index, dry_run, log)
+            status, stored = write_index(destination, listing, index, dry_run)
         except Exception as error:  # noqa: BLE001 - reported, the run fails
             index.tally.count("failed")
             index.tally.fail(f"{index.path}: {describe(error)}")
@@ -201,8 +201,8 @@ def after_upload(item: Item, dry_run: bool) -> StoredObject | None:
     return item.result
 
 
-def write_index(destination: Destination, listing: dict[str, StoredObject], index: Index, dry_run: bool = False,
-                log: Callable[[str], None] = lambda m: None) -> tuple[str, StoredObject | None]:
+def write_index(destination: Destination, listing: dict[str, StoredObject], index: Index,
+                dry_run: bool = False) -> tuple[str, StoredObject | None]:
     """Write an index unless its content is unchanged; when another run wrote it since the listing, list
     again and rebuild it. Returns (status, stored object)."""
     for attempt in range(1, INDEX_ATTEMPTS + 1):
@@ -262,7 +262,7 @@ def stale_paths(listing: Iterable[str], produced: set[str], scopes: dict[str, Sc
 
 
 def withdraw(destination: Destination, paths: list[str], endpoints: list[Endpoint], generated_at: str, force: bool,
-             dry_run: bool, log: Callable[[str], None]) -> list[str]:
+             dry_run: bool) -> list[str]:
     """Delete objects published by mistake (a path ending in / names every object under it), then rewrite the
     destination's latest.json (if it has one) and manifest.json without them. Refuses (returns the problems,
     deletes nothing) a path that is not stored, an index, or, unless ``force``, a path an endpoint produces (its
@@ -285,7 +285,7 @@ def withdraw(destination: Destination, paths: list[str], endpoints: list[Endpoin
         if not dry_run:
             destination.delete(listing.pop(path))
     indexes = site_indexes(LATEST_PATH in listing, endpoints, generated_at)
-    write_indexes(destination, {p: o for p, o in listing.items() if p not in paths}, [], indexes, 0, dry_run, log)
+    write_indexes(destination, {p: o for p, o in listing.items() if p not in paths}, [], indexes, 0, dry_run)
     if failures := [error for index in indexes for error in index.tally.errors]:
         done = "dry run: nothing deleted" if dry_run else (f"deleted all the same: {', '.join(paths)} (the next "
                                                            f"publisher run into {destination.url} writes the indexes "

@@ -113,7 +113,7 @@ def run(project_dir: str | Path, dest: str, admin_dest: str | None = None, *, ta
             Spool() as spool:
         # 2. the run-results gate
         results = run_results or target_dir(project_dir) / "run_results.json"
-        for name, failures in gate(endpoints, results, lambda: last_builds(warehouse), allow_failed_upstream, log).items():
+        for name, failures in gate(endpoints, results, lambda: last_builds(warehouse), allow_failed_upstream).items():
             tallies[name].fail(*failures)
         # 3. the schemas: the committed ones must be the generated ones
         schema_dir = schemas_dir or Path(project_dir) / SCHEMA_DIR
@@ -154,7 +154,7 @@ def run(project_dir: str | Path, dest: str, admin_dest: str | None = None, *, ta
                 for site in sites:
                     assert site.destination is not None
                     site.manifest = write_indexes(site.destination, site.listing, site.items, site.indexes, failed,
-                                                  dry_run, log)
+                                                  dry_run)
     # 9. the report
     for tally in report.rows:
         tally.settle(dry_run, stopped)
@@ -202,7 +202,7 @@ def list_destination(site: Site, retry: RetryPolicy, locks: ExitStack | None) ->
     it once (stored fingerprints spare building unchanged documents)."""
     try:
         listed = time.monotonic()
-        site.destination = open_destination(site.url, retry=retry, log=log)
+        site.destination = open_destination(site.url, retry)
         if locks is not None:
             locks.enter_context(site.destination.locked())
         site.listing = site.destination.list()

@@ -66,34 +66,38 @@ def test_a_build_older_than_the_marts_is_refused_naming_the_relation_and_both_in
         '"wh"."public"."models": no build of it in the build log log: run `dbt build`, which records it': {"models"}}
 
 
-def test_the_root_cause_is_logged_first_once_then_what_it_blocked(tmp_path):
+def logged(capsys):
+    """The lines the publisher logged (stderr) since the last call."""
+    return capsys.readouterr().err.splitlines()
+
+
+def test_the_root_cause_is_logged_first_once_then_what_it_blocked(tmp_path, capsys):
     shared = Endpoint("signals", '"wh"."public"."signals"', "signals/{date}.json", "public, max-age=300", "g", {},
                       "public", frozenset({"model.p.int_scored"}), "model.p.signals",
                       tests=frozenset({"test.p.not_null_int_scored_edge"}))
     file = results_file(tmp_path, {**PASSED, "model.p.signals": "success", "test.p.not_null_int_scored_edge": "fail"})
-    logs = []
     builds = {**BUILT, '"wh"."public"."signals"': ("inv-1", "x")}
-    found = gate([ENDPOINT, OTHER, shared], file, lambda: ("log", builds), False, logs.append)
+    found = gate([ENDPOINT, OTHER, shared], file, lambda: ("log", builds), False)
     cause = f"run-results gate: {file}: test.p.not_null_int_scored_edge: status 'fail': fail message"
-    assert logs == [f"FAILED {cause}", "FAILED run-results gate: 1 cause(s) above blocked 2 endpoint(s): picks, signals"]
+    assert logged(capsys) == [f"FAILED {cause}", "FAILED run-results gate: 1 cause(s) above blocked 2 endpoint(s): picks, signals"]
     assert found == {"picks": [cause], "signals": [cause]}
 
 
-def test_override_only_warns(tmp_path):
+def test_override_only_warns(tmp_path, capsys):
     file = results_file(tmp_path, {**PASSED, "model.p.int_scored": "error"})
-    logs = []
-    assert gate([ENDPOINT], file, lambda: ("log", BUILT), True, logs.append) == {}
+    assert gate([ENDPOINT], file, lambda: ("log", BUILT), True) == {}
+    logs = logged(capsys)
     assert logs[0].startswith("WARNING: --allow-failed-upstream: ignoring run-results gate: ") and "int_scored" in logs[0]
     assert "run-results gate OVERRIDDEN (--allow-failed-upstream): 1 cause(s) ignored, 1 endpoint(s) published" in logs[2]
-    logs.clear()
-    assert gate([ENDPOINT], tmp_path / "missing.json", lambda: ("log", BUILT), True, logs.append) == {}
+    assert gate([ENDPOINT], tmp_path / "missing.json", lambda: ("log", BUILT), True) == {}
+    logs = logged(capsys)
     assert "not found" in logs[0] and "OVERRIDDEN" in logs[2]
 
 
 def test_missing_run_results_or_build_log_blocks_everything(tmp_path):
     with pytest.raises(GateError, match="not found"):
         load_run_results(tmp_path / "run_results.json")
-    assert "not found" in gate([ENDPOINT], tmp_path / "run_results.json", lambda: ("log", BUILT), False, print)["picks"][0]
+    assert "not found" in gate([ENDPOINT], tmp_path / "run_results.json", lambda: ("log", BUILT), False)["picks"][0]
     (tmp_path / "run_results.json").write_text("{")
     with pytest.raises(GateError, match="unreadable"):
         load_run_results(tmp_path / "run_results.json")
@@ -102,6 +106,6 @@ def test_missing_run_results_or_build_log_blocks_everything(tmp_path):
         raise RuntimeError("Catalog Error: Table with name model_builds does not exist!")
 
     file = results_file(tmp_path, PASSED)
-    assert gate([ENDPOINT, OTHER], file, no_log, False, print) == dict.fromkeys(["models", "picks"], [
+    assert gate([ENDPOINT, OTHER], file, no_log, False) == dict.fromkeys(["models", "picks"], [
         "run-results gate: cannot read the build log: Catalog Error: Table with name model_builds does not exist!; "
         "run `dbt build` (its on-run-end hook record_builds writes it)"])

@@ -429,20 +429,21 @@ def test_the_bucket_lock_is_waited_for_renewed_refused_naming_its_holder_and_tak
         project, bucket, emulator, monkeypatch, capsys):
     monkeypatch.setattr("publisher.destinations.LOCK_WAIT", 1.0)
     monkeypatch.setattr("publisher.destinations.LOCK_RENEW", 0.2)
-    logs = []
     holder = GCSDestination(f"gs://{bucket}/site", retry=RetryPolicy(2, 0.01))
     with holder.locked():
         held = lock_object(emulator, bucket)  # next to v1/, not in it: never listed, never in the manifest
         assert re.fullmatch(rf"pid={os.getpid()} host=\S+ since=\d{{4}}-\d\d-\d\dT\d\d:\d\d:\d\dZ "
                             r"run=[0-9a-f]{8} what=publisher", held["metadata"]["holder"])
+        capsys.readouterr()
         with pytest.raises(ConflictError) as refused:  # the same process and second: another run all the same
-            with GCSDestination(f"gs://{bucket}/site", log=logs.append).locked():
+            with GCSDestination(f"gs://{bucket}/site").locked():
                 pass
         assert float(lock_object(emulator, bucket)["metadata"]["renewed"]) > float(held["metadata"]["renewed"])
         assert str(refused.value).startswith(f"gs://{bucket}/site/v1.lock is held by another run: "
                                              f"{held['metadata']['holder']} (renewed ")
         assert "waited 1s and gave up" in str(refused.value)
-        assert logs == [f"waiting up to 1s for gs://{bucket}/site/v1.lock, held by {held['metadata']['holder']}"]
+        assert capsys.readouterr().err.splitlines() == [
+            f"waiting up to 1s for gs://{bucket}/site/v1.lock, held by {held['metadata']['holder']}"]
         # a publisher run: refused the same way, before listing; nothing uploaded
         assert run(project, bucket, "--all-dates") == 1
         err = capsys.readouterr().err
@@ -456,9 +457,9 @@ def test_the_bucket_lock_is_waited_for_renewed_refused_naming_its_holder_and_tak
     dead = storage.Client().bucket(bucket).blob("site/v1.lock")
     dead.metadata = {"holder": "pid=1 host=gone since=2026-02-21T17:00:00Z what=x", "renewed": f"{time.time() - 121:.0f}"}
     dead.upload_from_string("pid=1")
-    logs.clear()
-    with GCSDestination(f"gs://{bucket}/site", log=logs.append).locked():
-        assert logs == [f"taking over gs://{bucket}/site/v1.lock: not renewed for 121s, its holder is gone "
+    capsys.readouterr()
+    with GCSDestination(f"gs://{bucket}/site").locked():
+        assert capsys.readouterr().err.splitlines() == [f"taking over gs://{bucket}/site/v1.lock: not renewed for 121s, its holder is gone "
                         "(pid=1 host=gone since=2026-02-21T17:00:00Z what=x)"]
         assert lock_object(emulator, bucket)["metadata"]["holder"].startswith(f"pid={os.getpid()} ")
     assert run(project, bucket, "--all-dates") == 0 and lock_object(emulator, bucket) is None
