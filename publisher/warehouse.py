@@ -31,12 +31,6 @@ class WarehouseError(RuntimeError):
     """The profile or the warehouse cannot be used."""
 
 
-def _quote(column: str, quote: str) -> str:
-    if not IDENTIFIER.fullmatch(column):
-        raise WarehouseError(f"bad column name {column!r}")
-    return f"{quote}{column}{quote}"
-
-
 def native_rows(relation: str, names: list[str], batch: Sequence[Sequence[Any]]) -> Iterator[dict]:
     """A batch of rows (value tuples) as dicts of JSON-native values, converted column by column: a column of dates,
     timestamps or decimals converts each distinct value once. A number that is not finite has no JSON form: an
@@ -66,26 +60,31 @@ class Warehouse:
     quote, parameter = '"', "?"  # parameter: a query parameter, by its name
     build_log = ""  # the relation of the build log
 
+    def _quote(self, name: str) -> str:
+        if not IDENTIFIER.fullmatch(name):
+            raise WarehouseError(f"bad column name {name!r}")
+        return f"{self.quote}{name}{self.quote}"
+
     def iter_rows(self, relation: str, where: dict[str, Any] | None = None, order_by: Sequence[str] = ()) -> Iterator[dict]:
         """The rows of a relation filtered by ``where`` (column -> value, or a (first, last) inclusive range) and sorted
         by ``order_by``, streamed in batches, JSON-native."""
         clauses, params = [], []
         for i, (column, value) in enumerate((where or {}).items()):
             if isinstance(value, tuple):
-                clauses.append(f"{_quote(column, self.quote)} BETWEEN {self.parameter.format(f'p{i}')} "
+                clauses.append(f"{self._quote(column)} BETWEEN {self.parameter.format(f'p{i}')} "
                                f"AND {self.parameter.format(f'p{i}_last')}")
                 params += [(f"p{i}", value[0]), (f"p{i}_last", value[1])]
             else:
-                clauses.append(f"{_quote(column, self.quote)} = {self.parameter.format(f'p{i}')}")
+                clauses.append(f"{self._quote(column)} = {self.parameter.format(f'p{i}')}")
                 params.append((f"p{i}", value))
         sql = f"SELECT * FROM {relation}" + (" WHERE " + " AND ".join(clauses) if clauses else "")
-        sql += " ORDER BY " + ", ".join(_quote(c, self.quote) for c in order_by) if order_by else ""
+        sql += " ORDER BY " + ", ".join(self._quote(c) for c in order_by) if order_by else ""
         for names, batch in self._fetch(sql, params):
             yield from native_rows(relation, names, batch)
 
     def distinct_values(self, relation: str, column: str) -> list:
         """Sorted distinct non-null values of a column (as the engine has them: dates are dates)."""
-        c = _quote(column, self.quote)
+        c = self._quote(column)
         return [row[0] for _, batch in self._fetch(f"SELECT DISTINCT {c} FROM {relation} WHERE {c} IS NOT NULL "
                                                    "ORDER BY 1", []) for row in batch]
 
@@ -104,7 +103,7 @@ class DuckDBWarehouse(Warehouse):
         if not Path(path).is_file():
             raise WarehouseError(f"DuckDB file {path} does not exist")
         self.connection = duckdb.connect(str(path), read_only=True)
-        self.build_log = f'{_quote(schema + "_meta", chr(34))}.{BUILD_LOG}'
+        self.build_log = f"{self._quote(schema + '_meta')}.{BUILD_LOG}"
 
     def _fetch(self, sql: str, params: list[tuple[str, Any]]) -> Iterator[tuple[list[str], Sequence[Sequence[Any]]]]:
         with closing(self.connection.cursor()) as cursor:
@@ -145,7 +144,7 @@ class BigQueryWarehouse(Warehouse):
         from google.cloud import bigquery
 
         self.bigquery, self.client = bigquery, bigquery_client(output, where)
-        self.build_log = f"`{project}`.{_quote(dataset + '_meta', '`')}.{BUILD_LOG}"
+        self.build_log = f"`{project}`.{self._quote(dataset + '_meta')}.{BUILD_LOG}"
 
     def _fetch(self, sql: str, params: list[tuple[str, Any]]) -> Iterator[tuple[list[str], Sequence[Sequence[Any]]]]:
         parameters = [self.bigquery.ScalarQueryParameter(name, next(
