@@ -167,7 +167,8 @@ def resolve_parts(tree: Node, root: str, root_columns: dict[str, Column], upstre
                             f"`-- depends_on: {{{{ ref('{node.part}') }}}}` to {root}'s SQL, so "
                             "`dbt build --selector GROUP` builds and tests it")
         part = parts.setdefault(node.part, Part(uid, nodes[uid]["relation_name"], contract_columns(uid, nodes, tests)))
-        needs = [(model, root_columns if model == root else parts[model].columns, c, "join column") for c in node.join[0]]
+        enclosing = root_columns if model == root else parts[model].columns  # the enclosing rows' contract
+        needs = [(model, enclosing, c, "join column") for c in node.join[0]]
         needs += [(node.part, part.columns, c, "join column") for c in node.join[1]]
         needs += [(node.part, part.columns, c, "filter column (path placeholder or as_of)") for c in filters]
         for owner, contract, column, role in needs:
@@ -181,8 +182,9 @@ def contract_columns(unique_id: str, nodes: dict[str, dict], tests: Tests) -> di
     for name, column in (nodes[unique_id].get("columns") or {}).items():
         name = column.get("name") or name
         constraints = [c.get("type") for c in column.get("constraints") or [] if isinstance(c, dict)]
-        columns[name] = Column(column.get("data_type"), "not_null" in constraints,
-                               " ".join(str(column.get("description") or "").split()), tests.values.get((unique_id, name)))
+        description = " ".join(str(column.get("description") or "").split())
+        columns[name] = Column(column.get("data_type"), "not_null" in constraints, description,
+                               tests.values.get((unique_id, name)))
     return columns
 
 
@@ -253,7 +255,8 @@ def load_run_results(file: Path) -> RunResults:
     try:
         data = json.loads(file.read_text(encoding="utf-8"))
         statuses = {r["unique_id"]: (str(r.get("status")), first_line(r.get("message"))) for r in data["results"]}
-        return RunResults(file, statuses, str(data["metadata"].get("invocation_id")), str(data.get("args", {}).get("which")))
+        return RunResults(file, statuses, str(data["metadata"].get("invocation_id")),
+                          str(data.get("args", {}).get("which")))
     except (ValueError, KeyError, TypeError, AttributeError) as error:
         raise GateError(f"{file}: unreadable run results: {error}") from error
 

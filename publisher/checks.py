@@ -1,4 +1,5 @@
-"""The clean public API rule (contract §4) on every non-admin document; the forbidden terms are data (clean_api.yml)."""
+"""The clean public API rule (contract §4) on every non-admin document; the forbidden terms are data
+(clean_api.yml)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 
 import yaml
 
+
 def segments(name: str) -> tuple[str, ...]:
     """'edgeTier' / 'edge-tier' / 'edge_tier' -> ('edge', 'tier')."""
     snake = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name)
@@ -17,7 +19,8 @@ def segments(name: str) -> tuple[str, ...]:
 
 RULES = yaml.safe_load(Path(__file__).with_name("clean_api.yml").read_text(encoding="utf-8"))
 FORBIDDEN_KEYS = tuple(segments(term) for term in RULES["forbidden_keys"])
-FORBIDDEN_VALUES = tuple((label, re.compile(pattern, re.IGNORECASE)) for label, pattern in RULES["forbidden_values"].items())
+FORBIDDEN_VALUES = tuple((label, re.compile(pattern, re.IGNORECASE))
+                         for label, pattern in RULES["forbidden_values"].items())
 
 
 @lru_cache(maxsize=65536)  # keys and strings repeat a lot (field names, player names): each is judged once

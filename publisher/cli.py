@@ -76,7 +76,8 @@ def publish_main(argv: Sequence[str]) -> int:
                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--project-dir", default=".", help="dbt project folder holding target/manifest.json "
                         "(target/ is $DBT_TARGET_PATH when set, as for dbt; default: .)")
-    parser.add_argument("--profiles-dir", help="folder of profiles.yml (default: $DBT_PROFILES_DIR, else the project dir)")
+    parser.add_argument("--profiles-dir",
+                        help="folder of profiles.yml (default: $DBT_PROFILES_DIR, else the project dir)")
     parser.add_argument("--target", help="dbt target of the profile (default: the profile's target)")
     parser.add_argument("--dest", default="public", help="public destination: a local folder, or gs://bucket[/prefix] "
                         "(default: public)")
@@ -100,10 +101,12 @@ def publish_main(argv: Sequence[str]) -> int:
                         help="EMERGENCY: publish even when dbt's last run failed or skipped nodes upstream")
     parser.add_argument("--run-results", help="dbt run results to gate on (default: the target folder's)")
     parser.add_argument("--schemas-dir", help="committed JSON Schemas (default: PROJECT_DIR/schemas)")
-    parser.add_argument("--retries", type=int, default=5, help="retries of a failed request (429, 5xx, timeouts; default: 5)")
+    parser.add_argument("--retries", type=int, default=5,
+                        help="retries of a failed request (429, 5xx, timeouts; default: 5)")
     parser.add_argument("--retry-initial", type=float, default=0.5, help="seconds before the first retry, doubling "
                         "each time (default: 0.5)")
-    parser.add_argument("--generated-at", type=dt.datetime.fromisoformat, help="the run's timestamp (default: now, UTC)")
+    parser.add_argument("--generated-at", type=dt.datetime.fromisoformat,
+                        help="the run's timestamp (default: now, UTC)")
     parser.add_argument("-q", "--quiet", action="store_true", help="do not list unchanged objects one by one")
     args = parser.parse_args(argv)
     if (args.start is None) != (args.end is None) or (args.start and args.start > args.end):
@@ -173,7 +176,8 @@ def withdraw_main(argv: Sequence[str]) -> int:
     parser.add_argument("--project-dir", default=".", help="dbt project folder (its manifest names the endpoints)")
     parser.add_argument("--force", action="store_true", help="also withdraw paths an endpoint publishes (its next "
                         "run publishes them again if the mart still has their rows)")
-    parser.add_argument("--dry-run", action="store_true", help="say what would be deleted and rewritten; change nothing")
+    parser.add_argument("--dry-run", action="store_true",
+                        help="say what would be deleted and rewritten; change nothing")
     args = parser.parse_args(argv)
     try:
         endpoints = endpoints_from_manifest(load_manifest(args.project_dir))

@@ -201,7 +201,8 @@ class LocalDestination:
         """Nothing to do: a folder keeps no metadata."""
 
     def locked(self) -> nullcontext:
-        """Nothing to do: a folder is one machine's (or NFS's), where `make`'s flock lock (ops/locked.sh) serializes runs."""
+        """Nothing to do: a folder is one machine's (or NFS's), where `make`'s flock lock (ops/locked.sh) serializes
+        runs."""
         return nullcontext()
 
     def delete(self, stored: StoredObject) -> None:
@@ -298,8 +299,8 @@ class GCSDestination:
         """Patch the fingerprint into the metadata of an unchanged object (the generation does not move)."""
         blob = self._bucket().blob(self.root + stored.path)
         blob.metadata = metadata(stored.hash, input_hash)
-        self._unless_changed(lambda: blob.patch(if_generation_match=stored.generation, retry=None, timeout=self.timeout),
-                             f"metadata of {stored.path}", stored.path)
+        self._unless_changed(lambda: blob.patch(if_generation_match=stored.generation, retry=None,
+                                                timeout=self.timeout), f"metadata of {stored.path}", stored.path)
 
     def delete(self, stored: StoredObject) -> None:
         """Delete the object at the listed generation (a concurrent writer makes it a ConflictError)."""
@@ -321,15 +322,16 @@ class GCSDestination:
         """Hold the destination's lock for the block, so that one run at a time lists, uploads and writes the indexes,
         from any machine: the object ``<prefix>/v1.lock`` (next to v1/), created only where there is none
         (ifGenerationMatch=0), renewed every LOCK_RENEW seconds, deleted at the end. Another run's lock is waited for up
-        to LOCK_WAIT seconds (then ConflictError, naming its holder); one not renewed for LOCK_STALE seconds is taken over."""
+        to LOCK_WAIT seconds (then ConflictError, naming its holder); one not renewed for LOCK_STALE seconds is taken
+        over."""
         from google.api_core.exceptions import NotFound, PreconditionFailed
 
         name = self.root[:-1] + ".lock"
         url, deadline, waiting, generation = f"gs://{self.bucket_name}/{name}", time.monotonic() + LOCK_WAIT, False, 0
         # who holds it, to find that run; not its command line: a public bucket's lock is public (--admin-dest)
         # (a random run id too: two lockers of one process may start within the same second)
-        me = (f"pid={os.getpid()} host={socket.gethostname()} since={time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())} "
-              f"run={os.urandom(4).hex()} what=publisher")
+        me = (f"pid={os.getpid()} host={socket.gethostname()} "
+              f"since={time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())} run={os.urandom(4).hex()} what=publisher")
 
         def write(generation: int) -> int:  # create (generation 0) or renew the lock; returns its generation
             blob = self._bucket().blob(name)
@@ -400,7 +402,8 @@ Destination = LocalDestination | GCSDestination
 def shares_storage(public: str, private: str) -> bool:
     """Whether a private destination would be readable with the public one: the same bucket, or a folder inside it."""
     if public.startswith("gs://") or private.startswith("gs://"):
-        return public.startswith("gs://") and private.startswith("gs://") and parse_url(public)[0] == parse_url(private)[0]
+        both = public.startswith("gs://") and private.startswith("gs://")
+        return both and parse_url(public)[0] == parse_url(private)[0]
     return Path(private).resolve().is_relative_to(Path(public).resolve())
 
 

@@ -307,7 +307,8 @@ def stream_partitions(rows: Iterable[Row], path_template: str,
         text = raw.isoformat() if isinstance(raw, dt.date) and not isinstance(raw, dt.datetime) else raw
         text = str(text) if isinstance(text, int) and not isinstance(text, bool) else text
         if not isinstance(text, str) or not SAFE_PATH_VALUE.fullmatch(text) or ".." in text:
-            raise FoldError(f"{source}: path {path_template!r}: unsafe value {raw!r} for placeholder {match.group(1)!r}")
+            raise FoldError(f"{source}: path {path_template!r}: unsafe value {raw!r} "
+                            f"for placeholder {match.group(1)!r}")
         return text
 
     seen: set[str] = set()

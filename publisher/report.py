@@ -66,7 +66,8 @@ def describe(error: BaseException) -> str:
 
 def summary_table(tallies: list[Tally]) -> str:
     total = Tally("TOTAL", status="", **{name: sum(getattr(t, name) for t in tallies) for name in COUNTS})
-    rows = [("endpoint", "status", *COUNTS), *((t.name, t.status, *(getattr(t, c) for c in COUNTS)) for t in [*tallies, total])]
+    rows = [("endpoint", "status", *COUNTS),
+            *((t.name, t.status, *(getattr(t, c) for c in COUNTS)) for t in [*tallies, total])]
     width = max(len(row[0]) for row in rows)
     return "\n".join(f"{row[0]:<{width}}  {row[1]:<9}" + "".join(f"{v:>10}" for v in row[2:]) for row in rows)
 

@@ -68,8 +68,8 @@ class Report:
         return not any(tally.status == "failed" for tally in self.rows)
 
     def as_json(self, dry_run: bool, override: bool) -> str:
-        objects = [{"path": i.path, "endpoint": i.tally.name, "status": "failed" if i.error else i.status, "hash": i.hash,
-                    "generation": i.result.generation if i.result else None, "error": i.error}
+        objects = [{"path": i.path, "endpoint": i.tally.name, "status": "failed" if i.error else i.status,
+                    "hash": i.hash, "generation": i.result.generation if i.result else None, "error": i.error}
                    for i in sorted((i for site in self.sites for i in site.items), key=lambda i: i.path)]
         return json.dumps({"ok": self.ok, "dry_run": dry_run, "destinations": {s.audience: s.url for s in self.sites},
                            "generated_at": self.generated_at, "override": override,
@@ -184,8 +184,8 @@ def check_schemas(site: Site, schema_dir: Path, tallies: dict[str, Tally]) -> di
     validators = {}
     for name, (schema, owner, endpoint_name) in schemas.items():
         data, path = schema_bytes(schema), published_path(name)
-        problems = compare_with_repo(schema_dir, {name: data}, orphans=False)
-        owner.fail(*(f"schema: {problem}; run `python -m publisher.cli schemas --write` and commit" for problem in problems))
+        owner.fail(*(f"schema: {problem}; run `python -m publisher.cli schemas --write` and commit"
+                     for problem in compare_with_repo(schema_dir, {name: data}, orphans=False)))
         site.items.append(Item(site.schemas, path, lambda data=data: data, content_hash(schema),  # type: ignore[misc]
                                SCHEMA_CACHE_CONTROL[site.audience]))
         site.schemas.fail(*(f"clean-API violation: {violation}" for violation in check_document(path, schema)))

@@ -34,9 +34,10 @@ TYPE_NAMES = {
     "boolean": ("boolean", "bool"),
 }
 KIND_OF_TYPE = {name: kind for kind, names in TYPE_NAMES.items() for name in names}
-JSON_OF_KIND: dict[str, dict[str, Any]] = {"string": {"type": "string"}, "integer": {"type": "integer"}, "number": {"type": "number"},
-                "date": {"type": "string", "format": "date"}, "timestamp": {"type": "string", "format": "date-time"},
-                "boolean": {"type": "boolean"}}
+JSON_OF_KIND: dict[str, dict[str, Any]] = {
+    "string": {"type": "string"}, "integer": {"type": "integer"}, "number": {"type": "number"},
+    "date": {"type": "string", "format": "date"}, "timestamp": {"type": "string", "format": "date-time"},
+    "boolean": {"type": "boolean"}}
 Model = tuple[str, dict[str, Column]]  # whose columns a node reads: the root model's or a part's
 
 
@@ -135,8 +136,8 @@ def published_path(relative: str) -> str:
 def pretty(value: Any, level: int = 0) -> str:
     """Indented JSON, with lists of scalars (types, required keys) kept on one line."""
     pad = "  " * level
-    flat = isinstance(value, dict) and not any(
-        isinstance(v, dict) or (isinstance(v, list) and any(isinstance(x, (dict, list)) for x in v)) for v in value.values())
+    flat = isinstance(value, dict) and not any(isinstance(v, dict) or (isinstance(v, list) and any(
+        isinstance(x, (dict, list)) for x in v)) for v in value.values())
     if isinstance(value, dict) and value and not flat:
         items = [f"{pad}  {json.dumps(k, ensure_ascii=False)}: {pretty(v, level + 1)}" for k, v in value.items()]
         return "{\n" + ",\n".join(items) + f"\n{pad}}}"

@@ -65,7 +65,8 @@ class Warehouse:
             raise WarehouseError(f"bad column name {name!r}")
         return f"{self.quote}{name}{self.quote}"
 
-    def iter_rows(self, relation: str, where: dict[str, Any] | None = None, order_by: Sequence[str] = ()) -> Iterator[dict]:
+    def iter_rows(self, relation: str, where: dict[str, Any] | None = None,
+                  order_by: Sequence[str] = ()) -> Iterator[dict]:
         """The rows of a relation filtered by ``where`` (column -> value, or a (first, last) inclusive range) and sorted
         by ``order_by``, streamed in batches, JSON-native."""
         clauses, params = [], []
@@ -124,7 +125,8 @@ def bigquery_client(output: dict, where: str) -> Any:
     from google.cloud import bigquery
 
     try:
-        fields = BigQueryCredentials.translate_aliases({k: v for k, v in output.items() if k not in ("type", "threads")})
+        fields = BigQueryCredentials.translate_aliases({k: v for k, v in output.items()
+                                                        if k not in ("type", "threads")})
         BigQueryCredentials.validate(fields)
         profile = BigQueryCredentials.from_dict(fields)
         credentials = create_google_credentials(profile)
@@ -133,8 +135,9 @@ def bigquery_client(output: dict, where: str) -> Any:
         text = " ".join(str(getattr(error, "message", None) or getattr(error, "msg", None) or error).split())
         raise WarehouseError(f"{where}: BigQuery credentials (method {output.get('method')!r}): "
                              f"{field + ': ' if field else ''}{text}") from error
+    options = {"api_endpoint": profile.api_endpoint, "quota_project_id": profile.quota_project}
     return bigquery.Client(project=profile.execution_project, credentials=credentials, location=profile.location,
-                           client_options={"api_endpoint": profile.api_endpoint, "quota_project_id": profile.quota_project})
+                           client_options=options)
 
 
 class BigQueryWarehouse(Warehouse):
@@ -148,7 +151,8 @@ class BigQueryWarehouse(Warehouse):
 
     def _fetch(self, sql: str, params: list[tuple[str, Any]]) -> Iterator[tuple[list[str], Sequence[Sequence[Any]]]]:
         parameters = [self.bigquery.ScalarQueryParameter(name, next(
-            (kind for type_, kind in PARAMETER_TYPES if isinstance(value, type_)), "STRING"), value) for name, value in params]
+            (kind for type_, kind in PARAMETER_TYPES if isinstance(value, type_)), "STRING"), value)
+            for name, value in params]
         rows = iter(self.client.query(sql, job_config=self.bigquery.QueryJobConfig(query_parameters=parameters))
                     .result(page_size=BATCH))
         while batch := list(itertools.islice(rows, BATCH)):
