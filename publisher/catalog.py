@@ -14,10 +14,16 @@ from functools import cached_property
 from pathlib import Path
 from typing import Callable
 
-from publisher.documents import Node, SpecError, parse, placeholders, template_pattern, validate_path_template, walk
+from publisher.documents import (PLACEHOLDER, Node, SpecError, parse, placeholders, template_pattern,
+                                 validate_path_template, walk)
 from publisher.report import log
 
 LATEST_SUFFIX = "/{date}.json"
+# What the publisher writes besides the endpoints' documents, under v1/: the indexes, and the schemas (public ones
+# under schemas/, admin ones under admin/schemas/). No endpoint may publish there.
+MANIFEST_PATH, LATEST_PATH, SCHEMA_DIR = "manifest.json", "latest.json", "schemas"
+SCHEMA_SUFFIX = ".schema.json"
+LATEST_SCHEMA = "latest" + SCHEMA_SUFFIX  # the schema of latest.json
 GROUPS = ("after-predictions", "hourly", "daily", "live")
 REQUIRED_KEYS = {"path", "cache_control", "group", "document"}
 PUBLISH_KEYS = REQUIRED_KEYS | {"as_of"}
@@ -81,6 +87,25 @@ class Endpoint:
         return self.path_template.removesuffix(LATEST_SUFFIX) if dated else None
 
 
+def schema_file(path_template: str) -> str:
+    """'picks/{date}.json' -> 'picks.schema.json'; 'best-bets/all.json' -> 'best-bets/all.schema.json'."""
+    parts = [PLACEHOLDER.sub("", part).strip("-_.") for part in path_template.removesuffix(".json").split("/")]
+    if not any(parts):
+        raise SpecError(f"path {path_template!r} has no name left once its placeholders are removed")
+    return "/".join(part for part in parts if part) + SCHEMA_SUFFIX
+
+
+def check_not_reserved(path_template: str) -> None:
+    """An endpoint's path is not one the publisher writes itself, nor is its schema file latest.json's."""
+    if path_template in (MANIFEST_PATH, LATEST_PATH) or path_template.removeprefix("admin/").startswith(
+            f"{SCHEMA_DIR}/"):
+        raise SpecError(f"path {path_template!r} is the publisher's own (v1/{MANIFEST_PATH}, v1/{LATEST_PATH}, "
+                        f"v1/{SCHEMA_DIR}/, v1/admin/{SCHEMA_DIR}/): choose another path")
+    if schema_file(path_template) == LATEST_SCHEMA:
+        raise SpecError(f"path {path_template!r} would publish its schema as {LATEST_SCHEMA}, the schema of "
+                        f"v1/{LATEST_PATH}: choose another path")
+
+
 def target_dir(project_dir: str | Path) -> Path:
     """dbt's target folder: $DBT_TARGET_PATH (relative to the project dir) as dbt has it, else target/."""
     return Path(project_dir) / os.environ.get("DBT_TARGET_PATH", "target")
@@ -124,6 +149,7 @@ def endpoint_from_node(unique_id: str, nodes: dict[str, dict], tests: Tests) -> 
             raise SpecError(f"unknown key {unknown[0]!r}" if unknown else f"missing key {missing[0]!r}")
         path = declaration["path"]
         validate_path_template(path)
+        check_not_reserved(path)
         visibility = "admin" if path.startswith("admin/") else "public"
         cache_control = declaration["cache_control"]
         if not isinstance(cache_control, str) or not CACHE_CONTROL[visibility].match(cache_control):
@@ -214,11 +240,16 @@ def endpoints_from_manifest(manifest: dict) -> list[Endpoint]:
     nodes, tests = manifest.get("nodes", {}), Tests.of(manifest)
     endpoints = [endpoint_from_node(uid, nodes, tests) for uid, node in nodes.items()
                  if node.get("resource_type") == "model" and publish_declaration(node) is not None]
-    by_path: dict[str, str] = {}
+    by_path: dict[str, Endpoint] = {}
     for endpoint in endpoints:
-        other = by_path.setdefault(endpoint.path_template, endpoint.name)
-        if other != endpoint.name:
-            raise CatalogError(f"models {other} and {endpoint.name} both publish {endpoint.path_template!r}")
+        for key in (endpoint.path_template, schema_file(endpoint.path_template)):
+            other = by_path.setdefault(key, endpoint)
+            if other is endpoint:
+                continue
+            if key == endpoint.path_template:
+                raise CatalogError(f"models {other.name} and {endpoint.name} both publish {key!r}")
+            raise CatalogError(f"models {other.name} and {endpoint.name} both publish their schema as {key} (paths "
+                               f"{other.path_template!r} and {endpoint.path_template!r}): rename one path")
     return sorted(endpoints, key=lambda e: e.name)
 
 

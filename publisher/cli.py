@@ -38,12 +38,12 @@ from pathlib import Path
 from typing import NoReturn, Sequence
 
 from publisher.build import Dates
-from publisher.catalog import GROUPS, CatalogError, endpoints_from_manifest, load_manifest
+from publisher.catalog import GROUPS, SCHEMA_DIR, CatalogError, endpoints_from_manifest, load_manifest
 from publisher.destinations import RetryPolicy, open_destination, shares_storage, write_whole
 from publisher.publish import withdraw
 from publisher.report import describe, log, summary_table
 from publisher.run import run
-from publisher.schemas import SCHEMA_DIR, SchemaError, all_schema_files, compare_with_repo
+from publisher.schemas import SchemaError, all_schema_files, compare_with_repo
 from publisher.serialize import format_timestamp
 from publisher.warehouse import WarehouseError
 

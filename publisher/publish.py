@@ -12,18 +12,16 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from typing import Callable, Iterable, Mapping
 
-from publisher.catalog import Endpoint
+from publisher.catalog import LATEST_PATH, LATEST_SCHEMA, MANIFEST_PATH, Endpoint, schema_file
 from publisher.checks import check_document
 from publisher.destinations import ConflictError, Destination, StoredObject
 from publisher.report import Tally, describe, log
-from publisher.schemas import LATEST_SCHEMA, Validator, published_path, schema_file
+from publisher.schemas import Validator, published_path
 from publisher.serialize import content_hash, serialize
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
-MANIFEST_PATH = "manifest.json"
 MANIFEST_CACHE_CONTROL = "public, max-age=30"
 PRIVATE_MANIFEST_CACHE_CONTROL = "private, max-age=30"  # the manifest of the admin destination
-LATEST_PATH = "latest.json"
 LATEST_CACHE_CONTROL = "public, max-age=60"
 INDEX_ATTEMPTS = 3
 DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")

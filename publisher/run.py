@@ -20,14 +20,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from publisher.build import Build, Dates, build_all, code_digest
-from publisher.catalog import GATE, Endpoint, endpoints_from_manifest, gate, load_manifest, select_endpoints, target_dir
+from publisher.catalog import (GATE, LATEST_PATH, LATEST_SCHEMA, MANIFEST_PATH, SCHEMA_DIR, Endpoint,
+                               endpoints_from_manifest, gate, load_manifest, schema_file, select_endpoints, target_dir)
 from publisher.checks import check_document
 from publisher.destinations import Destination, RetryPolicy, StoredObject, open_destination
-from publisher.publish import (LATEST_PATH, MANIFEST_PATH, UNCHANGED, Index, Item, Scope, Spool, label, plan,
-                               site_indexes, stale_paths, upload, write_indexes)
+from publisher.publish import (UNCHANGED, Index, Item, Scope, Spool, label, plan, site_indexes, stale_paths, upload,
+                               write_indexes)
 from publisher.report import Tally, describe, log, timed
-from publisher.schemas import (LATEST_SCHEMA, SCHEMA_DIR, SchemaError, Validator, compare_with_repo, endpoint_schema,
-                               latest_schema, published_path, schema_bytes, schema_file)
+from publisher.schemas import (SchemaError, Validator, compare_with_repo, endpoint_schema, latest_schema, published_path,
+                               schema_bytes)
 from publisher.serialize import content_hash, format_timestamp
 from publisher.warehouse import last_builds, warehouse_from_profile
 

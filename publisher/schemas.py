@@ -11,13 +11,10 @@ from typing import Any, Iterable, Mapping
 
 import jsonschema_rs
 
-from publisher.catalog import Column, Endpoint
-from publisher.documents import PLACEHOLDER, Node
+from publisher.catalog import LATEST_SCHEMA, SCHEMA_DIR, SCHEMA_SUFFIX, Column, Endpoint, schema_file
+from publisher.documents import Node
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
-SCHEMA_DIR = "schemas"
-SUFFIX = ".schema.json"
-LATEST_SCHEMA = "latest.schema.json"
 CONTEXT_VALUES = {  # run context values ("@name" nodes): kind, description
     "generated_at": ("timestamp", "When the publisher wrote this file (UTC); unchanged files keep theirs."),
     "updated_at": ("timestamp", "When the publisher last wrote this file (UTC)."),
@@ -118,14 +115,6 @@ def latest_schema(prefixes: Iterable[str]) -> dict:
             "required": ["generated_at", "dates"], "additionalProperties": False}
 
 
-def schema_file(path_template: str) -> str:
-    """'picks/{date}.json' -> 'picks.schema.json'; 'best-bets/all.json' -> 'best-bets/all.schema.json'."""
-    parts = [PLACEHOLDER.sub("", part).strip("-_.") for part in path_template.removesuffix(".json").split("/")]
-    if not any(parts):
-        raise SchemaError(f"path {path_template!r} has no name left once its placeholders are removed")
-    return "/".join(part for part in parts if part) + SUFFIX
-
-
 def published_path(relative: str) -> str:
     """Where a schema file (relative to schemas/) is published, relative to v1/."""
     if relative.startswith("admin/"):
@@ -152,15 +141,9 @@ def schema_bytes(schema: Mapping[str, Any]) -> bytes:
 
 
 def all_schema_files(endpoints: list[Endpoint]) -> dict[str, bytes]:
-    """Every committed schema, schemas/-relative file name -> bytes: the endpoints' (names must not collide), then
-    latest.json's."""
-    files: dict[str, bytes] = {}
-    owners: dict[str, str] = {}
-    for endpoint in endpoints:
-        name = schema_file(endpoint.path_template)
-        if name in owners:
-            raise SchemaError(f"models {owners[name]} and {endpoint.name} both map to schema {name}")
-        owners[name], files[name] = endpoint.name, schema_bytes(endpoint_schema(endpoint))
+    """Every committed schema, schemas/-relative file name -> bytes: the endpoints' (one file each: the catalog
+    refuses two endpoints whose paths give one schema file), then latest.json's."""
+    files = {schema_file(endpoint.path_template): schema_bytes(endpoint_schema(endpoint)) for endpoint in endpoints}
     return {**files, LATEST_SCHEMA: schema_bytes(latest_schema(e.latest_key for e in endpoints if e.latest_key))}
 
 
@@ -180,7 +163,7 @@ def compare_with_repo(schema_dir: Path, expected: Mapping[str, bytes], orphans: 
         if write:
             file.parent.mkdir(parents=True, exist_ok=True)
             file.write_bytes(data)
-    files = sorted(schema_dir.rglob(f"*{SUFFIX}")) if orphans and schema_dir.is_dir() else []
+    files = sorted(schema_dir.rglob(f"*{SCHEMA_SUFFIX}")) if orphans and schema_dir.is_dir() else []
     for file in [file for file in files if file.relative_to(schema_dir).as_posix() not in expected]:
         found.append(f"{file}: no published model has this schema")
         if write:

@@ -17,9 +17,8 @@ import sys
 from pathlib import Path
 from typing import Any, Iterator, Mapping, Sequence
 
-from publisher.catalog import CatalogError, Endpoint, endpoints_from_manifest, load_manifest
-from publisher.schemas import LATEST_SCHEMA, SchemaError, compare_with_repo, endpoint_schema, latest_schema, \
-    published_path, schema_file
+from publisher.catalog import LATEST_SCHEMA, CatalogError, Endpoint, endpoints_from_manifest, load_manifest, schema_file
+from publisher.schemas import SchemaError, compare_with_repo, endpoint_schema, latest_schema, published_path
 
 DOCS_PAGE = "docs/endpoints.md"
 PAGE_HEAD = """# Published endpoints

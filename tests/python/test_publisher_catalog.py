@@ -85,6 +85,13 @@ def broken(**changes):
         ({"path": "../picks.json"}, "path"),
         ({"document": {"date": "date", "picks": {"list": ["rank"], "fields": {}}}}, r"document\.picks\.fields"),
         ({"document": {"x": {"weird": 1}}}, r"document\.x: unknown node form"),
+        # where the publisher writes its own files (indexes, schemas), or a path that names no schema file
+        ({"path": "manifest.json"}, r"path 'manifest.json' is the publisher's own"),
+        ({"path": "latest.json"}, r"path 'latest.json' is the publisher's own"),
+        ({"path": "schemas/{date}.json"}, r"path 'schemas/\{date\}.json' is the publisher's own"),
+        ({"path": "admin/schemas/x.json", "cache_control": "private, max-age=60"}, "the publisher's own"),
+        ({"path": "latest/{date}.json"}, r"would publish its schema as latest.schema.json, the schema of v1/latest"),
+        ({"path": "{date}.json"}, r"path '\{date\}.json' has no name left once its placeholders are removed"),
     ],
 )
 def test_bad_declarations_name_the_model_and_the_key(changes, message):
@@ -96,6 +103,16 @@ def test_two_models_with_the_same_path_are_rejected():
     manifest = copy.deepcopy(MANIFEST)
     manifest["nodes"]["model.p.picks_copy"] = model("picks_copy", [], PUBLISH)
     with pytest.raises(CatalogError, match="picks_copy.*picks_daily|picks_daily.*picks_copy"):
+        endpoints_from_manifest(manifest)
+
+
+def test_two_models_whose_paths_give_one_schema_file_are_rejected():
+    """picks/{date}.json and picks/{day}.json would both publish schemas/picks.schema.json: a run kept one
+    endpoint's schema and left the other without a validator, unpublished, its summary row 'empty'."""
+    manifest = copy.deepcopy(MANIFEST)
+    manifest["nodes"]["model.p.picks_copy"] = model("picks_copy", [], {**PUBLISH, "path": "picks/{day}.json"})
+    with pytest.raises(CatalogError, match=r"models picks_(daily|copy) and picks_(copy|daily) both publish their "
+                                           r"schema as picks.schema.json \(paths .*\): rename one path"):
         endpoints_from_manifest(manifest)
 
 
