@@ -33,22 +33,30 @@
         since the oldest build of the tables it was built from when older (a stat correction
         of any age: every model downstream of the grades rebuilds from there, macro
         changed_since_last_build);
-      - for a model whose config has meta rebuild_moved_games (fact_table_config; or
-        `rebuild_moved_games` given, for a test's reader), the first date whose game the
-        context moved, moved on or moved back, or whose fixed game's lock time changed,
-        since then (int_game_moves, the same macro changed_since_last_build): its rows must
-        change however old the date, as a full refresh would have them (a moved game's runs
-        leave the date, a game moved back is picked there again, a new tip-off makes other
-        runs late or candidates by the rules), and the first date the staging of the
-        predictions restaged since then (staged_at, the same macro: rows landed for a date
-        older than the window, macro landed_since_staged).
+      - for a model whose config has meta rebuild_moved_games (fact_table_config), the first
+        date whose game the context moved, moved on or moved back, or whose fixed game's lock
+        time changed, since then (int_game_moves, the same macro changed_since_last_build):
+        its rows must change however old the date, as a full refresh would have them (a moved
+        game's runs leave the date, a game moved back is picked there again, a new tip-off
+        makes other runs late or candidates by the rules);
+      - for a model whose meta has rebuild_moved_games or rebuild_changed_dates (the staging
+        of the predictions), the first date whose prediction rows changed upstream since then
+        (the log stg_nba_predictions__date_changes, the same macro: runs written, deleted,
+        activated or deactivated for a date older than the window; a date left with no row is
+        emptied, as a full refresh leaves it).
+    meta: the config meta of the model whose start is asked (default: the model being built;
+    a test's reader gives its own, macros/overrides/tests_window.sql). The incremental
+    strategies ask it again for the dates to replace (rebuild_partition_literals): from the
+    same logs, so a date logged and left with no row is deleted too. regrades=false leaves out
+    the grades' dates (the daily cycle's tests, which read the two logs' but not the grades':
+    that lookup reads every graded row, once per test).
     A table with no dated row yet (its first build found nothing: a deployment before the
     feeds' first rows, a record built before the first tip-off) rebuilds every date, as a
     first build does: its start is 0001-01-01, never null (a null start matched no date, so
     such a table stayed empty on every later run).
     date_column: the table's date column (default: the model's own, fact_table_config's). -#}
-{% macro incremental_rebuild_start(relation=none, date_column=none, reopen=none, extra=none,
-    rebuild_moved_games=none) -%}
+{% macro incremental_rebuild_start(relation=none, date_column=none, reopen=none, extra=none, meta=none,
+    regrades=true) -%}
     {%- set column = date_column or incremental_date_column() -%}
     {%- set built = relation if relation is not none else this -%}
     {%- if var('rebuild_from') -%}
@@ -61,14 +69,16 @@
     {%- if extra -%}
         {%- do starts.append(extra) -%}
     {%- endif -%}
-    {%- set changes = [
-        changed_since_last_build(built, 'int_candidates_graded', 'graded_at', check_column=true)] -%}
-    {%- set on_moves = rebuild_moved_games if rebuild_moved_games is not none
-        else (config.get('meta') or {}).get('rebuild_moved_games') -%}
-    {%- if on_moves -%}
+    {%- set changes = [] -%}
+    {%- if regrades -%}
+        {%- do changes.append(changed_since_last_build(built, 'int_candidates_graded', 'graded_at', check_column=true)) -%}
+    {%- endif -%}
+    {%- set meta = meta if meta is not none else (config.get('meta') or {}) -%}
+    {%- if meta.get('rebuild_moved_games') -%}
         {%- do changes.append(changed_since_last_build(built, 'int_game_moves', 'seen_at')) -%}
-        {%- do changes.append(changed_since_last_build(
-            built, 'stg_nba_predictions__player_prop_predictions', 'staged_at')) -%}
+    {%- endif -%}
+    {%- if meta.get('rebuild_moved_games') or meta.get('rebuild_changed_dates') -%}
+        {%- do changes.append(changed_since_last_build(built, 'stg_nba_predictions__date_changes', 'seen_at')) -%}
     {%- endif -%}
     {%- do starts.extend(changes | select | list) -%}
     coalesce(
@@ -86,7 +96,7 @@
 {%- endmacro %}
 
 {#- The first game_date of the rows the model `model_name` (int_candidates_graded, int_game_moves,
-    stg_nba_predictions__player_prop_predictions) wrote since the last build of `built` (the
+    stg_nba_predictions__date_changes) wrote since the last build of `built` (the
     incremental table whose rebuild start is asked: the model being built, or a test's
     reader, macros/overrides/tests_window.sql): rows whose
     `stamp_column` (the start of the run that wrote them, macro run_start) is after that table's
@@ -95,9 +105,9 @@
     it): a table rebuilt from a table upstream built before the change (a hand-made selection
     that left it out) takes the change in again once they are both built after it. As
     a scalar subquery. So a regrade (int_candidates_graded.graded_at), a game moved
-    (int_game_moves.seen_at) or a date restaged (staged_at) reaches every model downstream,
-    also when the run that wrote it did not build them (the daily group's selector, a run
-    killed or failed halfway): the writer finds
+    (int_game_moves.seen_at) or a date changed upstream (stg_nba_predictions__date_changes
+    .seen_at) reaches every model downstream, also when the run that wrote it did not build
+    them (the daily group's selector, a run killed or failed halfway): the writer finds
     nothing left to write after it. A model the log does not name reads every row as newer.
     None for the model itself, in a unit test, before the model or the log exist, or, with
     check_column, when the model lacks the column (int_candidates_graded built before graded_at:
@@ -220,14 +230,18 @@
     window that lost all its rows (a game moved to another day, a run deleted upstream)
     is emptied, as a full refresh would leave it. rebuild_moved_games (every fact but the
     staging tables, which keep the feed's rows as they are): also every date whose game was
-    moved, moved on or moved back, or whose fixed game's lock time changed, since the table's
-    last build (int_game_moves, incremental_rebuild_start). Such a table must be downstream
-    of int_game_moves, so that a run writes the log before it (int_candidates_selected
-    depends on it; test_bigquery_compile.py checks every such table).
+    moved, moved on or moved back, or whose fixed game's lock time changed, and every date
+    whose prediction rows changed upstream, since the table's last build (int_game_moves,
+    stg_nba_predictions__date_changes, incremental_rebuild_start). Such a table must be
+    downstream of both logs, so that a run writes them before it (int_candidates_selected
+    depends on int_game_moves, the staging of the predictions on the other;
+    test_bigquery_compile.py checks every such table). rebuild_changed_dates (the staging of
+    the predictions): the second log only.
     DuckDB: the strategy replace_dates below (unique_key: the date column).
     BigQuery: insert_overwrite of those date_column partitions, as a static list (meta
     rebuild_partitions: see macros/overrides/bigquery_insert_overwrite.sql), clustered. -#}
-{% macro fact_table_config(cluster_by, date_column='game_date', rebuild_moved_games=true) -%}
+{% macro fact_table_config(cluster_by, date_column='game_date', rebuild_moved_games=true,
+    rebuild_changed_dates=false) -%}
     {%- set common = {'materialized': 'incremental', 'on_schema_change': 'fail', 'meta': {}} -%}
     {%- if target.type == 'bigquery' -%}
         {%- do common.update(bigquery_table_layout(date_column, cluster_by)) -%}
@@ -238,6 +252,9 @@
     {%- endif -%}
     {%- if rebuild_moved_games -%}
         {%- do common['meta'].update({'rebuild_moved_games': true}) -%}
+    {%- endif -%}
+    {%- if rebuild_changed_dates -%}
+        {%- do common['meta'].update({'rebuild_changed_dates': true}) -%}
     {%- endif -%}
     {{ return(common) }}
 {%- endmacro %}
@@ -283,41 +300,3 @@
     select {{ columns }} from {{ temp_relation }}
 {%- endmacro %}
 
-{#- For the incremental staging of the predictions: the first game_date (within the feeds'
-    horizon) whose rows in `source_table` differ from those staged in this model's table, as
-    a scalar subquery (null when none). Each date's set of (prediction id, is_active) pairs
-    is compared by its size and the bit_xor of its fingerprints (macro fingerprint). A run
-    written for a date older than the incremental window (a backfill weeks after the games),
-    deleted, or activated or deactivated upstream since it was staged changes that date's
-    set, so the run restages it, where the window alone never read it again
-    (admin/predictions lacked such a run until a full refresh). A row corrected in place
-    (same id and is_active, other values) changes nothing here. Reads three columns of the
-    source and two of this table, every date, on each run (about 0.2 s at five seasons on
-    DuckDB). -#}
-{% macro landed_since_staged(source_table) -%}
-    {%- set pair = fingerprint("prediction_id || ':' || case when is_active then '1' else '0' end") %}
-    (
-        select min(coalesce(landed.game_date, staged.game_date))
-        from (
-            select game_date, count(*) as pair_count, bit_xor(pair) as pairs
-            from (
-                select distinct cast(game_date as date) as game_date, {{ pair }} as pair
-                from {{ source_table }}
-                where {{ within_horizon('game_date') }}
-            ) as distinct_pairs
-            group by game_date
-        ) as landed
-        full outer join (
-            select game_date, count(*) as pair_count, bit_xor(pair) as pairs
-            from (
-                select distinct game_date, {{ pair }} as pair
-                from {{ this }}
-            ) as distinct_pairs
-            group by game_date
-        ) as staged
-            on landed.game_date = staged.game_date
-        where
-            landed.pair_count is distinct from staged.pair_count
-            or landed.pairs is distinct from staged.pairs
-    )
-{%- endmacro %}

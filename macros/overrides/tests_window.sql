@@ -2,9 +2,15 @@
     plus one rule of this project. On a run through one of the selectors of var
     incremental_test_selectors (the daily cycle, selectors.yml), a test of an incremental
     table reads only its last var('incremental_test_days') days (its newest date minus that
-    many days, on the table's date column): the rows that run rebuilt (facts_lookback_days
-    before the previous newest date, plus the new days) and not years of rows tested
-    by earlier runs, so a daily run costs the same whatever the history. A view that only
+    many days, on the table's date column), and every date from the first one the run
+    rebuilt for a game moved or for prediction rows changed upstream, however old
+    (incremental_rebuild_start, asked as the table's own run asked it: the build log still
+    holds the table's previous build until the run ends; not the grades' dates, whose lookup
+    reads every graded row once per test: a regrade of an old date is tested by full builds,
+    as before): the rows that run rebuilt, and not years of rows tested by earlier runs, so
+    a daily run costs the same whatever the history, and a row restaged on an old date is
+    tested by the run that staged it (else it reached admin/predictions untested, and the
+    next full build failed on it). A view that only
     incremental models read, each through rebuilt_dates() (no reopen, no extra), says so in
     its config (meta tests_window: {column: C, readers: [MODEL, ...]}): on such a run its
     tests read the rows whose C is on or after the first date those readers rebuild in this
@@ -48,8 +54,9 @@
         {%- if node.config.materialized == 'incremental' -%}
             {%- set column = incremental_node_date_column(node) -%}
             {%- if column is string -%}
-                {%- set first_day = '(select ' ~ add_days('max(' ~ column ~ ')', -1 * var('incremental_test_days')) ~ ' from ' ~ relation ~ ')' -%}
-                {{ return('(' ~ column ~ ' >= ' ~ date_literal(first_day) ~ ' or ' ~ column ~ ' is null)') }}
+                {%- set recent = '(select ' ~ add_days('max(' ~ column ~ ')', -1 * var('incremental_test_days')) ~ ' from ' ~ relation ~ ')' -%}
+                {%- set rebuilt = incremental_rebuild_start(relation=relation, date_column=column, meta=node.config.meta, regrades=false) -%}
+                {{ return('(' ~ column ~ ' >= ' ~ date_literal('least(' ~ recent ~ ', ' ~ rebuilt ~ ')') ~ ' or ' ~ column ~ ' is null)') }}
             {%- endif -%}
         {%- elif node.config.meta.get('tests_window') -%}
             {{ return(readers_window_condition(node.config.meta['tests_window'])) }}
@@ -86,7 +93,7 @@
             {{ return('') }}
         {%- endif -%}
         {%- do starts.append(incremental_rebuild_start(relation=built, date_column=reader_column,
-            rebuild_moved_games=reader.config.meta.get('rebuild_moved_games', false))) -%}
+            meta=reader.config.meta)) -%}
     {%- endfor -%}
     {%- if not starts or not window.get('column') -%}
         {{ return('') }}

@@ -32,13 +32,14 @@ FACT_TABLES: dict[str, tuple[str, list[str] | None]] = {
     "int_picks_locked": ("game_date", ["list_id"]),
     "int_groups_locked": ("game_date", ["subset_id"]),
     "int_days_locked": ("game_date", ["system_id"]),
-    # the append-only log of game moves, insert-only like the record
+    # the append-only logs of game moves and of the prediction feed's dates, insert-only like the record
     "int_game_moves": ("game_date", ["game_id"]),
+    "stg_nba_predictions__date_changes": ("game_date", None),
     # the published picks, incremental by date
     "int_picks_published": ("game_date", ["list_id"]),
 }
 APPEND_ONLY = ("int_candidates_locked", "int_games_locked", "int_picks_locked", "int_groups_locked",
-               "int_days_locked", "int_game_moves")
+               "int_days_locked", "int_game_moves", "stg_nba_predictions__date_changes")
 # the public marts, whole tables partitioned and clustered like the facts
 PUBLISHED_TABLES: dict[str, tuple[str, list[str] | None]] = {
     "public_picks": ("date", ["group_id"]),  # the group root of picks/{date}.json; its part:

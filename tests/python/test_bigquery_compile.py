@@ -133,20 +133,25 @@ def test_fact_tables_are_partitioned_clustered_insert_overwrite(compiled):
 
 
 
-def test_every_fact_that_rebuilds_on_moves_is_built_after_the_log_of_moves(compiled):
-    """A fact with rebuild_moved_games (fact_table_config: every fact but staging's) reads int_game_moves' rows
-    written since its own last build (macro changed_since_last_build). Built before the log in the same run, it would
-    miss the move for good (its build would be newer than the row): each must be downstream of int_game_moves."""
+def test_every_fact_that_rebuilds_on_moves_is_built_after_the_logs(compiled):
+    """A fact with rebuild_moved_games (fact_table_config: every fact but staging's) reads the rows of int_game_moves
+    and of stg_nba_predictions__date_changes written since its own last build (macro changed_since_last_build); the
+    staging of the predictions (rebuild_changed_dates) reads the second log's. Built before a log in the same run, a
+    table would miss its row for good (its build would be newer than the row): each must be downstream of the logs
+    it reads."""
     manifest, models, _ = compiled
     parents = manifest["parent_map"]
-    log = next(uid for uid, node in manifest["nodes"].items() if node["name"] == "int_game_moves")
 
-    def downstream_of_log(uid: str, seen: set[str]) -> bool:
+    def downstream_of(log_name: str, uid: str, seen: set[str]) -> bool:
         seen.add(uid)
+        log = models[log_name]["unique_id"]
         return log in parents.get(uid, []) or any(
-            downstream_of_log(parent, seen) for parent in parents.get(uid, []) if parent not in seen)
+            downstream_of(log_name, parent, seen) for parent in parents.get(uid, []) if parent not in seen)
 
     on_moves = {name for name, node in models.items() if node["config"]["meta"].get("rebuild_moved_games")}
     assert on_moves == set(FACT_TABLES) - set(APPEND_ONLY) - {
         "stg_nba_predictions__player_prop_predictions", "stg_nba_predictions__pick_signal_tags"}
-    assert [name for name in sorted(on_moves) if not downstream_of_log(models[name]["unique_id"], set())] == []
+    on_changed_dates = {name for name, node in models.items() if node["config"]["meta"].get("rebuild_changed_dates")}
+    assert on_changed_dates == {"stg_nba_predictions__player_prop_predictions"}
+    for log, readers in (("int_game_moves", on_moves), ("stg_nba_predictions__date_changes", on_moves | on_changed_dates)):
+        assert [name for name in sorted(readers) if not downstream_of(log, models[name]["unique_id"], set())] == [], log

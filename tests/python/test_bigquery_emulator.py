@@ -255,8 +255,9 @@ def test_one_date_through_query_parameters_is_identical(built):
 def test_a_move_logged_on_bigquery_reaches_a_date_past_the_window(built):
     """The log of moves and the start it gives (int_game_moves, macro changed_since_last_build) on BigQuery, last in
     this module since it changes the warehouse: an active run of day 2's game dated 2025-01-01, a date the context
-    does not list the game on, is a run of a game moved to 2025-01-07. Staging takes it in (2025-01-01's ids differ
-    from the source's: macro landed_since_staged, macro fingerprint), then the
+    does not list the game on, is a run of a game moved to 2025-01-07. Staging takes it in (the log of the feed's
+    dates, stg_nba_predictions__date_changes, sees 2025-01-01's new set of ids: its own rows read back, a full
+    outer join, macro fingerprint), then the
     log's incremental run (its own rows read back, `is distinct from`) logs the move, and the incremental runs of
     the candidate tables and of admin_predictions rebuild from 2025-01-01, past their window (2025-01-05 on): the
     run is no candidate, and admin/predictions shows it as moved to 2025-01-07. A context row of day 1's game
@@ -279,7 +280,8 @@ def test_a_move_logged_on_bigquery_reaches_a_date_past_the_window(built):
     candidates = {name: built.bq.query(f"select prediction_id, game_date from {relation('intermediate', name)}"
                                        " order by prediction_id")
                   for name in ("int_candidates_selected", "int_candidates_scored")}
-    staged = built.bq.dbt("run", "-s", "stg_nba_predictions__player_prop_predictions", check=False)
+    staged = built.bq.dbt("run", "-s", "stg_nba_predictions__date_changes", "stg_nba_predictions__player_prop_predictions",
+                          check=False)
     assert staged.returncode == 0, staged.stdout[-6000:]
     assert [str(day) for (day,) in built.bq.query(
         f"select game_date from {relation('staging', 'stg_nba_predictions__player_prop_predictions')}"

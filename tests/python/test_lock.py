@@ -17,6 +17,7 @@ import shutil
 import pytest
 
 from pipeline import NO_UNIT, Run, fixture_run, new_run
+from test_daily_cycle import build_against_a_full_refresh
 from test_pick_engine import BEST_BETS, EXPECTED_PICKS, D1, D2, D3
 
 CLOCK = "2025-01-08 12:00:00"
@@ -26,6 +27,20 @@ COLUMNS = ("prediction_id, system_id, player_lookup, game_id, game_date, predict
            " recommendation, current_points_line, is_active, created_at")
 LATE = (f"insert into {P} ({COLUMNS}) select 'late-001', system_id, player_lookup, game_id, game_date, 5.0,"
         " 0.99, 'UNDER', 20.5, true, timestamp '2025-01-06 23:31:00' from " + P + " where prediction_id = 'pe-001'")
+C = "nba_analytics.upcoming_player_game_context"
+
+
+def a_game_days_later(game_id: str, date: str, prefix: str = "x-", tip_off: str = "23:30") -> list[str]:
+    """The statements that add a copy of day 3's game (0022400505) as ``game_id`` on ``date`` (tip-off ``tip_off``
+    UTC, runs at 17:00, prediction ids prefixed ``prefix``): a newer date takes the incremental window past days
+    1-3."""
+    return [f"insert into {C} select * replace ('{game_id}' as game_id, date '{date}' as game_date,"
+            f" timestamp '{date} {tip_off}:00' as game_start_at) from {C} where game_id = '0022400505'",
+            f"insert into {P} select * replace ('{prefix}' || prediction_id as prediction_id, '{game_id}' as game_id,"
+            f" date '{date}' as game_date, timestamp '{date} 17:00:00' as created_at)"
+            f" from {P} where game_id = '0022400505'"]
+
+
 RECORD_TABLES = ("int_candidates_locked", "int_games_locked", "int_picks_locked", "int_groups_locked",
                  "int_days_locked")
 DAY_FILES = [f"{kind}/{day}.json" for kind in ("picks", "signals", "best-bets") for day in (D1, D2)]
@@ -335,3 +350,29 @@ def test_the_rebuild_command_reproduces_the_record_on_unchanged_sources(publishe
     run.dbt("build", "--full-refresh", *NO_UNIT, "--vars", json.dumps({"rebuild_record": True}), clock=CLOCK)
     assert record(run) == record(published)
     assert run.query("select count(*) from props_intermediate.int_picks_locked")[0][0] > 0
+
+
+def test_prediction_rows_re_dated_upstream_for_an_old_date_reach_every_table(tmp_path):
+    """Review M: after a game on 01-12 has taken the incremental window past days 1-3, upstream re-dates day 2's only
+    game (0022400504: its context and its ten runs, ids kept) to 01-13, leaving day 2 with no prediction row. Staging
+    saw day 2 change but kept its rows (the dates it replaced left out a date older than its window): every build
+    stopped on staging's primary key, the ids on both dates, while a --full-refresh passed; and no fact dropped an
+    emptied date. The log of the feed's dates (stg_nba_predictions__date_changes) now names day 2: staging empties
+    it, every fact rebuilds from it, and the daily build equals a full refresh. The build after it used to stop on
+    admin_predictions' key: the candidates fixed on day 2, shown there, also showed on 01-13 as having missed the
+    lock, a candidate of a date out of the window being unknown to the run."""
+    run = fixture_run(tmp_path, "pick_engine")
+    run.execute(*a_game_days_later("X512", "2025-01-12"))
+    build(run, clock="2025-01-13 06:00:00")
+    game, new_date = "0022400504", "2025-01-13"
+    run.execute(f"update {C} set game_date = '{new_date}', game_start_at = timestamp '{new_date} 23:30:00'"
+                f" where game_id = '{game}'",
+                f"update {P} set game_date = '{new_date}', created_at = timestamp '{new_date} 17:00:00'"
+                f" where game_id = '{game}'")
+    assert build_against_a_full_refresh(run, clock=f"{new_date} 18:00:00")[1] == []
+    assert run.query("select game_date::varchar, count(*) from props_staging.stg_nba_predictions__player_prop_predictions"
+                     f" where game_id = '{game}' group by 1") == [(new_date, 10)]
+    build(run, clock=f"{new_date} 19:00:00")
+    # the nine candidates fixed on day 2 are shown there once, as moved to the game's new date
+    assert run.query("select date::varchar, count(*), min(moved_to)::varchar from props_admin.admin_predictions"
+                     f" where game_id = '{game}' and prediction_id like 'pe-0%' group by 1") == [(D2, 9, new_date)]

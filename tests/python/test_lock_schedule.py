@@ -9,22 +9,8 @@ from __future__ import annotations
 
 from pipeline import Run, fixture_run
 from test_daily_cycle import build_against_a_full_refresh
-from test_lock import COLUMNS, LOCKS_DAY_3, P, build
+from test_lock import COLUMNS, LOCKS_DAY_3, C, P, a_game_days_later, build
 from test_pick_engine import BEST_BETS, D1, D2, D3, EXPECTED_PICKS
-
-C = "nba_analytics.upcoming_player_game_context"
-
-
-def a_game_days_later(game_id: str, date: str, prefix: str = "x-", tip_off: str = "23:30") -> list[str]:
-    """The statements that add a copy of day 3's game (0022400505) as ``game_id`` on ``date`` (tip-off ``tip_off``
-    UTC, runs at 17:00, prediction ids prefixed ``prefix``): a newer date takes the incremental window past days
-    1-3."""
-    return [f"insert into {C} select * replace ('{game_id}' as game_id, date '{date}' as game_date,"
-            f" timestamp '{date} {tip_off}:00' as game_start_at) from {C} where game_id = '0022400505'",
-            f"insert into {P} select * replace ('{prefix}' || prediction_id as prediction_id, '{game_id}' as game_id,"
-            f" date '{date}' as game_date, timestamp '{date} 17:00:00' as created_at)"
-            f" from {P} where game_id = '0022400505'"]
-
 
 def test_a_tip_off_given_after_the_game_was_fixed_keeps_each_prediction_shown_once(tmp_path):
     """Review J: Cunningham's game has no start time, so it locks at the end of day 1 (00:00). A re-run at 23:40
@@ -39,8 +25,8 @@ def test_a_tip_off_given_after_the_game_was_fixed_keeps_each_prediction_shown_on
     lock time that changes is now logged (int_game_moves.locks_at) and rebuilds its date, as a move does. The same
     day, day 1's runs change upstream: a run backfilled on 01-13 (late: shown, never a candidate) and a run deleted.
     No daily run used to read day 1's source rows again (staging's window had left it): admin/predictions lacked
-    the backfill and kept the deleted run. Staging now restages a date whose rows changed (macro
-    landed_since_staged), and every fact rebuilds from it (staged_at)."""
+    the backfill and kept the deleted run. Staging now restages a date whose rows changed (the log of the feed's
+    dates, stg_nba_predictions__date_changes), and every fact rebuilds from it."""
     run = fixture_run(tmp_path, "pick_engine")
     cunningham = "0022400501"
     run.execute(f"update {C} set game_start_at = null where game_id = '{cunningham}'")
@@ -288,8 +274,8 @@ def test_a_fixed_game_moved_after_its_date_left_the_window_shows_as_moved_in_adm
                      " order by 1") == [(f"pe-{n:03d}", False, LATER) for n in [*range(13, 22), 105]]
     # review L: on 01-27 the feeds' horizon reaches 01-28, so the game's context rows are read again: day 2's moved
     # rows take the player's name from them (pe-105's was null while they were quarantined), as a full refresh does.
-    # The same night a run of day 1 is backfilled: staging restages day 1 (macro landed_since_staged), and every fact
-    # rebuilds from it (staged_at), before day 2, where the log of moves alone would start
+    # The same night a run of day 1 is backfilled: staging restages day 1 (the log of the feed's dates), and every
+    # fact rebuilds from it, before day 2, where the log of moves alone would start
     run.execute(f"insert into {P} ({COLUMNS}) select 'backfill-002', system_id, player_lookup, game_id, game_date,"
                 f" 21.0, 0.9, 'UNDER', 25.5, true, timestamp '2025-01-26 20:00:00' from {P} where prediction_id = 'pe-002'")
     assert build_against_a_full_refresh(run, clock="2025-01-27 06:00:00")[1] == []

@@ -14,11 +14,17 @@
 -- moved_to (the earliest date the context lists it on). Each with its full model attribution as the
 -- row carried it. Incremental by date; a run also rebuilds from the first date whose game moved,
 -- or moved back, since its last build (fact_table_config rebuild_moved_games: after that date
--- left the window), as a full refresh would show it.
+-- left the window), as a full refresh would show it. A row is never shown twice: a candidate of
+-- any date is neither missed nor uncounted on another (a run re-dated upstream under its id
+-- after its game was fixed on the first date stays that date's candidate, shown there only).
 {%- set rebuilt = rebuilt_dates() %}
 with candidates as (
     select * from {{ ref('int_candidates_graded') }}
     where {{ rebuilt }}
+),
+
+counted as (
+    select prediction_id from {{ ref('int_candidates_graded') }}
 ),
 
 missed as (
@@ -27,8 +33,8 @@ missed as (
         {{ rebuilt }}
         and {{ game_is_fixed('scored.game_id') }}
         and not exists (
-            select 1 from candidates
-            where candidates.prediction_id = scored.prediction_id
+            select 1 from counted
+            where counted.prediction_id = scored.prediction_id
         )
 ),
 
@@ -66,8 +72,8 @@ uncounted as (
     where
         (is_late or {{ moved_to_another_date('timed.game_id', 'timed.game_date') }})
         and not exists (
-            select 1 from candidates
-            where candidates.prediction_id = timed.prediction_id
+            select 1 from counted
+            where counted.prediction_id = timed.prediction_id
         )
 ),
 

@@ -1,5 +1,5 @@
 {{ config(**fact_table_config(
-    cluster_by=['system_id', 'player_lookup'], rebuild_moved_games=false
+    cluster_by=['system_id', 'player_lookup'], rebuild_moved_games=false, rebuild_changed_dates=true
 )) }}
 -- One row per prediction row of the source (prediction run x player x game x system).
 -- Rename/cast only: player key folded, confidence normalised to 0-1, recommendation
@@ -7,17 +7,16 @@
 -- horizon are quarantined (macro within_horizon).
 -- A table, incremental by game_date: the biggest source, read by several models and
 -- tests, deduplicated once per build; a daily run re-reads only the recent dates, and every
--- date from the first one whose rows the source holds other than staged (macro
--- landed_since_staged: rows written, deleted, activated or deactivated upstream since, a
--- backfill weeks after the games included). staged_at stamps the rows a run (re)staged, so
--- every fact downstream rebuilds from the first date restaged since its own last build
--- (macro changed_since_last_build, fact_table_config rebuild_moved_games), as a full
--- refresh would have them.
-{%- set source_table = source('nba_predictions', 'player_prop_predictions') %}
+-- date from the first one whose rows changed upstream since its last build (the log
+-- stg_nba_predictions__date_changes: runs written, deleted, activated or deactivated, a
+-- backfill weeks after the games included; a date left with no row is emptied), as a full
+-- refresh would have them. Every fact downstream rebuilds from the same log's dates
+-- (fact_table_config, macro incremental_rebuild_start).
+-- depends_on: {{ ref('stg_nba_predictions__date_changes') }}
 with source as (
-    select * from {{ source_table }}
+    select * from {{ source('nba_predictions', 'player_prop_predictions') }}
     where
-        {{ rebuilt_dates(extra=landed_since_staged(source_table)) }}
+        {{ rebuilt_dates() }}
         and {{ within_horizon('game_date') }}
 ),
 
@@ -41,8 +40,7 @@ renamed as (
         cast(model_expected_hit_rate as {{ type_double() }}) as model_expected_hit_rate,
         cast(model_trained_at as {{ dbt.type_timestamp() }}) as model_trained_at,
         cast(build_commit_sha as {{ dbt.type_string() }}) as build_commit_sha,
-        cast(deployment_revision as {{ dbt.type_string() }}) as deployment_revision,
-        {{ run_start() }} as staged_at
+        cast(deployment_revision as {{ dbt.type_string() }}) as deployment_revision
     from source
 )
 
