@@ -360,7 +360,11 @@ def test_prediction_rows_re_dated_upstream_for_an_old_date_reach_every_table(tmp
     emptied date. The log of the feed's dates (stg_nba_predictions__date_changes) now names day 2: staging empties
     it, every fact rebuilds from it, and the daily build equals a full refresh. The build after it used to stop on
     admin_predictions' key: the candidates fixed on day 2, shown there, also showed on 01-13 as having missed the
-    lock, a candidate of a date out of the window being unknown to the run."""
+    lock, a candidate of a date out of the window being unknown to the run.
+    Then day 1's game loses its context rows upstream (its tip-off, and its players' names): a full build fails on
+    the candidates' names (a prediction with no context row). The daily build used to pass, day 1 left as it was (a
+    game the context no longer lists was never compared with its fixed lock time); the log of moves now reads every
+    fixed game, day 1 is rebuilt, and the daily build fails on the same check, naming the game."""
     run = fixture_run(tmp_path, "pick_engine")
     run.execute(*a_game_days_later("X512", "2025-01-12"))
     build(run, clock="2025-01-13 06:00:00")
@@ -376,3 +380,8 @@ def test_prediction_rows_re_dated_upstream_for_an_old_date_reach_every_table(tmp
     # the nine candidates fixed on day 2 are shown there once, as moved to the game's new date
     assert run.query("select date::varchar, count(*), min(moved_to)::varchar from props_admin.admin_predictions"
                      f" where game_id = '{game}' and prediction_id like 'pe-0%' group by 1") == [(D2, 9, new_date)]
+    run.execute(f"delete from {C} where game_id = '0022400501'")
+    done = run.dbt("build", *NO_UNIT, check=False, clock=f"{new_date} 20:00:00")
+    assert done.returncode == 1
+    [failed] = [line for line in done.stdout.splitlines() if "field player_full_name, test not_null" in line]
+    assert "BAD INPUT in model int_candidates_scored" in failed and "game_id=0022400501, game_date=2025-01-06" in failed

@@ -19,8 +19,9 @@
 -- window must still reach its rows, as a full refresh would have them. Insert-only and kept
 -- by --full-refresh, like the record (locked_table_config): a move back leaves no other
 -- trace. Read: the game x dates of the runs of every game the context lists (a game it does
--- not list has not moved), and every game x date logged before (a game moved back, or since
--- dropped from the context).
+-- not list has not moved), every game x date logged before (a game moved back, or since
+-- dropped from the context), and every game the record fixed (its context rows deleted
+-- upstream withdraw its tip-off: it locks at the end of its date, as a full refresh has it).
 -- Grain: one row per game_id x game_date x seen_at.
 with runs as (
     select distinct
@@ -84,6 +85,8 @@ game_dates as (
     select game_id, game_date from runs
     union distinct
     select game_id, game_date from logged
+    union distinct
+    select game_id, game_date from fixed
 ),
 {%- else %}
 
