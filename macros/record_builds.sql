@@ -1,5 +1,6 @@
 {#- on-run-end: the build log the publisher's gate reads (docs/publisher.md "Checks"). For
-    every model, seed and snapshot this invocation built successfully, one row in
+    every model, seed and snapshot this invocation built successfully, and none of whose own
+    data tests (the tests attached to it) failed in it, one row in
     <target schema>_meta.model_builds: its relation (as the manifest names it), the
     invocation id and when its build finished; earlier rows of the same relations are
     replaced, so the table holds the last build of each relation. The publisher refuses an
@@ -12,13 +13,20 @@
     change (a regrade, a game moved) as taken in by a table only when that table and every
     table it reads had been built after it: a table rebuilt from a stale table upstream (a
     hand-made `--select X+` that leaves out a table X reads) takes the change in again on a
-    later run. -#}
+    later run. A table whose tests failed keeps its earlier row: the next run rebuilds and
+    tests the same dates again (the daily cycle's tests read the dates changed since a
+    table's last build: macros/overrides/tests_window.sql), so a bad row stops every run
+    until it is fixed upstream, where the run after a failed one used to pass without
+    reading it (and its tables downstream took the row in untested). -#}
 {% macro record_builds(results) %}
     {%- if not execute or flags.WHICH not in ('build', 'run', 'seed', 'snapshot') -%}{{ return('') }}{%- endif -%}
     {%- set stamp = '%Y-%m-%d %H:%M:%S.%f' -%}
-    {%- set finished_at, nodes = {}, [] -%}
+    {%- set finished_at, nodes, failed = {}, [], [] -%}
+    {%- for result in results if result.node.resource_type == 'test' and result.status in ('fail', 'error') -%}
+        {%- do failed.extend([result.node.attached_node] if result.node.attached_node else result.node.depends_on.nodes) -%}
+    {%- endfor -%}
     {%- for result in results if result.node.resource_type in ('model', 'seed', 'snapshot')
-        and result.status == 'success' and result.node.relation_name -%}
+        and result.status == 'success' and result.node.relation_name and result.node.unique_id not in failed -%}
         {%- set finished = result.timing | map(attribute='completed_at') | select | list -%}
         {%- do finished_at.update({result.node.relation_name: ((finished | last) if finished else run_started_at).strftime(stamp)}) -%}
         {%- do nodes.append(result.node) -%}
