@@ -9,8 +9,11 @@
 -- build, and every fact downstream rebuilds from it (macro incremental_rebuild_start, through
 -- changed_since_last_build), as a full refresh would have them. A row corrected in place (same
 -- id and is_active, other values) changes no pair (docs/decisions.md, "Restaged dates").
--- The first build logs every date as it is, stamped 0001-01-01: a baseline, no change to
--- rebuild from. Insert-only and kept by --full-refresh, like the log of game moves
+-- A row with no date is no date's (the source's not_null test names it; a null never joins
+-- the logged one, so it was logged again on every run). The first build logs every date as
+-- it is, stamped like any row: a table built before it (an upgrade, a rebuilt log, a first
+-- run that failed halfway) rebuilds every date once, and misses no change it had not taken
+-- in. Insert-only and kept by --full-refresh, like the log of game moves
 -- (locked_table_config).
 -- Grain: one row per game_date x seen_at.
 {%- set source_table = source('nba_predictions', 'player_prop_predictions') %}
@@ -26,7 +29,7 @@ with landed as (
             cast(game_date as date) as game_date,
             {{ pair }} as pair
         from {{ source_table }}
-        where {{ within_horizon('game_date') }}
+        where game_date is not null and {{ within_horizon('game_date') }}
     ) as distinct_pairs
     group by game_date
 ),
@@ -73,11 +76,9 @@ changed as (
         or landed.pairs is distinct from logged.pairs
 )
 
-{%- set baseline = "cast('0001-01-01 00:00:00' as " ~ dbt.type_timestamp() ~ ")" %}
-
 select
     game_date,
     pair_count,
     pairs,
-    {{ run_start() if incremental_run() else baseline }} as seen_at
+    {{ run_start() }} as seen_at
 from changed
