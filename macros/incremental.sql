@@ -21,8 +21,9 @@
     {{ return(is_incremental()) }}
 {%- endmacro %}
 
-{#- First game date an incremental run rebuilds, as a SQL expression: var rebuild_from when
-    set, else the earliest of:
+{#- First game date an incremental run rebuilds, as a SQL expression: the earliest of
+      - var rebuild_from, when set (it moves the start earlier, never later: a date a log
+        names before it is still rebuilt, where a later rebuild_from used to skip it for good);
       - facts_lookback_days days before the newest date already built;
       - the first date holding a row that matches `reopen` (a condition on the built table,
         e.g. "grade = 'pending'": a row still waiting for data is rebuilt until it has it,
@@ -59,10 +60,10 @@
     regrades=true) -%}
     {%- set column = date_column or incremental_date_column() -%}
     {%- set built = relation if relation is not none else this -%}
-    {%- if var('rebuild_from') -%}
-    cast('{{ var("rebuild_from") }}' as date)
-    {%- else -%}
     {%- set starts = [add_days('max(' ~ column ~ ')', -1 * var('facts_lookback_days'))] -%}
+    {%- if var('rebuild_from') -%}
+        {%- do starts.append("cast('" ~ var('rebuild_from') ~ "' as date)") -%}
+    {%- endif -%}
     {%- if reopen -%}
         {%- do starts.append('min(case when ' ~ reopen ~ ' then ' ~ column ~ ' end)') -%}
     {%- endif -%}
@@ -92,7 +93,6 @@
         ),
         cast('0001-01-01' as date)
     )
-    {%- endif -%}
 {%- endmacro %}
 
 {#- The first game_date of the rows the model `model_name` (int_candidates_graded, int_game_moves,

@@ -204,16 +204,20 @@ def test_duckdb_has_none_of_the_bigquery_layout(built):
 
 
 def test_incremental_run_overwrites_a_static_list_of_partitions(built):
+    """An incremental run's MERGE replaces a static list of date partitions: the dates from its rebuild start, here
+    facts_lookback_days (3) before the newest date built, 2025-01-08: 2025-01-05 on. rebuild_from moves the start
+    earlier, never later: given 2025-01-08, the run still replaces 01-06 and 01-07 (it used to replace 01-08 only,
+    and so skipped for good a date a log named before it)."""
     table = relation("intermediate", FACT)
     select = f"select * from {table} order by game_date, subset_id"
     before = built.bq.query(select)
-    done = built.bq.dbt("run", "-s", FACT, "--vars", "{rebuild_from: '2025-01-07'}", check=False)
+    done = built.bq.dbt("run", "-s", FACT, "--vars", "{rebuild_from: '2025-01-08'}", check=False)
     assert done.returncode == 0, done.stdout[-6000:]
     sql = (built.bq.root / "target" / "run" / "nba_props" / "models" / "intermediate" / "performance"
            / f"{FACT}.sql").read_text()
     assert "merge into" in sql and "declare" not in sql.lower()
     literals = re.search(r"game_date\) in \((.*?)\)\s*then delete", sql, re.DOTALL).group(1)
-    assert re.findall(r"date '([\d-]+)'", literals) == ["2025-01-07", "2025-01-08"]
+    assert re.findall(r"date '([\d-]+)'", literals) == ["2025-01-06", "2025-01-07", "2025-01-08"]
     after = built.bq.query(select)
     assert after == before
     assert len(after) == 3 * 9  # three days x nine active groups
