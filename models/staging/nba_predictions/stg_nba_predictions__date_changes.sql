@@ -8,7 +8,7 @@
 -- weeks after the games) adds a row: staging restages every date logged since its own last
 -- build, and every fact downstream rebuilds from it (macro incremental_rebuild_start, through
 -- changed_since_last_build), as a full refresh would have them. A row corrected in place (same
--- id and is_active, other values) changes no pair (docs/decisions.md, "Restaged dates").
+-- id and is_active, other values) changes no pair (docs/decisions.md, "Incremental facts").
 -- A row with no date is no date's (the source's not_null test names it; a null never joins
 -- the logged one, so it was logged again on every run). The first build logs every date as
 -- it is, stamped like any row: a table built before it (an upgrade, a rebuilt log, a first
