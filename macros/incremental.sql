@@ -123,9 +123,16 @@
     {%- if relation is none or log is none -%}
         {{ return(none) }}
     {%- endif -%}
-    {%- if check_column and stamp_column not in adapter.get_columns_in_relation(relation)
-        | map(attribute='name') | map('lower') | list -%}
-        {{ return(none) }}
+    {%- if check_column -%}
+        {%- set values = invocation_cache() -%}
+        {%- set key = 'columns ' ~ node_key() ~ ' ' ~ relation -%}
+        {%- if key not in values -%}
+            {%- do values.update({key: adapter.get_columns_in_relation(relation) | map(attribute='name')
+                | map('lower') | list}) -%}
+        {%- endif -%}
+        {%- if stamp_column not in values[key] -%}
+            {{ return(none) }}
+        {%- endif -%}
     {%- endif -%}
     {%- set inputs = adapter.get_relation(target.database, target.schema ~ '_meta', 'model_inputs') -%}
     {%- set name = dbt.string_literal(built | string) -%}
@@ -161,14 +168,38 @@
     (staging views) and prunes DuckDB's row groups and BigQuery's partitions, where a
     filter on a subquery is applied after them. 'cast(null as date)' for a null. -#}
 {% macro date_literal(expression) -%}
+    {%- set values = invocation_cache() -%}
+    {%- set key = 'date_literal ' ~ node_key() ~ ' ' ~ expression -%}
+    {%- if key in values -%}
+        {{- return(values[key]) -}}
+    {%- endif -%}
     {%- set query -%}
         select {{ expression }} as value
     {%- endset -%}
     {%- set value = run_query(query).columns[0].values()[0] -%}
-    {%- if value is none -%}
-        {{- return('cast(null as date)') -}}
+    {%- set literal = 'cast(null as date)' if value is none else "cast('" ~ (value | string)[:10] ~ "' as date)" -%}
+    {%- do values.update({key: literal}) -%}
+    {{- return(literal) -}}
+{%- endmacro %}
+
+{#- A dict for values asked at compile time, kept for the current dbt invocation only: a
+    model that writes rebuilt_dates() four times, or a table with five tests, asks the
+    warehouse once (each asking costs dbt about 10 ms). The caller's key says how far a value
+    holds: for the node being compiled or run (node_key(): its SQL is compiled before it
+    writes anything) or for the whole run (a tested table's window, tests_window.sql). Kept
+    in `graph`, the one dict dbt-core 1.12 shares between the contexts of an invocation's
+    nodes (tests/python/test_dbt_overrides.py pins it), and emptied when a new invocation
+    (the same process running dbt again, dbtRunner) first asks. -#}
+{% macro invocation_cache() -%}
+    {%- if graph.get('nba_props_invocation') != invocation_id -%}
+        {%- do graph.update({'nba_props_invocation': invocation_id, 'nba_props_values': {}}) -%}
     {%- endif -%}
-    {{- return("cast('" ~ (value | string)[:10] ~ "' as date)") -}}
+    {{ return(graph['nba_props_values']) }}
+{%- endmacro %}
+
+{#- The node being compiled or run, as a key of invocation_cache(). -#}
+{% macro node_key() -%}
+    {{ return(model.unique_id if model is mapping and model.get('unique_id') else '(no node)') }}
 {%- endmacro %}
 
 {#- The condition that keeps, on an incremental run, only the dates the run rebuilds:

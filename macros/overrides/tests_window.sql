@@ -46,15 +46,12 @@
         {{ return('') }}
     {%- endif -%}
     {#- Asked once per relation and invocation, not once per test (each asking is a query at
-        compile time: about 10 ms of dbt's, 50 of the daily cycle's 73 asked again). Kept in
-        `graph`, the one dict dbt shares between the contexts of one invocation's nodes (dbt-core
-        1.12: manifest.flat_graph; tests/python/test_dbt_overrides.py checks it is still shared),
-        under the invocation's id: a process that runs dbt again (dbtRunner) asks again. Valid for
-        the whole invocation: a table's tests run after it is built and nothing else of the run
-        writes it, a view's before its readers are built, and the logs the start reads are
-        written at on-run-end. -#}
-    {%- set windows = graph.setdefault('tests_window_conditions', {}) -%}
-    {%- set key = invocation_id ~ ' ' ~ relation -%}
+        compile time: about 10 ms of dbt's; 53 of the daily cycle's 76 asked again), in
+        invocation_cache() (macros/incremental.sql). It holds for the whole run: a table's tests
+        run after it is built and nothing else of the run writes it, a view's before its
+        readers are built, and the logs the start reads are written at on-run-end. -#}
+    {%- set windows = invocation_cache() -%}
+    {%- set key = 'tests window ' ~ relation -%}
     {%- if key not in windows -%}
         {%- do windows.update({key: tests_window_condition(relation)}) -%}
     {%- endif -%}

@@ -61,9 +61,10 @@ def test_no_adapter_dispatches_its_own_where_subquery():
 
 
 def test_graph_is_the_dict_every_node_of_an_invocation_shares():
-    """tests_window.sql asks a table's test window once per invocation and keeps it in `graph`, which dbt-core 1.12
-    gives every node's context as the same dict (manifest.flat_graph). Should a dbt upgrade hand each node a copy, the
-    windows stay right but are asked once per test again (about 0.4 s of a daily cycle): re-check the cache."""
+    """invocation_cache() (macros/incremental.sql) keeps values asked at compile time, a table's test window among
+    them, in `graph`, which dbt-core 1.12 gives every node's context as the same dict (manifest.flat_graph). Should a
+    dbt upgrade hand each node a copy, the values stay right but are asked again each time (about 0.6 s of a daily
+    cycle): re-check the cache."""
     import dbt.context.providers
 
     source = Path(dbt.context.providers.__file__).read_text(encoding="utf-8")
@@ -71,5 +72,5 @@ def test_graph_is_the_dict_every_node_of_an_invocation_shares():
     assert graph is not None, "dbt.context.providers has no `graph` context property any more: re-check tests_window.sql"
     body = [line.strip() for line in graph.group(1).splitlines() if line.strip().startswith("return")]
     assert body == ["return self.manifest.flat_graph"], (
-        f"the `graph` of a node's context is now {body}: check that tests_window.sql's cache of windows is still shared "
+        f"the `graph` of a node's context is now {body}: check that invocation_cache() is still shared "
         "between the nodes of one invocation, then update this test")
