@@ -48,16 +48,13 @@
     meta: the config meta of the model whose start is asked (default: the model being built;
     a test's reader gives its own, macros/overrides/tests_window.sql). The incremental
     strategies ask it again for the dates to replace (rebuild_partition_literals): from the
-    same logs, so a date logged and left with no row is deleted too. regrades=false leaves out
-    the grades' dates (the daily cycle's tests, which read the two logs' but not the grades':
-    that lookup reads every graded row, once per test).
+    same logs, so a date logged and left with no row is deleted too.
     A table with no dated row yet (its first build found nothing: a deployment before the
     feeds' first rows, a record built before the first tip-off) rebuilds every date, as a
     first build does: its start is 0001-01-01, never null (a null start matched no date, so
     such a table stayed empty on every later run).
     date_column: the table's date column (default: the model's own, fact_table_config's). -#}
-{% macro incremental_rebuild_start(relation=none, date_column=none, reopen=none, extra=none, meta=none,
-    regrades=true) -%}
+{% macro incremental_rebuild_start(relation=none, date_column=none, reopen=none, extra=none, meta=none) -%}
     {%- set column = date_column or incremental_date_column() -%}
     {%- set built = relation if relation is not none else this -%}
     {%- set starts = [add_days('max(' ~ column ~ ')', -1 * var('facts_lookback_days'))] -%}
@@ -70,10 +67,7 @@
     {%- if extra -%}
         {%- do starts.append(extra) -%}
     {%- endif -%}
-    {%- set changes = [] -%}
-    {%- if regrades -%}
-        {%- do changes.append(changed_since_last_build(built, 'int_candidates_graded', 'graded_at', check_column=true)) -%}
-    {%- endif -%}
+    {%- set changes = [changed_since_last_build(built, 'int_candidates_graded', 'graded_at', check_column=true)] -%}
     {%- set meta = meta if meta is not none else (config.get('meta') or {}) -%}
     {%- if meta.get('rebuild_moved_games') -%}
         {%- do changes.append(changed_since_last_build(built, 'int_game_moves', 'seen_at')) -%}

@@ -3,11 +3,12 @@
     incremental_test_selectors (the daily cycle, selectors.yml), a test of an incremental
     table reads only its last var('incremental_test_days') days (its newest date minus that
     many days, on the table's date column), and every date from the first one the run
-    rebuilt for a game moved or for prediction rows changed upstream, however old
-    (incremental_rebuild_start, asked as the table's own run asked it: the build log still
-    holds the table's previous build until the run ends; not the grades' dates, whose lookup
-    reads every graded row once per test: a regrade of an old date is tested by full builds,
-    as before): the rows that run rebuilt, and not years of rows tested by earlier runs, so
+    rebuilt for a game moved, for prediction rows changed upstream or for a regrade (a stat
+    correction), however old (incremental_rebuild_start, asked as the table's own run asked
+    it: the build log still holds the table's previous build until the run ends; once per
+    table and run, below; int_candidates_graded's own regrades excepted, which its start does
+    not read: full builds test them): the rows that run rebuilt, and not years of rows tested
+    by earlier runs, so
     a daily run costs the same whatever the history, and a row restaged on an old date is
     tested by the run that staged it (else it reached admin/predictions untested, and the
     next full build failed on it). A view that only
@@ -46,7 +47,8 @@
         {{ return('') }}
     {%- endif -%}
     {#- Asked once per relation and invocation, not once per test (each asking is a query at
-        compile time: about 10 ms of dbt's; 53 of the daily cycle's 76 asked again), in
+        compile time, the grades' lookup reading every graded row: about 10 ms of dbt's; 53 of the
+        daily cycle's 76 asked again), in
         invocation_cache() (macros/incremental.sql). It holds for the whole run: a table's tests
         run after it is built and nothing else of the run writes it, a view's before its
         readers are built, and the logs the start reads are written at on-run-end. -#}
@@ -70,7 +72,7 @@
             {%- set column = incremental_node_date_column(node) -%}
             {%- if column is string -%}
                 {%- set recent = '(select ' ~ add_days('max(' ~ column ~ ')', -1 * var('incremental_test_days')) ~ ' from ' ~ relation ~ ')' -%}
-                {%- set rebuilt = incremental_rebuild_start(relation=relation, date_column=column, meta=node.config.meta, regrades=false) -%}
+                {%- set rebuilt = incremental_rebuild_start(relation=relation, date_column=column, meta=node.config.meta) -%}
                 {{ return('(' ~ column ~ ' >= ' ~ date_literal('least(' ~ recent ~ ', ' ~ rebuilt ~ ')') ~ ' or ' ~ column ~ ' is null)') }}
             {%- endif -%}
         {%- elif node.config.meta.get('tests_window') -%}

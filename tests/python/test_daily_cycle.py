@@ -138,6 +138,16 @@ def test_daily_cycles_equal_a_full_build(tmp_path):
     assert '."props_intermediate"."int_candidates_graded"\nwhere grade is null' in compiled(full, graded)
     odds = [path.read_text() for path in (cycle.root / "target" / "compiled").rglob("primary_key_stg_nba_raw__odds__*")]
     assert len(odds) == 1 and "where (game_date >= cast('2024-11-09' as date) or game_date is null)" in odds[0]
+    # a stat correction of an old date (2024-10-23, 21 days before the last cycle): the tables downstream of the
+    # grades rebuild that date, and their tests read it too (they used to read the last 10 days only: the
+    # corrected record rows went untested until the next full build)
+    cycle.execute(f"update {BOX_SCORES} set points = points + 7 where (player_lookup, game_id) in (select"
+                  " player_lookup, game_id from props_intermediate.int_picks_published"
+                  " where game_date = date '2024-10-23' limit 1)")
+    cycle.dbt("build", "--selector", "daily_cycle")
+    [published] = [path.read_text() for path in (cycle.root / "target" / "compiled").rglob(
+        "primary_key_int_picks_published_*")]
+    assert "where (game_date >= cast('2024-10-23' as date) or game_date is null)) dbt_subquery" in published
     # review M: a run written weeks late for an old date (2024-10-23), with a recommendation staging refuses. The
     # cycle restages that date (the log of the feed's dates), and its tests read every date the run rebuilt: the
     # cycle fails on it, naming the row. They read the last 10 days only: the row reached admin_predictions
