@@ -8,10 +8,9 @@
     it: the build log still holds the table's previous build until the run ends; once per
     table and run, below; int_candidates_graded's own regrades excepted, which its start does
     not read: full builds test them): the rows that run rebuilt, and not years of rows tested
-    by earlier runs, so
-    a daily run costs the same whatever the history, and a row restaged on an old date is
-    tested by the run that staged it (else it reached admin/predictions untested, and the
-    next full build failed on it). A view that only
+    by earlier runs, so a daily run costs the same whatever the history, and a row restaged
+    on an old date is tested by the run that staged it (else it reached admin/predictions
+    untested, and the next full build failed on it). A view that only
     incremental models read, each through rebuilt_dates() (no reopen, no extra), says so in
     its config (meta tests_window: {column: C, readers: [MODEL, ...]}): on such a run its
     tests read the rows whose C is on or after the first date those readers rebuild in this
@@ -48,10 +47,10 @@
     {%- endif -%}
     {#- Asked once per relation and invocation, not once per test (each asking is a query at
         compile time, the grades' lookup reading every graded row: about 10 ms of dbt's; 53 of the
-        daily cycle's 76 asked again), in
-        invocation_cache() (macros/incremental.sql). It holds for the whole run: a table's tests
-        run after it is built and nothing else of the run writes it, a view's before its
-        readers are built, and the logs the start reads are written at on-run-end. -#}
+        daily cycle's 76 asked again), in invocation_cache() (macros/incremental.sql). It holds
+        for the whole run: a table's tests run after it is built and nothing else of the run
+        writes it, a view's before its readers are built, and the logs the start reads are
+        written at on-run-end. -#}
     {%- set windows = invocation_cache() -%}
     {%- set key = 'tests window ' ~ relation -%}
     {%- if key not in windows -%}
