@@ -33,7 +33,7 @@
       - the first date int_candidates_graded regraded since this model's last build, or
         since the oldest build of the tables it was built from when older (a stat correction
         of any age: every model downstream of the grades rebuilds from there, macro
-        changed_since_last_build);
+        changed_since_last_build), unless its meta has rebuild_regrades false (fact_table_config);
       - for a model whose config has meta rebuild_moved_games (fact_table_config), the first
         date whose game the context moved, moved on or moved back, or whose fixed game's lock
         time changed, since then (int_game_moves, the same macro changed_since_last_build):
@@ -67,8 +67,11 @@
     {%- if extra -%}
         {%- do starts.append(extra) -%}
     {%- endif -%}
-    {%- set changes = [changed_since_last_build(built, 'int_candidates_graded', 'graded_at', check_column=true)] -%}
     {%- set meta = meta if meta is not none else (config.get('meta') or {}) -%}
+    {%- set changes = [] -%}
+    {%- if meta.get('rebuild_regrades', true) -%}
+        {%- do changes.append(changed_since_last_build(built, 'int_candidates_graded', 'graded_at', check_column=true)) -%}
+    {%- endif -%}
     {%- if meta.get('rebuild_moved_games') -%}
         {%- do changes.append(changed_since_last_build(built, 'int_game_moves', 'seen_at')) -%}
     {%- endif -%}
@@ -261,12 +264,17 @@
     downstream of both logs, so that a run writes them before it (int_candidates_selected
     depends on int_game_moves, the staging of the predictions on the other;
     test_bigquery_compile.py checks every such table). rebuild_changed_dates (the staging of
-    the predictions): the second log only.
+    the predictions): the second log only. rebuild_regrades=false (a table neither upstream
+    nor downstream of int_candidates_graded, so neither before nor after it in a run:
+    today the staging of the signal tags, test_bigquery_compile.py): no grades' dates. Such
+    a table's rows never depend on a grade, and, built while the grades are written, it
+    would read a regrade when it replaces its dates that it did not read when it computed
+    them, and delete the dates between (review of stop 59).
     DuckDB: the strategy replace_dates below (unique_key: the date column).
     BigQuery: insert_overwrite of those date_column partitions, as a static list (meta
     rebuild_partitions: see macros/overrides/bigquery_insert_overwrite.sql), clustered. -#}
 {% macro fact_table_config(cluster_by, date_column='game_date', rebuild_moved_games=true,
-    rebuild_changed_dates=false) -%}
+    rebuild_changed_dates=false, rebuild_regrades=true) -%}
     {%- set common = {'materialized': 'incremental', 'on_schema_change': 'fail', 'meta': {}} -%}
     {%- if target.type == 'bigquery' -%}
         {%- do common.update(bigquery_table_layout(date_column, cluster_by)) -%}
@@ -280,6 +288,9 @@
     {%- endif -%}
     {%- if rebuild_changed_dates -%}
         {%- do common['meta'].update({'rebuild_changed_dates': true}) -%}
+    {%- endif -%}
+    {%- if not rebuild_regrades -%}
+        {%- do common['meta'].update({'rebuild_regrades': false}) -%}
     {%- endif -%}
     {{ return(common) }}
 {%- endmacro %}

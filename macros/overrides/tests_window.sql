@@ -16,8 +16,8 @@
     tests read the rows whose C is on or after the first date those readers rebuild in this
     run (incremental_rebuild_start on each reader as it stands before the run rebuilds it:
     exactly the rows they will read; all rows when a reader is not built yet or is fully
-    refreshed). Every other run (full builds, `make build`, CI, the other selectors) tests
-    every row. -#}
+    refreshed). A table the run rebuilds whole (--full-refresh) has every row tested, as on
+    every other run (full builds, `make build`, CI, the other selectors). -#}
 {% macro get_where_subquery(relation) -%}
     {%- set conditions = [] -%}
     {%- set where = config.get('where', '') -%}
@@ -68,6 +68,9 @@
         and graph.nodes[uid].schema == relation.schema -%}
         {%- set node = graph.nodes[uid] -%}
         {%- if node.config.materialized == 'incremental' -%}
+            {%- if node_fully_refreshed(node) -%}
+                {{ return('') }}
+            {%- endif -%}
             {%- set column = incremental_node_date_column(node) -%}
             {%- if column is string -%}
                 {%- set recent = '(select ' ~ add_days('max(' ~ column ~ ')', -1 * var('incremental_test_days')) ~ ' from ' ~ relation ~ ')' -%}
@@ -99,8 +102,7 @@
         {%- if reader is none or reader.config.materialized != 'incremental' -%}
             {{ return('') }}
         {%- endif -%}
-        {%- set full_refresh = reader.config.get('full_refresh') -%}
-        {%- if (flags.FULL_REFRESH if full_refresh is none else full_refresh) or var('offline', false) -%}
+        {%- if node_fully_refreshed(reader) -%}
             {{ return('') }}
         {%- endif -%}
         {%- set built = adapter.get_relation(reader.database, reader.schema, reader.alias or reader.name) -%}
@@ -116,4 +118,12 @@
     {%- endif -%}
     {%- set first_day = starts[0] if starts | length == 1 else 'least(' ~ (starts | join(', ')) ~ ')' -%}
     {{ return('(' ~ window['column'] ~ ' >= ' ~ date_literal(first_day) ~ ' or ' ~ window['column'] ~ ' is null)') }}
+{%- endmacro %}
+
+{#- Whether this run rebuilds the incremental model node whole (--full-refresh, unless its
+    config says full_refresh: false; or an offline compile, which asks the warehouse nothing):
+    then its tests read every row. -#}
+{% macro node_fully_refreshed(node) -%}
+    {%- set full_refresh = node.config.get('full_refresh') -%}
+    {{ return((flags.FULL_REFRESH if full_refresh is none else full_refresh) or var('offline', false)) }}
 {%- endmacro %}

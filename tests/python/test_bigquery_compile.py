@@ -155,3 +155,30 @@ def test_every_fact_that_rebuilds_on_moves_is_built_after_the_logs(compiled):
     assert on_changed_dates == {"stg_nba_predictions__player_prop_predictions"}
     for log, readers in (("int_game_moves", on_moves), ("stg_nba_predictions__date_changes", on_moves | on_changed_dates)):
         assert [name for name in sorted(readers) if not downstream_of(log, models[name]["unique_id"], set())] == [], log
+
+
+def test_only_a_table_the_grades_never_reach_leaves_the_regrades_out(compiled):
+    """An incremental table reads the grades' dates (incremental_rebuild_start) unless its meta has rebuild_regrades
+    false, which only a table neither upstream nor downstream of int_candidates_graded may have: its rows never
+    depend on a grade, and it may be built while the grades are written, so it would read a regrade when it replaces
+    its dates that it did not read when it computed them, and delete the dates between. Every other such table
+    must leave the regrades out (today the staging of the signal tags)."""
+    manifest, models, _ = compiled
+    parents = manifest["parent_map"]
+
+    def ancestors(uid: str) -> set[str]:
+        found, pending = set(), [uid]
+        while pending:
+            for parent in parents.get(pending.pop(), []):
+                if parent not in found:
+                    found.add(parent)
+                    pending.append(parent)
+        return found
+
+    grades = models["int_candidates_graded"]["unique_id"]
+    incremental = {name: node for name, node in models.items() if node["config"]["materialized"] == "incremental"}
+    apart = {name for name, node in incremental.items()
+             if name != "int_candidates_graded" and grades not in ancestors(node["unique_id"])
+             and node["unique_id"] not in ancestors(grades)}
+    without = {name for name, node in incremental.items() if node["config"]["meta"].get("rebuild_regrades") is False}
+    assert apart == without == {"stg_nba_predictions__pick_signal_tags"}

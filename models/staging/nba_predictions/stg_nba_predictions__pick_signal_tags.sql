@@ -1,5 +1,5 @@
 {{ config(**fact_table_config(
-    cluster_by=['system_id', 'signal_tag'], rebuild_moved_games=false
+    cluster_by=['system_id', 'signal_tag'], rebuild_moved_games=false, rebuild_regrades=false
 )) }}
 -- One row per game_date x player x system x tag: the source's tag array, one tag a row
 -- (tags trimmed and lower-cased; repeated tags collapse). Every tag is kept here;
