@@ -161,8 +161,8 @@ def test_only_a_table_the_grades_never_reach_leaves_the_regrades_out(compiled):
     """An incremental table reads the grades' dates (incremental_rebuild_start) unless its meta has rebuild_regrades
     false, which only a table neither upstream nor downstream of int_candidates_graded may have: its rows never
     depend on a grade, and it may be built while the grades are written, so it would read a regrade when it replaces
-    its dates that it did not read when it computed them, and delete the dates between. Every other such table
-    must leave the regrades out (today the staging of the signal tags)."""
+    its dates that it did not read when it computed them, and delete the dates between. Exactly the tables apart
+    from the grades leave them out (today the staging of the signal tags)."""
     manifest, models, _ = compiled
     parents = manifest["parent_map"]
 

@@ -148,7 +148,7 @@ def test_daily_cycles_equal_a_full_build(tmp_path):
     [published] = [path.read_text() for path in (cycle.root / "target" / "compiled").rglob(
         "primary_key_int_picks_published_*")]
     assert "where (game_date >= cast('2024-10-23' as date) or game_date is null)) dbt_subquery" in published
-    # the cycle with --full-refresh rebuilds every date: its tests read every row (they read 10 days)
+    # the cycle with --full-refresh rebuilds every date: its tests read every row (they used to read 10 days)
     cycle.dbt("compile", "--selector", "daily_cycle", "--full-refresh")
     assert '."props_intermediate"."int_candidates_graded"\nwhere grade is null' in compiled(cycle, graded)
     # review M: a run written weeks late for an old date (2024-10-23), with a recommendation staging refuses. The
