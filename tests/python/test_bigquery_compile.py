@@ -140,13 +140,6 @@ def test_every_fact_that_rebuilds_on_moves_is_built_after_the_logs(compiled):
     table would miss its row for good (its build would be newer than the row): each must be downstream of the logs
     it reads."""
     manifest, models, _ = compiled
-    parents = manifest["parent_map"]
-
-    def downstream_of(log_name: str, uid: str, seen: set[str]) -> bool:
-        seen.add(uid)
-        log = models[log_name]["unique_id"]
-        return log in parents.get(uid, []) or any(
-            downstream_of(log_name, parent, seen) for parent in parents.get(uid, []) if parent not in seen)
 
     on_moves = {name for name, node in models.items() if node["config"]["meta"].get("rebuild_moved_games")}
     assert on_moves == set(FACT_TABLES) - set(APPEND_ONLY) - {
@@ -154,7 +147,8 @@ def test_every_fact_that_rebuilds_on_moves_is_built_after_the_logs(compiled):
     on_changed_dates = {name for name, node in models.items() if node["config"]["meta"].get("rebuild_changed_dates")}
     assert on_changed_dates == {"stg_nba_predictions__player_prop_predictions"}
     for log, readers in (("int_game_moves", on_moves), ("stg_nba_predictions__date_changes", on_moves | on_changed_dates)):
-        assert [name for name in sorted(readers) if not downstream_of(log, models[name]["unique_id"], set())] == [], log
+        assert [name for name in sorted(readers)
+                if models[log]["unique_id"] not in ancestors(manifest, models[name]["unique_id"])] == [], log
 
 
 def test_only_a_table_the_grades_never_reach_leaves_the_regrades_out(compiled):
@@ -164,21 +158,21 @@ def test_only_a_table_the_grades_never_reach_leaves_the_regrades_out(compiled):
     its dates that it did not read when it computed them, and delete the dates between. Exactly the tables apart
     from the grades leave them out (today the staging of the signal tags)."""
     manifest, models, _ = compiled
-    parents = manifest["parent_map"]
-
-    def ancestors(uid: str) -> set[str]:
-        found, pending = set(), [uid]
-        while pending:
-            for parent in parents.get(pending.pop(), []):
-                if parent not in found:
-                    found.add(parent)
-                    pending.append(parent)
-        return found
-
     grades = models["int_candidates_graded"]["unique_id"]
     incremental = {name: node for name, node in models.items() if node["config"]["materialized"] == "incremental"}
     apart = {name for name, node in incremental.items()
-             if name != "int_candidates_graded" and grades not in ancestors(node["unique_id"])
-             and node["unique_id"] not in ancestors(grades)}
+             if name != "int_candidates_graded" and grades not in ancestors(manifest, node["unique_id"])
+             and node["unique_id"] not in ancestors(manifest, grades)}
     without = {name for name, node in incremental.items() if node["config"]["meta"].get("rebuild_regrades") is False}
     assert apart == without == {"stg_nba_predictions__pick_signal_tags"}
+
+
+def ancestors(manifest: dict, uid: str) -> set[str]:
+    """Every node the node ``uid`` is built from, directly or not (the manifest's parent_map)."""
+    parents, found, pending = manifest["parent_map"], set(), [uid]
+    while pending:
+        for parent in parents.get(pending.pop(), []):
+            if parent not in found:
+                found.add(parent)
+                pending.append(parent)
+    return found
