@@ -6,11 +6,14 @@
     rebuilt for a game moved, for prediction rows changed upstream or for a regrade (a stat
     correction), however old (incremental_rebuild_start, asked as the table's own run asked
     it: the build log still holds the table's previous build until the run ends; once per
-    table and run, below; int_candidates_graded's own regrades excepted, which its start does
-    not read: full builds test them): the rows that run rebuilt, and not years of rows tested
-    by earlier runs, so a daily run costs the same whatever the history, and a row restaged
-    on an old date is tested by the run that staged it (else it reached admin/predictions
-    untested, and the next full build failed on it). A view that only
+    table and run, below), and, for a table whose config says which column holds the start
+    of the run that wrote the row (meta tests_window: {written_at: C}), every row this run
+    wrote (C >= run_start(): int_candidates_graded, whose own reopened pending dates and
+    stat corrections its start does not read, as the model's SQL adds them): the rows
+    that run rebuilt, and not years of rows tested by earlier runs, so a daily run costs the
+    same whatever the history, and a row restaged or regraded on an old date is tested by the
+    run that wrote it (else it reached admin/predictions untested, and the next full build
+    failed on it). A view that only
     incremental models read, each through rebuilt_dates() (no reopen, no extra), says so in
     its config (meta tests_window: {column: C, readers: [MODEL, ...]}): on such a run its
     tests read the rows whose C is on or after the first date those readers rebuild in this
@@ -75,7 +78,9 @@
             {%- if column is string -%}
                 {%- set recent = '(select ' ~ add_days('max(' ~ column ~ ')', -1 * var('incremental_test_days')) ~ ' from ' ~ relation ~ ')' -%}
                 {%- set rebuilt = incremental_rebuild_start(relation=relation, date_column=column, meta=node.config.meta) -%}
-                {{ return('(' ~ column ~ ' >= ' ~ date_literal('least(' ~ recent ~ ', ' ~ rebuilt ~ ')') ~ ' or ' ~ column ~ ' is null)') }}
+                {%- set written_at = (node.config.meta.get('tests_window') or {}).get('written_at') -%}
+                {%- set written = ' or ' ~ written_at ~ ' >= ' ~ run_start() if written_at else '' -%}
+                {{ return('(' ~ column ~ ' >= ' ~ date_literal('least(' ~ recent ~ ', ' ~ rebuilt ~ ')') ~ ' or ' ~ column ~ ' is null' ~ written ~ ')') }}
             {%- endif -%}
         {%- elif node.config.meta.get('tests_window') -%}
             {{ return(readers_window_condition(node.config.meta['tests_window'])) }}

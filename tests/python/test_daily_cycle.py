@@ -15,6 +15,7 @@ full build of the same sources (floats to 9 significant digits: sums in another 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 import subprocess
 
@@ -132,9 +133,10 @@ def test_daily_cycles_equal_a_full_build(tmp_path):
     # the cycle's data tests read the recent rows only (macros/overrides/tests_window.sql), a full build's every
     # row: an incremental table's tests its last incremental_test_days (10) days, 2024-11-13 minus 10; the odds
     # view's tests the dates its reader int_candidates_scored rebuilt: facts_lookback_days (3) before the newest
-    # date it held before the last cycle, 2024-11-12
+    # date it held before the last cycle, 2024-11-12; the grades' tests also the rows the run wrote (below)
     graded = "models/intermediate/picks/_picks__models.yml/not_null_int_candidates_graded_grade.sql"
-    assert "where (game_date >= cast('2024-11-03' as date) or game_date is null)) dbt_subquery" in compiled(cycle, graded)
+    assert ("where (game_date >= cast('2024-11-03' as date) or game_date is null or graded_at >= cast('"
+            in compiled(cycle, graded))
     assert '."props_intermediate"."int_candidates_graded"\nwhere grade is null' in compiled(full, graded)
     odds = [path.read_text() for path in (cycle.root / "target" / "compiled").rglob("primary_key_stg_nba_raw__odds__*")]
     assert len(odds) == 1 and "where (game_date >= cast('2024-11-09' as date) or game_date is null)" in odds[0]
@@ -148,6 +150,14 @@ def test_daily_cycles_equal_a_full_build(tmp_path):
     [published] = [path.read_text() for path in (cycle.root / "target" / "compiled").rglob(
         "primary_key_int_picks_published_*")]
     assert "where (game_date >= cast('2024-10-23' as date) or game_date is null)) dbt_subquery" in published
+    # ... and the grades' own tests read every row the run wrote (graded_at, the run's start), the corrected
+    # date's among them: they read the last 10 days, and the regraded rows went untested until a full build
+    window = re.search(r"where (\(game_date >= .*\))\) dbt_subquery", compiled(cycle, graded)).group(1)
+    assert "graded_at >=" in window
+    [(regraded, on_the_date)] = cycle.query(
+        f"select count(*) filter (where {window}), count(*) from props_intermediate.int_candidates_graded"
+        " where game_date = date '2024-10-23'")
+    assert regraded == on_the_date > 0
     # the cycle with --full-refresh rebuilds every date: its tests read every row (they used to read 10 days)
     cycle.dbt("compile", "--selector", "daily_cycle", "--full-refresh")
     assert '."props_intermediate"."int_candidates_graded"\nwhere grade is null' in compiled(cycle, graded)
