@@ -82,6 +82,8 @@ last_10 as (
         coalesce(sum(case when grade = 'win' then 1 else 0 end), 0) as wins,
         coalesce(sum(case when grade = 'loss' then 1 else 0 end), 0) as losses
     from graded_by_recency
+    -- the ten most recent graded picks: the record's name (last_10) says how many, so the
+    -- number is its definition (contract §3 Windows), not a threshold to tune
     where recency <= 10
 )
 
