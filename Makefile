@@ -66,7 +66,7 @@ CHECK_GROUP  = $(if $(filter $(GROUPS),$(GROUP)),true,echo "error: GROUP='$(GROU
 ALL_RUN_RESULTS = $(STATE_DIR)/run_results.json $(foreach g,$(GROUPS),$(STATE_DIR)/$(g)/run_results.json)
 PUBLISH_GROUP = env DBT_TARGET_PATH=$(RUN_DIR) $(PY) -m publisher.cli --group $(GROUP) --dest $(DEST) $(ADMIN_FLAG) --all-dates $(PUBLISH_ARGS)$(if $(REPORT), --json $(REPORT))
 
-.PHONY: help env env-bq demo sample build build-steps publish live live-night scheduled scheduled-steps rehearsal rebuild-record-steps rebuild-record bench test test-bq pytest dbt-test lock clean
+.PHONY: help env env-bq demo sample build build-steps publish live live-night scheduled scheduled-steps rehearsal rebuild-record-steps rebuild-record bench test test-bq known-gaps pytest dbt-test lock clean
 .PHONY: lint lint-python lint-sql lint-project fix schemas docs docs-serve preview preview-env
 
 help: ## list the targets
@@ -207,9 +207,15 @@ dbt-test: env profiles.yml ## dbt build on a fresh sample warehouse (every data 
 
 # Test files run on both cores (each file on one worker: its module fixtures build once),
 # the slowest files first (tests/python/conftest.py), so that neither core idles at the end.
+# The reproducers of known gaps (marker known_gap: strict xfail, they fail until the gap is
+# fixed) run apart, in make known-gaps: they check no behaviour the product promises
+# today, and cost about 35 s of a CI run that must stay under 15 minutes.
 PYTEST_ARGS ?= -n 2 --dist loadfile --no-loadscope-reorder --durations=20
-pytest: env env-bq preview-env profiles.yml ## the Python test suite (the BigQuery emulator tests included)
-	$(PY) -m pytest $(PYTEST_ARGS)
+pytest: env env-bq preview-env profiles.yml ## the Python test suite (the BigQuery emulator tests included; not the known gaps)
+	$(PY) -m pytest -m "not known_gap" $(PYTEST_ARGS)
+
+known-gaps: env profiles.yml ## the reproducers of the known gaps (docs/decisions.md): each must fail (strict xfail)
+	$(PY) -m pytest -m known_gap $(PYTEST_ARGS)
 
 test-bq: env env-bq profiles.yml ## only the BigQuery tests: emulator build + parity, offline compile
 	$(PY) -m pytest tests/python/test_bigquery_emulator.py tests/python/test_bigquery_compile.py
@@ -264,7 +270,7 @@ preview-env: preview/node_modules/.ready ## install the preview's pinned chart l
 preview: preview-env ## serve the preview of $(DEST)/v1 (after make demo) on http://127.0.0.1:$(PREVIEW_PORT)/ (a free port if taken)
 	python3 preview/serve.py --site $(DEST) --port $(PREVIEW_PORT)
 
-test: lint pytest ## every test: the lint gates, then pytest (the demo test runs dbt build with every data and unit test)
+test: lint pytest ## every test (but the known gaps: make known-gaps): the lint gates, then pytest (the demo test runs dbt build with every data and unit test)
 
 lock: ## re-resolve requirements.lock from pyproject.toml (and the emulator's lock)
 	$(UV) pip compile -q pyproject.toml --extra dev -o requirements.lock --python-version 3.11

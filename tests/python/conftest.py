@@ -33,7 +33,6 @@ SLOWEST_FIRST = [
     "test_rehearsal.py",  # 84
     "test_bad_inputs.py",  # 76
     "test_live_grading.py",  # 75
-    "test_lock_known_gaps.py",  # 65
     "test_bad_day.py",  # 60
     "test_demo.py",  # 57
     "test_next_morning.py",  # 42

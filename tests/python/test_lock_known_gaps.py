@@ -1,6 +1,7 @@
 """Known gaps of the lock at tip-off (docs/decisions.md "Lock at tip-off: known gaps"), found by the review of
 stop 60 and not fixed yet: each test states what the contract promises, and fails today (strict xfail, so a fix
-makes it pass and pytest then asks for the marker to go).
+makes it pass and pytest then asks for the marker to go). `make known-gaps` runs them; `make test` leaves them
+out (marker known_gap): they check no behaviour the product promises today.
 
 A game's candidates are fixed by the first run after its tip-off, from the prediction rows as they are at that
 run, and a game nobody saw before its tip-off is fixed with no candidate only when it is older than the
@@ -27,6 +28,7 @@ from test_lock_schedule import POSTPONED
 from test_pick_engine import D1, D2, D3
 
 GAP = "docs/decisions.md, 'Lock at tip-off: known gaps'"
+pytestmark = pytest.mark.known_gap  # run by `make known-gaps`, not by `make test` (Makefile, pytest)
 
 
 @pytest.mark.xfail(strict=True, raises=AssertionError, reason=GAP)
