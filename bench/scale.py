@@ -37,6 +37,8 @@ never below the kernel's max RSS of the child):
            and the generated sample (.warehouse/samples/, when the revision has it) present;
   publish  `python -m publisher.cli --all-dates` into an empty local folder, on the
            fully built warehouse.
+full, floor and cycle run dbt as the project's own runs do (make's DBT: `python -m
+ops.dbt_cli`, where the revision has it, else the `dbt` script); plain runs the `dbt` script.
 
 With --base REV, the base revision (`git archive REV`, in .warehouse/bench/base/, run with
 this checkout's .venv) is measured with the same commands in the same run: full, floor,
@@ -74,7 +76,7 @@ ROOT = Path(__file__).resolve().parents[1]
 CACHE = ROOT / ".warehouse" / "bench"
 RESULTS = ROOT / "bench" / "RESULTS.md"
 BIN = Path(sys.executable).parent
-DBT = str(BIN / "dbt")
+DBT = str(BIN / "dbt")  # the plain `dbt` script: the plain project's floor, untimed preparations
 PY = sys.executable
 SECTION = "## Scale"
 SEED = 42
@@ -112,6 +114,12 @@ def log(msg: str) -> None:
 # --------------------------------------------------------------------------------------
 # Measuring one child process
 # --------------------------------------------------------------------------------------
+
+def product_dbt(project: Path) -> list[str]:
+    """The dbt command a project's own runs use (make's DBT, run in the project folder): ops/dbt_cli.py where the
+    revision has it (dbt without the interpreter's teardown at exit), else the `dbt` script."""
+    return [PY, "-m", "ops.dbt_cli"] if (project / "ops" / "dbt_cli.py").is_file() else [DBT]
+
 
 def measure(cmd: list[str], env: dict[str, str], logfile: Path, cwd: Path = ROOT) -> dict:
     """Run cmd to completion; its wall time, CPU time and peak memory. Fails loudly."""
@@ -488,8 +496,9 @@ class Bench:
         folder = self.folder(n, "full", project)
         wh = folder / "warehouse.duckdb"
         copy_warehouse(self.sources[n], wh)
-        self.add(self.key(project, "full", n), measure([DBT, *BUILD], dbt_env(wh, folder / "target", self.projects[project]),
-                                                       folder / f"build{i}.log", self.projects[project]))
+        cwd = self.projects[project]
+        self.add(self.key(project, "full", n), measure([*product_dbt(cwd), *BUILD], dbt_env(wh, folder / "target", cwd),
+                                                       folder / f"build{i}.log", cwd))
         results = json.loads((folder / "target" / "run_results.json").read_text())
         if project == "head":
             self.figures["nodes"].setdefault(str(n), []).append(
@@ -499,8 +508,9 @@ class Bench:
         folder = self.folder(n, "floor", project)
         wh = folder / "warehouse.duckdb"
         copy_warehouse(self.sources[n], wh)
-        self.add(self.key(project, "floor", n), measure([DBT, *BUILD, "--empty"], dbt_env(wh, folder / "target", self.projects[project]),
-                                                        folder / f"build{i}.log", self.projects[project]))
+        cwd = self.projects[project]
+        self.add(self.key(project, "floor", n), measure([*product_dbt(cwd), *BUILD, "--empty"],
+                                                        dbt_env(wh, folder / "target", cwd), folder / f"build{i}.log", cwd))
 
     def plain(self, n: int, i: int) -> None:
         """The plain project's floor; it reads no data, so once per run (at the first size)."""
@@ -544,7 +554,8 @@ class Bench:
                             "--only", ",".join(cycle_endpoints(folder / "target" / "manifest.json")),
                             "--start", day, "--end", next_day, "-q"]
             if mode == "cli":
-                dbt_part = measure([DBT, "build", "--selector", SELECTOR], env, folder / f"cycle{i}_dbt.log", cwd)
+                dbt_part = measure([*product_dbt(cwd), "build", "--selector", SELECTOR], env, folder / f"cycle{i}_dbt.log",
+                                   cwd)
                 pub_part = measure([PY, "-m", "publisher.cli", *publish_args], env, folder / f"cycle{i}_publish.log",
                                    cwd)
                 result = {"wall": dbt_part["wall"] + pub_part["wall"], "cpu": dbt_part["cpu"] + pub_part["cpu"],
@@ -728,8 +739,9 @@ def render(fig: dict) -> str:
              "with `--today D`) gets night D+1 (D's box scores, D+1's predictions, context, odds, tags, live "
              "rows, registry), then `dbt build --selector daily_cycle` and the publisher for D..D+1 of the "
              "endpoints of the groups it builds (admin ones to their own folder) into the site already "
-             "published for D. Run `python bench/scale.py --help` for sizes, runs, partial runs (`--kinds`) "
-             "and `--base`.",
+             "published for D. full, floor and cycle run dbt as make does (`python -m ops.dbt_cli`, where the "
+             "revision has it: no teardown of the interpreter at exit), plain runs the `dbt` script. Run "
+             "`python bench/scale.py --help` for sizes, runs, partial runs (`--kinds`) and `--base`.",
              "", "| seasons | predictions | full build | CPU | peak memory | floor (`--empty`) | bare SQL: models "
              "| bare SQL: tests | full / bare SQL | full / (floor + bare models) | daily cycle | cycle: dbt + publish |",
              "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]

@@ -108,7 +108,7 @@ def test_the_steps_of_a_scheduled_run_read_and_write_only_their_groups_state():
     assert "env DBT_TARGET_PATH=state/daily " in lines[2] and "build --selector daily" in lines[2]
     assert "--exclude-resource-type unit_test" in lines[2]
     # the clock goes to dbt in its environment (macros/clock.sql), never as --vars (a new one re-parses the project)
-    assert all('PROPS_CLOCK="2025-02-06 11:00:00" .venv/bin/dbt ' in line for line in lines[1:3])
+    assert all('PROPS_CLOCK="2025-02-06 11:00:00" .venv/bin/python -m ops.dbt_cli ' in line for line in lines[1:3])
     assert not any("--vars" in line for line in lines)
     assert "env DBT_TARGET_PATH=state/daily " in lines[3] and "-m publisher.cli --group daily --dest site" in lines[3]
     assert "--all-dates" in lines[3]
@@ -274,3 +274,32 @@ def test_clock_sample_is_the_sample_warehouses_own_moment(tmp_path):
     con.close()
     commands = dry_run("scheduled-steps", "GROUP=live", "CLOCK=sample", "DEST=site", DUCKDB_PATH=str(warehouse))
     assert 'PROPS_CLOCK="2025-04-14 00:56:00"' in commands
+
+
+EXIT_NOW = """
+import atexit, sys, threading, time
+from ops.dbt_cli import exit_now
+atexit.register(lambda: print("atexit ran"))
+threading.Thread(target=lambda: (time.sleep(0.3), print("thread done"))).start()
+print("buffered", end=" ")  # stdout is a pipe: block-buffered, so only the flush delivers it
+exit_now({code})
+"""
+
+
+@pytest.mark.parametrize(("code", "status", "stderr"), [("None", 0, ""), ("3", 3, ""), ("'no profile'", 1, "no profile\n")])
+def test_dbt_cli_exits_as_sys_exit_would(code, status, stderr):
+    """ops/dbt_cli.py skips the interpreter's teardown (os._exit) but keeps what a normal exit does: the status, a
+    running non-daemon thread waited for, the atexit handlers run after it, everything printed delivered."""
+    done = subprocess.run([sys.executable, "-c", EXIT_NOW.format(code=code)], cwd=PROJECT_DIR, capture_output=True,
+                          text=True, timeout=30)
+    assert (done.returncode, done.stdout, done.stderr) == (status, "buffered thread done\natexit ran\n", stderr)
+
+
+def test_dbt_cli_gives_dbts_exit_codes_and_output():
+    """`python -m ops.dbt_cli` (make's DBT) is dbt's command line: a usage error exits 2, --version prints dbt's."""
+    usage = subprocess.run([sys.executable, "-m", "ops.dbt_cli", "--no-such-flag"], cwd=PROJECT_DIR,
+                           capture_output=True, text=True, timeout=120)
+    assert usage.returncode == 2 and "Usage: dbt [OPTIONS]" in usage.stderr and "No such option '--no-such-flag'" in usage.stderr
+    version = subprocess.run([sys.executable, "-m", "ops.dbt_cli", "--version"], cwd=PROJECT_DIR,
+                             capture_output=True, text=True, timeout=120)
+    assert version.returncode == 0 and "installed: 1.12.0" in version.stdout

@@ -1,0 +1,50 @@
+"""dbt's command line, ended as soon as dbt is done: `make`'s DBT (`python -m ops.dbt_cli ARGS` is `dbt ARGS`).
+
+The `dbt` script hands dbt's exit code to sys.exit, after which Python frees every object of the process one by
+one before it exits: 0.4-0.5 s after a `dbt build` of this project, whatever the data (bench/RESULTS.md "Stop 61":
+about 4 % of a daily cycle), and more in a forked process (the tests' dbt_forkserver.py), where freeing an object
+first copies its memory page. The system takes the memory back at exit anyway. This entry point runs dbt's own
+`dbt.cli.main.cli`, then the part of a normal exit that has an effect (``exit_now``) and ends the process with
+os._exit. dbt has closed what it wrote by then (artifacts, DuckDB connections: no WAL file is left behind, as
+with the `dbt` script); tests/python/test_ops.py checks the exit codes, the output and the atexit handlers.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import sys
+import threading
+from typing import NoReturn
+
+
+def exit_now(code: object) -> NoReturn:
+    """Leave as ``sys.exit(code)`` would (an int is the status, None is 0, anything else is printed and gives 1),
+    without freeing the process's objects: wait for the threads, as the interpreter's own shutdown does
+    (threading._shutdown: executors told to stop, non-daemon threads joined), run the atexit handlers (logging's
+    flush among them), flush stdout and stderr, then os._exit."""
+    status = code if isinstance(code, int) else 0 if code is None else 1
+    if not isinstance(code, (int, type(None))):
+        print(code, file=sys.stderr)
+    threading._shutdown()  # type: ignore[attr-defined]  # CPython's: what a normal exit runs first
+    atexit._run_exitfuncs()  # CPython's: what a normal exit runs next
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # closed, or a reader gone (broken pipe): nothing left to deliver
+            pass
+    os._exit(status)
+
+
+def main() -> NoReturn:
+    from dbt.cli.main import cli
+
+    try:
+        cli(prog_name="dbt")  # click's standalone mode: it always ends in SystemExit, with dbt's exit code
+    except SystemExit as done:
+        exit_now(done.code)
+    exit_now(0)
+
+
+if __name__ == "__main__":
+    main()
