@@ -4,8 +4,9 @@ SHELL := /bin/bash
 
 VENV        := .venv
 PY          := $(VENV)/bin/python
-# dbt's command line, ended without tearing down the process's objects (ops/dbt_cli.py: 0.4 s
-# a command); `make ... DBT=$(VENV)/bin/dbt` runs the plain `dbt` script instead.
+# dbt's command line as a batch job (ops/dbt_cli.py: the garbage collector tuned for one run, no
+# teardown of the interpreter at exit; about 1 s of a daily cycle); `make ... DBT=$(VENV)/bin/dbt`
+# runs the plain `dbt` script instead.
 DBT         := $(PY) -m ops.dbt_cli
 UV          := $(VENV)/bin/uv
 UV_VERSION  := 0.13.9

@@ -1,17 +1,21 @@
-"""dbt's command line, ended as soon as dbt is done: `make`'s DBT (`python -m ops.dbt_cli ARGS` is `dbt ARGS`).
+"""dbt's command line, run as a batch job: `make`'s DBT (`python -m ops.dbt_cli ARGS` is `dbt ARGS`), with Python's
+garbage collector tuned for one run (``main``) and no teardown of the interpreter once dbt is done.
 
 The `dbt` script hands dbt's exit code to sys.exit, after which Python frees every object of the process one by
 one before it exits: 0.4-0.5 s after a `dbt build` of this project, whatever the data (bench/RESULTS.md "Stop 61":
 about 4 % of a daily cycle), and more in a forked process (the tests' dbt_forkserver.py), where freeing an object
 first copies its memory page. The system takes the memory back at exit anyway. This entry point runs dbt's own
 `dbt.cli.main.cli`, then the part of a normal exit that has an effect (``exit_now``) and ends the process with
-os._exit. dbt has closed what it wrote by then (artifacts, DuckDB connections: no WAL file is left behind, as
-with the `dbt` script); tests/python/test_ops.py checks the exit codes, the output and the atexit handlers.
+os._exit. dbt has closed what it wrote by then: its artifacts, and its DuckDB database, which dbt-duckdb's
+atexit handler releases (no WAL file is left, as with the `dbt` script; were one left, every commit would still
+be in it, and the next reader, read-only or not, would see it). tests/python/test_ops.py checks the exit codes,
+the output and the atexit handlers.
 """
 
 from __future__ import annotations
 
 import atexit
+import gc
 import os
 import sys
 import threading
@@ -39,6 +43,12 @@ def exit_now(code: object) -> NoReturn:
 def main() -> NoReturn:
     from dbt.cli.main import cli
 
+    # Python's cyclic garbage collector, tuned as batch tools tune it (mypy raises its thresholds too): the
+    # objects of the imported modules are set aside for good (they are never garbage), and the young objects
+    # are collected every 50,000 allocations rather than 700. The collector paused dbt for 0.8-1.2 s of a daily
+    # cycle at 5 seasons, 0.3 s after this; the peak memory grows by 5-10 MB (bench/RESULTS.md "Stop 61").
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 20)
     try:
         cli(prog_name="dbt")  # click's standalone mode: it always ends in SystemExit, with dbt's exit code
     except SystemExit as done:

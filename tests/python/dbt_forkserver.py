@@ -32,6 +32,7 @@ when the process that started it is gone.
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import os
 import select
@@ -83,6 +84,7 @@ def serve(socket_path: str, project_dir: str | None) -> None:
     os.dup2(devnull, 1)  # fd 1 and 2 are each child's output files
     if project_dir:
         warm_up(cli, project_dir)
+    gc.freeze()  # what the children inherit is never scanned by their collector: its pages stay shared
     forkable = single_threaded()  # nothing runs in this process after the warm-up
     parent = os.getppid()
     while os.getppid() == parent:  # a client gone without closing it (killed) ends it too
