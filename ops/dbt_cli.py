@@ -41,14 +41,15 @@ def exit_now(code: object) -> NoReturn:
 
 
 def main() -> NoReturn:
+    # Python's cyclic garbage collector, tuned as batch tools tune it (mypy raises its thresholds too): the young
+    # objects are collected every 50,000 allocations rather than 700 (from the imports on: 0.1 s of their 1.2 s),
+    # and the objects of the imported modules are set aside for good (they are never garbage). The collector
+    # paused dbt for 0.8-1.2 s of a daily cycle at 5 seasons, 0.3 s after this; the peak memory grows by 5-10 MB
+    # (bench/RESULTS.md "Stop 61").
+    gc.set_threshold(50_000, 20, 20)
     from dbt.cli.main import cli
 
-    # Python's cyclic garbage collector, tuned as batch tools tune it (mypy raises its thresholds too): the
-    # objects of the imported modules are set aside for good (they are never garbage), and the young objects
-    # are collected every 50,000 allocations rather than 700. The collector paused dbt for 0.8-1.2 s of a daily
-    # cycle at 5 seasons, 0.3 s after this; the peak memory grows by 5-10 MB (bench/RESULTS.md "Stop 61").
     gc.freeze()
-    gc.set_threshold(50_000, 20, 20)
     try:
         cli(prog_name="dbt")  # click's standalone mode: it always ends in SystemExit, with dbt's exit code
     except SystemExit as done:
