@@ -86,6 +86,11 @@ class Endpoint:
         dated = self.visibility == "public" and self.path_template.endswith(LATEST_SUFFIX)
         return self.path_template.removesuffix(LATEST_SUFFIX) if dated else None
 
+    @property
+    def schema_file(self) -> str:
+        """Its JSON Schema's file, relative to schemas/: 'picks/{date}.json' -> 'picks.schema.json'."""
+        return schema_file(self.path_template)
+
 
 def schema_file(path_template: str) -> str:
     """'picks/{date}.json' -> 'picks.schema.json'; 'best-bets/all.json' -> 'best-bets/all.schema.json'."""
@@ -242,7 +247,7 @@ def endpoints_from_manifest(manifest: dict) -> list[Endpoint]:
                  if node.get("resource_type") == "model" and publish_declaration(node) is not None]
     by_path: dict[str, Endpoint] = {}
     for endpoint in endpoints:
-        for key in (endpoint.path_template, schema_file(endpoint.path_template)):
+        for key in (endpoint.path_template, endpoint.schema_file):
             other = by_path.setdefault(key, endpoint)
             if other is endpoint:
                 continue

@@ -12,7 +12,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from typing import Callable, Iterable, Mapping
 
-from publisher.catalog import LATEST_PATH, LATEST_SCHEMA, MANIFEST_PATH, Endpoint, schema_file
+from publisher.catalog import LATEST_PATH, LATEST_SCHEMA, MANIFEST_PATH, Endpoint
 from publisher.checks import check_document
 from publisher.destinations import ConflictError, Destination, StoredObject
 from publisher.report import Tally, describe, log
@@ -246,7 +246,7 @@ def stale_paths(listing: Iterable[str], produced: set[str], scopes: dict[str, Sc
     """Stored paths the run did not produce although it covers them, or that no endpoint (of ``endpoints``:
     all of them) publishes; path -> owner."""
     reserved = {MANIFEST_PATH, LATEST_PATH, published_path(LATEST_SCHEMA),
-                *(published_path(schema_file(e.path_template)) for e in endpoints)}
+                *(published_path(e.schema_file) for e in endpoints)}
     stale = {}
     for path in listing:
         if path in produced or path in reserved:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from publisher.build import Build, Dates, build_all, code_digest
 from publisher.catalog import (GATE, LATEST_PATH, LATEST_SCHEMA, MANIFEST_PATH, SCHEMA_DIR, Endpoint,
-                               endpoints_from_manifest, gate, load_manifest, schema_file, select_endpoints, target_dir)
+                               endpoints_from_manifest, gate, load_manifest, select_endpoints, target_dir)
 from publisher.checks import check_document
 from publisher.destinations import Destination, RetryPolicy, StoredObject, open_destination
 from publisher.publish import (UNCHANGED, Index, Item, Scope, Spool, label, plan, site_indexes, stale_paths, upload,
@@ -176,8 +176,7 @@ def check_schemas(site: Site, schema_dir: Path, tallies: dict[str, Tally]) -> di
     schemas: dict[str, tuple[dict, Tally, str | None]] = {}  # schema file -> (the schema, owner, endpoint name)
     for endpoint in site.endpoints:
         try:
-            schemas[schema_file(endpoint.path_template)] = (endpoint_schema(endpoint), tallies[endpoint.name],
-                                                             endpoint.name)
+            schemas[endpoint.schema_file] = (endpoint_schema(endpoint), tallies[endpoint.name], endpoint.name)
         except SchemaError as error:
             tallies[endpoint.name].fail(f"schema: {error}")
     if site.indexes[0].path == LATEST_PATH:

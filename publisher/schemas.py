@@ -11,7 +11,7 @@ from typing import Any, Iterable, Mapping
 
 import jsonschema_rs
 
-from publisher.catalog import LATEST_SCHEMA, SCHEMA_DIR, SCHEMA_SUFFIX, Column, Endpoint, schema_file
+from publisher.catalog import LATEST_SCHEMA, SCHEMA_DIR, SCHEMA_SUFFIX, Column, Endpoint
 from publisher.documents import Node
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -143,7 +143,7 @@ def schema_bytes(schema: Mapping[str, Any]) -> bytes:
 def all_schema_files(endpoints: list[Endpoint]) -> dict[str, bytes]:
     """Every committed schema, schemas/-relative file name -> bytes: the endpoints' (one file each: the catalog
     refuses two endpoints whose paths give one schema file), then latest.json's."""
-    files = {schema_file(endpoint.path_template): schema_bytes(endpoint_schema(endpoint)) for endpoint in endpoints}
+    files = {endpoint.schema_file: schema_bytes(endpoint_schema(endpoint)) for endpoint in endpoints}
     return {**files, LATEST_SCHEMA: schema_bytes(latest_schema(e.latest_key for e in endpoints if e.latest_key))}
 
 
