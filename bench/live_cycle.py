@@ -11,7 +11,10 @@ locks; neither is timed here).
 A last cycle replays the final snapshot again: nothing changed, nothing is uploaded.
 --one-process times the cycles of `make live-night` instead (ops/live_night.py: dbt parses
 once, then each cycle runs the live source's freshness, the build and the publisher in this
-one process, at the warehouse's own clock; the locks are not taken).
+one process, the locks not taken). Its clock is the warehouse's own (sample_data.clock: the
+newest live update) and moves with each replayed snapshot, as a night's clock does: a clock
+fixed before the replay would find the final updates, past midnight UTC, in its future, and
+source freshness ignores rows past the clock's date (macros/freshness.sql).
 Prints a Markdown table. dbt's target/ and the site go to a temporary folder unless
 --target-path / --dest are given, so a developer's target/ is never touched. The night's
 live rows are left at the final snapshot. --project DIR runs another checkout's project and
@@ -109,11 +112,13 @@ def one_process(project: Path, env: dict[str, str], dest: str, steps: list[int],
     started = time.perf_counter()
     os.environ["PROPS_CLOCK"] = clock  # the run's clock, as make live-night CLOCK=... passes it (macros/clock.sql)
     cycle = Night(str(project), None, ["--dest", dest, "--json", "-q"], quiet=True)
-    print(f"one process (make live-night), clock {clock}: dbt parse {time.perf_counter() - started:.1f} s, once\n")
+    print(f"one process (make live-night), clock {clock} (then each snapshot's newest update): "
+          f"dbt parse {time.perf_counter() - started:.1f} s, once\n")
     print("| snapshot | cycle: freshness + build + publish (s) | uploaded | unchanged |")
     print("|---|---:|---:|---:|")
     for step in steps:
         live_replay.apply_step(warehouse, step, night)
+        os.environ["PROPS_CLOCK"] = sample_clock(warehouse)  # read by dbt at each invocation's start
         out = io.StringIO()
         started = time.perf_counter()
         with contextlib.redirect_stdout(out):
