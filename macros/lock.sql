@@ -179,6 +179,23 @@
     {%- endif -%}
 {%- endmacro %}
 
+{#- The columns of a prediction row that int_candidates_selected ranks, by name: the feed's
+    (stg_nba_predictions__player_prop_predictions) and the ones seen before a tip-off
+    (int_predictions_sighted) are read the same way. -#}
+{% macro prediction_columns() -%}
+    {{ return([
+        'prediction_id', 'system_id', 'player_lookup', 'game_id', 'game_date', 'predicted_points',
+        'confidence_score', 'recommendation', 'points_line', 'created_at', 'is_active',
+    ]) }}
+{%- endmacro %}
+
+{#- contract §3 Candidates: the order that ranks the prediction rows of a (player, game, system)
+    created before its tip-off, the latest first: is_active first, then the newest created_at,
+    prediction_id breaking exact ties (int_candidates_selected, int_predictions_sighted). -#}
+{% macro latest_prediction_first() -%}
+    is_active desc, created_at desc, prediction_id desc
+{%- endmacro %}
+
 {#- The columns of a candidate (int_candidates_scored, int_candidates_locked), by name, so
     the record and the candidates of this run are read the same way. -#}
 {% macro candidate_columns() -%}

@@ -256,6 +256,39 @@ def test_one_date_through_query_parameters_is_identical(built):
 
 
 
+def test_rows_seen_before_a_tip_off_are_replaced_then_kept_on_bigquery(built):
+    """int_predictions_sighted is a table whose statement reads the table it replaces (CREATE OR REPLACE TABLE ... AS
+    SELECT ... FROM itself on BigQuery). Day 3's game, taken out of the record of fixed games for the test (every
+    game is fixed by the module's build, at today's clock): a run at 22:00, before its 23:30 tip-off, sees each of
+    its (player, system) pairs once; a run at 00:05, after it, keeps those rows, which it can only read from the
+    table; once the game is back in the record, the next run drops them."""
+    sighted, fixed = relation("intermediate", "int_predictions_sighted"), relation("intermediate", "int_games_locked")
+    staged = relation("staging", "stg_nba_predictions__player_prop_predictions")
+    [(game,)] = built.bq.query(f"select distinct game_id from {staged} where game_date = date '2025-01-08'")
+    select = f"select prediction_id, recommendation, created_at from {sighted} order by prediction_id"
+    built.bq.query(f"create table `{PROJECT}`.`props_intermediate`.`fixed_copy` as select * from {fixed}"
+                   f" where game_id = '{game}'")
+    built.bq.query(f"merge into {fixed} as recorded using (select 1 as one) as nothing on false"  # no DELETE here
+                   f" when not matched by source and recorded.game_id = '{game}' then delete")
+    try:
+        seen = []
+        for clock in ("2025-01-08 22:00:00", "2025-01-09 00:05:00"):
+            done = built.bq.dbt("run", "-s", "int_predictions_sighted", check=False, clock=clock)
+            assert done.returncode == 0, done.stdout[-6000:]
+            seen.append(built.bq.query(select))
+        assert seen[1] == seen[0]
+        assert len(seen[0]) == built.bq.query(f"select count(distinct concat(player_lookup, '|', system_id))"
+                                              f" from {staged} where game_id = '{game}'")[0][0] > 0
+    finally:
+        columns = "game_id, game_date, locks_at, candidate_count"
+        built.bq.query(f"insert into {fixed} ({columns}) select {columns}"
+                       f" from `{PROJECT}`.`props_intermediate`.`fixed_copy`")
+        built.bq.query(f"drop table `{PROJECT}`.`props_intermediate`.`fixed_copy`")
+    done = built.bq.dbt("run", "-s", "int_predictions_sighted", check=False)
+    assert done.returncode == 0, done.stdout[-6000:]
+    assert built.bq.query(select) == []
+
+
 def test_a_move_logged_on_bigquery_reaches_a_date_past_the_window(built):
     """The log of moves and the start it gives (int_game_moves, macro changed_since_last_build) on BigQuery, last in
     this module since it changes the warehouse: an active run of day 2's game dated 2025-01-01, a date the context

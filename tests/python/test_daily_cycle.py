@@ -35,9 +35,10 @@ CYCLES = ["2024-10-22", "2024-10-23", "2024-10-31", "2024-11-12", "2024-11-13"]
 BOX_SCORES = "nba_analytics.player_game_summary"
 # the live selector's mart and its part; the build log (which invocation built each relation: every
 # cycle rebuilds a different set) that the publisher's gate reads, and the build times of each relation's inputs;
-# the log of the prediction feed's dates (each run logs what it saw change: a history of the runs, not of the data)
+# the log of the prediction feed's dates (each run logs what it saw change: a history of the runs, not of the data),
+# and what the last run before each tip-off saw of a game not fixed yet (int_predictions_sighted: the runs' too)
 NOT_IN_CYCLE = {"public_live_grading", "public_live_grading__picks", "model_builds", "model_inputs",
-                "stg_nba_predictions__date_changes"}
+                "stg_nba_predictions__date_changes", "int_predictions_sighted"}
 
 
 def state(rows: dict[str, list[dict]], night: str) -> dict[str, list[dict]]:

@@ -11,16 +11,34 @@
 -- PASS, NO_LINE, runs superseded before tip-off and invalid lines never become candidates,
 -- nor runs of a game the context has since moved to another date (a postponement or a game
 -- brought forward, macro moved_to_another_date): the game is picked on its new date only.
+-- A game that has tipped off also reads what the last run before its tip-off saw of it
+-- (int_predictions_sighted), ranked with the feed's rows (a row seen then wins a tie: the
+-- values users saw): an upstream re-run that deleted the rows created before the tip-off,
+-- or a newer PASS row, after it leaves the candidates as they were at the tip-off.
 -- Incremental by game_date (a game, so every run of it, has one date); a run also rebuilds
 -- from the first date whose game moved, or moved back, since its last build (fact_table_config
 -- rebuild_moved_games: a move announced after that date left the incremental window). It
 -- depends on int_game_moves (depends_on above), so a run logs the moves before any fact
 -- downstream is built.
+{%- set columns = prediction_columns() %}
 with predictions as (
-    select * from {{ ref('stg_nba_predictions__player_prop_predictions') }} as runs
+    select
+        {{ columns | join(', ') }},
+        false as was_sighted
+    from {{ ref('stg_nba_predictions__player_prop_predictions') }} as runs
     where
         {{ rebuilt_dates('runs.game_date') }}
         and not {{ moved_to_another_date('runs.game_id', 'runs.game_date') }}
+
+    union all
+
+    select
+        {{ columns | join(', ') }},
+        true as was_sighted
+    from {{ ref('int_predictions_sighted') }} as sighted
+    where
+        {{ rebuilt_dates('sighted.game_date') }}
+        and not {{ moved_to_another_date('sighted.game_id', 'sighted.game_date') }}
 ),
 
 tipoffs as (
@@ -41,10 +59,12 @@ latest as (
         *,
         row_number() over (
             partition by player_lookup, game_id, system_id
-            order by is_active desc, created_at desc, prediction_id desc
+            order by {{ latest_prediction_first() }}, was_sighted desc
         ) as run_rank
     from timed
-    where created_at < locks_at
+    where
+        created_at < locks_at
+        and (not was_sighted or locks_at <= {{ run_clock() }})
 )
 
 select
