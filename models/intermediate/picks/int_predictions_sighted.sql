@@ -6,7 +6,7 @@
 -- to leave the game with no candidate, and the best bets the site showed before the tip-off
 -- gone from the record. int_candidates_selected ranks these rows beside the feed's for a
 -- game that has tipped off, so a row created before the tip-off still counts when the feed
--- has lost it since (docs/decisions.md "Lock at tip-off: rows seen before the tip-off").
+-- has lost it since (docs/decisions.md "Lock at tip-off: the record is what users saw").
 -- Each run replaces the rows of every game not yet tipped off (a row deleted upstream before
 -- the tip-off leaves here too), keeps those of a game that has tipped off and that no earlier
 -- run fixed, and drops the rest: the table holds the slate of games not yet fixed, never
