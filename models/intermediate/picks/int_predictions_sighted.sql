@@ -19,12 +19,14 @@
 {%- set previous = none if rebuilt else record_before('int_predictions_sighted') %}
 {%- set fixed = none if previous is none else record_before('int_games_locked') %}
 {%- set columns = prediction_columns() %}
+{#- a game not yet tipped off is dated the clock's day or later, or the day before (a UTC
+    tip-off falls on the next day of its local date at most): the older dates are not read
+    (a kept game of an older date, not fixed for days, locks at the end of its date then) -#}
+{%- set first_date = add_days('cast(' ~ run_clock() ~ ' as date)', -1) %}
 with tipoffs as (
-    {{ game_tipoffs() | indent(4) }}
+    {{ game_tipoffs(where='game_date >= ' ~ first_date) | indent(4) }}
 ),
 
--- a game not yet tipped off is dated the clock's day or later, or the day before (a UTC
--- tip-off falls on the next day of its local date at most); the older dates are not read
 runs as (
     select
         {%- for column in columns %}
@@ -35,7 +37,7 @@ runs as (
     left join tipoffs
         on runs.game_id = tipoffs.game_id
     where
-        runs.game_date >= {{ add_days('cast(' ~ run_clock() ~ ' as date)', -1) }}
+        runs.game_date >= {{ first_date }}
         and not {{ moved_to_another_date('runs.game_id', 'runs.game_date') }}
 ),
 
