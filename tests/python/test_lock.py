@@ -287,17 +287,26 @@ def test_a_game_fixed_without_candidates_takes_none_later(published, tmp_path):
     assert [p for p, row in rows.items() if row["missed_lock"]] == ["fixed-empty-002"]
 
 
-def test_runs_overwritten_between_the_tip_off_and_the_next_build_keep_the_published_best_bets(tmp_path):
+@pytest.fixture(scope="module")
+def before_day_3_tips_off(tmp_path_factory) -> Run:
+    """pick_engine built and published at 22:00 on day 3, before its 23:30 tip-off."""
+    run = fixture_run(tmp_path_factory.mktemp("before_tip_off"), "pick_engine")
+    build(run, clock=f"{D3} 22:00:00")
+    assert run.publish("--all-dates") == 0
+    return run
+
+
+def test_runs_overwritten_between_the_tip_off_and_the_next_build_keep_the_published_best_bets(
+        before_day_3_tips_off, tmp_path):
     """Day 3 published at 22:00 with 3 best bets; at 23:40, after the 23:30 tip-off, the upstream overwrites the
     date's partition (the same runs re-inserted, stamped 23:40: late); the hourly build at 00:05 is the first after
     the tip-off. It used to fix the game with no candidate (the rows created before the tip-off were gone): the
     day's best bets, shown before the tip-off, left the day's file and its records. What the 22:00 run saw of the
     game (int_predictions_sighted) keeps them; once the game is fixed, the next run drops those rows."""
-    run = fixture_run(tmp_path, "pick_engine")
-    build(run, clock=f"{D3} 22:00:00")
-    assert run.publish("--all-dates") == 0
-    shown = run.document(f"best-bets/{D3}.json")["picks"]
+    shown = before_day_3_tips_off.document(f"best-bets/{D3}.json")["picks"]
     assert len(shown) == 3
+    run = new_run(tmp_path / "overwritten")
+    shutil.copyfile(before_day_3_tips_off.warehouse, run.warehouse)
     seen = run.query("select count(*) from props_intermediate.int_predictions_sighted")[0][0]
     assert seen == run.query(f"select count(distinct (player_lookup, game_id, system_id)) from {P}"
                              f" where game_date = '{D3}'")[0][0] > 0
@@ -315,14 +324,13 @@ def test_runs_overwritten_between_the_tip_off_and_the_next_build_keep_the_publis
     assert run.query("select count(*) from props_intermediate.int_predictions_sighted") == [(0,)]
 
 
-def test_runs_deleted_before_the_tip_off_are_no_candidates(tmp_path):
+def test_runs_deleted_before_the_tip_off_are_no_candidates(before_day_3_tips_off, tmp_path):
     """What a run sees before a tip-off is replaced by the next run before it: day 3's top best bet, shown at 22:00,
     is deleted upstream at 22:30 (before the 23:30 tip-off); the 23:00 run no longer sees it, so the game is fixed
     at 00:05 without that player's runs (contract §3: the rows created before the tip-off that exist then)."""
-    run = fixture_run(tmp_path, "pick_engine")
-    build(run, clock=f"{D3} 22:00:00")
-    assert run.publish("--all-dates") == 0
-    name = run.document(f"best-bets/{D3}.json")["picks"][0]["player"]
+    name = before_day_3_tips_off.document(f"best-bets/{D3}.json")["picks"][0]["player"]
+    run = new_run(tmp_path / "deleted_before")
+    shutil.copyfile(before_day_3_tips_off.warehouse, run.warehouse)
     [(player,)] = run.query(f"select distinct player_lookup from {C} where player_full_name = '{name}'")
     run.execute(f"delete from {P} where game_date = '{D3}' and player_lookup = '{player}'")
     build(run, clock=f"{D3} 23:00:00")
