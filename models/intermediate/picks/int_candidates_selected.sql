@@ -21,24 +21,24 @@
 -- depends on int_game_moves (depends_on above), so a run logs the moves before any fact
 -- downstream is built.
 {%- set columns = prediction_columns() %}
+{#- the feed's rows and the rows seen before a tip-off, filtered alike -#}
+{%- set sources = [
+    (ref('stg_nba_predictions__player_prop_predictions'), 'false'),
+    (ref('int_predictions_sighted'), 'true'),
+] %}
 with predictions as (
+    {%- for relation, was_sighted in sources %}
     select
         {{ columns | join(', ') }},
-        false as was_sighted
-    from {{ ref('stg_nba_predictions__player_prop_predictions') }} as runs
+        {{ was_sighted }} as was_sighted
+    from {{ relation }} as runs
     where
         {{ rebuilt_dates('runs.game_date') }}
         and not {{ moved_to_another_date('runs.game_id', 'runs.game_date') }}
-
+    {%- if not loop.last %}
     union all
-
-    select
-        {{ columns | join(', ') }},
-        true as was_sighted
-    from {{ ref('int_predictions_sighted') }} as sighted
-    where
-        {{ rebuilt_dates('sighted.game_date') }}
-        and not {{ moved_to_another_date('sighted.game_id', 'sighted.game_date') }}
+    {%- endif %}
+    {%- endfor %}
 ),
 
 tipoffs as (
