@@ -36,6 +36,9 @@ Checks, each failure a problem line (any problem: exit 1):
 - after each morning after-predictions run: no picks/, best-bets/ or admin/picks/ file of a
   date whose box scores are loaded says pending (a pick's ``result`` null, or the value
   "pending" anywhere), and every such date that has predictions has its three files;
+- after each after-predictions run: the picks/ and best-bets/ files of every day whose
+  evening run (the last before the day's tip-offs) succeeded still show what it published,
+  results and running records aside (``as_shown``): the record is what users saw;
 - the failed run and the refused republish: non-zero exit, and the two sites (DEST and
   ADMIN_DEST) byte for byte what they were before;
 - the first good after-predictions run after the failure has caught up: a dry run of the
@@ -63,6 +66,9 @@ PROJECT_DIR = Path(__file__).resolve().parents[1]
 MORNING, HOURLY, DAILY, EVENING = dt.time(11, 0), dt.time(11, 5), dt.time(11, 10), dt.time(17, 30)
 LIVE_AFTER_TIPOFF = dt.timedelta(minutes=90)
 DATED = ("picks", "best-bets", "admin/picks")  # the dated files that carry results
+SHOWN = ("picks", "best-bets")  # the public dated files a user reads before the games
+# what the games and the days after them may change in those files: the results, the running records
+AFTER_THE_GAMES = {"actual", "result", "record", "generated_at"}
 BAD_INPUT = """
 insert into nba_predictions.model_registry
 select * replace (model_file_name || '.retrained' as model_file_name) from nba_predictions.model_registry
@@ -254,6 +260,51 @@ def pending_counts(rehearsal: Rehearsal) -> dict[str, int]:
             for kind, files in rehearsal.dated_files().items() for day, path in sorted(files.items())}
 
 
+def as_shown(document: object) -> object:
+    """A public dated file without what the games and the days after them change (AFTER_THE_GAMES): the picks,
+    their lines, directions and ranks, the day's signal and status, as a user saw them before the tip-off."""
+    if isinstance(document, dict):
+        return {key: as_shown(value) for key, value in document.items() if key not in AFTER_THE_GAMES}
+    if isinstance(document, list):
+        return [as_shown(value) for value in document]
+    return document
+
+
+def shown_files(rehearsal: Rehearsal, day: dt.date) -> dict[str, object]:
+    """'picks/DATE.json' -> its content as shown (as_shown), for the public dated files of ``day``."""
+    files = rehearsal.dated_files()
+    return {f"{kind}/{day}.json": as_shown(json.loads(files[kind][day].read_text(encoding="utf-8")))
+            for kind in SHOWN if day in files[kind]}
+
+
+def check_shown(rehearsal: Rehearsal, shown: dict[dt.date, dict[str, object]]) -> tuple[list[str], list[str]]:
+    """(problems, what was checked): every public dated file published by the last run before its day's tip-offs
+    still shows the same picks (contract §3 Lock at tip-off: the record is what users saw), results aside."""
+    problems, checked = [], []
+    for day, before in sorted(shown.items()):
+        now = shown_files(rehearsal, day)
+        for path, document in sorted(before.items()):
+            checked.append(path)
+            if path not in now:
+                problems.append(f"{path} no longer shows what it showed before the tip-off (it is gone)")
+            elif (difference := first_difference(document, now[path])) is not None:
+                where, was, is_now = difference
+                problems.append(f"{path} no longer shows what it showed before the tip-off: {where or '.'} was "
+                                f"{json.dumps(was)[:200]}, is now {json.dumps(is_now)[:200]}")
+    return problems, checked
+
+
+def first_difference(before: object, after: object, where: str = "") -> tuple[str, object, object] | None:
+    """The first key path where two JSON values differ, with both values there; None when equal."""
+    if isinstance(before, dict) and isinstance(after, dict) and before.keys() == after.keys():
+        found = (first_difference(before[key], after[key], f"{where}.{key}") for key in before)
+    elif isinstance(before, list) and isinstance(after, list) and len(before) == len(after):
+        found = (first_difference(b, a, f"{where}[{i}]") for i, (b, a) in enumerate(zip(before, after)))
+    else:
+        return None if before == after else (where, before, after)
+    return next((difference for difference in found if difference is not None), None)
+
+
 def check_unchanged(before: dict[str, bytes], after: dict[str, bytes], what: str) -> list[str]:
     changed = sorted(p for p in before.keys() | after.keys() if before.get(p) != after.get(p))
     return [f"{what} changed the published files: {', '.join(changed[:5])}"
@@ -281,6 +332,7 @@ def rehearse(out: Path, start: dt.date = dt.date(2024, 10, 29), days: int = 2, f
     results: list[Result] = []
     from_scratch = True  # the first step, and the step after the bad input (the upstream corrected it)
     failed_since_good = False
+    shown: dict[dt.date, dict[str, object]] = {}  # day -> its public dated files as its evening run left them
     for number, step in enumerate(steps, start=1):
         t0 = time.monotonic()
         problems: list[str] = []
@@ -319,6 +371,10 @@ def rehearse(out: Path, start: dt.date = dt.date(2024, 10, 29), days: int = 2, f
             if step.what == "morning":
                 found, checked = check_morning(rehearsal)
                 problems += found
+            found, seen = check_shown(rehearsal, shown)
+            problems, checked = problems + found, checked + seen
+            if step.what == "evening":
+                shown[step.day] = shown_files(rehearsal, step.day)
             if failed_since_good:
                 dry, dry_report = rehearsal.make(number, "publish", step.group, None, "PUBLISH_ARGS=--dry-run")
                 planned = sorted(o["path"] for o in (dry_report or {}).get("objects", [])

@@ -90,6 +90,44 @@ def test_the_morning_run_carries_yesterdays_results(results):
     assert "picks/2024-10-28.json" not in uploaded  # unchanged files are not uploaded
 
 
+def test_every_later_run_shows_the_picks_the_evening_run_published_before_the_games(results):
+    """The last run before D1's tip-offs published its picks and best bets; the morning runs after the games
+    (D1's and D2's) checked that those files still show them, results aside (check_shown found no problem:
+    test_no_check_of_the_rehearsal_found_a_problem)."""
+    shown = {"picks/2024-10-29.json", "best-bets/2024-10-29.json"}
+    assert shown <= set(only(results, "morning", D1).checked)
+    assert shown <= set(only(results, "morning", D2).checked)
+    assert not shown & set(only(results, "evening", D1).checked)  # nothing was shown before it
+
+
+def test_the_shown_check_ignores_results_and_records_and_names_a_changed_pick(tmp_path):
+    """check_shown on a hand-written picks file: the results and the records a morning run fills in change
+    nothing; a pick's line, or a file gone, is a problem naming the file."""
+    run = rehearsal.Rehearsal(tmp_path)
+    file = tmp_path / "site" / "v1" / "picks" / "2024-10-29.json"
+    file.parent.mkdir(parents=True)
+
+    def publish(line: float, actual: int | None, result: str | None, wins: int) -> None:
+        file.write_text(json.dumps({"date": "2024-10-29", "generated_at": "2026-11-26T00:00:00Z", "signal": "red",
+                                    "groups": [{"id": 1, "record": {"season": {"wins": wins, "losses": 0}},
+                                                "picks": [{"player": "A", "line": line, "direction": "OVER",
+                                                           "actual": actual, "result": result}]}]}))
+
+    publish(9.5, None, None, wins=3)
+    shown = {D1: rehearsal.shown_files(run, D1)}
+    assert shown[D1] == {"picks/2024-10-29.json": {"date": "2024-10-29", "signal": "red", "groups": [
+        {"id": 1, "picks": [{"player": "A", "line": 9.5, "direction": "OVER"}]}]}}
+    publish(9.5, 12, "hit", wins=4)
+    assert rehearsal.check_shown(run, shown) == ([], ["picks/2024-10-29.json"])
+    publish(10.5, 12, "hit", wins=4)
+    problems, _ = rehearsal.check_shown(run, shown)
+    assert problems == ["picks/2024-10-29.json no longer shows what it showed before the tip-off: "
+                        ".groups[0].picks[0].line was 9.5, is now 10.5"]
+    file.unlink()
+    assert rehearsal.check_shown(run, shown)[0] == ["picks/2024-10-29.json no longer shows what it showed before "
+                                                    "the tip-off (it is gone)"]
+
+
 def test_a_failed_build_publishes_nothing_and_its_publish_is_refused_after_a_live_cycle(results):
     failed = only(results, "evening", D2)
     assert failed.returncode != 0 and failed.report is None  # stopped before the publisher
