@@ -20,8 +20,10 @@ here):
 - upcoming_player_game_context: a game's rows once the first prediction run of its game
   date is loaded (the earliest created_at of that date); a date without predictions:
   CONTEXT_LEAD before the game's tip-off (game_start_at; none: 00:00 of the game date).
-- pick_signal_tags: with the prediction run they belong to: the newest active prediction
-  of their game date x player x system (none active: the newest); no prediction: never.
+- pick_signal_tags: with the prediction run they belong to, the run before the game's
+  tip-off (an in-game re-run, ``generate``'s late runs, writes none): the newest active
+  prediction of their game date x player x system created before the tip-off (none
+  active: the newest created before it; none before it: the newest); no prediction: never.
 - model_registry: a row with registered_at <= T as it is. A row registered after T is
   the model that replaced the one serving at T: the row is rebuilt as it stood at T from
   the newest prediction of that system created <= T (model file, training window,
@@ -108,10 +110,13 @@ select {cols} from truth.{ctx} c left join first_run using (game_date)
 where {visible} <= $t{since}
 """
 _TAGS = """
-with runs as (
-    select game_date, player_lookup, system_id,
-           coalesce(max(created_at) filter (where is_active), max(created_at)) as loaded_at
-    from truth.{pred} group by all
+with tips as (select game_id, min(game_start_at) as tipoff_at from truth.{ctx} group by game_id),
+runs as (
+    select p.game_date, p.player_lookup, p.system_id,
+           coalesce(max(p.created_at) filter (where p.is_active and (p.created_at < tips.tipoff_at) is not false),
+                    max(p.created_at) filter (where (p.created_at < tips.tipoff_at) is not false),
+                    max(p.created_at)) as loaded_at
+    from truth.{pred} p left join tips using (game_id) group by all
 )
 select {cols} from truth.{tags} g join runs using (game_date, player_lookup, system_id)
 where {visible} <= $t{since}

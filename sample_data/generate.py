@@ -42,7 +42,13 @@ deterministic and checked by tests/python/test_generator.py:
 - a postponed game (``postponed_game``: one game of the game day POSTPONED_AT into
   the season): context rows, odds, predictions and signal tags exist, no box score
   ever arrives (no summary row, no live row, nothing in the players' history),
-  while the later dates' box scores do, so the pipeline grades its candidates void.
+  while the later dates' box scores do, so the pipeline grades its candidates void;
+- in-game re-runs: P_LATE_RUN of the player-game-systems of a played game day get
+  a run LATE_RUN_AFTER minutes after the game's tip-off, on draftkings' last line,
+  that knows how the game is going (LATE_RUN_SKILL of the way from the line to the
+  real points): the active row, superseding the run before the tip-off, and never a
+  candidate (contract §3 Lock at tip-off; admin files show it as late). Tonight's
+  games get none (such a run would lie past the sample's clock).
 """
 
 from __future__ import annotations
@@ -221,6 +227,9 @@ PRICE_PAIRS = (
 P_DNP = 0.032  # team-games with an eligible absentee -> a did-not-play case
 P_NO_LINE = 0.09  # low-scoring player-games predicted without any line (NO_LINE)
 P_EARLY_RUN = 0.30  # player-game-systems with a superseded earlier run
+P_LATE_RUN = 0.03  # player-game-systems of a played day with an in-game re-run (after the tip-off)
+LATE_RUN_AFTER = (20, 45, 90)  # minutes after the tip-off (+ system index minutes)
+LATE_RUN_SKILL = 0.9  # an in-game run's prediction: this share of the way from the line to the points
 P_BOOK_OFFSET = 0.10  # a book's line is 0.5 off the consensus half point (whole number)
 P_LINE_MOVE = 0.07  # a later snapshot moves by 0.5
 P_GHOST = 0.05
@@ -509,6 +518,7 @@ def _generate_season(plan: SeasonPlan, seed: int, today: dt.date, out: dict[str,
     r_odds = _rng(seed, plan.label, "odds")
     r_bias = _rng(seed, plan.label, "bias")
     r_pred = _rng(seed, plan.label, "pred")
+    r_late = _rng(seed, plan.label, "late")  # in-game re-runs: their own stream, so the other runs stay as they are
     r_tags = _rng(seed, plan.label, "tags")
     r_live = _rng(seed, plan.label, "live")
     r_ladder = _rng(seed, plan.label, "ladder")
@@ -632,15 +642,24 @@ def _generate_season(plan: SeasonPlan, seed: int, today: dt.date, out: dict[str,
                 runs = []
                 if r_pred.random() < P_EARLY_RUN:
                     runs.append((run_early + dt.timedelta(minutes=i), dk[0], False))
-                runs.append((run_active + dt.timedelta(minutes=i), dk[1], True))
+                pre_game = run_active + dt.timedelta(minutes=i)  # the run users see before the tip-off
+                late = r_late.random() < P_LATE_RUN and is_past and played and dk[2] is not None
+                runs.append((pre_game, dk[1], not late))
+                if late:
+                    after = dt.timedelta(minutes=r_late.choice(LATE_RUN_AFTER) + i)
+                    runs.append((tipoff(day, gid) + after, dk[2], True))
                 for created_at, line, active in runs:
-                    noise = r_pred.gauss(0.0, b.sd)
-                    conf_noise = r_pred.gauss(0.0, 0.06)
+                    in_game = created_at > pre_game
+                    rng = r_late if in_game else r_pred
+                    noise = rng.gauss(0.0, b.sd)
+                    conf_noise = rng.gauss(0.0, 0.06)
                     if line is None:
                         pred = e.avg + noise * 0.6
                         rec, edge = "NO_LINE", 0.0
                     else:
-                        if b.anchor == "trailing":
+                        if in_game:
+                            pred = line + LATE_RUN_SKILL * (actual - line) + noise * 0.3
+                        elif b.anchor == "trailing":
                             pred = e.avg + bias + noise
                         else:
                             pred = line + b.a * (actual - line) + bias + noise
@@ -674,7 +693,7 @@ def _generate_season(plan: SeasonPlan, seed: int, today: dt.date, out: dict[str,
                             deploy_rev,
                         )
                     )
-                    if active and sid in TAGGED_SYSTEMS and rec in ("OVER", "UNDER"):
+                    if created_at == pre_game and sid in TAGGED_SYSTEMS and rec in ("OVER", "UNDER"):
                         tags_out.append((day, e.lookup, sid, _tags(e, edge, day, team_dates, r_tags)))
         for quote in partial_book_quotes(quotes):
             odds_out.extend(single_line_rows(quote, r_partial, r_null))

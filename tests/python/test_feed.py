@@ -182,6 +182,27 @@ def test_next_morning(truth, tmp_path):
     assert rows(t, feed.REG, "system_id, model_file_name") == [("X", "x.cbm"), ("Y", "y_new.cbm")]
 
 
+def test_tags_come_with_the_run_before_the_tip_off_not_with_an_in_game_re_run(tmp_path):
+    """Its own truth: a's 17:15 run of G1 (tip 01-15 00:00) superseded in the truth by an in-game re-run at
+    00:45 (generate's late runs); the tags row belongs to the 17:15 run, so it shows from 17:15 on, not
+    from 00:45 (the newest active run's time)."""
+    truth = tmp_path / "truth.duckdb"
+    schema.load_tables(truth, {
+        feed.PRED: [prediction("pre", "a", G1, D1, "X", at(D1, 17, 15), False),
+                    prediction("in-game", "a", G1, D1, "X", dt.datetime(2025, 1, 15, 0, 45), True)],
+        feed.CTX: [context("a", G1, D1)],
+        feed.TAGS: [{"game_date": D1, "player_lookup": "a", "system_id": "X", "signal_tags": ["high_edge"]}],
+    })
+    before = load(truth, tmp_path, at(D1, 17, 14), "before.duckdb")
+    assert rows(before, feed.TAGS) == []
+    evening = load(truth, tmp_path, at(D1, 18), "evening.duckdb")
+    assert ids(evening) == {"pre": True}  # superseded after the clock: still active then
+    assert rows(evening, feed.TAGS, "player_lookup, signal_tags") == [("a", ["high_edge"])]
+    night = load(truth, tmp_path, dt.datetime(2025, 1, 15, 1), "night.duckdb")
+    assert ids(night) == {"pre": False, "in-game": True}
+    assert rows(night, feed.TAGS, "player_lookup, signal_tags") == [("a", ["high_edge"])]
+
+
 def test_a_date_without_predictions_gets_its_context_6_hours_before_tip_off(truth, tmp_path):
     assert ("f",) not in rows(load(truth, tmp_path, at(D3, 17, 59), "a.duckdb"), feed.CTX, "player_lookup")
     assert ("f",) in rows(load(truth, tmp_path, at(D3, 18), "b.duckdb"), feed.CTX, "player_lookup")

@@ -38,6 +38,12 @@ LIVE = "nba_raw.live_boxscores"
 
 # The key folding of staging (macros/cross_db/strings.sql), recomputed in SQL here.
 FOLD = "regexp_replace(strip_accents(lower({})), '[^a-z0-9]', '', 'g')"
+# The run each player x game x system shows before its game's tip-off (contract §3 Candidates: the newest row
+# created before the tip-off; an in-game re-run after it is late), with rank 1 in column `newest`.
+BEFORE_TIPOFF = f"""(select p.*, row_number() over (partition by p.player_lookup, p.game_id, p.system_id
+                                     order by p.created_at desc) as newest
+    from {PRED} p join (select game_id, min(game_start_at) as tipoff from {CTX} group by all) t using (game_id)
+    where p.created_at < t.tipoff)"""
 # Implied probability of an American price.
 IMPLIED = "case when {0} < 0 then -{0} / (100.0 - {0}) else 100.0 / (100.0 + {0}) end"
 
@@ -192,6 +198,35 @@ def test_one_active_prediction_per_player_game_system(season):
     assert 0.15 < n_inactive / (n - n_inactive) < 0.45  # ~30 % of player-game-systems
 
 
+def test_in_game_re_runs_supersede_the_run_before_the_tip_off_and_know_the_game(season):
+    """P_LATE_RUN of the player-game-systems of played days: an active run LATE_RUN_AFTER (+ system index)
+    minutes after the tip-off, on draftkings' last line; the run before the tip-off is then inactive. Counted as
+    candidates, they would lift the champion's high-edge hit rate (test_champion_high_edge_hit_rate: 55-70 %)."""
+    late = q(season, f"""select p.game_date, p.created_at - t.tipoff, b.is_active, p.current_points_line = o.points_line,
+                                 p.recommendation, abs(p.predicted_points - p.current_points_line), s.points,
+                                 p.current_points_line, p.system_id
+        from {PRED} p join (select game_id, min(game_start_at) as tipoff from {CTX} group by all) t using (game_id)
+        join {BEFORE_TIPOFF} b on b.newest = 1 and (b.player_lookup, b.game_id, b.system_id)
+                                                    = (p.player_lookup, p.game_id, p.system_id)
+        left join (select game_id, player_lookup, arg_max(points_line, snapshot_at) as points_line
+                   from {ODDS} where bookmaker = 'draftkings' group by all) o
+            on (o.game_id, o.player_lookup) = (p.game_id, p.player_lookup)
+        left join {SUM} s on (s.game_id, s.player_lookup) = (p.game_id, p.player_lookup)
+        where p.created_at >= t.tipoff""")
+    n_runs = q(season, f"select count(*) from {BEFORE_TIPOFF} where newest = 1")[0][0]
+    assert 0.02 < len(late) / n_runs < 0.04  # P_LATE_RUN = 0.03 of the player-game-systems
+    assert {row[0] for row in late} < {d for (d,) in q(season, f"select distinct game_date from {SUM}")}
+    systems = [system.id for system in gen.SYSTEMS]  # the runs of system i are stamped i minutes later
+    offsets = {int(row[1].total_seconds() // 60) - systems.index(row[8]) for row in late}
+    assert offsets == set(gen.LATE_RUN_AFTER)
+    assert not any(row[2] for row in late)  # the run before the tip-off is superseded
+    assert all(row[3] for row in late)  # draftkings' last line
+    graded = [(rec, line, pts) for _, _, _, _, rec, edge, pts, line, _ in late
+              if edge >= 5 and pts is not None and pts != line and rec in ("OVER", "UNDER")]
+    wins = sum((rec == "OVER") == (pts > line) for rec, line, pts in graded)
+    assert len(graded) > 30 and 100 * wins / len(graded) > 85
+
+
 def test_every_system_predicts_every_player_game_with_props(season):
     n_systems = len(gen.SYSTEMS)
     rows = q(
@@ -278,13 +313,13 @@ def test_history_does_not_change_when_today_moves(season, tmp_path):
 @pytest.fixture(scope="module")
 def champion_days(season):
     """Per day: list of (recommendation, edge, line, actual points, status) of the
-    champion's candidates (active, OVER/UNDER, with a line)."""
+    champion's candidates (the run before the tip-off, OVER/UNDER, with a line)."""
     rows = q(
         season,
         f"""select p.game_date, p.recommendation, p.predicted_points, p.current_points_line,
                    s.points, s.minutes_played, s.player_status
-            from {PRED} p left join {SUM} s using (player_lookup, game_id)
-            where p.system_id = 'catboost_v9' and p.is_active
+            from {BEFORE_TIPOFF} p left join {SUM} s using (player_lookup, game_id)
+            where p.system_id = 'catboost_v9' and p.newest = 1
               and p.recommendation in ('OVER', 'UNDER') and p.current_points_line is not null""",
     )
     days = collections.defaultdict(list)
@@ -590,9 +625,9 @@ def test_signal_tags(season):
     assert 0.02 < n_ghost / n_rows < 0.09
     assert q(season, f"select max(len(list_filter(signal_tags, lambda t: t <> ?))) from {TAGS}", [gen.GHOST_TAG])[0][0] <= 3
     assert {r[0] for r in q(season, f"select distinct system_id from {TAGS}")} == set(gen.TAGGED_SYSTEMS)
-    untagged = q(
+    untagged = q(  # every OVER / UNDER run shown before the tip-off is tagged (an in-game re-run is not)
         season,
-        f"""select count(*) from {PRED} p where p.system_id = 'catboost_v9' and p.is_active
+        f"""select count(*) from {BEFORE_TIPOFF} p where p.system_id = 'catboost_v9' and p.newest = 1
               and p.recommendation in ('OVER', 'UNDER')
               and not exists (select 1 from {TAGS} t where t.game_date = p.game_date
                               and t.player_lookup = p.player_lookup and t.system_id = p.system_id)""",
