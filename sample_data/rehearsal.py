@@ -35,7 +35,9 @@ Checks, each failure a problem line (any problem: exit 1):
 
 - after each morning after-predictions run: no picks/, best-bets/ or admin/picks/ file of a
   date whose box scores are loaded says pending (a pick's ``result`` null, or the value
-  "pending" anywhere), and every such date that has predictions has its three files;
+  "pending" anywhere), and every such date that has predictions has its three files (a date
+  with a game that has no box score, the postponed game, may stay pending until box scores of
+  a later date are loaded: the game may be played a day late);
 - after each after-predictions run: the picks/ and best-bets/ files of every day whose
   evening run (the last before the day's tip-offs) succeeded still show what it published,
   results and running records aside (``as_shown``): the record is what users saw;
@@ -205,6 +207,15 @@ class Rehearsal:
         finally:
             con.close()
 
+    def dates_with_a_game_not_in_the_box_scores(self) -> set[dt.date]:
+        """Game dates of the predictions with a game that has no box-score row (postponed, or not loaded yet)."""
+        con = duckdb.connect(str(self.warehouse), read_only=True)
+        try:
+            return {r[0] for r in con.execute(
+                f"select distinct p.game_date from {feed.PRED} p anti join {feed.SUM} s using (game_id)").fetchall()}
+        finally:
+            con.close()
+
     def dated_files(self) -> dict[str, dict[dt.date, Path]]:
         """kind (picks, best-bets, admin/picks) -> date -> the published file, in either site."""
         found: dict[str, dict[dt.date, Path]] = {kind: {} for kind in DATED}
@@ -235,9 +246,14 @@ def pending_paths(document: object, path: str = "") -> Iterator[str]:
 
 def check_morning(rehearsal: Rehearsal) -> tuple[list[str], list[str]]:
     """(problems, what was checked): no dated file of a date whose box scores are loaded says
-    pending; every such date with predictions has its files."""
+    pending; every such date with predictions has its files. But for a date with a game no box
+    score has come for (the postponed game) until box scores of a later date are loaded: the
+    game may be played a day late, so its picks stay pending until then (docs/decisions.md
+    "Void by absence")."""
     graded = rehearsal.dates(feed.SUM)
     predicted = rehearsal.dates(feed.PRED)
+    newest = max(graded, default=dt.date.min)  # the newest date whose box scores are loaded
+    may_wait = {day for day in rehearsal.dates_with_a_game_not_in_the_box_scores() if day >= newest}
     files = rehearsal.dated_files()
     problems, checked = [], []
     for kind in DATED:
@@ -248,7 +264,7 @@ def check_morning(rehearsal: Rehearsal) -> tuple[list[str], list[str]]:
                 continue
             pending = list(pending_paths(json.loads(path.read_text(encoding="utf-8"))))
             checked.append(f"{kind}/{day}.json")
-            if pending:
+            if pending and day not in may_wait:
                 problems.append(f"{kind}/{day}.json still says pending ({len(pending)} times, e.g. {pending[0]}) "
                                 f"though the box scores of {day} are loaded")
     return problems, checked

@@ -28,6 +28,7 @@ import json
 import os
 import subprocess
 
+import duckdb
 import pytest
 
 from pipeline import PROJECT_DIR, make_dbt
@@ -126,6 +127,36 @@ def test_the_shown_check_ignores_results_and_records_and_names_a_changed_pick(tm
     file.unlink()
     assert rehearsal.check_shown(run, shown)[0] == ["picks/2024-10-29.json no longer shows what it showed before "
                                                     "the tip-off (it is gone)"]
+
+
+def test_a_postponed_games_picks_may_stay_pending_until_a_later_dates_box_scores_are_loaded(tmp_path):
+    """check_morning on a hand-made warehouse: D1 predicted games g1 and g2, box scores of D1 hold g1 only (g2
+    was postponed). The morning after D1, its files may say pending (g2 may be played a day late); once the box
+    scores of D2 are loaded, a pending D1 file is a problem again."""
+    from sample_data import feed
+
+    run = rehearsal.Rehearsal(tmp_path)
+    con = duckdb.connect(str(run.warehouse))
+    for table in (feed.PRED, feed.SUM):
+        con.execute(f"create schema if not exists {table.split('.')[0]}")
+        con.execute(f"create table {table} (game_date date, game_id varchar)")
+    con.execute(f"insert into {feed.PRED} values ('2024-10-29', 'g1'), ('2024-10-29', 'g2'), ('2024-10-30', 'g3')")
+    con.execute(f"insert into {feed.SUM} values ('2024-10-29', 'g1')")
+    con.close()
+    for kind in rehearsal.DATED:
+        file = tmp_path / ("site-admin" if kind.startswith("admin") else "site") / "v1" / kind / "2024-10-29.json"
+        file.parent.mkdir(parents=True)
+        file.write_text(json.dumps({"picks": [{"result": "hit"}, {"result": None}]}))
+    problems, checked = rehearsal.check_morning(run)
+    assert problems == [] and checked == [f"{kind}/2024-10-29.json" for kind in rehearsal.DATED]
+    con = duckdb.connect(str(run.warehouse))
+    con.execute(f"insert into {feed.SUM} values ('2024-10-30', 'g3')")
+    con.close()
+    problems, _ = rehearsal.check_morning(run)
+    assert problems[0] == ("picks/2024-10-29.json still says pending (1 times, e.g. .picks[1].result) though the "
+                           "box scores of 2024-10-29 are loaded")
+    assert len(problems) == 3 + 3  # D1's three files pending; D2's three files missing
+    assert sum("missing" in problem for problem in problems) == 3
 
 
 def test_a_failed_build_publishes_nothing_and_its_publish_is_refused_after_a_live_cycle(results):
