@@ -109,8 +109,10 @@ with first_run as (select game_date, min(created_at) as loaded_at from truth.{pr
 select {cols} from truth.{ctx} c left join first_run using (game_date)
 where {visible} <= $t{since}
 """
+# A game's tip-off: the first game_start_at of its context rows.
+_TIPOFFS = "tips as (select game_id, min(game_start_at) as tipoff_at from truth.{ctx} group by game_id)"
 _TAGS = """
-with tips as (select game_id, min(game_start_at) as tipoff_at from truth.{ctx} group by game_id),
+with """ + _TIPOFFS + """,
 runs as (
     select p.game_date, p.player_lookup, p.system_id,
            coalesce(max(p.created_at) filter (where p.is_active and (p.created_at < tips.tipoff_at) is not false),
@@ -155,7 +157,7 @@ _VISIBLE = {
     SUM: "cast(game_date as timestamp) + $box_after",
 }
 _FINALS = """
-with tips as (select game_id, min(game_start_at) as tipoff_at from truth.{ctx} group by game_id)
+with """ + _TIPOFFS + """
 select s.game_id, s.game_date, s.player_lookup, s.points, coalesce(s.minutes_played, 0)::double, tips.tipoff_at
 from truth.{summary} s left join tips using (game_id)
 where s.points is not null and s.game_date <= $day

@@ -200,21 +200,20 @@ class Rehearsal:
         return {str(p): p.read_bytes() for site in self.sites if site.is_dir()
                 for p in sorted(site.rglob("*")) if p.is_file()}
 
-    def dates(self, table: str) -> set[dt.date]:
+    def _dates(self, sql: str) -> set[dt.date]:
+        """The first column of ``sql`` on the rehearsal's warehouse, as a set."""
         con = duckdb.connect(str(self.warehouse), read_only=True)
         try:
-            return {r[0] for r in con.execute(f"select distinct game_date from {table}").fetchall()}
+            return {r[0] for r in con.execute(sql).fetchall()}
         finally:
             con.close()
 
+    def dates(self, table: str) -> set[dt.date]:
+        return self._dates(f"select distinct game_date from {table}")
+
     def dates_with_a_game_not_in_the_box_scores(self) -> set[dt.date]:
         """Game dates of the predictions with a game that has no box-score row (postponed, or not loaded yet)."""
-        con = duckdb.connect(str(self.warehouse), read_only=True)
-        try:
-            return {r[0] for r in con.execute(
-                f"select distinct p.game_date from {feed.PRED} p anti join {feed.SUM} s using (game_id)").fetchall()}
-        finally:
-            con.close()
+        return self._dates(f"select distinct p.game_date from {feed.PRED} p anti join {feed.SUM} s using (game_id)")
 
     def dated_files(self) -> dict[str, dict[dt.date, Path]]:
         """kind (picks, best-bets, admin/picks) -> date -> the published file, in either site."""
@@ -286,9 +285,9 @@ def as_shown(document: object) -> object:
     return document
 
 
-def shown_files(rehearsal: Rehearsal, day: dt.date) -> dict[str, object]:
-    """'picks/DATE.json' -> its content as shown (as_shown), for the public dated files of ``day``."""
-    files = rehearsal.dated_files()
+def shown_files(files: dict[str, dict[dt.date, Path]], day: dt.date) -> dict[str, object]:
+    """'picks/DATE.json' -> its content as shown (as_shown), for the public dated files of ``day`` among ``files``
+    (Rehearsal.dated_files)."""
     return {f"{kind}/{day}.json": as_shown(json.loads(files[kind][day].read_text(encoding="utf-8")))
             for kind in SHOWN if day in files[kind]}
 
@@ -296,9 +295,9 @@ def shown_files(rehearsal: Rehearsal, day: dt.date) -> dict[str, object]:
 def check_shown(rehearsal: Rehearsal, shown: dict[dt.date, dict[str, object]]) -> tuple[list[str], list[str]]:
     """(problems, what was checked): every public dated file published by the last run before its day's tip-offs
     still shows the same picks (contract §3 Lock at tip-off: the record is what users saw), results aside."""
-    problems, checked = [], []
+    problems, checked, files = [], [], rehearsal.dated_files()
     for day, before in sorted(shown.items()):
-        now = shown_files(rehearsal, day)
+        now = shown_files(files, day)
         for path, document in sorted(before.items()):
             checked.append(path)
             if path not in now:
@@ -390,7 +389,7 @@ def rehearse(out: Path, start: dt.date = dt.date(2024, 10, 29), days: int = 2, f
             found, seen = check_shown(rehearsal, shown)
             problems, checked = problems + found, checked + seen
             if step.what == "evening":
-                shown[step.day] = shown_files(rehearsal, step.day)
+                shown[step.day] = shown_files(rehearsal.dated_files(), step.day)
             if failed_since_good:
                 dry, dry_report = rehearsal.make(number, "publish", step.group, None, "PUBLISH_ARGS=--dry-run")
                 planned = sorted(o["path"] for o in (dry_report or {}).get("objects", [])

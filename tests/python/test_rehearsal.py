@@ -32,7 +32,7 @@ import duckdb
 import pytest
 
 from pipeline import PROJECT_DIR, make_dbt
-from sample_data import rehearsal
+from sample_data import feed, rehearsal
 
 D1, D2 = dt.date(2024, 10, 29), dt.date(2024, 10, 30)
 
@@ -115,7 +115,7 @@ def test_the_shown_check_ignores_results_and_records_and_names_a_changed_pick(tm
                                                            "actual": actual, "result": result}]}]}))
 
     publish(9.5, None, None, wins=3)
-    shown = {D1: rehearsal.shown_files(run, D1)}
+    shown = {D1: rehearsal.shown_files(run.dated_files(), D1)}
     assert shown[D1] == {"picks/2024-10-29.json": {"date": "2024-10-29", "signal": "red", "groups": [
         {"id": 1, "picks": [{"player": "A", "line": 9.5, "direction": "OVER"}]}]}}
     publish(9.5, 12, "hit", wins=4)
@@ -133,8 +133,6 @@ def test_a_postponed_games_picks_may_stay_pending_until_a_later_dates_box_scores
     """check_morning on a hand-made warehouse: D1 predicted games g1 and g2, box scores of D1 hold g1 only (g2
     was postponed). The morning after D1, its files may say pending (g2 may be played a day late); once the box
     scores of D2 are loaded, a pending D1 file is a problem again."""
-    from sample_data import feed
-
     run = rehearsal.Rehearsal(tmp_path)
     con = duckdb.connect(str(run.warehouse))
     for table in (feed.PRED, feed.SUM):
