@@ -111,23 +111,24 @@ class Result:
 # ----------------------------------------------------------------------------- plan
 
 
-def game_days(truth: Path, start: dt.date, days: int) -> list[dt.date]:
-    """The first ``days`` dates from ``start`` on that have predictions in the truth."""
-    con = duckdb.connect(str(truth), read_only=True)
+def query(warehouse: Path, sql: str, params: list | None = None) -> list[tuple]:
+    """The rows of ``sql`` on a DuckDB file, opened read-only for the query alone."""
+    con = duckdb.connect(str(warehouse), read_only=True)
     try:
-        rows = con.execute(f"select distinct game_date from {feed.PRED} where game_date >= ? order by 1 limit ?",
-                           [start, days]).fetchall()
+        return con.execute(sql, params or []).fetchall()
     finally:
         con.close()
+
+
+def game_days(truth: Path, start: dt.date, days: int) -> list[dt.date]:
+    """The first ``days`` dates from ``start`` on that have predictions in the truth."""
+    rows = query(truth, f"select distinct game_date from {feed.PRED} where game_date >= ? order by 1 limit ?",
+                 [start, days])
     return [r[0] for r in rows]
 
 
 def first_tipoff(truth: Path, day: dt.date) -> dt.datetime:
-    con = duckdb.connect(str(truth), read_only=True)
-    try:
-        (tip,) = con.execute(f"select min(game_start_at) from {feed.CTX} where game_date = ?", [day]).fetchone()
-    finally:
-        con.close()
+    [(tip,)] = query(truth, f"select min(game_start_at) from {feed.CTX} where game_date = ?", [day])
     return tip or dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0, 0))
 
 
@@ -202,11 +203,7 @@ class Rehearsal:
 
     def _dates(self, sql: str) -> set[dt.date]:
         """The first column of ``sql`` on the rehearsal's warehouse, as a set."""
-        con = duckdb.connect(str(self.warehouse), read_only=True)
-        try:
-            return {r[0] for r in con.execute(sql).fetchall()}
-        finally:
-            con.close()
+        return {r[0] for r in query(self.warehouse, sql)}
 
     def dates(self, table: str) -> set[dt.date]:
         return self._dates(f"select distinct game_date from {table}")

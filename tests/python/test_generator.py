@@ -38,11 +38,13 @@ LIVE = "nba_raw.live_boxscores"
 
 # The key folding of staging (macros/cross_db/strings.sql), recomputed in SQL here.
 FOLD = "regexp_replace(strip_accents(lower({})), '[^a-z0-9]', '', 'g')"
+# A game's tip-off: the first start time of its context rows.
+TIPOFFS = f"(select game_id, min(game_start_at) as tipoff from {CTX} group by all)"
 # The run each player x game x system shows before its game's tip-off (contract §3 Candidates: the newest row
 # created before the tip-off; an in-game re-run after it is late), with rank 1 in column `newest`.
 BEFORE_TIPOFF = f"""(select p.*, row_number() over (partition by p.player_lookup, p.game_id, p.system_id
                                      order by p.created_at desc) as newest
-    from {PRED} p join (select game_id, min(game_start_at) as tipoff from {CTX} group by all) t using (game_id)
+    from {PRED} p join {TIPOFFS} t using (game_id)
     where p.created_at < t.tipoff)"""
 # Implied probability of an American price.
 IMPLIED = "case when {0} < 0 then -{0} / (100.0 - {0}) else 100.0 / (100.0 + {0}) end"
@@ -205,7 +207,7 @@ def test_in_game_re_runs_supersede_the_run_before_the_tip_off_and_know_the_game(
     late = q(season, f"""select p.game_date, p.created_at - t.tipoff, b.is_active, p.current_points_line = o.points_line,
                                  p.recommendation, abs(p.predicted_points - p.current_points_line), s.points,
                                  p.current_points_line, p.system_id
-        from {PRED} p join (select game_id, min(game_start_at) as tipoff from {CTX} group by all) t using (game_id)
+        from {PRED} p join {TIPOFFS} t using (game_id)
         join {BEFORE_TIPOFF} b on b.newest = 1 and (b.player_lookup, b.game_id, b.system_id)
                                                     = (p.player_lookup, p.game_id, p.system_id)
         left join (select game_id, player_lookup, arg_max(points_line, snapshot_at) as points_line

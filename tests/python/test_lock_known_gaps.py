@@ -23,6 +23,7 @@ import shutil
 import pytest
 
 from pipeline import NO_UNIT, fixture_run, new_run
+from sample_data import rehearsal
 from test_lock import COLUMNS, C, P, a_game_days_later, build
 from test_lock_schedule import POSTPONED
 from test_pick_engine import D1, D2, D3
@@ -86,15 +87,14 @@ def test_a_run_no_successful_build_saw_before_the_tip_off_leaves_the_published_b
     assert run.publish("--all-dates") == 0
     shown = run.document(f"best-bets/{D3}.json")["picks"]
     assert [pick["player"] for pick in shown] == ["Shai Gilgeous-Alexander", "Devin Booker", "Jalen Williams"]
-    registry = "nba_predictions.model_registry"
     run.execute(f"update {P} set is_active = false where prediction_id = 'pe-022'",
                 f"insert into {P} ({COLUMNS}) select 'rerun-022', system_id, player_lookup, game_id, game_date, 23.5,"
                 f" confidence_score, recommendation, current_points_line, true, timestamp '{D3} 22:40:00'"
                 f" from {P} where prediction_id = 'pe-022'",
-                f"insert into {registry} select * replace (model_file_name || '.retrained' as model_file_name)"
-                f" from {registry} where system_id = 'catboost_v9'")
+                rehearsal.BAD_INPUT)
     assert run.dbt("build", *NO_UNIT, check=False, clock=f"{D3} 23:00:00").returncode != 0
-    run.execute(f"delete from {registry} where model_file_name like '%.retrained'")
+    # the upstream removes the second registry row (BAD_INPUT's copy, its model file renamed)
+    run.execute("delete from nba_predictions.model_registry where model_file_name like '%.retrained'")
     build(run, clock="2025-01-09 00:05:00")
     assert run.publish("--all-dates") == 0
     assert run.document(f"best-bets/{D3}.json")["picks"] == shown
