@@ -212,7 +212,7 @@ dbt-test: env profiles.yml ## dbt build on a fresh sample warehouse (every data 
 # the slowest files first (tests/python/conftest.py), so that neither core idles at the end.
 # The reproducers of known gaps (marker known_gap: strict xfail, they fail until the gap is
 # fixed) run apart, in make known-gaps: they check no behaviour the product promises
-# today, and cost about 60 s of a CI run that must stay under 15 minutes.
+# today (docs/decisions.md "Lock at tip-off: known gaps").
 PYTEST_ARGS ?= -n 2 --dist loadfile --no-loadscope-reorder --durations=20
 pytest: env env-bq preview-env profiles.yml ## the Python test suite (the BigQuery emulator tests included; not the known gaps)
 	$(PY) -m pytest -m "not known_gap" $(PYTEST_ARGS)

@@ -196,6 +196,15 @@
     is_active desc, created_at desc, prediction_id desc
 {%- endmacro %}
 
+{#- contract §3 Candidates: the latest row of a (player, game, system) is a candidate only when it
+    recommends OVER or UNDER on a valid line (above var line_min_exclusive, at most var line_max):
+    PASS, NO_LINE and invalid lines never are (int_candidates_selected, int_candidates_locked). -#}
+{% macro picks_a_side_on_a_valid_line() -%}
+    recommendation in ('OVER', 'UNDER')
+    and points_line > {{ var('line_min_exclusive') }}
+    and points_line <= {{ var('line_max') }}
+{%- endmacro %}
+
 {#- The columns of a candidate (int_candidates_scored, int_candidates_locked), by name, so
     the record and the candidates of this run are read the same way. -#}
 {% macro candidate_columns() -%}

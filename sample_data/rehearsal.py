@@ -37,7 +37,9 @@ Checks, each failure a problem line (any problem: exit 1):
   date whose box scores are loaded says pending (a pick's ``result`` null, or the value
   "pending" anywhere), and every such date that has predictions has its three files (a date
   with a game that has no box score, the postponed game, may stay pending until box scores of
-  a later date are loaded: the game may be played a day late);
+  a later date are loaded: the game may be played a day late); but a date with no candidate in
+  the record, which no build that passed showed before its tip-offs (every evening build
+  failed), has no admin/picks file, and its picks/ and best-bets/ files list no pick;
 - after each after-predictions run: the picks/ and best-bets/ files of every day whose
   evening run (the last before the day's tip-offs) succeeded still show what it published,
   results and running records aside (``as_shown``): the record is what users saw;
@@ -69,6 +71,9 @@ MORNING, HOURLY, DAILY, EVENING = dt.time(11, 0), dt.time(11, 5), dt.time(11, 10
 LIVE_AFTER_TIPOFF = dt.timedelta(minutes=90)
 DATED = ("picks", "best-bets", "admin/picks")  # the dated files that carry results
 SHOWN = ("picks", "best-bets")  # the public dated files a user reads before the games
+# the record of candidates (what a build that passed showed before each tip-off): a date with none in it has no
+# admin/picks file, and its public files list no pick
+RECORDED_CANDIDATES = "props_intermediate.int_candidates_locked"
 # what the games and the days after them may change in those files: the results, the running records
 AFTER_THE_GAMES = {"actual", "result", "record", "generated_at"}
 BAD_INPUT = """
@@ -242,12 +247,14 @@ def pending_paths(document: object, path: str = "") -> Iterator[str]:
 
 def check_morning(rehearsal: Rehearsal) -> tuple[list[str], list[str]]:
     """(problems, what was checked): no dated file of a date whose box scores are loaded says
-    pending; every such date with predictions has its files. But for a date with a game no box
+    pending; every such date with predictions has its files, but admin/picks for a date with no
+    candidate in the record, whose public files must list no pick. But for a date with a game no box
     score has come for (the postponed game) until box scores of a later date are loaded: the
     game may be played a day late, so its picks stay pending until then (docs/decisions.md
     "Void by absence")."""
     graded = rehearsal.dates(feed.SUM)
     predicted = rehearsal.dates(feed.PRED)
+    recorded = rehearsal.dates(RECORDED_CANDIDATES)
     newest = max(graded, default=dt.date.min)  # the newest date whose box scores are loaded
     may_wait = {day for day in rehearsal.dates_with_a_game_not_in_the_box_scores() if day >= newest}
     files = rehearsal.dated_files()
@@ -256,14 +263,31 @@ def check_morning(rehearsal: Rehearsal) -> tuple[list[str], list[str]]:
         for day in sorted(graded & predicted):
             path = files[kind].get(day)
             if path is None:
-                problems.append(f"{kind}/{day}.json missing: its box scores are loaded")
+                if day in recorded or kind in SHOWN:
+                    problems.append(f"{kind}/{day}.json missing: its box scores are loaded")
                 continue
-            pending = list(pending_paths(json.loads(path.read_text(encoding="utf-8"))))
+            document = json.loads(path.read_text(encoding="utf-8"))
+            pending = list(pending_paths(document))
             checked.append(f"{kind}/{day}.json")
+            if day not in recorded and (shown := sum(1 for _ in players(document))):
+                problems.append(f"{kind}/{day}.json shows {shown} pick(s), though no build that passed showed a "
+                                f"pick of {day} before its tip-offs (no candidate of it in the record)")
             if pending and day not in may_wait:
                 problems.append(f"{kind}/{day}.json still says pending ({len(pending)} times, e.g. {pending[0]}) "
                                 f"though the box scores of {day} are loaded")
     return problems, checked
+
+
+def players(document: object) -> Iterator[object]:
+    """The picks a dated file lists: every object with a ``player`` key."""
+    if isinstance(document, dict):
+        if "player" in document:
+            yield document
+        for value in document.values():
+            yield from players(value)
+    elif isinstance(document, list):
+        for value in document:
+            yield from players(value)
 
 
 def pending_counts(rehearsal: Rehearsal) -> dict[str, int]:

@@ -257,12 +257,19 @@ def test_one_date_through_query_parameters_is_identical(built):
 
 
 def test_rows_seen_before_a_tip_off_are_replaced_then_kept_on_bigquery(built):
-    """int_predictions_sighted is a table whose statement reads the table it replaces (CREATE OR REPLACE TABLE ... AS
-    SELECT ... FROM itself on BigQuery). Day 3's game, taken out of the record of fixed games for the test (every
-    game is fixed by the module's build, at today's clock): a run at 22:00, before its 23:30 tip-off, sees each of
-    its (player, system) pairs once; a run at 00:05, after it, keeps those rows, which it can only read from the
-    table; once the game is back in the record, the next run drops them."""
+    """int_predictions_sighted starts from the copy of it that the on-run-end hook keep_sightings made after the last
+    build that passed (props_meta.predictions_sighted_passed, a CREATE OR REPLACE TABLE ... AS SELECT: the module's
+    build made it). Day 3's game, taken out of the record of fixed games for the test (every game is fixed by the
+    module's build, at today's clock): a run at 22:00, before its 23:30 tip-off, sees each of its (player, system)
+    pairs once; its rows are kept as the hook keeps them (a `dbt run -s` of one model builds no pick file, so the
+    hook keeps nothing); a run at 00:05, after the tip-off, keeps those rows, which it can only read from the kept
+    copy; once the game is back in the record, the next run drops them."""
     sighted, fixed = relation("intermediate", "int_predictions_sighted"), relation("intermediate", "int_games_locked")
+    kept = relation("meta", "predictions_sighted_passed")
+    keep = f"create or replace table {kept} as select * from {sighted}"  # what the hook runs
+    columns = "prediction_id, system_id, player_lookup, game_id, created_at"
+    assert sorted(built.bq.query(f"select {columns} from {kept}")) == sorted(
+        built.bq.query(f"select {columns} from {sighted}"))
     staged = relation("staging", "stg_nba_predictions__player_prop_predictions")
     [(game,)] = built.bq.query(f"select distinct game_id from {staged} where game_date = date '2025-01-08'")
     select = f"select prediction_id, recommendation, created_at from {sighted} order by prediction_id"
@@ -276,6 +283,7 @@ def test_rows_seen_before_a_tip_off_are_replaced_then_kept_on_bigquery(built):
             done = built.bq.dbt("run", "-s", "int_predictions_sighted", check=False, clock=clock)
             assert done.returncode == 0, done.stdout[-6000:]
             seen.append(built.bq.query(select))
+            built.bq.query(keep)
         assert seen[1] == seen[0]
         assert len(seen[0]) == built.bq.query(f"select count(distinct concat(player_lookup, '|', system_id))"
                                               f" from {staged} where game_id = '{game}'")[0][0] > 0
@@ -287,6 +295,7 @@ def test_rows_seen_before_a_tip_off_are_replaced_then_kept_on_bigquery(built):
     done = built.bq.dbt("run", "-s", "int_predictions_sighted", check=False)
     assert done.returncode == 0, done.stdout[-6000:]
     assert built.bq.query(select) == []
+    built.bq.query(keep)
 
 
 def test_a_move_logged_on_bigquery_reaches_a_date_past_the_window(built):

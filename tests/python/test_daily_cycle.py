@@ -36,9 +36,10 @@ BOX_SCORES = "nba_analytics.player_game_summary"
 # the live selector's mart and its part; the build log (which invocation built each relation: every
 # cycle rebuilds a different set) that the publisher's gate reads, and the build times of each relation's inputs;
 # the log of the prediction feed's dates (each run logs what it saw change: a history of the runs, not of the data),
-# and what the last run before each tip-off saw of a game not fixed yet (int_predictions_sighted: the runs' too)
+# and what the last run before each tip-off saw of a game not fixed yet (int_predictions_sighted, and its copy by the
+# last build that passed, predictions_sighted_passed: the runs' too)
 NOT_IN_CYCLE = {"public_live_grading", "public_live_grading__picks", "model_builds", "model_inputs",
-                "stg_nba_predictions__date_changes", "int_predictions_sighted"}
+                "stg_nba_predictions__date_changes", "int_predictions_sighted", "predictions_sighted_passed"}
 
 
 def state(rows: dict[str, list[dict]], night: str) -> dict[str, list[dict]]:
@@ -114,14 +115,18 @@ def test_daily_cycles_equal_a_full_build(tmp_path):
     load_tables(cycle.warehouse, state(rows, FIRST))
     cycle.dbt("build", *NO_UNIT)
     previous = FIRST
-    for night in CYCLES:
+    # every night at 18:00 UTC, after its 17:00 runs and before its tip-offs (00:00): the daily cycle on the nights
+    # of CYCLES, which catch up the nights between; on those, the build after the predictions, which shows them (a
+    # game no build showed before its tip-off takes no candidate: contract §3 Lock at tip-off)
+    for night in DATES[DATES.index(FIRST) + 1:DATES.index(CYCLES[-1]) + 1]:
         add_rows(cycle.warehouse, rows, previous, night)
-        cycle.dbt("build", "--selector", "daily_cycle")
+        group = "daily_cycle" if night in CYCLES else "after-predictions"
+        cycle.dbt("build", "--selector", group, *NO_UNIT, clock=f"{night} 18:00:00")
         previous = night
 
     full = new_run(tmp_path / "full")
     load_tables(full.warehouse, state(rows, CYCLES[-1]))
-    full.dbt("build", *NO_UNIT)
+    full.dbt("build", *NO_UNIT, clock=f"{CYCLES[-1]} 18:00:00")
 
     built, expected = tables(cycle.warehouse), tables(full.warehouse)
     assert sorted(built) == sorted(expected)
@@ -144,9 +149,11 @@ def test_daily_cycles_equal_a_full_build(tmp_path):
     # a stat correction of an old date (2024-10-23, 21 days before the last cycle): the tables downstream of the
     # grades rebuild that date, and their tests read it too (they used to read the last 10 days only: the
     # corrected record rows went untested until the next full build)
-    cycle.execute(f"update {BOX_SCORES} set points = points + 7 where (player_lookup, game_id) in (select"
+    # (30 points more turn a graded UNDER win or OVER loss around: lines are at most 29.5)
+    cycle.execute(f"update {BOX_SCORES} set points = points + 30 where (player_lookup, game_id) in (select"
                   " player_lookup, game_id from props_intermediate.int_picks_published"
-                  " where game_date = date '2024-10-23' limit 1)")
+                  " where game_date = date '2024-10-23' and ((recommendation = 'UNDER' and grade = 'win')"
+                  " or (recommendation = 'OVER' and grade = 'loss')) order by player_lookup limit 1)")
     cycle.dbt("build", "--selector", "daily_cycle")
     [published] = [path.read_text() for path in (cycle.root / "target" / "compiled").rglob(
         "primary_key_int_picks_published_*")]

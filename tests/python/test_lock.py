@@ -17,6 +17,7 @@ import shutil
 import pytest
 
 from pipeline import NO_UNIT, Run, fixture_run, new_run
+from sample_data import rehearsal
 from test_daily_cycle import build_against_a_full_refresh
 from test_pick_engine import BEST_BETS, EXPECTED_PICKS, D1, D2, D3
 
@@ -339,6 +340,67 @@ def test_runs_deleted_before_the_tip_off_are_no_candidates(before_day_3_tips_off
                      f" where player_lookup = '{player}' and game_date = '{D3}'") == [(0,)]
     assert run.publish("--all-dates") == 0
     assert name not in [pick["player"] for pick in run.document(f"best-bets/{D3}.json")["picks"]]
+
+
+SGA_RERUN = (f"update {P} set is_active = false where prediction_id = 'pe-022'",
+             f"insert into {P} ({COLUMNS}) select 'rerun-022', system_id, player_lookup, game_id, game_date, 23.5,"
+             f" confidence_score, recommendation, current_points_line, true, timestamp '{D3} 22:40:00'"
+             f" from {P} where prediction_id = 'pe-022'")
+FIX_THE_REGISTRY = "delete from nba_predictions.model_registry where model_file_name like '%.retrained'"
+
+
+def test_a_re_run_no_build_that_passed_showed_before_the_tip_off_is_no_candidate(before_day_3_tips_off, tmp_path):
+    """Day 3 published at 22:00 with its 3 best bets, SGA's UNDER 24.5 first (edge 7.5). At 22:40 the champion
+    re-runs SGA (23.5 on 24.5: edge 1.0, under the edge floor; his 17:00 row turns inactive), before the 23:30
+    tip-off. The 23:00 build fails (a model registered twice: the rehearsal's bad input, upstream of the pick files)
+    and the publisher refuses it, so the site shows the 22:00 best bets until the tip-off. The 00:05 build, the
+    registry fixed, fixes the game from what the 22:00 build saw: the re-run, created before the tip-off but shown by
+    no file, is no candidate (it used to be, and SGA left the day's best bets and records); admin/predictions flags
+    it as having missed the lock. The failed build wrote its sightings (int_predictions_sighted is not downstream of
+    the registry), but its hook kept the 22:00 ones and said so."""
+    shown = before_day_3_tips_off.document(f"best-bets/{D3}.json")["picks"]
+    assert [pick["player"] for pick in shown] == ["Shai Gilgeous-Alexander", "Devin Booker", "Jalen Williams"]
+    run = new_run(tmp_path / "failed_evening")
+    shutil.copyfile(before_day_3_tips_off.warehouse, run.warehouse)
+    run.execute(*SGA_RERUN, rehearsal.BAD_INPUT)
+    failed = run.dbt("build", *NO_UNIT, check=False, clock=f"{D3} 23:00:00")
+    assert failed.returncode != 0
+    assert "NOT KEPT: the rows this build saw before the tip-offs (int_predictions_sighted)" in failed.stdout
+    assert run.query("select count(*) from props_intermediate.int_predictions_sighted"
+                     " where prediction_id = 'rerun-022'") == [(1,)]
+    assert run.query("select count(*) from props_meta.predictions_sighted_passed"
+                     " where prediction_id = 'rerun-022'") == [(0,)]
+    run.execute(FIX_THE_REGISTRY)
+    build(run, clock="2025-01-09 00:05:00")
+    assert run.publish("--all-dates") == 0
+    assert run.document(f"best-bets/{D3}.json")["picks"] == shown
+    assert run.query("select prediction_id, is_missed_lock from props_admin.admin_predictions"
+                     " where prediction_id in ('pe-022', 'rerun-022') order by 1") == [
+        ("pe-022", False), ("rerun-022", True)]
+
+
+def test_a_game_no_build_showed_before_its_tip_off_takes_no_candidate(published, tmp_path):
+    """A game dated 01-05 that neither feed listed until days 1 and 2 had locked, its runs stamped 17:00 on 01-05
+    (before its 23:30 tip-off), with its box scores: no build showed its picks, so it is fixed with none, and the
+    top-5 group's season and month records of days 1 and 2 stay as published (they used to count its picks: 2-1
+    became 4-2)."""
+    run = new_run(tmp_path / "unknown_game")
+    shutil.copyfile(published.warehouse, run.warehouse)
+    run.execute(*a_game_days_later("X505", "2025-01-05"),
+                "insert into nba_analytics.player_game_summary select player_lookup, player_full_name, game_id,"
+                f" game_date, team_abbr, opponent_team_abbr, 0, 30, 'active' from {C} where game_id = 'X505'")
+    build(run, clock="2025-01-08 13:00:00")
+    assert run.query("select candidate_count from props_intermediate.int_games_locked where game_id = 'X505'") == [
+        (0,)]
+    # admin/predictions shows the on-call its runs as candidates by created_at that missed the lock
+    [(missed, by_created_at)] = run.query(
+        "select count(*) filter (where is_missed_lock), (select count(*) from props_intermediate.int_candidates_selected"
+        " where game_id = 'X505') from props_admin.admin_predictions where game_id = 'X505'")
+    assert missed == by_created_at > 0
+    assert run.publish("--all-dates") == 0
+    for day in (D1, D2):
+        before, after = (r.document(f"picks/{day}.json")["groups"][1]["record"] for r in (published, run))
+        assert after == before, day
 
 
 def test_a_graded_pick_of_a_day_not_locked_yet_counts_in_no_record(published, tmp_path):

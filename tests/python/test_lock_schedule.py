@@ -14,7 +14,7 @@ from test_pick_engine import BEST_BETS, D1, D2, D3, EXPECTED_PICKS
 
 def test_a_tip_off_given_after_the_game_was_fixed_keeps_each_prediction_shown_once(tmp_path):
     """Review J: Cunningham's game has no start time, so it locks at the end of day 1 (00:00). A re-run at 23:40
-    (rerun-001, pe-001 deactivated) is its candidate, fixed by the 00:00 run; later the context gives the real
+    (rerun-001, pe-001 deactivated), seen by the 23:45 build, is its candidate, fixed by the 00:00 run; later the context gives the real
     tip-off, 23:30. rerun-001 is then late by the context but a candidate by the record: admin/predictions listed it
     twice, a duplicate key that stopped every build (--full-refresh too: the record keeps it) and every publish. It
     is shown once, as the candidate it was fixed as; pe-001, the candidate the rules give now (created before 23:30,
@@ -30,10 +30,10 @@ def test_a_tip_off_given_after_the_game_was_fixed_keeps_each_prediction_shown_on
     run = fixture_run(tmp_path, "pick_engine")
     cunningham = "0022400501"
     run.execute(f"update {C} set game_start_at = null where game_id = '{cunningham}'")
-    build(run, clock=f"{D1} 23:35:00")
     run.execute(f"update {P} set is_active = false where prediction_id = 'pe-001'",
                 f"insert into {P} ({COLUMNS}) select 'rerun-001', system_id, player_lookup, game_id, game_date, 26.0,"
                 f" 0.8, 'OVER', 20.5, true, timestamp '{D1} 23:40:00' from {P} where prediction_id = 'pe-001'")
+    build(run, clock=f"{D1} 23:45:00")  # the last build before the lock sees the re-run
     build(run, clock=f"{D2} 00:00:00")
     # a log from before the release that added locks_at: the run appends the column, and the record's lock time is
     # the baseline, so nothing is logged for a tip-off that did not change
@@ -116,14 +116,16 @@ def postpone(run: Run, new_runs_at: str) -> None:
 
 
 def postponed_run(tmp_path, first_clock: str, new_runs_at: str) -> Run:
-    """The fixture built at ``first_clock`` without the game's box scores, then the postponement, then the next
-    morning's daily run, which must equal a --full-refresh of the same sources table for table."""
+    """The fixture built at ``first_clock`` without the game's box scores, then the postponement, a build at 21:00 on
+    day 3 (after the day-3 runs), then the next morning's daily run, which must equal a --full-refresh of the same
+    sources table for table."""
     run = fixture_run(tmp_path, "pick_engine")
     run.execute(f"create table main.played_later as select * from nba_analytics.player_game_summary"
                 f" where game_id = '{POSTPONED}'",
                 f"delete from nba_analytics.player_game_summary where game_id = '{POSTPONED}' or game_date = '{D3}'")
     build(run, clock=first_clock)
     postpone(run, new_runs_at)
+    build(run, clock=f"{D3} 21:00:00")  # after the day-3 runs, before the new tip-off: a build shows them
     assert build_against_a_full_refresh(run, clock="2025-01-09 06:00:00")[1] == []
     return run
 
@@ -173,16 +175,17 @@ LATER, LATER_TIP_OFF = "2025-01-28", "2025-01-29 01:00:00"
 
 
 def played_on_its_new_date(run: Run) -> None:
-    """The moved game is predicted again on its new date (LATER: day 2's pe- runs copied as later-NNN) and played
-    (the box scores set aside in main.played_later, dated LATER); the morning after, the daily build must equal a
+    """The moved game is predicted again on its new date (LATER: day 2's pe- runs copied as later-NNN), shown by the
+    build at 18:00, and played (the box scores set aside in main.played_later, dated LATER); the morning after, the daily build must equal a
     --full-refresh of the same sources table for table."""
     run.execute(
         f"insert into {P} ({COLUMNS}) select 'later-' || substr(prediction_id, 4), system_id, player_lookup, game_id,"
         f" date '{LATER}', predicted_points, confidence_score, recommendation, current_points_line, true,"
-        f" timestamp '{LATER} 17:00:00' from {P} where game_id = '{POSTPONED}' and prediction_id like 'pe-%'",
-        f"insert into nba_analytics.player_game_summary select * replace (date '{LATER}' as game_date)"
-        " from main.played_later",
-        "drop table main.played_later")
+        f" timestamp '{LATER} 17:00:00' from {P} where game_id = '{POSTPONED}' and prediction_id like 'pe-%'")
+    build(run, clock=f"{LATER} 18:00:00")  # the build after the runs shows them
+    run.execute(f"insert into nba_analytics.player_game_summary select * replace (date '{LATER}' as game_date)"
+                " from main.played_later",
+                "drop table main.played_later")
     assert build_against_a_full_refresh(run, clock="2025-01-29 06:00:00")[1] == []
 
 
@@ -285,10 +288,10 @@ def test_a_fixed_game_moved_after_its_date_left_the_window_shows_as_moved_in_adm
 
 def test_a_game_moved_away_and_back_after_its_date_left_the_window_counts_there_again(tmp_path):
     """Review K: at noon on day 2 the context moves day 2's only game to 01-28 (its day-2 runs stay active), so day 2
-    has no game and locks nothing; a game on 01-12 takes the window past day 2; on 01-14 the context puts the game
+    has no game and locks nothing (the 20:00 build, before the tip-off, shows that: no file shows the game's picks); a game on 01-12 takes the window past day 2; on 01-14 the context puts the game
     back on day 2 (the move was an upstream error). The daily run must equal a full refresh: day 2 is a day again,
-    locked at once (its tip-off has passed) and its game fixed, with no candidate, as a game backfilled for a date
-    long past is. The daily run used to leave day 2 out for good: no row of a moved game was left to rebuild from,
+    locked at once (its tip-off has passed) and its game fixed, with no candidate: no build showed a run of it before
+    its tip-off. The daily run used to leave day 2 out for good: no row of a moved game was left to rebuild from,
     so 13 tables differed from a full refresh (int_days_locked, public_picks, public_signals, the candidates...).
     Review L: an operator first builds the log alone (`--select int_game_moves`), then the candidates and what
     follows them (`--select int_candidates_selected+`), which rebuilds day 2 from int_game_dates_calendared as the
@@ -299,6 +302,7 @@ def test_a_game_moved_away_and_back_after_its_date_left_the_window_counts_there_
     run.execute(*a_game_days_later("X512", "2025-01-12", prefix="y-"))
     build(run, clock=f"{D2} 12:00:00")
     run.execute(f"update {C} set game_date = '{LATER}', game_start_at = '{LATER_TIP_OFF}' where game_id = '{POSTPONED}'")
+    build(run, clock=f"{D2} 20:00:00")  # before the tip-off: the site stops showing the game's picks
     build(run, clock="2025-01-13 06:00:00")
     locked_days = "select distinct game_date::varchar from props_intermediate.int_days_locked order by 1"
     assert run.query(locked_days) == [(D1,), (D3,), ("2025-01-12",)]
@@ -314,6 +318,27 @@ def test_a_game_moved_away_and_back_after_its_date_left_the_window_counts_there_
     assert run.query("select prediction_id, is_missed_lock, moved_to from props_admin.admin_predictions"
                      f" where game_id = '{POSTPONED}' order by 1") == [
         (f"pe-{n:03d}", True, None) for n in range(13, 22)]
+
+
+def test_a_game_moved_away_before_its_tip_off_and_back_after_it_leaves_the_locked_records_alone(tmp_path):
+    """Day 2's only game is postponed at noon, and the 20:00 build, before its tip-off, shows it gone; day 3 locks and
+    is published; then the context puts the game back on day 2, its tip-off long past, within the incremental window.
+    No build showed its runs before the tip-off, so it is fixed with none, and day 3's top-5 records stay as
+    published (its runs used to become locked picks of day 2 that no file showed: 2-1 became 5-2)."""
+    run = fixture_run(tmp_path, "pick_engine")
+    build(run, clock=f"{D2} 12:00:00")
+    run.execute(f"update {C} set game_date = '{LATER}', game_start_at = '{LATER_TIP_OFF}'"
+                f" where game_id = '{POSTPONED}'")
+    build(run, clock=f"{D2} 20:00:00")
+    build(run, clock="2025-01-09 06:00:00")
+    assert run.publish("--all-dates") == 0
+    before = run.document(f"picks/{D3}.json")["groups"][1]["record"]
+    run.execute(f"update {C} set game_date = '{D2}', game_start_at = '{D2} 23:30:00' where game_id = '{POSTPONED}'")
+    build(run, clock="2025-01-09 07:00:00")
+    assert run.query("select game_date::varchar, candidate_count from props_intermediate.int_games_locked"
+                     f" where game_id = '{POSTPONED}'") == [(D2, 0)]
+    assert run.publish("--all-dates") == 0
+    assert run.document(f"picks/{D3}.json")["groups"][1]["record"] == before
 
 
 def test_a_day_whose_only_game_moves_later_publishes_no_file(tmp_path):
@@ -336,7 +361,7 @@ def test_a_day_whose_only_game_moves_later_publishes_no_file(tmp_path):
 
 def test_a_day_locks_at_its_last_game_even_before_that_game_is_predicted(tmp_path):
     """A Christmas-style slate: an afternoon game (17:30) predicted at 14:15, the night game (23:30) predicted at
-    18:00 only. The hourly run at 17:45 is past the first tip-off but not the day's last: the day must not lock then
+    18:00 only (shown by the 18:15 build). The hourly run at 17:45 is past the first tip-off but not the day's last: the day must not lock then
     (it used to: its lock time was the last tip-off among the games with predictions, so the night game's picks were
     never published). The pre-game context lists both games, so the day locks at 23:30, and its picks and best bets
     are the fixture's own (the afternoon game's runs are PASS: no candidate)."""
@@ -356,6 +381,7 @@ def test_a_day_locks_at_its_last_game_even_before_that_game_is_predicted(tmp_pat
     assert run.query(f"select count(*) from props_intermediate.int_days_locked where game_date = '{D3}'") == [(0,)]
     run.execute(f"insert into {P} select * replace (timestamp '{D3} 18:00:00' as created_at) from main.night_runs",
                 "drop table main.night_runs")
+    build(run, clock=f"{D3} 18:15:00")  # the build after the night runs shows them
     build(run, clock="2025-01-09 06:00:00")
     assert run.publish("--all-dates") == 0
     picks = {g["id"]: g["picks"] for g in run.document(f"picks/{D3}.json")["groups"]}
@@ -406,7 +432,7 @@ def test_a_game_moved_to_an_earlier_date_is_picked_on_that_date_only(tmp_path):
     day-2 runs, written at 10:00 on day 1, stay active; at noon the context moves the game to day 1 (tip-off 23:30).
     Those runs used to stay candidates on day 2, listed there with the new tip-off and locked at it, and day 2 stayed
     a day of its own (locked, with the old runs' signal) after the game was predicted again for day 1. Now the game
-    has no candidate until runs of its new date come (early-NNN, 17:00): it is picked, locked and graded on day 1
+    has no candidate until runs of its new date come (early-NNN, 17:00, shown by the 17:30 build): it is picked, locked and graded on day 1
     only; day 2 has no game left, so no record; the daily run equals a full refresh."""
     run = fixture_run(tmp_path, "pick_engine")
     run.execute(f"update {P} set created_at = timestamp '{D1} 10:00:00' where game_id = '{POSTPONED}'")
@@ -423,6 +449,7 @@ def test_a_game_moved_to_an_earlier_date_is_picked_on_that_date_only(tmp_path):
         f"insert into {P} ({COLUMNS}) select 'early-' || substr(prediction_id, 4), system_id, player_lookup, game_id,"
         f" date '{D1}', predicted_points, confidence_score, recommendation, current_points_line, true,"
         f" timestamp '{D1} 17:00:00' from {P} where game_id = '{POSTPONED}'")
+    build(run, clock=f"{D1} 17:30:00")  # the build after the runs shows them
     assert build_against_a_full_refresh(run, clock=LOCKS_DAY_3)[1] == []
     assert grades(run) == [(f"early-{n:03d}", D1, grade) for n, grade in zip(range(13, 22), POSTPONED_GRADES)]
     assert run.query("select distinct game_date::varchar from props_intermediate.int_days_locked"

@@ -11,7 +11,8 @@ opening night (predictions start on 2024-10-28):
                17:30  after-predictions  a bad input: the build fails, nothing published
     2024-10-31 00:30  live               succeeds (its own run state)
                00:35  publish            after-predictions republished: refused (the issue's bypass)
-               11:00  after-predictions  caught up: 10-30 published with its results
+               11:00  after-predictions  caught up: 10-30 published with no pick (no build
+                                         that passed showed one before its tip-offs)
 
 8 `make scheduled` runs, each with its freshness check and a build. Their dbt commands run as
 forks of the session's dbt fork server (`make ... DBT=...`), which spares each the 4-5 s of CPU
@@ -76,7 +77,8 @@ def test_no_check_of_the_rehearsal_found_a_problem(results):
 def test_after_each_morning_no_dated_file_whose_box_scores_exist_says_pending(results):
     for day in (D1, D2):
         morning = only(results, "morning", day)
-        assert {f"{kind}/{day}.json" for kind in rehearsal.DATED} <= set(morning.checked), day
+        kinds = rehearsal.DATED if day == D1 else rehearsal.SHOWN  # D2 has no candidate: no admin/picks file
+        assert {f"{kind}/{day}.json" for kind in kinds} <= set(morning.checked), day
         assert {f"{kind}/2024-10-28.json" for kind in rehearsal.DATED} <= set(morning.checked), day
         assert all(count == 0 for path, count in morning.pending.items() if path[-15:-5] <= str(day)), morning.pending
 
@@ -140,6 +142,9 @@ def test_a_postponed_games_picks_may_stay_pending_until_a_later_dates_box_scores
         con.execute(f"create table {table} (game_date date, game_id varchar)")
     con.execute(f"insert into {feed.PRED} values ('2024-10-29', 'g1'), ('2024-10-29', 'g2'), ('2024-10-30', 'g3')")
     con.execute(f"insert into {feed.SUM} values ('2024-10-29', 'g1')")
+    con.execute("create schema props_intermediate")
+    con.execute(f"create table {rehearsal.RECORDED_CANDIDATES} as"
+                " select * from (values (date '2024-10-29'), (date '2024-10-30')) as recorded(game_date)")
     con.close()
     for kind in rehearsal.DATED:
         file = tmp_path / ("site-admin" if kind.startswith("admin") else "site") / "v1" / kind / "2024-10-29.json"
@@ -155,6 +160,18 @@ def test_a_postponed_games_picks_may_stay_pending_until_a_later_dates_box_scores
                            "box scores of 2024-10-29 are loaded")
     assert len(problems) == 3 + 3  # D1's three files pending; D2's three files missing
     assert sum("missing" in problem for problem in problems) == 3
+    # D2 with no candidate in the record (no build that passed showed it): no admin/picks file is due, and a public
+    # file of it that lists a pick is a problem
+    con = duckdb.connect(str(run.warehouse))
+    con.execute(f"delete from {rehearsal.RECORDED_CANDIDATES} where game_date = '2024-10-30'")
+    con.close()
+    shown = tmp_path / "site" / "v1" / "best-bets" / "2024-10-30.json"
+    shown.write_text(json.dumps({"picks": [{"player": "A", "result": "hit"}]}))
+    problems, _ = rehearsal.check_morning(run)
+    assert [problem for problem in problems if "2024-10-30" in problem] == [
+        "picks/2024-10-30.json missing: its box scores are loaded",
+        "best-bets/2024-10-30.json shows 1 pick(s), though no build that passed showed a pick of 2024-10-30 before"
+        " its tip-offs (no candidate of it in the record)"]
 
 
 def test_a_failed_build_publishes_nothing_and_its_publish_is_refused_after_a_live_cycle(results):
@@ -171,13 +188,21 @@ def test_a_failed_build_publishes_nothing_and_its_publish_is_refused_after_a_liv
     assert {"public_picks", "public_best_bets", "admin_picks"} <= failed_endpoints
 
 
-def test_the_next_good_run_caught_up(results):
+def test_the_next_good_run_caught_up_with_no_pick_for_the_day_no_build_showed(rehearsed, results):
+    """D2's only build before its tip-offs failed, so no file showed its picks: the record has no candidate of D2
+    (contract §3 Lock at tip-off), and the morning run publishes D2's public files listing none (it used to publish
+    the picks of the rows created before the tip-offs, which nobody had seen, with their results); admin/picks, a
+    file of the candidates, has no D2 file."""
     morning = only(results, "morning", D2)
     assert morning.returncode == 0 and "caught up: a dry run plans no upload" in morning.checked
     uploaded = morning.uploaded()
-    for kind in rehearsal.DATED:
+    site = rehearsed[0] / "site" / "v1"
+    for kind in rehearsal.SHOWN:
         assert uploaded[f"{kind}/2024-10-30.json"] == "created"
         assert morning.pending[f"{kind}/2024-10-30.json"] == 0
+        assert list(rehearsal.players(json.loads((site / kind / "2024-10-30.json").read_text()))) == []
+    assert "admin/picks/2024-10-30.json" not in uploaded
+    assert list(rehearsal.players(json.loads((site / "best-bets" / "2024-10-29.json").read_text()))) != []
 
 
 def test_three_publishes_at_once_into_one_folder_wait_for_each_other_and_lose_no_manifest_entry(rehearsed, tmp_path):

@@ -82,6 +82,4 @@ select
 from latest
 where
     run_rank = 1
-    and recommendation in ('OVER', 'UNDER')
-    and points_line > {{ var('line_min_exclusive') }}
-    and points_line <= {{ var('line_max') }}
+    and {{ picks_a_side_on_a_valid_line() }}

@@ -1,12 +1,13 @@
--- contract §3 Lock at tip-off ("Each game's candidates are fixed at its tip-off"): what the
--- last run before a game's tip-off saw of its predictions, kept until a run fixes the game
--- (int_games_locked). The record is fixed by the first run after the tip-off, from the
--- prediction rows as they are then; an upstream re-run that overwrites the date's partition
--- in between (the same runs deleted and re-inserted, stamped after the tip-off: late) used
--- to leave the game with no candidate, and the best bets the site showed before the tip-off
--- gone from the record. int_candidates_selected ranks these rows beside the feed's for a
--- game that has tipped off, so a row created before the tip-off still counts when the feed
--- has lost it since (docs/decisions.md "Lock at tip-off: the record is what users saw").
+-- contract §3 Lock at tip-off ("Each game's candidates are fixed at its tip-off"; "Only what
+-- a user could have seen counts"): what the last build that passed before a game's tip-off
+-- saw of its predictions, kept until a run fixes the game (int_games_locked). Each run starts
+-- from the copy the on-run-end hook keep_sightings made after the last build that passed
+-- (macro sightings_passed; this table's own rows before any build made one), so a failed
+-- build's sightings never count. int_candidates_locked fixes a game from these rows (macro
+-- sightings_decide): a row no build that passed saw before the tip-off is no candidate, and
+-- an upstream re-run or deletion after it changes nothing. int_candidates_selected ranks
+-- them beside the feed's, so a row created before the tip-off still counts there when the
+-- feed has lost it since (docs/decisions.md "Lock at tip-off: what a build that passed saw").
 -- Each run replaces the rows of every game not yet tipped off (a row deleted upstream before
 -- the tip-off leaves here too), keeps those of a game that has tipped off and that no earlier
 -- run fixed, and drops the rest: the table holds the slate of games not yet fixed, never
@@ -16,7 +17,10 @@
 -- would rank first (before its OVER/UNDER and line filters, so a newer PASS row stays the
 -- latest), among the rows created before the tip-off.
 {%- set rebuilt = var('rebuild_record', false) %}
-{%- set previous = none if rebuilt else record_before('int_predictions_sighted') %}
+{#- the rows of the last build that passed (macro keep_sightings), else this table's own before any
+    build kept them -#}
+{%- set kept = none if rebuilt else sightings_passed() %}
+{%- set previous = kept or (none if rebuilt else record_before('int_predictions_sighted')) %}
 {%- set fixed = none if previous is none else record_before('int_games_locked') %}
 {%- set columns = prediction_columns() %}
 {#- a game not yet tipped off is dated the clock's day or later, or the day before (a UTC

@@ -1,0 +1,100 @@
+{#- contract §3 Lock at tip-off ("Only what a user could have seen counts"; docs/decisions.md
+    "Lock at tip-off: what a build that passed saw").
+
+    int_predictions_sighted holds what a run saw of the games not fixed yet, but a run whose
+    pick files the publisher refuses (a failed test upstream of them) showed nobody what it
+    saw. So the sightings a later run starts from, and that decide the candidates of a game
+    that has tipped off, are those of the last build that passed: the on-run-end hook
+    keep_sightings copies int_predictions_sighted to <target schema>_meta.predictions_sighted_passed
+    when the build passed the publisher's gate for every public mart that shows the day's
+    picks. -#}
+
+{#- The copy of int_predictions_sighted the last build that passed kept (macro keep_sightings),
+    as a relation; none before any build kept one, when compiling (offline), and in a unit
+    test. -#}
+{% macro sightings_passed() -%}
+    {%- if not execute or this is none or var('offline', false) -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {{ return(adapter.get_relation(target.database, target.schema ~ '_meta', 'predictions_sighted_passed')) }}
+{%- endmacro %}
+
+{#- True when the rows a build that passed saw before a tip-off decide the game's candidates
+    (int_candidates_selected): a build that passed has kept its sightings (sightings_passed),
+    and the record is not being rebuilt from the sources (var rebuild_record, `make
+    rebuild-record`: the sources keep no trace of what was seen when, so created_at decides,
+    as on a warehouse's first build). -#}
+{% macro sightings_decide() -%}
+    {{ return(not var('rebuild_record', false) and sightings_passed() is not none) }}
+{%- endmacro %}
+
+{#- on-run-end: keep this build's sightings (int_predictions_sighted) as the ones the next runs
+    start from, when the build showed them: it built int_predictions_sighted, and every model
+    of marts/public downstream of int_picks_published (the files that show the day's picks and
+    best bets) that it built would pass the publisher's run-results gate (publisher/catalog.py
+    refusals: no node upstream, nor the model, nor a data test on any of them, failed or was
+    skipped, and every such data test ran). A build that built none of them keeps nothing: it
+    showed nothing new. Otherwise the previous copy stays, and the log says why. -#}
+{% macro keep_sightings(results) %}
+    {%- if not execute or flags.WHICH not in ('build', 'run') -%}{{ return('') }}{%- endif -%}
+    {%- set sighted = 'model.' ~ project_name ~ '.int_predictions_sighted' -%}
+    {%- set picks = 'model.' ~ project_name ~ '.int_picks_published' -%}
+    {%- set statuses = {} -%}
+    {%- for result in results -%}
+        {%- do statuses.update({result.node.unique_id: result.status}) -%}
+    {%- endfor -%}
+    {%- if statuses.get(sighted) != 'success' -%}{{ return('') }}{%- endif -%}
+    {%- set tests_on, upstream = {}, {} -%}
+    {%- for node in graph.nodes.values() if node.resource_type == 'test' -%}
+        {%- for parent in node.depends_on.nodes -%}
+            {%- do tests_on.setdefault(parent, []).append(node.unique_id) -%}
+        {%- endfor -%}
+    {%- endfor -%}
+    {%- set shown, causes = [], [] -%}
+    {%- for node in graph.nodes.values() if node.resource_type == 'model' and node.fqn[1:3] == ['marts', 'public']
+        and node.unique_id in statuses -%}
+        {%- do upstream_nodes(node.unique_id, upstream) -%}
+        {%- if picks in upstream[node.unique_id] -%}
+            {%- do shown.append(node.unique_id) -%}
+            {%- for checked in [node.unique_id] + (upstream[node.unique_id] | list) -%}
+                {%- for uid in [checked] + tests_on.get(checked, []) -%}
+                    {%- if uid not in statuses and uid != checked -%}
+                        {%- do causes.append(uid ~ ' did not run') -%}
+                    {%- elif statuses.get(uid) in ('error', 'fail', 'skipped', 'runtime error') -%}
+                        {%- do causes.append(uid ~ ': ' ~ statuses[uid]) -%}
+                    {%- endif -%}
+                {%- endfor -%}
+            {%- endfor -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- if not shown -%}{{ return('') }}{%- endif -%}
+    {%- set causes = causes | unique | list -%}
+    {%- if causes -%}
+        {%- do log('NOT KEPT: the rows this build saw before the tip-offs (int_predictions_sighted): the publisher'
+            ~ ' refuses its pick files (' ~ causes[0] ~ (' and ' ~ (causes | length - 1) ~ ' more' if causes | length > 1
+            else '') ~ '); the record keeps to what the last build that passed saw', info=true) -%}
+        {{ return('') }}
+    {%- endif -%}
+    {%- set node = graph.nodes[sighted] -%}
+    {%- set kept = api.Relation.create(database=target.database, schema=target.schema ~ '_meta',
+        identifier='predictions_sighted_passed') -%}
+    {%- do adapter.create_schema(kept) -%}
+    {%- do run_query('create or replace table ' ~ kept ~ ' as select * from ' ~ node.relation_name) -%}
+    {{ return('') }}
+{% endmacro %}
+
+{#- Sets upstream[unique_id] to a dict whose keys are the unique_ids of every node (and source) the node `unique_id`
+    depends on, through any number of nodes, and the same for every node upstream of it
+    (publisher/catalog.py upstream_ids). -#}
+{% macro upstream_nodes(unique_id, upstream) %}
+    {%- if unique_id not in upstream -%}
+        {%- set found = {} -%}
+        {%- set node = graph.nodes.get(unique_id) -%}
+        {%- for parent in (node.depends_on.nodes if node else []) -%}
+            {%- do upstream_nodes(parent, upstream) -%}
+            {%- do found.update(upstream[parent]) -%}
+            {%- do found.update({parent: true}) -%}
+        {%- endfor -%}
+        {%- do upstream.update({unique_id: found}) -%}
+    {%- endif -%}
+{% endmacro %}
