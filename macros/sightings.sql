@@ -33,10 +33,12 @@
     of marts/public downstream of int_picks_published (the files that show the day's picks and
     best bets) that it built would pass the publisher's run-results gate (publisher/catalog.py
     refusals: no node upstream, nor the model, nor a data test on any of them, failed or was
-    skipped, and every such data test ran). A build that built none of them keeps nothing: it
-    showed nothing new. Otherwise the previous copy stays, and the log says why. -#}
+    skipped, and every such data test ran). A build that built none of them, or built them
+    --empty, keeps nothing: it showed nothing new. Otherwise the previous copy stays, and the
+    log says why. -#}
 {% macro keep_sightings(results) %}
-    {%- if not execute or flags.WHICH not in ('build', 'run') -%}{{ return('') }}{%- endif -%}
+    {#- --empty builds every table without a row: it showed nothing -#}
+    {%- if not execute or flags.WHICH not in ('build', 'run') or flags.EMPTY -%}{{ return('') }}{%- endif -%}
     {%- set sighted = 'model.' ~ project_name ~ '.int_predictions_sighted' -%}
     {%- set picks = 'model.' ~ project_name ~ '.int_picks_published' -%}
     {%- set statuses = {} -%}
