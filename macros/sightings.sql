@@ -52,7 +52,7 @@
             {%- do tests_on.setdefault(parent, []).append(node.unique_id) -%}
         {%- endfor -%}
     {%- endfor -%}
-    {%- set shown, causes = [], [] -%}
+    {%- set shown, failed, causes = [], [], [] -%}
     {%- for node in graph.nodes.values() if node.resource_type == 'model' and node.fqn[1:3] == ['marts', 'public']
         and node.unique_id in statuses -%}
         {%- do upstream_nodes(node.unique_id, upstream) -%}
@@ -62,15 +62,18 @@
                 {%- for uid in [checked] + tests_on.get(checked, []) -%}
                     {%- if uid not in statuses and uid != checked -%}
                         {%- do causes.append(uid ~ ' did not run') -%}
-                    {%- elif statuses.get(uid) in ('error', 'fail', 'skipped', 'runtime error') -%}
-                        {%- do causes.append(uid ~ ': ' ~ statuses[uid]) -%}
+                    {%- elif statuses.get(uid) == 'skipped' -%}
+                        {%- do causes.append(uid ~ ': skipped') -%}
+                    {%- elif statuses.get(uid) in ('error', 'fail', 'runtime error') -%}
+                        {%- do failed.append(uid ~ ': ' ~ statuses[uid]) -%}
                     {%- endif -%}
                 {%- endfor -%}
             {%- endfor -%}
         {%- endif -%}
     {%- endfor -%}
     {%- if not shown -%}{{ return('') }}{%- endif -%}
-    {%- set causes = causes | unique | list -%}
+    {#- what failed first: the rest (skipped, did not run) follows from it -#}
+    {%- set causes = (failed | unique | list) + (causes | unique | list) -%}
     {%- if causes -%}
         {%- do log('NOT KEPT: the rows this build saw before the tip-offs (int_predictions_sighted): the publisher'
             ~ ' refuses its pick files (' ~ causes[0] ~ (' and ' ~ (causes | length - 1) ~ ' more' if causes | length > 1

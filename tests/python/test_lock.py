@@ -365,7 +365,9 @@ def test_a_re_run_no_build_that_passed_showed_before_the_tip_off_is_no_candidate
     run.execute(*SGA_RERUN, rehearsal.BAD_INPUT)
     failed = run.dbt("build", *NO_UNIT, check=False, clock=f"{D3} 23:00:00")
     assert failed.returncode != 0
-    assert "NOT KEPT: the rows this build saw before the tip-offs (int_predictions_sighted)" in failed.stdout
+    [kept] = [line for line in failed.stdout.splitlines() if "NOT KEPT:" in line]
+    assert "the rows this build saw before the tip-offs (int_predictions_sighted)" in kept
+    assert "(test.nba_props.primary_key_stg_nba_predictions__model_registry_" in kept and ": fail and " in kept
     assert run.query("select count(*) from props_intermediate.int_predictions_sighted"
                      " where prediction_id = 'rerun-022'") == [(1,)]
     assert run.query("select count(*) from props_meta.predictions_sighted_passed"

@@ -14,19 +14,19 @@ from test_pick_engine import BEST_BETS, D1, D2, D3, EXPECTED_PICKS
 
 def test_a_tip_off_given_after_the_game_was_fixed_keeps_each_prediction_shown_once(tmp_path):
     """Review J: Cunningham's game has no start time, so it locks at the end of day 1 (00:00). A re-run at 23:40
-    (rerun-001, pe-001 deactivated), seen by the 23:45 build, is its candidate, fixed by the 00:00 run; later the context gives the real
-    tip-off, 23:30. rerun-001 is then late by the context but a candidate by the record: admin/predictions listed it
-    twice, a duplicate key that stopped every build (--full-refresh too: the record keeps it) and every publish. It
-    is shown once, as the candidate it was fixed as; pe-001, the candidate the rules give now (created before 23:30,
-    28.5 on 20.5: edge 8.0), missed the lock.
-    Review K: the tip-off comes on 01-14, after a game on 01-12 has taken the incremental window past day 1. The
-    daily run must still equal a full refresh: it used to keep day 1 as the 01-13 run left it (no pe-001 in
-    admin/predictions; int_candidates_selected still held rerun-001), as nothing rebuilt day 1 again. A fixed game's
-    lock time that changes is now logged (int_game_moves.locks_at) and rebuilds its date, as a move does. The same
-    day, day 1's runs change upstream: a run backfilled on 01-13 (late: shown, never a candidate) and a run deleted.
-    No daily run used to read day 1's source rows again (staging's window had left it): admin/predictions lacked
-    the backfill and kept the deleted run. Staging now restages a date whose rows changed (the log of the feed's
-    dates, stg_nba_predictions__date_changes), and every fact rebuilds from it."""
+    (rerun-001, pe-001 deactivated), seen by the 23:45 build, is its candidate, fixed by the 00:00 run; later the
+    context gives the real tip-off, 23:30. rerun-001 is then late by the context but a candidate by the record:
+    admin/predictions listed it twice, a duplicate key that stopped every build (--full-refresh too: the record keeps
+    it) and every publish. It is shown once, as the candidate it was fixed as; pe-001, the candidate the rules give now
+    (created before 23:30, 28.5 on 20.5: edge 8.0), missed the lock.
+    Review K: the tip-off comes on 01-14, after a game on 01-12 has taken the incremental window past day 1. The daily
+    run must still equal a full refresh: it used to keep day 1 as the 01-13 run left it (no pe-001 in admin/predictions;
+    int_candidates_selected still held rerun-001), as nothing rebuilt day 1 again. A fixed game's lock time that changes
+    is now logged (int_game_moves.locks_at) and rebuilds its date, as a move does. The same day, day 1's runs change
+    upstream: a run backfilled on 01-13 (late: shown, never a candidate) and a run deleted. No daily run used to read
+    day 1's source rows again (staging's window had left it): admin/predictions lacked the backfill and kept the deleted
+    run. Staging now restages a date whose rows changed (the log of the feed's dates,
+    stg_nba_predictions__date_changes), and every fact rebuilds from it."""
     run = fixture_run(tmp_path, "pick_engine")
     cunningham = "0022400501"
     run.execute(f"update {C} set game_start_at = null where game_id = '{cunningham}'")
@@ -176,8 +176,8 @@ LATER, LATER_TIP_OFF = "2025-01-28", "2025-01-29 01:00:00"
 
 def played_on_its_new_date(run: Run) -> None:
     """The moved game is predicted again on its new date (LATER: day 2's pe- runs copied as later-NNN), shown by the
-    build at 18:00, and played (the box scores set aside in main.played_later, dated LATER); the morning after, the daily build must equal a
-    --full-refresh of the same sources table for table."""
+    build at 18:00, and played (the box scores set aside in main.played_later, dated LATER); the morning after, the
+    daily build must equal a --full-refresh of the same sources table for table."""
     run.execute(
         f"insert into {P} ({COLUMNS}) select 'later-' || substr(prediction_id, 4), system_id, player_lookup, game_id,"
         f" date '{LATER}', predicted_points, confidence_score, recommendation, current_points_line, true,"
@@ -288,17 +288,19 @@ def test_a_fixed_game_moved_after_its_date_left_the_window_shows_as_moved_in_adm
 
 def test_a_game_moved_away_and_back_after_its_date_left_the_window_counts_there_again(tmp_path):
     """Review K: at noon on day 2 the context moves day 2's only game to 01-28 (its day-2 runs stay active), so day 2
-    has no game and locks nothing (the 20:00 build, before the tip-off, shows that: no file shows the game's picks); a game on 01-12 takes the window past day 2; on 01-14 the context puts the game
-    back on day 2 (the move was an upstream error). The daily run must equal a full refresh: day 2 is a day again,
-    locked at once (its tip-off has passed) and its game fixed, with no candidate: no build showed a run of it before
-    its tip-off (within the incremental window too: a known gap until the record took what a build that passed saw,
-    and the days locked since counted the game's runs, picks no file showed). The daily run used to leave day 2 out for good: no row of a moved game was left to rebuild from,
-    so 13 tables differed from a full refresh (int_days_locked, public_picks, public_signals, the candidates...).
-    Review L: an operator first builds the log alone (`--select int_game_moves`), then the candidates and what
-    follows them (`--select int_candidates_selected+`), which rebuilds day 2 from int_game_dates_calendared as the
-    01-13 run left it (a table upstream, not selected). The daily run after them must still equal a full refresh:
-    it used to take the move as done by those tables (built after it), and 10 tables kept day 2 wrong for good
-    (public_picks, the record's int_days_locked...)."""
+    has no game and locks nothing (the 20:00 build, before the tip-off, shows that: no file shows the game's picks); a
+    game on 01-12 takes the window past day 2; on 01-14 the context puts the game back on day 2 (the move was an
+    upstream error). The daily run must equal a full refresh: day 2 is a day again, locked at once (its tip-off has
+    passed) and its game fixed, with no candidate: no build showed a run of it before its tip-off (within the
+    incremental window too: a known gap until the record took what a build that passed saw, and the days locked since
+    counted the game's runs, picks no file showed). The daily run used to leave day 2 out for good: no row of a moved
+    game was left to rebuild from, so 13 tables differed from a full refresh (int_days_locked, public_picks,
+    public_signals, the candidates...).
+    Review L: an operator first builds the log alone (`--select int_game_moves`), then the candidates and what follows
+    them (`--select int_candidates_selected+`), which rebuilds day 2 from int_game_dates_calendared as the 01-13 run
+    left it (a table upstream, not selected). The daily run after them must still equal a full refresh: it used to take
+    the move as done by those tables (built after it), and 10 tables kept day 2 wrong for good (public_picks, the
+    record's int_days_locked...)."""
     run = fixture_run(tmp_path, "pick_engine")
     run.execute(*a_game_days_later("X512", "2025-01-12", prefix="y-"))
     build(run, clock=f"{D2} 12:00:00")
@@ -340,11 +342,11 @@ def test_a_day_whose_only_game_moves_later_publishes_no_file(tmp_path):
 
 
 def test_a_day_locks_at_its_last_game_even_before_that_game_is_predicted(tmp_path):
-    """A Christmas-style slate: an afternoon game (17:30) predicted at 14:15, the night game (23:30) predicted at
-    18:00 only (shown by the 18:15 build). The hourly run at 17:45 is past the first tip-off but not the day's last: the day must not lock then
-    (it used to: its lock time was the last tip-off among the games with predictions, so the night game's picks were
-    never published). The pre-game context lists both games, so the day locks at 23:30, and its picks and best bets
-    are the fixture's own (the afternoon game's runs are PASS: no candidate)."""
+    """A Christmas-style slate: an afternoon game (17:30) predicted at 14:15, the night game (23:30) predicted at 18:00
+    only (shown by the 18:15 build). The hourly run at 17:45 is past the first tip-off but not the day's last: the day
+    must not lock then (it used to: its lock time was the last tip-off among the games with predictions, so the night
+    game's picks were never published). The pre-game context lists both games, so the day locks at 23:30, and its picks
+    and best bets are the fixture's own (the afternoon game's runs are PASS: no candidate)."""
     run = fixture_run(tmp_path, "pick_engine")
     run.execute(
         "insert into nba_analytics.upcoming_player_game_context values"
@@ -408,12 +410,12 @@ def test_an_early_prediction_for_tomorrow_waits_until_tonight_has_tipped_off(tmp
 
 
 def test_a_game_moved_to_an_earlier_date_is_picked_on_that_date_only(tmp_path):
-    """Day 2's game is brought forward to day 1 (contract §3 Lock at tip-off, a game moved to another date): its
-    day-2 runs, written at 10:00 on day 1, stay active; at noon the context moves the game to day 1 (tip-off 23:30).
-    Those runs used to stay candidates on day 2, listed there with the new tip-off and locked at it, and day 2 stayed
-    a day of its own (locked, with the old runs' signal) after the game was predicted again for day 1. Now the game
-    has no candidate until runs of its new date come (early-NNN, 17:00, shown by the 17:30 build): it is picked, locked and graded on day 1
-    only; day 2 has no game left, so no record; the daily run equals a full refresh."""
+    """Day 2's game is brought forward to day 1 (contract §3 Lock at tip-off, a game moved to another date): its day-2
+    runs, written at 10:00 on day 1, stay active; at noon the context moves the game to day 1 (tip-off 23:30). Those
+    runs used to stay candidates on day 2, listed there with the new tip-off and locked at it, and day 2 stayed a day of
+    its own (locked, with the old runs' signal) after the game was predicted again for day 1. Now the game has no
+    candidate until runs of its new date come (early-NNN, 17:00, shown by the 17:30 build): it is picked, locked and
+    graded on day 1 only; day 2 has no game left, so no record; the daily run equals a full refresh."""
     run = fixture_run(tmp_path, "pick_engine")
     run.execute(f"update {P} set created_at = timestamp '{D1} 10:00:00' where game_id = '{POSTPONED}'")
     build(run, clock=f"{D1} 11:00:00")
