@@ -29,13 +29,14 @@
 {%- endmacro %}
 
 {#- on-run-end: keep this build's sightings (int_predictions_sighted) as the ones the next runs
-    start from, when the build showed them: it built int_predictions_sighted, and every model
-    of marts/public downstream of int_picks_published (the files that show the day's picks and
-    best bets) that it built would pass the publisher's run-results gate (publisher/catalog.py
-    refusals: no node upstream, nor the model, nor a data test on any of them, failed or was
-    skipped, and every such data test ran). A build that built none of them, or built them
-    --empty, keeps nothing: it showed nothing new. Otherwise the previous copy stays, and the
-    log says why. -#}
+    start from, when the build showed them: it built int_predictions_sighted and a mart of the
+    group that publishes the day's picks before its games (var picks_publish_group: picks, best
+    bets), and every model of marts/public downstream of int_picks_published that it built
+    would pass the publisher's run-results gate (publisher/catalog.py refusals: no node
+    upstream, nor the model, nor a data test on any of them, failed or was skipped, and every
+    such data test ran). A build of no such mart (the hourly, daily and live groups, a
+    hand-made `--select`), or an --empty one, keeps nothing: it showed no pick. Otherwise the
+    previous copy stays, and the log says why. -#}
 {% macro keep_sightings(results) %}
     {#- --empty builds every table without a row: it showed nothing -#}
     {%- if not execute or flags.WHICH not in ('build', 'run') or flags.EMPTY -%}{{ return('') }}{%- endif -%}
@@ -52,12 +53,14 @@
             {%- do tests_on.setdefault(parent, []).append(node.unique_id) -%}
         {%- endfor -%}
     {%- endfor -%}
-    {%- set shown, failed, causes = [], [], [] -%}
+    {%- set failed, causes, publishes_picks = [], [], [] -%}
     {%- for node in graph.nodes.values() if node.resource_type == 'model' and node.fqn[1:3] == ['marts', 'public']
         and node.unique_id in statuses -%}
         {%- do upstream_nodes(node.unique_id, upstream) -%}
         {%- if picks in upstream[node.unique_id] -%}
-            {%- do shown.append(node.unique_id) -%}
+            {%- if ((node.config.meta or {}).get('publish') or {}).get('group') == var('picks_publish_group') -%}
+                {%- do publishes_picks.append(node.unique_id) -%}
+            {%- endif -%}
             {%- for checked in [node.unique_id] + (upstream[node.unique_id] | list) -%}
                 {%- for uid in [checked] + tests_on.get(checked, []) -%}
                     {%- if uid not in statuses and uid != checked -%}
@@ -71,7 +74,7 @@
             {%- endfor -%}
         {%- endif -%}
     {%- endfor -%}
-    {%- if not shown -%}{{ return('') }}{%- endif -%}
+    {%- if not publishes_picks -%}{{ return('') }}{%- endif -%}
     {#- what failed first: the rest (skipped, did not run) follows from it -#}
     {%- set causes = (failed | unique | list) + (causes | unique | list) -%}
     {%- if causes -%}

@@ -381,6 +381,24 @@ def test_a_re_run_no_build_that_passed_showed_before_the_tip_off_is_no_candidate
         ("pe-022", False), ("rerun-022", True)]
 
 
+def test_an_hourly_build_after_a_re_run_shows_no_pick_and_keeps_nothing(before_day_3_tips_off, tmp_path):
+    """The same re-run of SGA at 22:40; the next build before the 23:30 tip-off is the hourly group's at 23:05, which
+    passes, but publishes subsets/performance.json only: no file shows the re-run, so the build keeps nothing (var
+    picks_publish_group) and the 00:05 build fixes the game from what the 22:00 build showed."""
+    shown = before_day_3_tips_off.document(f"best-bets/{D3}.json")["picks"]
+    run = new_run(tmp_path / "hourly_only")
+    shutil.copyfile(before_day_3_tips_off.warehouse, run.warehouse)
+    run.execute(*SGA_RERUN)
+    run.dbt("build", "--selector", "hourly", clock=f"{D3} 23:05:00")
+    assert run.query("select count(*) from props_intermediate.int_predictions_sighted"
+                     " where prediction_id = 'rerun-022'") == [(1,)]
+    assert run.query("select count(*) from props_meta.predictions_sighted_passed"
+                     " where prediction_id = 'rerun-022'") == [(0,)]
+    build(run, clock="2025-01-09 00:05:00")
+    assert run.publish("--all-dates") == 0
+    assert run.document(f"best-bets/{D3}.json")["picks"] == shown
+
+
 def test_a_game_no_build_showed_before_its_tip_off_takes_no_candidate(published, tmp_path):
     """A game dated 01-05 that neither feed listed until days 1 and 2 had locked, its runs stamped 17:00 on 01-05
     (before its 23:30 tip-off), with its box scores: no build showed its picks, so it is fixed with none, and the
