@@ -9,6 +9,12 @@
     when the build passed the publisher's gate for every public mart that shows the day's
     picks. -#}
 
+{#- Where keep_sightings keeps the copy: <target schema>_meta.predictions_sighted_passed. -#}
+{% macro sightings_copy() -%}
+    {{ return(api.Relation.create(database=target.database, schema=target.schema ~ '_meta',
+        identifier='predictions_sighted_passed')) }}
+{%- endmacro %}
+
 {#- The copy of int_predictions_sighted the last build that passed kept (macro keep_sightings),
     as a relation; none before any build kept one, when compiling (offline), and in a unit
     test. -#}
@@ -16,11 +22,12 @@
     {%- if not execute or this is none or var('offline', false) -%}
         {{ return(none) }}
     {%- endif -%}
-    {{ return(adapter.get_relation(target.database, target.schema ~ '_meta', 'predictions_sighted_passed')) }}
+    {%- set copy = sightings_copy() -%}
+    {{ return(adapter.get_relation(copy.database, copy.schema, copy.identifier)) }}
 {%- endmacro %}
 
 {#- True when the rows a build that passed saw before a tip-off decide the game's candidates
-    (int_candidates_selected): a build that passed has kept its sightings (sightings_passed),
+    (int_candidates_locked): a build that passed has kept its sightings (sightings_passed),
     and the record is not being rebuilt from the sources (var rebuild_record, `make
     rebuild-record`: the sources keep no trace of what was seen when, so created_at decides,
     as on a warehouse's first build). -#}
@@ -47,34 +54,38 @@
         {%- do statuses.update({result.node.unique_id: result.status}) -%}
     {%- endfor -%}
     {%- if statuses.get(sighted) != 'success' -%}{{ return('') }}{%- endif -%}
-    {%- set tests_on, upstream = {}, {} -%}
+    {#- the public marts of the pick files this build built, and every node upstream of them -#}
+    {%- set upstream, checked, publishing = {}, {}, [] -%}
+    {%- for node in graph.nodes.values() if node.resource_type == 'model' and node.fqn[1:3] == ['marts', 'public']
+        and node.unique_id in statuses -%}
+        {%- do upstream_nodes(node.unique_id, upstream) -%}
+        {%- if picks in upstream[node.unique_id] -%}
+            {%- do checked.update(upstream[node.unique_id]) -%}
+            {%- do checked.update({node.unique_id: true}) -%}
+            {%- if ((node.config.meta or {}).get('publish') or {}).get('group') == var('picks_publish_group') -%}
+                {%- do publishing.append(node.unique_id) -%}
+            {%- endif -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- if not publishing -%}{{ return('') }}{%- endif -%}
+    {%- set tests_on = {} -%}
     {%- for node in graph.nodes.values() if node.resource_type == 'test' -%}
         {%- for parent in node.depends_on.nodes -%}
             {%- do tests_on.setdefault(parent, []).append(node.unique_id) -%}
         {%- endfor -%}
     {%- endfor -%}
-    {%- set failed, causes, publishes_picks = [], [], [] -%}
-    {%- for node in graph.nodes.values() if node.resource_type == 'model' and node.fqn[1:3] == ['marts', 'public']
-        and node.unique_id in statuses -%}
-        {%- do upstream_nodes(node.unique_id, upstream) -%}
-        {%- if picks in upstream[node.unique_id] -%}
-            {%- if ((node.config.meta or {}).get('publish') or {}).get('group') == var('picks_publish_group') -%}
-                {%- do publishes_picks.append(node.unique_id) -%}
+    {%- set failed, causes = [], [] -%}
+    {%- for node_id in checked -%}
+        {%- for uid in [node_id] + tests_on.get(node_id, []) -%}
+            {%- if uid not in statuses and uid != node_id -%}
+                {%- do causes.append(uid ~ ' did not run') -%}
+            {%- elif statuses.get(uid) == 'skipped' -%}
+                {%- do causes.append(uid ~ ': skipped') -%}
+            {%- elif statuses.get(uid) in ('error', 'fail', 'runtime error') -%}
+                {%- do failed.append(uid ~ ': ' ~ statuses[uid]) -%}
             {%- endif -%}
-            {%- for checked in [node.unique_id] + (upstream[node.unique_id] | list) -%}
-                {%- for uid in [checked] + tests_on.get(checked, []) -%}
-                    {%- if uid not in statuses and uid != checked -%}
-                        {%- do causes.append(uid ~ ' did not run') -%}
-                    {%- elif statuses.get(uid) == 'skipped' -%}
-                        {%- do causes.append(uid ~ ': skipped') -%}
-                    {%- elif statuses.get(uid) in ('error', 'fail', 'runtime error') -%}
-                        {%- do failed.append(uid ~ ': ' ~ statuses[uid]) -%}
-                    {%- endif -%}
-                {%- endfor -%}
-            {%- endfor -%}
-        {%- endif -%}
+        {%- endfor -%}
     {%- endfor -%}
-    {%- if not publishes_picks -%}{{ return('') }}{%- endif -%}
     {#- what failed first: the rest (skipped, did not run) follows from it -#}
     {%- set causes = (failed | unique | list) + (causes | unique | list) -%}
     {%- if causes -%}
@@ -84,8 +95,7 @@
         {{ return('') }}
     {%- endif -%}
     {%- set node = graph.nodes[sighted] -%}
-    {%- set kept = api.Relation.create(database=target.database, schema=target.schema ~ '_meta',
-        identifier='predictions_sighted_passed') -%}
+    {%- set kept = sightings_copy() -%}
     {%- do adapter.create_schema(kept) -%}
     {%- do run_query('create or replace table ' ~ kept ~ ' as select * from ' ~ node.relation_name) -%}
     {{ return('') }}
