@@ -270,7 +270,7 @@ def select_endpoints(endpoints: list[Endpoint], only: set[str] | None, group: st
 # The run-results gate: target/run_results.json of the build that built the endpoints, and the build log.
 BLOCKING_STATUSES = frozenset({"error", "fail", "skipped", "runtime error"})
 GATE = "run-results gate: "
-SHOWN_TESTS = 3  # named in a refusal; the rest are counted
+SHOWN_TESTS = 3  # nodes named in a refusal; the rest are counted
 
 
 class GateError(RuntimeError):
@@ -307,34 +307,44 @@ def refusals(endpoints: list[Endpoint], results: RunResults, builds: dict[str, t
     """Why each endpoint may not be published, root causes first: cause -> the endpoints it blocks. The build whose
     results these are must have built the endpoint's relations (root and parts: ``builds``, relation -> (invocation,
     finished at), from the build log of dbt's on-run-end hook) and run every data test of the endpoint or anything
-    upstream of it, with no failed or skipped node among them."""
+    upstream of it, with no failed or skipped node among them. A failed node is a cause of its own; the nodes dbt
+    skipped after it are one cause per set of endpoints they block, and a relation whose node failed or was skipped
+    is not named again for the build log: on-call reads the root cause first, not under a hundred consequences."""
     causes: dict[str, set[str]] = {}
+    skipped: dict[str, set[str]] = {}  # a skipped node -> the endpoints it blocks
     file, statuses = results.file, results.statuses
     for endpoint in endpoints:
         for uid in sorted((endpoint.upstream | endpoint.tests | {endpoint.unique_id}) & statuses.keys()):
             status, message = statuses[uid]
             if status in BLOCKING_STATUSES:
-                causes.setdefault(f"{file}: {uid}: status {status!r}" + (f": {message}" if message else ""),
-                                  set()).add(endpoint.name)
+                cause = f"{file}: {uid}: status {status!r}" + (f": {message}" if message else "")
+                (skipped.setdefault(uid, set()) if status == "skipped" else causes.setdefault(cause, set())).add(
+                    endpoint.name)
+    for names in dict.fromkeys(frozenset(names) for names in skipped.values()):  # in order, each set once
+        uids = sorted(uid for uid, blocked in skipped.items() if blocked == names)
+        causes[f"{file}: {len(uids)} node(s) skipped: {listed(uids)}"] = set(names)
     missing = {e.name: e.tests - statuses.keys() for e in endpoints}
     if union := sorted(set().union(*missing.values())):
-        more = f" and {len(union) - SHOWN_TESTS} more" if len(union) > SHOWN_TESTS else ""
-        cause = (f"{file} (`dbt {results.command}`, invocation {results.invocation}): {len(union)} data test(s) "
-                 f"upstream did not run: {', '.join(union[:SHOWN_TESTS])}{more}; publish after a `dbt build` that "
-                 "selects them (`dbt build --selector GROUP`)")
-        causes[cause] = {name for name, tests in missing.items() if tests}
+        causes[f"{file} (`dbt {results.command}`, invocation {results.invocation}): {len(union)} data test(s) "
+               f"upstream did not run: {listed(union)}; publish after a `dbt build` that selects them (`dbt build "
+               "--selector GROUP`)"] = {name for name, tests in missing.items() if tests}
     for endpoint in endpoints:
-        for relation in [endpoint.relation, *(part.relation for part in endpoint.parts.values())]:
+        for uid, relation in [(endpoint.unique_id, endpoint.relation),
+                              *((part.unique_id, part.relation) for part in endpoint.parts.values())]:
             invocation, finished = builds.get(relation, (None, None))
-            if invocation is None:
-                cause = f"{relation}: no build of it in the build log {log_relation}: run `dbt build`, which records it"
-            elif invocation != results.invocation:
-                cause = (f"{relation} was last built by invocation {invocation} (at {finished}), not by the build "
-                         f"of {file} (invocation {results.invocation}): publish right after the build that builds it")
-            else:
-                continue
-            causes.setdefault(cause, set()).add(endpoint.name)
+            if invocation == results.invocation or statuses.get(uid, ("",))[0] in BLOCKING_STATUSES:
+                continue  # built by this build, or its node failed or was skipped: a cause above
+            causes.setdefault(
+                f"{relation}: no build of it in the build log {log_relation}: run `dbt build`, which records it"
+                if invocation is None else f"{relation} was last built by invocation {invocation} (at {finished}), "
+                f"not by the build of {file} (invocation {results.invocation}): publish right after the build that "
+                "builds it", set()).add(endpoint.name)
     return causes
+
+
+def listed(ids: list[str]) -> str:
+    """The first SHOWN_TESTS ids, then how many more."""
+    return ", ".join(ids[:SHOWN_TESTS]) + (f" and {len(ids) - SHOWN_TESTS} more" if len(ids) > SHOWN_TESTS else "")
 
 
 def gate(endpoints: list[Endpoint], file: Path, last_builds: Callable[[], tuple[str, dict[str, tuple[str, str]]]],

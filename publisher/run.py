@@ -131,8 +131,7 @@ def run(project_dir: str | Path, dest: str, admin_dest: str | None = None, *, ta
             items, site.scopes = build_all(site.endpoints, warehouse, dates, build, tallies)
             site.items[:0] = items
         report.seconds["build_and_check"] = time.monotonic() - started - report.seconds["list"]
-        stopped = any(t.errors for t in report.rows)
-        if stopped:
+        if stopped := any(t.errors for t in report.rows):
             log_failures(report.rows)
         else:
             # 6. plan every object against the listing; what is stored but no longer produced is stale

@@ -141,10 +141,20 @@ def test_bad_inputs_fail_the_build_naming_table_row_and_field(broken):
             f"{name}: no BAD INPUT line with {expected}:\n" + "\n".join(lines))
 
 
-def test_after_a_failed_build_nothing_is_published(broken):
+def test_after_a_failed_build_nothing_is_published(broken, capsys):
+    """... and on-call reads the failed tests first, then what dbt skipped after them in a few lines (one per set of
+    endpoints): not a line per skipped node, nor one per relation the build did not build."""
     run, before, _, _ = broken
+    capsys.readouterr()
     assert run.publish("--all-dates") != 0
     assert tree(run.root / "site") == before
+    gate = [line for line in capsys.readouterr().err.splitlines() if line.startswith("FAILED run-results gate: ")]
+    failed = [line for line in gate if ": status 'fail'" in line or ": status 'error'" in line]
+    assert failed and gate[:len(failed)] == failed, gate
+    skipped = gate[len(failed):-1]
+    assert all(" node(s) skipped: " in line for line in skipped), gate
+    nodes = sum(int(line.split(" node(s) skipped: ")[0].rsplit(" ", 1)[1]) for line in skipped)
+    assert nodes > 4 * len(skipped), gate
 
 
 def test_missing_column_fails_the_build_and_publishes_nothing(clean, tmp_path):

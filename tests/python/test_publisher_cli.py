@@ -276,7 +276,7 @@ def test_failed_upstream_test_blocks_then_override_publishes(project, capsys):
 def test_skipped_model_and_missing_run_results_block(project, capsys):
     write_run_results(project, {"model.tiny.picks_daily": "skipped"})
     assert run(project, "--only", "picks_daily") == 1
-    assert "model.tiny.picks_daily: status 'skipped'" in capsys.readouterr().err
+    assert "run_results.json: 1 node(s) skipped: model.tiny.picks_daily\n" in capsys.readouterr().err
     (project / "target" / "run_results.json").unlink()
     assert run(project, "--only", "models_public") == 1
     assert "run_results.json not found" in capsys.readouterr().err

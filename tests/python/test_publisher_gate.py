@@ -40,7 +40,42 @@ def test_a_build_that_built_and_tested_everything_passes_and_unrelated_failures_
 @pytest.mark.parametrize("status", ["error", "fail", "skipped", "runtime error"])
 def test_failed_or_skipped_upstream_blocks(tmp_path, uid, status):
     found = causes(tmp_path, {**PASSED, uid: status})
-    assert found == {f"{tmp_path / 'run_results.json'}: {uid}: status '{status}': {status} message": {"picks"}}
+    file = tmp_path / "run_results.json"
+    assert found == {f"{file}: 1 node(s) skipped: {uid}" if status == "skipped"
+                     else f"{file}: {uid}: status '{status}': {status} message": {"picks"}}
+
+
+def test_a_failed_test_comes_first_and_what_dbt_skipped_after_it_is_one_line_per_set_of_endpoints(tmp_path, capsys):
+    """A staging test fails: dbt skips everything downstream, the marts among them, which this build therefore did not
+    build either. On-call reads the failed test first, then one line per set of endpoints the skipped nodes block
+    (both, picks only, signals only), not one line per skipped node and per relation the build log lacks."""
+    staging = {"model.p.stg_odds", "test.p.range_stg_odds_price"}
+    signals = Endpoint("signals", '"wh"."public"."signals"', "signals/{date}.json", "public, max-age=300", "g", {},
+                       "public", frozenset({"model.p.int_scored", *staging}), "model.p.signals",
+                       tests=frozenset({"test.p.range_stg_odds_price", "test.p.not_null_int_scored_edge"}))
+    picks = Endpoint(**{**vars(ENDPOINT), "upstream": ENDPOINT.upstream | staging | {"model.p.picks__days"},
+                        "tests": ENDPOINT.tests | {"test.p.range_stg_odds_price"}})
+    skipped = ["model.p.int_scored", "test.p.not_null_int_scored_edge", "model.p.picks", "model.p.picks__days",
+               "test.p.unique_picks_id", "model.p.signals"]
+    file = results_file(tmp_path, {**PASSED, "model.p.stg_odds": "success", "test.p.range_stg_odds_price": "fail",
+                                   **dict.fromkeys(skipped, "skipped")})
+    before = {relation: ("inv-0", "2026-02-20 17:00:00") for relation in [*BUILT, '"wh"."public"."signals"']}
+    found = gate([picks, signals], file, lambda: ("log", before), False)
+    assert logged(capsys) == [
+        f"FAILED run-results gate: {file}: test.p.range_stg_odds_price: status 'fail': fail message",
+        f"FAILED run-results gate: {file}: 2 node(s) skipped: model.p.int_scored, test.p.not_null_int_scored_edge",
+        f"FAILED run-results gate: {file}: 3 node(s) skipped: model.p.picks, model.p.picks__days, test.p.unique_picks_id",
+        f"FAILED run-results gate: {file}: 1 node(s) skipped: model.p.signals",
+        "FAILED run-results gate: 4 cause(s) above blocked 2 endpoint(s): picks, signals"]
+    assert [len(found["picks"]), len(found["signals"])] == [3, 3]
+
+
+def test_more_than_three_skipped_nodes_are_counted(tmp_path):
+    many = [f"model.p.int_{n}" for n in "abcde"]
+    picks = Endpoint(**{**vars(ENDPOINT), "upstream": ENDPOINT.upstream | set(many)})
+    file = results_file(tmp_path, {**PASSED, **dict.fromkeys(many, "skipped")})
+    assert refusals([picks], load_run_results(file), BUILT, "log") == {
+        f"{file}: 5 node(s) skipped: model.p.int_a, model.p.int_b, model.p.int_c and 2 more": {"picks"}}
 
 
 def test_a_dbt_run_and_a_partial_selection_are_refused_naming_the_tests(tmp_path):
