@@ -320,7 +320,7 @@ def refusals(endpoints: list[Endpoint], results: RunResults, builds: dict[str, t
                 cause = f"{file}: {uid}: status {status!r}" + (f": {message}" if message else "")
                 (skipped.setdefault(uid, set()) if status == "skipped" else causes.setdefault(cause, set())).add(
                     endpoint.name)
-    for names in dict.fromkeys(frozenset(names) for names in skipped.values()):  # in order, each set once
+    for names in dict.fromkeys(frozenset(blocked) for blocked in skipped.values()):  # in order, each set once
         uids = sorted(uid for uid, blocked in skipped.items() if blocked == names)
         causes[f"{file}: {len(uids)} node(s) skipped: {listed(uids)}"] = set(names)
     missing = {e.name: e.tests - statuses.keys() for e in endpoints}
