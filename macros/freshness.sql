@@ -142,3 +142,36 @@ from shifted, clock
         interval timestamp_diff({{ clock }}, cast({{ loaded_at }} as timestamp), microsecond) microsecond
     )
 {%- endmacro %}
+
+{#- on-run-end of `dbt source freshness`: one line per source past a threshold, with its age on
+    the game calendar (the age dbt judged: days without games not counted, macro
+    calendar_loaded_at_query) and its thresholds, so on-call sees at once which feed stopped
+    and for how long (dbt's own lines say only ERROR STALE, and the timestamps of sources.json
+    are shifted by the quiet days: not the newest row's):
+
+      STALE source nba_predictions.player_prop_predictions: newest row 90 h 45 min old on the
+        game calendar (days without games not counted), past its error threshold of 36 h (warn after 12 h) -#}
+{% macro report_stale_sources(results) %}
+    {%- if not execute or flags.WHICH not in ('freshness', 'source') -%}{{ return('') }}{%- endif -%}
+    {%- set units = {'minute': ' min', 'hour': ' h', 'day': ' days'} -%}
+    {%- for result in results | sort(attribute='node.unique_id')
+        if result.node.resource_type == 'source' and result.status in ('warn', 'error') -%}
+        {%- set levels = ['error', 'warn'] if result.status == 'error' else ['warn', 'error'] -%}
+        {%- set after = {} -%}
+        {%- for level in levels -%}
+            {%- set threshold = result.node.freshness[level ~ '_after'] -%}
+            {%- if threshold and threshold.count -%}
+                {%- do after.update({level: threshold.count ~ units.get(threshold.period | string, ' ' ~ threshold.period)}) -%}
+            {%- endif -%}
+        {%- endfor -%}
+        {%- set age = result.age | int -%}
+        {%- set old = 'no row at all (an empty table counts as loaded in 1970)' if age > 20 * 365 * 86400
+            else 'newest row ' ~ (age // 3600) ~ ' h ' ~ (age % 3600 // 60) ~ ' min old on the game calendar'
+            ~ ' (days without games not counted)' -%}
+        {{ log(('STALE' if result.status == 'error' else 'FRESHNESS WARNING (the run goes on)') ~ ' source '
+            ~ result.node.source_name ~ '.' ~ result.node.name ~ ': ' ~ old ~ ', past its ' ~ levels[0]
+            ~ ' threshold of ' ~ after.get(levels[0]) ~ (' (' ~ levels[1] ~ ' after ' ~ after[levels[1]] ~ ')'
+            if levels[1] in after else ''), info=true) }}
+    {%- endfor -%}
+    {{ return('') }}
+{% endmacro %}

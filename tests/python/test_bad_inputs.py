@@ -382,6 +382,8 @@ def test_scheduled_run_stops_on_a_stale_source_before_building(tmp_path):
     done = subprocess.run(["make", "-s", "scheduled", make_dbt()], cwd=PROJECT_DIR, env=env, capture_output=True, text=True)
     assert done.returncode != 0
     assert "ERROR STALE" in done.stdout
+    assert "STALE source nba_predictions.player_prop_predictions: newest row " in done.stdout  # its age, threshold
+    assert "the STALE lines above name each stale source" in done.stderr
     assert not last_report.exists()  # an alert reading the report never sees the last good run's "ok"
     group_state = run.root / "target" / "daily"  # the group's own target folder (Makefile: RUN_DIR)
     assert (group_state / "sources.json").exists()  # the freshness check ran there, and stopped the run:

@@ -10,6 +10,7 @@ registry 60 / 180 days).
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -27,18 +28,24 @@ def break_run(tmp_path_factory):
     return run
 
 
-def freshness(run, clock: str) -> tuple[int, dict[str, str]]:
+def freshness(run, clock: str) -> tuple[int, dict[str, str], dict[str, str]]:
+    """dbt's exit code, each feed's status and the line the on-run-end hook report_stale_sources logged of each feed
+    past a threshold, from the feed's name on."""
     done = run.dbt("source", "freshness", check=False, clock=clock)
     results = json.loads((run.root / "target" / "sources.json").read_text())["results"]
     statuses = {r["unique_id"].removeprefix("source.nba_props."): r["status"] for r in results}
     assert sorted(statuses) == FEEDS, done.stdout[-3000:]
     # the clock is PROPS_CLOCK, read at execution: a new one is not a change dbt re-parses the project for
     assert "Unable to do partial parsing because config vars" not in done.stdout
-    return done.returncode, statuses
+    said = [line.partition(" source ")[2] for line in done.stdout.splitlines()
+            if re.search(r"\d\d  (STALE|FRESHNESS WARNING \(the run goes on\)) source ", line)]
+    lines = {line.partition(":")[0]: line.partition(": ")[2] for line in said}
+    assert sorted(lines) == sorted(feed for feed, status in statuses.items() if status in ("warn", "error")), said
+    return done.returncode, statuses, lines
 
 
 def test_inside_the_all_star_break_rows_five_days_old_are_fresh(break_run):
-    code, statuses = freshness(break_run, "2025-02-18 12:00:00")
+    code, statuses, _ = freshness(break_run, "2025-02-18 12:00:00")
     assert statuses == {feed: "pass" for feed in FEEDS}
     assert code == 0
 
@@ -62,9 +69,11 @@ def test_on_the_first_game_day_after_the_break_the_break_does_not_age_the_feeds(
         " values (date '2025-02-19', 'nikolajokic', 'catboost_v9',"
         " ['high_edge'])")
     run.dbt("seed")
-    code, statuses = freshness(run, "2025-02-19 14:30:00")
+    code, statuses, lines = freshness(run, "2025-02-19 14:30:00")
     assert statuses == {feed: "warn" if feed == "nba_raw.live_boxscores" else "pass" for feed in FEEDS}
     assert code == 0
+    assert lines == {"nba_raw.live_boxscores": "newest row 34 h 20 min old on the game calendar (days without games "
+                                               "not counted), past its warn threshold of 24 h (error after 72 h)"}
 
 
 def test_a_week_after_the_break_without_rows_every_game_day_feed_is_stale(break_run):
@@ -73,9 +82,17 @@ def test_a_week_after_the_break_without_rows_every_game_day_feed_is_stale(break_
     scores (02-13 00:00 + 5 d): 108 h; odds (02-13 16:00 + 5 d): 92 h; live (02-14 04:10 + 4 d): 103 h 50 min; the
     schedule, newest game 02-19 and nothing listed since: 84 h. All past their error thresholds (36, 72, 96, 72,
     72, 72 h); the registry (registered 02-01) is not."""
-    code, statuses = freshness(break_run, "2025-02-22 12:00:00")
+    code, statuses, lines = freshness(break_run, "2025-02-22 12:00:00")
     assert statuses == {feed: "pass" if feed == "nba_predictions.model_registry" else "error" for feed in FEEDS}
     assert code != 0
+    calendar = "old on the game calendar (days without games not counted), past its error threshold of"
+    assert lines == {
+        "nba_predictions.player_prop_predictions": f"newest row 90 h 45 min {calendar} 36 h (warn after 12 h)",
+        "nba_predictions.pick_signal_tags": f"newest row 108 h 0 min {calendar} 72 h (warn after 36 h)",
+        "nba_analytics.player_game_summary": f"newest row 108 h 0 min {calendar} 96 h (warn after 48 h)",
+        "nba_raw.odds_player_points_props": f"newest row 92 h 0 min {calendar} 72 h (warn after 24 h)",
+        "nba_raw.live_boxscores": f"newest row 103 h 50 min {calendar} 72 h (warn after 24 h)",
+        "nba_analytics.upcoming_player_game_context": f"newest row 84 h 0 min {calendar} 72 h (warn after 36 h)"}
 
 
 def test_a_scheduled_game_day_without_rows_ages_the_feeds(tmp_path, break_run):
@@ -87,8 +104,8 @@ def test_a_scheduled_game_day_without_rows_ages_the_feeds(tmp_path, break_run):
                 "('nikolajokic', 'Nikola Jokić', '0022400785', date '2025-02-18', 'DEN', 'PHX', true, "
                 "timestamp '2025-02-19 02:00:00')")
     run.dbt("seed")
-    _, quiet = freshness(break_run, "2025-02-19 12:00:00")
-    code, statuses = freshness(run, "2025-02-19 12:00:00")
+    _, quiet, _ = freshness(break_run, "2025-02-19 12:00:00")
+    code, statuses, _ = freshness(run, "2025-02-19 12:00:00")
     assert quiet["nba_predictions.player_prop_predictions"] == "warn"
     assert statuses["nba_predictions.player_prop_predictions"] == "error"
     assert statuses["nba_analytics.player_game_summary"] == "warn"  # 02-17 00:00: 60 h (48 h, 96 h)
@@ -104,8 +121,10 @@ def test_an_emptied_feed_is_stale(tmp_path, clock):
     run = fixture_run(tmp_path, "freshness")
     run.execute("delete from nba_raw.odds_player_points_props")
     run.dbt("seed")
-    code, statuses = freshness(run, clock)
+    code, statuses, lines = freshness(run, clock)
     assert statuses["nba_raw.odds_player_points_props"] == "error"
+    assert lines["nba_raw.odds_player_points_props"] == (
+        "no row at all (an empty table counts as loaded in 1970), past its error threshold of 72 h (warn after 24 h)")
     assert code != 0
 
 
@@ -127,7 +146,7 @@ def test_an_outage_in_the_playoffs_makes_the_feeds_stale(tmp_path):
     assert run.query("select max(game_date)::varchar from nba_analytics.upcoming_player_game_context") == [
         ("2025-04-26",)]
     run.dbt("seed")
-    code, statuses = freshness(run, "2025-04-29 12:00:00")
+    code, statuses, _ = freshness(run, "2025-04-29 12:00:00")
     assert statuses == {feed: "pass" if feed == "nba_predictions.model_registry" else "error" for feed in FEEDS}
     assert code != 0
 
@@ -142,6 +161,6 @@ def test_a_context_row_dated_next_season_hides_no_outage(tmp_path):
     run.execute(f"insert into {context} select * replace ('0022500001' as game_id, date '2025-10-21' as game_date,"
                 f" timestamp '2025-10-21 23:30:00' as game_start_at) from {context} limit 1")
     run.dbt("seed")
-    code, statuses = freshness(run, "2025-02-22 12:00:00")
+    code, statuses, _ = freshness(run, "2025-02-22 12:00:00")
     assert statuses == {feed: "pass" if feed == "nba_predictions.model_registry" else "error" for feed in FEEDS}
     assert code != 0
