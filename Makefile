@@ -165,7 +165,7 @@ step_failed = || { status=$$?; echo "make scheduled GROUP=$(GROUP): FAILED at $(
 scheduled-steps:
 	rm -f $(RUN_DIR)/run_results.json $(STATE_DIR)/run_results.json$(if $(REPORT), $(REPORT))
 	env DBT_TARGET_PATH=$(RUN_DIR) $(DBT_CLOCK) $(DBT) source freshness --selector $(GROUP) \
-	  $(call step_failed,dbt source freshness,the STALE lines above name each stale source, its age on the game calendar and its threshold (other lines: why dbt could not run); nothing was built or published)
+	  $(call step_failed,dbt source freshness,the STALE lines above name each stale source with its age on the game calendar and its threshold (other lines: why dbt could not run); nothing was built or published)
 	env DBT_TARGET_PATH=$(RUN_DIR) $(DBT_CLOCK) $(DBT) build --selector $(GROUP) --exclude-resource-type unit_test \
 	  $(call step_failed,dbt build,the BAD INPUT and ERROR lines above name the cause; nothing of the group was published and the site stays as it was)
 	$(PUBLISH_GROUP) \

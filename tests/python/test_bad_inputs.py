@@ -383,7 +383,8 @@ def test_scheduled_run_stops_on_a_stale_source_before_building(tmp_path):
     assert done.returncode != 0
     assert "ERROR STALE" in done.stdout
     assert "STALE source nba_predictions.player_prop_predictions: newest row " in done.stdout  # its age, threshold
-    assert "the STALE lines above name each stale source" in done.stderr
+    assert ("the STALE lines above name each stale source with its age on the game calendar and its threshold (other "
+            "lines: why dbt could not run); nothing was built or published") in done.stderr
     assert not last_report.exists()  # an alert reading the report never sees the last good run's "ok"
     group_state = run.root / "target" / "daily"  # the group's own target folder (Makefile: RUN_DIR)
     assert (group_state / "sources.json").exists()  # the freshness check ran there, and stopped the run:
