@@ -2,12 +2,12 @@
     "Lock at tip-off: what a build that passed saw").
 
     int_predictions_sighted holds what a run saw of the games not fixed yet, but a run whose
-    pick files the publisher refuses (a failed test upstream of them) showed nobody what it
-    saw. So the sightings a later run starts from, and that decide the candidates of a game
+    files the publisher refuses (a failed test upstream of any mart it built) showed nobody what
+    it saw. So the sightings a later run starts from, and that decide the candidates of a game
     that has tipped off, are those of the last build that passed: the on-run-end hook
     keep_sightings copies int_predictions_sighted to <target schema>_meta.predictions_sighted_passed
-    when the build passed the publisher's gate for every public mart that shows the day's
-    picks. -#}
+    when the build built the day's pick files and passed the publisher's gate for every
+    published mart it built. -#}
 
 {#- Where keep_sightings keeps the copy: <target schema>_meta.predictions_sighted_passed. -#}
 {% macro sightings_copy() -%}
@@ -36,12 +36,13 @@
 {%- endmacro %}
 
 {#- on-run-end: keep this build's sightings (int_predictions_sighted) as the ones the next runs
-    start from, when the build showed them: it built int_predictions_sighted and a mart of the
-    group that publishes the day's picks before its games (var picks_publish_group: picks, best
-    bets), and every model of marts/public downstream of int_picks_published that it built
-    would pass the publisher's run-results gate (publisher/catalog.py refusals: no node
-    upstream, nor the model, nor a data test on any of them, failed or was skipped, and every
-    such data test ran). A build of no such mart (the hourly, daily and live groups, a
+    start from, when the build showed them: it built int_predictions_sighted and a public mart of
+    the group that publishes the day's picks before its games (var picks_publish_group: picks,
+    best bets), and every published mart it built, public or admin, would pass the publisher's
+    run-results gate (publisher/catalog.py refusals: no node upstream, nor the model, nor a data
+    test on any of them, failed or was skipped, and every such data test ran). Any of them, not
+    only the pick files: the publisher uploads nothing of a run that refuses one endpoint
+    (publisher/run.py), so an admin mart's failed test leaves the site as it was. A build of no such mart (the hourly, daily and live groups, a
     hand-made `--select`), or an --empty one, keeps nothing: it showed no pick. Otherwise the
     previous copy stays, and the log says why. -#}
 {% macro keep_sightings(results) %}
@@ -54,17 +55,18 @@
         {%- do statuses.update({result.node.unique_id: result.status}) -%}
     {%- endfor -%}
     {%- if statuses.get(sighted) != 'success' -%}{{ return('') }}{%- endif -%}
-    {#- the public marts of the pick files this build built, and every node upstream of them -#}
+    {#- every published mart this build built (public and admin: the publisher uploads nothing of a run
+        when it refuses any of its endpoints), every node upstream of them, and the public ones of the pick
+        files -#}
     {%- set upstream, checked, publishing = {}, {}, [] -%}
-    {%- for node in graph.nodes.values() if node.resource_type == 'model' and node.fqn[1:3] == ['marts', 'public']
-        and node.unique_id in statuses -%}
+    {%- for node in graph.nodes.values() if node.resource_type == 'model' and node.unique_id in statuses
+        and (node.config.meta or {}).get('publish') -%}
         {%- do upstream_nodes(node.unique_id, upstream) -%}
-        {%- if picks in upstream[node.unique_id] -%}
-            {%- do checked.update(upstream[node.unique_id]) -%}
-            {%- do checked.update({node.unique_id: true}) -%}
-            {%- if ((node.config.meta or {}).get('publish') or {}).get('group') == var('picks_publish_group') -%}
-                {%- do publishing.append(node.unique_id) -%}
-            {%- endif -%}
+        {%- do checked.update(upstream[node.unique_id]) -%}
+        {%- do checked.update({node.unique_id: true}) -%}
+        {%- if node.fqn[1:3] == ['marts', 'public'] and picks in upstream[node.unique_id]
+            and node.config.meta.publish.get('group') == var('picks_publish_group') -%}
+            {%- do publishing.append(node.unique_id) -%}
         {%- endif -%}
     {%- endfor -%}
     {%- if not publishing -%}{{ return('') }}{%- endif -%}
@@ -90,7 +92,7 @@
     {%- set causes = (failed | unique | list) + (causes | unique | list) -%}
     {%- if causes -%}
         {%- do log('NOT KEPT: the rows this build saw before the tip-offs (int_predictions_sighted): the publisher'
-            ~ ' refuses its pick files (' ~ causes[0] ~ (' and ' ~ (causes | length - 1) ~ ' more' if causes | length > 1
+            ~ ' refuses the files of this build (' ~ causes[0] ~ (' and ' ~ (causes | length - 1) ~ ' more' if causes | length > 1
             else '') ~ '); the record keeps to what the last build that passed saw', info=true) -%}
         {{ return('') }}
     {%- endif -%}

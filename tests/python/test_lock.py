@@ -16,8 +16,9 @@ import shutil
 
 import pytest
 
-from pipeline import NO_UNIT, Run, fixture_run, new_run
+from pipeline import DBT_PROCESSES, NO_UNIT, Run, fixture_run, new_run
 from sample_data import rehearsal
+from test_bad_inputs import project_copy
 from test_daily_cycle import build_against_a_full_refresh
 from test_pick_engine import BEST_BETS, EXPECTED_PICKS, D1, D2, D3
 
@@ -397,6 +398,32 @@ def test_an_hourly_build_after_a_re_run_shows_no_pick_and_keeps_nothing(before_d
     build(run, clock="2025-01-09 00:05:00")
     assert run.publish("--all-dates") == 0
     assert run.document(f"best-bets/{D3}.json")["picks"] == shown
+
+
+def test_a_build_whose_admin_file_the_publisher_refuses_showed_nothing_and_keeps_nothing(before_day_3_tips_off,
+                                                                                           tmp_path):
+    """The same re-run of SGA at 22:40. The 23:00 build's pick files pass the gate, but a data test on admin/predictions
+    fails (a singular test added to a copy of the project): the publisher refuses that endpoint and so uploads nothing
+    of the run, and the site shows the 22:00 best bets until the 23:30 tip-off. The hook keeps nothing, naming the
+    test (it used to check the public pick files only, and kept the re-run, which the next build fixed the game from:
+    SGA left the day's best bets and records, as in the failed-evening test above)."""
+    shown = before_day_3_tips_off.document(f"best-bets/{D3}.json")["picks"]
+    run = new_run(tmp_path / "admin_refused")
+    shutil.copyfile(before_day_3_tips_off.warehouse, run.warehouse)
+    shutil.copytree(before_day_3_tips_off.root / "site", run.root / "site")
+    run.execute(*SGA_RERUN)
+    project = project_copy(tmp_path)
+    (project / "tests" / "data" / "admin_predictions_refused.sql").write_text(
+        f"select prediction_id from {{{{ ref('admin_predictions') }}}} where date = '{D3}'\n")
+    failed = DBT_PROCESSES.run(["build", *NO_UNIT, "--project-dir", str(project)],
+                               {**run.env(), "PROPS_CLOCK": f"{D3} 23:00:00"}, run.root)
+    assert failed.returncode != 0
+    [kept] = [line for line in failed.stdout.splitlines() if "NOT KEPT:" in line]
+    assert "(test.nba_props.admin_predictions_refused: fail)" in kept, kept
+    assert run.publish("--all-dates") == 1  # its manifest's gate: admin_predictions refused, nothing uploaded
+    assert run.document(f"best-bets/{D3}.json")["picks"] == shown
+    assert run.query("select count(*) from props_meta.predictions_sighted_passed"
+                     " where prediction_id = 'rerun-022'") == [(0,)]  # what fixes the game (the failed-evening test)
 
 
 def test_a_game_no_build_showed_before_its_tip_off_takes_no_candidate(published, tmp_path):
