@@ -42,9 +42,9 @@
     run-results gate (publisher/catalog.py refusals: no node upstream, nor the model, nor a data
     test on any of them, failed or was skipped, and every such data test ran). Any of them, not
     only the pick files: the publisher uploads nothing of a run that refuses one endpoint
-    (publisher/run.py), so an admin mart's failed test leaves the site as it was. A build of no such mart (the hourly, daily and live groups, a
-    hand-made `--select`), or an --empty one, keeps nothing: it showed no pick. Otherwise the
-    previous copy stays, and the log says why. -#}
+    (publisher/run.py), so an admin mart's failed test leaves the site as it was. A build of no
+    such mart (the hourly, daily and live groups, a hand-made `--select`), or an --empty one,
+    keeps nothing: it showed no pick. Otherwise the previous copy stays, and the log says why. -#}
 {% macro keep_sightings(results) %}
     {#- --empty builds every table without a row: it showed nothing -#}
     {%- if not execute or flags.WHICH not in ('build', 'run') or flags.EMPTY -%}{{ return('') }}{%- endif -%}
