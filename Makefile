@@ -160,15 +160,20 @@ scheduled: env profiles.yml ## one scheduled run (GROUP=, CLOCK=, DEST=, ...): f
 
 # The steps of `make scheduled`, run under its locks (never alone). A failed step ends the run
 # with one line on stderr naming the step, its exit status and what was published (as a failed
-# `make live-night` cycle does): make's own `Error N` names only the recipe.
-step_failed = || { status=$$?; echo "make scheduled GROUP=$(GROUP): FAILED at $(1) (exit $$status): $(2)" >&2; exit $$status; }
+# `make live-night` cycle does): make's own `Error N` names only the recipe. Each step prints
+# its command first (show_step), not the recipe line: that held the handler's text, so every
+# good run's log said "FAILED at" three times.
+FRESHNESS_STEP = env DBT_TARGET_PATH=$(RUN_DIR) $(DBT_CLOCK) $(DBT) source freshness --selector $(GROUP)
+BUILD_STEP     = env DBT_TARGET_PATH=$(RUN_DIR) $(DBT_CLOCK) $(DBT) build --selector $(GROUP) --exclude-resource-type unit_test
+show_step      = echo '$(subst ','\'',$(strip $(1)))'
+step_failed    = || { status=$$?; echo "make scheduled GROUP=$(GROUP): FAILED at $(1) (exit $$status): $(2)" >&2; exit $$status; }
 scheduled-steps:
 	rm -f $(RUN_DIR)/run_results.json $(STATE_DIR)/run_results.json$(if $(REPORT), $(REPORT))
-	env DBT_TARGET_PATH=$(RUN_DIR) $(DBT_CLOCK) $(DBT) source freshness --selector $(GROUP) \
+	@$(call show_step,$(FRESHNESS_STEP)); $(FRESHNESS_STEP) \
 	  $(call step_failed,dbt source freshness,the STALE lines above name each stale source with its age on the game calendar and its threshold (other lines: why dbt could not run); nothing was built or published)
-	env DBT_TARGET_PATH=$(RUN_DIR) $(DBT_CLOCK) $(DBT) build --selector $(GROUP) --exclude-resource-type unit_test \
+	@$(call show_step,$(BUILD_STEP)); $(BUILD_STEP) \
 	  $(call step_failed,dbt build,the BAD INPUT and ERROR lines above name the cause; nothing of the group was published and the site stays as it was)
-	$(PUBLISH_GROUP) \
+	@$(call show_step,$(PUBLISH_GROUP)); $(PUBLISH_GROUP) \
 	  $(call step_failed,publish,the build is good; the publisher's summary above names the cause; make publish GROUP=$(GROUP) publishes this build again)
 
 live: ## one live-grading cycle: make scheduled GROUP=live (on the demo: make live CLOCK=sample)

@@ -141,6 +141,27 @@ def test_a_failed_scheduled_step_ends_with_one_line_naming_it(tmp_path, failing,
     assert ran == ["source", "build", "publish"][:ran.index(failing) + 1] and ran[-1] == failing
 
 
+def test_a_good_scheduled_run_prints_each_steps_command_and_never_says_failed(tmp_path):
+    """On-call greps a run's log (stdout and stderr together, as cron keeps it) for FAILED: a good run must not
+    match. Each step's command is printed as it starts, without the handler that names a failed step (make used to
+    echo that handler, "FAILED at ..." three times in every good run's log). Stand-ins as above, all succeeding."""
+    calls = tmp_path / "calls"
+    fake = f"sh -c 'echo \"$$0\" >> {calls}'"
+    done = subprocess.run(["make", "--no-print-directory", "scheduled-steps", "GROUP=daily", f"STATE_DIR={tmp_path}/state",
+                           f"DEST={tmp_path}/site", f"DBT={fake}", f"PY={fake.replace('$$0', 'publish')}"],
+                          cwd=PROJECT_DIR, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "FAILED" not in done.stdout + done.stderr
+    assert calls.read_text().split() == ["source", "build", "publish"]
+    printed = done.stdout.splitlines()
+    assert printed[0] == f"rm -f {tmp_path}/state/daily/run_results.json {tmp_path}/state/run_results.json"
+    assert printed[1].endswith(f"sh -c 'echo \"$0\" >> {calls}' source freshness --selector daily")
+    assert printed[2].endswith(" build --selector daily --exclude-resource-type unit_test")
+    assert printed[3].endswith(f"-m publisher.cli --group daily --dest {tmp_path}/site --admin-dest {tmp_path}/site-admin "
+                               "--all-dates")
+    assert len(printed) == 4
+
+
 def test_a_live_night_takes_the_locks_and_the_steps_of_make_live(tmp_path):
     """`make live-night` runs the cycle of `make scheduled GROUP=live` in one process: the same lock files, the same
     run state, the full build's results forgotten, the clock passed to dbt, the publisher's destinations."""
