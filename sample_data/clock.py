@@ -1,11 +1,12 @@
 """The moment a sample warehouse stands for, as the dbt var `clock` wants it.
 
-    python -m sample_data.clock .warehouse/props.duckdb      # -> 2025-04-14 00:56:00
+    python -m sample_data.clock .warehouse/props.duckdb      # -> 2025-04-14 00:50:00
 
 The sample is a past season: the run's own clock would find every game long over. `make
 demo` builds it at the sample's clock instead (docs/decisions.md, "Lock at tip-off"): the
-newest live box-score update (tonight's games are in progress), else the newest
-prediction run, so earlier days are locked and tonight's picks stay provisional.
+newest live box-score update (tonight's first games in progress, the later ones
+scheduled), else the newest prediction run, so earlier days are locked and tonight's picks
+stay provisional.
 """
 
 from __future__ import annotations

@@ -10,7 +10,9 @@ the same table contents.
 
 What exists relative to ``--today`` (default: last game date of the newest
 season): box scores (player_game_summary) for dates < today only; for today
-context rows, odds and predictions plus a mid-game live box-score snapshot;
+context rows, odds and predictions plus a live box-score snapshot taken mid-night
+(``live_replay`` step TONIGHT_STEP: the games that have tipped off in progress, the later
+ones scheduled; its newest update is the sample's clock, ``sample_data.clock``);
 nothing after today. The real final box scores of today's games (which the
 warehouse does not hold yet) go to ``sample_replay.final_boxscores``, outside the
 upstream schemas, so ``python -m sample_data.live_replay`` can replay the night
@@ -236,6 +238,9 @@ P_GHOST = 0.05
 P_NULL_SIDE = 0.01  # a single-line row with one side not offered (null price)
 P_LADDER_ONE_SIDED = 0.4  # a far ladder line (>= 1.5 from the main) offers only its plus-money side
 P_BENCH_ROW = 0.25  # team-games with a box-score row for a low-average absentee (no context row)
+# tonight's live snapshot: step 4 of sample_data.live_replay (first tip-off + 1 h 50 min: the games of the
+# first four half-hour slots in periods 4 to 1, the later ones scheduled)
+TONIGHT_STEP = 4
 # Ladders: LADDER_BELOW x 0.5 below and LADDER_ABOVE x 0.5 above the main line (5-10 lines).
 LADDER_BELOW = (2, 4)
 LADDER_ABOVE = (2, 5)
@@ -347,10 +352,6 @@ class _Entry(NamedTuple):
 
 def _round_half(x: float) -> float:
     return math.floor(x) + 0.5
-
-
-def _mmss(seconds: int) -> str:
-    return f"{seconds // 60:02d}:{seconds % 60:02d}"
 
 
 # --------------------------------------------------------------------------
@@ -520,7 +521,6 @@ def _generate_season(plan: SeasonPlan, seed: int, today: dt.date, out: dict[str,
     r_pred = _rng(seed, plan.label, "pred")
     r_late = _rng(seed, plan.label, "late")  # in-game re-runs: their own stream, so the other runs stay as they are
     r_tags = _rng(seed, plan.label, "tags")
-    r_live = _rng(seed, plan.label, "live")
     r_ladder = _rng(seed, plan.label, "ladder")
     r_partial = _rng(seed, plan.label, "partial")
     r_null = _rng(seed, plan.label, "null_prices")
@@ -702,23 +702,12 @@ def _generate_season(plan: SeasonPlan, seed: int, today: dt.date, out: dict[str,
         # live snapshot of tonight's games (and their real finals, for the live replay)
         if day == today:
             day_rows = played_rows
+            tonight = [live_replay.Final(r.game_id, day, player_lookup(r.player), r.pts, r.minutes, tipoff(day, r.game_id))
+                       for r in day_rows]
             if finals is not None:
-                for r in day_rows:
-                    finals.append((r.game_id, day, player_lookup(r.player), r.pts, r.minutes, tipoff(day, r.game_id)))
-            games = sorted({r.game_id for r in day_rows})
-            state = {}
-            for gid in games:
-                frac = 0.6 + 0.1 * r_live.random()
-                clock = _mmss(r_live.randrange(12 * 60))
-                updated = dt.datetime.combine(day, dt.time(23, 45)) + dt.timedelta(seconds=r_live.randrange(600))
-                state[gid] = (frac, clock, updated)
-            for r in day_rows:
-                frac, clock, updated = state[r.game_id]
-                pts = min(r.pts, int(round(r.pts * frac)))
-                secs = int(r.minutes * 60 * frac) if r.minutes > 0 else 0
-                if secs:
-                    secs = max(0, secs + r_live.randrange(-40, 41))
-                live_out.append((r.game_id, day, player_lookup(r.player), pts, _mmss(secs), "in_progress", 3, clock, updated))
+                finals.extend(tonight)
+            if tonight:
+                live_out.extend(live_replay.snapshot(tonight, TONIGHT_STEP))
 
         # box scores exist only for games before today (the plain names of the real box scores)
         if is_past:

@@ -94,7 +94,7 @@ TRUTH = {
         {"player_lookup": "z", "player_full_name": "Z", "game_id": G1, "game_date": D1, "team_abbr": "BBB",
          "opponent_team_abbr": "AAA", "points": None, "minutes_played": None, "player_status": "inactive"},
     ],
-    # the truth's own live table (a mid-game snapshot): never read by the feed
+    # the truth's own live table (a live snapshot): never read by the feed
     feed.LIVE: [(G2, D2, "d", 99, "40:00", "in_progress", 3, "01:00", at(D2, 23))],
 }
 REPLAY_FINALS = [(G2, D2, "d", 31, 36.5, TIP[G2])]

@@ -258,14 +258,37 @@ def test_nothing_on_or_after_today_in_box_scores(season):
     for table in (PRED, CTX, ODDS, TAGS):
         assert q(season, f"select max(game_date) from {table}")[0][0] == FULL_TODAY, table
     assert q(season, f"select distinct game_date from {LIVE}") == [(FULL_TODAY,)]
-    live = q(season, f"select distinct game_status, period, cast(updated_at as date) from {LIVE}")
-    assert live == [("in_progress", 3, FULL_TODAY)]
     assert all(re.fullmatch(r"\d\d:\d\d", m) for (m,) in q(season, f"select minutes from {LIVE}"))
+
+
+def test_tonights_live_snapshot_agrees_with_the_tip_offs_and_the_clock(season):
+    """The live snapshot is taken at the sample's clock (its newest update, 00:50 UTC: the first
+    tip-off, 23:00, + 1 h 50 min): a game that tipped off by then is in progress, in period 1 for
+    the first 30 min after its tip-off, 2 for the next 30, ...; a later game is scheduled (period 0,
+    no points). It used to show every game in period 3 at about 23:50, the 02:30 games too."""
+    games = q(season, f"""
+        select live.game_id, min(ctx.game_start_at), min(live.game_status), max(live.game_status),
+               min(live.period), max(live.period), max(live.points), max(live.updated_at)
+        from {LIVE} as live join {CTX} as ctx using (game_id, player_lookup)
+        group by live.game_id order by 2, 1""")
+    clock = dt.datetime(2025, 4, 14, 0, 50)
+    assert max(g[7] for g in games) == clock and len(games) == 15
+    seen = collections.Counter()
+    for game_id, tipoff, status, status_too, period, period_too, most_points, updated_at in games:
+        assert (status, period) == (status_too, period_too), game_id  # one state per game
+        if tipoff > clock:
+            assert (status, period, most_points, updated_at) == ("scheduled", 0, 0, dt.datetime(2025, 4, 13, 22, 30))
+        else:
+            assert (status, period, updated_at) == ("in_progress", (clock - tipoff) // dt.timedelta(minutes=30) + 1, clock)
+        seen[tipoff.time().isoformat(timespec="minutes"), status, period] += 1
+    assert seen == {("23:00", "in_progress", 4): 2, ("23:30", "in_progress", 3): 1, ("00:00", "in_progress", 2): 2,
+                    ("00:30", "in_progress", 1): 2, ("01:00", "scheduled", 0): 1, ("01:30", "scheduled", 0): 4,
+                    ("02:00", "scheduled", 0): 1, ("02:30", "scheduled", 0): 2}
 
 
 def test_tonights_real_finals_are_kept_for_the_live_replay(season):
     """sample_replay.final_boxscores holds today's real box scores: the same player-games as
-    the mid-game snapshot, never fewer points than it shows."""
+    the live snapshot, never fewer points than it shows."""
     finals = "sample_replay.final_boxscores"
     assert q(season, f"select distinct game_date from {finals}") == [(FULL_TODAY,)]
     unmatched_final, unmatched_live, fewer_points = q(season, f"""

@@ -6,7 +6,7 @@ back, both older than the incremental lookback, reach the published picks, best-
 performance files after the next scheduled runs).
 
 `make demo` itself on a sample of six weeks (TODAY=2024-12-10; predictions from 2024-10-28;
-the demo's clock is the sample's, tonight's games in progress), into a folder of its own
+the demo's clock is the sample's, tonight's first games in progress), into a folder of its own
 (DUCKDB_PATH, STATE_DIR, DEST). Overnight, tonight's finals (sample_replay.final_boxscores)
 land as box scores with `python -m sample_data.live_replay --box-scores`, which prints the
 morning run's clock, and on each of the two past dates one best bet's player is corrected
