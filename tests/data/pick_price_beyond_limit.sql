@@ -3,8 +3,8 @@
     upstream, e.g. +11000 for +110), which would multiply the pick's payout and every ROI that
     counts it: correct the odds row named (nba_raw.odds_player_points_props: bookmaker,
     snapshot_at, player_lookup, game_id, points_line); a date more than facts_lookback_days
-    back then needs dbt build --vars '{rebuild_from: DATE}' (odds changes are not logged like
-    predictions'); the limit is var pick_price_limit
+    back then needs dbt build --vars '{rebuild_from: DATE}' (a corrected odds row, unlike a
+    prediction, is not logged); the limit is var pick_price_limit
 {%- endset %}
 {{ config(meta={'fix': fix.split() | join(' ')}) }}
 {#- contract §3 Payout (docs/decisions.md "Price"): the book price a candidate pays

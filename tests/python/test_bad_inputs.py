@@ -85,7 +85,7 @@ FAILING = [
     ("prediction_without_is_active",
      ["update nba_predictions.player_prop_predictions set is_active = null where prediction_id = 'pe-005'"],
      ["source nba_predictions.player_prop_predictions", "field is_active", "test not_null", "prediction_id=pe-005"]),
-    # a unit or scale error of a model (16.5 sent as 165): its edge would top every list; the bounds are inclusive
+    # a unit or scale error of a model (16.5 sent as 165): its edge would rank it first; the bounds are inclusive
     # (pe-011 at -20 is not named: 2 rows)
     ("predicted_points_no_model_gives",
      ["update nba_predictions.player_prop_predictions set predicted_points = 165 where prediction_id = 'pe-006'",
