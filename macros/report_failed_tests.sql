@@ -1,6 +1,7 @@
 {#- on-run-end: for every data test that failed (or errored), log the model and the
     source table it reads, the field(s) the test checks and up to 5 offending rows, so
-    the on-call engineer sees at once which table, row and field broke the build:
+    the on-call engineer sees at once which table, row and field broke the build (a row
+    shows its first 8 columns and the tested field(s) wherever they stand):
 
       BAD INPUT in source nba_predictions.player_prop_predictions
         (model stg_nba_predictions__player_prop_predictions), field confidence_score,
@@ -37,9 +38,14 @@
         {%- if result.status in ('fail', 'warn') and node.compiled_code -%}
             {%- set sample_sql = report_sample_sql(node) -%}
             {%- set rows = run_query(sample_sql) -%}
+            {%- set tested = fields | map('lower') | list -%}
+            {%- set shown = rows.column_names[:8] | list -%}
+            {%- for column in rows.column_names[8:] if column | lower in tested -%}
+                {%- do shown.append(column) -%}
+            {%- endfor -%}
             {%- for row in rows.rows -%}
                 {%- set cells = [] -%}
-                {%- for column in rows.column_names[:8] -%}
+                {%- for column in shown -%}
                     {%- do cells.append(column ~ '=' ~ (row[column] | string)) -%}
                 {%- endfor -%}
                 {%- do sample.append(cells | join(', ')) -%}
