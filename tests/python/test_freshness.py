@@ -164,3 +164,42 @@ def test_a_context_row_dated_next_season_hides_no_outage(tmp_path):
     code, statuses, _ = freshness(run, "2025-02-22 12:00:00")
     assert statuses == {feed: "pass" if feed == "nba_predictions.model_registry" else "error" for feed in FEEDS}
     assert code != 0
+
+
+def test_after_finals_that_end_early_the_feeds_stay_stale_until_the_next_season(tmp_path):
+    """The fixture moved 122 days on, its schedule cut at its newest rows: the 2024-25 Finals end on 06-15, a week
+    before the end of the season's postseason window (end_date 04-13 + var freshness_postseason_days 70 = 06-22).
+    06-16 .. 06-22 may have games (nothing says the Finals are over), so every game-day feed is stale, and stays so
+    through the off-season: on 08-01 and on 10-01 each feed is exactly as old (the days after 06-22 are quiet). The
+    schedule is paused after the Finals (docs/deployment.md "Each season"). On opening night (10-21 18:00), with
+    the schedule listing the night's game and its predictions in, the run passes: box scores (06-15 00:00) are
+    42 h old as after any game day, the other feeds of 06-15 / 06-16 warn at most."""
+    run = fixture_run(tmp_path, "freshness")
+    run.execute("delete from nba_analytics.upcoming_player_game_context where game_date > date '2025-02-13'")
+    for feed in FEEDS:
+        schema, table = feed.split(".")
+        columns = [name for name, kind in run.query(
+            "select column_name, data_type from information_schema.columns"
+            f" where table_schema = '{schema}' and table_name = '{table}'") if kind in ("DATE", "TIMESTAMP")]
+        run.execute(f"update {feed} set " + ", ".join(f"{c} = {c} + interval 122 day" for c in columns))
+    assert run.query("select max(game_date)::varchar from nba_analytics.upcoming_player_game_context") == [
+        ("2025-06-15",)]
+    run.dbt("seed")
+    code, statuses, summer = freshness(run, "2025-08-01 12:00:00")
+    assert statuses == {feed: "pass" if feed == "nba_predictions.model_registry" else "error" for feed in FEEDS}
+    assert code != 0
+    # 06-15 17:15 + 40 quiet days (47 days to 08-01, 7 of them in the postseason window) -> 08-01 12:00
+    assert summer["nba_predictions.player_prop_predictions"].startswith("newest row 162 h 45 min old")
+    assert freshness(run, "2025-10-01 12:00:00")[2] == summer
+    run.execute(
+        "insert into nba_analytics.upcoming_player_game_context values ('nikolajokic', 'Nikola Jokić', '0022500001',"
+        " date '2025-10-21', 'DEN', 'GSW', true, timestamp '2025-10-21 23:30:00')",
+        "insert into nba_predictions.player_prop_predictions (prediction_id, system_id, player_lookup, game_id,"
+        " game_date, predicted_points, confidence_score, recommendation, current_points_line, is_active, created_at)"
+        " values ('f-1001', 'catboost_v9', 'nikolajokic', '0022500001', date '2025-10-21', 28.0, 0.8, 'OVER', 26.5,"
+        " true, timestamp '2025-10-21 15:00:00')")
+    code, statuses, lines = freshness(run, "2025-10-21 18:00:00")
+    warned = {"nba_predictions.pick_signal_tags", "nba_raw.odds_player_points_props", "nba_raw.live_boxscores"}
+    assert statuses == {feed: "warn" if feed in warned else "pass" for feed in FEEDS}
+    assert code == 0
+    assert lines["nba_predictions.pick_signal_tags"].startswith("newest row 42 h 0 min old")
