@@ -57,7 +57,7 @@ def select(endpoint: Endpoint, warehouse: Warehouse, dates: Dates) -> tuple[dict
         if where[endpoint.as_of] is None:
             raise PublishError(f"mart {name} ({endpoint.relation}) has no value in column {endpoint.as_of!r}")
     as_of = f" with {endpoint.as_of} = {where[endpoint.as_of]}" if endpoint.as_of else ""
-    empty = f"mart {name} ({endpoint.relation}) is empty{' for' + as_of if as_of else ''}"
+    empty = f"mart {name} ({endpoint.relation}) has no rows{as_of}"
     dated = DATE_COLUMN in endpoint.placeholders
     others = f"; to publish the others, leave it out with --group or --only (it is in group {endpoint.group})"
     if not dated or dates.all_dates:
