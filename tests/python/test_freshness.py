@@ -44,6 +44,20 @@ def freshness(run, clock: str) -> tuple[int, dict[str, str], dict[str, str]]:
     return done.returncode, statuses, lines
 
 
+def shift_every_feed(run, days: int, schedule_ends: str) -> None:
+    """Move every date and timestamp of every feed ``days`` days on, check the schedule's last game, load the seeds."""
+    for feed in FEEDS:
+        schema, table = feed.split(".")
+        columns = [name for name, kind in run.query(
+            "select column_name, data_type from information_schema.columns"
+            f" where table_schema = '{schema}' and table_name = '{table}'") if kind in ("DATE", "TIMESTAMP")]
+        assert columns, feed
+        run.execute(f"update {feed} set " + ", ".join(f"{c} = {c} + interval {days} day" for c in columns))
+    assert run.query("select max(game_date)::varchar from nba_analytics.upcoming_player_game_context") == [
+        (schedule_ends,)]
+    run.dbt("seed")
+
+
 def test_inside_the_all_star_break_rows_five_days_old_are_fresh(break_run):
     code, statuses, _ = freshness(break_run, "2025-02-18 12:00:00")
     assert statuses == {feed: "pass" for feed in FEEDS}
@@ -136,16 +150,7 @@ def test_an_outage_in_the_playoffs_makes_the_feeds_stale(tmp_path):
     above, 66 days earlier: every feed an error but the registry). They used to count as the off-season: every feed
     passed or warned through a whole outage in the playoffs."""
     run = fixture_run(tmp_path, "freshness")
-    for feed in FEEDS:
-        schema, table = feed.split(".")
-        columns = [name for name, kind in run.query(
-            "select column_name, data_type from information_schema.columns"
-            f" where table_schema = '{schema}' and table_name = '{table}'") if kind in ("DATE", "TIMESTAMP")]
-        assert columns, feed
-        run.execute(f"update {feed} set " + ", ".join(f"{c} = {c} + interval 66 day" for c in columns))
-    assert run.query("select max(game_date)::varchar from nba_analytics.upcoming_player_game_context") == [
-        ("2025-04-26",)]
-    run.dbt("seed")
+    shift_every_feed(run, 66, schedule_ends="2025-04-26")
     code, statuses, _ = freshness(run, "2025-04-29 12:00:00")
     assert statuses == {feed: "pass" if feed == "nba_predictions.model_registry" else "error" for feed in FEEDS}
     assert code != 0
@@ -176,15 +181,7 @@ def test_after_finals_that_end_early_the_feeds_stay_stale_until_the_next_season(
     42 h old as after any game day, the other feeds of 06-15 / 06-16 warn at most."""
     run = fixture_run(tmp_path, "freshness")
     run.execute("delete from nba_analytics.upcoming_player_game_context where game_date > date '2025-02-13'")
-    for feed in FEEDS:
-        schema, table = feed.split(".")
-        columns = [name for name, kind in run.query(
-            "select column_name, data_type from information_schema.columns"
-            f" where table_schema = '{schema}' and table_name = '{table}'") if kind in ("DATE", "TIMESTAMP")]
-        run.execute(f"update {feed} set " + ", ".join(f"{c} = {c} + interval 122 day" for c in columns))
-    assert run.query("select max(game_date)::varchar from nba_analytics.upcoming_player_game_context") == [
-        ("2025-06-15",)]
-    run.dbt("seed")
+    shift_every_feed(run, 122, schedule_ends="2025-06-15")
     code, statuses, summer = freshness(run, "2025-08-01 12:00:00")
     assert statuses == {feed: "pass" if feed == "nba_predictions.model_registry" else "error" for feed in FEEDS}
     assert code != 0
