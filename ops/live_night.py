@@ -11,7 +11,8 @@ run's locks (--lock: taken and released per cycle, so the hourly and daily runs 
   3. dbt build --selector live --exclude-resource-type unit_test (every data test the gate requires);
   4. the publisher: --group live --all-dates and the options after `--` (--dest, --admin-dest, ...).
 
-Each cycle ends with one line on stderr: `live cycle N: ok in S s`, or `FAILED` and what failed; a failed
+Each cycle ends with one line on stderr: `live cycle N: ok in S s` (with `(K warning(s): ...)` when dbt warned:
+a feed past its warn threshold, a live game the feed stopped updating), or `FAILED` and what failed; a failed
 cycle publishes nothing (the publisher's gate) and the next one tries again. It stops at --until (UTC) or
 after --cycles, and on SIGTERM or SIGINT once the running cycle is done; the exit code is 1 when any cycle
 failed, 2 on a usage error. The project is parsed once: a deploy during the night takes effect at the next
@@ -91,17 +92,21 @@ class Night:
         if not parsed.success or not isinstance(parsed.result, Manifest):
             raise RuntimeError(f"dbt parse failed: {parsed.exception or 'see its output above'}")
         self.dbt = dbtRunner(manifest=parsed.result)
+        self.warnings = 0
 
     def cycle(self) -> str | None:
-        """One cycle; None when it published, else what failed."""
+        """One cycle; None when it published, else what failed. ``warnings`` counts the dbt nodes of the cycle that
+        warned (a feed past its warn threshold, a warning data test: a live game the feed stopped updating)."""
         from publisher.cli import main as publish
 
+        self.warnings = 0
         for file in self.results:
             file.unlink(missing_ok=True)
         try:
             for name, step in (("source freshness", ["source", "freshness", "--selector", SELECTOR]),
                                ("build", ["build", "--selector", SELECTOR, "--exclude-resource-type", "unit_test"])):
                 result = self.dbt.invoke([*step, *self.common])
+                self.warnings += sum(str(node.status) == "warn" for node in getattr(result.result, "results", []))
                 if not result.success:
                     return f"dbt {name} failed" + (f": {result.exception}" if result.exception else
                                                    " (its failures are listed above)")
@@ -174,7 +179,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             problem = f"{type(error).__name__}: {error}"
         seconds = time.monotonic() - started
         failed += problem is not None
-        log(f"live cycle {done}: ok in {seconds:.1f} s" if problem is None else
+        warned = f" ({night.warnings} warning(s): the WARNING lines above)" if night.warnings else ""
+        log(f"live cycle {done}: ok in {seconds:.1f} s{warned}" if problem is None else
             f"live cycle {done}: FAILED in {seconds:.1f} s: {problem}")
         if args.cycles is None or done < args.cycles:
             while not stopping and time.monotonic() < started + args.every:

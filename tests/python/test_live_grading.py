@@ -34,6 +34,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -241,7 +242,8 @@ def test_final_snapshot_then_unchanged_snapshot_uploads_nothing(night, capsys):
 def test_a_night_in_one_process(night, tmp_path):
     """`make live-night` (ops/live_night.py): dbt parses once, then the cycle of `make live` every --every seconds.
     Between two cycles the warehouse is free (another process replays the next snapshot into it) and the next cycle
-    publishes it: the documents worked by hand. A cycle whose build fails (a game status outside the accepted
+    publishes it: the documents worked by hand. The night's clock is 46 min past the feed's last update of LAL-DEN,
+    in progress at step 5: the first cycle's line says so (1 warning) and the cycle publishes. A cycle whose build fails (a game status outside the accepted
     values) is said at once, publishes nothing, and the night exits 1."""
     def night_process(*args: str) -> subprocess.Popen:
         return subprocess.Popen(
@@ -257,12 +259,14 @@ def test_a_night_in_one_process(night, tmp_path):
         raise AssertionError(f"no line {prefix!r}; dbt's output: {(tmp_path / 'dbt.log').read_text()[-3000:]}")
 
     live_replay.apply_step(night.warehouse, 5)
-    clock = sample_clock(str(night.warehouse))  # the newest live update: the live source is fresh
+    assert sample_clock(str(night.warehouse)) == "2025-02-11 02:20:00"  # the newest live update: LAL-DEN in Q3
+    clock = "2025-02-11 03:06:00"  # 46 min on: the feed has stopped updating LAL-DEN, in progress (a warning)
     process = night_process("--cycles", "2", "--every", "12", "--lock", str(tmp_path / "warehouse.lock"))
-    assert wait_for(process, "live cycle 1:").startswith("live cycle 1: ok in ")
-    assert night.document(f"live-grading/{NIGHT}.json") == EXPECTED_DOCUMENTS[5]
+    assert re.fullmatch(r"live cycle 1: ok in [0-9.]+ s \(1 warning\(s\): the WARNING lines above\)",
+                        wait_for(process, "live cycle 1:"))
+    assert night.document(f"live-grading/{NIGHT}.json") == EXPECTED_DOCUMENTS[5]  # published all the same
     live_replay.apply_step(night.warehouse, 7)  # the warehouse is free while the night waits for its next cycle
-    assert wait_for(process, "live cycle 2:").startswith("live cycle 2: ok in ")
+    assert re.fullmatch(r"live cycle 2: ok in [0-9.]+ s", wait_for(process, "live cycle 2:"))  # every game final
     assert wait_for(process, "live night:") == "live night: 2 cycle(s), 0 failed" and process.wait(60) == 0
     assert night.document(f"live-grading/{NIGHT}.json") == EXPECTED_DOCUMENTS[7]
 
@@ -274,6 +278,32 @@ def test_a_night_in_one_process(night, tmp_path):
     assert "accepted_values_stg_nba_raw__live_boxscores_game_status" in (tmp_path / "dbt.log").read_text()
     assert night.document(f"live-grading/{NIGHT}.json") == EXPECTED_DOCUMENTS[7]  # nothing published
     live_replay.apply_step(night.warehouse, 7)
+
+
+def stalled_games(run, clock: str) -> list[str]:
+    """The WARNING line of tests/data/live_game_not_updated.sql at ``clock`` (an empty list when it passes)."""
+    done = run.dbt("test", "--select", "live_game_not_updated", clock=clock)
+    return [line.partition("WARNING (the run goes on) ")[2] for line in done.stdout.splitlines()
+            if "WARNING (the run goes on)" in line and "live_game_not_updated" in line]
+
+
+def test_a_game_the_feed_stops_updating_is_named_by_a_warning(night):
+    """Step 4 (01:50): BOS-NYK in Q4, LAL-DEN in Q2, both updated at 01:50. At 02:35 the feed is 45 min silent,
+    var live_stall_minutes: nothing said; at 02:36, 46 min: one warning line naming both games (the run goes on).
+    At step 5 (02:20, BOS-NYK final) and 03:06 only LAL-DEN is named: a final game is never stalled."""
+    snapshot(night, 4)
+    assert stalled_games(night, "2025-02-11 02:35:00") == []
+    [line] = stalled_games(night, "2025-02-11 02:36:00")
+    assert line.startswith("in source nba_raw.live_boxscores (model int_live_boxscores), field (row), "
+                           "test live_game_not_updated: 2 row(s), e.g. ")
+    for game, period in (("0022400801", 4), ("0022400802", 2)):
+        assert (f"game_id={game}, game_date={NIGHT}, game_period={period}, game_clock=06:00, "
+                "game_updated_at=2025-02-11 01:50:00, minutes_without_update=46") in line
+    assert "-- fix: the live feed (nba_raw.live_boxscores) has sent nothing new on this game" in line
+    snapshot(night, 5)
+    [line] = stalled_games(night, "2025-02-11 03:06:00")
+    assert "1 row(s), e.g. game_id=0022400802, game_date=2025-02-10, game_period=3," in line
+    snapshot(night, 7)
 
 
 def test_final_snapshot_equals_the_nightly_grading(night):
