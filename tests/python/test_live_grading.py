@@ -243,8 +243,8 @@ def test_a_night_in_one_process(night, tmp_path):
     """`make live-night` (ops/live_night.py): dbt parses once, then the cycle of `make live` every --every seconds.
     Between two cycles the warehouse is free (another process replays the next snapshot into it) and the next cycle
     publishes it: the documents worked by hand. The night's clock is 46 min past the feed's last update of LAL-DEN,
-    in progress at step 5: the first cycle's line says so (1 warning) and the cycle publishes. A cycle whose build fails (a game status outside the accepted
-    values) is said at once, publishes nothing, and the night exits 1."""
+    in progress at step 5: the first cycle's line says so (1 warning) and the cycle publishes. A cycle whose build
+    fails (a game status outside the accepted values) is said at once, publishes nothing, and the night exits 1."""
     def night_process(*args: str) -> subprocess.Popen:
         return subprocess.Popen(
             [sys.executable, "-m", "ops.live_night", "--project-dir", str(PROJECT_DIR), *args, "--",
