@@ -12,6 +12,7 @@ import json
 import os
 import shutil
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any, Callable, Iterator
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -72,3 +73,11 @@ def wait_for(driver: Any, condition: Callable[[Any], Any], what: str, timeout: f
         return WebDriverWait(driver, timeout, poll_frequency=0.1).until(condition)
     except Exception as error:
         raise AssertionError(f"timed out waiting for {what}; page text: {page_text(driver)[:2000]}") from error
+
+
+def save_screenshot(png: bytes, path: Path) -> None:
+    """A screenshot kept in the repository's docs: written only when its bytes changed (the pages and the
+    graph render alike run after run), so a test run leaves the working tree clean unless the picture moved."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists() or path.read_bytes() != png:
+        path.write_bytes(png)

@@ -6,7 +6,7 @@ any request to another host (dbt's page loads a tracking script from outside unl
 send_anonymous_usage_stats is false) and on any console error; it checks that a public
 mart's page lists its columns, and saves a screenshot of the lineage of picks/{date}.json
 (sources -> staging -> intermediate -> public_picks -> exposure picks) to
-docs/lineage_public_picks.png.
+docs/lineage_public_picks.png (written only when it changed).
 
 Chromium and chromedriver are the Debian packages `chromium` and `chromium-driver`
 (.ci/run installs them). Without them the test is skipped, except under CI, where it fails.
@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from browser import CHROMEDRIVER, CHROMIUM, chrome, console_errors, requested_urls, wait_for
+from browser import CHROMEDRIVER, CHROMIUM, chrome, console_errors, requested_urls, save_screenshot, wait_for
 from pipeline import PROJECT_DIR, new_run
 
 SCREENSHOT = PROJECT_DIR / "docs" / "lineage_public_picks.png"
@@ -124,8 +124,7 @@ def test_docs_site_offline_columns_and_lineage(site, browser):
     assert any(label.startswith("nba_predictions.") for label in labels), labels  # reaches the sources
     assert any(label.startswith("stg_") for label in labels) and any(label.startswith("int_") for label in labels)
     time.sleep(1)  # the graph's fit animation
-    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
-    assert browser.save_screenshot(str(SCREENSHOT))
+    save_screenshot(browser.get_screenshot_as_png(), SCREENSHOT)
 
     # 3. Nothing but the local server was asked for, and no console error.
     urls = requested_urls(browser)

@@ -37,7 +37,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from browser import CHROMEDRIVER, CHROMIUM, chrome, console_errors, page_text, requested_urls, wait_for
+from browser import (CHROMEDRIVER, CHROMIUM, chrome, console_errors, page_text, requested_urls,
+                     save_screenshot, wait_for)
 from pipeline import PROJECT_DIR, Run, demo_site, new_run
 
 NPM = shutil.which("npm")
@@ -175,16 +176,13 @@ def assert_clean(driver, allowed_errors=()) -> list[str]:
 
 
 def screenshot(driver, name: str) -> None:
-    """Full-page screenshot (up to SHOT_MAX_HEIGHT) to docs/preview/NAME.png; rewritten only when it changed."""
+    """Full-page screenshot (up to SHOT_MAX_HEIGHT) to docs/preview/NAME.png (save_screenshot: only when it changed)."""
     height = driver.execute_script("return Math.ceil(document.querySelector('footer').getBoundingClientRect().bottom + 8)")
     driver.set_window_size(WIDTH, min(height, SHOT_MAX_HEIGHT))
     time.sleep(0.3)
     png = driver.get_screenshot_as_png()
     driver.set_window_size(WIDTH, 900)
-    path = SCREENSHOTS / f"{name}.png"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if not path.exists() or path.read_bytes() != png:
-        path.write_bytes(png)
+    save_screenshot(png, SCREENSHOTS / f"{name}.png")
 
 
 # --- what the page shows ----------------------------------------------------------------
