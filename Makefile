@@ -187,6 +187,7 @@ UNTIL       ?=
 CYCLES      ?=
 live-night: GROUP := live
 live-night: env profiles.yml ## live grading all night in one process: a cycle every EVERY=180 s until UNTIL= or CYCLES= (docs/deployment.md)
+	@[ -n "$(UNTIL)$(CYCLES)" ] || { echo "error: make live-night: give UNTIL=YYYY-MM-DDTHH:MM (UTC: no cycle starts after it) or CYCLES=N: a night ends" >&2; exit 2; }
 	@mkdir -p $(RUN_DIR)
 	env DBT_TARGET_PATH=$(RUN_DIR) $(DBT_CLOCK) $(PY) -m ops.live_night --every $(EVERY) $(if $(UNTIL),--until $(UNTIL)) \
 	  $(if $(CYCLES),--cycles $(CYCLES)) --lock-wait $(LOCK_WAIT) \

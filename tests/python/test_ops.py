@@ -178,6 +178,18 @@ def test_a_live_night_takes_the_locks_and_the_steps_of_make_live(tmp_path):
     assert f"-- --dest {tmp_path}/site --admin-dest {tmp_path}/site-admin" in night
 
 
+def test_a_live_night_without_an_end_names_the_make_variables(tmp_path):
+    """`make live-night` with neither UNTIL nor CYCLES stops before the night starts, naming the variables to give
+    (the script's own message named its options, --until and --cycles, which make does not take)."""
+    done = subprocess.run(["make", "-s", "--no-print-directory", "-o", "env", "-o", "profiles.yml", "live-night",
+                           f"DEST={tmp_path}/site", f"STATE_DIR={tmp_path}/state"],
+                          cwd=PROJECT_DIR, capture_output=True, text=True)
+    assert done.returncode == 2
+    assert done.stderr.startswith("error: make live-night: give UNTIL=YYYY-MM-DDTHH:MM (UTC: no cycle starts after it)"
+                                  " or CYCLES=N: a night ends\n")
+    assert "ops.live_night" not in done.stdout + done.stderr and not (tmp_path / "state").exists()
+
+
 def test_a_live_night_cycle_waits_for_a_run_holding_its_lock(tmp_path):
     """ops/live_night.py takes its locks as ops/locked.sh does (flock): each waits for the other."""
     from ops.live_night import LockHeld, locked as night_locked
