@@ -42,10 +42,8 @@ class Tally:
             self.status = "aborted"
         elif dry_run:
             self.status = "planned"
-        elif not self.files:
-            self.status = "empty"
-        else:
-            self.status = "ok" if self.created or self.updated else "unchanged"
+        else:  # nothing to publish, or every file as stored
+            self.status = "empty" if not self.files else "ok" if self.created or self.updated else "unchanged"
 
 
 @contextmanager

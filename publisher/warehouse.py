@@ -101,9 +101,11 @@ class DuckDBWarehouse(Warehouse):
     def __init__(self, path: str | os.PathLike, schema: str = "main") -> None:
         import duckdb
 
-        if not Path(path).is_file():
-            raise WarehouseError(f"DuckDB file {path} does not exist")
-        self.connection = duckdb.connect(str(path), read_only=True)
+        try:
+            self.connection = duckdb.connect(str(path), read_only=True)
+        except duckdb.IOException as error:  # no DuckDB file there, or another process holds it (a build, a shell)
+            raise WarehouseError(f"cannot read {path}: {str(error).split(' See also ')[0]} (point DUCKDB_PATH at the "
+                                 "warehouse, or close the process that holds it; nothing was published)") from None
         self.build_log = f"{self._quote(schema + '_meta')}.{BUILD_LOG}"
 
     def _fetch(self, sql: str, params: list[tuple[str, Any]]) -> Iterator[tuple[list[str], Sequence[Sequence[Any]]]]:

@@ -2,6 +2,8 @@
 
 import datetime as dt
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -108,9 +110,38 @@ def test_duckdb_rows_and_distinct_values(project):
 
 def test_missing_duckdb_file(project):
     (project / "wh.duckdb").unlink()
-    with pytest.raises(WarehouseError, match="does not exist"):
+    with pytest.raises(WarehouseError, match=r"^cannot read .*wh\.duckdb: IO Error: Cannot open database .* in read-only "
+                                             r"mode: database does not exist \(point DUCKDB_PATH at the warehouse"):
         warehouse_from_profile(project)
 
+
+
+def test_a_duckdb_file_another_process_writes_names_the_holder(project):
+    """A build, a DuckDB shell or a notebook holding the file for writing locks other processes out (even read-only):
+    one line naming the file, DuckDB's own words (the holder's program and pid) and the fixes, not a traceback."""
+    holder = subprocess.Popen([sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]);"
+                               " print('open', flush=True); time.sleep(60)", str(project / "wh.duckdb")],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "open\n"
+        with pytest.raises(WarehouseError) as raised:
+            warehouse_from_profile(project)
+    finally:
+        holder.kill()
+        holder.wait()
+    message = str(raised.value)
+    assert message.startswith(f"cannot read {project / 'wh.duckdb'}: IO Error: Could not set lock on file ")
+    assert f"(PID {holder.pid})." in message and "See also" not in message
+    assert message.endswith("(point DUCKDB_PATH at the warehouse, or close the process that holds it; nothing was "
+                            "published)")
+
+
+def test_a_file_that_is_not_a_duckdb_warehouse(project):
+    (project / "wh.duckdb").write_text("a,b\n1,2\n")
+    with pytest.raises(WarehouseError, match=r"is not a valid DuckDB database file! \(point DUCKDB_PATH at the "
+                                             r"warehouse, or close the process that holds it; nothing was "
+                                             r"published\)$"):
+        warehouse_from_profile(project)
 
 class FakeJob:
     def result(self, page_size=None):
