@@ -183,7 +183,7 @@ def check_schemas(site: Site, schema_dir: Path, tallies: dict[str, Tally]) -> di
     validators = {}
     for name, (schema, owner, endpoint_name) in schemas.items():
         data, path = schema_bytes(schema), published_path(name)
-        owner.fail(*(f"schema: {problem}; run `python -m publisher.cli schemas --write` and commit"
+        owner.fail(*(f"schema: {problem}; run `make schemas` (publisher.cli schemas --write, docs) and commit"
                      for problem in compare_with_repo(schema_dir, {name: data}, orphans=False)))
         site.items.append(Item(site.schemas, path, lambda data=data: data, content_hash(schema),  # type: ignore[misc]
                                SCHEMA_CACHE_CONTROL[site.audience]))

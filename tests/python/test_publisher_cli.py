@@ -238,9 +238,10 @@ def test_committed_schema_out_of_date_fails_closed(project, capsys):
     assert run(project, "--group", "daily") == 1
     err = capsys.readouterr().err
     assert "models.schema.json: differs from the schema generated from the contract" in err
-    assert "schemas --write" in err
+    assert "; run `make schemas` (publisher.cli schemas --write, docs) and commit" in err
     assert published(project) == []
     assert main(["schemas", "--project-dir", str(project)]) == 1
+    assert capsys.readouterr().err.endswith(": OUT OF DATE (run make schemas)\n")
     assert main(["schemas", "--project-dir", str(project), "--write"]) == 0
     assert main(["schemas", "--project-dir", str(project)]) == 0
     # the page generated from the schemas (tools/, a development tool), checked like them
