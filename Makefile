@@ -73,7 +73,7 @@ PUBLISH_GROUP = env DBT_TARGET_PATH=$(RUN_DIR) $(PY) -m publisher.cli --group $(
 .PHONY: lint lint-python lint-sql lint-project fix schemas docs docs-serve preview preview-env
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 16
 
 $(VENV)/.ready: requirements.lock pyproject.toml
 	python3 -m venv $(VENV)
