@@ -11,14 +11,18 @@
     clock (macro run_clock). A warning, never a failure: the cycle goes on publishing the
     games that move (a failed build would publish none of them), and on-call sees the line
     in every cycle's log (and, in `make live-night`, in each cycle's own line). -#}
-select distinct
-    game_id,
-    game_date,
-    game_period,
-    game_clock,
-    game_updated_at,
-    {{ dbt.datediff('game_updated_at', run_clock(), 'minute') }} as minutes_without_update
-from {{ ref('int_live_boxscores') }}
-where
-    game_status = 'in_progress'
-    and {{ dbt.datediff('game_updated_at', run_clock(), 'minute') }} > {{ var('live_stall_minutes') }}
+with games_in_progress as (
+    select distinct
+        game_id,
+        game_date,
+        game_period,
+        game_clock,
+        game_updated_at,
+        {{ dbt.datediff('game_updated_at', run_clock(), 'minute') }} as minutes_without_update
+    from {{ ref('int_live_boxscores') }}
+    where game_status = 'in_progress'
+)
+
+select *
+from games_in_progress
+where minutes_without_update > {{ var('live_stall_minutes') }}
