@@ -5,8 +5,8 @@ SHELL := /bin/bash
 VENV        := .venv
 PY          := $(VENV)/bin/python
 # dbt's command line as a batch job (ops/dbt_cli.py: the garbage collector tuned for one run, no
-# teardown of the interpreter at exit; about 1 s of a daily cycle); `make ... DBT=$(VENV)/bin/dbt`
-# runs the plain `dbt` script instead.
+# teardown of the interpreter at exit; about 1 s of a daily cycle; colours on a terminal only, not
+# in a log); `make ... DBT=$(VENV)/bin/dbt` runs the plain `dbt` script instead.
 DBT         := $(PY) -m ops.dbt_cli
 UV          := $(VENV)/bin/uv
 UV_VERSION  := 0.13.9

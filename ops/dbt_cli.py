@@ -40,6 +40,13 @@ def exit_now(code: object) -> NoReturn:
     os._exit(status)
 
 
+def colours_on_a_terminal_only() -> None:
+    """dbt colours its lines (on the console, and in dbt.log when asked for one) unless told not to, also when they go
+    to a file, a pipe or a log collector (a scheduled run's log, Cloud Logging, CI), where the escape codes show as text:
+    "[0m11:10:02  [31mFAIL 1[0m". Colours only when stdout is a terminal, unless $DBT_USE_COLORS says otherwise."""
+    os.environ.setdefault("DBT_USE_COLORS", "true" if sys.stdout.isatty() else "false")
+
+
 def main() -> NoReturn:
     # Python's cyclic garbage collector, tuned as batch tools tune it (mypy raises its thresholds too): the young
     # objects are collected every 50,000 allocations rather than 700 (from the imports on: 0.1 s of their 1.2 s),
@@ -47,6 +54,7 @@ def main() -> NoReturn:
     # paused dbt for 0.8-1.2 s of a daily cycle at 5 seasons, 0.3 s after this; the peak memory grows by 5-10 MB
     # (bench/RESULTS.md "Stop 61").
     gc.set_threshold(50_000, 20, 20)
+    colours_on_a_terminal_only()
     from dbt.cli.main import cli
 
     gc.freeze()

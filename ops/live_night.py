@@ -37,6 +37,8 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Iterator, Sequence
 
+from ops.dbt_cli import colours_on_a_terminal_only
+
 SELECTOR = "live"
 
 
@@ -163,6 +165,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     stopping: list[int] = []
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda number, frame: stopping.append(number))
+    colours_on_a_terminal_only()
     try:
         night = Night(args.project_dir, args.vars, args.publish_args, args.forget)
     except Exception as error:  # noqa: BLE001 - a project that does not parse: said, nothing ran

@@ -275,7 +275,9 @@ def test_a_night_in_one_process(night, tmp_path):
     failed = wait_for(process, "live cycle 1:")
     assert failed.startswith("live cycle 1: FAILED in ") and failed.endswith(": dbt build failed (its failures are listed above)")
     assert wait_for(process, "live night:") == "live night: 1 cycle(s), 1 failed" and process.wait(60) == 1
-    assert "accepted_values_stg_nba_raw__live_boxscores_game_status" in (tmp_path / "dbt.log").read_text()
+    output = (tmp_path / "dbt.log").read_text()
+    assert "accepted_values_stg_nba_raw__live_boxscores_game_status" in output
+    assert "\x1b" not in output  # dbt's lines uncoloured in a file (ops.dbt_cli.colours_on_a_terminal_only)
     assert night.document(f"live-grading/{NIGHT}.json") == EXPECTED_DOCUMENTS[7]  # nothing published
     live_replay.apply_step(night.warehouse, 7)
 

@@ -336,3 +336,46 @@ def test_dbt_cli_gives_dbts_exit_codes_and_output():
     version = subprocess.run([sys.executable, "-m", "ops.dbt_cli", "--version"], cwd=PROJECT_DIR,
                              capture_output=True, text=True, timeout=120)
     assert version.returncode == 0 and "installed: 1.12.0" in version.stdout
+
+
+def test_dbt_cli_colours_its_lines_on_a_terminal_only(tmp_path):
+    """dbt colours every line by default, also into a file or a pipe (a scheduled run's log, Cloud Logging, CI), where
+    the escape codes show as text ("[0m11:10:02  [31mFAIL 1[0m"). make's DBT colours them on a terminal only; an
+    explicit DBT_USE_COLORS still decides. `dbt deps` of a scratch project without packages logs three lines."""
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "dbt_project.yml").write_text("name: scratch\nversion: '1.0'\nprofile: scratch\n")
+
+    def run(stdout: int, **env: str) -> tuple[bytes, str]:
+        """dbt's console output (when ``stdout`` is a pipe) and its log file."""
+        logs = tmp_path / f"logs{len(list(tmp_path.iterdir()))}"
+        environment = {k: v for k, v in os.environ.items() if k != "DBT_USE_COLORS"}
+        done = subprocess.run([sys.executable, "-m", "ops.dbt_cli", "deps", "--project-dir", str(project)],
+                              cwd=PROJECT_DIR, stdout=stdout, stderr=subprocess.STDOUT,
+                              env={**environment, "DBT_LOG_PATH": str(logs), **env}, timeout=120)
+        assert done.returncode == 0
+        return done.stdout or b"", (logs / "dbt.log").read_text()
+
+    console, log_file = run(subprocess.PIPE)
+    assert b"Running with dbt=" in console and b"\x1b" not in console and "\x1b" not in log_file
+    console, log_file = run(subprocess.PIPE, DBT_USE_COLORS="true")  # dbt's default, as the plain `dbt` script has it
+    assert console.startswith(b"\x1b[0m") and "\x1b[0m" in log_file
+    import pty
+    import select
+
+    terminal, other_end = pty.openpty()
+    try:
+        run(other_end)
+        os.close(other_end)
+        shown = b""
+        while select.select([terminal], [], [], 1)[0]:
+            try:
+                chunk = os.read(terminal, 4096)
+            except OSError:  # Linux: the other end is closed and everything was read
+                break
+            if not chunk:
+                break
+            shown += chunk
+    finally:
+        os.close(terminal)
+    assert shown.startswith(b"\x1b[0m") and b"Running with dbt=" in shown
