@@ -21,9 +21,18 @@
     which staging quarantines) count for nothing here either: neither as the newest row nor
     as a scheduled game day (a context row dated months ahead used to make every day until
     then look quiet, so an outage of every feed passed).
-    relation: the source table (`this`); loaded_at: its loaded-at expression; days_ahead:
+    The newest rows' day is the game date they were loaded for (never after the day they
+    were loaded on: predictions written early for tomorrow count on their own day): a game
+    night runs past midnight UTC, and its last live updates and in-game re-runs, stamped
+    with the next day, belong to it. Read by their stamp, they made that next day the newest
+    row's, so a day without games after a game night did not count: on the game day after
+    it the live feed warned all evening (42 h 30 min old at tonight's tip-off, 18 h 30 min
+    after a game night), and a night's re-run at 03:00 made the predictions 35 h old at
+    14:10, an hour from their error threshold (21 h without it; 11 h now).
+    relation: the source table (`this`); loaded_at: its loaded-at expression; game_date: the
+    game-date column of a feed stamped with a time (none: the day of loaded_at); days_ahead:
     its horizon (macro horizon_date; 0 for the box scores and live rows, as in staging). -#}
-{% macro calendar_loaded_at_query(relation, loaded_at, days_ahead=none) -%}
+{% macro calendar_loaded_at_query(relation, loaded_at, game_date=none, days_ahead=none) -%}
 {#- before the first build the seasons seed is not loaded yet: every day past the schedule counts -#}
 {#- (the seed is looked up in the graph: ref() is not available to a source's query) -#}
 {%- set seed = graph.nodes['seed.' ~ project_name ~ '.seasons'] -%}
@@ -34,7 +43,14 @@
 with newest as (
     select
         {{ newest_loaded_at }} as loaded_at,
+        {%- if game_date %}
+        coalesce(max(least(
+            coalesce(cast({{ game_date }} as date), cast({{ loaded_at }} as date)),
+            cast({{ loaded_at }} as date)
+        )), cast('1970-01-01' as date)) as loaded_date,
+        {%- else %}
         cast({{ newest_loaded_at }} as date) as loaded_date,
+        {%- endif %}
         max({{ loaded_at }}) is null as is_empty
     from {{ relation }}
     where {{ within_horizon('cast(' ~ loaded_at ~ ' as date)', days_ahead) }}
@@ -150,7 +166,7 @@ from shifted, clock
     are shifted by the quiet days: not the newest row's):
 
       STALE source nba_predictions.player_prop_predictions: newest row 90 h 45 min old on the
-        game calendar (days without games not counted), past its error threshold of 36 h (warn after 12 h) -#}
+        game calendar (days without games not counted), past its error threshold of 36 h (warn after 22 h) -#}
 {% macro report_stale_sources(results) %}
     {%- if not execute or flags.WHICH not in ('freshness', 'source') -%}{{ return('') }}{%- endif -%}
     {%- set units = {'minute': ' min', 'hour': ' h', 'day': ' days'} -%}

@@ -2,8 +2,8 @@
 
 Fixture tests/warehouses/freshness/ (see its README): the 2024-25 All-Star break. Every
 feed's newest row belongs to 2025-02-13; the schedule lists the next game on 2025-02-19.
-Thresholds are those of models/staging/_sources.yml (predictions: warn 12 h, error 36 h;
-odds and live: 24 h / 72 h; box scores 48 h / 96 h; context and tags 36 h / 72 h;
+Thresholds are those of models/staging/_sources.yml (predictions: warn 22 h, error 36 h;
+odds and live: 24 h / 72 h; box scores 60 h / 96 h; context 40 h / 72 h; tags 43 h / 72 h;
 registry 60 / 180 days).
 """
 
@@ -67,9 +67,10 @@ def test_inside_the_all_star_break_rows_five_days_old_are_fresh(break_run):
 def test_on_the_first_game_day_after_the_break_the_break_does_not_age_the_feeds(tmp_path):
     """02-19 at 14:30, the day's predictions (14:15), odds (14:00) and tags in: the five quiet days 02-14 .. 02-18
     do not count. Box scores, newest of 02-13 (00:00), are 38 h 30 min old as after any game day (02-18 00:00 ->
-    14:30 the next day; error after 96 h, warn after 48 h): they used to be 6 d 14 h 30 min old, an error that
-    stopped the run publishing the day's picks. Live (02-14 04:10; 02-15 .. 02-18 quiet): 34 h 20 min, a warning
-    (24 h), as on a game day before tonight's tip-offs."""
+    14:30 the next day; error after 96 h, warn after 60 h): they used to be 6 d 14 h 30 min old, an error that
+    stopped the run publishing the day's picks. Live, newest 02-14 04:10, the end of 02-13's game night: 10 h 20 min
+    (02-14 .. 02-18 quiet), as on a game day before tonight's tip-offs. It used to be 34 h 20 min, a warning (24 h):
+    read by its stamp, the newest row was 02-14's, so that quiet day counted."""
     run = fixture_run(tmp_path, "freshness")
     run.execute(
         "insert into nba_predictions.player_prop_predictions (prediction_id, system_id, player_lookup, game_id,"
@@ -84,16 +85,43 @@ def test_on_the_first_game_day_after_the_break_the_break_does_not_age_the_feeds(
         " ['high_edge'])")
     run.dbt("seed")
     code, statuses, lines = freshness(run, "2025-02-19 14:30:00")
-    assert statuses == {feed: "warn" if feed == "nba_raw.live_boxscores" else "pass" for feed in FEEDS}
+    assert statuses == {feed: "pass" for feed in FEEDS}
     assert code == 0
-    assert lines == {"nba_raw.live_boxscores": "newest row 34 h 20 min old on the game calendar (days without games "
-                                               "not counted), past its warn threshold of 24 h (error after 72 h)"}
+    assert lines == {}
+
+
+def test_on_a_game_day_a_feed_warns_only_once_its_load_is_late(tmp_path):
+    """The day after a game day, on the upstream's schedule (docs/deployment.md "Schedules"): the day's first
+    prediction run and its context at 14:15, its tags with the 17:15 run, odds from 13:00, the box scores of the night
+    the next morning at 10:00. The fixture's schedule cut at 02-13 (02-19's game taken out), so 02-14 and the days
+    after may have games, and none of their rows came. Just before each load is due, its feed passes; a couple of hours
+    after, it warns. The warnings used to come while every feed was on time: the day's predictions 20 h 55 min old
+    at 14:10 (warn after 12 h), its context and tags 38 h 10 min (36 h), the box scores 57 h 55 min at 09:55 (48 h):
+    in every hourly run from midnight to 10:00, and again from noon to 17:00."""
+    run = fixture_run(tmp_path, "freshness")
+    run.execute("delete from nba_analytics.upcoming_player_game_context where game_date > date '2025-02-13'")
+    run.dbt("seed")
+    tags, box_scores = "nba_predictions.pick_signal_tags", "nba_analytics.player_game_summary"
+    predictions, context = "nba_predictions.player_prop_predictions", "nba_analytics.upcoming_player_game_context"
+    # 14:10: predictions 20 h 55 min (02-13 17:15), context, tags and box scores 38 h 10 min, odds 22 h 10 min (02-13
+    # 16:00), live 10 h (02-14 04:10): every feed on time
+    assert freshness(run, "2025-02-14 14:10:00")[:2] == (0, {feed: "pass" for feed in FEEDS})
+    # 17:10: the tags, due at 17:15, 41 h 10 min; the predictions (23 h 55 min), the context (41 h 10 min) and the odds
+    # (25 h 10 min) were due by 14:15
+    statuses = freshness(run, "2025-02-14 17:10:00")[1]
+    assert {feed: statuses[feed] for feed in (tags, predictions, context, "nba_raw.odds_player_points_props")} == {
+        tags: "pass", predictions: "warn", context: "warn", "nba_raw.odds_player_points_props": "warn"}
+    assert freshness(run, "2025-02-14 19:05:00")[1][tags] == "warn"  # 43 h 5 min
+    # the box scores of 02-14's night, due at 10:00 on 02-15: 57 h 55 min at 09:55, 60 h 5 min at 12:05
+    assert freshness(run, "2025-02-15 09:55:00")[1][box_scores] == "pass"
+    assert freshness(run, "2025-02-15 12:05:00")[1][box_scores] == "warn"
 
 
 def test_a_week_after_the_break_without_rows_every_game_day_feed_is_stale(break_run):
     """02-22 12:00: 02-19 was scheduled and 02-20 .. 02-22 lie past the schedule inside the season (they may have
     games), so only the break's five days are quiet. Predictions (02-13 17:15 + 5 d): 90 h 45 min; tags and box
-    scores (02-13 00:00 + 5 d): 108 h; odds (02-13 16:00 + 5 d): 92 h; live (02-14 04:10 + 4 d): 103 h 50 min; the
+    scores (02-13 00:00 + 5 d): 108 h; odds (02-13 16:00 + 5 d): 92 h; live (02-14 04:10, 02-13's night, + 5 d): 79 h
+    50 min; the
     schedule, newest game 02-19 and nothing listed since: 84 h. All past their error thresholds (36, 72, 96, 72,
     72, 72 h); the registry (registered 02-01) is not."""
     code, statuses, lines = freshness(break_run, "2025-02-22 12:00:00")
@@ -101,18 +129,18 @@ def test_a_week_after_the_break_without_rows_every_game_day_feed_is_stale(break_
     assert code != 0
     calendar = "old on the game calendar (days without games not counted), past its error threshold of"
     assert lines == {
-        "nba_predictions.player_prop_predictions": f"newest row 90 h 45 min {calendar} 36 h (warn after 12 h)",
-        "nba_predictions.pick_signal_tags": f"newest row 108 h 0 min {calendar} 72 h (warn after 36 h)",
-        "nba_analytics.player_game_summary": f"newest row 108 h 0 min {calendar} 96 h (warn after 48 h)",
+        "nba_predictions.player_prop_predictions": f"newest row 90 h 45 min {calendar} 36 h (warn after 22 h)",
+        "nba_predictions.pick_signal_tags": f"newest row 108 h 0 min {calendar} 72 h (warn after 43 h)",
+        "nba_analytics.player_game_summary": f"newest row 108 h 0 min {calendar} 96 h (warn after 60 h)",
         "nba_raw.odds_player_points_props": f"newest row 92 h 0 min {calendar} 72 h (warn after 24 h)",
-        "nba_raw.live_boxscores": f"newest row 103 h 50 min {calendar} 72 h (warn after 24 h)",
-        "nba_analytics.upcoming_player_game_context": f"newest row 84 h 0 min {calendar} 72 h (warn after 36 h)"}
+        "nba_raw.live_boxscores": f"newest row 79 h 50 min {calendar} 72 h (warn after 24 h)",
+        "nba_analytics.upcoming_player_game_context": f"newest row 84 h 0 min {calendar} 72 h (warn after 40 h)"}
 
 
 def test_a_scheduled_game_day_without_rows_ages_the_feeds(tmp_path, break_run):
     """The same rows at 02-19 12:00, once with the break as it was, once with a game scheduled on 02-18 that
-    brought no rows: the predictions (02-13 17:15) are 18 h 45 min old after five quiet days (a warning, 12 h),
-    42 h 45 min after four (an error, 36 h)."""
+    brought no rows: the predictions (02-13 17:15) are 18 h 45 min old after five quiet days (fresh: warn after
+    22 h), 42 h 45 min after four (an error, 36 h); the tags (02-13 00:00), 36 h and 60 h (a warning, 43 h)."""
     run = fixture_run(tmp_path, "freshness")
     run.execute("insert into nba_analytics.upcoming_player_game_context values "
                 "('nikolajokic', 'Nikola Jokić', '0022400785', date '2025-02-18', 'DEN', 'PHX', true, "
@@ -120,9 +148,9 @@ def test_a_scheduled_game_day_without_rows_ages_the_feeds(tmp_path, break_run):
     run.dbt("seed")
     _, quiet, _ = freshness(break_run, "2025-02-19 12:00:00")
     code, statuses, _ = freshness(run, "2025-02-19 12:00:00")
-    assert quiet["nba_predictions.player_prop_predictions"] == "warn"
+    assert quiet["nba_predictions.player_prop_predictions"] == "pass"
     assert statuses["nba_predictions.player_prop_predictions"] == "error"
-    assert statuses["nba_analytics.player_game_summary"] == "warn"  # 02-17 00:00: 60 h (48 h, 96 h)
+    assert (quiet["nba_predictions.pick_signal_tags"], statuses["nba_predictions.pick_signal_tags"]) == ("pass", "warn")
     assert code != 0
 
 
@@ -177,8 +205,9 @@ def test_after_finals_that_end_early_the_feeds_stay_stale_until_the_next_season(
     06-16 .. 06-22 may have games (nothing says the Finals are over), so every game-day feed is stale, and stays so
     through the off-season: on 08-01 and on 10-01 each feed is exactly as old (the days after 06-22 are quiet). The
     schedule is paused after the Finals (docs/deployment.md "Each season"). On opening night (10-21 18:00), with
-    the schedule listing the night's game and its predictions in, the run passes: box scores (06-15 00:00) are
-    42 h old as after any game day, the other feeds of 06-15 / 06-16 warn at most."""
+    the schedule listing the night's game and its predictions in, the run passes: box scores and tags (06-15 00:00)
+    are 42 h old as after any game day (the tags come with the 17:15 run: warn after 43 h), live (06-16 04:10, the
+    end of the Finals' night) 13 h 50 min; the odds (06-15 16:00: 26 h) warn, the night's 13:00 snapshot not in."""
     run = fixture_run(tmp_path, "freshness")
     run.execute("delete from nba_analytics.upcoming_player_game_context where game_date > date '2025-02-13'")
     shift_every_feed(run, 122, schedule_ends="2025-06-15")
@@ -196,7 +225,8 @@ def test_after_finals_that_end_early_the_feeds_stay_stale_until_the_next_season(
         " values ('f-1001', 'catboost_v9', 'nikolajokic', '0022500001', date '2025-10-21', 28.0, 0.8, 'OVER', 26.5,"
         " true, timestamp '2025-10-21 15:00:00')")
     code, statuses, lines = freshness(run, "2025-10-21 18:00:00")
-    warned = {"nba_predictions.pick_signal_tags", "nba_raw.odds_player_points_props", "nba_raw.live_boxscores"}
-    assert statuses == {feed: "warn" if feed in warned else "pass" for feed in FEEDS}
+    assert statuses == {feed: "warn" if feed == "nba_raw.odds_player_points_props" else "pass" for feed in FEEDS}
     assert code == 0
-    assert lines["nba_predictions.pick_signal_tags"].startswith("newest row 42 h 0 min old")
+    assert lines == {"nba_raw.odds_player_points_props": "newest row 26 h 0 min old on the game calendar (days without "
+                                                         "games not counted), past its warn threshold of 24 h (error "
+                                                         "after 72 h)"}
