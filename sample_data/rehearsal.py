@@ -96,6 +96,9 @@ class Step:
         return f"{self.clock:%Y-%m-%d %H:%M} {self.what:<9} {self.group}"
 
 
+LABEL_WIDTH = len("2024-10-29 17:30 republish after-predictions")  # the longest label: the columns after it align
+
+
 @dataclass
 class Result:
     number: int
@@ -436,7 +439,7 @@ def line(result: Result) -> str:
     uploaded = result.uploaded()
     verdict = "PROBLEM" if result.problems else "ok"
     exit_note = f"exit {result.returncode}" + (" (expected)" if result.returncode and not result.problems else "")
-    text = (f"{result.number:>3}  {result.step.label:<40} {exit_note:<17} {result.seconds:>5.1f}s  "
+    text = (f"{result.number:>3}  {result.step.label:<{LABEL_WIDTH}} {exit_note:<17} {result.seconds:>5.1f}s  "
             f"uploaded {len(uploaded):>3}  {verdict}")
     if result.checked:
         text += f"  checked {len(result.checked)} file(s)" if not result.checked[-1].startswith("caught") else \

@@ -227,3 +227,13 @@ def test_three_publishes_at_once_into_one_folder_wait_for_each_other_and_lose_no
         report = json.loads((tmp_path / f"{group}.json").read_text())
         published |= {o["path"] for o in report["objects"]}
     assert {"picks/2024-10-30.json", "subsets/performance.json", "systems/models.json"} <= published
+
+
+def test_the_summary_lines_keep_their_columns_whatever_the_group():
+    """The summary's columns line up under each other for every group: the label's column used to be 40 wide, and
+    'after-predictions' (44 with the clock and the step) pushed its line's exit status 4 columns right."""
+    steps = [rehearsal.Step(dt.datetime(2024, 10, 30, 1), "live", "live", dt.date(2024, 10, 29)),
+             rehearsal.Step(dt.datetime(2024, 10, 31, 0, 35), "after-predictions", "republish", dt.date(2024, 10, 30))]
+    lines = [rehearsal.line(rehearsal.Result(number, step, 0, 12.5, None)) for number, step in enumerate(steps, 1)]
+    assert lines[1].startswith("  2  2024-10-31 00:35 republish after-predictions exit 0")
+    assert lines[0].index("exit 0") == lines[1].index("exit 0") and lines[0].index("12.5s") == lines[1].index("12.5s")
