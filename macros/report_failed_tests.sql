@@ -9,7 +9,9 @@
 
     A test with severity warn that found rows (the feeds' horizon: quarantined rows; an
     ambiguous prediction run) is logged the same way, as WARNING: the run goes on. A test
-    whose config has `meta: {fix: ...}` ends its line with that fix. -#}
+    whose config has `meta: {fix: ...}` ends its line with that fix. A seed is named by its
+    file (seed seeds/subset_definitions.csv), and a failed test of a seed alone ends with its
+    fix: correct the row in that file. -#}
 {% macro report_failed_tests(results) %}
     {%- if not execute -%}{{ return('') }}{%- endif -%}
     {%- for result in results if result.node.resource_type == 'test' and result.status in ('fail', 'error', 'warn') -%}
@@ -19,9 +21,12 @@
         {%- set fields = kwargs.get('column_names') or ([node.column_name] if node.column_name else []) -%}
         {%- set model_names = [] -%}
         {%- set tables = [] -%}
+        {%- set seed_files = [] -%}
         {%- for parent_id in node.depends_on.nodes -%}
             {%- set parent = graph.nodes.get(parent_id) -%}
-            {%- if parent_id.startswith('source.') -%}
+            {%- if parent and parent.resource_type == 'seed' -%}
+                {%- do seed_files.append(parent.original_file_path) -%}
+            {%- elif parent_id.startswith('source.') -%}
                 {%- set source = graph.sources[parent_id] -%}
                 {%- do tables.append(source.source_name ~ '.' ~ source.name) -%}
             {%- elif parent -%}
@@ -34,6 +39,12 @@
         {%- endfor -%}
         {%- set where = 'source ' ~ (tables | unique | join(', ')) ~ ((' (model ' ~ (model_names | join(', ')) ~ ')') if model_names else '')
             if tables else 'model ' ~ (model_names | join(', ')) -%}
+        {#- a seed is a file an analyst edits: named by its path, and a test of the seed alone says the fix -#}
+        {%- set where = 'seed ' ~ (seed_files | join(', ')) ~ ((', ' ~ where) if tables or model_names else '')
+            if seed_files else where -%}
+        {%- set fix = (node.config.meta or {}).get('fix') or ('correct the row in ' ~ (seed_files | join(', '))
+            ~ ' (its columns: docs/contract.md §2), then run dbt build'
+            if seed_files and not (tables or model_names) and result.status == 'fail' else none) -%}
         {%- set sample = [] -%}
         {%- if result.status in ('fail', 'warn') and node.compiled_code -%}
             {%- set sample_sql = report_sample_sql(node) -%}
@@ -59,7 +70,7 @@
             ~ ', test ' ~ test_name ~ ': ' ~ (result.failures if result.failures is not none else result.status)
             ~ ' row(s)' ~ (', e.g. ' ~ (sample | join(' | ')) if sample else '')
             ~ (' -- ' ~ (result.message | string) if result.status == 'error' else '')
-            ~ (' -- fix: ' ~ node.config.meta.fix if (node.config.meta or {}).get('fix') else '') -%}
+            ~ (' -- fix: ' ~ fix if fix else '') -%}
         {{ log(message, info=True) }}
     {%- endfor -%}
     {{ return('') }}

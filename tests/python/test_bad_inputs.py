@@ -54,7 +54,8 @@ FAILING = [
      ["model int_candidates_scored", "field player_full_name", "player_lookup=jalenbrunson"]),
     ("system_without_codename",
      ["update nba_predictions.player_prop_predictions set system_id = 'catboost_v10' where prediction_id = 'pe-106'"],
-     ["model int_models_described", "field codename", "system_id=catboost_v10"]),
+     ["model int_models_described", "field codename", "system_id=catboost_v10",
+      "-- fix: a system in the predictions or the model registry has no public codename: add its row"]),
     # a typo in the price the pick pays (-125 sent as 12500) would multiply its payout and every ROI counting it
     ("pick_price_typo",
      ["update nba_raw.odds_player_points_props set under_odds = 12500 where player_lookup = 'nikolajokic'"],
@@ -220,6 +221,11 @@ def test_bad_subset_definitions_fail_the_build_naming_row_and_field(tmp_path):
     assert "field min_edge, test accepted_range: 1 row(s), e.g. subset_id=bad_min_edge" in out
     assert "test expression_is_true: 1 row(s), e.g. subset_id=bad_pct_bounds" in out
     assert "field signal_condition, test accepted_values: 1 row(s), e.g. subset_id=bad_condition" in out
+    # named by the file the analyst edits, with the fix (it used to say "model subset_definitions", and no fix)
+    said = [line.partition("  ")[2] for line in out.splitlines() if "BAD INPUT" in line and " 1 row(s)" in line]
+    assert len(said) == 5 and all(line.startswith("BAD INPUT in seed seeds/subset_definitions.csv, field ") and
+                                  line.endswith(" -- fix: correct the row in seeds/subset_definitions.csv (its "
+                                                "columns: docs/contract.md §2), then run dbt build") for line in said)
     # the repeated public_id: one primary_key test (a repeat or a null), naming both rows
     [line] = [line for line in out.splitlines() if "field public_id, test primary_key: 1 row(s)" in line]
     assert "e.g. subset_id=v9_high_edge_top1," in line and "| subset_id=bad_duplicate_id," in line
@@ -279,7 +285,8 @@ def test_a_renamed_subset_id_fails_the_build_naming_the_fix(tmp_path):
                               "--project-dir", str(project)], run.env(), run.root)
     assert done.returncode != 0
     [line] = [line for line in done.stdout.splitlines() if "field list_id, test relationships" in line]
-    assert "BAD INPUT in model subset_definitions, int_picks_locked" in line and "v9_high_edge_top5" in line
+    assert "BAD INPUT in seed seeds/subset_definitions.csv, model int_picks_locked" in line
+    assert "v9_high_edge_top5" in line
     assert line.endswith("-- fix: a locked pick's group is no longer in seeds/subset_definitions.csv: subset_id is "
                          "the permanent key of a group's record, so restore the row with this subset_id (retire a "
                          "group with is_active = false; rename it with public_name)")
