@@ -97,7 +97,7 @@ def test_on_a_game_day_a_feed_warns_only_once_its_load_is_late(tmp_path):
     after may have games, and none of their rows came. Just before each load is due, its feed passes; a couple of hours
     after, it warns. The warnings used to come while every feed was on time: the day's predictions 20 h 55 min old
     at 14:10 (warn after 12 h), its context and tags 38 h 10 min (36 h), the box scores 57 h 55 min at 09:55 (48 h):
-    in every hourly run from midnight to 10:00, and again from noon to 17:00."""
+    in every hourly run from midnight to 10:00, and again from noon until the tags came at 17:15."""
     run = fixture_run(tmp_path, "freshness")
     run.execute("delete from nba_analytics.upcoming_player_game_context where game_date > date '2025-02-13'")
     run.dbt("seed")
@@ -120,10 +120,9 @@ def test_on_a_game_day_a_feed_warns_only_once_its_load_is_late(tmp_path):
 def test_a_week_after_the_break_without_rows_every_game_day_feed_is_stale(break_run):
     """02-22 12:00: 02-19 was scheduled and 02-20 .. 02-22 lie past the schedule inside the season (they may have
     games), so only the break's five days are quiet. Predictions (02-13 17:15 + 5 d): 90 h 45 min; tags and box
-    scores (02-13 00:00 + 5 d): 108 h; odds (02-13 16:00 + 5 d): 92 h; live (02-14 04:10, 02-13's night, + 5 d): 79 h
-    50 min; the
-    schedule, newest game 02-19 and nothing listed since: 84 h. All past their error thresholds (36, 72, 96, 72,
-    72, 72 h); the registry (registered 02-01) is not."""
+    scores (02-13 00:00 + 5 d): 108 h; odds (02-13 16:00 + 5 d): 92 h; live (02-14 04:10, the end of 02-13's night,
+    + 5 d): 79 h 50 min; the schedule, newest game 02-19 and nothing listed since: 84 h. All past their error
+    thresholds (36, 72, 96, 72, 72, 72 h); the registry (registered 02-01) is not."""
     code, statuses, lines = freshness(break_run, "2025-02-22 12:00:00")
     assert statuses == {feed: "pass" if feed == "nba_predictions.model_registry" else "error" for feed in FEEDS}
     assert code != 0
