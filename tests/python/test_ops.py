@@ -7,6 +7,8 @@ outside the repository (run on a copy of the Makefile in a scratch repository)."
 from __future__ import annotations
 
 import os
+import pty
+import select
 import shutil
 import subprocess
 import sys
@@ -360,9 +362,6 @@ def test_dbt_cli_colours_its_lines_on_a_terminal_only(tmp_path):
     assert b"Running with dbt=" in console and b"\x1b" not in console and "\x1b" not in log_file
     console, log_file = run(subprocess.PIPE, DBT_USE_COLORS="true")  # dbt's default, as the plain `dbt` script has it
     assert console.startswith(b"\x1b[0m") and "\x1b[0m" in log_file
-    import pty
-    import select
-
     terminal, other_end = pty.openpty()
     try:
         run(other_end)

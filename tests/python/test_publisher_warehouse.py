@@ -115,7 +115,6 @@ def test_missing_duckdb_file(project):
         warehouse_from_profile(project)
 
 
-
 def test_a_duckdb_file_another_process_writes_names_the_holder(project):
     """A build, a DuckDB shell or a notebook holding the file for writing locks other processes out (even read-only):
     one line naming the file, DuckDB's own words (the holder's program and pid) and the fixes, not a traceback."""
@@ -142,6 +141,7 @@ def test_a_file_that_is_not_a_duckdb_warehouse(project):
                                              r"warehouse, or close the process that holds it; nothing was "
                                              r"published\)$"):
         warehouse_from_profile(project)
+
 
 class FakeJob:
     def result(self, page_size=None):
