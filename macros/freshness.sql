@@ -9,12 +9,16 @@
         .upcoming_player_game_context, which lists games before they are played);
       - or a day past the schedule's last game that lies inside a season or its postseason
         (seasons seed, start_date .. end_date + var freshness_postseason_days: the play-in,
-        the playoffs, the Finals): nothing says it has no games, so it counts (fail safe).
-    Every other day is known to have none (the All-Star break: the schedule goes on after
-    it; the off-season: past every postseason). So on the first game day after a break,
-    or the morning after a day off, a feed is as old as on any game day after the last
-    one (a day's predictions are not due at midnight: the thresholds allow for each feed's
-    own time of day), and a feed that missed a game day ages as before.
+        the playoffs, the Finals), unless the days_without_games seed lists it: nothing
+        says it has no games, so it counts (fail safe).
+    Every other day is known to have none: a day the schedule went on after (a day off, the
+    All-Star break, once the schedule lists the next game), a day the days_without_games
+    seed lists (int_days_without_games: known ahead from the league's published schedule,
+    for an upstream whose schedule lists a day's games only on that day), the off-season
+    (past every postseason). So on the first game day after a break, or the morning after a
+    day off, a feed is as old as on any game day after the last one (a day's predictions
+    are not due at midnight: the thresholds allow for each feed's own time of day), and a
+    feed that missed a game day ages as before.
     An empty table (a truncated or failed load) is as old as can be: loaded in 1970, and
     no day since is quiet.
     Rows past the feeds' horizon (macro horizon_date: a next season's row loaded by mistake,
@@ -33,10 +37,10 @@
     game-date column of a feed stamped with a time (none: the day of loaded_at); days_ahead:
     its horizon (macro horizon_date; 0 for the box scores and live rows, as in staging). -#}
 {% macro calendar_loaded_at_query(relation, loaded_at, game_date=none, days_ahead=none) -%}
-{#- before the first build the seasons seed is not loaded yet: every day past the schedule counts -#}
-{#- (the seed is looked up in the graph: ref() is not available to a source's query) -#}
-{%- set seed = graph.nodes['seed.' ~ project_name ~ '.seasons'] -%}
-{%- set seasons = adapter.get_relation(seed.database, seed.schema, seed.alias or seed.name) -%}
+{#- before the first build the seeds (and int_days_without_games, before the first daily or full
+    build) are not there yet: every day past the schedule counts -#}
+{%- set seasons = node_relation('seed', 'seasons') -%}
+{%- set listed = node_relation('model', 'int_days_without_games') if seasons is not none else none -%}
 {%- set newest_loaded_at -%}
     coalesce(cast(max({{ loaded_at }}) as timestamp), cast('1970-01-01 00:00:00' as timestamp))
 {%- endset %}
@@ -116,16 +120,35 @@ unscheduled_game_days as (
     {%- endif %}
 ),
 
+{#- of those, the days the days_without_games seed lists (int_days_without_games: known ahead
+    to have no game; a row outside every season's window has no season_label and is ignored,
+    and a day is in one row only: tests/data/days_without_games_overlap.sql) -#}
+listed_quiet_days as (
+    {%- if listed is not none %}
+    select coalesce(sum({{ dbt.datediff(
+        'greatest(unscheduled.after_date, ' ~ add_days('listed.first_day', -1) ~ ')',
+        'least(clock.today, listed.last_day)', 'day') }}), 0) as days
+    from {{ listed }} as listed, unscheduled, clock
+    where
+        listed.season_label is not null
+        and unscheduled.after_date < clock.today
+        and unscheduled.after_date < listed.last_day
+        and listed.first_day <= clock.today
+    {%- else %}
+    select 0 as days
+    {%- endif %}
+),
+
 aged as (
     select
         newest.loaded_at,
         case
             when not newest.is_empty and newest.loaded_date < clock.today
                 then {{ dbt.datediff('newest.loaded_date', 'clock.today', 'day') }}
-                - game_days.days - unscheduled_game_days.days
+                - game_days.days - unscheduled_game_days.days + listed_quiet_days.days
             else 0
         end as quiet_days
-    from newest, clock, game_days, unscheduled_game_days
+    from newest, clock, game_days, unscheduled_game_days, listed_quiet_days
 ),
 
 shifted as (
@@ -140,6 +163,13 @@ select
         else {{ age_as_loaded_at('clock.now_at', 'clock.now_at') }}
     end as max_loaded_at
 from shifted, clock
+{%- endmacro %}
+
+{#- A seed's or a model's relation in the warehouse, or none before its first build (looked up in
+    the graph: ref() is not available to a source's loaded_at_query). -#}
+{% macro node_relation(resource_type, name) -%}
+    {%- set node = graph.nodes[resource_type ~ '.' ~ project_name ~ '.' ~ name] -%}
+    {{ return(adapter.get_relation(node.database, node.schema, node.alias or node.name)) }}
 {%- endmacro %}
 
 {#- The timestamp whose age, measured by dbt at the warehouse's current time, is

@@ -250,6 +250,32 @@ def test_a_season_missing_from_the_seasons_seed_fails_the_build_naming_the_fix(t
                          '(docs/deployment.md "Each season")')
 
 
+def test_bad_days_without_games_fail_the_build_naming_row_and_fix(tmp_path):
+    """seeds/days_without_games.csv, which source freshness reads (int_days_without_games): a run of days with a
+    wrong year (2015, no season of seeds/seasons.csv), one ending before it starts, and two runs sharing a day
+    (2025-02-18: taken off a feed's age twice) stop the build, each named with its fix."""
+    project = project_copy(tmp_path)
+    seed = project / "seeds" / "days_without_games.csv"
+    seed.write_text(seed.read_text() + "2015-02-14,2015-02-18,All-Star break (wrong year)\n"
+                    "2025-03-02,2025-03-01,ends before it starts\n2025-02-18,2025-02-19,overlaps the break\n")
+    run = new_run(tmp_path / "run")
+    done = DBT_PROCESSES.run(["build", "--select", "+int_days_without_games+", "--exclude-resource-type",
+                              "unit_test", "--project-dir", str(project)], run.env(), run.root)
+    assert done.returncode != 0
+    said = [line.partition("  ")[2] for line in done.stdout.splitlines() if "BAD INPUT" in line]
+    [season] = [line for line in said if "field season_label, test not_null" in line]
+    assert season.startswith("BAD INPUT in model int_days_without_games, field season_label, test not_null: 2 row(s)")
+    assert "first_day=2015-02-14, last_day=2015-02-18," in season and "first_day=2025-03-02, last_day=2025-03-01," in season
+    assert season.endswith("correct the row in seeds/days_without_games.csv (a wrong year?), or add the season's row"
+                           " to seeds/seasons.csv, then run dbt build")
+    [overlap] = [line for line in said if "test days_without_games_overlap" in line]
+    assert "2 row(s)" in overlap
+    assert "first_day=2025-02-14, last_day=2025-02-18, overlapping_first_day=2025-02-18" in overlap
+    assert "first_day=2025-02-18, last_day=2025-02-19, overlapping_first_day=2025-02-14" in overlap
+    assert overlap.endswith("-- fix: correct the rows in seeds/days_without_games.csv: a day lies in one row only (join"
+                            " overlapping runs into one), then run dbt build")
+
+
 def test_a_game_before_its_seasons_opening_night_fails_the_build_naming_the_fix(tmp_path):
     """Review J: a preseason game in the predictions feed (Cunningham's run copied to 2024-10-18, four days before
     the 2024-25 opening night of seeds/seasons.csv) stopped the build on a test that named no fix."""

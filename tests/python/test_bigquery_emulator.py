@@ -374,9 +374,10 @@ def freshness_of(run, clock: str) -> dict[str, tuple[str, int]]:
 
 
 def test_source_freshness_is_judged_alike_on_bigquery(tmp_path):
-    """The freshness query (macros/freshness.sql: quiet days, the schedule, the seasons seed, an empty table) in its
-    BigQuery form, on the All-Star break fixture of test_freshness.py, in an emulator of its own: inside the break,
-    on the first game day after it and a week later, every source gets the same status and the same age as on DuckDB.
+    """The freshness query (macros/freshness.sql: quiet days, the schedule, the seasons seed, an empty table, the days
+    without games the seed lists) in its BigQuery form, on the All-Star break fixture of test_freshness.py, in an
+    emulator of its own: inside the break, on the first game day after it and a week later, then with the schedule
+    cut at 02-13 and int_days_without_games built, every source gets the same status and the same age as on DuckDB.
     The week-later statuses and the predictions' age (02-13 17:15 + 5 quiet days to 02-22 12:00: 90 h 45 min) are
     test_freshness.py's, worked by hand there; the live box scores are emptied first, so the empty-table branch
     (loaded in 1970, stale even inside the break) runs too."""
@@ -393,10 +394,21 @@ def test_source_freshness_is_judged_alike_on_bigquery(tmp_path):
             run.dbt("seed")
         judged = {clock: (freshness_of(duck, clock), freshness_of(bq, clock))
                   for clock in ("2025-02-18 12:00:00", "2025-02-19 14:30:00", "2025-02-22 12:00:00")}
-    for clock, (on_duckdb, on_bigquery) in judged.items():
+        # the days seeds/days_without_games.csv lists (int_days_without_games), with a schedule cut at 02-13
+        cut = "create or replace table {0} as select * from {0} where game_date <= date '2025-02-13'"
+        duck.execute(cut.format("nba_analytics.upcoming_player_game_context"))
+        bq.query(cut.format(f"`{PROJECT}`.nba_analytics.upcoming_player_game_context"))  # the emulator has no DELETE
+        for run in (duck, bq):
+            run.dbt("build", "--select", "int_days_without_games")
+        listed = {clock: (freshness_of(duck, clock), freshness_of(bq, clock))
+                  for clock in ("2025-02-19 09:55:00", "2025-02-20 12:00:00")}
+    for clock, (on_duckdb, on_bigquery) in {**judged, **listed}.items():
         assert on_bigquery == on_duckdb, clock
     week_later = judged["2025-02-22 12:00:00"][0]
     assert {feed: status for feed, (status, _) in week_later.items()} == {
         feed: "pass" if feed == "nba_predictions.model_registry" else "error" for feed in week_later}
     assert week_later["nba_predictions.player_prop_predictions"][1] == 90 * 60 + 45
     assert judged["2025-02-18 12:00:00"][0]["nba_raw.live_boxscores"][0] == "error"
+    # test_freshness.py's, worked by hand there: the break's five days quiet, 02-19 and 02-20 not
+    assert listed["2025-02-19 09:55:00"][0]["nba_predictions.player_prop_predictions"] == ("pass", 16 * 60 + 40)
+    assert listed["2025-02-20 12:00:00"][0]["nba_predictions.player_prop_predictions"] == ("error", 42 * 60 + 45)

@@ -2,6 +2,9 @@
 
 Fixture tests/warehouses/freshness/ (see its README): the 2024-25 All-Star break. Every
 feed's newest row belongs to 2025-02-13; the schedule lists the next game on 2025-02-19.
+The tests load the seeds only, so int_days_without_games (seeds/days_without_games.csv, which
+lists the break) is not built and no day is listed, as before a first build, unless a test
+builds it (test_days_the_seed_lists_do_not_age_the_feeds_before_the_schedule_lists_the_next_game).
 Thresholds are those of models/staging/_sources.yml (predictions: warn 22 h, error 36 h;
 odds and live: 24 h / 72 h; box scores 60 h / 96 h; context 40 h / 72 h; tags 43 h / 72 h;
 registry 60 / 180 days).
@@ -88,6 +91,49 @@ def test_on_the_first_game_day_after_the_break_the_break_does_not_age_the_feeds(
     assert statuses == {feed: "pass" for feed in FEEDS}
     assert code == 0
     assert lines == {}
+
+
+def ages_in_minutes(run) -> dict[str, int]:
+    """Each feed's age on the game calendar, in minutes, as the last freshness run judged it."""
+    results = json.loads((run.root / "target" / "sources.json").read_text())["results"]
+    return {r["unique_id"].removeprefix("source.nba_props."): round(r["max_loaded_at_time_ago_in_s"] / 60)
+            for r in results}
+
+
+def test_days_the_seed_lists_do_not_age_the_feeds_before_the_schedule_lists_the_next_game(tmp_path):
+    """An upstream whose schedule lists a day's games only on that day (the sample's: with the day's first prediction
+    run, 14:15): the fixture's schedule cut at 02-13. Nothing says 02-14 .. 02-18 have no games, so they count (fail
+    safe): on 02-17 at 09:55 every game-day feed is stale, predictions (02-13 17:15) 88 h 40 min old, box scores
+    (02-13 00:00) 105 h 55 min. Every scheduled run stopped from the break's second day to the first prediction run
+    after it. With seeds/days_without_games.csv built (int_days_without_games; 02-14 .. 02-18 is a row of it), the
+    break is quiet: every feed passes on 02-17 and on 02-19 at 09:55, as old as after any game day (02-13 + 5 days):
+    predictions (02-18 17:15) 16 h 40 min, box scores, context and tags (02-18 00:00) 33 h 55 min, odds (02-18 16:00)
+    17 h 55 min, live (02-19 04:10) 5 h 45 min. An outage on the first game day after the break is still one: at
+    02-20 12:00, 02-19 and 02-20 count, and the predictions are 42 h 45 min old (error after 36 h)."""
+    run = fixture_run(tmp_path, "freshness")
+    run.execute("delete from nba_analytics.upcoming_player_game_context where game_date > date '2025-02-13'")
+    run.dbt("seed")
+    predictions, box_scores = "nba_predictions.player_prop_predictions", "nba_analytics.player_game_summary"
+    code, statuses, _ = freshness(run, "2025-02-17 09:55:00")
+    assert statuses == {feed: "pass" if feed == "nba_predictions.model_registry" else "error" for feed in FEEDS}
+    assert code != 0
+    assert (ages_in_minutes(run)[predictions], ages_in_minutes(run)[box_scores]) == (88 * 60 + 40, 105 * 60 + 55)
+    run.dbt("build", "--select", "int_days_without_games")
+    assert run.query("select first_day::varchar, last_day::varchar, season_label"
+                     " from props_intermediate.int_days_without_games where first_day = '2025-02-14'") == [
+        ("2025-02-14", "2025-02-18", "2024-25")]
+    for clock in ("2025-02-17 09:55:00", "2025-02-19 09:55:00"):
+        code, statuses, lines = freshness(run, clock)
+        assert (code, statuses, lines) == (0, {feed: "pass" for feed in FEEDS}, {}), clock
+    ages = ages_in_minutes(run)
+    assert {feed: ages[feed] for feed in FEEDS if feed != "nba_predictions.model_registry"} == {
+        predictions: 16 * 60 + 40, box_scores: 33 * 60 + 55, "nba_analytics.upcoming_player_game_context": 33 * 60 + 55,
+        "nba_predictions.pick_signal_tags": 33 * 60 + 55, "nba_raw.odds_player_points_props": 17 * 60 + 55,
+        "nba_raw.live_boxscores": 5 * 60 + 45}
+    code, statuses, lines = freshness(run, "2025-02-20 12:00:00")
+    assert statuses[predictions] == "error"
+    assert lines[predictions].startswith("newest row 42 h 45 min old on the game calendar")
+    assert code != 0
 
 
 def test_on_a_game_day_a_feed_warns_only_once_its_load_is_late(tmp_path):
@@ -198,15 +244,16 @@ def test_a_context_row_dated_next_season_hides_no_outage(tmp_path):
     assert code != 0
 
 
-def test_after_finals_that_end_early_the_feeds_stay_stale_until_the_next_season(tmp_path):
+def test_after_finals_that_end_early_the_feeds_are_stale_until_the_rest_of_the_postseason_is_listed(tmp_path):
     """The fixture moved 122 days on, its schedule cut at its newest rows: the 2024-25 Finals end on 06-15, a week
     before the end of the season's postseason window (end_date 04-13 + var freshness_postseason_days 70 = 06-22).
     06-16 .. 06-22 may have games (nothing says the Finals are over), so every game-day feed is stale, and stays so
-    through the off-season: on 08-01 and on 10-01 each feed is exactly as old (the days after 06-22 are quiet). The
-    schedule is paused after the Finals (docs/deployment.md "Each season"). On opening night (10-21 18:00), with
-    the schedule listing the night's game and its predictions in, the run passes: box scores and tags (06-15 00:00)
-    are 42 h old as after any game day (the tags come with the 17:15 run: warn after 43 h), live (06-16 04:10, the
-    end of the Finals' night) 13 h 50 min; the odds (06-15 16:00: 26 h) warn, the night's 13:00 snapshot not in."""
+    through the off-season: on 08-01 and on 10-01 each feed is exactly as old (the days after 06-22 are quiet). With
+    06-16 .. 06-22 listed in seeds/days_without_games.csv, every feed passes on both days, with no pause of the
+    schedule (docs/deployment.md "Each season"). On opening night (10-21 18:00), with the schedule listing the
+    night's game and its predictions in, the run passes: box scores and tags (06-15 00:00) are 42 h old as after any
+    game day (the tags come with the 17:15 run: warn after 43 h), live (06-16 04:10, the end of the Finals' night)
+    13 h 50 min; the odds (06-15 16:00: 26 h) warn, the night's 13:00 snapshot not in."""
     run = fixture_run(tmp_path, "freshness")
     run.execute("delete from nba_analytics.upcoming_player_game_context where game_date > date '2025-02-13'")
     shift_every_feed(run, 122, schedule_ends="2025-06-15")
@@ -216,6 +263,14 @@ def test_after_finals_that_end_early_the_feeds_stay_stale_until_the_next_season(
     # 06-15 17:15 + 40 quiet days (47 days to 08-01, 7 of them in the postseason window) -> 08-01 12:00
     assert summer["nba_predictions.player_prop_predictions"].startswith("newest row 162 h 45 min old")
     assert freshness(run, "2025-10-01 12:00:00")[2] == summer
+    # instead of a pause: the rest of the postseason window, 06-16 .. 06-22, listed as days without games
+    # (seeds/days_without_games.csv; a row inserted here, since the real 2025 Finals went to 06-22): every day since
+    # the Finals is quiet, and every feed passes all summer
+    run.dbt("build", "--select", "int_days_without_games")
+    run.execute("insert into props_intermediate.int_days_without_games values"
+                " (date '2025-06-16', date '2025-06-22', 'after the Finals', '2024-25')")
+    for clock in ("2025-08-01 12:00:00", "2025-10-01 12:00:00"):
+        assert freshness(run, clock)[:2] == (0, {feed: "pass" for feed in FEEDS}), clock
     run.execute(
         "insert into nba_analytics.upcoming_player_game_context values ('nikolajokic', 'Nikola Jokić', '0022500001',"
         " date '2025-10-21', 'DEN', 'GSW', true, timestamp '2025-10-21 23:30:00')",
