@@ -11,7 +11,8 @@
     ambiguous prediction run) is logged the same way, as WARNING: the run goes on. A test
     whose config has `meta: {fix: ...}` ends its line with that fix. A seed is named by its
     file (seed seeds/subset_definitions.csv), and a failed test of a seed alone ends with its
-    fix: correct the row in that file. -#}
+    fix: correct the row in that file. A test that errored on a table the warehouse does not
+    have yet is a NOT BUILT line instead, with its fix (one full build first). -#}
 {% macro report_failed_tests(results) %}
     {%- if not execute -%}{{ return('') }}{%- endif -%}
     {%- for result in results if result.node.resource_type == 'test' and result.status in ('fail', 'error', 'warn') -%}
@@ -61,6 +62,26 @@
                 {%- endfor -%}
                 {%- do sample.append(cells | join(', ')) -%}
             {%- endfor -%}
+        {%- endif -%}
+        {#- an errored test that reads a table this warehouse does not have yet (a scheduled group run
+            before the first full build of a new deployment: the daily group checks the record's
+            tables against the seeds it loads) is no bad input: say which table, and the fix -#}
+        {%- set unbuilt = [] -%}
+        {%- if result.status == 'error' -%}
+            {%- for parent_id in node.depends_on.nodes if not parent_id.startswith('source.') -%}
+                {%- set parent = graph.nodes.get(parent_id) -%}
+                {%- if parent and adapter.get_relation(parent.database, parent.schema,
+                    parent.alias or parent.name) is none -%}
+                    {%- do unbuilt.append(parent.name) -%}
+                {%- endif -%}
+            {%- endfor -%}
+        {%- endif -%}
+        {%- if unbuilt -%}
+            {{ log('NOT BUILT: test ' ~ test_name ~ ' reads ' ~ (unbuilt | join(', '))
+                ~ ', which this warehouse does not have yet -- fix: run one full build first (make build;'
+                ~ ' a new deployment starts with one: docs/deployment.md "Schedules"), then the scheduled runs',
+                info=True) }}
+            {%- continue -%}
         {%- endif -%}
         {%- set label = 'BAD INPUT' if result.status != 'warn'
             else ('QUARANTINED (left out of every file; the run goes on)' if test_name == 'not_after_horizon'
