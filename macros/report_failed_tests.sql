@@ -70,8 +70,8 @@
         {%- if result.status == 'error' -%}
             {%- for parent_id in node.depends_on.nodes if not parent_id.startswith('source.') -%}
                 {%- set parent = graph.nodes.get(parent_id) -%}
-                {%- if parent and adapter.get_relation(parent.database, parent.schema,
-                    parent.alias or parent.name) is none -%}
+                {%- if parent and parent.config.materialized != 'ephemeral' and adapter.get_relation(
+                    parent.database, parent.schema, parent.alias or parent.name) is none -%}
                     {%- do unbuilt.append(parent.name) -%}
                 {%- endif -%}
             {%- endfor -%}
