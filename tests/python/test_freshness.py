@@ -136,6 +136,27 @@ def test_days_the_seed_lists_do_not_age_the_feeds_before_the_schedule_lists_the_
     assert code != 0
 
 
+def test_a_listed_break_the_schedule_already_goes_on_after_counts_once(tmp_path):
+    """The fixture as it is (the schedule lists 02-19's game), then with int_days_without_games built (02-14 .. 02-18
+    is a row of it): the break's days are quiet once, not once as the schedule's and again as the seed's. Every feed
+    gets the same status and age with the seed as without it, inside the break, on the first game day after it and a
+    week later: the predictions 0, 18 h 45 min (02-13 17:15 + 5 days, at 02-19 12:00) and 90 h 45 min (STALE)."""
+    run = fixture_run(tmp_path, "freshness")
+    run.dbt("seed")
+    clocks = ("2025-02-18 12:00:00", "2025-02-19 12:00:00", "2025-02-22 12:00:00")
+
+    def judged(clock: str) -> dict[str, tuple[str, int]]:
+        statuses = freshness(run, clock)[1]
+        return {feed: (statuses[feed], age) for feed, age in ages_in_minutes(run).items()}
+
+    without_seed = {clock: judged(clock) for clock in clocks}
+    run.dbt("build", "--select", "int_days_without_games")
+    assert {clock: judged(clock) for clock in clocks} == without_seed
+    predictions = "nba_predictions.player_prop_predictions"
+    assert [without_seed[clock][predictions] for clock in clocks] == [
+        ("pass", 0), ("pass", 18 * 60 + 45), ("error", 90 * 60 + 45)]
+
+
 def test_on_a_game_day_a_feed_warns_only_once_its_load_is_late(tmp_path):
     """The day after a game day, on the upstream's schedule (docs/deployment.md "Schedules"): the day's first
     prediction run and its context at 14:15, its tags with the 17:15 run, odds from 13:00, the box scores of the night
