@@ -12,9 +12,11 @@
     whose config has `meta: {fix: ...}` ends its line with that fix. A seed is named by its
     file (seed seeds/subset_definitions.csv), and a failed test of a seed alone ends with its
     fix: correct the row in that file. A test that errored on a table the warehouse does not
-    have yet is a NOT BUILT line instead, with its fix (one full build first). -#}
+    have yet is counted instead: one NOT BUILT line per such table, with its fix (one full
+    build first). -#}
 {% macro report_failed_tests(results) %}
     {%- if not execute -%}{{ return('') }}{%- endif -%}
+    {%- set not_built = {} -%}
     {%- for result in results if result.node.resource_type == 'test' and result.status in ('fail', 'error', 'warn') -%}
         {%- set node = result.node -%}
         {%- set test_name = node.test_metadata.name if node.test_metadata else node.name -%}
@@ -77,10 +79,9 @@
             {%- endfor -%}
         {%- endif -%}
         {%- if unbuilt -%}
-            {{ log('NOT BUILT: test ' ~ test_name ~ ' reads ' ~ (unbuilt | join(', '))
-                ~ ', which this warehouse does not have yet -- fix: run one full build first (make build;'
-                ~ ' a new deployment starts with one: docs/deployment.md "Schedules"), then the scheduled runs',
-                info=True) }}
+            {%- for name in unbuilt -%}
+                {%- do not_built.setdefault(name, []).append(test_name) -%}
+            {%- endfor -%}
             {%- continue -%}
         {%- endif -%}
         {%- set label = 'BAD INPUT' if result.status != 'warn'
@@ -93,6 +94,13 @@
             ~ (' -- ' ~ (result.message | string) if result.status == 'error' else '')
             ~ (' -- fix: ' ~ fix if fix else '') -%}
         {{ log(message, info=True) }}
+    {%- endfor -%}
+    {#- one line per table not built, however many tests read it -#}
+    {%- for name, tests in not_built | dictsort -%}
+        {{ log('NOT BUILT: ' ~ name ~ ', which this warehouse does not have yet (read by ' ~ tests | length
+            ~ ' data test(s): ' ~ (tests | unique | sort | join(', ')) ~ ') -- fix: run one full build first'
+            ~ ' (make build; a new deployment starts with one: docs/deployment.md "Schedules"), then the'
+            ~ ' scheduled runs', info=True) }}
     {%- endfor -%}
     {{ return('') }}
 {% endmacro %}
