@@ -151,8 +151,9 @@ def test_a_group_run_before_the_first_full_build_names_the_fix(tmp_path):
     """A new deployment whose schedule starts with the daily group: the group's build checks the record's tables
     against the seeds it loads (the relationships tests of int_picks_locked and int_groups_locked on
     subset_definitions), and int_picks_locked has never been built. The run stops, and the hook says which table
-    is missing and the fix, one line per table (the live group, run first, names nine). It used to say `BAD INPUT in seed seeds/subset_definitions.csv, model int_picks_locked`,
-    sending the analyst to a seed with nothing wrong in it."""
+    is missing and the fix, one line per table (the live group run first on the sample names nine). It used to say
+    `BAD INPUT in seed seeds/subset_definitions.csv, model int_picks_locked`, sending the analyst to a seed with
+    nothing wrong in it."""
     run = fixture_run(tmp_path, "pick_engine")
     done = run.dbt("build", "--selector", "daily", *NO_UNIT, check=False, clock=CLOCK)
     assert done.returncode != 0
