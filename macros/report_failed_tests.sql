@@ -25,8 +25,16 @@
         {%- set model_names = [] -%}
         {%- set tables = [] -%}
         {%- set seed_files = [] -%}
+        {%- set unbuilt = [] -%}
         {%- for parent_id in node.depends_on.nodes -%}
             {%- set parent = graph.nodes.get(parent_id) -%}
+            {#- an errored test that reads a table this warehouse does not have yet (a scheduled group
+                run before the first full build of a new deployment: the daily group checks the
+                record's tables against the seeds it loads) is no bad input -#}
+            {%- if result.status == 'error' and parent and parent.config.materialized != 'ephemeral'
+                and adapter.get_relation(parent.database, parent.schema, parent.alias or parent.name) is none -%}
+                {%- do unbuilt.append(parent.name) -%}
+            {%- endif -%}
             {%- if parent and parent.resource_type == 'seed' -%}
                 {%- do seed_files.append(parent.original_file_path) -%}
             {%- elif parent_id.startswith('source.') -%}
@@ -40,6 +48,12 @@
                 {%- endfor -%}
             {%- endif -%}
         {%- endfor -%}
+        {%- if unbuilt -%}
+            {%- for name in unbuilt -%}
+                {%- do not_built.setdefault(name, []).append(test_name) -%}
+            {%- endfor -%}
+            {%- continue -%}
+        {%- endif -%}
         {%- set where = 'source ' ~ (tables | unique | join(', ')) ~ ((' (model ' ~ (model_names | join(', ')) ~ ')') if model_names else '')
             if tables else 'model ' ~ (model_names | join(', ')) -%}
         {#- a seed is a file an analyst edits: named by its path, and a test of the seed alone says the fix -#}
@@ -64,25 +78,6 @@
                 {%- endfor -%}
                 {%- do sample.append(cells | join(', ')) -%}
             {%- endfor -%}
-        {%- endif -%}
-        {#- an errored test that reads a table this warehouse does not have yet (a scheduled group run
-            before the first full build of a new deployment: the daily group checks the record's
-            tables against the seeds it loads) is no bad input: say which table, and the fix -#}
-        {%- set unbuilt = [] -%}
-        {%- if result.status == 'error' -%}
-            {%- for parent_id in node.depends_on.nodes if not parent_id.startswith('source.') -%}
-                {%- set parent = graph.nodes.get(parent_id) -%}
-                {%- if parent and parent.config.materialized != 'ephemeral' and adapter.get_relation(
-                    parent.database, parent.schema, parent.alias or parent.name) is none -%}
-                    {%- do unbuilt.append(parent.name) -%}
-                {%- endif -%}
-            {%- endfor -%}
-        {%- endif -%}
-        {%- if unbuilt -%}
-            {%- for name in unbuilt -%}
-                {%- do not_built.setdefault(name, []).append(test_name) -%}
-            {%- endfor -%}
-            {%- continue -%}
         {%- endif -%}
         {%- set label = 'BAD INPUT' if result.status != 'warn'
             else ('QUARANTINED (left out of every file; the run goes on)' if test_name == 'not_after_horizon'
