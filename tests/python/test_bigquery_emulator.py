@@ -30,6 +30,7 @@ from pipeline import FIXTURES, GENERATED_AT, NO_UNIT, PROJECT_DIR, fixture_run, 
 
 from sample_data.bigquery import load_warehouse
 from sample_data.fixture import load_fixture
+from test_freshness import judged
 
 SIGNAL_TAGS = """game_date,player_lookup,system_id,signal_tags
 2025-01-06,cadecunningham,catboost_v9,high_edge|hot_streak
@@ -367,10 +368,9 @@ def freshness_of(run, clock: str) -> dict[str, tuple[str, int]]:
     """Each source's freshness status and age in minutes at ``clock`` (as its calendar-aware query returns it)."""
     done = source_freshness(run, clock) if isinstance(run, BigQueryRun) else run.dbt(
         "source", "freshness", check=False, clock=clock)
-    results = json.loads((run.root / "target" / "sources.json").read_text())["results"]
-    assert len(results) == 7, done.stdout[-4000:]
-    return {r["unique_id"].removeprefix("source.nba_props."): (r["status"], round(r["max_loaded_at_time_ago_in_s"] / 60))
-            for r in results}
+    sources = judged(run)
+    assert len(sources) == 7, done.stdout[-4000:]
+    return sources
 
 
 def test_source_freshness_is_judged_alike_on_bigquery(tmp_path):

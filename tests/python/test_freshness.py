@@ -31,12 +31,19 @@ def break_run(tmp_path_factory):
     return run
 
 
+def judged(run) -> dict[str, tuple[str, int]]:
+    """Each feed's status and age on the game calendar in minutes, as the last freshness run judged it
+    (target/sources.json)."""
+    results = json.loads((run.root / "target" / "sources.json").read_text())["results"]
+    return {r["unique_id"].removeprefix("source.nba_props."): (r["status"], round(r["max_loaded_at_time_ago_in_s"] / 60))
+            for r in results}
+
+
 def freshness(run, clock: str) -> tuple[int, dict[str, str], dict[str, str]]:
     """dbt's exit code, each feed's status and the line the on-run-end hook report_stale_sources logged of each feed
     past a threshold, from the feed's name on."""
     done = run.dbt("source", "freshness", check=False, clock=clock)
-    results = json.loads((run.root / "target" / "sources.json").read_text())["results"]
-    statuses = {r["unique_id"].removeprefix("source.nba_props."): r["status"] for r in results}
+    statuses = {feed: status for feed, (status, _) in judged(run).items()}
     assert sorted(statuses) == FEEDS, done.stdout[-3000:]
     # the clock is PROPS_CLOCK, read at execution: a new one is not a change dbt re-parses the project for
     assert "Unable to do partial parsing because config vars" not in done.stdout
@@ -93,13 +100,6 @@ def test_on_the_first_game_day_after_the_break_the_break_does_not_age_the_feeds(
     assert lines == {}
 
 
-def ages_in_minutes(run) -> dict[str, int]:
-    """Each feed's age on the game calendar, in minutes, as the last freshness run judged it."""
-    results = json.loads((run.root / "target" / "sources.json").read_text())["results"]
-    return {r["unique_id"].removeprefix("source.nba_props."): round(r["max_loaded_at_time_ago_in_s"] / 60)
-            for r in results}
-
-
 def test_days_the_seed_lists_do_not_age_the_feeds_before_the_schedule_lists_the_next_game(tmp_path):
     """An upstream whose schedule lists a day's games only on that day (the sample's: with the day's first prediction
     run, 14:15): the fixture's schedule cut at 02-13. Nothing says 02-14 .. 02-18 have no games, so they count (fail
@@ -117,7 +117,7 @@ def test_days_the_seed_lists_do_not_age_the_feeds_before_the_schedule_lists_the_
     code, statuses, _ = freshness(run, "2025-02-17 09:55:00")
     assert statuses == {feed: "pass" if feed == "nba_predictions.model_registry" else "error" for feed in FEEDS}
     assert code != 0
-    assert (ages_in_minutes(run)[predictions], ages_in_minutes(run)[box_scores]) == (88 * 60 + 40, 105 * 60 + 55)
+    assert (judged(run)[predictions][1], judged(run)[box_scores][1]) == (88 * 60 + 40, 105 * 60 + 55)
     run.dbt("build", "--select", "int_days_without_games")
     assert run.query("select first_day::varchar, last_day::varchar, season_label"
                      " from props_intermediate.int_days_without_games where first_day = '2025-02-14'") == [
@@ -125,7 +125,7 @@ def test_days_the_seed_lists_do_not_age_the_feeds_before_the_schedule_lists_the_
     for clock in ("2025-02-17 09:55:00", "2025-02-19 09:55:00"):
         code, statuses, lines = freshness(run, clock)
         assert (code, statuses, lines) == (0, {feed: "pass" for feed in FEEDS}, {}), clock
-    ages = ages_in_minutes(run)
+    ages = {feed: age for feed, (_, age) in judged(run).items()}
     assert {feed: ages[feed] for feed in FEEDS if feed != "nba_predictions.model_registry"} == {
         predictions: 16 * 60 + 40, box_scores: 33 * 60 + 55, "nba_analytics.upcoming_player_game_context": 33 * 60 + 55,
         "nba_predictions.pick_signal_tags": 33 * 60 + 55, "nba_raw.odds_player_points_props": 17 * 60 + 55,
@@ -145,13 +145,13 @@ def test_a_listed_break_the_schedule_already_goes_on_after_counts_once(tmp_path)
     run.dbt("seed")
     clocks = ("2025-02-18 12:00:00", "2025-02-19 12:00:00", "2025-02-22 12:00:00")
 
-    def judged(clock: str) -> dict[str, tuple[str, int]]:
-        statuses = freshness(run, clock)[1]
-        return {feed: (statuses[feed], age) for feed, age in ages_in_minutes(run).items()}
+    def judged_at(clock: str) -> dict[str, tuple[str, int]]:
+        freshness(run, clock)
+        return judged(run)
 
-    without_seed = {clock: judged(clock) for clock in clocks}
+    without_seed = {clock: judged_at(clock) for clock in clocks}
     run.dbt("build", "--select", "int_days_without_games")
-    assert {clock: judged(clock) for clock in clocks} == without_seed
+    assert {clock: judged_at(clock) for clock in clocks} == without_seed
     predictions = "nba_predictions.player_prop_predictions"
     assert [without_seed[clock][predictions] for clock in clocks] == [
         ("pass", 0), ("pass", 18 * 60 + 45), ("error", 90 * 60 + 45)]
