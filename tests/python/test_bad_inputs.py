@@ -250,6 +250,31 @@ def test_a_season_missing_from_the_seasons_seed_fails_the_build_naming_the_fix(t
                          '(docs/deployment.md "Each season")')
 
 
+def test_a_seasons_row_whose_dates_lie_in_another_season_fails_the_build_naming_the_fix(tmp_path):
+    """Next season's row copied from this one with a year changed in one place only: 2025-26 opening on 2024-10-21
+    (a year early), 2026-27 ending on 2028-04-11 (a year late). Both pass the seed's other tests (the start dates are
+    unique, each before its end). A season's windows start at its start_date (macro windowed_sums), so 2025-26's
+    season records would have counted the whole 2024-25 season. A row's dates must lie in its season, as the month
+    rule gives it (contract Season label)."""
+    project = project_copy(tmp_path)
+    seed = project / "seeds" / "seasons.csv"
+    text = seed.read_text()
+    assert "2025-26,2025-10-21,2026-04-12\n" in text
+    seed.write_text(text.replace("2025-26,2025-10-21,2026-04-12\n", "2025-26,2024-10-21,2026-04-12\n")
+                    + "2026-27,2026-10-20,2028-04-11\n")
+    run = new_run(tmp_path / "run")
+    done = DBT_PROCESSES.run(["build", "--select", "seasons", "--project-dir", str(project)], run.env(), run.root)
+    assert done.returncode != 0
+    [line] = [line.partition("  ")[2] for line in done.stdout.splitlines() if "BAD INPUT" in line]
+    assert line.startswith("BAD INPUT in seed seeds/seasons.csv, field season_label, test expression_is_true: 2 row(s),"
+                           " e.g. ")
+    assert "season_label=2025-26, start_date=2024-10-21, end_date=2026-04-12" in line
+    assert "season_label=2026-27, start_date=2026-10-20, end_date=2028-04-11" in line
+    assert line.endswith("-- fix: a season's start_date and end_date lie in that season (the season of a date is the "
+                         "one its month gives: October on is the season that starts that year): correct the year in "
+                         "seeds/seasons.csv, then run dbt build")
+
+
 def test_bad_days_without_games_fail_the_build_naming_row_and_fix(tmp_path):
     """seeds/days_without_games.csv, which source freshness reads (int_days_without_games): a run of days with a
     wrong year (2015, no season of seeds/seasons.csv), one ending before it starts, and two runs sharing a day
