@@ -20,7 +20,7 @@ from pipeline import DBT_PROCESSES, NO_UNIT, Run, fixture_run, new_run
 from sample_data import rehearsal
 from test_bad_inputs import project_copy
 from test_daily_cycle import build_against_a_full_refresh
-from test_pick_engine import BEST_BETS, EXPECTED_PICKS, D1, D2, D3
+from test_pick_engine import BEST_BETS, EXPECTED_PICKS, EXPECTED_SIGNAL, D1, D2, D3
 
 CLOCK = "2025-01-08 12:00:00"
 LOCKS_DAY_3 = "2025-01-09 12:00:00"  # day 3's last game has tipped off
@@ -166,6 +166,35 @@ def test_a_new_champion_changes_no_locked_day(published, tmp_path):
     assert_locked_days_unchanged(published, run, current=("model",))
     assert [run.document(f"picks/{day}.json")["model"] for day in (D1, D2, D3)] == ["926A", "926A", "X02"]
     assert run.document("subsets/performance.json")["model"] == "X02"  # today's champion
+
+
+def test_a_champion_var_naming_no_system_fails_the_build_before_the_record(tmp_path):
+    """A champion change with a typo (catboost_v09 for catboost_v9) in the first build after day 1's tip-off. That
+    build failed on the public marts (their contracts refuse a null codename: nothing was published), but after the
+    record had locked day 1 with the unknown system as its champion, no candidate and no signal. The next build, the
+    var corrected, passed, and day 1's picks and signals files said for good what the record held: signal neutral,
+    "Not enough picks today to read the market.", where the champion's 12 candidates give favorable (GREEN,
+    balanced, 4 high-edge picks: test_pick_engine.py). Now a test of int_models_described fails first, naming the
+    var and the fix, and dbt skips what follows it, the record included."""
+    run = fixture_run(tmp_path, "pick_engine")
+    build(run, clock=f"{D1} 12:00:00")  # before day 1's tip-offs: nothing is locked
+    typo = json.dumps({"champion_system_id": "catboost_v09"})
+    done = run.dbt("build", *NO_UNIT, "--vars", typo, clock=f"{D2} 06:00:00", check=False)
+    assert done.returncode != 0
+    [line] = [line.partition("  ")[2] for line in done.stdout.splitlines() if "BAD INPUT" in line]
+    assert line == ("BAD INPUT in model int_models_described, field (row), test champion_is_a_known_system: 1 row(s), "
+                    "e.g. champion_system_id=catboost_v09 -- fix: var champion_system_id names no system of the model "
+                    "registry or the predictions (a typo?): correct it (dbt_project.yml, or --vars), then run dbt "
+                    "build; the record locks no day until it does")
+    assert run.query("select count(*) from props_intermediate.int_days_locked") == [(0,)]
+    build(run, clock=f"{D2} 06:00:00")
+    assert run.query("select system_id, signal from props_intermediate.int_days_locked"
+                     f" where game_date = '{D1}' and is_champion") == [("catboost_v9", "GREEN")]
+    assert run.publish("--all-dates") == 0
+    signals = run.document(f"signals/{D1}.json")
+    assert (signals["signal"], signals["metrics"], signals["note"]) == (
+        EXPECTED_SIGNAL[D1], {"conditions": "balanced", "picks": 4}, None)
+    assert run.document(f"picks/{D1}.json")["signal"] == EXPECTED_SIGNAL[D1]
 
 
 @pytest.mark.parametrize("refresh", [(), ("--full-refresh",)], ids=["daily", "full_refresh"])
