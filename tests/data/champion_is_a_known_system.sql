@@ -1,7 +1,8 @@
 {%- set fix -%}
-    var champion_system_id names no system of the model registry or the predictions (a
-    typo?): correct it (dbt_project.yml, or --vars), then run dbt build; the record locks no
-    day until it does
+    var champion_system_id names no system of the model registry or the predictions: a typo
+    (correct it in dbt_project.yml, or --vars), or feeds with no row of it yet (a deployment
+    before the upstream's first run: wait for it); then run dbt build. The record locks no day
+    until it does
 {%- endset %}
 {{ config(meta={'fix': fix.split() | join(' ')}) }}
 {#- contract §2 Model codenames: the champion is var champion_system_id, one of the systems
@@ -10,7 +11,9 @@
     contracts refuse, but only at the marts: the record (int_days_locked, through
     int_market_signals_daily) had by then locked each day whose games had tipped off with the
     unknown system as its champion, no candidate and no signal, for good. Failing here, on a
-    model upstream of the record, dbt build skips all that follows. -#}
+    model upstream of the record, dbt build skips all that follows. (A first build before the
+    feeds' first rows, with no registry row either, failed at those contracts before: it now
+    fails here, naming the var.) -#}
 select '{{ var("champion_system_id") }}' as champion_system_id
 where not exists (
     select 1 from {{ ref('int_models_described') }}

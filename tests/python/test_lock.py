@@ -184,8 +184,9 @@ def test_a_champion_var_naming_no_system_fails_the_build_before_the_record(tmp_p
     [line] = [line.partition("  ")[2] for line in done.stdout.splitlines() if "BAD INPUT" in line]
     assert line == ("BAD INPUT in model int_models_described, field (row), test champion_is_a_known_system: 1 row(s), "
                     "e.g. champion_system_id=catboost_v09 -- fix: var champion_system_id names no system of the model "
-                    "registry or the predictions (a typo?): correct it (dbt_project.yml, or --vars), then run dbt "
-                    "build; the record locks no day until it does")
+                    "registry or the predictions: a typo (correct it in dbt_project.yml, or --vars), or feeds with no "
+                    "row of it yet (a deployment before the upstream's first run: wait for it); then run dbt build. "
+                    "The record locks no day until it does")
     assert run.query("select count(*) from props_intermediate.int_days_locked") == [(0,)]
     build(run, clock=f"{D2} 06:00:00")
     assert run.query("select system_id, signal from props_intermediate.int_days_locked"
