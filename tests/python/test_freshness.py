@@ -117,7 +117,8 @@ def test_days_the_seed_lists_do_not_age_the_feeds_before_the_schedule_lists_the_
     code, statuses, _ = freshness(run, "2025-02-17 09:55:00")
     assert statuses == {feed: "pass" if feed == "nba_predictions.model_registry" else "error" for feed in FEEDS}
     assert code != 0
-    assert (judged(run)[predictions][1], judged(run)[box_scores][1]) == (88 * 60 + 40, 105 * 60 + 55)
+    ages = {feed: age for feed, (_, age) in judged(run).items()}
+    assert (ages[predictions], ages[box_scores]) == (88 * 60 + 40, 105 * 60 + 55)
     run.dbt("build", "--select", "int_days_without_games")
     assert run.query("select first_day::varchar, last_day::varchar, season_label"
                      " from props_intermediate.int_days_without_games where first_day = '2025-02-14'") == [
