@@ -455,12 +455,18 @@ def test_the_bucket_lock_is_waited_for_renewed_refused_naming_its_holder_and_tak
     from google.cloud import storage
 
     dead = storage.Client().bucket(bucket).blob("site/v1.lock")
-    dead.metadata = {"holder": "pid=1 host=gone since=2026-02-21T17:00:00Z what=x", "renewed": f"{time.time() - 121:.0f}"}
+    renewed = time.time() - 121
+    dead.metadata = {"holder": "pid=1 host=gone since=2026-02-21T17:00:00Z what=x", "renewed": f"{renewed:.3f}"}
     dead.upload_from_string("pid=1")
     capsys.readouterr()
     with GCSDestination(f"gs://{bucket}/site").locked():
-        assert capsys.readouterr().err.splitlines() == [f"taking over gs://{bucket}/site/v1.lock: not renewed for 121s, its holder is gone "
-                        "(pid=1 host=gone since=2026-02-21T17:00:00Z what=x)"]
+        # the age is read when the lock is tried, so it is 121s plus the seconds this test took since the upload
+        oldest = time.time() - renewed
+        took_over = capsys.readouterr().err.splitlines()
+        assert [re.sub(r"for \d+s,", "for Ns,", line) for line in took_over] == [
+            f"taking over gs://{bucket}/site/v1.lock: not renewed for Ns, its holder is gone "
+            "(pid=1 host=gone since=2026-02-21T17:00:00Z what=x)"]
+        assert 121 <= int(re.search(r"for (\d+)s,", took_over[0]).group(1)) <= round(oldest)
         assert lock_object(emulator, bucket)["metadata"]["holder"].startswith(f"pid={os.getpid()} ")
     assert run(project, bucket, "--all-dates") == 0 and lock_object(emulator, bucket) is None
 
