@@ -32,12 +32,14 @@ snapshot.
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import hashlib
 import json
 import re
 import shutil
 import subprocess
 import sys
+import time
 
 import duckdb
 import pytest
@@ -261,11 +263,23 @@ def test_a_night_in_one_process(night, tmp_path):
     live_replay.apply_step(night.warehouse, 5)
     assert sample_clock(str(night.warehouse)) == "2025-02-11 02:20:00"  # the newest live update: LAL-DEN in Q3
     clock = "2025-02-11 03:06:00"  # 46 min on: the feed has stopped updating LAL-DEN, in progress (a warning)
-    process = night_process("--cycles", "2", "--every", "12", "--lock", str(tmp_path / "warehouse.lock"))
-    assert re.fullmatch(r"live cycle 1: ok in [0-9.]+ s \(1 warning\(s\): the WARNING lines above\)",
-                        wait_for(process, "live cycle 1:"))
-    assert night.document(f"live-grading/{NIGHT}.json") == EXPECTED_DOCUMENTS[5]  # published all the same
-    live_replay.apply_step(night.warehouse, 7)  # the warehouse is free while the night waits for its next cycle
+    lock = tmp_path / "warehouse.lock"
+    process = night_process("--cycles", "2", "--every", "12", "--lock", str(lock))
+    # the warehouse is free while the night waits for its next cycle: the next snapshot is written then, under the
+    # night's lock, taken as soon as cycle 1 lets it go (on a loaded machine, cycle 1 can last the 12 s: cycle 2
+    # would start at once and read the old snapshot, or find the file in use)
+    deadline = time.monotonic() + 120
+    while "(cycle 1)" not in (lock.read_text() if lock.is_file() else ""):
+        assert process.poll() is None and time.monotonic() < deadline, "cycle 1 never took the lock"
+        time.sleep(0.02)
+    with lock.open("a+") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)  # waits for cycle 1 to end; cycle 2 then waits for this block
+        held.seek(0)
+        assert "(cycle 1)" in held.read()
+        assert re.fullmatch(r"live cycle 1: ok in [0-9.]+ s \(1 warning\(s\): the WARNING lines above\)",
+                            wait_for(process, "live cycle 1:"))
+        assert night.document(f"live-grading/{NIGHT}.json") == EXPECTED_DOCUMENTS[5]  # published all the same
+        live_replay.apply_step(night.warehouse, 7)
     assert re.fullmatch(r"live cycle 2: ok in [0-9.]+ s", wait_for(process, "live cycle 2:"))  # every game final
     assert wait_for(process, "live night:") == "live night: 2 cycle(s), 0 failed" and process.wait(60) == 0
     assert night.document(f"live-grading/{NIGHT}.json") == EXPECTED_DOCUMENTS[7]
