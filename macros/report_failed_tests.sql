@@ -9,7 +9,8 @@
 
     A test with severity warn that found rows (the feeds' horizon: quarantined rows; an
     ambiguous prediction run) is logged the same way, as WARNING: the run goes on. A test
-    whose config has `meta: {fix: ...}` ends its line with that fix. A seed is named by its
+    whose config has `meta: {fix: ...}` ends its line with that fix; one with `meta: {input:
+    ...}` (a check of vars) names that input instead of the tables it reads. A seed is named by its
     file (seed seeds/subset_definitions.csv), and a failed test of a seed alone ends with its
     fix: correct the row in that file. A test that errored on a table the warehouse does not
     have yet is counted instead: one NOT BUILT line per such table, with its fix (one full
@@ -59,6 +60,8 @@
         {#- a seed is a file an analyst edits: named by its path, and a test of the seed alone says the fix -#}
         {%- set where = 'seed ' ~ (seed_files | join(', ')) ~ ((', ' ~ where) if tables or model_names else '')
             if seed_files else where -%}
+        {#- a test of a var, not of a table's rows, names the var's file (meta input) -#}
+        {%- set where = (node.config.meta or {}).get('input') or where -%}
         {%- set fix = (node.config.meta or {}).get('fix') or ('correct the row in ' ~ (seed_files | join(', '))
             ~ ' (its columns: docs/contract.md §2), then run dbt build'
             if seed_files and not (tables or model_names) and result.status == 'fail' else none) -%}

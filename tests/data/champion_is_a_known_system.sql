@@ -14,7 +14,8 @@
     model upstream of the record, dbt build skips all that follows. (A first build before the
     feeds' first rows, with no registry row either, failed at those contracts before: it now
     fails here, naming the var.) -#}
-select '{{ var("champion_system_id") }}' as champion_system_id
+select champion_system_id
+from (select '{{ var("champion_system_id") }}' as champion_system_id) as configured
 where not exists (
     select 1 from {{ ref('int_models_described') }}
     where is_champion

@@ -69,32 +69,50 @@ def test_compiles_offline_for_bigquery(compiled):
     assert set(sources.values()) == {"nba-props-platform"}
 
 
+def bigquery_problems(name: str, text: str) -> list[str]:
+    """What in one compiled node's SQL BigQuery would refuse (or read otherwise) though sqlglot parses it."""
+    try:
+        trees = [t for t in sqlglot.parse(text, read="bigquery", error_level=ErrorLevel.RAISE) if t is not None]
+        for tree in trees:
+            tree.sql("bigquery", unsupported_level=ErrorLevel.RAISE)
+    except Exception as error:  # noqa: BLE001 - reported per node
+        return [f"{name}: {type(error).__name__}: {str(error)[:300]}"]
+    problems = []
+    for tree in trees:
+        unknown = sorted({f.name for f in tree.find_all(exp.Anonymous)})
+        if unknown:
+            problems.append(f"{name}: functions unknown to BigQuery: {unknown}")
+        if any(True for _ in tree.find_all(exp.Filter)):
+            problems.append(f"{name}: aggregate FILTER clause (BigQuery: countif / if)")
+        for trunc in tree.find_all(exp.DateTrunc, exp.TimestampTrunc):
+            if isinstance(trunc.this, exp.Literal) and trunc.this.is_string:
+                problems.append(f"{name}: date_trunc('unit', x) is DuckDB's argument order")
+        # "Query without FROM clause cannot have a WHERE clause" on BigQuery; DuckDB and the emulator run it
+        if any(select.args.get("where") and not select.args.get("from_") for select in tree.find_all(exp.Select)):
+            problems.append(f"{name}: a WHERE without a FROM (BigQuery refuses it: select from a subquery)")
+    bare = strip_strings_and_comments(text)
+    if "::" in bare:
+        problems.append(f"{name}: '::' cast (DuckDB only)")
+    for word in ("strip_accents", "list_value", "epoch_ms", "strftime("):
+        if word in bare.lower():
+            problems.append(f"{name}: DuckDB function {word}")
+    return problems
+
+
 def test_every_compiled_model_is_bigquery_sql(compiled):
     _, _, sql = compiled
-    problems = []
-    for name, text in sorted(sql.items()):
-        try:
-            trees = [t for t in sqlglot.parse(text, read="bigquery", error_level=ErrorLevel.RAISE) if t is not None]
-            for tree in trees:
-                tree.sql("bigquery", unsupported_level=ErrorLevel.RAISE)
-        except Exception as error:  # noqa: BLE001 - reported per model
-            problems.append(f"{name}: {type(error).__name__}: {str(error)[:300]}")
-            continue
-        for tree in trees:
-            unknown = sorted({f.name for f in tree.find_all(exp.Anonymous)})
-            if unknown:
-                problems.append(f"{name}: functions unknown to BigQuery: {unknown}")
-            if any(True for _ in tree.find_all(exp.Filter)):
-                problems.append(f"{name}: aggregate FILTER clause (BigQuery: countif / if)")
-            for trunc in tree.find_all(exp.DateTrunc, exp.TimestampTrunc):
-                if isinstance(trunc.this, exp.Literal) and trunc.this.is_string:
-                    problems.append(f"{name}: date_trunc('unit', x) is DuckDB's argument order")
-        bare = strip_strings_and_comments(text)
-        if "::" in bare:
-            problems.append(f"{name}: '::' cast (DuckDB only)")
-        for word in ("strip_accents", "list_value", "epoch_ms", "strftime("):
-            if word in bare.lower():
-                problems.append(f"{name}: DuckDB function {word}")
+    problems = [problem for name, text in sorted(sql.items()) for problem in bigquery_problems(name, text)]
+    assert problems == [], "\n".join(problems)
+
+
+def test_every_compiled_data_test_is_bigquery_sql(compiled):
+    """The data tests too (generic and singular, tests/data/): the emulator runs them through DuckDB, which accepts
+    what BigQuery refuses (tests/data/champion_is_a_known_system.sql had a WHERE without a FROM)."""
+    manifest, _, _ = compiled
+    tests = {node["name"]: node for node in manifest["nodes"].values() if node["resource_type"] == "test"}
+    assert len(tests) >= 200 and {"champion_is_a_known_system", "thresholds_are_consistent"} <= set(tests)
+    problems = [problem for name, node in sorted(tests.items())
+                for problem in bigquery_problems(name, open(node["compiled_path"], encoding="utf-8").read())]
     assert problems == [], "\n".join(problems)
 
 

@@ -198,6 +198,28 @@ def test_a_champion_var_naming_no_system_fails_the_build_before_the_record(tmp_p
     assert run.document(f"picks/{D1}.json")["signal"] == EXPECTED_SIGNAL[D1]
 
 
+def test_thresholds_out_of_order_fail_the_build_before_the_record(tmp_path):
+    """An analyst's edit of the tiers that swaps them (high 3, medium 5: no pick would ever be medium) and a health
+    ladder whose DEGRADING step lies below BLOCKED's (no model would ever be DEGRADING) changed no test's outcome, only
+    what the record locked at each tip-off. Now tests/data/thresholds_are_consistent.sql fails on the staging view
+    every model reads, one row per broken rule, naming the vars' file and the fix; dbt skips everything after it. A
+    var given as a string (--vars wilson_z: "1.96") is read as its number."""
+    run = fixture_run(tmp_path, "pick_engine")
+    edited = json.dumps({"edge_tier_high_min": 3, "edge_tier_medium_min": 5, "health_degrading_below": 50,
+                         "wilson_z": "1.96"})
+    done = run.dbt("build", *NO_UNIT, "--vars", edited, clock=f"{D2} 06:00:00", check=False)
+    assert done.returncode != 0
+    [line] = [line.partition("  ")[2] for line in done.stdout.splitlines() if "BAD INPUT" in line]
+    assert line == ("BAD INPUT in vars of dbt_project.yml (or --vars), field (row), test thresholds_are_consistent: "
+                    "2 row(s), e.g. var_name=edge_tier_high_min, var_value=3, must_be=above edge_tier_medium_min (5): "
+                    "else no pick is medium | var_name=health_blocked_below, var_value=52.4, must_be=below "
+                    "health_degrading_below (50): else no model is DEGRADING -- fix: correct the var in dbt_project.yml "
+                    "(or --vars; every threshold: docs/contract.md §3), then run dbt build. The record locks no day "
+                    "until it does")
+    built = run.query("select table_name from information_schema.tables where table_schema = 'props_intermediate'")
+    assert ("int_days_locked",) not in built and ("int_candidates_scored",) not in built
+
+
 @pytest.mark.parametrize("refresh", [(), ("--full-refresh",)], ids=["daily", "full_refresh"])
 def test_a_retired_group_and_a_new_one_change_no_locked_day(published, tmp_path, refresh):
     """A changed subset definition never changes a locked day (contract §3). After days 1 and 2 locked, Top 5
