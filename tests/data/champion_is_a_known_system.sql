@@ -4,7 +4,7 @@
     before the upstream's first run: wait for it); then run dbt build. The record locks no day
     until it does
 {%- endset %}
-{{ config(meta={'fix': fix.split() | join(' ')}) }}
+{{ config(meta={'fix': fix.split() | join(' '), 'input': 'vars of dbt_project.yml (or --vars)'}) }}
 {#- contract §2 Model codenames: the champion is var champion_system_id, one of the systems
     int_models_described lists (the registry's and the predictions'). A var that names none
     (a typo in a champion change) gave every day the champion's codename null, which the public

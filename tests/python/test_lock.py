@@ -182,8 +182,8 @@ def test_a_champion_var_naming_no_system_fails_the_build_before_the_record(tmp_p
     done = run.dbt("build", *NO_UNIT, "--vars", typo, clock=f"{D2} 06:00:00", check=False)
     assert done.returncode != 0
     [line] = [line.partition("  ")[2] for line in done.stdout.splitlines() if "BAD INPUT" in line]
-    assert line == ("BAD INPUT in model int_models_described, field (row), test champion_is_a_known_system: 1 row(s), "
-                    "e.g. champion_system_id=catboost_v09 -- fix: var champion_system_id names no system of the model "
+    assert line == ("BAD INPUT in vars of dbt_project.yml (or --vars), field (row), test champion_is_a_known_system: "
+                    "1 row(s), e.g. champion_system_id=catboost_v09 -- fix: var champion_system_id names no system of the model "
                     "registry or the predictions: a typo (correct it in dbt_project.yml, or --vars), or feeds with no "
                     "row of it yet (a deployment before the upstream's first run: wait for it); then run dbt build. "
                     "The record locks no day until it does")
@@ -198,24 +198,25 @@ def test_a_champion_var_naming_no_system_fails_the_build_before_the_record(tmp_p
     assert run.document(f"picks/{D1}.json")["signal"] == EXPECTED_SIGNAL[D1]
 
 
-def test_thresholds_out_of_order_fail_the_build_before_the_record(tmp_path):
-    """An analyst's edit of the tiers that swaps them (high 3, medium 5: no pick would ever be medium) and a health
-    ladder whose DEGRADING step lies below BLOCKED's (no model would ever be DEGRADING) changed no test's outcome, only
-    what the record locked at each tip-off. Now tests/data/thresholds_are_consistent.sql fails on the staging view
-    every model reads, one row per broken rule, naming the vars' file and the fix; dbt skips everything after it. A
-    var given as a string (--vars wilson_z: "1.96") is read as its number."""
+def test_a_threshold_var_no_rule_can_mean_fails_the_build_before_the_record(tmp_path):
+    """An analyst's edit that types the default price as -11 (for -110: each win without a book price would pay 9.09
+    units into every ROI) and sets health_min_n_7d to 0 (a model with no graded pick in 7 days would be HEALTHY)
+    changed no test's outcome, only what the record locked at each tip-off. Now tests/data/thresholds_are_consistent
+    .sql fails on the staging view every model reads, one row per broken rule, naming the vars' file and the fix; dbt
+    skips everything after it. A lever stays allowed (a BLOCKED bar of 80, above DEGRADING's 55, sits the champion
+    out: test_pick_engine), and a var given as a string (--vars wilson_z: "1.96") is read as its number."""
     run = fixture_run(tmp_path, "pick_engine")
-    edited = json.dumps({"edge_tier_high_min": 3, "edge_tier_medium_min": 5, "health_degrading_below": 50,
+    edited = json.dumps({"default_american_odds": -11, "health_min_n_7d": 0, "health_blocked_below": 80,
                          "wilson_z": "1.96"})
     done = run.dbt("build", *NO_UNIT, "--vars", edited, clock=f"{D2} 06:00:00", check=False)
     assert done.returncode != 0
     [line] = [line.partition("  ")[2] for line in done.stdout.splitlines() if "BAD INPUT" in line]
     assert line == ("BAD INPUT in vars of dbt_project.yml (or --vars), field (row), test thresholds_are_consistent: "
-                    "2 row(s), e.g. var_name=edge_tier_high_min, var_value=3, must_be=above edge_tier_medium_min (5): "
-                    "else no pick is medium | var_name=health_blocked_below, var_value=52.4, must_be=below "
-                    "health_degrading_below (50): else no model is DEGRADING -- fix: correct the var in dbt_project.yml "
-                    "(or --vars; every threshold: docs/contract.md §3), then run dbt build. The record locks no day "
-                    "until it does")
+                    "2 row(s), e.g. var_name=health_min_n_7d, var_value=0, must_be=at least 1: else a model with no "
+                    "graded pick in 7 days is HEALTHY | var_name=default_american_odds, var_value=-11, must_be=a price "
+                    "from +/-100 to +/-pick_price_limit (1000): a win pays 100/|odds| units, or odds/100 -- fix: "
+                    "correct the var in dbt_project.yml (or --vars; every threshold: docs/contract.md §3), then run "
+                    "dbt build. The record locks no day until it does")
     built = run.query("select table_name from information_schema.tables where table_schema = 'props_intermediate'")
     assert ("int_days_locked",) not in built and ("int_candidates_scored",) not in built
 
