@@ -168,6 +168,14 @@ def test_a_new_champion_changes_no_locked_day(published, tmp_path):
     assert run.document("subsets/performance.json")["model"] == "X02"  # today's champion
 
 
+def failed_on_vars(run: Run, edited: dict) -> str:
+    """The one BAD INPUT line of a build at day 2, 06:00 with ``edited`` as --vars, which must fail."""
+    done = run.dbt("build", *NO_UNIT, "--vars", json.dumps(edited), clock=f"{D2} 06:00:00", check=False)
+    assert done.returncode != 0
+    [line] = [line.partition("  ")[2] for line in done.stdout.splitlines() if "BAD INPUT" in line]
+    return line
+
+
 def test_a_champion_var_naming_no_system_fails_the_build_before_the_record(tmp_path):
     """A champion change with a typo (catboost_v09 for catboost_v9) in the first build after day 1's tip-off. That
     build failed on the public marts (their contracts refuse a null codename: nothing was published), but after the
@@ -178,15 +186,12 @@ def test_a_champion_var_naming_no_system_fails_the_build_before_the_record(tmp_p
     var and the fix, and dbt skips what follows it, the record included."""
     run = fixture_run(tmp_path, "pick_engine")
     build(run, clock=f"{D1} 12:00:00")  # before day 1's tip-offs: nothing is locked
-    typo = json.dumps({"champion_system_id": "catboost_v09"})
-    done = run.dbt("build", *NO_UNIT, "--vars", typo, clock=f"{D2} 06:00:00", check=False)
-    assert done.returncode != 0
-    [line] = [line.partition("  ")[2] for line in done.stdout.splitlines() if "BAD INPUT" in line]
-    assert line == ("BAD INPUT in vars of dbt_project.yml (or --vars), field (row), test champion_is_a_known_system: "
-                    "1 row(s), e.g. champion_system_id=catboost_v09 -- fix: var champion_system_id names no system of the model "
-                    "registry or the predictions: a typo (correct it in dbt_project.yml, or --vars), or feeds with no "
-                    "row of it yet (a deployment before the upstream's first run: wait for it); then run dbt build. "
-                    "The record locks no day until it does")
+    assert failed_on_vars(run, {"champion_system_id": "catboost_v09"}) == (
+        "BAD INPUT in vars of dbt_project.yml (or --vars), field (row), test champion_is_a_known_system: 1 row(s), "
+        "e.g. champion_system_id=catboost_v09 -- fix: var champion_system_id names no system of the model registry or "
+        "the predictions: a typo (correct it in dbt_project.yml, or --vars), or feeds with no row of it yet (a "
+        "deployment before the upstream's first run: wait for it); then run dbt build. The record locks no day until "
+        "it does")
     assert run.query("select count(*) from props_intermediate.int_days_locked") == [(0,)]
     build(run, clock=f"{D2} 06:00:00")
     assert run.query("select system_id, signal from props_intermediate.int_days_locked"
@@ -206,12 +211,8 @@ def test_a_threshold_var_no_rule_can_mean_fails_the_build_before_the_record(tmp_
     skips everything after it. A lever stays allowed (a BLOCKED bar of 80, above DEGRADING's 55, sits the champion
     out: test_pick_engine), and a var given as a string (--vars wilson_z: "1.96") is read as its number."""
     run = fixture_run(tmp_path, "pick_engine")
-    edited = json.dumps({"default_american_odds": -11, "health_min_n_7d": 0, "health_blocked_below": 80,
-                         "wilson_z": "1.96"})
-    done = run.dbt("build", *NO_UNIT, "--vars", edited, clock=f"{D2} 06:00:00", check=False)
-    assert done.returncode != 0
-    [line] = [line.partition("  ")[2] for line in done.stdout.splitlines() if "BAD INPUT" in line]
-    assert line == ("BAD INPUT in vars of dbt_project.yml (or --vars), field (row), test thresholds_are_consistent: "
+    edited = {"default_american_odds": -11, "health_min_n_7d": 0, "health_blocked_below": 80, "wilson_z": "1.96"}
+    assert failed_on_vars(run, edited) == ("BAD INPUT in vars of dbt_project.yml (or --vars), field (row), test thresholds_are_consistent: "
                     "2 row(s), e.g. var_name=health_min_n_7d, var_value=0, must_be=at least 1: else a model with no "
                     "graded pick in 7 days is HEALTHY | var_name=default_american_odds, var_value=-11, must_be=a price "
                     "from +/-100 to +/-pick_price_limit (1000): a win pays 100/|odds| units, or odds/100 -- fix: "
