@@ -212,12 +212,12 @@ def test_a_threshold_var_no_rule_can_mean_fails_the_build_before_the_record(tmp_
     out: test_pick_engine), and a var given as a string (--vars wilson_z: "1.96") is read as its number."""
     run = fixture_run(tmp_path, "pick_engine")
     edited = {"default_american_odds": -11, "health_min_n_7d": 0, "health_blocked_below": 80, "wilson_z": "1.96"}
-    assert failed_on_vars(run, edited) == ("BAD INPUT in vars of dbt_project.yml (or --vars), field (row), test thresholds_are_consistent: "
-                    "2 row(s), e.g. var_name=health_min_n_7d, var_value=0, must_be=at least 1: else a model with no "
-                    "graded pick in 7 days is HEALTHY | var_name=default_american_odds, var_value=-11, must_be=a price "
-                    "from +/-100 to +/-pick_price_limit (1000): a win pays 100/|odds| units, or odds/100 -- fix: "
-                    "correct the var in dbt_project.yml (or --vars; every threshold: docs/contract.md §3), then run "
-                    "dbt build. The record locks no day until it does")
+    assert failed_on_vars(run, edited) == (
+        "BAD INPUT in vars of dbt_project.yml (or --vars), field (row), test thresholds_are_consistent: 2 row(s), "
+        "e.g. var_name=health_min_n_7d, var_value=0, must_be=at least 1: else a model with no graded pick in 7 days is "
+        "HEALTHY | var_name=default_american_odds, var_value=-11, must_be=a price from +/-100 to +/-pick_price_limit "
+        "(1000): a win pays 100/|odds| units, or odds/100 -- fix: correct the var in dbt_project.yml (or --vars; every "
+        "threshold: docs/contract.md §3), then run dbt build. The record locks no day until it does")
     built = run.query("select table_name from information_schema.tables where table_schema = 'props_intermediate'")
     assert ("int_days_locked",) not in built and ("int_candidates_scored",) not in built
 
