@@ -22,6 +22,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -207,3 +208,13 @@ def pick_engine_site(root: Path) -> Run:
         run.dbt("build", *NO_UNIT)
         assert run.publish("--all-dates") == 0
     return built_once(root, "pick_engine", build)
+
+
+def holding(lock: Path, holder: subprocess.Popen, says: str) -> None:
+    """Wait until ``holder`` holds ``lock``: a holder writes who it is into the lock file once it has the lock
+    (ops/locked.sh its pid, ops/live_night.py its cycle too), so wait until the file says ``says``. A fixed sleep
+    was not always enough on a loaded machine: the run meant to wait could take the lock first."""
+    deadline = time.monotonic() + 120
+    while says not in (lock.read_text() if lock.is_file() else ""):
+        assert holder.poll() is None and time.monotonic() < deadline, f"{holder.args} never took {lock}"
+        time.sleep(0.02)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+from pathlib import Path
 
 import pytest
 import sqlglot
@@ -112,7 +113,7 @@ def test_every_compiled_data_test_is_bigquery_sql(compiled):
     tests = {node["name"]: node for node in manifest["nodes"].values() if node["resource_type"] == "test"}
     assert len(tests) >= 200 and {"champion_is_a_known_system", "thresholds_are_consistent"} <= set(tests)
     problems = [problem for name, node in sorted(tests.items())
-                for problem in bigquery_problems(name, open(node["compiled_path"], encoding="utf-8").read())]
+                for problem in bigquery_problems(name, Path(node["compiled_path"]).read_text(encoding="utf-8"))]
     assert problems == [], "\n".join(problems)
 
 

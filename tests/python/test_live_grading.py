@@ -39,12 +39,11 @@ import re
 import shutil
 import subprocess
 import sys
-import time
 
 import duckdb
 import pytest
 
-from pipeline import FIXTURES, NO_UNIT, PROJECT_DIR, Run, fixture_run
+from pipeline import FIXTURES, NO_UNIT, PROJECT_DIR, Run, fixture_run, holding
 from sample_data import live_replay
 from sample_data.clock import sample_clock
 from sample_data.fixture import read_csv
@@ -268,10 +267,7 @@ def test_a_night_in_one_process(night, tmp_path):
     # the warehouse is free while the night waits for its next cycle: the next snapshot is written then, under the
     # night's lock, taken as soon as cycle 1 lets it go (on a loaded machine, cycle 1 can last the 12 s: cycle 2
     # would start at once and read the old snapshot, or find the file in use)
-    deadline = time.monotonic() + 120
-    while "(cycle 1)" not in (lock.read_text() if lock.is_file() else ""):
-        assert process.poll() is None and time.monotonic() < deadline, "cycle 1 never took the lock"
-        time.sleep(0.02)
+    holding(lock, process, "(cycle 1)")
     with lock.open("a+") as held:
         fcntl.flock(held, fcntl.LOCK_EX)  # waits for cycle 1 to end; cycle 2 then waits for this block
         held.seek(0)

@@ -16,7 +16,7 @@ import time
 
 import pytest
 
-from pipeline import PROJECT_DIR
+from pipeline import PROJECT_DIR, holding
 
 LOCKED = str(PROJECT_DIR / "ops" / "locked.sh")
 
@@ -24,15 +24,6 @@ LOCKED = str(PROJECT_DIR / "ops" / "locked.sh")
 def locked(*args: str, wait: int = 10, what: str = "") -> subprocess.Popen:
     return subprocess.Popen([LOCKED, "-w", str(wait), *(["-d", what] if what else []), *args],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-
-
-def holding(lock, holder: subprocess.Popen) -> None:
-    """Wait until ``holder`` holds ``lock``: it writes its pid there once it has the lock (a fixed sleep was not
-    always enough on a loaded machine, and the run meant to wait could take the lock first)."""
-    deadline = time.monotonic() + 30
-    while not (lock.is_file() and lock.read_text().startswith(f"pid={holder.pid} ")):
-        assert holder.poll() is None and time.monotonic() < deadline, f"{holder.args} never took {lock}"
-        time.sleep(0.02)
 
 
 def test_two_runs_on_one_lock_never_interleave(tmp_path):
@@ -48,7 +39,7 @@ def test_two_runs_on_one_lock_never_interleave(tmp_path):
 def test_a_run_that_waits_too_long_exits_75_naming_the_holder(tmp_path):
     lock = tmp_path / "site.lock"
     holder = locked(str(lock), "--", "sleep", "3", what="make scheduled GROUP=hourly CLOCK=2025-01-01 10:00:00")
-    holding(lock, holder)
+    holding(lock, holder, f"pid={holder.pid} ")
     started = time.monotonic()
     second = locked(str(lock), "--", "touch", str(tmp_path / "ran"), wait=1)
     _, err = second.communicate(timeout=30)
@@ -72,7 +63,7 @@ def test_locks_are_taken_in_one_order_so_runs_sharing_two_never_deadlock(tmp_pat
 def test_the_lock_is_released_when_its_holder_is_killed(tmp_path):
     lock = tmp_path / "w.lock"
     holder = locked(str(lock), "--", "sleep", "30")
-    holding(lock, holder)
+    holding(lock, holder, f"pid={holder.pid} ")
     holder.kill()
     holder.wait(timeout=10)
     second = locked(str(lock), "--", "true", wait=2)
@@ -207,14 +198,14 @@ def test_a_live_night_cycle_waits_for_a_run_holding_its_lock(tmp_path):
 
     lock = tmp_path / "props.duckdb.lock"
     holder = locked(str(lock), "--", "sleep", "1.5", what="make scheduled GROUP=hourly")
-    holding(lock, holder)
+    holding(lock, holder, f"pid={holder.pid} ")
     started = time.monotonic()
     with night_locked([str(lock)], wait=10, what="live night"):
         assert time.monotonic() - started > 0.5  # it waited for the holder to finish
         assert "what=live night" in lock.read_text()
     assert holder.wait(timeout=30) == 0
     holder = locked(str(lock), "--", "sleep", "3", what="make scheduled GROUP=daily")
-    holding(lock, holder)
+    holding(lock, holder, f"pid={holder.pid} ")
     with pytest.raises(LockHeld, match=r"held by another run: pid=\d+ .*what=make scheduled GROUP=daily; waited 1 s"):
         with night_locked([str(lock)], wait=1, what="live night"):
             pass
