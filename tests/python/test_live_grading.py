@@ -318,6 +318,46 @@ def test_a_game_the_feed_stops_updating_is_named_by_a_warning(night):
     snapshot(night, 7)
 
 
+def games_not_in_feed(run, clock: str) -> list[str]:
+    """The WARNING line of tests/data/live_game_not_in_feed.sql at ``clock`` (an empty list when it passes)."""
+    done = run.dbt("test", "--select", "live_game_not_in_feed", clock=clock)
+    return [line.partition("WARNING (the run goes on) ")[2] for line in done.stdout.splitlines()
+            if "WARNING (the run goes on)" in line and "live_game_not_in_feed" in line]
+
+
+def test_a_game_the_feed_never_shows_started_is_named_by_a_warning(night):
+    """The context has BOS-NYK tip off at 00:00 UTC, LAL-DEN at 01:00 (both dated 02-10). Step 0: the feed lists both
+    games as scheduled. At 00:45 BOS-NYK tipped off 45 min ago, var live_stall_minutes: nothing said; at 00:46, 46
+    min: one row (LAL-DEN has not tipped off). A feed with nothing on the night (the loader never started: the live
+    date would stay last night's), at 01:46: both games, 106 and 46 min. At 04:01, 241 min after BOS-NYK's tip-off,
+    past var live_watch_hours (4 h: every game is over, the box scores grade it): LAL-DEN alone, 181 min. Step 3
+    (BOS-NYK in Q3, LAL-DEN in Q1) at 01:46: nothing said; step 2 (LAL-DEN still scheduled) at 01:46: LAL-DEN."""
+    snapshot(night, 0)
+    assert games_not_in_feed(night, "2025-02-11 00:45:00") == []
+    [line] = games_not_in_feed(night, "2025-02-11 00:46:00")
+    assert line.startswith("in source nba_analytics.upcoming_player_game_context, nba_raw.live_boxscores (model "
+                           "stg_nba_analytics__upcoming_player_game_context, stg_nba_raw__live_boxscores), field "
+                           "(row), test live_game_not_in_feed: 1 row(s), e.g. game_id=0022400801, "
+                           f"game_date={NIGHT}, game_start_at=2025-02-11 00:00:00, minutes_since_tip_off=46, "
+                           "feed_shows=scheduled -- fix: this game tipped off"), line
+    night.execute(f"delete from {live_replay.LIVE_TABLE} where game_date = '{NIGHT}'")
+    [line] = games_not_in_feed(night, "2025-02-11 01:46:00")
+    assert "test live_game_not_in_feed: 2 row(s), e.g. " in line
+    for game, tip_off, minutes in (("0022400801", "00:00", 106), ("0022400802", "01:00", 46)):
+        assert (f"game_id={game}, game_date={NIGHT}, game_start_at=2025-02-11 {tip_off}:00, "
+                f"minutes_since_tip_off={minutes}, feed_shows=nothing") in line
+    [line] = games_not_in_feed(night, "2025-02-11 04:01:00")
+    assert ": 1 row(s), e.g. game_id=0022400802, game_date=2025-02-10, game_start_at=2025-02-11 01:00:00, " \
+           "minutes_since_tip_off=181, feed_shows=nothing -- fix:" in line
+    snapshot(night, 3)
+    assert games_not_in_feed(night, "2025-02-11 01:46:00") == []
+    snapshot(night, 2)
+    [line] = games_not_in_feed(night, "2025-02-11 01:46:00")
+    assert ": 1 row(s), e.g. game_id=0022400802, game_date=2025-02-10, game_start_at=2025-02-11 01:00:00, " \
+           "minutes_since_tip_off=46, feed_shows=scheduled -- fix:" in line
+    snapshot(night, 7)
+
+
 def test_final_snapshot_equals_the_nightly_grading(night):
     """Load the night's box scores as the nightly pipeline would, grade, and compare."""
     live_replay.apply_step(night.warehouse, -1)
