@@ -133,12 +133,21 @@ def test_best_bets_all_adds_up(demo):
             assert losses == sum(p["result"] == "miss" for p in day["picks"])
             expected = "pending" if not wins and not losses else "sweep" if not losses else "miss" if not wins else "split"
             assert day["status"] == expected
-    # the streak, counted by hand from the graded picks, newest first
-    graded = [p["result"] for w in doc["weeks"] for d in w["days"] for p in d["picks"] if p["result"] in ("hit", "miss")]
+    # the streak and the last 10, counted by hand from the graded picks, newest first: by date, then tip-off (the end
+    # of the date without one), then rank
+    def newest_first(day: dict) -> list[dict]:
+        end_of_day = f"{dt.date.fromisoformat(day['date']) + dt.timedelta(days=1)}T00:00:00Z"
+        by_rank = sorted(day["picks"], key=lambda p: p["rank"])
+        return sorted(by_rank, key=lambda p: p["tipoff"] or end_of_day, reverse=True)  # stable: rank breaks ties
+
+    graded = [p["result"] for w in doc["weeks"] for d in w["days"] for p in newest_first(d)
+              if p["result"] in ("hit", "miss")]
     run = 0
     while run < len(graded) and graded[run] == graded[0]:
         run += 1
     assert doc["streak"] == {"type": "W" if graded[0] == "hit" else "L", "count": run}
+    assert (doc["record"]["last_10"]["wins"], doc["record"]["last_10"]["losses"]) == (
+        graded[:10].count("hit"), graded[:10].count("miss"))
 
 
 # ----------------------------------------------------------------------------- contract v1.1 (contract §4 additions)

@@ -15,6 +15,7 @@ select
     calendar.season_label,
     bets.game_date,
     bets.best_bet_rank,
+    bets.game_start_at,
     calendar.week_start,
     calendar.month_start,
     bets.recommendation,

@@ -1,7 +1,8 @@
 -- best-bets/all.json, the document's root: one row, the season as of the latest game date d
 -- up to the current slate (contract §4 Current slate).
 -- Records (season, month, week, last_10 = the ten most recent graded best bets, newest =
--- latest date then rank), current streak (W or L over graded best bets, pushes and voids
+-- latest date, then latest tip-off (macro lock_time: the end of the date when the context
+-- has none), then rank), current streak (W or L over graded best bets, pushes and voids
 -- skipped), totals; a graded best bet counts once its day is locked (is_win, is_loss).
 -- Its weeks, days and picks are parts at their own grain (publish declaration, `from:`),
 -- built and tested before this model:
@@ -24,7 +25,12 @@ season_bets as (
 graded_by_recency as (
     select
         *,
-        row_number() over (order by game_date desc, best_bet_rank asc) as recency
+        row_number() over (
+            order by
+                game_date desc,
+                {{ lock_time('game_start_at', 'game_date') }} desc,
+                best_bet_rank asc
+        ) as recency
     from season_bets
     where is_win = 1 or is_loss = 1
 ),
