@@ -292,11 +292,15 @@ def test_a_night_in_one_process(night, tmp_path):
     live_replay.apply_step(night.warehouse, 7)
 
 
-def stalled_games(run, clock: str) -> list[str]:
-    """The WARNING line of tests/data/live_game_not_updated.sql at ``clock`` (an empty list when it passes)."""
-    done = run.dbt("test", "--select", "live_game_not_updated", clock=clock)
+def warnings_of(run, data_test: str, clock: str) -> list[str]:
+    """The WARNING line of the data test tests/data/``data_test``.sql at ``clock`` (an empty list when it passes)."""
+    done = run.dbt("test", "--select", data_test, clock=clock)
     return [line.partition("WARNING (the run goes on) ")[2] for line in done.stdout.splitlines()
-            if "WARNING (the run goes on)" in line and "live_game_not_updated" in line]
+            if "WARNING (the run goes on)" in line and data_test in line]
+
+
+def stalled_games(run, clock: str) -> list[str]:
+    return warnings_of(run, "live_game_not_updated", clock)
 
 
 def test_a_game_the_feed_stops_updating_is_named_by_a_warning(night):
@@ -319,10 +323,7 @@ def test_a_game_the_feed_stops_updating_is_named_by_a_warning(night):
 
 
 def games_not_in_feed(run, clock: str) -> list[str]:
-    """The WARNING line of tests/data/live_game_not_in_feed.sql at ``clock`` (an empty list when it passes)."""
-    done = run.dbt("test", "--select", "live_game_not_in_feed", clock=clock)
-    return [line.partition("WARNING (the run goes on) ")[2] for line in done.stdout.splitlines()
-            if "WARNING (the run goes on)" in line and "live_game_not_in_feed" in line]
+    return warnings_of(run, "live_game_not_in_feed", clock)
 
 
 def test_a_game_the_feed_never_shows_started_is_named_by_a_warning(night):
