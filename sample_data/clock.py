@@ -1,4 +1,4 @@
-"""The moment a sample warehouse stands for, as the dbt var `clock` wants it.
+"""The moment a sample warehouse stands for, as PROPS_CLOCK (macros/clock.sql) wants it.
 
     python -m sample_data.clock .warehouse/props.duckdb      # -> 2025-04-14 00:50:00
 
