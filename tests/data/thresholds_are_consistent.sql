@@ -39,7 +39,8 @@
 {%- set broken = rules | rejectattr(1) | list -%}
 {%- if broken %}
 {%- for name, holds, rule in broken %}
-select '{{ name }}' as var_name, '{{ var(name) }}' as var_value, '{{ rule | replace("'", "''") }}' as must_be
+select '{{ name }}' as var_name, {{ dbt.string_literal(dbt.escape_single_quotes(var(name) | string)) }} as var_value,
+    {{ dbt.string_literal(dbt.escape_single_quotes(rule)) }} as must_be
 {% if not loop.last %}union all{% endif %}
 {%- endfor %}
 {%- else %}
