@@ -3,15 +3,16 @@
     both the latest before tip-off, that disagree on the pick: the candidate is then
     decided by prediction_id alone (contract §3 Candidates; docs/decisions.md), which can flip
     a public pick. Warns loudly, naming both rows (every row of the tie), on the days a run
-    can still change (from facts_lookback_days before the clock's date). -#}
+    can still change (from facts_lookback_days before the clock's date). "Before tip-off" is
+    the candidate rule's: the game's tip-off (macro game_tipoffs, one time for all its
+    players), not a player's own context row. -#}
 with predictions as (
     select
         predictions.*,
-        {{ lock_time('context.game_start_at', 'predictions.game_date') }} as locks_at
+        {{ lock_time('tipoffs.game_start_at', 'predictions.game_date') }} as locks_at
     from {{ ref('stg_nba_predictions__player_prop_predictions') }} as predictions
-    left join {{ ref('stg_nba_analytics__upcoming_player_game_context') }} as context
-        on predictions.player_lookup = context.player_lookup
-        and predictions.game_id = context.game_id
+    left join ({{ game_tipoffs() }}) as tipoffs
+        on predictions.game_id = tipoffs.game_id
     where
         predictions.is_active
         and predictions.game_date >= {{ horizon_date(-1 * var('facts_lookback_days')) }}

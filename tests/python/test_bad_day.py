@@ -111,6 +111,31 @@ def test_two_active_runs_at_the_same_instant_warn_naming_both(clean, tmp_path):
                and "prediction_id=pe-022-twin" in line for line in warnings), done.stdout[-3000:]
 
 
+def test_a_tie_is_judged_at_the_game_tip_off_not_at_the_player_start(clean, tmp_path):
+    """The candidate rule locks a game at its tip-off, the earliest start of its context rows (macro game_tipoffs):
+    23:30 for OKC-PHX. Shai Gilgeous-Alexander's and Devin Booker's own rows say 23:50. The warning used to judge
+    "latest before tip-off" at the player's own start: Booker's two runs of 23:40, late (never candidates), were named
+    as a tie, and the real tie of 17:00 between pe-022 and its twin (OVER against UNDER: the candidate decided by
+    prediction_id alone) was hidden by a late run of 23:40. Judged at 23:30: the tie of 17:00, and nothing else."""
+    run = copy_of(clean, tmp_path / "tie_at_tip_off")
+    run.execute(
+        "update nba_analytics.upcoming_player_game_context set game_start_at = timestamp '2025-01-08 23:50:00'"
+        " where player_lookup in ('shaigilgeousalexander', 'devinbooker')",
+        *(f"insert into {P} ({COLUMNS}) select '{new_id}', system_id, player_lookup, game_id, game_date, 30.0,"
+          f" confidence_score, '{side}', current_points_line, true, {created} from {P} where prediction_id = '{of}'"
+          for new_id, of, side, created in [
+              ("pe-022-twin", "pe-022", "OVER", "created_at"),
+              ("pe-022-late", "pe-022", "UNDER", "timestamp '2025-01-08 23:40:00'"),
+              ("pe-023-late-a", "pe-023", "UNDER", "timestamp '2025-01-08 23:40:00'"),
+              ("pe-023-late-b", "pe-023", "OVER", "timestamp '2025-01-08 23:40:00'")]))
+    done = run.dbt("build", *NO_UNIT, clock="2025-01-08 23:45:00")
+    [warning] = [line for line in done.stdout.splitlines()
+                 if "WARNING (the run goes on)" in line and "test ambiguous_prediction_runs" in line]
+    assert ": 2 row(s)" in warning, warning
+    assert "prediction_id=pe-022," in warning and "prediction_id=pe-022-twin," in warning, warning
+    assert "late" not in warning, warning
+
+
 def test_a_correction_older_than_the_lookback_is_regraded(clean, tmp_path):
     """With no lookback at all (facts_lookback_days 0: a run rebuilds tonight only), a box
     score of day 1 corrected two days later still reaches the grades, the records and the
