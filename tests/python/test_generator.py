@@ -508,8 +508,9 @@ def test_ladder_books_list_5_to_10_lines_in_every_snapshot(season, ladders):
         assert groups > 30_000
     # every snapshot of a ladder book holds ladders (>= 5 lines for every player it quotes)
     snaps = q(season, f"select count(distinct (bookmaker, snapshot_at)) from {ODDS} where bookmaker in {tuple(gen.LADDER_BOOKS)}")
-    with_ladder = q(ladders, "select count(*) from (select bookmaker, snapshot_at from ladder "
-                             "group by all having min(1) = 1)")[0][0]
+    with_ladder = q(ladders, "select count(*) from (select bookmaker, snapshot_at from (select bookmaker, snapshot_at,"
+                             " player_lookup, game_id, count(*) as n from ladder group by all) group by all"
+                             " having min(n) >= 5)")[0][0]
     assert snaps[0][0] == with_ladder == 2 * 3 * q(season, f"select count(distinct game_date) from {ODDS}")[0][0]
     # the other books: one line per player and snapshot
     assert q(season, f"""select max(n) from (select count(*) n from {ODDS} where bookmaker not in {tuple(gen.LADDER_BOOKS)}

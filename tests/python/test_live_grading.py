@@ -421,9 +421,17 @@ def test_replay_points_and_minutes_only_grow():
     assert {(r.points, r.minutes) for r in holiday} == {(0, "00:00")}
 
 
-def test_replaying_a_step_twice_writes_identical_rows():
+def test_replaying_a_step_twice_writes_identical_rows(tmp_path):
+    """apply_step replaces the night's live rows with the step's: written twice, the table holds the same 9 rows (one
+    per player of the fixture's finals), not 18."""
+    run = fixture_run(tmp_path, "live")
     finals = finals_of_the_fixture()
-    assert live_replay.snapshot(finals, 5) == live_replay.snapshot(finals, 5)
+    live_replay.write_finals(run.warehouse, finals)
+    night_rows = f"select * from {live_replay.LIVE_TABLE} where game_date = '{NIGHT}' order by all"
+    assert live_replay.apply_step(run.warehouse, 5) == (dt.date.fromisoformat(NIGHT), 5, 9)
+    once = run.query(night_rows)
+    assert live_replay.apply_step(run.warehouse, 5) == (dt.date.fromisoformat(NIGHT), 5, 9)
+    assert len(once) == 9 and run.query(night_rows) == once
     final_game = [r for r in live_replay.snapshot(finals, 7) if r.game_id == "0022400801"]
     assert {r.updated_at for r in final_game} == {dt.datetime(2025, 2, 11, 2, 20)}  # final since step 5
 

@@ -321,9 +321,12 @@ def test_every_page_offline_with_the_json_values_and_screenshots(demo, servers, 
     for key, value in live["summary"].items():
         if key != "win_rate":
             assert one(browser, f'[data-summary="{key}"] .stat-value').text == str(value)
-    assert shown(browser, "tr.pick", "player", "line", "actual") == \
-        [{"player": p["player"], "line": f"{p['line']:.1f}", "actual": MISSING if p["actual"] is None else str(p["actual"])}
-         for p in live["picks"]]
+    status = {"pending": "Pending", "in_progress": "In progress", "trending_correct": "Trending correct",
+              "trending_incorrect": "Trending incorrect", "correct": "Correct", "incorrect": "Incorrect", "push": "Push",
+              "void": "Void"}  # each published status (the mart's accepted values), as the page words it
+    assert shown(browser, "tr.pick", "player", "line", "actual", "status") == \
+        [{"player": p["player"], "line": f"{p['line']:.1f}", "actual": MISSING if p["actual"] is None else str(p["actual"]),
+          "status": status[p["status"]]} for p in live["picks"]]
     screenshot(browser, "live")
 
     # Files (on-call): every file read and consistent.

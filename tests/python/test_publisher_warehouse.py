@@ -317,9 +317,18 @@ def test_duckdb_iter_rows_streams_sorted_and_filtered(project, monkeypatch):
     monkeypatch.setattr(warehouse_module, "BATCH", 2)  # several batches
     warehouse = DuckDBWarehouse(project / "wh.duckdb")
     relation = '"wh"."public"."t"'
+    fetched: list[int] = []  # the size of each batch read from DuckDB, as it is read
+    fetch = warehouse._fetch
+
+    def counting_fetch(sql, params):
+        for names, batch in fetch(sql, params):
+            fetched.append(len(batch))
+            yield names, batch
+
+    monkeypatch.setattr(warehouse, "_fetch", counting_fetch)
     rows = warehouse.iter_rows(relation, order_by=("date",))
-    assert not isinstance(rows, list)
-    assert [r["name"] for r in rows] == ["a", "b", "c", "d"]  # NULL date last
+    assert next(rows)["name"] == "a" and fetched == [2]  # the first row costs one batch, not the table
+    assert [r["name"] for r in rows] == ["b", "c", "d"] and fetched == [2, 2]  # NULL date last
     assert [r["n"] for r in warehouse.iter_rows(relation, where={"name": "c"})] == [3]
     in_range = warehouse.iter_rows(relation, where={"date": (dt.date(2026, 2, 21), dt.date(2026, 2, 22))},
                                    order_by=("date",))
