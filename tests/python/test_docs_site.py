@@ -44,7 +44,7 @@ if not (CHROMIUM and CHROMEDRIVER):
     pytest.skip("chromium / chromedriver not installed (apt-get install chromium chromium-driver)",
                 allow_module_level=True)
 
-pytest.importorskip("selenium.webdriver")
+# selenium is pinned in requirements.lock: a missing one fails the import, never skips
 from selenium.webdriver.common.by import By  # noqa: E402
 
 

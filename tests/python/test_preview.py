@@ -55,7 +55,7 @@ if not (CHROMIUM and CHROMEDRIVER and NPM):
     pytest.skip("chromium / chromedriver / npm not installed (apt-get install chromium chromium-driver)",
                 allow_module_level=True)
 
-pytest.importorskip("selenium.webdriver")
+# selenium is pinned in requirements.lock: a missing one fails the import, never skips
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support.ui import Select  # noqa: E402
 
