@@ -339,6 +339,7 @@ def test_a_day_whose_only_game_moves_later_publishes_no_file(tmp_path):
                      " order by 1") == [(D1,), (D3,)]
     assert run.publish("--all-dates") == 0
     assert sorted(str(path.relative_to(run.site)) for path in run.site.rglob(f"{D2}.json")) == []
+    assert sorted(path.name for path in (run.site / "picks").glob("*.json")) == [f"{D1}.json", f"{D3}.json"]
 
 
 def test_a_day_locks_at_its_last_game_even_before_that_game_is_predicted(tmp_path):
