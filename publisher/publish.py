@@ -264,10 +264,12 @@ def withdraw(destination: Destination, paths: list[str], endpoints: list[Endpoin
     """Delete objects published by mistake (a path ending in / names every object under it), then rewrite the
     destination's latest.json (if it has one) and manifest.json without them. Refuses (returns the problems,
     deletes nothing) a path that is not stored, an index, or, unless ``force``, a path an endpoint produces (its
-    next run would publish it again). Raises ManifestError, naming what it deleted, when an index write fails."""
+    next run would publish it again). Raises ManifestError, naming what it deleted and what it did not, when a
+    deletion fails (the indexes are still rewritten without what was deleted) or an index write fails."""
     listing = destination.list()
-    paths = [found for path in paths for found in  # a folder (a path ending in /): every object stored under it
-             (sorted(p for p in listing if p.startswith(path)) or [path] if path.endswith("/") else [path])]
+    paths = list(dict.fromkeys(  # a folder (a path ending in /): every object under it; a path named twice: once
+        found for path in paths for found in
+        (sorted(p for p in listing if p.startswith(path)) or [path] if path.endswith("/") else [path])))
     problems = [f"{path}: not in {destination.url}" for path in paths if path not in listing]
     problems += [f"{path}: an index, rewritten by every run; it is never withdrawn" for path in paths
                  if path in (MANIFEST_PATH, LATEST_PATH)]
@@ -278,16 +280,27 @@ def withdraw(destination: Destination, paths: list[str], endpoints: list[Endpoin
                             "again while the mart has rows for it: delete those first, then pass --force")
     if problems:
         return problems
+    deleted: list[str] = []
+    failures: list[str] = []
     for path in paths:
+        try:
+            if not dry_run:
+                destination.delete(listing[path])
+        except Exception as error:  # noqa: BLE001 - said below; the indexes still drop what was deleted
+            failures.append(f"deleting {path} failed: {describe(error)}; not deleted, still listed: "
+                            f"{', '.join(paths[len(deleted):])} (withdraw them again)")
+            break
+        del listing[path]
+        deleted.append(path)
         log(f"  {'would delete' if dry_run else 'deleted':<12} {path}")
-        if not dry_run:
-            destination.delete(listing.pop(path))
     indexes = site_indexes(LATEST_PATH in listing, endpoints, generated_at)
-    write_indexes(destination, {p: o for p, o in listing.items() if p not in paths}, [], indexes, 0, dry_run)
-    if failures := [error for index in indexes for error in index.tally.errors]:
-        done = "dry run: nothing deleted" if dry_run else (f"deleted all the same: {', '.join(paths)} (the next "
-                                                           f"publisher run into {destination.url} writes the indexes "
-                                                           "without them)")
+    write_indexes(destination, listing, [], indexes, 0, dry_run)
+    if index_failures := [error for index in indexes for error in index.tally.errors]:
+        failures += index_failures
+        if deleted and not dry_run:
+            failures.append(f"the next publisher run into {destination.url} writes the indexes without them")
+    if failures:
+        done = "dry run: nothing deleted" if dry_run else f"deleted: {', '.join(deleted) or 'nothing'}"
         raise ManifestError(f"{'; '.join(failures)}; {done}")
     return []
 

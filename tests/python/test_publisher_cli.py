@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from publisher.cli import main
-from publisher.destinations import LocalDestination
+from publisher.destinations import ConflictError, LocalDestination
 from publisher_project import make_project, publish, record_builds, sql, write_run_results
 
 
@@ -478,9 +478,45 @@ def test_withdraw_names_what_it_deleted_when_an_index_cannot_be_rewritten(projec
     assert withdraw(project, "old.json") == 1
     err = capsys.readouterr().err
     assert not (site / "old.json").exists() and (site / "manifest.json").read_bytes() == manifest
-    assert (f"error: ManifestError: manifest.json: OSError: No space left on device; deleted all the same: old.json "
-            f"(the next publisher run into {site} writes the indexes without them)") in err
+    assert (f"error: ManifestError: manifest.json: OSError: No space left on device; the next publisher run into {site}"
+            " writes the indexes without them; deleted: old.json") in err
     assert "refused" not in err and "withdrawn" not in err
+
+
+def test_withdraw_stopped_by_a_failed_deletion_drops_what_it_deleted_from_the_indexes(project, capsys, monkeypatch):
+    """extra/ and extra/a.json name a.json twice: it is withdrawn once (a KeyError used to stop the run after deleting
+    it, leaving both indexes listing it). The deletion of b.json then fails (a concurrent writer): a.json is gone and
+    gone from manifest.json, b.json and c.json are still stored and still listed, the error says which is which (the
+    log used to say "deleted" before deleting), and withdrawing them again finishes the job."""
+    assert run(project, "--all-dates") == 0
+    site = project / "out" / "v1"
+    (site / "extra").mkdir()
+    for name in ("a", "b", "c"):
+        (site / "extra" / f"{name}.json").write_text("{}")  # no endpoint publishes them
+    assert run(project, "--all-dates") == 0
+    delete = LocalDestination.delete
+
+    def failing(self, stored):
+        if stored.path == "extra/b.json":
+            raise ConflictError(f"{self.base / stored.path}: changed since it was listed")
+        return delete(self, stored)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(LocalDestination, "delete", failing)
+        capsys.readouterr()
+        assert withdraw(project, "extra/", "extra/a.json", "extra/a.json") == 1
+    err = capsys.readouterr().err
+    assert [line.split() for line in err.splitlines() if "deleted " in line and "failed" not in line] == [
+        ["deleted", "extra/a.json"]]
+    assert (f"error: ManifestError: deleting extra/b.json failed: ConflictError: {site}/extra/b.json: changed since "
+            "it was listed; not deleted, still listed: extra/b.json, extra/c.json (withdraw them again); deleted: "
+            "extra/a.json") in err
+    listed = json.loads((site / "manifest.json").read_text())["objects"]
+    assert [p for p in published(project) if p.startswith("extra/")] == ["extra/b.json", "extra/c.json"]
+    assert [p for p in listed if p.startswith("extra/")] == ["extra/b.json", "extra/c.json"]
+    assert withdraw(project, "extra/") == 0
+    assert not (site / "extra").exists() or not any((site / "extra").iterdir())
+    assert not any(p.startswith("extra/") for p in json.loads((site / "manifest.json").read_text())["objects"])
 
 
 def test_admin_files_left_in_the_public_destination_stop_the_run_until_withdrawn(project, capsys):
