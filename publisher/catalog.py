@@ -120,7 +120,10 @@ def load_manifest(project_dir: str | Path) -> dict:
     file = target_dir(project_dir) / "manifest.json"
     if not file.is_file():
         raise CatalogError(f"{file} not found: run dbt (parse, build) first")
-    return json.loads(file.read_text(encoding="utf-8"))
+    try:
+        return json.loads(file.read_text(encoding="utf-8"))
+    except ValueError as error:  # a write cut short (disk full, a killed dbt): dbt writes it again
+        raise CatalogError(f"{file}: unreadable ({error}): run dbt (parse, build) again") from None
 
 
 def publish_declaration(node: dict) -> dict | None:

@@ -62,6 +62,17 @@ def test_missing_manifest(tmp_path):
         endpoints_from_manifest(load_manifest(tmp_path))
 
 
+def test_a_manifest_cut_short_is_named_with_its_fix(tmp_path, monkeypatch):
+    """A manifest.json written halfway (a full disk, a killed dbt) used to end the run in a bare JSONDecodeError."""
+    monkeypatch.delenv("DBT_TARGET_PATH", raising=False)
+    (tmp_path / "target").mkdir()
+    (tmp_path / "target" / "manifest.json").write_text('{"nodes": {"model.p.picks_daily": {"con')
+    with pytest.raises(CatalogError) as raised:
+        load_manifest(tmp_path)
+    assert str(raised.value).startswith(f"{tmp_path / 'target' / 'manifest.json'}: unreadable (")
+    assert str(raised.value).endswith("): run dbt (parse, build) again")
+
+
 def broken(**changes):
     manifest = copy.deepcopy(MANIFEST)
     publish = manifest["nodes"]["model.p.picks_daily"]["config"]["meta"]["publish"]
