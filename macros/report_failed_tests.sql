@@ -106,7 +106,9 @@
 {#- Up to 5 offending rows of a failed test, as whole rows of the tested model when the
     test only returns the offending values or keys (not_null, unique, accepted_values,
     relationships on one column; primary_key: every row of a repeated key, so two rows
-    that disagree are both shown), else the test's own rows. -#}
+    that disagree are both shown), else the test's own rows. The model's rows are the ones
+    the test's `where` config keeps (a PASS row without predicted_points is allowed, so it
+    is never shown as the example of the OVER row that failed). -#}
 {% macro report_sample_sql(node) %}
     {%- set test_name = node.test_metadata.name if node.test_metadata else '' -%}
     {%- set source_ids = [] -%}
@@ -116,6 +118,9 @@
     {%- set model = graph.nodes.get(node.attached_node) if node.attached_node
         else (graph.sources[source_ids[0]] if source_ids else none) -%}
     {%- set column = node.column_name -%}
+    {%- set scope = node.config.where -%}
+    {%- set tested = none if not model else model.relation_name if not scope
+        else '(select * from ' ~ model.relation_name ~ ' where ' ~ scope ~ ')' -%}
     {%- if model and test_name == 'primary_key' -%}
         {%- set keys = node.test_metadata.kwargs.get('column_names') or [] -%}
         {%- set matches, order = [], [] -%}
@@ -123,14 +128,14 @@
             {%- do matches.append('tested.' ~ key ~ ' is not distinct from failing.' ~ key) -%}
             {%- do order.append('tested.' ~ key) -%}
         {%- endfor -%}
-        {{ return('select tested.* from ' ~ model.relation_name ~ ' as tested inner join (' ~ node.compiled_code
+        {{ return('select tested.* from ' ~ tested ~ ' as tested inner join (' ~ node.compiled_code
             ~ ') as failing on ' ~ (matches | join(' and ')) ~ ' order by ' ~ (order | join(', ')) ~ ' limit 5') }}
     {%- elif model and column and test_name == 'not_null' -%}
-        {{ return('select * from ' ~ model.relation_name ~ ' where ' ~ column ~ ' is null limit 5') }}
+        {{ return('select * from ' ~ tested ~ ' as tested where ' ~ column ~ ' is null limit 5') }}
     {%- elif model and column and test_name in ('unique', 'accepted_values', 'relationships') -%}
         {%- set probe = run_query('select * from (' ~ node.compiled_code ~ ') as failing limit 0') -%}
         {%- set value_column = probe.column_names[0] -%}
-        {{ return('select * from ' ~ model.relation_name ~ ' where ' ~ column ~ ' in (select ' ~ value_column
+        {{ return('select * from ' ~ tested ~ ' as tested where ' ~ column ~ ' in (select ' ~ value_column
             ~ ' from (' ~ node.compiled_code ~ ') as failing) limit 5') }}
     {%- endif -%}
     {{ return('select * from (' ~ node.compiled_code ~ ') as failing limit 5') }}
