@@ -8,7 +8,9 @@
         test accepted_range: 1 row(s), e.g. prediction_id='p-9', confidence_score=1.5
 
     A test with severity warn that found rows (the feeds' horizon: quarantined rows; an
-    ambiguous prediction run) is logged the same way, as WARNING: the run goes on. A test
+    ambiguous prediction run) is logged the same way, as WARNING: the run goes on. A rule
+    over the whole row (expression_is_true on a model or seed, no column) is named by its
+    expression, its fields are the columns it reads, shown wherever they stand. A test
     whose config has `meta: {fix: ...}` ends its line with that fix; one with `meta: {input:
     ...}` (a check of vars) names that input instead of the tables it reads. A seed is named by its
     file (seed seeds/subset_definitions.csv), and a failed test of a seed alone ends with its
@@ -22,7 +24,10 @@
         {%- set node = result.node -%}
         {%- set test_name = node.test_metadata.name if node.test_metadata else node.name -%}
         {%- set kwargs = node.test_metadata.kwargs if node.test_metadata else {} -%}
-        {%- set fields = kwargs.get('column_names') or ([node.column_name] if node.column_name else []) -%}
+        {%- set fields = (kwargs.get('column_names') or ([node.column_name] if node.column_name else [])) | list -%}
+        {#- a rule over the whole row (expression_is_true on a model) names its rule and, once its
+            rows are read, the columns the rule reads as its fields -#}
+        {%- set rule = kwargs.get('expression') if not fields else none -%}
         {%- set model_names = [] -%}
         {%- set tables = [] -%}
         {%- set seed_files = [] -%}
@@ -69,6 +74,10 @@
         {%- if result.status in ('fail', 'warn') and node.compiled_code -%}
             {%- set sample_sql = report_sample_sql(node) -%}
             {%- set rows = run_query(sample_sql) -%}
+            {%- for column in rows.column_names if rule and modules.re.search(
+                '(?<![a-z0-9_])' ~ modules.re.escape(column | lower) ~ '(?![a-z0-9_])', rule | lower) -%}
+                {%- do fields.append(column) -%}
+            {%- endfor -%}
             {%- set tested = fields | map('lower') | list -%}
             {%- set shown = rows.column_names[:8] | list -%}
             {%- for column in rows.column_names[8:] if column | lower in tested -%}
@@ -87,7 +96,8 @@
             else 'WARNING (the run goes on)') -%}
         {%- set message = label
             ~ ' in ' ~ where ~ ', field ' ~ ((fields | join(', ')) or '(row)')
-            ~ ', test ' ~ test_name ~ ': ' ~ (result.failures if result.failures is not none else result.status)
+            ~ ', test ' ~ test_name ~ (' (' ~ rule ~ ')' if rule else '')
+            ~ ': ' ~ (result.failures if result.failures is not none else result.status)
             ~ ' row(s)' ~ (', e.g. ' ~ (sample | join(' | ')) if sample else '')
             ~ (' -- ' ~ (result.message | string) if result.status == 'error' else '')
             ~ (' -- fix: ' ~ fix if fix else '') -%}

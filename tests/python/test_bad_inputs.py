@@ -224,7 +224,10 @@ def test_bad_subset_definitions_fail_the_build_naming_row_and_field(tmp_path):
     out = done.stdout
     assert "field top_n, test accepted_range: 1 row(s), e.g. subset_id=bad_top_n" in out
     assert "field min_edge, test accepted_range: 1 row(s), e.g. subset_id=bad_min_edge" in out
-    assert "test expression_is_true: 1 row(s), e.g. subset_id=bad_pct_bounds" in out
+    # a rule over the row: named by its expression, its fields the columns it reads (pct_over_max is the 9th: shown)
+    assert ("field pct_over_min, pct_over_max, test expression_is_true (pct_over_min is null or pct_over_max is null or"
+            " pct_over_min <= pct_over_max): 1 row(s), e.g. subset_id=bad_pct_bounds") in out
+    assert "pct_over_min=40.0" in out and "pct_over_max=25.0" in out
     assert "field signal_condition, test accepted_values: 1 row(s), e.g. subset_id=bad_condition" in out
     # named by the file the analyst edits, with the fix (it used to say "model subset_definitions", and no fix)
     said = [line.partition("  ")[2] for line in out.splitlines() if "BAD INPUT" in line and " 1 row(s)" in line]
@@ -318,7 +321,7 @@ def test_a_game_before_its_seasons_opening_night_fails_the_build_naming_the_fix(
                    check=False)
     assert done.returncode != 0
     [line] = [line for line in done.stdout.splitlines() if "BAD INPUT in model int_game_dates_calendared" in line]
-    assert "test expression_is_true: 1 row(s)" in line
+    assert "field game_date, season_start, test expression_is_true (season_start <= game_date): 1 row(s)" in line
     assert "game_date=2024-10-18, season_label=2024-25, season_start=2024-10-22" in line
     assert line.endswith("-- fix: a game dated before its season's opening night (the season is the one the date's "
                          "month gives, contract Season label; the opening night is start_date in seeds/seasons.csv): "
