@@ -14,7 +14,9 @@
     whose config has `meta: {fix: ...}` ends its line with that fix; one with `meta: {input:
     ...}` (a check of vars) names that input instead of the tables it reads. A seed is named by its
     file (seed seeds/subset_definitions.csv), and a failed test of a seed alone ends with its
-    fix: correct the row in that file. A test that errored on a table the warehouse does not
+    fix: correct the row in that file; a failed test of the rows of a source table (or of
+    the staging view that reads it) ends with the upstream's: have it correct the rows. A
+    test that errored on a table the warehouse does not
     have yet is counted instead: one NOT BUILT line per such table, with its fix (one full
     build first). -#}
 {% macro report_failed_tests(results) %}
@@ -69,7 +71,10 @@
         {%- set where = (node.config.meta or {}).get('input') or where -%}
         {%- set fix = (node.config.meta or {}).get('fix') or ('correct the row in ' ~ (seed_files | join(', '))
             ~ ' (its columns: docs/contract.md §2), then run dbt build'
-            if seed_files and not (tables or model_names) and result.status == 'fail' else none) -%}
+            if seed_files and not (tables or model_names) and result.status == 'fail'
+            else 'have the upstream correct the row(s) of ' ~ (tables | unique | join(', '))
+            ~ ' (docs/bad_inputs.md: each bad input and its rule); the next run catches up'
+            if tables and not seed_files and result.status == 'fail' else none) -%}
         {%- set sample = [] -%}
         {%- if result.status in ('fail', 'warn') and node.compiled_code -%}
             {%- set sample_sql = report_sample_sql(node) -%}
