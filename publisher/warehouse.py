@@ -34,7 +34,8 @@ class WarehouseError(RuntimeError):
 def native_rows(relation: str, names: list[str], batch: Sequence[Sequence[Any]]) -> Iterator[dict]:
     """A batch of rows (value tuples) as dicts of JSON-native values, converted column by column: a column of dates,
     timestamps or decimals converts each distinct value once. A number that is not finite has no JSON form: an
-    error here, naming the column (orjson, which serializes the documents, would write it as null)."""
+    error here, naming the column and the first such row (orjson, which serializes the documents, would write it as
+    null)."""
     columns = []
     for name, column in zip(names, zip(*batch)):
         if not NATIVE_TYPES.issuperset(map(type, column)):
@@ -50,9 +51,25 @@ def native_rows(relation: str, names: list[str], batch: Sequence[Sequence[Any]])
             if kinds & {list, dict}:  # lists and structs: the json module says whether they hold one
                 json.dumps([v for v in column if type(v) in (list, dict)], allow_nan=False)
         except ValueError as error:
-            raise WarehouseError(f"{relation}: column {name!r} holds a number that is not finite ({error})") from None
+            row = batch[next(i for i, value in enumerate(column) if not json_finite(value))]
+            key = ", ".join(f"{n}={v}" for n, v in zip(names[:3], row))
+            raise WarehouseError(f"{relation}: column {name!r} holds a number that is not finite ({error}), e.g. in the "
+                                 f"row {key}: no JSON number is; correct the model (a division by zero?), then run "
+                                 "dbt build") from None
         columns.append(column)
     return map(dict, map(zip, itertools.repeat(names), zip(*columns)))
+
+
+def json_finite(value: Any) -> bool:
+    """Whether a JSON-native value holds no NaN or infinity (in a list or struct too)."""
+    if type(value) is float:
+        return math.isfinite(value)
+    if type(value) in (list, dict):
+        try:
+            json.dumps(value, allow_nan=False)
+        except ValueError:
+            return False
+    return True
 
 
 class Warehouse:

@@ -16,6 +16,7 @@ from publisher.warehouse import (
     WarehouseError,
     last_builds,
     load_profile_output,
+    native_rows,
     warehouse_from_profile,
 )
 
@@ -355,3 +356,19 @@ def test_bigquery_iter_rows_orders_and_pages(monkeypatch):
     assert rows == [{"date": "2026-02-20", "n": 20}, {"date": "2026-02-21", "n": 21}, {"date": "2026-02-22", "n": 22}]
     assert job.page_size == 2  # pages of BATCH rows from BigQuery, not one request for the whole result
     assert client.calls[0][0] == "SELECT * FROM `p`.`props_public`.`t` WHERE `name` = @p0 ORDER BY `date`"
+
+
+@pytest.mark.parametrize("bad", [float("nan"), [1.5, float("inf")]], ids=["nan", "inf_in_a_list"])
+def test_a_number_that_is_not_finite_is_named_with_its_column_and_row(bad):
+    """No JSON number is NaN or infinite (orjson would write null): the error names the column and the first row
+    holding one by its first three columns, and the fix."""
+    names = ["game_date", "player", "system", "pct"]
+    batch = [(dt.date(2026, 2, 21), "Nikola Jokić", "catboost_v9", 61.5),
+             (dt.date(2026, 2, 21), "Jamal Murray", "catboost_v9", bad),
+             (dt.date(2026, 2, 22), "Aaron Gordon", "catboost_v9", bad)]
+    with pytest.raises(WarehouseError) as raised:
+        list(native_rows("props_public.public_x", names, batch))
+    message = str(raised.value)
+    assert message.startswith("props_public.public_x: column 'pct' holds a number that is not finite (")
+    assert message.endswith("), e.g. in the row game_date=2026-02-21, player=Jamal Murray, system=catboost_v9: no JSON "
+                            "number is; correct the model (a division by zero?), then run dbt build")
