@@ -93,7 +93,8 @@ def run(project_dir: str | Path, dest: str, admin_dest: str | None = None, *, ta
     all_endpoints = endpoints_from_manifest(load_manifest(project_dir))
     # 1. select the endpoints, and the destination of each audience
     endpoints = select_endpoints(all_endpoints, only, group)
-    if admin_dest is None and (admin := [e.name for e in endpoints if e.visibility == "admin"]):
+    admin = [e.name for e in endpoints if e.visibility == "admin"] if admin_dest is None else []
+    if admin:
         log(f"public files only: no --admin-dest, so {len(admin)} admin endpoint(s) are not published "
             f"({', '.join(admin)})")
         endpoints = [e for e in endpoints if e.visibility == "public"]
@@ -101,7 +102,8 @@ def run(project_dir: str | Path, dest: str, admin_dest: str | None = None, *, ta
              for audience, url in (("public", dest), ("admin", admin_dest)) if url]
     sites = [site for site in sites if site.endpoints]
     if not sites:
-        log("nothing to publish: no endpoint matches the selection")
+        log("nothing to publish: " + ("the selection's endpoints are admin ones, and no --admin-dest says where they "
+                                      "go" if admin else "no endpoint matches the selection"))
         return None
     tallies = {e.name: Tally(e.name, e.path_template, e.group) for e in endpoints}
     report = Report([*tallies.values(), *(t for s in sites for t in (s.schemas, *(i.tally for i in s.indexes)))],

@@ -110,6 +110,8 @@ def test_only_the_public_destination_publishes_public_files_and_says_so(project,
     assert not any(name.startswith("admin") for name in published(project))
     assert not (project / "private").exists()
     assert run(project, "--only", "admin_models") == 0  # nothing left to publish: written nowhere
+    assert capsys.readouterr().err.endswith("nothing to publish: the selection's endpoints are admin ones, and no "
+                                            "--admin-dest says where they go\n")
     assert not any(name.startswith("admin") for name in published(project))
     assert not (project / "private").exists()
 
