@@ -12,7 +12,8 @@
 # description), so a run that gives up names it.
 #
 # Exit status: the command's; 75 (EX_TEMPFAIL) when a lock was still held by another run
-# after SECONDS (the command did not start); 64 on a usage error.
+# after SECONDS (the command did not start); 64 on a usage error; flock's own when flock
+# itself fails (not installed: 127), said as such.
 set -euo pipefail
 
 usage() {
@@ -48,7 +49,14 @@ for file in "${locks[@]}"; do
     exec {fd}>>"$file"
     left=$((deadline - SECONDS))
     [ "$left" -ge 0 ] || left=0
-    if ! flock -w "$left" "$fd"; then
+    status=0
+    flock -E 75 -w "$left" "$fd" || status=$?
+    if [ "$status" -ne 0 ] && [ "$status" -ne 75 ]; then  # no flock(1), or it failed: not another run's lock
+        echo "error: flock(1) failed on $file (exit $status): ${what:-the command} did not start; flock comes with" \
+            "util-linux (apt-get install util-linux)." >&2
+        exit "$status"
+    fi
+    if [ "$status" -eq 75 ]; then
         holder="$(cat "$file" 2>/dev/null || true)"
         pid="$(sed -n 's/^pid=\([0-9]*\).*/\1/p' <<<"$holder")"
         state=""

@@ -52,6 +52,21 @@ def test_a_run_that_waits_too_long_exits_75_naming_the_holder(tmp_path):
     assert holder.wait(timeout=30) == 0
 
 
+def test_a_flock_that_fails_is_not_taken_for_another_runs_lock(tmp_path):
+    """flock(1) failing for a reason of its own (here a stand-in that exits 66; missing: 127) used to be reported as
+    'held by another run', exit 75, 'the next scheduled run will try again': it never would."""
+    tools = tmp_path / "bin"
+    tools.mkdir()
+    (tools / "flock").write_text("#!/bin/sh\necho 'flock: cannot open lock file' >&2\nexit 66\n")
+    (tools / "flock").chmod(0o755)
+    env = dict(os.environ, PATH=f"{tools}:{os.environ['PATH']}")
+    done = subprocess.run([LOCKED, "-w", "1", "-d", "make build", str(tmp_path / "w.lock"), "--", "touch",
+                           str(tmp_path / "ran")], env=env, capture_output=True, text=True, timeout=30)
+    assert done.returncode == 66
+    assert f"error: flock(1) failed on {tmp_path / 'w.lock'} (exit 66): make build did not start" in done.stderr
+    assert "held by another run" not in done.stderr and not (tmp_path / "ran").exists()
+
+
 def test_locks_are_taken_in_one_order_so_runs_sharing_two_never_deadlock(tmp_path):
     a, b, log = tmp_path / "a.lock", tmp_path / "b.lock", tmp_path / "log"
     body = f"echo in >> {log}; sleep 0.3; echo out >> {log}"
