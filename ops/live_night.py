@@ -132,10 +132,12 @@ def release_duckdb() -> None:
 
 
 def utc_time(text: str) -> dt.datetime:
+    """A time without an offset is UTC; one with an offset (2026-02-22T03:00-05:00) is converted to UTC."""
     try:
-        return dt.datetime.fromisoformat(text).replace(tzinfo=dt.timezone.utc)
+        moment = dt.datetime.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a UTC time YYYY-MM-DDTHH:MM, got {text!r}") from None
+    return moment.astimezone(dt.timezone.utc) if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -6,6 +6,7 @@ outside the repository (run on a copy of the Makefile in a scratch repository)."
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import pty
 import select
@@ -393,3 +394,12 @@ def test_dbt_cli_colours_its_lines_on_a_terminal_only(tmp_path):
     finally:
         os.close(terminal)
     assert shown.startswith(b"\x1b[0m") and b"Running with dbt=" in shown
+
+
+def test_a_night_end_given_with_an_offset_is_converted_to_utc():
+    """--until 2026-02-22T03:00-05:00 (3 am in New York) is 08:00 UTC; the offset used to be replaced by UTC's: the
+    night ended five hours early. A time without an offset is UTC, as the help says."""
+    from ops.live_night import utc_time
+
+    assert utc_time("2026-02-22T03:00-05:00") == dt.datetime(2026, 2, 22, 8, 0, tzinfo=dt.timezone.utc)
+    assert utc_time("2026-02-22T08:00") == dt.datetime(2026, 2, 22, 8, 0, tzinfo=dt.timezone.utc)
