@@ -145,7 +145,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--every", type=float, default=180.0, help="seconds from one cycle's start to the next's "
                         "(default: 180; a cycle that runs longer is followed at once)")
-    parser.add_argument("--until", type=utc_time, help="start no cycle after this UTC time, YYYY-MM-DDTHH:MM")
+    parser.add_argument("--until", type=utc_time, help="start no cycle after this time: YYYY-MM-DDTHH:MM in UTC, or "
+                        "with its offset (2026-02-22T03:00-05:00)")
     parser.add_argument("--cycles", type=int, help="stop after this many cycles")
     parser.add_argument("--project-dir", default=".", help="the dbt project (default: .)")
     parser.add_argument("--vars", help="dbt --vars of every command (the clock of a replay is PROPS_CLOCK in the "
