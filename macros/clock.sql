@@ -7,7 +7,10 @@
 {% macro run_clock() -%}
     {%- set configured = (env_var('PROPS_CLOCK', '') if execute else '') | string | trim -%}
     {%- if configured -%}
-        {%- if not modules.re.fullmatch('[0-9]{4}-[0-9]{2}-[0-9]{2}([ T][0-9]{2}:[0-9]{2}(:[0-9]{2})?)?Z?', configured) -%}
+        {#- a month, day, hour, minute and second in range (a 13th month used to reach the
+            database's cast, whose error does not name PROPS_CLOCK) -#}
+        {%- if not modules.re.fullmatch('[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])'
+            ~ '([ T]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?)?Z?', configured) -%}
             {{ exceptions.raise_compiler_error("PROPS_CLOCK must be a UTC timestamp YYYY-MM-DD HH:MM:SS, got '" ~ configured ~ "'") }}
         {%- endif -%}
         {%- set text = configured | replace('T', ' ') | replace('Z', '') -%}

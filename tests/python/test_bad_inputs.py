@@ -478,3 +478,15 @@ def test_scheduled_run_stops_on_a_stale_source_before_building(tmp_path):
     assert (group_state / "sources.json").exists()  # the freshness check ran there, and stopped the run:
     assert not (group_state / "run_results.json").exists()  # no build (the run deletes the last one first)
     assert not (run.root / "site").exists()
+
+
+@pytest.mark.parametrize("clock", ["2026-13-45 10:00:00", "2026-02-21T25:00"])
+def test_a_clock_out_of_range_is_named_before_any_query(tmp_path, clock):
+    """PROPS_CLOCK (make CLOCK=...) with a 13th month or a 25th hour: named with what it must be. It used to pass the
+    check and stop at the database's cast, whose error does not name PROPS_CLOCK."""
+    run = new_run(tmp_path)
+    done = run.dbt("show", "--inline", "select {{ run_clock() }} as clock", clock=clock, check=False)
+    assert done.returncode != 0
+    assert f"PROPS_CLOCK must be a UTC timestamp YYYY-MM-DD HH:MM:SS, got '{clock}'" in done.stdout
+    assert "2026-02-21 18:30:00" in run.dbt("show", "--inline", "select {{ run_clock() }} as clock",
+                                            clock="2026-02-21 18:30:00").stdout
