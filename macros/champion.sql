@@ -23,5 +23,12 @@
     from {{ ref('int_days_published') }} as days
     left join {{ ref('int_models_described') }} as models
         on days.system_id = models.system_id
-    where coalesce(days.is_champion, days.system_id = {{ champion_system_id() }})
+    where {{ is_day_champion('days') }}
+{%- endmacro %}
+
+{#- True on the row of `days` (int_days_published, or an alias of it) of its day's champion:
+    the recorded one of a locked day, this run's for a provisional day and for a day recorded
+    before the record kept it (is_champion null). -#}
+{% macro is_day_champion(days) -%}
+    coalesce({{ days }}.is_champion, {{ days }}.system_id = {{ champion_system_id() }})
 {%- endmacro %}

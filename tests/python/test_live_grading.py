@@ -43,7 +43,7 @@ import sys
 import duckdb
 import pytest
 
-from pipeline import FIXTURES, NO_UNIT, PROJECT_DIR, Run, fixture_run, holding
+from pipeline import FIXTURES, NO_UNIT, PROJECT_DIR, Run, fixture_run, holding, new_run
 from sample_data import live_replay
 from sample_data.clock import sample_clock
 from sample_data.fixture import read_csv
@@ -189,6 +189,22 @@ def test_live_cycle_document_worked_by_hand(night, capsys, step):
     ran = json.loads((night.root / "target" / "run_results.json").read_text())["results"]
     models = {r["unique_id"].split(".")[-1] for r in ran if r["unique_id"].startswith("model.")}
     assert models == LIVE_MODELS  # never a season table
+
+
+def test_a_champion_switched_after_the_night_locked_keeps_the_nights_live_picks(night, tmp_path, capsys):
+    """The night locked with catboost_v9 as champion (the module's build runs after its last tip-off); the next
+    morning var champion_system_id names xgboost_v2. The live cycles that rewrite the night's file until the next
+    night's first tip-off used to pick xgboost_v2's picks of it: none, so the file lost its 8 graded picks while
+    picks/{date}.json kept them (contract §3: a locked day keeps its champion). They grade the recorded champion's."""
+    run = new_run(tmp_path / "switched")
+    shutil.copyfile(night.warehouse, run.warehouse)
+    live_replay.apply_step(run.warehouse, 5)
+    run.dbt("build", "--selector", "live", "--vars", json.dumps({"champion_system_id": "xgboost_v2"}))
+    assert [r[0] for r in statuses(run)] == ORDER
+    capsys.readouterr()
+    assert run.publish("--group", "live") == 0
+    assert [p["player"] for p in run.document(f"live-grading/{NIGHT}.json")["picks"]] == [
+        p["player"] for p in EXPECTED_DOCUMENTS[5]["picks"]]
 
 
 def test_a_snapshot_landing_during_the_cycle_does_not_split_the_document(night, capsys):

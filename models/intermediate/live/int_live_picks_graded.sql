@@ -2,7 +2,9 @@
 -- live-grading). The live status rule lives here and only here.
 --
 -- Which picks: the same candidates the picks endpoint shows. Every candidate of the
--- champion (macro champion_system_id) on the live date that is a published pick of at
+-- night's champion (macro is_day_champion: the one recorded when the night locked, so a
+-- champion switched the morning after leaves the night's file alone; this run's before
+-- the lock) on the live date that is a published pick of at
 -- least one subset (int_picks_published: the locked record once the night's last game
 -- has tipped off), once per player-game however many subsets hold it; pick_rank orders
 -- them by composite score (1 = best; ties as everywhere: player, then game).
@@ -47,8 +49,11 @@ picked as (
     from {{ ref('int_picks_published') }}
     where
         list_id != 'best_bets'
-        and system_id = {{ champion_system_id() }}
         and game_date = {{ night }}
+        and system_id in (
+            select days.system_id from {{ ref('int_days_published') }} as days
+            where days.game_date = {{ night }} and {{ is_day_champion('days') }}
+        )
 ),
 
 picks as (
