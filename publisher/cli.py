@@ -115,6 +115,11 @@ def publish_main(argv: Sequence[str]) -> int:
         parser.error(f"--admin-dest {args.admin_dest} must be private: not --dest, nor inside it, nor in its bucket")
     if args.workers < 1 or args.retries < 0 or args.retry_initial < 0:
         parser.error("--workers must be >= 1, --retries and --retry-initial >= 0")
+    if args.json and args.json != "-":  # its folder made now: a report that cannot be written fails before the run
+        try:
+            Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            parser.error(f"--json {args.json}: {error.strerror}: name a file in a folder this run can write")
     try:
         report = run(args.project_dir, args.dest, args.admin_dest, target=args.target, profiles_dir=args.profiles_dir,
                      dates=Dates(args.date, args.start, args.end, args.all_dates, args.as_of),

@@ -119,9 +119,8 @@ def test_only_the_public_destination_publishes_public_files_and_says_so(project,
 def test_the_json_report_goes_to_a_file_whole(project, capsys):
     """--json FILE (make's REPORT=FILE): the report stdout would have, written through a temporary file and a rename,
     so a killed run leaves no partial report; stdout stays empty."""
-    report = project / "reports" / "daily.json"
-    report.parent.mkdir()
-    assert run(project, "--group", "daily", "--json", str(report)) == 0
+    report = project / "reports" / "daily" / "daily.json"  # its folders are made: a missing one used to fail the run
+    assert run(project, "--group", "daily", "--json", str(report)) == 0  # once it had published, with a traceback
     assert capsys.readouterr().out == ""
     found = json.loads(report.read_text())
     assert found["ok"] is True and [e["name"] for e in found["endpoints"]] == [
