@@ -18,7 +18,7 @@
     the staging view that reads it) ends with the upstream's: have it correct the rows. A
     test that errored on a table the warehouse does not
     have yet is counted instead: one NOT BUILT line per such table, with its fix (one full
-    build first). -#}
+    build first); one that errored on tables that exist is a TEST ERROR, with dbt's message. -#}
 {% macro report_failed_tests(results) %}
     {%- if not execute -%}{{ return('') }}{%- endif -%}
     {%- set not_built = {} -%}
@@ -96,15 +96,19 @@
                 {%- do sample.append(cells | join(', ')) -%}
             {%- endfor -%}
         {%- endif -%}
-        {%- set label = 'BAD INPUT' if result.status != 'warn'
+        {#- a test whose own query failed on tables that exist is no input's fault: said as such -#}
+        {%- set label = 'TEST ERROR' if result.status == 'error' else 'BAD INPUT' if result.status == 'fail'
             else ('QUARANTINED (left out of every file; the run goes on)' if test_name == 'not_after_horizon'
             else 'WARNING (the run goes on)') -%}
+        {%- set fix = fix if result.status != 'error' else 'the test could not run: run it alone (dbt test --select '
+            ~ node.name ~ ') and correct its SQL, or the warehouse access it lacks' -%}
         {%- set message = label
             ~ ' in ' ~ where ~ ', field ' ~ ((fields | join(', ')) or '(row)')
             ~ ', test ' ~ test_name ~ (' (' ~ rule ~ ')' if rule else '')
-            ~ ': ' ~ (result.failures if result.failures is not none else result.status)
-            ~ ' row(s)' ~ (', e.g. ' ~ (sample | join(' | ')) if sample else '')
-            ~ (' -- ' ~ (result.message | string) if result.status == 'error' else '')
+            ~ ': ' ~ ('its query failed' if result.status == 'error' else (result.failures | string) ~ ' row(s)')
+            ~ (', e.g. ' ~ (sample | join(' | ')) if sample else '')
+            ~ (' -- ' ~ ((result.message | string).split('\n') | map('trim') | reject('equalto', '') | join(' '))
+                if result.status == 'error' else '')
             ~ (' -- fix: ' ~ fix if fix else '') -%}
         {{ log(message, info=True) }}
     {%- endfor -%}

@@ -490,3 +490,21 @@ def test_a_clock_out_of_range_is_named_before_any_query(tmp_path, clock):
     assert f"PROPS_CLOCK must be a UTC timestamp YYYY-MM-DD HH:MM:SS, got '{clock}'" in done.stdout
     assert "2026-02-21 18:30:00" in run.dbt("show", "--inline", "select {{ run_clock() }} as clock",
                                             clock="2026-02-21 18:30:00").stdout
+
+
+def test_a_test_whose_query_fails_is_a_test_error_not_a_bad_input(tmp_path):
+    """A data test whose own SQL fails on tables that exist (a column renamed in the test, an access the warehouse
+    lacks) used to read 'BAD INPUT ..., test T: error row(s)', as if an input were wrong, with no fix."""
+    project = project_copy(tmp_path)
+    (project / "tests" / "data" / "seasons_broken_check.sql").write_text(
+        "select no_such_column from {{ ref('seasons') }}\n")
+    run = new_run(tmp_path / "run")
+    done = DBT_PROCESSES.run(["build", "--select", "seasons", "--project-dir", str(project)], run.env(), run.root)
+    assert done.returncode != 0
+    [line] = [line.partition("  ")[2] for line in done.stdout.splitlines() if "seasons_broken_check" in line
+              and " in seed " in line]
+    assert line.startswith("TEST ERROR in seed seeds/seasons.csv, field (row), test seasons_broken_check: its query "
+                           "failed -- ")
+    assert "no_such_column" in line
+    assert line.endswith("-- fix: the test could not run: run it alone (dbt test --select seasons_broken_check) and "
+                         "correct its SQL, or the warehouse access it lacks")
