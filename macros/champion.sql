@@ -23,12 +23,19 @@
     from {{ ref('int_days_published') }} as days
     left join {{ ref('int_models_described') }} as models
         on days.system_id = models.system_id
-    where {{ is_day_champion('days') }}
+    where coalesce(days.is_champion, days.system_id = {{ champion_system_id() }})
 {%- endmacro %}
 
-{#- True on the row of `days` (int_days_published, or an alias of it) of its day's champion:
-    the recorded one of a locked day, this run's for a provisional day and for a day recorded
-    before the record kept it (is_champion null). -#}
-{% macro is_day_champion(days) -%}
-    coalesce({{ days }}.is_champion, {{ days }}.system_id = {{ champion_system_id() }})
+{#- The champion of the day `game_date` (a date literal), as a scalar: the one flagged
+    is_champion in int_days_published (the recorded one of a locked day), else this run's
+    (var champion_system_id: a provisional day not built yet, a date past the current slate,
+    a day recorded before the record kept it), the rule of champion_days for one day. -#}
+{% macro day_champion_system_id(game_date) -%}
+    coalesce(
+        (
+            select max(days.system_id) from {{ ref('int_days_published') }} as days
+            where days.game_date = {{ game_date }} and days.is_champion
+        ),
+        {{ champion_system_id() }}
+    )
 {%- endmacro %}

@@ -2,7 +2,7 @@
 -- live-grading). The live status rule lives here and only here.
 --
 -- Which picks: the same candidates the picks endpoint shows. Every candidate of the
--- night's champion (macro is_day_champion: the one recorded when the night locked, so a
+-- night's champion (macro day_champion_system_id: the one recorded when the night locked, so a
 -- champion switched the morning after leaves the night's file alone; this run's before
 -- the lock) on the live date that is a published pick of at
 -- least one subset (int_picks_published: the locked record once the night's last game
@@ -50,10 +50,7 @@ picked as (
     where
         list_id != 'best_bets'
         and game_date = {{ night }}
-        and system_id in (
-            select days.system_id from {{ ref('int_days_published') }} as days
-            where days.game_date = {{ night }} and {{ is_day_champion('days') }}
-        )
+        and system_id = {{ day_champion_system_id(night) | indent(8) }}
 ),
 
 picks as (
