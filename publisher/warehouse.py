@@ -44,24 +44,18 @@ def native_rows(relation: str, names: list[str], batch: Sequence[Sequence[Any]])
                 column = tuple(map(native.__getitem__, column))
             except TypeError:  # unhashable values (lists)
                 column = tuple(map(json_native, column))
-        kinds = set(map(type, column))
-        try:
-            if float in kinds and not all(map(math.isfinite, [v for v in column if type(v) is float])):
-                raise ValueError("Out of range float values are not JSON compliant")
-            if kinds & {list, dict}:  # lists and structs: the json module says whether they hold one
-                json.dumps([v for v in column if type(v) in (list, dict)], allow_nan=False)
-        except ValueError as error:
+        if set(map(type, column)) & {float, list, dict} and not all(map(json_finite, column)):
             row = batch[next(i for i, value in enumerate(column) if not json_finite(value))]
             key = ", ".join(f"{n}={v}" for n, v in zip(names[:3], row))
-            raise WarehouseError(f"{relation}: column {name!r} holds a number that is not finite ({error}), e.g. in the "
-                                 f"row {key}: no JSON number is; correct the model (a division by zero?), then run "
-                                 "dbt build") from None
+            raise WarehouseError(f"{relation}: column {name!r} holds a number that is not finite (NaN or infinity), "
+                                 f"e.g. in the row {key}: no JSON number is; correct the model (a division by zero?), "
+                                 "then run dbt build")
         columns.append(column)
     return map(dict, map(zip, itertools.repeat(names), zip(*columns)))
 
 
 def json_finite(value: Any) -> bool:
-    """Whether a JSON-native value holds no NaN or infinity (in a list or struct too)."""
+    """Whether a JSON-native value holds no NaN or infinity (in a list or struct too: the json module says)."""
     if type(value) is float:
         return math.isfinite(value)
     if type(value) in (list, dict):
