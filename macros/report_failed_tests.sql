@@ -69,12 +69,21 @@
             if seed_files else where -%}
         {#- a test of a var, not of a table's rows, names the var's file (meta input) -#}
         {%- set where = (node.config.meta or {}).get('input') or where -%}
-        {%- set fix = (node.config.meta or {}).get('fix') or ('correct the row in ' ~ (seed_files | join(', '))
-            ~ ' (its columns: docs/contract.md §2), then run dbt build'
-            if seed_files and not (tables or model_names) and result.status == 'fail'
-            else 'have the upstream correct the row(s) of ' ~ (tables | unique | join(', '))
-            ~ ' (docs/bad_inputs.md: each bad input and its rule); the next run catches up'
-            if tables and not seed_files and result.status == 'fail' else none) -%}
+        {#- the fix: a test that could not run says so; else the test's own (meta fix); else, for
+            a failed test of a seed alone or of a source's rows, whoever corrects those rows -#}
+        {%- set fix = none -%}
+        {%- if result.status == 'error' -%}
+            {%- set fix = 'the test could not run: run it alone (dbt test --select ' ~ node.name
+                ~ ') and correct its SQL, or the warehouse access it lacks' -%}
+        {%- elif (node.config.meta or {}).get('fix') -%}
+            {%- set fix = node.config.meta.fix -%}
+        {%- elif result.status == 'fail' and seed_files and not (tables or model_names) -%}
+            {%- set fix = 'correct the row in ' ~ (seed_files | join(', '))
+                ~ ' (its columns: docs/contract.md §2), then run dbt build' -%}
+        {%- elif result.status == 'fail' and tables and not seed_files -%}
+            {%- set fix = 'have the upstream correct the row(s) of ' ~ (tables | unique | join(', '))
+                ~ ' (docs/bad_inputs.md: each bad input and its rule); the next run catches up' -%}
+        {%- endif -%}
         {%- set sample = [] -%}
         {%- if result.status in ('fail', 'warn') and node.compiled_code -%}
             {%- set sample_sql = report_sample_sql(node) -%}
@@ -100,8 +109,6 @@
         {%- set label = 'TEST ERROR' if result.status == 'error' else 'BAD INPUT' if result.status == 'fail'
             else ('QUARANTINED (left out of every file; the run goes on)' if test_name == 'not_after_horizon'
             else 'WARNING (the run goes on)') -%}
-        {%- set fix = fix if result.status != 'error' else 'the test could not run: run it alone (dbt test --select '
-            ~ node.name ~ ') and correct its SQL, or the warehouse access it lacks' -%}
         {%- set message = label
             ~ ' in ' ~ where ~ ', field ' ~ ((fields | join(', ')) or '(row)')
             ~ ', test ' ~ test_name ~ (' (' ~ rule ~ ')' if rule else '')
