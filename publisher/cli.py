@@ -94,7 +94,7 @@ def publish_main(argv: Sequence[str]) -> int:
     parser.add_argument("--workers", type=int, default=16, help="parallel uploads (default: 16)")
     parser.add_argument("--dry-run", action="store_true", help="check and plan everything; write nothing")
     parser.add_argument("--json", nargs="?", const="-", metavar="FILE", help="a machine-readable report, on stdout "
-                        "or in FILE (written whole: a killed run leaves no partial report)")
+                        "or in FILE (its folder made first; written whole: a killed run leaves no partial report)")
     parser.add_argument("--rebuild", action="store_true",
                         help="build and check every document, even those whose stored fingerprint says unchanged")
     parser.add_argument("--allow-failed-upstream", action="store_true",
