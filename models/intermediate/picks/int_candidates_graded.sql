@@ -8,9 +8,12 @@
 -- scores on every run (a stat correction regrades a locked candidate):
 --   the rule of macro box_score_grade (void: did not play; pending: no points yet; push,
 --   win, loss), where a candidate without a box-score row is void once box scores of a
---   later date are loaded (the "day after" rule, read from the data, never the clock),
---   else pending; a row dated more than a day after the candidate's game date (a game
---   played weeks later under its game_id) is no row for it (macro box_score_in_time).
+--   later date are loaded, or once its game's box scores are loaded (other players' rows)
+--   and the day after the game is over by the run's clock (macro run_clock: the "day
+--   after" rule; a break or the season's last night has no later date for weeks), else
+--   pending (a game without any row, a feed late or down, stays pending); a row dated
+--   more than a day after the candidate's game date (a game played weeks later under its
+--   game_id) is no row for it (macro box_score_in_time).
 -- Price (contract §3 payout): the candidate's american_odds (int_candidates_scored).
 -- profit_units: a win pays its payout, a loss costs 1, everything else 0.
 -- Incremental: rebuilds the recent dates, every date still holding a pending grade, and
@@ -36,6 +39,16 @@
     )
 {%- endset %}
 {%- set rebuilt = rebuilt_dates(reopen="grade = 'pending'", extra=drift) %}
+{%- set no_row_grade -%}
+    case
+        when loaded.last_loaded_date > candidates.game_date then 'void'
+        when
+            games_loaded.game_id is not null
+            and {{ run_clock() }} >= cast({{ add_days('candidates.game_date', 2) }} as {{ dbt.type_timestamp() }})
+            then 'void'
+        else 'pending'
+    end
+{%- endset %}
 with locked as (
     select * from {{ ref('int_candidates_locked') }}
     where {{ rebuilt }}
@@ -59,6 +72,14 @@ loaded as (
     select max(game_date) as last_loaded_date from box_scores
 ),
 
+games_loaded as (
+    select
+        game_id,
+        min(game_date) as first_box_score_date
+    from box_scores
+    group by game_id
+),
+
 graded as (
     select
         candidates.*,
@@ -68,7 +89,7 @@ graded as (
         box_scores.player_status,
         {{ box_score_grade(
             has_row='box_scores.player_lookup is not null',
-            no_row="case when loaded.last_loaded_date > candidates.game_date then 'void' else 'pending' end",
+            no_row=no_row_grade,
             direction='candidates.recommendation',
             line='candidates.points_line',
             points='box_scores.points',
@@ -77,6 +98,9 @@ graded as (
         ) | indent(8) }} as grade
     from candidates
     cross join loaded
+    left join games_loaded
+        on candidates.game_id = games_loaded.game_id
+        and {{ box_score_in_time('games_loaded.first_box_score_date', 'candidates.game_date') }}
     left join box_scores
         on candidates.player_lookup = box_scores.player_lookup
         and candidates.game_id = box_scores.game_id
