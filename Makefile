@@ -25,6 +25,10 @@ CLOCK       ?=
 export DUCKDB_PATH ?= .warehouse/props.duckdb
 ifeq ($(CLOCK),sample)
 override CLOCK := $(shell $(VENV)/bin/python -m sample_data.clock $(DUCKDB_PATH))
+ifeq ($(CLOCK),)
+# never the machine's clock instead: a sample built at it finds every game long over
+$(error CLOCK=sample: no clock read from $(DUCKDB_PATH) (the line above says why); nothing was run)
+endif
 endif
 # dbt reads the clock from its environment, PROPS_CLOCK (macros/clock.sql), not from --vars: a
 # change of --vars makes dbt parse the whole project again (7 s), and every replayed run has a
@@ -130,7 +134,8 @@ else
 endif
 
 demo: sample ## the whole pipeline on the sample warehouse, at the sample's clock -> public/v1/
-	$(MAKE) --no-print-directory build publish CLOCK="$$($(PY) -m sample_data.clock $(DUCKDB_PATH))"
+	clock="$$($(PY) -m sample_data.clock $(DUCKDB_PATH))" && \
+	    $(MAKE) --no-print-directory build publish CLOCK="$$clock"
 	@echo "demo: JSON site written to $(DEST)/v1/"
 
 # The record of published picks is append-only: --full-refresh keeps it. For a real bug fix

@@ -19,13 +19,14 @@ import duckdb
 
 def sample_clock(warehouse: str) -> str:
     """The newest live update (else prediction run) of the warehouse, 'YYYY-MM-DD HH:MM:SS' UTC."""
-    con = duckdb.connect(warehouse, read_only=True)
     try:
-        (clock,) = con.execute(
-            "select coalesce((select max(updated_at) from nba_raw.live_boxscores),"
-            " (select max(created_at) from nba_predictions.player_prop_predictions))").fetchone()
-    finally:
-        con.close()
+        with duckdb.connect(warehouse, read_only=True) as con:
+            (clock,) = con.execute(
+                "select coalesce((select max(updated_at) from nba_raw.live_boxscores),"
+                " (select max(created_at) from nba_predictions.player_prop_predictions))").fetchone()
+    except duckdb.Error as error:  # no such file, a build holding it, not a sample warehouse
+        raise SystemExit(f"error: {warehouse}: {str(error).splitlines()[0]}: point DUCKDB_PATH at a sample warehouse "
+                         "(make sample), or wait for the run that holds it") from None
     if clock is None:
         raise SystemExit(f"{warehouse}: no live box score and no prediction: no clock to give")
     return clock.strftime("%Y-%m-%d %H:%M:%S")

@@ -327,6 +327,24 @@ def test_clock_sample_is_the_sample_warehouses_own_moment(tmp_path):
     assert 'PROPS_CLOCK="2025-04-14 00:56:00"' in commands
 
 
+
+@pytest.mark.parametrize("args", [("scheduled-steps", "GROUP=live", "CLOCK=sample", "DEST=site"), ("demo", "-o", "sample")])
+def test_a_sample_clock_that_cannot_be_read_stops_the_run_before_any_step(tmp_path, args):
+    """CLOCK=sample (and make demo, which always builds at the sample's clock) on a warehouse the clock cannot read (a
+    mistyped DUCKDB_PATH, a build holding the file): one line naming the warehouse, and no step runs. It used to go on
+    with no PROPS_CLOCK, building at the machine's clock (every game of a sample long over, every day locked), after a
+    traceback."""
+    missing = tmp_path / "missing.duckdb"
+    environ = {k: v for k, v in os.environ.items() if k not in ("DBT_TARGET", "DBT_TARGET_PATH", "PROPS_CLOCK")}
+    done = subprocess.run(["make", "-n", "--no-print-directory", "-o", "env", "-o", "profiles.yml", *args],
+                          cwd=PROJECT_DIR, env={**environ, "DUCKDB_PATH": str(missing)}, capture_output=True, text=True)
+    assert done.returncode != 0
+    assert f"error: {missing}: IO Error: Cannot open database" in done.stderr
+    assert "Traceback" not in done.stderr
+    for step in ("source freshness", "build --", "publisher.cli"):  # no step printed: none would run
+        assert step not in done.stdout
+    assert not missing.exists()
+
 EXIT_NOW = """
 import atexit, sys, threading, time
 from ops.dbt_cli import exit_now
