@@ -164,6 +164,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("give --until or --cycles: a night ends")
     if args.every < 0 or (args.cycles is not None and args.cycles < 1) or args.lock_wait < 0:
         parser.error("--every and --lock-wait must be >= 0, --cycles >= 1")
+    now = dt.datetime.now(dt.timezone.utc)
+    if args.until is not None and args.until <= now:  # no cycle would start: a night of no live grading, exit 0
+        parser.error(f"--until {args.until:%Y-%m-%dT%H:%M}Z is past (now {now:%Y-%m-%dT%H:%M}Z, the machine's clock, "
+                     "UTC): give a later time, or --cycles N (a replay)")
 
     stopping: list[int] = []
     for sig in (signal.SIGTERM, signal.SIGINT):

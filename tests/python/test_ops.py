@@ -228,6 +228,17 @@ def test_a_live_night_cycle_waits_for_a_run_holding_its_lock(tmp_path):
     assert holder.wait(timeout=30) == 0
 
 
+def test_a_live_night_whose_end_is_past_is_a_usage_error(tmp_path):
+    """--until in the past (a time given as local instead of UTC, the wrong day) would start no cycle: a night
+    without live grading that exited 0. It is a usage error, before anything runs."""
+    done = subprocess.run([sys.executable, "-m", "ops.live_night", "--until", "2020-01-01T08:00",
+                           "--project-dir", str(tmp_path / "nope"), "--", "--dest", str(tmp_path / "site")],
+                          cwd=PROJECT_DIR, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert "error: --until 2020-01-01T08:00Z is past (now " in done.stderr
+    assert "or --cycles N" in done.stderr and "live night:" not in done.stderr
+
+
 def test_a_live_night_whose_project_does_not_parse_says_so_and_exits_1(tmp_path):
     done = subprocess.run([sys.executable, "-m", "ops.live_night", "--cycles", "1", "--project-dir", str(tmp_path / "nope"),
                            "--", "--dest", str(tmp_path / "site")], cwd=PROJECT_DIR, capture_output=True, text=True)
