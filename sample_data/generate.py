@@ -858,8 +858,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(str(exc))
     t1 = time.perf_counter()
     log(f"rows built in {t1 - t0:.1f}s; writing {args.out}")
-    counts = load_tables(args.out, tables)
-    counts[live_replay.REPLAY_TABLE] = live_replay.write_finals(args.out, finals)
+    counts = load_tables(args.out, tables,  # the finals too before the file is moved into place: it is whole or absent
+                         finish=lambda tmp: {live_replay.REPLAY_TABLE: live_replay.write_finals(tmp, finals)})
     t2 = time.perf_counter()
     log(f"written in {t2 - t1:.1f}s (total {t2 - t0:.1f}s)")
     width = max(len(t) for t in counts)

@@ -14,7 +14,7 @@ ARRAY<STRING> -> VARCHAR[].
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import duckdb
@@ -188,7 +188,8 @@ def _remove(path: str) -> None:
             os.remove(p)
 
 
-def load_tables(path: str | os.PathLike, tables: Mapping[str, Rows]) -> dict[str, int]:
+def load_tables(path: str | os.PathLike, tables: Mapping[str, Rows],
+                finish: Callable[[str], Mapping[str, int]] | None = None) -> dict[str, int]:
     """Write a fresh warehouse file at ``path`` holding the seven upstream tables.
 
     ``tables`` maps ``"schema.table"`` to its rows: a list of dicts, a list of
@@ -196,7 +197,9 @@ def load_tables(path: str | os.PathLike, tables: Mapping[str, Rows]) -> dict[str
     created empty. The file is written to ``path + '.tmp'`` and moved into
     place with ``os.replace`` only after a successful checkpoint, so a failed
     run never leaves a half-written warehouse (an existing file stays as it
-    was). Returns the row count per table.
+    was). ``finish``, if given, writes more into the file before the move (it
+    is given the temporary file's path) and returns its own row counts.
+    Returns the row count per table.
     """
     path = os.fspath(path)
     unknown = set(tables) - set(TABLES)
@@ -221,6 +224,8 @@ def load_tables(path: str | os.PathLike, tables: Mapping[str, Rows]) -> dict[str
             con.execute("checkpoint")
         finally:
             con.close()
+        if finish is not None:
+            counts.update(finish(tmp))
         _remove(path + ".wal")
         os.replace(tmp, path)
     except BaseException:

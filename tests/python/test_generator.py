@@ -754,6 +754,32 @@ def test_load_tables_is_atomic(tmp_path):
     con.close()
 
 
+def test_generate_moves_its_warehouse_into_place_only_with_the_replay_finals(tmp_path, monkeypatch):
+    """--help promises OUT is moved into place only when complete: a run killed while it writes the replay's finals
+    (the last table) used to leave OUT in place without them (live_replay: "no sample_replay.final_boxscores"),
+    which `make sample` then took for up to date. The earlier file stays as it was, and no temporary file is left."""
+    path = tmp_path / "wh.duckdb"
+    path.write_bytes(b"the earlier sample")
+    monkeypatch.setattr(gen, "generate", lambda seasons, seed, today, log, finals: {LIVE: []})
+
+    def killed(where, rows):
+        assert where == f"{path}.tmp"  # written into the temporary file, before the move
+        raise KeyboardInterrupt
+
+    write_finals = gen.live_replay.write_finals
+    monkeypatch.setattr(gen.live_replay, "write_finals", killed)
+    with pytest.raises(KeyboardInterrupt):
+        gen.main(["--seasons", "1", "--out", str(path)])
+    assert path.read_bytes() == b"the earlier sample"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["wh.duckdb"]
+    monkeypatch.setattr(gen.live_replay, "write_finals", write_finals)  # not killed: the file, finals included
+    assert gen.main(["--seasons", "1", "--out", str(path)]) == 0
+    with duckdb.connect(str(path), read_only=True) as con:
+        assert q(con, f"select count(*) from {gen.live_replay.REPLAY_TABLE}") == [(0,)]
+        assert q(con, f"select count(*) from {LIVE}") == [(0,)]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["wh.duckdb"]
+
+
 def test_cli_help(capsys):
     with pytest.raises(SystemExit) as exc:
         gen.main(["--help"])
