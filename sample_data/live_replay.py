@@ -110,15 +110,23 @@ def read_finals_csv(path: str | os.PathLike) -> list[Final]:
     out = []
     with open(path, encoding="utf-8", newline="") as fh:
         reader = csv.DictReader(fh)
-        missing = set(Final._fields) - set(reader.fieldnames or [])
-        if missing:
-            raise ValueError(f"{path}: missing columns {sorted(missing)}; expected {list(Final._fields)}")
-        for row in reader:
-            out.append(Final(
-                row["game_id"], dt.date.fromisoformat(row["game_date"]), row["player_lookup"],
-                int(row["points"]), float(row["minutes_played"]),
-                dt.datetime.fromisoformat(row["tipoff_at"].replace("Z", "")),
-            ))
+        try:
+            missing = set(Final._fields) - set(reader.fieldnames or [])
+            if missing:
+                raise ValueError(f"missing columns {sorted(missing)}; expected {list(Final._fields)}")
+            for row in reader:
+                column = ""
+                try:  # each field read under its name, so that an error names it
+                    values = {}
+                    for column, read in (("game_id", str), ("game_date", dt.date.fromisoformat),
+                                         ("player_lookup", str), ("points", int), ("minutes_played", float),
+                                         ("tipoff_at", lambda text: dt.datetime.fromisoformat(text.replace("Z", "")))):
+                        values[column] = read(row[column] or "")
+                except (ValueError, TypeError) as error:
+                    raise ValueError(f"line {reader.line_num}: column {column}: {error}") from None
+                out.append(Final(**values))
+        except ValueError as error:  # UnicodeDecodeError too
+            raise ValueError(f"{path}: {error}") from None
     return out
 
 
@@ -258,9 +266,7 @@ def apply_step(path: str | os.PathLike, step: int, night: dt.date | None = None)
     con = duckdb.connect(os.fspath(path))
     try:
         night, finals = read_finals(con, night)
-        count = step_count(finals)
-        if step < 0:
-            step += count
+        step = resolved_step(finals, step)
         rows = snapshot(finals, step)
         con.execute("begin transaction")
         con.execute(f"delete from {LIVE_TABLE} where game_date = ?", [night])
@@ -270,6 +276,25 @@ def apply_step(path: str | os.PathLike, step: int, night: dt.date | None = None)
     finally:
         con.close()
     return night, step, len(rows)
+
+
+def resolved_step(finals: Sequence[Final], step: int) -> int:
+    """``step`` counted from the first snapshot (a negative one counts from the last); ValueError naming the range
+    when the night has no such snapshot."""
+    count = step_count(finals)
+    if not -count <= step < count:
+        raise ValueError(f"step {step} out of range: this night has steps 0..{count - 1} (or -{count}..-1 from the last)")
+    return step + count if step < 0 else step
+
+
+def night_of(finals: Sequence[Final], night: dt.date | None, source: str) -> list[Final]:
+    """The finals of ``night`` (default: the latest date), as read_finals chooses them from the table once these are
+    installed; ValueError when there are none."""
+    night = night or max((f.game_date for f in finals), default=None)
+    rows = [f for f in finals if f.game_date == night]
+    if not rows:
+        raise ValueError(f"{source} has no row" + (f" for {night}" if night else ""))
+    return rows
 
 
 def land_box_scores(path: str | os.PathLike, night: dt.date | None = None) -> tuple[dt.date, int, dt.datetime]:
@@ -320,8 +345,12 @@ def main(argv: list[str] | None = None) -> int:
     if not os.path.exists(args.warehouse):
         parser.error(f"--warehouse {args.warehouse!r} does not exist")
     try:
-        if args.finals:
-            n = write_finals(args.warehouse, read_finals_csv(args.finals))
+        if args.finals:  # what it asks of them is checked first: a failing request leaves the finals as they were
+            finals = read_finals_csv(args.finals)
+            night_rows = night_of(finals, args.date, args.finals)
+            if args.step is not None:
+                resolved_step(night_rows, args.step)
+            n = write_finals(args.warehouse, finals)
             print(f"installed {n} final box-score rows from {args.finals}", file=sys.stderr)
         if args.list:
             con = duckdb.connect(args.warehouse, read_only=True)
@@ -338,7 +367,7 @@ def main(argv: list[str] | None = None) -> int:
                   f"make scheduled GROUP=after-predictions CLOCK='{morning:%Y-%m-%d %H:%M:%S}'")
             return 0
         night, step, n = apply_step(args.warehouse, args.step, args.date)
-    except (ValueError, duckdb.Error) as error:
+    except (ValueError, OSError, duckdb.Error) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     print(f"{args.warehouse}: {LIVE_TABLE} for {night} = snapshot {step} ({n} rows)")

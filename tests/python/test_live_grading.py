@@ -423,6 +423,35 @@ def test_replay_sequence():
         live_replay.snapshot(finals, 8)
 
 
+def test_replay_cli_refuses_a_bad_request_before_it_installs_finals(tmp_path, capsys):
+    """`live_replay --finals CSV --step N` checks the step against the CSV's night before it installs the finals: a
+    step out of range used to replace the warehouse's finals, then fail. A bad cell names its line and column; a
+    missing CSV is one line, no traceback. A negative step out of range is named as given (it said "step -87")."""
+    source = FIXTURES / "live" / "replay" / "final_boxscores.csv"
+    warehouse = tmp_path / "w.duckdb"
+    installed = live_replay.write_finals(warehouse, finals_of_the_fixture())
+    header, first = source.read_text(encoding="utf-8").splitlines()[:2]
+    one_row, bad_cell = tmp_path / "one.csv", tmp_path / "bad.csv"
+    one_row.write_text(f"{header}\n{first}\n", encoding="utf-8")
+    cells = first.split(",")
+    cells[header.split(",").index("points")] = "abc"
+    bad_cell.write_text(f"{header}\n{first}\n{','.join(cells)}\n", encoding="utf-8")
+
+    def replay(*args: str) -> tuple[int, str]:
+        code = live_replay.main(["--warehouse", str(warehouse), *args])
+        return code, capsys.readouterr().err
+
+    assert replay("--finals", str(one_row), "--step", "99") == (
+        1, "error: step 99 out of range: this night has steps 0..5 (or -6..-1 from the last)\n")
+    assert replay("--finals", str(one_row), "--step", "-100")[1].startswith("error: step -100 out of range")
+    assert replay("--finals", str(bad_cell), "--step", "0") == (
+        1, f"error: {bad_cell}: line 3: column points: invalid literal for int() with base 10: 'abc'\n")
+    code, err = replay("--finals", str(tmp_path / "none.csv"), "--step", "0")
+    assert code == 1 and err.startswith("error: [Errno 2] No such file or directory") and "none.csv" in err
+    with duckdb.connect(str(warehouse), read_only=True) as con:  # the fixture's finals, as installed
+        assert con.execute(f"select count(*) from {live_replay.REPLAY_TABLE}").fetchone() == (installed,)
+
+
 def test_replay_points_and_minutes_only_grow():
     finals = finals_of_the_fixture()
     previous = {}
