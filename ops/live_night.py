@@ -164,6 +164,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("give --until or --cycles: a night ends")
     if args.every < 0 or (args.cycles is not None and args.cycles < 1) or args.lock_wait < 0:
         parser.error("--every and --lock-wait must be >= 0, --cycles >= 1")
+    for name in args.lock:  # a lock file that cannot be made would fail every cycle of the night, one by one
+        try:
+            Path(name).parent.mkdir(parents=True, exist_ok=True)
+            open(name, "a", encoding="utf-8").close()
+        except OSError as error:
+            parser.error(f"--lock {name}: {error.strerror or error}: name a file in a folder this run can write")
     now = dt.datetime.now(dt.timezone.utc)
     if args.until is not None and args.until <= now:  # no cycle would start: a night of no live grading, exit 0
         parser.error(f"--until {args.until:%Y-%m-%dT%H:%M}Z is past (now {now:%Y-%m-%dT%H:%M}Z, the machine's clock, "

@@ -239,6 +239,18 @@ def test_a_live_night_whose_end_is_past_is_a_usage_error(tmp_path):
     assert "or --cycles N" in done.stderr and "live night:" not in done.stderr
 
 
+def test_a_live_night_whose_lock_file_cannot_be_made_is_a_usage_error(tmp_path):
+    """A --lock path under a regular file: said at the start, naming the option (exit 2). Each cycle used to fail on
+    it, all night, with `FileExistsError: [Errno 17] File exists: ...`, which did not name the lock."""
+    (tmp_path / "file").write_text("not a folder")
+    lock = tmp_path / "file" / "x.lock"
+    done = subprocess.run([sys.executable, "-m", "ops.live_night", "--cycles", "1", "--lock", str(lock),
+                           "--project-dir", str(tmp_path / "nope"), "--", "--dest", str(tmp_path / "site")],
+                          cwd=PROJECT_DIR, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert f"error: --lock {lock}: File exists: name a file in a folder this run can write" in done.stderr
+
+
 def test_a_live_night_whose_project_does_not_parse_says_so_and_exits_1(tmp_path):
     done = subprocess.run([sys.executable, "-m", "ops.live_night", "--cycles", "1", "--project-dir", str(tmp_path / "nope"),
                            "--", "--dest", str(tmp_path / "site")], cwd=PROJECT_DIR, capture_output=True, text=True)
