@@ -355,16 +355,20 @@ def rehearse(out: Path, start: dt.date = dt.date(2024, 10, 29), days: int = 2, f
              make_vars: tuple[str, ...] = ()) -> list[Result]:
     """Generate the truth, replay the plan, check; one Result per step (problems inside). ``make_vars``: more
     variables for every make run."""
+    out = out.resolve()  # the make runs work in the project folder: a relative OUT would be another folder there
     out.mkdir(parents=True, exist_ok=True)
     rehearsal = Rehearsal(out, make_vars)
     today = start + dt.timedelta(days=days + 7)  # enough game days after start; the plan stops earlier
     if not rehearsal.truth.exists():
-        subprocess.run([sys.executable, "-m", "sample_data.generate", "--seasons", "1", "--seed", str(seed),
-                        "--today", today.isoformat(), "--out", str(rehearsal.truth)],
-                       check=True, capture_output=True)
+        generated = subprocess.run([sys.executable, "-m", "sample_data.generate", "--seasons", "1", "--seed", str(seed),
+                                    "--today", today.isoformat(), "--out", str(rehearsal.truth)],
+                                   capture_output=True, text=True)
+        if generated.returncode:
+            raise ValueError(f"sample_data.generate failed: {(generated.stderr.strip().splitlines() or ['?'])[-1]}")
     chosen = game_days(rehearsal.truth, start, days)
     if len(chosen) < days:
-        raise ValueError(f"only {len(chosen)} game days with predictions from {start} in {rehearsal.truth}")
+        raise ValueError(f"only {len(chosen)} game days with predictions from {start} in {rehearsal.truth}, which "
+                         "is reused when present (--seed and --start too): delete it to generate one for this run")
     steps = plan(rehearsal.truth, chosen, fail_day, every_morning)
     log(f"rehearsal in {out}: {len(steps)} runs, game days {', '.join(map(str, chosen))}"
         + (f", a bad input in the evening run of {chosen[fail_day - 1]}" if fail_day else ""))
@@ -466,8 +470,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.days < 1 or not 0 <= args.fail_day <= args.days:
         parser.error("--days must be >= 1 and --fail-day between 0 and --days")
     t0 = time.monotonic()
-    results = rehearse(Path(args.out), args.start, args.days, args.fail_day or None, args.seed,
-                       every_morning=not args.short)
+    try:
+        results = rehearse(Path(args.out), args.start, args.days, args.fail_day or None, args.seed,
+                           every_morning=not args.short)
+    except (ValueError, OSError, duckdb.Error) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
     problems = sum(len(r.problems) for r in results)
     print(f"rehearsal: {len(results)} runs in {time.monotonic() - t0:.0f}s, "
           + ("no problem" if not problems else f"{problems} problem(s)")

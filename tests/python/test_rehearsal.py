@@ -131,6 +131,21 @@ def test_the_shown_check_ignores_results_and_records_and_names_a_changed_pick(tm
                                                     "the tip-off (it is gone)"]
 
 
+def test_a_truth_too_short_for_the_run_is_one_line_naming_it_and_its_fix(tmp_path, monkeypatch, capsys):
+    """`make rehearsal DAYS=10` after a shorter rehearsal reuses the truth, which has too few days: one line naming
+    the truth by its full path and the fix (it was a traceback). A relative --out is the folder under the working
+    directory, where the truth is: the make runs, which work in the project folder, used to get another one."""
+    from sample_data.schema import load_tables
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "reh").mkdir()
+    load_tables(tmp_path / "reh" / "truth.duckdb", {})  # no game day at all
+    assert rehearsal.main(["--out", "reh", "--days", "3", "--fail-day", "0"]) == 1
+    assert capsys.readouterr().err == (
+        f"error: only 0 game days with predictions from 2024-10-29 in {tmp_path}/reh/truth.duckdb, which is reused "
+        "when present (--seed and --start too): delete it to generate one for this run\n")
+
+
 def test_a_postponed_games_picks_may_stay_pending_until_a_later_dates_box_scores_are_loaded(tmp_path):
     """check_morning on a hand-made warehouse: D1 predicted games g1 and g2, box scores of D1 hold g1 only (g2
     was postponed). The morning after D1, its files may say pending (g2 may be played a day late); once the box
