@@ -28,6 +28,8 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+import duckdb
+
 from sample_data.schema import NUMERIC, TABLES, load_tables
 
 _TRUE = {"true", "t", "1", "yes", "y"}
@@ -83,6 +85,10 @@ def read_csv(table: str, path: str) -> list[dict[str, Any]]:
         if unknown:
             raise ValueError(f"{path}: unknown columns {unknown} for {table}; expected {list(types)}")
         for lineno, raw in enumerate(reader, start=2):
+            short = sum(raw[col] is None for col in header)  # DictReader fills a short row with None, keeps extras
+            if short or raw.get(None):  # under None: a cell lost or shifted to another column would load silently
+                fields = len(header) - short + len(raw.get(None) or [])
+                raise ValueError(f"{path}:{lineno}: {fields} field(s), the header has {len(header)}")
             row = {}
             for col in header:
                 cell = raw[col]
@@ -125,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"--src {args.src!r} is not a directory")
     try:
         counts = load_fixture(args.src, args.out)
-    except ValueError as exc:
+    except (ValueError, OSError, duckdb.Error) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     width = max(len(t) for t in counts)

@@ -789,6 +789,24 @@ def test_cli_help(capsys):
         assert flag in out
 
 
+@pytest.mark.parametrize(("cut", "fields"), [(-1, "8"), (None, "10")])
+def test_fixture_row_with_a_field_too_few_or_too_many_is_named(tmp_path, capsys, cut, fields):
+    """A row with a cell lost (short) or one too many (a stray comma: extra fields): its file and line, and the
+    counts. It used to load, the short row's last cells null and the extras dropped."""
+    source = os.path.join(TINY, f"{SUM}.csv")
+    with open(source, encoding="utf-8") as fh:
+        header, first, *rest = fh.read().splitlines()
+    assert len(header.split(",")) == 9  # the counts below, worked out by hand
+    broken = ",".join(first.split(",")[:cut]) if cut else first + ",extra"
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / f"{SUM}.csv").write_text("\n".join([header, first, broken, *rest]) + "\n", encoding="utf-8")
+    out = tmp_path / "fx.duckdb"
+    assert fixture.main(["--src", str(src), "--out", str(out)]) == 1
+    assert capsys.readouterr().err == f"error: {src / SUM}.csv:3: {fields} field(s), the header has 9\n"
+    assert not out.exists()
+
+
 def test_tiny_fixture(tmp_path):
     path = tmp_path / "tiny.duckdb"
     counts = fixture.load_fixture(TINY, path)
