@@ -60,6 +60,7 @@ import datetime as dt
 import functools
 import hashlib
 import math
+import os
 import random
 import re
 import sys
@@ -844,6 +845,15 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not 1 <= args.seasons <= season_data.MAX_SEASONS:
         parser.error(f"--seasons must be between 1 and {season_data.MAX_SEASONS}")
+    try:  # where it writes, before the rows are built (seconds to minutes): OUT.tmp, then OUT
+        if os.path.isdir(args.out):
+            raise IsADirectoryError(21, "a folder")
+        os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
+        with open(args.out + ".tmp", "ab"):
+            pass
+        os.remove(args.out + ".tmp")
+    except OSError as error:
+        parser.error(f"--out {args.out}: {error.strerror or error}: name a file in a folder this run can write")
 
     def log(msg: str) -> None:
         print(msg, file=sys.stderr, flush=True)

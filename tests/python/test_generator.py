@@ -780,6 +780,18 @@ def test_generate_moves_its_warehouse_into_place_only_with_the_replay_finals(tmp
     assert sorted(p.name for p in tmp_path.iterdir()) == ["wh.duckdb"]
 
 
+@pytest.mark.parametrize("out", ["file/g.duckdb", "."])
+def test_generate_names_an_out_it_cannot_write_before_building_rows(tmp_path, monkeypatch, capsys, out):
+    """--out under a regular file, or a folder: a usage error naming --out (exit 2) before any row is built; it was a
+    traceback (FileExistsError, IsADirectoryError) once the season was generated."""
+    (tmp_path / "file").write_text("not a folder")
+    monkeypatch.setattr(gen, "generate", lambda *args: pytest.fail("rows built before --out was checked"))
+    with pytest.raises(SystemExit) as exit_:
+        gen.main(["--seasons", "1", "--out", str(tmp_path / out)])
+    assert exit_.value.code == 2
+    assert f"error: --out {tmp_path / out}: " in capsys.readouterr().err
+
+
 def test_cli_help(capsys):
     with pytest.raises(SystemExit) as exc:
         gen.main(["--help"])
