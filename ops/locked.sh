@@ -12,8 +12,9 @@
 # description), so a run that gives up names it.
 #
 # Exit status: the command's; 75 (EX_TEMPFAIL) when a lock was still held by another run
-# after SECONDS (the command did not start); 64 on a usage error; flock's own when flock
-# itself fails (not installed: 127), said as such.
+# after SECONDS (the command did not start); 73 (EX_CANTCREAT) when a lock file cannot be
+# opened (the command did not start); 64 on a usage error; flock's own when flock itself
+# fails (not installed: 127), said as such.
 set -euo pipefail
 
 usage() {
@@ -45,8 +46,11 @@ mapfile -t locks < <(printf '%s\n' "${locks[@]}" | sort -u)
 
 deadline=$((SECONDS + wait_s))
 for file in "${locks[@]}"; do
-    mkdir -p "$(dirname "$file")"
-    exec {fd}>>"$file"
+    if ! mkdir -p "$(dirname "$file")" 2>/dev/null || ! { exec {fd}>>"$file"; } 2>/dev/null; then
+        echo "error: cannot open the lock file $file (its folder cannot be made, or it cannot be written):" \
+            "${what:-the command} did not start (exit 73); name a lock in a folder this run can write." >&2
+        exit 73
+    fi
     left=$((deadline - SECONDS))
     [ "$left" -ge 0 ] || left=0
     status=0

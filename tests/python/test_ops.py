@@ -68,6 +68,19 @@ def test_a_flock_that_fails_is_not_taken_for_another_runs_lock(tmp_path):
     assert "held by another run" not in done.stderr and not (tmp_path / "ran").exists()
 
 
+def test_a_lock_file_that_cannot_be_opened_is_said_and_the_command_does_not_start(tmp_path):
+    """A lock under a regular file: exit 73, naming the lock and that the command did not start. It was mkdir's own
+    message and exit 1, which reads like the command's own failure (a failed dbt build)."""
+    (tmp_path / "file").write_text("not a folder")
+    lock = tmp_path / "file" / "w.lock"
+    done = subprocess.run([LOCKED, "-w", "1", "-d", "make build", str(lock), "--", "touch", str(tmp_path / "ran")],
+                          capture_output=True, text=True, timeout=30)
+    assert done.returncode == 73
+    assert done.stderr == (f"error: cannot open the lock file {lock} (its folder cannot be made, or it cannot be "
+                           "written): make build did not start (exit 73); name a lock in a folder this run can write.\n")
+    assert not (tmp_path / "ran").exists()
+
+
 def test_locks_are_taken_in_one_order_so_runs_sharing_two_never_deadlock(tmp_path):
     a, b, log = tmp_path / "a.lock", tmp_path / "b.lock", tmp_path / "log"
     body = f"echo in >> {log}; sleep 0.3; echo out >> {log}"
