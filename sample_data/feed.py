@@ -290,6 +290,7 @@ def load_at(truth: str | os.PathLike, target: str | os.PathLike, clock: dt.datet
     if not os.path.exists(truth):
         raise ValueError(f"truth warehouse {truth!s} does not exist")
     truth_id = _truth_id(truth)
+    duckdb.connect(os.fspath(truth), read_only=True).close()  # a truth that is no warehouse: before the target is made
     con = duckdb.connect(os.fspath(target))
     try:
         con.execute(f"attach '{os.fspath(truth)}' as truth (read_only)")

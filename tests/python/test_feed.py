@@ -241,6 +241,16 @@ def digest(path) -> dict[str, str]:
         con.close()
 
 
+def test_a_truth_that_is_no_warehouse_is_refused_before_the_target_is_made(tmp_path):
+    """A corrupt --truth: an error, and no target file (it used to leave a new empty warehouse behind, which the next
+    step read as a target of its own)."""
+    bad, target = tmp_path / "truth.duckdb", tmp_path / "target.duckdb"
+    bad.write_bytes(b"not a duckdb file" * 100)
+    with pytest.raises(duckdb.Error):
+        feed.load_at(bad, target, dt.datetime(2024, 11, 1, 12))
+    assert not target.exists()
+
+
 def test_other_schemas_untouched_and_same_clock_same_tables(truth, tmp_path):
     target = tmp_path / "dbt.duckdb"
     con = duckdb.connect(str(target))
