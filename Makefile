@@ -66,6 +66,9 @@ WAREHOUSE_LOCK = $(if $(filter dev,$(WAREHOUSE_TARGET)),$(DUCKDB_PATH).lock,$(LO
 dest_lock    = $(if $(filter gs://%,$(1)),$(LOCK_DIR)/dest-$(subst /,_,$(patsubst gs://%,%,$(patsubst %/,%,$(1)))).lock,$(patsubst %/,%,$(1)).lock)
 RUN_LOCKS    = $(WAREHOUSE_LOCK) $(RUN_DIR)/run.lock $(call dest_lock,$(DEST)) $(if $(ADMIN_DEST),$(call dest_lock,$(ADMIN_DEST)))
 LOCKED       = ops/locked.sh -w $(LOCK_WAIT) -d "make $@$(if $(GROUP), GROUP=$(GROUP))$(if $(CLOCK), CLOCK=$(CLOCK))" $(RUN_LOCKS)
+# The DuckDB warehouse must exist: dbt would make an empty file at a mistyped DUCKDB_PATH and
+# fail on a missing schema (nba_raw), a message that names neither the variable nor the path.
+CHECK_WAREHOUSE = $(if $(filter dev,$(WAREHOUSE_TARGET)),[ -f "$(DUCKDB_PATH)" ] || { echo "error: DUCKDB_PATH=$(DUCKDB_PATH): no such warehouse file; point DUCKDB_PATH at the warehouse (make sample makes the sample one); nothing was run" >&2; exit 2; },true)
 CHECK_GROUP  = $(if $(filter $(GROUPS),$(GROUP)),true,echo "error: GROUP='$(GROUP)' is not a trigger group; use GROUP=after-predictions, hourly, daily or live" >&2; exit 2)
 # Run results vouch for the marts their build left. A scheduled run deletes its group's and the
 # full build's (it rebuilds marts a full publish reads; no group's marts are upstream of
@@ -115,6 +118,7 @@ sample: env $(SAMPLE_FILE) ## a fresh sample warehouse (SEASONS=1, SEED=42; TODA
 	mv -f -- "$(DUCKDB_PATH).tmp" "$(DUCKDB_PATH)"
 
 build: env profiles.yml ## dbt build (models, seeds, data tests; CLOCK=... for a past moment) on $DUCKDB_PATH
+	@$(CHECK_WAREHOUSE)
 	@mkdir -p $(STATE_DIR)
 	$(LOCKED) -- $(MAKE) --no-print-directory build-steps
 
@@ -160,6 +164,7 @@ rebuild-record-steps:
 # correction of any age). REPORT=FILE keeps the publisher's --json report.
 scheduled: env profiles.yml ## one scheduled run (GROUP=, CLOCK=, DEST=, ...): freshness, build, publish of a trigger group (docs/deployment.md)
 	@$(CHECK_GROUP)
+	@$(CHECK_WAREHOUSE)
 	@mkdir -p $(RUN_DIR)
 	$(LOCKED) -- $(MAKE) --no-print-directory scheduled-steps GROUP=$(GROUP)
 
@@ -193,6 +198,7 @@ CYCLES      ?=
 live-night: GROUP := live
 live-night: env profiles.yml ## live grading all night in one process: a cycle every EVERY=180 s until UNTIL= or CYCLES= (docs/deployment.md)
 	@[ -n "$(UNTIL)$(CYCLES)" ] || { echo "error: make live-night: give UNTIL=YYYY-MM-DDTHH:MM (UTC: no cycle starts after it) or CYCLES=N: a night ends" >&2; exit 2; }
+	@$(CHECK_WAREHOUSE)
 	@mkdir -p $(RUN_DIR)
 	env DBT_TARGET_PATH=$(RUN_DIR) $(DBT_CLOCK) $(PY) -m ops.live_night --every $(EVERY) $(if $(UNTIL),--until $(UNTIL)) \
 	  $(if $(CYCLES),--cycles $(CYCLES)) --lock-wait $(LOCK_WAIT) \

@@ -286,6 +286,22 @@ def test_a_full_build_forgets_every_earlier_run_result():
     assert lines[1].startswith("env DBT_TARGET_PATH=state ") and " build --fail-fast " in lines[1]
 
 
+@pytest.mark.parametrize("args", [("build",), ("scheduled", "GROUP=hourly"), ("live-night", "CYCLES=1")])
+def test_a_mistyped_duckdb_path_stops_the_run_naming_it(tmp_path, args):
+    """A DUCKDB_PATH with no file there: one line naming the variable and the path, before any lock or step. dbt used
+    to make an empty warehouse there and fail on a missing schema (nba_raw), naming neither. (dbt and Python are
+    stand-ins that fail: a run that got past the check would not say this.)"""
+    typo = tmp_path / "props.duckbd"
+    environ = {k: v for k, v in os.environ.items() if k not in ("DBT_TARGET", "DBT_TARGET_PATH")}
+    done = subprocess.run(["make", "-s", "--no-print-directory", "-o", "env", "-o", "profiles.yml", *args,
+                           f"DUCKDB_PATH={typo}", f"DEST={tmp_path}/site", f"STATE_DIR={tmp_path}/state", "DBT=false",
+                           "PY=false"], cwd=PROJECT_DIR, env=environ, capture_output=True, text=True)
+    assert done.returncode == 2
+    assert done.stderr.startswith(f"error: DUCKDB_PATH={typo}: no such warehouse file; point DUCKDB_PATH at the "
+                                  "warehouse (make sample makes the sample one); nothing was run\n")
+    assert not typo.exists() and not (tmp_path / "state").exists()
+
+
 @pytest.mark.parametrize("group", ["", "nightly"])
 def test_make_scheduled_needs_a_trigger_group(group):
     done = subprocess.run(["make", "-s", "-o", "env", "-o", "profiles.yml", "scheduled", f"GROUP={group}"],
