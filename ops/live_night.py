@@ -76,6 +76,11 @@ def locked(files: Sequence[str], wait: float, what: str) -> Iterator[None]:
         yield
 
 
+def publisher_argv(project_dir: str, publish_args: Sequence[str]) -> list[str]:
+    """The publisher's arguments of every cycle: the live group, every date, and the options after `--`."""
+    return ["--project-dir", project_dir, "--group", SELECTOR, "--all-dates", *publish_args]
+
+
 class Night:
     """The parsed project and what every cycle runs."""
 
@@ -88,7 +93,7 @@ class Night:
 
         self.common = ["--project-dir", project_dir, *(["--vars", dbt_vars] if dbt_vars else []),
                        *(["-q"] if quiet else [])]
-        self.publish_args = ["--project-dir", project_dir, "--group", SELECTOR, "--all-dates", *publish_args]
+        self.publish_args = publisher_argv(project_dir, publish_args)
         self.results = [target_dir(project_dir) / "run_results.json", *map(Path, forget)]  # as the publisher reads it
         parsed = dbtRunner().invoke(["parse", *self.common])
         if not parsed.success or not isinstance(parsed.result, Manifest):
@@ -170,6 +175,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             open(name, "a", encoding="utf-8").close()
         except OSError as error:
             parser.error(f"--lock {name}: {error.strerror or error}: name a file in a folder this run can write")
+    from publisher.cli import publish_args
+
+    try:  # the options after --, as every cycle's publisher will read them: a bad one would fail each cycle
+        publish_args(publisher_argv(args.project_dir, args.publish_args))
+    except SystemExit as exit_:
+        if exit_.code:
+            parser.exit(2, f"{parser.prog}: error: the publisher's options after -- (above); nothing ran\n")
+        raise  # -- --help: the publisher's options, listed
     now = dt.datetime.now(dt.timezone.utc)
     if args.until is not None and args.until <= now:  # no cycle would start: a night of no live grading, exit 0
         parser.error(f"--until {args.until:%Y-%m-%dT%H:%M}Z is past (now {now:%Y-%m-%dT%H:%M}Z, the machine's clock, "

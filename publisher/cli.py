@@ -71,7 +71,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(exit_.code or 0)
 
 
-def publish_main(argv: Sequence[str]) -> int:
+def publish_args(argv: Sequence[str]) -> argparse.Namespace:
+    """The publisher's options, checked (SystemExit 2 naming a bad one: ops.live_night checks its own at start)."""
     parser = Parser(prog="python -m publisher.cli", description=__doc__,
                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--project-dir", default=".", help="dbt project folder holding target/manifest.json "
@@ -120,6 +121,11 @@ def publish_main(argv: Sequence[str]) -> int:
             Path(args.json).parent.mkdir(parents=True, exist_ok=True)
         except OSError as error:
             parser.error(f"--json {args.json}: {error.strerror}: name a file in a folder this run can write")
+    return args
+
+
+def publish_main(argv: Sequence[str]) -> int:
+    args = publish_args(argv)
     try:
         report = run(args.project_dir, args.dest, args.admin_dest, target=args.target, profiles_dir=args.profiles_dir,
                      dates=Dates(args.date, args.start, args.end, args.all_dates, args.as_of),

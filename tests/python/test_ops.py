@@ -264,6 +264,18 @@ def test_a_live_night_whose_lock_file_cannot_be_made_is_a_usage_error(tmp_path):
     assert f"error: --lock {lock}: File exists: name a file in a folder this run can write" in done.stderr
 
 
+def test_a_live_night_with_a_bad_publisher_option_stops_before_its_first_cycle(tmp_path):
+    """The publisher's options after `--` are checked at the start, as each cycle's publisher reads them: a typo
+    used to fail every cycle of the night ("the publisher exited 2"), after its dbt build."""
+    done = subprocess.run([sys.executable, "-m", "ops.live_night", "--cycles", "1", "--project-dir",
+                           str(tmp_path / "nope"), "--", "--dset", str(tmp_path / "site")],
+                          cwd=PROJECT_DIR, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert done.stderr == ("python -m publisher.cli: error: unrecognized arguments: --dset "
+                           f"{tmp_path / 'site'} (all options: python -m publisher.cli --help)\n"
+                           "python -m ops.live_night: error: the publisher's options after -- (above); nothing ran\n")
+
+
 def test_a_live_night_whose_project_does_not_parse_says_so_and_exits_1(tmp_path):
     done = subprocess.run([sys.executable, "-m", "ops.live_night", "--cycles", "1", "--project-dir", str(tmp_path / "nope"),
                            "--", "--dest", str(tmp_path / "site")], cwd=PROJECT_DIR, capture_output=True, text=True)
