@@ -6,10 +6,11 @@ needs (the season, or the last 30 days). A random warehouse spanning the end of 
 and the start of 2024-25 is built fully up to the season's last night, then given its
 next days as the upstream pipeline writes them (a night's predictions, context and
 odds, and the previous night's box scores), one cycle per step: a new season, a normal
-night, two nights at once (a skipped cycle), and a 6-day gap after which a night's
-missing players turn void only when a later night's box scores arrive (the row is
-pending for longer than facts_lookback_days). After the last cycle every table equals a
-full build of the same sources (floats to 9 significant digits: sums in another order).
+night, two nights at once (a skipped cycle), and a 6-day gap after which a night's rows,
+pending since its own build and now older than facts_lookback_days, are graded (its
+missing players void: the day after their game is over). After the last cycle every
+table equals a full build of the same sources (floats to 9 significant digits: sums in
+another order).
 """
 
 from __future__ import annotations
