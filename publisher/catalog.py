@@ -121,7 +121,10 @@ def load_manifest(project_dir: str | Path) -> dict:
     if not file.is_file():
         raise CatalogError(f"{file} not found: run dbt (parse, build) first")
     try:
-        return json.loads(file.read_text(encoding="utf-8"))
+        manifest = json.loads(file.read_text(encoding="utf-8"))
+        if not isinstance(manifest, dict):  # JSON, but not dbt's: every later read takes it for a mapping
+            raise ValueError(f"a JSON {type(manifest).__name__}, not dbt's manifest object")
+        return manifest
     except ValueError as error:  # a write cut short (disk full, a killed dbt): dbt writes it again
         raise CatalogError(f"{file}: unreadable ({error}): run dbt (parse, build) again") from None
 

@@ -170,7 +170,7 @@ def schemas_main(argv: Sequence[str]) -> int:
     problems = compare_with_repo(schema_dir, expected, write=args.write)
     for problem in problems:
         log(f"fixed {problem}" if args.write else problem)
-    state = "written" if args.write else "OUT OF DATE (run make schemas)" if problems else "up to date"
+    state = "up to date" if not problems else "written" if args.write else "OUT OF DATE (run make schemas)"
     log(f"{len(expected)} schema(s) in {schema_dir}: {state}")
     return 1 if problems and not args.write else 0
 

@@ -81,7 +81,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     problems = compare_with_repo(Path(args.project_dir), {DOCS_PAGE: page}, orphans=False, write=args.write)
     for problem in problems:
         print(f"fixed {problem}" if args.write else problem, file=sys.stderr)
-    print(f"{DOCS_PAGE}: {'written' if args.write else 'up to date' if not problems else 'OUT OF DATE (--write)'}",
+    print(f"{DOCS_PAGE}: {'up to date' if not problems else 'written' if args.write else 'OUT OF DATE (--write)'}",
           file=sys.stderr)
     return 1 if problems and not args.write else 0
 

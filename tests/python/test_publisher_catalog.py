@@ -73,6 +73,17 @@ def test_a_manifest_cut_short_is_named_with_its_fix(tmp_path, monkeypatch):
     assert str(raised.value).endswith("): run dbt (parse, build) again")
 
 
+def test_a_manifest_that_is_json_but_no_object_is_named_with_its_fix(tmp_path, monkeypatch):
+    """Valid JSON that is not a mapping (a list) ended the publisher and tools.endpoints_page in an AttributeError."""
+    monkeypatch.delenv("DBT_TARGET_PATH", raising=False)
+    (tmp_path / "target").mkdir()
+    (tmp_path / "target" / "manifest.json").write_text("[]")
+    with pytest.raises(CatalogError) as raised:
+        load_manifest(tmp_path)
+    assert str(raised.value) == (f"{tmp_path / 'target' / 'manifest.json'}: unreadable (a JSON list, not dbt's "
+                                 "manifest object): run dbt (parse, build) again")
+
+
 def broken(**changes):
     manifest = copy.deepcopy(MANIFEST)
     publish = manifest["nodes"]["model.p.picks_daily"]["config"]["meta"]["publish"]

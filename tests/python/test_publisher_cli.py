@@ -245,12 +245,18 @@ def test_committed_schema_out_of_date_fails_closed(project, capsys):
     assert main(["schemas", "--project-dir", str(project)]) == 1
     assert capsys.readouterr().err.endswith(": OUT OF DATE (run make schemas)\n")
     assert main(["schemas", "--project-dir", str(project), "--write"]) == 0
+    assert capsys.readouterr().err.endswith(": written\n")
+    assert main(["schemas", "--project-dir", str(project), "--write"]) == 0  # nothing left to write: it says so
+    assert capsys.readouterr().err.endswith(": up to date\n")
     assert main(["schemas", "--project-dir", str(project)]) == 0
     # the page generated from the schemas (tools/, a development tool), checked like them
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
     from tools.endpoints_page import main as page_main
 
     assert page_main(["--project-dir", str(project), "--write"]) == 0
+    assert capsys.readouterr().err.endswith("endpoints.md: written\n")
+    assert page_main(["--project-dir", str(project), "--write"]) == 0
+    assert capsys.readouterr().err == "docs/endpoints.md: up to date\n"
     page = project / "docs" / "endpoints.md"
     assert "| `models[].hit_rate` | number | yes |  |  |" in page.read_text()
     page.write_text(page.read_text().replace("hit_rate", "hitrate"))
