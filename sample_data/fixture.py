@@ -92,7 +92,7 @@ def read_csv(table: str, path: str) -> list[dict[str, Any]]:
             row = {}
             for col in header:
                 cell = raw[col]
-                if cell is None or cell == "":
+                if cell == "":  # a short row (None) is refused above
                     row[col] = None
                     continue
                 try:
