@@ -382,6 +382,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--from-scratch", action="store_true",
                         help="rewrite every table even when TARGET holds an earlier step from this truth")
     args = parser.parse_args(argv)
+    if args.events and (args.target or args.from_scratch):
+        parser.error("--events only reads --truth; drop --target and --from-scratch, or use --at to write a step")
     if not os.path.exists(args.truth):
         parser.error(f"--truth {args.truth!r} does not exist")
     try:

@@ -364,6 +364,18 @@ def test_cli(truth, tmp_path, capsys):
     assert feed.main(["--truth", str(truth), "--target", str(truth), "--at", "2025-01-14T15:00:00Z"]) == 1
 
 
+def test_events_with_a_target_is_refused_not_ignored(truth, tmp_path, capsys):
+    """--events lists clocks and writes nothing: a --target (or --from-scratch) beside it was silently ignored, so a
+    caller who meant a step got a listing and an untouched warehouse."""
+    target = tmp_path / "events.duckdb"
+    for extra in (["--target", str(target)], ["--from-scratch"]):
+        with pytest.raises(SystemExit) as exc:
+            feed.main(["--truth", str(truth), "--events", "2025-01-14", *extra])
+        assert exc.value.code == 2
+        assert "--events only reads --truth" in capsys.readouterr().err
+    assert not target.exists()
+
+
 def test_a_step_is_quick(generated, tmp_path):
     target = tmp_path / "quick.duckdb"
     start = time.perf_counter()
