@@ -23,9 +23,10 @@ import io
 import math
 import os
 import sys
+import time
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, TextIO
 
 import duckdb
 
@@ -137,20 +138,31 @@ def _insert(client, project: str, table: str, rows: Sequence[Sequence[Any]], bat
         client.query(f"insert into `{project}`.`{schema}`.`{name}` ({', '.join(names)}) values\n{values}").result()
 
 
-def load_rows(client, project: str, tables: dict[str, Sequence[Sequence[Any]]]) -> dict[str, int]:
-    """(Re)create every upstream table in ``project`` and load ``tables`` (rows in column order)."""
-    existing = {d.dataset_id for d in client.list_datasets(project)}
+def load_rows(client, project: str, tables: dict[str, Sequence[Sequence[Any]]],
+              reach_timeout: float | None = None, progress: TextIO | None = None) -> dict[str, int]:
+    """(Re)create every upstream table in ``project`` and load ``tables`` (rows in column order).
+
+    ``reach_timeout``: seconds to keep retrying the first call (listing the datasets) before giving up; the client's
+    own default retries a refused connection for 10 minutes. ``progress``: a stream for one line per table.
+    """
+    from google.cloud import bigquery
+
+    retry = bigquery.DEFAULT_RETRY.with_deadline(reach_timeout) if reach_timeout else bigquery.DEFAULT_RETRY
+    existing = {d.dataset_id for d in client.list_datasets(project, retry=retry, timeout=reach_timeout)}
     for schema in SCHEMAS:
         if schema not in existing:
             client.create_dataset(f"{project}.{schema}")
     counts = {}
     for table in TABLES:
+        started = time.monotonic()
         rows = list(tables.get(table, []))
         client.query(create_table_sql(project, table)).result()
         if rows:
             has_array = any(kind.endswith("[]") for _, kind in TABLES[table])
             (_insert if has_array else _load_csv)(client, project, table, rows)
         counts[table] = len(rows)
+        if progress:
+            print(f"  {table}: {len(rows):,} rows ({time.monotonic() - started:.1f}s)", file=progress, flush=True)
     return counts
 
 
@@ -166,9 +178,10 @@ def read_warehouse(path: str | os.PathLike) -> dict[str, list[tuple]]:
         con.close()
 
 
-def load_warehouse(path: str | os.PathLike, client, project: str) -> dict[str, int]:
+def load_warehouse(path: str | os.PathLike, client, project: str, reach_timeout: float | None = None,
+                   progress: TextIO | None = None) -> dict[str, int]:
     """Copy the upstream tables of the DuckDB warehouse at ``path`` into ``project``."""
-    return load_rows(client, project, read_warehouse(path))
+    return load_rows(client, project, read_warehouse(path), reach_timeout, progress)
 
 
 def main(argv: Iterable[str] | None = None) -> int:
@@ -184,16 +197,53 @@ def main(argv: Iterable[str] | None = None) -> int:
     parser.add_argument("--location", default=None)
     parser.add_argument("--real-bigquery", action="store_true",
                         help="allow replacing the upstream tables of a real BigQuery project (no --endpoint)")
+    parser.add_argument("--reach-timeout", type=float, default=60.0, metavar="SECONDS",
+                        help="give up when BigQuery (or the emulator) has not answered the first call within "
+                             "SECONDS (default: 60)")
+    parser.add_argument("--dry-run", action="store_true",
+                        help="read the warehouse and print the rows each table would get; touch no BigQuery")
     args = parser.parse_args(list(argv) if argv is not None else None)
-    if not args.endpoint and not args.real_bigquery:
+    if not args.endpoint and not args.real_bigquery and not args.dry_run:
         parser.error("no --endpoint: refusing to replace tables in real BigQuery without --real-bigquery")
     if not os.path.isfile(args.warehouse):
         parser.error(f"--warehouse {args.warehouse!r} does not exist")
-    counts = load_warehouse(args.warehouse, client_for(args.project, args.endpoint, args.location), args.project)
-    print(f"loaded {args.warehouse} into {args.project}{' at ' + args.endpoint if args.endpoint else ''}")
+    if args.reach_timeout <= 0:
+        parser.error("--reach-timeout must be more than 0 seconds")
+    where = f"{args.project}{' at ' + args.endpoint if args.endpoint else ''}"
+    try:
+        print(f"reading {args.warehouse}", file=sys.stderr, flush=True)
+        tables = read_warehouse(args.warehouse)
+        if args.dry_run:
+            counts = {table: len(rows) for table, rows in tables.items()}
+        else:
+            print(f"loading into {where}", file=sys.stderr, flush=True)
+            client = client_for(args.project, args.endpoint, args.location)
+            try:
+                counts = load_rows(client, args.project, tables, args.reach_timeout, progress=sys.stderr)
+            finally:
+                client.close()
+    except duckdb.Error as error:
+        print(f"error: --warehouse {args.warehouse}: {error} (make it with python -m sample_data.generate or "
+              "sample_data.fixture)", file=sys.stderr)
+        return 1
+    except Exception as error:  # google-api-core / requests: the target, not this code, failed
+        if not _is_client_error(error):
+            raise
+        print(f"error: {where}: {type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''} "
+              "(is the emulator running there, or are the credentials and --project right?)", file=sys.stderr)
+        return 1
+    print(f"{'would load' if args.dry_run else 'loaded'} {args.warehouse} into {where}")
     for table, n in counts.items():
         print(f"  {table:<45} {n:>7}")
     return 0
+
+
+def _is_client_error(error: BaseException) -> bool:
+    """An error of BigQuery's client stack (an API error, a retry that ran out, a refused connection)."""
+    from google.api_core import exceptions as api
+    from requests import exceptions as http
+
+    return isinstance(error, (api.GoogleAPIError, http.RequestException))
 
 
 if __name__ == "__main__":
