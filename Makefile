@@ -64,7 +64,7 @@ ADMIN_FLAG   = $(if $(ADMIN_DEST),--admin-dest $(ADMIN_DEST),$(error ADMIN_DEST 
 WAREHOUSE_TARGET = $(or $(DBT_TARGET),dev)
 WAREHOUSE_LOCK = $(if $(filter dev,$(WAREHOUSE_TARGET)),$(DUCKDB_PATH).lock,$(LOCK_DIR)/warehouse-$(WAREHOUSE_TARGET)$(if $(filter bigquery,$(WAREHOUSE_TARGET)),-$(or $(BQ_PROJECT),nba-props-platform).$(or $(BQ_DATASET),props)).lock)
 dest_lock    = $(if $(filter gs://%,$(1)),$(LOCK_DIR)/dest-$(subst /,_,$(patsubst gs://%,%,$(patsubst %/,%,$(1)))).lock,$(patsubst %/,%,$(1)).lock)
-RUN_LOCKS    = $(WAREHOUSE_LOCK) $(RUN_DIR)/run.lock $(call dest_lock,$(DEST)) $(if $(ADMIN_DEST),$(call dest_lock,$(ADMIN_DEST)))
+RUN_LOCKS    = $(WAREHOUSE_LOCK) $(RUN_DIR)/run.lock $(call dest_lock,$(or $(strip $(DEST)),$(error DEST is empty: name the destination of the published files (DEST=public, the default; DEST=gs://BUCKET/site in production); nothing was run))) $(if $(ADMIN_DEST),$(call dest_lock,$(ADMIN_DEST)))
 LOCKED       = ops/locked.sh -w $(LOCK_WAIT) -d "make $@$(if $(GROUP), GROUP=$(GROUP))$(if $(CLOCK), CLOCK=$(CLOCK))" $(RUN_LOCKS)
 # The DuckDB warehouse must exist: dbt would make an empty file at a mistyped DUCKDB_PATH and
 # fail on a missing schema (nba_raw), a message that names neither the variable nor the path.

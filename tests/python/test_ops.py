@@ -314,6 +314,22 @@ def test_a_mistyped_duckdb_path_stops_the_run_naming_it(tmp_path, args):
     assert not typo.exists() and not (tmp_path / "state").exists()
 
 
+@pytest.mark.parametrize("args", [("build",), ("publish",), ("scheduled", "GROUP=hourly"), ("live-night", "CYCLES=1"),
+                                  ("rebuild-record",)])
+def test_an_empty_dest_stops_the_run_naming_it(tmp_path, args):
+    """DEST= (a script's unset variable): one line naming DEST, before any lock or step. It used to get as far as
+    ops/locked.sh, which failed on a lock file named '-admin.lock' after a dirname usage message."""
+    environ = {k: v for k, v in os.environ.items() if k not in ("DBT_TARGET", "DBT_TARGET_PATH")}
+    done = subprocess.run(["make", "-s", "--no-print-directory", "-o", "env", "-o", "profiles.yml", *args, "DEST=",
+                           f"STATE_DIR={tmp_path}/state", f"LOCK_DIR={tmp_path}/locks", "DBT=false", "PY=false"],
+                          cwd=PROJECT_DIR, env=environ, capture_output=True, text=True)
+    assert done.returncode == 2
+    assert done.stderr.endswith("*** DEST is empty: name the destination of the published files (DEST=public, the "
+                                "default; DEST=gs://BUCKET/site in production); nothing was run.  Stop.\n")
+    assert len(done.stderr.splitlines()) == 1
+    assert list(tmp_path.iterdir()) == []
+
+
 @pytest.mark.parametrize("group", ["", "nightly"])
 def test_make_scheduled_needs_a_trigger_group(group):
     done = subprocess.run(["make", "-s", "-o", "env", "-o", "profiles.yml", "scheduled", f"GROUP={group}"],
