@@ -225,6 +225,14 @@ def test_models_json_is_as_of_the_track_record_and_agrees_with_the_dashboard(dem
     models = demo.document("systems/models.json")
     dashboard = demo.document("admin/dashboard.json")
     assert models["as_of"] == demo.document("subsets/performance.json")["as_of"] == dashboard["as_of"]
+    # the three read one model; its date, from the sources: the latest prediction date all of whose games have box
+    # scores (the sample's later dates are still to be played)
+    [(last_complete,)] = demo.query(
+        "select max(game_date)::varchar from (select p.game_date from nba_predictions.player_prop_predictions p"
+        " left join (select distinct game_id from nba_analytics.player_game_summary) s using (game_id)"
+        " group by p.game_date having count(*) filter (where s.game_id is null) = 0)")
+    [(last_predicted,)] = demo.query("select max(game_date)::varchar from nba_predictions.player_prop_predictions")
+    assert last_complete < last_predicted and models["as_of"] == last_complete
     assert {m["model"]: m["state"] for m in models["models"]} == {m["model"]: m["state"] for m in dashboard["models"]}
 
 

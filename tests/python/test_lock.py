@@ -244,6 +244,7 @@ def test_a_retired_group_and_a_new_one_change_no_locked_day(published, tmp_path,
     assert [p["player"] for p in groups[D1][2]["picks"]] == [p["player"] for p in EXPECTED_PICKS[D1][2]]
     assert list(groups[D3]) == [1, *range(3, 11)]
     assert groups[D3][10]["picks"] == groups[D3][3]["picks"]  # Top 10's rules, tonight
+    assert [p["player"] for p in groups[D3][10]["picks"]] == [p["player"] for p in EXPECTED_PICKS[D3][3]] != []
 
 
 @pytest.mark.parametrize("stopped_after", ["int_picks_locked", "int_groups_locked"])
@@ -562,11 +563,20 @@ def test_a_correction_regraded_by_a_run_that_built_nothing_downstream_reaches_th
 
 
 def test_the_rebuild_command_reproduces_the_record_on_unchanged_sources(published, tmp_path):
+    """make rebuild-record (--full-refresh with rebuild_record) rewrites the five record tables from the sources. Every
+    table is first marked with something only such a rewrite removes (an append-only build, --full-refresh without the
+    var included, keeps every row as it is): a value moved by 100 on every row, a group that never was."""
     run = new_run(tmp_path / "rebuilt")
     shutil.copyfile(published.warehouse, run.warehouse)
+    run.execute(*(f"update props_intermediate.{table} set {column} = {column} + 100" for table, column in (
+        ("int_candidates_locked", "predicted_points"), ("int_games_locked", "candidate_count"),
+        ("int_picks_locked", "points_line"), ("int_days_locked", "candidate_count"))),
+        f"insert into props_intermediate.int_groups_locked values (date '{D1}', 'planted')")
+    marked = record(run)
+    assert all(marked[table] != rows for table, rows in record(published).items())
     run.dbt("build", "--full-refresh", *NO_UNIT, "--vars", json.dumps({"rebuild_record": True}), clock=CLOCK)
     assert record(run) == record(published)
-    assert run.query("select count(*) from props_intermediate.int_picks_locked")[0][0] > 0
+    assert all(record(published).values())
 
 
 def test_prediction_rows_re_dated_upstream_for_an_old_date_reach_every_table(tmp_path):
