@@ -439,3 +439,18 @@ def test_a_game_moved_to_an_earlier_date_is_picked_on_that_date_only(tmp_path):
                      " order by 1") == [(D1,), (D3,)]
     assert run.query("select distinct game_date::varchar from props_intermediate.int_picks_published"
                      f" where game_id = '{POSTPONED}'") == [(D1,)]
+
+
+def test_a_tip_off_the_tolerance_allows_two_days_after_its_date_is_still_sighted(tmp_path):
+    """With tipoff_days_after_date 1, a tip-off may fall two days after its game date (macro tipoff_not_past_its_date):
+    day 3's game (01-08) tips off 01-10 23:30. The 01-10 12:00 build is the last before it, and sees its ten runs of
+    the champion; the 00:05 build fixes the game from them. The sightings read the dates from the clock's day before
+    on, whatever the tolerance: the game was never sighted and was fixed with no candidate."""
+    run = fixture_run(tmp_path, "pick_engine")
+    tolerance = ("--vars", '{"tipoff_days_after_date": 1}')
+    run.execute(f"update {C} set game_start_at = timestamp '2025-01-10 23:30:00' where game_id = '0022400505'")
+    build(run, *tolerance, clock="2025-01-10 12:00:00")
+    build(run, *tolerance, clock="2025-01-11 00:05:00")
+    assert run.query("select game_id, count(*) from props_intermediate.int_candidates_locked"
+                     f" where game_date = date '{D3}' and system_id = 'catboost_v9' group by game_id") == [
+        ("0022400505", 10)]

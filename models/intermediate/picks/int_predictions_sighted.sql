@@ -23,10 +23,14 @@
 {%- set previous = kept or (none if rebuilt else record_before('int_predictions_sighted')) %}
 {%- set fixed = none if previous is none else record_before('int_games_locked') %}
 {%- set columns = prediction_columns() %}
-{#- a game not yet tipped off is dated the clock's day or later, or the day before (a UTC
-    tip-off falls on the next day of its local date at most): the older dates are not read
-    (a kept game of an older date, not fixed for days, locks at the end of its date then) -#}
-{%- set first_date = add_days('cast(' ~ run_clock() ~ ' as date)', -1) %}
+{#- a game not yet tipped off is dated the clock's day or later, or up to 1 +
+    var tipoff_days_after_date days before (a UTC tip-off falls on the next day of its local
+    date at most, plus that tolerance: macro tipoff_not_past_its_date): the older dates are
+    not read (a kept game of an older date, not fixed for days, locks at the end of its date
+    then) -#}
+{%- set first_date = add_days(
+    'cast(' ~ run_clock() ~ ' as date)', -1 - var('tipoff_days_after_date')
+) %}
 with tipoffs as (
     {{ game_tipoffs(where='game_date >= ' ~ first_date) | indent(4) }}
 ),
