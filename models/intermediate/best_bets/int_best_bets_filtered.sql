@@ -37,12 +37,16 @@ ranked as (
                 composite_score desc,
                 system_id asc
         ) as player_rank,
-        edge >= {{ var('best_bets_edge_floor') }}
-        and not (recommendation = 'OVER' and edge < {{ var('best_bets_over_edge_floor') }})
-        and not (
-            recommendation = 'UNDER' and points_line < {{ var('best_bets_bench_under_line_below') }}
-        )
-            as passes_line_filters
+        -- the edge and line filters, written once: the blacklist's history counts the
+        -- candidates they pass, and the first one failed is the candidate's filter_reason
+        case
+            when edge < {{ var('best_bets_edge_floor') }} then 'edge_floor'
+            when recommendation = 'OVER' and edge < {{ var('best_bets_over_edge_floor') }}
+                then 'over_edge_floor'
+            when recommendation = 'UNDER'
+                and points_line < {{ var('best_bets_bench_under_line_below') }}
+                then 'bench_under'
+        end as line_filter_reason
     from candidates
 ),
 
@@ -67,7 +71,7 @@ shadow_daily as (
         case when ranked.grade = 'loss' then 1 else 0 end as losses
     from ranked
     inner join calendar on ranked.game_date = calendar.game_date
-    where ranked.is_eligible and ranked.player_rank = 1 and ranked.passes_line_filters
+    where ranked.is_eligible and ranked.player_rank = 1 and ranked.line_filter_reason is null
 ),
 
 shadow_history as (
@@ -95,13 +99,7 @@ filtered as (
             when not ranked.is_eligible then 'not_production'
             when ranked.player_rank > 1 then 'not_player_best'
             when champion_state.champion_state = 'BLOCKED' then 'model_blocked'
-            when ranked.edge < {{ var('best_bets_edge_floor') }} then 'edge_floor'
-            when ranked.recommendation = 'OVER'
-                and ranked.edge < {{ var('best_bets_over_edge_floor') }}
-                then 'over_edge_floor'
-            when ranked.recommendation = 'UNDER'
-                and ranked.points_line < {{ var('best_bets_bench_under_line_below') }}
-                then 'bench_under'
+            when ranked.line_filter_reason is not null then ranked.line_filter_reason
             when coalesce(shadow_history.prior_wins + shadow_history.prior_losses, 0)
                 >= {{ var('blacklist_min_graded') }}
                 and {{ hit_rate_pct('shadow_history.prior_wins', 'shadow_history.prior_losses') }}
