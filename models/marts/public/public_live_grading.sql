@@ -57,9 +57,7 @@ select
     cast(coalesce(summary.in_progress, 0) as {{ dbt.type_bigint() }}) as summary_in_progress,
     cast(coalesce(summary.push, 0) as {{ dbt.type_bigint() }}) as summary_push,
     cast(coalesce(summary.void, 0) as {{ dbt.type_bigint() }}) as summary_void,
-    {{ round_float(
-        safe_divide('100 * summary.correct', 'summary.correct + summary.incorrect'), 1
-    ) }} as summary_win_rate
+    {{ hit_rate_pct('summary.correct', 'summary.incorrect') }} as summary_win_rate
 from nights
 left join summary
     on nights.game_date = summary.game_date
