@@ -30,7 +30,8 @@
             game_date as as_of_date,
             '{{ window_name }}' as window_name,
             {%- if window_name in rolling %}
-            greatest(season_start, {{ add_days('game_date', 1 - rolling[window_name] - days_before) }})
+            {%- set days = rolling_window_days(window_name) %}
+            greatest(season_start, {{ add_days('game_date', 1 - days - days_before) }})
                 as start_date,
             {%- elif window_name in periods and not days_before %}
             {{ periods[window_name] }} as start_date,
@@ -69,4 +70,19 @@
         {%- for key in keys %},
         windowed_facts.{{ key }}
         {%- endfor %}
+{%- endmacro %}
+
+{#- The length in days of the rolling window `window_name` (var rolling_windows). Its name
+    says its length, and the files publish that name (last_7_days; the dashboard's 7d, 14d,
+    30d): a length that differs from it would publish, say, 10 days as last_7_days, so it is
+    refused, naming the fix. -#}
+{% macro rolling_window_days(window_name) -%}
+    {%- set days = var('rolling_windows')[window_name] -%}
+    {%- if window_name != 'last_' ~ days ~ '_days' -%}
+        {{ exceptions.raise_compiler_error("var rolling_windows: " ~ window_name ~ " is "
+            ~ days ~ " days, but a rolling window's name is its length and is published as"
+            ~ " such: keep " ~ window_name ~ ": " ~ window_name.split('_')[1] ~ " (a window of"
+            ~ " another length needs new published fields, not a new value)") }}
+    {%- endif -%}
+    {{ return(days) }}
 {%- endmacro %}

@@ -8,6 +8,7 @@ then publishes nothing: the previously published site stays byte for byte.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import shutil
 import subprocess
 from pathlib import Path
@@ -508,3 +509,15 @@ def test_a_test_whose_query_fails_is_a_test_error_not_a_bad_input(tmp_path):
     assert "no_such_column" in line
     assert line.endswith("-- fix: the test could not run: run it alone (dbt test --select seasons_broken_check) and "
                          "correct its SQL, or the warehouse access it lacks")
+
+
+def test_a_rolling_window_whose_length_is_not_its_name_is_named_with_the_fix(tmp_path):
+    """var rolling_windows with last_7_days: 10: every file publishing last_7_days (and the dashboard's 7d) would have
+    shown 10 days under that name, silently. The compile stops, naming the window, its value and the fix."""
+    run = new_run(tmp_path)
+    edited = {"rolling_windows": {"last_7_days": 10, "last_14_days": 14, "last_30_days": 30}}
+    done = run.dbt("compile", "--select", "int_subset_performance_windows", "--vars", json.dumps(edited), check=False)
+    assert done.returncode != 0
+    assert ("var rolling_windows: last_7_days is 10 days, but a rolling window's name is its length and is published"
+            " as such: keep last_7_days: 7 (a window of another length needs new published fields, not a new value)"
+            ) in done.stdout

@@ -14,7 +14,7 @@ with graded as (
     where
         system_id = {{ champion_system_id() }}
         and grade in ('win', 'loss', 'push')
-        and {{ rebuilt_history(lookback_days=var('rolling_windows')['last_30_days'] - 1) }}
+        and {{ rebuilt_history(lookback_days=rolling_window_days('last_30_days') - 1) }}
 ),
 
 facts as (

@@ -21,7 +21,7 @@ with graded as (
     where
         grade in ('win', 'loss')
         and edge >= {{ var('health_min_edge') }}
-        and {{ rebuilt_history(lookback_days=var('rolling_windows')['last_30_days'] - 1) }}
+        and {{ rebuilt_history(lookback_days=rolling_window_days('last_30_days') - 1) }}
 ),
 
 facts as (
