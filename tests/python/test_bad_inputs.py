@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -521,3 +522,15 @@ def test_a_rolling_window_whose_length_is_not_its_name_is_named_with_the_fix(tmp
     assert ("var rolling_windows: last_7_days is 10 days, but a rolling window's name is its length and is published"
             " as such: keep last_7_days: 7 (a window of another length needs new published fields, not a new value)"
             ) in done.stdout
+
+
+def test_the_dashboards_regime_fields_follow_the_market_edge_thresholds(tmp_path):
+    """var market_edge_thresholds [3, 5, 8]: the dashboard asks for regime_candidates_edge_8, so its enforced contract
+    names the new field. It selected the fixed 3, 5 and 7: a build stopped on a column edge_7 that no longer existed,
+    and a fourth value was counted but never published."""
+    run = new_run(tmp_path)
+    run.dbt("compile", "--select", "admin_dashboard", "--vars", json.dumps({"market_edge_thresholds": [3, 5, 8]}))
+    sql = (run.root / "target" / "compiled" / "nba_props" / "models" / "marts" / "admin" / "admin_dashboard.sql"
+           ).read_text()
+    assert re.findall(r"as (regime_candidates_edge_\d+)", sql) == [
+        "regime_candidates_edge_3", "regime_candidates_edge_5", "regime_candidates_edge_8"]

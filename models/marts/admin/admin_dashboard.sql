@@ -36,9 +36,12 @@ select
     cast(champion.system_id as {{ dbt.type_string() }}) as champion_system_id,
     cast(champion.state as {{ dbt.type_string() }}) as champion_state,
     cast(regime.max_edge as {{ type_double() }}) as regime_max_edge,
-    cast(regime.candidates_edge_3 as {{ dbt.type_bigint() }}) as regime_candidates_edge_3,
-    cast(regime.candidates_edge_5 as {{ dbt.type_bigint() }}) as regime_candidates_edge_5,
-    cast(regime.candidates_edge_7 as {{ dbt.type_bigint() }}) as regime_candidates_edge_7,
+    {#- one field per value of var market_edge_thresholds: a new value is a new field, which
+        this model's contract (admin_dashboard.yml) must list -#}
+    {%- for threshold in var('market_edge_thresholds') %}
+    cast(regime.candidates_edge_{{ threshold }} as {{ dbt.type_bigint() }})
+        as regime_candidates_edge_{{ threshold }},
+    {%- endfor %}
     {{ round_float('regime.avg_max_edge_7d', 2) }} as regime_avg_max_edge_7d,
     {{ round_float('regime.avg_max_edge_season', 2) }} as regime_avg_max_edge_season,
     {{ round_float('regime.compression', 3) }} as regime_compression
