@@ -181,6 +181,24 @@ def test_statuses_at_every_step_worked_by_hand(night):
         assert got == expected, f"step {step}"
 
 
+def test_an_under_more_than_5_above_its_line_is_trending_incorrect_in_any_period(night, tmp_path):
+    """Brunson's UNDER 27.5 in Q3 (step 3; an OVER waits for Q4 to trend incorrect: LeBron at steps 5 and 6). With
+    33 points, 5.5 above the line, he is trending_incorrect already; with 32, 4.5 above, in progress (above the line:
+    no longer trending correct, not yet more than 5 above). Every UNDER of the fixture went past line + 5 in Q4 only."""
+    run = new_run(tmp_path / "under")
+    shutil.copyfile(night.warehouse, run.warehouse)
+    shutil.copytree(night.root / "target", run.root / "target")
+    snapshot(run, 3)
+    relation, _ = compiled_model(run, "int_live_boxscores")
+    seen = []
+    for points in (33, 32):
+        run.execute(f"update {relation} set points = {points} where player_lookup = 'jalenbrunson'")
+        seen += [(status, points, period) for player, status, points, period in run.query(
+            "select player_lookup, live_status, points, game_period from props_intermediate.int_live_picks_graded"
+            f" where game_date = '{NIGHT}'") if player == "jalenbrunson"]
+    assert seen == [(TI, 33, 3), (IP, 32, 3)]
+
+
 @pytest.mark.parametrize("step", [4, 5])
 def test_live_cycle_document_worked_by_hand(night, capsys, step):
     report = live_cycle(night, step, capsys)
