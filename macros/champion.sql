@@ -26,6 +26,13 @@
     where coalesce(days.is_champion, days.system_id = {{ champion_system_id() }})
 {%- endmacro %}
 
+{#- The public codename of a day's champion, given the alias `days` of a row of champion_days()
+    (left joined: null on a date without the champion's day facts): its recorded codename,
+    else this run's champion's. -#}
+{% macro day_champion_codename(days) -%}
+    coalesce({{ days }}.codename, {{ champion_codename() }})
+{%- endmacro %}
+
 {#- The champion of the day `game_date` (a date literal), as a scalar: the one flagged
     is_champion in int_days_published (the recorded one of a locked day), else this run's
     (var champion_system_id: a provisional day not built yet, a date past the current slate,

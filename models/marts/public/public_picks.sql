@@ -18,9 +18,7 @@ records as (
 
 select
     day_groups.game_date as date,
-    cast(
-        coalesce(champion_signals.codename, {{ champion_codename() }}) as {{ dbt.type_string() }}
-    ) as model,
+    cast({{ day_champion_codename('champion_signals') }} as {{ dbt.type_string() }}) as model,
     cast({{ public_signal('champion_signals.signal') }} as {{ dbt.type_string() }}) as signal,
     cast(day_groups.public_id as {{ dbt.type_bigint() }}) as group_id,
     cast(day_groups.public_name as {{ dbt.type_string() }}) as group_name,

@@ -14,9 +14,7 @@ champion_signals as (
 
 select
     prediction_dates.game_date as date,
-    cast(
-        coalesce(champion_signals.codename, {{ champion_codename() }}) as {{ dbt.type_string() }}
-    ) as model,
+    cast({{ day_champion_codename('champion_signals') }} as {{ dbt.type_string() }}) as model,
     cast({{ public_signal('champion_signals.signal') }} as {{ dbt.type_string() }}) as signal,
     cast({{ public_skew('champion_signals.skew') }} as {{ dbt.type_string() }}) as conditions,
     cast(
