@@ -8,13 +8,15 @@
 {%- endmacro %}
 
 {#- contract §3 composite = 10 x edge + 0.5 x confidence (weights are vars), rounded to
-    edge_decimals so that mathematically equal scores tie exactly (then player breaks it). -#}
+    edge_decimals so that mathematically equal scores tie exactly (then player breaks it), as
+    an exact decimal (macro round_float: a float's round() settles a half differently on
+    DuckDB and BigQuery). -#}
 {% macro composite_score(edge, confidence) -%}
-    round(
-        {{ var('composite_edge_weight') }} * {{ edge }}
-        + {{ var('composite_confidence_weight') }} * coalesce({{ confidence }}, 0),
-        {{ var('edge_decimals') }}
-    )
+    {{ round_float(
+        var('composite_edge_weight') ~ ' * ' ~ edge ~ ' + ' ~ var('composite_confidence_weight')
+        ~ ' * coalesce(' ~ confidence ~ ', 0)',
+        var('edge_decimals'),
+    ) }}
 {%- endmacro %}
 
 {#- contract §3 edge tiers: high (>= 5), medium (>= 3), low. -#}
@@ -100,12 +102,12 @@ prices as (
 measured as (
     select
         candidates.*,
-        round(
-            candidates.predicted_points - candidates.points_line, {{ var('edge_decimals') }}
-        ) as signed_margin,
-        round(
-            abs(candidates.predicted_points - candidates.points_line), {{ var('edge_decimals') }}
-        ) as edge
+        {{ round_float(
+            'candidates.predicted_points - candidates.points_line', var('edge_decimals')
+        ) }} as signed_margin,
+        {{ round_float(
+            'abs(candidates.predicted_points - candidates.points_line)', var('edge_decimals')
+        ) }} as edge
     from candidates
 )
 

@@ -47,5 +47,5 @@ select
     cast(wins as {{ dbt.type_bigint() }}) as wins,
     cast(losses as {{ dbt.type_bigint() }}) as losses,
     {{ round_float(safe_divide('abs_error_sum', 'results'), 2) }} as mae,
-    {{ performance_stats('wins', 'losses', 'round(profit_units, 6)') }}
+    {{ performance_stats('wins', 'losses', round_float('profit_units', 6)) }}
 from windowed

@@ -34,5 +34,5 @@ select
     cast(voids as {{ dbt.type_bigint() }}) as voids,
     cast(pending as {{ dbt.type_bigint() }}) as pending,
     {{ round_float('profit_units', 6) }} as profit_units,
-    {{ performance_stats('wins', 'losses', 'round(profit_units, 6)') }}
+    {{ performance_stats('wins', 'losses', round_float('profit_units', 6)) }}
 from summed
