@@ -48,10 +48,11 @@ with newest as (
     select
         {{ newest_loaded_at }} as loaded_at,
         {%- if game_date %}
-        coalesce(max(least(
+        {#- a row without a load time is no load: DuckDB's least() skips a null, BigQuery's is null -#}
+        coalesce(max(case when {{ loaded_at }} is not null then least(
             coalesce(cast({{ game_date }} as date), cast({{ loaded_at }} as date)),
             cast({{ loaded_at }} as date)
-        )), cast('1970-01-01' as date)) as loaded_date,
+        ) end), cast('1970-01-01' as date)) as loaded_date,
         {%- else %}
         cast({{ newest_loaded_at }} as date) as loaded_date,
         {%- endif %}

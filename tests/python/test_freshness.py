@@ -204,6 +204,25 @@ def test_a_week_after_the_break_without_rows_every_game_day_feed_is_stale(break_
         "nba_analytics.upcoming_player_game_context": f"newest row 84 h 0 min {calendar} 72 h (warn after 40 h)"}
 
 
+def test_a_row_without_a_load_time_makes_no_feed_younger(tmp_path):
+    """A prediction row dated 02-22 with no created_at (freshness runs before staging's not_null test): judged at
+    02-22 12:00 the predictions are as old as without it, 90 h 45 min, an error. DuckDB's least() skipped the null
+    and took the row's game date for the newest day loaded, BigQuery's is null: on DuckDB the break's quiet days then
+    fell outside the count and the feed read 210 h 45 min, the two targets disagreeing."""
+    run = fixture_run(tmp_path, "freshness")
+    run.execute(
+        "insert into nba_predictions.player_prop_predictions (prediction_id, system_id, player_lookup, game_id,"
+        " game_date, predicted_points, confidence_score, recommendation, current_points_line, is_active, created_at)"
+        " values ('f-null', 'catboost_v9', 'nikolajokic', '0022400790', date '2025-02-22', 28.0, 0.8, 'OVER', 26.5,"
+        " true, null)")
+    run.dbt("seed")
+    _, statuses, lines = freshness(run, "2025-02-22 12:00:00")
+    assert statuses["nba_predictions.player_prop_predictions"] == "error"
+    assert lines["nba_predictions.player_prop_predictions"] == (
+        "newest row 90 h 45 min old on the game calendar (days without games not counted), past its error threshold"
+        " of 36 h (warn after 22 h)")
+
+
 def test_a_scheduled_game_day_without_rows_ages_the_feeds(tmp_path, break_run):
     """The same rows at 02-19 12:00, once with the break as it was, once with a game scheduled on 02-18 that
     brought no rows: the predictions (02-13 17:15) are 18 h 45 min old after five quiet days (fresh: warn after
