@@ -179,8 +179,11 @@ from shifted, clock
     {{ return(adapter.dispatch('age_as_loaded_at', 'nba_props')(clock, loaded_at)) }}
 {%- endmacro %}
 
+{#- the difference in microseconds: an interval of whole days, subtracted from a time with a
+    zone, counts calendar days of the session's zone (71 h over a spring DST change) -#}
 {% macro default__age_as_loaded_at(clock, loaded_at) -%}
-    current_timestamp - ({{ clock }} - cast({{ loaded_at }} as timestamp))
+    current_timestamp
+    - to_microseconds(epoch_us({{ clock }}) - epoch_us(cast({{ loaded_at }} as timestamp)))
 {%- endmacro %}
 
 {% macro bigquery__age_as_loaded_at(clock, loaded_at) -%}

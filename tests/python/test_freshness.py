@@ -17,7 +17,7 @@ import re
 
 import pytest
 
-from pipeline import fixture_run
+from pipeline import fixture_run, new_run
 
 FEEDS = ["nba_analytics.player_game_summary", "nba_analytics.upcoming_player_game_context",
          "nba_predictions.model_registry", "nba_predictions.pick_signal_tags",
@@ -221,6 +221,26 @@ def test_a_row_without_a_load_time_makes_no_feed_younger(tmp_path):
     assert lines["nba_predictions.player_prop_predictions"] == (
         "newest row 90 h 45 min old on the game calendar (days without games not counted), past its error threshold"
         " of 36 h (warn after 22 h)")
+
+
+def test_the_age_handed_to_dbt_is_exact_across_a_change_of_daylight_saving_time(tmp_path):
+    """Macro age_as_loaded_at on DuckDB in a session whose zone changed to daylight saving time within the age
+    (America/New_York, 2025-03-09), the machine's time standing for 2025-03-11 12:00 there: a row loaded 72 h before
+    the clock is 72 h old. It was 71 h: an interval of three days, subtracted from a time with a zone, counted
+    calendar days of that zone (a developer's machine near a change; the CI and the container run in UTC)."""
+    import duckdb
+
+    run = new_run(tmp_path)
+    done = run.dbt("compile", "--inline", "select {{ age_as_loaded_at(\"timestamp '2025-03-11 16:00:00'\","
+                   " \"timestamp '2025-03-08 16:00:00'\") }} as loaded_at")
+    now = "timestamptz '2025-03-11 12:00:00-04'"
+    sql = done.stdout[done.stdout.index("select "):].strip()
+    assert "current_timestamp" in sql
+    con = duckdb.connect()
+    con.execute("set TimeZone = 'America/New_York'")
+    [(hours,)] = con.execute(f"select (epoch({now}) - epoch(loaded_at)) / 3600"
+                             f" from ({sql.replace('current_timestamp', now)})").fetchall()
+    assert round(hours, 3) == 72
 
 
 def test_a_scheduled_game_day_without_rows_ages_the_feeds(tmp_path, break_run):
