@@ -3,7 +3,9 @@
 -- Grain: one row per player x game of that date (the newest state, see staging).
 -- Adds the GAME's state, read from all its rows: the most advanced status (final >
 -- in_progress > scheduled; a player row lagging behind never holds the game back), the
--- highest period, the clock of the newest row, the newest update.
+-- highest period, the clock of the newest row, the newest update. Rows of one game sent at the
+-- same instant: the highest period, then the least time left on the clock, as a number ('9:59'
+-- is later than '10:00', which text would order first).
 with live as (
     select * from {{ ref('stg_nba_raw__live_boxscores') }}
     where game_date = {{ live_date() }}
@@ -15,7 +17,10 @@ measured as (
         case game_status when 'final' then 2 when 'in_progress' then 1 else 0 end as status_order,
         row_number() over (
             partition by game_id
-            order by updated_at desc, period desc, clock asc nulls last, player_lookup asc
+            order by
+                updated_at desc, period desc,
+                {{ clock_to_minutes('clock') }} asc nulls last, clock asc nulls last,
+                player_lookup asc
         ) as newest_in_game
     from live
 ),

@@ -1,4 +1,6 @@
--- One row per player x game: the latest live state (newest updated_at) of each player-game.
+-- One row per player x game: the latest live state (newest updated_at) of each player-game;
+-- rows sent at the same instant: the most points, then the most minutes (as a number: '10:00'
+-- is more than '9:59', which text would order first).
 -- game_date is in the window's partition (a game has one date, so the grain is the same)
 -- so that a filter on game_date is pushed below the window: the live cycle, which reads
 -- one date, scans one partition of the source instead of all of them.
@@ -21,14 +23,23 @@ renamed as (
     from source
 ),
 
+measured as (
+    select
+        *,
+        {{ clock_to_minutes('minutes_clock') }} as minutes_played
+    from renamed
+),
+
 ranked as (
     select
         *,
         row_number() over (
             partition by game_date, player_lookup, game_id
-            order by updated_at desc, points desc, minutes_clock desc
+            order by
+                updated_at desc, points desc,
+                minutes_played desc nulls last, minutes_clock asc nulls last
         ) as update_rank
-    from renamed
+    from measured
 )
 
 select
@@ -37,7 +48,7 @@ select
     player_lookup,
     points,
     minutes_clock,
-    {{ clock_to_minutes('minutes_clock') }} as minutes_played,
+    minutes_played,
     game_status,
     period,
     clock,
