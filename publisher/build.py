@@ -47,8 +47,7 @@ def select(endpoint: Endpoint, warehouse: Warehouse, dates: Dates) -> tuple[dict
         try:
             values = warehouse.distinct_values(endpoint.relation, column)
         except Exception as error:  # noqa: BLE001 - the engine's own errors (a missing table, ...)
-            raise PublishError(f"mart {name}: reading {column} of {endpoint.relation} failed: "
-                               f"{describe(error)}") from error
+            raise PublishError(read_failed(endpoint, f"{column} of", error)) from error
         return values[-1] if values else None
 
     name, where, pattern = endpoint.name, {}, endpoint.pattern
@@ -156,6 +155,14 @@ def build_endpoint(endpoint: Endpoint, warehouse: Warehouse, where: dict[str, An
     return items
 
 
+def read_failed(endpoint: Endpoint, what: str, error: Exception) -> str:
+    """An engine's error reading a mart, in one line, with the usual cause: the relation target/manifest.json names
+    is not in the warehouse the profile opens."""
+    return (f"mart {endpoint.name}: reading {what} {endpoint.relation} failed: {describe(error).rstrip('.')}; "
+            "the relation is the one target/manifest.json names: publish with the warehouse (DUCKDB_PATH, --target) "
+            "the build wrote")
+
+
 def build_all(endpoints: list[Endpoint], warehouse: Warehouse, dates: Dates, build: Build,
               tallies: dict[str, Tally]) -> tuple[list[Item], dict[str, Scope]]:
     """Every document of the endpoints that have a validator (the others failed already), and what each covers."""
@@ -169,7 +176,7 @@ def build_all(endpoints: list[Endpoint], warehouse: Warehouse, dates: Dates, bui
             tally.fail(str(error))
             continue
         except Exception as error:  # noqa: BLE001 - the engine's own errors (a missing table, ...)
-            tally.fail(f"mart {endpoint.name}: reading rows of {endpoint.relation} failed: {describe(error)}")
+            tally.fail(read_failed(endpoint, "rows of", error))
             continue
         if not built and empty_error:
             tally.fail(empty_error)

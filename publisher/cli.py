@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import sys
 from contextlib import nullcontext
 from pathlib import Path
@@ -39,7 +40,7 @@ from typing import NoReturn, Sequence
 
 from publisher.build import Dates
 from publisher.catalog import GROUPS, SCHEMA_DIR, CatalogError, endpoints_from_manifest, load_manifest
-from publisher.destinations import RetryPolicy, open_destination, shares_storage, write_whole
+from publisher.destinations import RetryPolicy, open_destination, parse_url, shares_storage, write_whole
 from publisher.publish import withdraw
 from publisher.report import describe, log, summary_table
 from publisher.run import run
@@ -112,6 +113,15 @@ def publish_args(argv: Sequence[str]) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if (args.start is None) != (args.end is None) or (args.start and args.start > args.end):
         parser.error("--start and --end go together, with start <= end")
+    if args.only is not None and not selected_models(args.only):  # --only "$MODELS" with MODELS unset: not "all"
+        parser.error(f"--only {args.only!r} names no model: give comma-separated model names, or leave --only out "
+                     "to publish every endpoint")
+    for option, url in (("--dest", args.dest), ("--admin-dest", args.admin_dest)):
+        try:
+            if url and url.startswith("gs://"):
+                parse_url(url)
+        except ValueError as error:  # gs://$BUCKET/site with BUCKET unset
+            parser.error(f"{option}: {error}")
     if args.admin_dest and shares_storage(args.dest, args.admin_dest):
         parser.error(f"--admin-dest {args.admin_dest} must be private: not --dest, nor inside it, nor in its bucket")
     if args.workers < 1 or args.retries < 0 or args.retry_initial < 0:
@@ -121,7 +131,21 @@ def publish_args(argv: Sequence[str]) -> argparse.Namespace:
             Path(args.json).parent.mkdir(parents=True, exist_ok=True)
         except OSError as error:
             parser.error(f"--json {args.json}: {error.strerror}: name a file in a folder this run can write")
+        if Path(args.json).is_dir():
+            parser.error(f"--json {args.json} is a folder: name a file in it, e.g. {Path(args.json) / 'report.json'}")
     return args
+
+
+def selected_models(only: str) -> set[str]:
+    return {name.strip() for name in only.split(",") if name.strip()}
+
+
+def write_report(args: argparse.Namespace, text: str) -> None:
+    """The --json report on stdout or, written whole, in its file (nothing without --json)."""
+    if args.json == "-":
+        print(text)
+    elif args.json:
+        write_whole(Path(args.json), (text + "\n").encode("utf-8"))
 
 
 def publish_main(argv: Sequence[str]) -> int:
@@ -129,24 +153,20 @@ def publish_main(argv: Sequence[str]) -> int:
     try:
         report = run(args.project_dir, args.dest, args.admin_dest, target=args.target, profiles_dir=args.profiles_dir,
                      dates=Dates(args.date, args.start, args.end, args.all_dates, args.as_of),
-                     only={name.strip() for name in args.only.split(",") if name.strip()} if args.only else None,
+                     only=selected_models(args.only) if args.only is not None else None,
                      group=args.group, generated_at=args.generated_at,
                      run_results=Path(args.run_results) if args.run_results else None,
                      schemas_dir=Path(args.schemas_dir or Path(args.project_dir) / SCHEMA_DIR), workers=args.workers,
                      retry=RetryPolicy(args.retries + 1, args.retry_initial), dry_run=args.dry_run,
                      rebuild=args.rebuild, allow_failed_upstream=args.allow_failed_upstream, quiet=args.quiet)
-    except (CatalogError, WarehouseError) as error:
+    except (CatalogError, WarehouseError) as error:  # before anything was read or written: the report says so too
         log(f"error: {error}")
+        write_report(args, json.dumps({"ok": False, "dry_run": args.dry_run, "error": str(error)}, indent=2))
         return 1
-    if report is None:  # nothing selected
-        return 0
     log(summary_table(report.rows))
     log(f"{'dry run: nothing written; ' if args.dry_run else ''}{'ok' if report.ok else 'FAILED'} "
         f"in {report.seconds['total']:.2f}s")
-    if args.json == "-":
-        print(report.as_json(args.dry_run, args.allow_failed_upstream))
-    elif args.json:
-        write_whole(Path(args.json), (report.as_json(args.dry_run, args.allow_failed_upstream) + "\n").encode("utf-8"))
+    write_report(args, report.as_json(args.dry_run, args.allow_failed_upstream))
     return 0 if report.ok else 1
 
 

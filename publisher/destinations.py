@@ -18,7 +18,7 @@ import socket
 import tempfile
 import threading
 import time
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator, TypeVar
@@ -148,8 +148,8 @@ def write_whole(file: Path, data: bytes) -> None:
 class LocalDestination:
     """Files under ``<root>/v1/``, written atomically (temp file, fsync, rename); the generation is the mtime in
     nanoseconds. No metadata is kept, so every run rebuilds every document (and compares content hashes). The
-    listing reads a file only when the last v1/manifest.json has no hash for its generation, and deletes the
-    temporary files a killed run left (older than ABANDONED_TEMP)."""
+    listing reads a file only when the last v1/manifest.json has no hash for its generation. Taking the lock (a run
+    that writes) deletes the temporary files a killed run left (older than ABANDONED_TEMP); a dry run changes nothing."""
     keeps_fingerprints = False
 
     def __init__(self, root: str | os.PathLike) -> None:
@@ -162,9 +162,6 @@ class LocalDestination:
         for file in sorted(self.base.rglob("*")) if self.base.is_dir() else []:
             path = file.relative_to(self.base).as_posix()
             if not file.is_file() or any(part.startswith(".") for part in path.split("/")):
-                if file.name.startswith(".") and file.name.endswith(".tmp") and file.is_file() \
-                        and time.time() - file.stat().st_mtime > ABANDONED_TEMP:
-                    file.unlink(missing_ok=True)  # a killed run's: never renamed into place
                 continue  # folders, and the temporary files of a write
             stat = file.stat()
             digest = known.get(path, {}).get(stat.st_mtime_ns)
@@ -200,10 +197,14 @@ class LocalDestination:
     def refresh(self, stored: StoredObject, input_hash: str) -> None:
         """Nothing to do: a folder keeps no metadata."""
 
-    def locked(self) -> nullcontext:
-        """Nothing to do: a folder is one machine's (or NFS's), where `make`'s flock lock (ops/locked.sh) serializes
-        runs."""
-        return nullcontext()
+    @contextmanager
+    def locked(self) -> Iterator[None]:
+        """No lock of its own: a folder is one machine's (or NFS's), where `make`'s flock lock (ops/locked.sh)
+        serializes runs. A run about to write deletes the temporary files a killed run left, never renamed into place."""
+        for file in self.base.rglob(".*.tmp") if self.base.is_dir() else []:
+            if file.is_file() and time.time() - file.stat().st_mtime > ABANDONED_TEMP:
+                file.unlink(missing_ok=True)
+        yield
 
     def delete(self, stored: StoredObject) -> None:
         check_relative_path(stored.path)

@@ -59,7 +59,8 @@ def log(message: str) -> None:
 
 
 def describe(error: BaseException) -> str:
-    return f"{type(error).__name__}: {error}"
+    """The error in one line: its type and the first paragraph of its message (DuckDB adds the query and a caret)."""
+    return f"{type(error).__name__}: {' '.join(str(error).split(chr(10) * 2)[0].split())}"
 
 
 def summary_table(tallies: list[Tally]) -> str:

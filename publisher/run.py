@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from publisher.build import Build, Dates, build_all, code_digest
-from publisher.catalog import (GATE, LATEST_PATH, LATEST_SCHEMA, MANIFEST_PATH, SCHEMA_DIR, Endpoint,
-                               endpoints_from_manifest, gate, load_manifest, select_endpoints, target_dir)
+from publisher.catalog import (GATE, LATEST_PATH, LATEST_SCHEMA, MANIFEST_PATH, SCHEMA_DIR, CatalogError,
+                               Endpoint, endpoints_from_manifest, gate, load_manifest, select_endpoints, target_dir)
 from publisher.checks import check_document
 from publisher.destinations import Destination, RetryPolicy, StoredObject, open_destination
 from publisher.publish import (UNCHANGED, Index, Item, Scope, Spool, label, plan, site_indexes, stale_paths, upload,
@@ -84,10 +84,11 @@ def run(project_dir: str | Path, dest: str, admin_dest: str | None = None, *, ta
         profiles_dir: str | Path | None = None, dates: Dates = LATEST_DATES, only: set[str] | None = None,
         group: str | None = None, generated_at: dt.datetime | None = None, run_results: Path | None = None,
         schemas_dir: Path | None = None, workers: int = 16, retry: RetryPolicy = DEFAULT_RETRY, dry_run: bool = False,
-        rebuild: bool = False, allow_failed_upstream: bool = False, quiet: bool = False) -> Report | None:
+        rebuild: bool = False, allow_failed_upstream: bool = False, quiet: bool = False) -> Report:
     """Publish the selected endpoints of the dbt project: public ones to ``dest``, admin ones to ``admin_dest``
-    (None: not published, and said so); None when none is selected.
-    Raises CatalogError or WarehouseError when the manifest or the dbt profile cannot be used."""
+    (None: not published, and said so).
+    Raises CatalogError when the manifest cannot be used or the selection leaves nothing to publish, WarehouseError
+    when the dbt profile cannot be used."""
     started = time.monotonic()
     stamp = format_timestamp(generated_at or dt.datetime.now(dt.timezone.utc))
     all_endpoints = endpoints_from_manifest(load_manifest(project_dir))
@@ -102,9 +103,10 @@ def run(project_dir: str | Path, dest: str, admin_dest: str | None = None, *, ta
              for audience, url in (("public", dest), ("admin", admin_dest)) if url]
     sites = [site for site in sites if site.endpoints]
     if not sites:
-        log("nothing to publish: " + ("the selection's endpoints are admin ones, and no --admin-dest says where they "
-                                      "go" if admin else "no endpoint matches the selection"))
-        return None
+        asked = [f"--only {','.join(sorted(only))}" if only else "", f"--group {group}" if group else ""]
+        raise CatalogError("nothing to publish: " + (
+            "the selection's endpoints are admin ones, and no --admin-dest says where they go" if admin else
+            f"no endpoint matches {' with '.join(a for a in asked if a) or 'at all (the manifest declares none)'}"))
     tallies = {e.name: Tally(e.name, e.path_template, e.group) for e in endpoints}
     report = Report([*tallies.values(), *(t for s in sites for t in (s.schemas, *(i.tally for i in s.indexes)))],
                     stamp, sites)

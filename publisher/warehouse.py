@@ -12,7 +12,7 @@ import re
 from contextlib import closing
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 import jinja2
 import yaml
@@ -196,9 +196,9 @@ def load_profile_output(project_dir: Path, target: str | None = None,
             raise WarehouseError(f"{file}: env var {name} is not set and has no default")
         return default
 
-    profiles = yaml.safe_load(jinja2.Environment().from_string(file.read_text()).render(env_var=env_var)) or {}
+    profiles = read_yaml(file, lambda text: jinja2.Environment().from_string(text).render(env_var=env_var)) or {}
     project_file = project_dir / "dbt_project.yml"
-    name = yaml.safe_load(project_file.read_text()).get("profile") if project_file.is_file() else None
+    name = (read_yaml(project_file) or {}).get("profile") if project_file.is_file() else None
     names = [n for n in profiles if n != "config"]
     name = name or (names[0] if len(names) == 1 else None)
     if name not in profiles:
@@ -208,6 +208,22 @@ def load_profile_output(project_dir: Path, target: str | None = None,
     if target not in outputs:
         raise WarehouseError(f"{file}: profile {name!r} has no output {target!r}")
     return outputs[target], f"{file}: profile {name!r}, output {target!r}"
+
+
+def read_yaml(file: Path, render: Callable[[str], str] = str) -> Any:
+    """``file`` parsed (after ``render``: the profile's Jinja); a mistake in it is a WarehouseError naming the file
+    and the line."""
+    try:
+        return yaml.safe_load(render(file.read_text()))
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
+        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+        raise WarehouseError(f"{file}: not valid YAML{where}: {problem}; fix the file") from None
+    except jinja2.TemplateError as error:
+        line = getattr(error, "lineno", None)
+        raise WarehouseError(f"{file}: not a valid dbt template{f' (line {line})' if line else ''}: {error.message}; "
+                             "fix the file") from None
 
 
 def warehouse_from_profile(project_dir: str | os.PathLike, target: str | None = None,

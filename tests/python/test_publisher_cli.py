@@ -1,6 +1,7 @@
 """cli.main end to end on a tiny DuckDB file, a hand-written manifest.json and profiles.yml (local folder)."""
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -109,9 +110,9 @@ def test_only_the_public_destination_publishes_public_files_and_says_so(project,
         "models_public", "performance", "picks_daily", "(schemas)", "(latest)", "(manifest)"]
     assert not any(name.startswith("admin") for name in published(project))
     assert not (project / "private").exists()
-    assert run(project, "--only", "admin_models") == 0  # nothing left to publish: written nowhere
-    assert capsys.readouterr().err.endswith("nothing to publish: the selection's endpoints are admin ones, and no "
-                                            "--admin-dest says where they go\n")
+    assert run(project, "--only", "admin_models") == 1  # nothing left to publish: written nowhere, and a failure
+    assert capsys.readouterr().err.endswith("error: nothing to publish: the selection's endpoints are admin ones, "
+                                            "and no --admin-dest says where they go\n")
     assert not any(name.startswith("admin") for name in published(project))
     assert not (project / "private").exists()
 
@@ -378,6 +379,55 @@ def test_json_report(project, capsys):
         ("(manifest)", "ok", 1), ("(admin schemas)", "ok", 1), ("(admin manifest)", "ok", 1)]
 
 
+def test_a_run_stopped_before_reading_replaces_the_last_report_with_its_error(project, capsys):
+    """--json FILE of a scheduled job: a run that stops at once (a selection matching nothing, an unreadable profile)
+    exits 1 and its report says so; the file used to keep the previous run's "ok": true."""
+    report = project / "reports" / "daily.json"
+    assert run(project, "--group", "daily", "--json", str(report)) == 0
+    assert json.loads(report.read_text())["ok"] is True
+    assert run(project, "--group", "live", "--only", "models_public", "--json", str(report)) == 1
+    assert json.loads(report.read_text()) == {
+        "ok": False, "dry_run": False,
+        "error": "nothing to publish: no endpoint matches --only models_public with --group live"}
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        "error: nothing to publish: no endpoint matches --only models_public with --group live")
+    (project / "profiles.yml").write_text("tiny:\n  target: dev\n outputs: {}\n")  # a bad indent
+    assert run(project, "--dry-run", "--json") == 1
+    captured = capsys.readouterr()
+    error = json.loads(captured.out)["error"]
+    assert error.startswith(f"{project / 'profiles.yml'}: not valid YAML") and "line 3" in error
+    assert captured.err.splitlines()[-1] == f"error: {error}" and "Traceback" not in captured.err
+
+
+def test_a_warehouse_file_not_the_builds_names_the_likely_cause_in_one_line(project, capsys, monkeypatch):
+    """The manifest's relations carry the DuckDB file's name ("wh"."public"."picks_daily"): the same warehouse under
+    another name (a copy, another DUCKDB_PATH) lacks them. The engine's error, query and caret on five lines, is one
+    line, with the cause to check."""
+    (project / "wh.duckdb").rename(project / "copy.duckdb")
+    monkeypatch.setenv("TINY_DUCKDB", "copy.duckdb")
+    assert run(project, "--only", "picks_daily") == 1
+    failed = [line for line in capsys.readouterr().err.splitlines() if line.startswith("FAILED picks_daily")]
+    assert failed == [
+        'FAILED picks_daily: mart picks_daily: reading date of "wh"."public"."picks_daily" failed: CatalogException: '
+        'Catalog Error: Table with name "wh.public.picks_daily" does not exist because schema "wh.public" does not '
+        'exist; the relation is the one target/manifest.json names: publish with the warehouse (DUCKDB_PATH, '
+        '--target) the build wrote']
+    assert published(project) == []
+
+
+def test_a_dry_run_deletes_nothing_not_even_a_killed_runs_temporary_file(project):
+    assert run(project) == 0
+    abandoned = project / "out" / "v1" / "picks" / ".2026-02-21.json.1.tmp"  # a killed run's, two hours old
+    abandoned.write_text("partial")
+    os.utime(abandoned, (abandoned.stat().st_atime, abandoned.stat().st_mtime - 7200))
+    assert run(project, "--dry-run") == 0
+    assert main(["withdraw", "--dest", str(project / "out"), "--project-dir", str(project), "--dry-run",
+                 "picks/2026-02-21.json"]) == 1  # an endpoint's path: refused without --force, a dry run too
+    assert abandoned.exists()
+    assert run(project) == 0  # a run that writes clears it
+    assert not abandoned.exists()
+
+
 def test_usage_errors(project, capsys):
     assert run(project, "--only", "picks_daly,models_public") == 1
     assert capsys.readouterr().err.splitlines() == [  # a typo: the valid names
@@ -392,6 +442,22 @@ def test_usage_errors(project, capsys):
         assert capsys.readouterr().err.splitlines() == [
             f"python -m publisher.cli: error: argument {option}: expected a date YYYY-MM-DD, got '21/02/2026' "
             "(all options: python -m publisher.cli --help)"]
+    for only in ("", " , "):  # --only "$MODELS" with MODELS unset: a mistake, not "every endpoint"
+        assert run(project, "--only", only) == 2
+        assert capsys.readouterr().err.splitlines() == [
+            f"python -m publisher.cli: error: --only {only!r} names no model: give comma-separated model names, or "
+            "leave --only out to publish every endpoint (all options: python -m publisher.cli --help)"]
+    assert main(["--dest", "gs:///site"]) == 2  # gs://$BUCKET/site with BUCKET unset
+    assert capsys.readouterr().err.splitlines() == [
+        "python -m publisher.cli: error: --dest: bad GCS destination 'gs:///site': expected gs://bucket[/prefix] "
+        "(all options: python -m publisher.cli --help)"]
+    assert main(["--dest", "out", "--admin-dest", "gs:///private"]) == 2
+    assert "error: --admin-dest: bad GCS destination 'gs:///private'" in capsys.readouterr().err
+    assert run(project, "--json", str(project)) == 2  # a folder: it used to fail after publishing, with a traceback
+    assert capsys.readouterr().err.splitlines() == [
+        f"python -m publisher.cli: error: --json {project} is a folder: name a file in it, e.g. "
+        f"{project / 'report.json'} (all options: python -m publisher.cli --help)"]
+    assert published(project) == []
     assert main(["withdraw", "--dest", "out"]) == 2
     assert capsys.readouterr().err.splitlines() == [
         "python -m publisher.cli withdraw: error: the following arguments are required: PATH "

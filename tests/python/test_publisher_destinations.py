@@ -50,7 +50,10 @@ def test_listing_hash_ignores_generated_at_and_skips_hidden_files(tmp_path):
     (tmp_path / "v1" / "broken.json").write_text("not json")
     listing = dest.list()
     assert sorted(listing) == ["broken.json", PATH]
-    assert sorted(os.listdir(tmp_path / "v1" / "picks")) == [".x.json.123.tmp", "2026-02-21.json"]
+    # a listing changes nothing (a dry run lists); a run about to write, under the lock, deletes the killed run's
+    assert sorted(os.listdir(tmp_path / "v1" / "picks")) == [".x.json.123.tmp", ".y.json.456.tmp", "2026-02-21.json"]
+    with dest.locked():
+        assert sorted(os.listdir(tmp_path / "v1" / "picks")) == [".x.json.123.tmp", "2026-02-21.json"]
     assert listing[PATH].hash == content_hash(DOC)
     assert listing["broken.json"].hash == "invalid"
     assert plan_status(listing["broken.json"], content_hash(DOC)) == "updated"
