@@ -11,7 +11,8 @@
 --   later date are loaded, or once its game's box scores are loaded (other players' rows)
 --   and the day after the game is over by the run's clock (macro run_clock: the "day
 --   after" rule; a break or the season's last night has no later date for weeks), else
---   pending (a game without any row, a feed late or down, stays pending); a row dated
+--   pending (a game without any row, a feed late or down, stays pending until a later
+--   date's box scores are loaded: tests/data/game_without_box_scores.sql warns); a row dated
 --   more than a day after the candidate's game date (a game played weeks later under its
 --   game_id) is no row for it (macro box_score_in_time).
 -- Price (contract §3 payout): the candidate's american_odds (int_candidates_scored).
