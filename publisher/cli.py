@@ -90,7 +90,8 @@ def publish_args(argv: Sequence[str]) -> argparse.Namespace:
     dates.add_argument("--start", type=date, help="backfill from this date (inclusive; needs --end)")
     parser.add_argument("--end", type=date, help="backfill up to this date (inclusive; needs --start)")
     dates.add_argument("--all-dates", action="store_true", help="publish every date present in each {date} mart")
-    parser.add_argument("--as-of", type=date, help="as-of date of endpoints declaring as_of (default: the latest)")
+    parser.add_argument("--as-of", type=date, help="as-of date of endpoints declaring as_of (default: the latest); "
+                        "the other documents keep the build's (dbt var as_of_date sets every one)")
     parser.add_argument("--only", help="comma-separated model names to publish (default: all)")
     parser.add_argument("--group", choices=GROUPS, help="publish only the endpoints of this trigger group")
     parser.add_argument("--workers", type=int, default=16, help="parallel uploads (default: 16)")
