@@ -76,7 +76,7 @@ CHECK_GROUP  = $(if $(filter $(GROUPS),$(GROUP)),true,echo "error: GROUP='$(GROU
 ALL_RUN_RESULTS = $(STATE_DIR)/run_results.json $(foreach g,$(GROUPS),$(STATE_DIR)/$(g)/run_results.json)
 PUBLISH_GROUP = env DBT_TARGET_PATH=$(RUN_DIR) $(PY) -m publisher.cli --group $(GROUP) --dest $(DEST) $(ADMIN_FLAG) --all-dates $(PUBLISH_ARGS)$(if $(REPORT), --json $(REPORT))
 
-.PHONY: help env env-bq demo sample build build-steps publish live live-night scheduled scheduled-steps rehearsal rebuild-record-steps rebuild-record bench test test-bq known-gaps pytest dbt-test lock clean
+.PHONY: help env env-bq demo sample sample-path build build-steps publish live live-night scheduled scheduled-steps rehearsal rebuild-record-steps rebuild-record bench test test-bq known-gaps pytest dbt-test lock clean
 .PHONY: lint lint-python lint-sql lint-project fix schemas docs docs-serve preview preview-env
 
 help: ## list the targets
@@ -111,7 +111,11 @@ SAMPLE_DEPS := $(shell find sample_data -type f -not -path '*/__pycache__/*' 2>/
 $(SAMPLE_FILE): $(SAMPLE_DEPS) $(VENV)/.ready
 	$(PY) -m sample_data.generate --seasons $(SEASONS) --seed $(SEED) $(if $(TODAY),--today $(TODAY)) --out $@
 
-sample: env $(SAMPLE_FILE) ## a fresh sample warehouse (SEASONS=1, SEED=42; TODAY=YYYY-MM-DD: a shorter one) at $DUCKDB_PATH (generated once, then copied)
+# (its first prerequisite: checked before the sample is generated)
+sample-path:
+	@[ -n "$(strip $(DUCKDB_PATH))" ] || { echo "error: DUCKDB_PATH is empty: name the warehouse file to write (default .warehouse/props.duckdb); nothing was run" >&2; exit 2; }
+
+sample: sample-path env $(SAMPLE_FILE) ## a fresh sample warehouse (SEASONS=1, SEED=42; TODAY=YYYY-MM-DD: a shorter one) at $DUCKDB_PATH (generated once, then copied)
 	@mkdir -p "$$(dirname -- "$(DUCKDB_PATH)")"
 	rm -f -- "$(DUCKDB_PATH).wal" "$(DUCKDB_PATH).tmp"
 	cp -- "$(SAMPLE_FILE)" "$(DUCKDB_PATH).tmp"
@@ -145,6 +149,7 @@ demo: sample ## the whole pipeline on the sample warehouse, at the sample's cloc
 # The record of published picks is append-only: --full-refresh keeps it. For a real bug fix
 # only, this rebuilds it from the sources with today's rules (docs/decisions.md).
 rebuild-record: env profiles.yml ## DELIBERATE: rebuild the locked record of picks from the sources (then make publish DEST=... ADMIN_DEST=...)
+	@$(CHECK_WAREHOUSE)
 	@mkdir -p $(STATE_DIR)
 	$(LOCKED) -- $(MAKE) --no-print-directory rebuild-record-steps
 
@@ -300,7 +305,7 @@ lock: ## re-resolve requirements.lock from pyproject.toml (and the emulator's lo
 # symlinks followed, to an untracked folder under the repository; anything else is refused,
 # naming the fix, before anything is deleted. A gs:// destination is never touched.
 CLEAN_DESTS = $(foreach d,$(DEST) $(ADMIN_DEST),$(if $(filter gs://%,$(d)),,$(patsubst %/,%,$(d))))
-clean: ## remove generated files (keeps .venv); DEST only when inside the repository
+clean: ## remove generated files (keeps .venv) and DEST, which must lie inside the repository (else nothing is deleted)
 	@repo="$$(realpath .)"; \
 	if [ -z "$(strip $(DEST))" ]; then echo "error: make clean: DEST is empty: not deleting anything (run make clean DEST=public)" >&2; exit 2; fi; \
 	for d in $(CLEAN_DESTS); do \

@@ -913,9 +913,16 @@ def main(argv: list[str] | None = None) -> int:
                         "same run, e.g. main")
     parser.add_argument("--no-write", action="store_true", help="print the section instead of writing RESULTS.md")
     args = parser.parse_args(argv)
-    sizes = [int(s) for s in args.sizes.split(",")]
-    publish_sizes = [int(s) for s in args.publish_sizes.split(",")]
+    try:
+        sizes, publish_sizes = ([int(s) for s in text.split(",")] for text in (args.sizes, args.publish_sizes))
+    except ValueError:
+        parser.error(f"--sizes {args.sizes!r} / --publish-sizes {args.publish_sizes!r}: seasons as numbers, "
+                     "comma-separated (e.g. 1,5)")
     kinds = set(args.kinds.split(","))
+    if unknown := sorted(kinds - set(KINDS)):  # before any warehouse is generated
+        parser.error(f"--kinds: no measurement named {', '.join(unknown)}; the measurements are {', '.join(KINDS)}")
+    if min(sizes + publish_sizes) < 1 or args.runs < 1:
+        parser.error("--sizes, --publish-sizes and --runs must be at least 1")
     bench = Bench(sizes, args.runs, args.runs if args.demo_runs is None else args.demo_runs, publish_sizes, kinds,
                   args.base)
     started = time.perf_counter()

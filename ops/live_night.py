@@ -76,6 +76,19 @@ def locked(files: Sequence[str], wait: float, what: str) -> Iterator[None]:
         yield
 
 
+def missing_warehouse(project_dir: str) -> str | None:
+    """The DuckDB file the dbt profile names (as dbt opens it: relative to the working folder), when there is none; None
+    when it exists, or the profile is another warehouse's or cannot be read (dbt says why at the parse)."""
+    from publisher.warehouse import WarehouseError, load_profile_output
+
+    try:
+        output, _ = load_profile_output(Path(project_dir))
+    except WarehouseError:
+        return None
+    path = str(output.get("path") or "")
+    return path if output.get("type") == "duckdb" and path != ":memory:" and not Path(path).is_file() else None
+
+
 def publisher_argv(project_dir: str, publish_args: Sequence[str]) -> list[str]:
     """The publisher's arguments of every cycle: the live group, every date, and the options after `--`."""
     return ["--project-dir", project_dir, "--group", SELECTOR, "--all-dates", *publish_args]
@@ -183,6 +196,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if exit_.code:
             parser.exit(2, f"{parser.prog}: error: the publisher's options after -- (above); nothing ran\n")
         raise  # -- --help: the publisher's options, listed
+    if missing := missing_warehouse(args.project_dir):  # dbt would make an empty one and fail on a missing schema
+        parser.error(f"{missing}: no such warehouse file (the dbt profile's path, DUCKDB_PATH); point DUCKDB_PATH "
+                     "at the warehouse; nothing ran")
     now = dt.datetime.now(dt.timezone.utc)
     if args.until is not None and args.until <= now:  # no cycle would start: a night of no live grading, exit 0
         parser.error(f"--until {args.until:%Y-%m-%dT%H:%M}Z is past (now {now:%Y-%m-%dT%H:%M}Z, the machine's clock, "

@@ -114,6 +114,9 @@ def publish_args(argv: Sequence[str]) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if (args.start is None) != (args.end is None) or (args.start and args.start > args.end):
         parser.error("--start and --end go together, with start <= end")
+    for option, value in (("--dest", args.dest), ("--admin-dest", args.admin_dest)):
+        if value is not None and not value.strip():  # DEST=$UNSET: not "nowhere"
+            parser.error(f"{option} is empty: name a folder or gs://bucket[/prefix]")
     if args.only is not None and not selected_models(args.only):  # --only "$MODELS" with MODELS unset: not "all"
         parser.error(f"--only {args.only!r} names no model: give comma-separated model names, or leave --only out "
                      "to publish every endpoint")

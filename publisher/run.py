@@ -236,10 +236,11 @@ def log_failures(rows: list[Tally]) -> None:
 
 
 def log_objects(site: Site, dry_run: bool, quiet: bool) -> None:
+    """Each object's status (unchanged ones only without ``quiet``), its warning, then the stale paths."""
     for item in sorted(site.items, key=lambda i: i.path):
         if item.error:
             log(f"  FAILED       {item.path}: {item.error}")
-        elif item.status != UNCHANGED or not quiet or dry_run:
+        elif item.status != UNCHANGED or not quiet:
             log(f"  {label(item.status, dry_run):<12} {item.path}")
         if item.warning:
             log(f"WARNING: {item.path}: {item.warning}")

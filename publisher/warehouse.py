@@ -144,7 +144,7 @@ def bigquery_client(output: dict, where: str) -> Any:
         profile = BigQueryCredentials.from_dict(fields)
         credentials = create_google_credentials(profile)
     except Exception as error:  # noqa: BLE001 - a bad field, a missing key file, no default credentials: one line
-        field = ".".join(map(str, getattr(error, "path", ())))
+        field = ".".join(map(str, getattr(error, "path", None) or ()))  # dbt errors carry path=None
         text = " ".join(str(getattr(error, "message", None) or getattr(error, "msg", None) or error).split())
         raise WarehouseError(f"{where}: BigQuery credentials (method {output.get('method')!r}): "
                              f"{field + ': ' if field else ''}{text}") from error
@@ -184,6 +184,13 @@ def last_builds(warehouse: Warehouse) -> tuple[str, dict[str, tuple[str, str]]]:
 def load_profile_output(project_dir: Path, target: str | None = None,
                         profiles_dir: Path | None = None) -> tuple[dict, str]:
     """The rendered output of the project's dbt profile for ``target``, and where it is (file, profile, output)."""
+    named = [(f"--profiles-dir {profiles_dir}", profiles_dir),
+             (f"DBT_PROFILES_DIR={os.environ.get('DBT_PROFILES_DIR')}", os.environ.get("DBT_PROFILES_DIR"))]
+    for option, folder in named:  # as dbt: a folder named is the one read, never passed over for another
+        if folder:
+            if not (Path(folder) / "profiles.yml").is_file():
+                raise WarehouseError(f"{option}: no profiles.yml in that folder (name the folder that holds it)")
+            break
     candidates = [profiles_dir, os.environ.get("DBT_PROFILES_DIR"), project_dir, Path.home() / ".dbt"]
     file = next((Path(d) / "profiles.yml" for d in candidates if d and (Path(d) / "profiles.yml").is_file()), None)
     if file is None:

@@ -223,8 +223,10 @@ def main(argv: Iterable[str] | None = None) -> int:
             finally:
                 client.close()
     except duckdb.Error as error:
-        print(f"error: --warehouse {args.warehouse}: {error} (make it with python -m sample_data.generate or "
-              "sample_data.fixture)", file=sys.stderr)
+        held = isinstance(error, duckdb.IOException) and "lock" in str(error).lower()
+        print(f"error: --warehouse {args.warehouse}: {' '.join(str(error).split())} (" + (
+              "another process holds it: close it, or copy the file" if held else
+              "make it with python -m sample_data.generate or sample_data.fixture") + ")", file=sys.stderr)
         return 1
     except Exception as error:  # google-api-core / requests: the target, not this code, failed
         if not _is_client_error(error):
@@ -239,11 +241,12 @@ def main(argv: Iterable[str] | None = None) -> int:
 
 
 def _is_client_error(error: BaseException) -> bool:
-    """An error of BigQuery's client stack (an API error, a retry that ran out, a refused connection)."""
+    """An error of BigQuery's client stack (an API error, a retry that ran out, a refused connection, no credentials)."""
     from google.api_core import exceptions as api
+    from google.auth import exceptions as auth
     from requests import exceptions as http
 
-    return isinstance(error, (api.GoogleAPIError, http.RequestException))
+    return isinstance(error, (api.GoogleAPIError, auth.GoogleAuthError, http.RequestException))
 
 
 if __name__ == "__main__":

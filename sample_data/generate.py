@@ -845,6 +845,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not 1 <= args.seasons <= season_data.MAX_SEASONS:
         parser.error(f"--seasons must be between 1 and {season_data.MAX_SEASONS}")
+    if not args.out.strip():  # --out "$OUT" with OUT unset: said now, not after the rows are built
+        parser.error("--out is empty: name the warehouse file to write (e.g. .warehouse/props.duckdb)")
     try:  # where it writes, before the rows are built (seconds to minutes): OUT.tmp, then OUT
         if os.path.isdir(args.out):
             raise IsADirectoryError(21, "a folder")

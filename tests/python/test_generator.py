@@ -795,6 +795,16 @@ def test_generate_names_an_out_it_cannot_write_before_building_rows(tmp_path, mo
     assert f"error: --out {tmp_path / out}: " in capsys.readouterr().err
 
 
+def test_generate_refuses_an_empty_out_before_building_rows(monkeypatch, capsys):
+    """--out "$OUT" with OUT unset: a usage error; it was a FileNotFoundError traceback once the season was built."""
+    monkeypatch.setattr(gen, "generate", lambda *args: pytest.fail("rows built before --out was checked"))
+    with pytest.raises(SystemExit) as exit_:
+        gen.main(["--seasons", "1", "--out", ""])
+    assert exit_.value.code == 2
+    assert capsys.readouterr().err.splitlines()[-1].endswith(
+        "error: --out is empty: name the warehouse file to write (e.g. .warehouse/props.duckdb)")
+
+
 def test_cli_help(capsys):
     with pytest.raises(SystemExit) as exc:
         gen.main(["--help"])

@@ -252,6 +252,21 @@ def test_a_live_night_whose_end_is_past_is_a_usage_error(tmp_path):
     assert "or --cycles N" in done.stderr and "live night:" not in done.stderr
 
 
+def test_a_live_night_on_a_mistyped_warehouse_is_a_usage_error(tmp_path):
+    """python -m ops.live_night itself (make live-night checks DUCKDB_PATH first): a DUCKDB_PATH with no file there
+    is said at the start (exit 2), and no file is made. Each cycle's dbt used to make an empty warehouse there and
+    fail on a missing schema, all night, naming neither."""
+    typo = tmp_path / "props.duckbd"
+    environ = {k: v for k, v in os.environ.items() if k not in ("DBT_TARGET", "DBT_TARGET_PATH")}
+    done = subprocess.run([sys.executable, "-m", "ops.live_night", "--cycles", "1", "--project-dir", str(PROJECT_DIR),
+                           "--", "--dest", str(tmp_path / "site")], cwd=PROJECT_DIR, capture_output=True, text=True,
+                          timeout=60, env={**environ, "DUCKDB_PATH": str(typo), "DBT_PROFILES_DIR": str(PROJECT_DIR)})
+    assert done.returncode == 2
+    assert done.stderr.endswith(f"error: {typo}: no such warehouse file (the dbt profile's path, DUCKDB_PATH); point "
+                                "DUCKDB_PATH at the warehouse; nothing ran\n")
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_a_live_night_whose_lock_file_cannot_be_made_is_a_usage_error(tmp_path):
     """A --lock path under a regular file: said at the start, naming the option (exit 2). Each cycle used to fail on
     it, all night, with `FileExistsError: [Errno 17] File exists: ...`, which did not name the lock."""
@@ -298,7 +313,8 @@ def test_a_full_build_forgets_every_earlier_run_result():
     assert lines[1].startswith("env DBT_TARGET_PATH=state ") and " build --fail-fast " in lines[1]
 
 
-@pytest.mark.parametrize("args", [("build",), ("scheduled", "GROUP=hourly"), ("live-night", "CYCLES=1")])
+@pytest.mark.parametrize("args", [("build",), ("scheduled", "GROUP=hourly"), ("live-night", "CYCLES=1"),
+                                  ("rebuild-record",)])
 def test_a_mistyped_duckdb_path_stops_the_run_naming_it(tmp_path, args):
     """A DUCKDB_PATH with no file there: one line naming the variable and the path, before any lock or step. dbt used
     to make an empty warehouse there and fail on a missing schema (nba_raw), naming neither. (dbt and Python are
@@ -312,6 +328,22 @@ def test_a_mistyped_duckdb_path_stops_the_run_naming_it(tmp_path, args):
     assert done.stderr.startswith(f"error: DUCKDB_PATH={typo}: no such warehouse file; point DUCKDB_PATH at the "
                                   "warehouse (make sample makes the sample one); nothing was run\n")
     assert not typo.exists() and not (tmp_path / "state").exists()
+
+
+def test_an_empty_duckdb_path_makes_no_sample(tmp_path):
+    """make sample DUCKDB_PATH= (an exported empty variable): one line naming it. It used to copy the sample to '.tmp'
+    in the working folder and fail moving it to ''."""
+    folder = tmp_path / "cwd"
+    folder.mkdir()
+    environ = {k: v for k, v in os.environ.items() if k not in ("DBT_TARGET", "DBT_TARGET_PATH")}
+    done = subprocess.run(["make", "-s", "--no-print-directory", "-C", str(PROJECT_DIR), "-o", "env", "-o",
+                           ".venv/.ready", "sample", "DUCKDB_PATH=", "TODAY=1999-01-01"],  # a sample never made
+                          cwd=folder, env=environ, capture_output=True, text=True)
+    assert done.returncode == 2
+    assert done.stderr.startswith("error: DUCKDB_PATH is empty: name the warehouse file to write (default "
+                                  ".warehouse/props.duckdb); nothing was run\n")  # before generating any sample
+    assert not (PROJECT_DIR / ".tmp").exists() and list(folder.iterdir()) == []
+    assert not list((PROJECT_DIR / ".warehouse" / "samples").glob("*today1999-01-01*"))
 
 
 @pytest.mark.parametrize("args", [("build",), ("publish",), ("scheduled", "GROUP=hourly"), ("live-night", "CYCLES=1"),

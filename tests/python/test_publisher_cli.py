@@ -369,6 +369,17 @@ def test_dry_run_plans_the_indexes_as_its_uploads_would_leave_them(project, caps
     assert json.loads(captured.out)["manifest"] == {"public": "updated"}
 
 
+def test_quiet_lists_only_what_a_run_or_a_dry_run_would_change(project, capsys):
+    assert run(project, "--all-dates") == 0
+    sql(project, "UPDATE public.picks_daily SET line = 26.5 WHERE player_name = 'Nikola Jokić'")
+    capsys.readouterr()
+    for dry in (["--dry-run"], []):  # -q used to list every unchanged object of a dry run all the same
+        assert run(project, "--all-dates", "-q", *dry) == 0
+        listed = [line for line in capsys.readouterr().err.splitlines() if line.startswith("  ") and ".json" in line
+                  and ("picks/" in line or "subsets/" in line)]
+        assert listed == [f"  {'would update' if dry else 'updated':<12} picks/2026-02-21.json"], dry
+
+
 def test_json_report(project, capsys):
     assert run_both(project, "--group", "daily", "--json", "-q") == 0
     report = json.loads(capsys.readouterr().out)
@@ -447,6 +458,11 @@ def test_usage_errors(project, capsys):
         assert capsys.readouterr().err.splitlines() == [
             f"python -m publisher.cli: error: --only {only!r} names no model: give comma-separated model names, or "
             "leave --only out to publish every endpoint (all options: python -m publisher.cli --help)"]
+    for option in ("--dest", "--admin-dest"):  # --dest "$DEST" with DEST unset: it said "nothing to publish", exit 0
+        assert run(project, option, " ") == 2
+        assert capsys.readouterr().err.splitlines() == [
+            f"python -m publisher.cli: error: {option} is empty: name a folder or gs://bucket[/prefix] "
+            "(all options: python -m publisher.cli --help)"]
     assert main(["--dest", "gs:///site"]) == 2  # gs://$BUCKET/site with BUCKET unset
     assert capsys.readouterr().err.splitlines() == [
         "python -m publisher.cli: error: --dest: bad GCS destination 'gs:///site': expected gs://bucket[/prefix] "

@@ -78,6 +78,20 @@ def test_profiles_dir_from_env(project, tmp_path_factory, monkeypatch):
     (elsewhere / "profiles.yml").write_text(PROFILES.replace("wh.duckdb", "other.duckdb"))
     monkeypatch.setenv("DBT_PROFILES_DIR", str(elsewhere))
     assert load_profile_output(project)[0]["path"] == "other.duckdb"
+    assert load_profile_output(project, profiles_dir=project)[0]["path"] == "wh.duckdb"  # the option first
+
+
+def test_a_profiles_folder_named_without_profiles_yml_is_an_error_not_passed_over(project, monkeypatch):
+    """As dbt: a folder named by --profiles-dir or DBT_PROFILES_DIR is the one read. The project's profiles.yml (here
+    the tiny DuckDB one) used to be read instead, so a wrong folder (or the file named instead of its folder)
+    published another warehouse than the one meant."""
+    for wrong in (project / "missing", project / "profiles.yml"):
+        with pytest.raises(WarehouseError) as raised:
+            load_profile_output(project, profiles_dir=wrong)
+        assert str(raised.value) == f"--profiles-dir {wrong}: no profiles.yml in that folder (name the folder that holds it)"
+    monkeypatch.setenv("DBT_PROFILES_DIR", str(project / "missing"))
+    with pytest.raises(WarehouseError, match=r"^DBT_PROFILES_DIR=.*/missing: no profiles.yml in that folder"):
+        load_profile_output(project)
 
 
 def test_duckdb_path_is_relative_to_the_project_dir(project, monkeypatch, tmp_path_factory):
@@ -285,6 +299,27 @@ def test_oauth_is_application_default_credentials_with_dbts_scopes(real_profile,
     finally:
         dbt_credentials._create_bigquery_defaults.cache_clear()
     assert asked == [SCOPES]
+
+
+def test_oauth_without_application_default_credentials_is_one_line(real_profile, monkeypatch):
+    """dbt-bigquery wraps the missing credentials in an error whose ``path`` is None: it used to end in a TypeError
+    traceback (joining None) instead of this line."""
+    import dbt.adapters.bigquery.credentials as dbt_credentials
+    from google.auth.exceptions import DefaultCredentialsError
+
+    def default(scopes=None):
+        raise DefaultCredentialsError("Your default credentials were not found.")
+
+    monkeypatch.setattr(dbt_credentials, "default", default)
+    dbt_credentials._create_bigquery_defaults.cache_clear()
+    try:
+        with pytest.raises(WarehouseError) as raised:
+            warehouse_from_profile(real_profile)
+    finally:
+        dbt_credentials._create_bigquery_defaults.cache_clear()
+    assert str(raised.value) == (
+        f"{real_profile / 'profiles.yml'}: profile 'nba_props', output 'bigquery': BigQuery credentials (method "
+        "'oauth'): Failed to authenticate with supplied credentials error: Your default credentials were not found.")
 
 
 @pytest.mark.parametrize(("method", "keyfile", "says"), [

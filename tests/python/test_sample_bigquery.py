@@ -55,3 +55,41 @@ def test_a_warehouse_that_is_no_duckdb_file_is_named_with_its_fix(tmp_path, caps
     err = capsys.readouterr().err.splitlines()
     assert err[-1].startswith(f"error: --warehouse {bad}: ")
     assert err[-1].endswith("(make it with python -m sample_data.generate or sample_data.fixture)")
+
+
+def test_real_bigquery_without_credentials_ends_in_one_line(tmp_path, capsys, monkeypatch):
+    """--real-bigquery with no application-default credentials: it used to end in a DefaultCredentialsError
+    traceback (an auth error is not an API error)."""
+    from google.auth.exceptions import DefaultCredentialsError
+
+    def no_credentials(*args, **kwargs):
+        raise DefaultCredentialsError("Your default credentials were not found.")
+
+    monkeypatch.setattr(bigquery, "client_for", no_credentials)
+    monkeypatch.delenv("BQ_EMULATOR_ENDPOINT", raising=False)
+    warehouse = tmp_path / "tiny.duckdb"
+    fixture.load_fixture(TINY, warehouse)
+    assert bigquery.main(["--warehouse", str(warehouse), "--real-bigquery"]) == 1
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        "error: nba-props-platform: DefaultCredentialsError: Your default credentials were not found. (is the "
+        "emulator running there, or are the credentials and --project right?)")
+
+
+def test_a_warehouse_another_process_holds_is_named_with_that_fix(tmp_path, capsys):
+    import subprocess
+    import sys
+
+    warehouse = tmp_path / "tiny.duckdb"
+    fixture.load_fixture(TINY, warehouse)
+    holder = subprocess.Popen([sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); "
+                               "print('held', flush=True); time.sleep(60)", str(warehouse)],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline() == "held\n"
+        assert bigquery.main(["--warehouse", str(warehouse), "--dry-run"]) == 1
+    finally:
+        holder.kill()
+        holder.wait()
+    err = capsys.readouterr().err.splitlines()[-1]
+    assert err.startswith(f"error: --warehouse {warehouse}: ") and "lock" in err.lower()
+    assert err.endswith("(another process holds it: close it, or copy the file)")
