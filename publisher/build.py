@@ -13,7 +13,7 @@ from typing import Any, Iterable, Iterator, Mapping
 from publisher.catalog import Endpoint
 from publisher.checks import check_document
 from publisher.destinations import StoredObject
-from publisher.documents import FoldError, PartRows, columns_by_model, fold, getter, stream_partitions
+from publisher.documents import FoldError, PartRows, columns_by_model, fold, getter, origin, stream_partitions
 from publisher.publish import Item, Scope, Spool
 from publisher.report import Tally, describe, log
 from publisher.schemas import Validator
@@ -148,7 +148,9 @@ def build_endpoint(endpoint: Endpoint, warehouse: Warehouse, where: dict[str, An
         doc = fold(file_rows, endpoint.tree, build.context, source, {name: inputs[name] for name in parts})
         data, digest = encode(doc)
         tally.fail(*(f"clean-API violation: {violation}" for violation in check_document(path, doc)))  # admin/: none
-        tally.fail(*(f"schema violation: {violation}" for violation in validator.validate(path, doc)))
+        tally.fail(*(f"schema violation: {violation}; correct the mart's rows (a data test on it would have "
+                     "stopped the build), then run dbt build" for violation in validator.validate(
+                         path, doc, origin=lambda key_path: origin(endpoint.tree, endpoint.name, key_path))))
         items.append(Item(tally, path, build.spool.add(data), digest, endpoint.cache_control, print_))
     for part in parts.values():
         part.finish()

@@ -157,6 +157,22 @@ def walk(root: Node, model: str, where: str = "document") -> Iterator[tuple[str,
         yield from walk(node, node.part or model, f"{where}.{key}.fields")
 
 
+def origin(root: Node, model: str, key_path: Sequence[str | int]) -> str:
+    """Where the value at a document's key path comes from: 'mart MODEL, column COLUMN' (the model whose rows enclose
+    it: ``model`` for the root, a part's name below its ``from``), for an error that names the table to correct."""
+    node, column, item = root, None, False
+    for step in key_path:
+        if item:  # a list's index or a map's key: the element's fields come next
+            item = False
+            continue
+        child = node.fields.get(str(step))
+        if child is None:  # a key the declaration has not (an extra field): the enclosing rows
+            break
+        model, node = child.part or model, child
+        column, item = (node.name if node.kind in ("column", "value") else None), node.kind in ("list", "map")
+    return f"mart {model}" + (f", column {column}" if column else "")
+
+
 def columns_by_model(root: Node, model: str) -> dict[str, set[str]]:
     """Every column a declaration reads, by model: ``model`` for the root, the part's name below ``from``."""
     found: dict[str, set[str]] = {model: set()}

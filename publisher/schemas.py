@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 import jsonschema_rs
 
@@ -181,13 +181,15 @@ class Validator:
         self.schema = schema
         self.compiled = jsonschema_rs.Draft202012Validator(dict(schema), validate_formats=True)
 
-    def validate(self, file_path: str, doc: Any, limit: int = 10) -> list[str]:
-        """The schema violations of one (JSON-native) document, each naming the key path and the value."""
+    def validate(self, file_path: str, doc: Any, limit: int = 10,
+                 origin: Callable[[Sequence[str | int]], str] | None = None) -> list[str]:
+        """The schema violations of one (JSON-native) document, each naming the key path (and, with ``origin``, the
+        mart and column it comes from) and the value."""
         if self.compiled.is_valid(doc):
             return []
         errors = sorted(self.compiled.iter_errors(doc), key=lambda e: [str(p) for p in e.instance_path])[:limit]
-        return [f"{file_path}: {_key_path(e.instance_path)}: value {_shorten(repr(e.instance), 80)}: "
-                f"{_shorten(e.message, 200)}" for e in errors]
+        return [f"{file_path}: {_key_path(e.instance_path)}{f' ({origin(e.instance_path)})' if origin else ''}: "
+                f"value {_shorten(repr(e.instance), 80)}: {_shorten(e.message, 200)}" for e in errors]
 
 
 def _key_path(parts: Iterable[Any]) -> str:

@@ -231,7 +231,9 @@ def test_schema_violation_publishes_nothing(project, capsys):
     sql(project, "UPDATE public.models_public SET role = NULL")
     assert run(project, "--all-dates") == 1
     err = capsys.readouterr().err
-    assert 'schema violation: systems/models.json: $.models[0].role: value None: null is not of type "string"' in err
+    assert ('FAILED models_public: schema violation: systems/models.json: $.models[0].role (mart models_public, column '
+            'role): value None: null is not of type "string"; correct the mart\'s rows (a data test on it would have '
+            'stopped the build), then run dbt build') in err.splitlines()
     assert published(project) == []
 
 

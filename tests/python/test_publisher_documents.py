@@ -12,6 +12,7 @@ from publisher.documents import (
     PartRows,
     SpecError,
     columns_by_model,
+    origin,
     parse,
     placeholders,
     round_value,
@@ -374,3 +375,19 @@ def test_sorted_groups_agree_with_a_column_by_column_comparison():
         for row in rows:
             first.setdefault(row["k"], [row])
         assert [g[0]["k"] for g in found] == [g[0]["k"] for g in reference(list(first.values()), [*(order_by or ["k"]), "k"])]
+
+
+@pytest.mark.parametrize(("key_path", "expected"), [
+    (["date"], "mart root, column date"),
+    (["weeks", 1, "wins"], "mart weeks, column wins"),
+    (["weeks", 0, "days", 2, "picks", 0, "who"], "mart picks, column who"),
+    (["weeks", 0, "days", 1], "mart days"),  # a whole element: its rows, no one column
+    (["streak", "kind"], "mart streaks, column kind"),
+    (["today"], "mart picks"),
+    (["weeks", 0, "extra"], "mart weeks"),  # a key the declaration has not: the rows enclosing it
+    ([], "mart root"),
+])
+def test_origin_names_the_mart_and_column_a_value_comes_from(key_path, expected):
+    """A schema violation's key path, read back through the declaration: the part whose rows hold it (below each
+    from:), a list's index or a map's key skipped."""
+    assert origin(parse(COMPOSED), "root", key_path) == expected

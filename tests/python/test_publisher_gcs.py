@@ -206,7 +206,8 @@ def test_failed_check_uploads_nothing(project, bucket, emulator, monkeypatch, ca
         message = "clean-API violation: picks/2026-02-21.json: $.groups[0].picks[0].edge: key 'edge'"
     elif breakage == "schema violation":
         sql(project, "UPDATE public.picks_daily SET model_codename = NULL")
-        message = 'schema violation: picks/2026-02-21.json: $.model: value None: null is not of type "string"'
+        message = ('schema violation: picks/2026-02-21.json: $.model (mart picks_daily, column model_codename): '
+                   'value None: null is not of type "string"')
     else:
         write_run_results(project, {"test.tiny.not_null_int_picks_line": "fail"})
         message = "run-results gate: 1 cause(s) above blocked 1 endpoint(s): picks_daily"
