@@ -132,6 +132,26 @@ FAILING = [
       " 'final', 4, '00:00', '2025-01-09 02:00:00')"],
      ["source nba_raw.live_boxscores", "field minutes_clock", "test expression_is_true", "2 row(s)",
       "player_lookup=devinbooker", "minutes_clock=PT30M00.00S", "player_lookup=jalenwilliams", "minutes_clock=nan"]),
+    # a negative box score would grade the pick (Davis's UNDER 22.5 a win on -3 points), live or after the game;
+    # negative minutes are no minutes at all
+    ("negative_points_or_minutes",
+     ["update nba_analytics.player_game_summary set points = -3 where player_lookup = 'anthonydavis'",
+      "update nba_analytics.player_game_summary set minutes_played = -5 where player_lookup = 'aarongordon'",
+      "insert into nba_raw.live_boxscores values ('0022400505', '2025-01-08', 'luguentzdort', -2, '10:00',"
+      " 'in_progress', 2, '05:00', '2025-01-09 01:00:00')"],
+     ["source nba_analytics.player_game_summary", "field points", "test expression_is_true", "player_lookup=anthonydavis",
+      "points=-3"]),
+    ("negative_minutes",
+     [],
+     ["source nba_analytics.player_game_summary", "field minutes_played", "player_lookup=aarongordon",
+      "minutes_played=-5.0"]),
+    ("negative_live_points",
+     [],
+     ["source nba_raw.live_boxscores", "field points", "player_lookup=luguentzdort", "points=-2"]),
+    # read as false, a null flag left the champion out of best bets (not_production), locked at tip-off for good
+    ("registry_flag_null",
+     ["update nba_predictions.model_registry set is_production = null where system_id = 'catboost_v9'"],
+     ["source nba_predictions.model_registry", "field is_production", "test not_null", "system_id=catboost_v9"]),
     ("predictions_table_missing_a_column",
      ["alter table nba_predictions.player_prop_predictions drop column current_points_line"],
      ["stg_nba_predictions__player_prop_predictions", "current_points_line"]),
@@ -147,6 +167,8 @@ STAGE = {"confidence_above_100": "staging", "confidence_negative": "staging", "u
          "predicted_points_no_model_gives": "staging",
          "live_minutes_in_another_format": "staging",
          "system_registered_twice": "staging", "odds_row_without_a_line": "staging",
+         "negative_points_or_minutes": "staging", "negative_minutes": "staging", "negative_live_points": "staging",
+         "registry_flag_null": "staging",
          "player_without_context_row": "downstream", "system_without_codename": "downstream",
          "pick_price_typo": "downstream"}
 
@@ -245,6 +267,21 @@ def test_bad_subset_definitions_fail_the_build_naming_row_and_field(tmp_path):
     # the repeated public_id: one primary_key test (a repeat or a null), naming both rows
     [line] = [line for line in out.splitlines() if "field public_id, test primary_key: 1 row(s)" in line]
     assert "e.g. subset_id=v9_high_edge_top1," in line and "| subset_id=bad_duplicate_id," in line
+
+
+def test_an_allowlisted_tag_not_as_staging_folds_tags_fails_the_build_naming_it(tmp_path):
+    """Staging trims and lower-cases the feed's tags: a seed row 'Hot_Streak ' would match none of them, and the
+    dashboard would list it with no pick while its data was dropped."""
+    project = project_copy(tmp_path)
+    seed = project / "seeds" / "signal_allowlist.csv"
+    seed.write_text(seed.read_text().replace("hot_streak,", "Hot_Streak ,"))
+    run = new_run(tmp_path / "run")
+    done = DBT_PROCESSES.run(["build", "--select", "signal_allowlist", "--project-dir", str(project)], run.env(),
+                             run.root)
+    assert done.returncode != 0
+    [line] = [line for line in done.stdout.splitlines() if "BAD INPUT" in line]
+    assert "in seed seeds/signal_allowlist.csv, field signal_tag, test expression_is_true" in line
+    assert "1 row(s), e.g. signal_tag=Hot_Streak ," in line
 
 
 def test_a_season_missing_from_the_seasons_seed_fails_the_build_naming_the_fix(tmp_path):
