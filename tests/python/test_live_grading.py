@@ -320,7 +320,9 @@ def test_a_night_in_one_process(night, tmp_path):
     assert failed.startswith("live cycle 1: FAILED in ") and failed.endswith(": dbt build failed (its failures are listed above)")
     assert wait_for(process, "live night:") == "live night: 1 cycle(s), 1 failed" and process.wait(60) == 1
     output = (tmp_path / "dbt.log").read_text()
-    assert "accepted_values_stg_nba_raw__live_boxscores_game_status" in output
+    [bad] = [line for line in output.splitlines() if "BAD INPUT" in line]  # the table, the field and the row
+    assert "in source nba_raw.live_boxscores" in bad and "field game_status, test accepted_values: 1 row(s)" in bad
+    assert "player_lookup=jaysontatum" in bad and "game_status=halftime" in bad
     assert "\x1b" not in output  # dbt's lines uncoloured in a file (ops.dbt_cli.colours_on_a_terminal_only)
     assert night.document(f"live-grading/{NIGHT}.json") == EXPECTED_DOCUMENTS[7]  # nothing published
     live_replay.apply_step(night.warehouse, 7)
