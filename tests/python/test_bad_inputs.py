@@ -152,6 +152,17 @@ FAILING = [
     ("registry_flag_null",
      ["update nba_predictions.model_registry set is_production = null where system_id = 'catboost_v9'"],
      ["source nba_predictions.model_registry", "field is_production", "test not_null", "system_id=catboost_v9"]),
+    # a training end after the game would make the model look freshly trained: never stale on systems/models.json
+    ("training_end_after_the_game",
+     ["update nba_predictions.player_prop_predictions set model_training_end_date = '2099-01-01'"
+      " where prediction_id = 'pe-004'",
+      "update nba_predictions.model_registry set training_start_date = '2030-01-01' where system_id = 'catboost_v9'"],
+     ["source nba_predictions.player_prop_predictions", "field model_training_end_date", "prediction_id=pe-004",
+      "model_training_end_date=2099-01-01"]),
+    ("registry_training_window_upside_down",
+     [],
+     ["source nba_predictions.model_registry", "field training_end_date", "system_id=catboost_v9",
+      "training_start_date=2030-01-01"]),
     ("predictions_table_missing_a_column",
      ["alter table nba_predictions.player_prop_predictions drop column current_points_line"],
      ["stg_nba_predictions__player_prop_predictions", "current_points_line"]),
@@ -168,7 +179,8 @@ STAGE = {"confidence_above_100": "staging", "confidence_negative": "staging", "u
          "live_minutes_in_another_format": "staging",
          "system_registered_twice": "staging", "odds_row_without_a_line": "staging",
          "negative_points_or_minutes": "staging", "negative_minutes": "staging", "negative_live_points": "staging",
-         "registry_flag_null": "staging",
+         "registry_flag_null": "staging", "training_end_after_the_game": "staging",
+         "registry_training_window_upside_down": "staging",
          "player_without_context_row": "downstream", "system_without_codename": "downstream",
          "pick_price_typo": "downstream"}
 
