@@ -117,6 +117,11 @@ FAILING = [
       " where player_lookup = 'cadecunningham' and snapshot_at = '2025-01-06 16:00:00'"],
      ["source nba_raw.odds_player_points_props", "field snapshot_at, bookmaker, player_lookup, game_id, points_line",
       "test primary_key", "player_lookup=cadecunningham", "points_line=None"]),
+    ("odds_row_without_a_snapshot_time",
+     ["insert into nba_raw.odds_player_points_props select game_date, game_id, player_lookup, bookmaker, points_line,"
+      " over_odds, under_odds, null from nba_raw.odds_player_points_props"
+      " where player_lookup = 'donovanmitchell'"],
+     ["source nba_raw.odds_player_points_props", "test primary_key", "snapshot_at=None", "player_lookup=donovanmitchell"]),
     ("system_registered_twice",
      ["insert into nba_predictions.model_registry select * replace ('catboost_v9_retrained.cbm' as model_file_name)"
       " from nba_predictions.model_registry where system_id = 'catboost_v9'"],
@@ -178,6 +183,7 @@ STAGE = {"confidence_above_100": "staging", "confidence_negative": "staging", "u
          "predicted_points_no_model_gives": "staging",
          "live_minutes_in_another_format": "staging",
          "system_registered_twice": "staging", "odds_row_without_a_line": "staging",
+         "odds_row_without_a_snapshot_time": "staging",
          "negative_points_or_minutes": "staging", "negative_minutes": "staging", "negative_live_points": "staging",
          "registry_flag_null": "staging", "training_end_after_the_game": "staging",
          "registry_training_window_upside_down": "staging",
