@@ -196,9 +196,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         if exit_.code:
             parser.exit(2, f"{parser.prog}: error: the publisher's options after -- (above); nothing ran\n")
         raise  # -- --help: the publisher's options, listed
-    if missing := missing_warehouse(args.project_dir):  # dbt would make an empty one and fail on a missing schema
-        parser.error(f"{missing}: no such warehouse file (the dbt profile's path, DUCKDB_PATH); point DUCKDB_PATH "
-                     "at the warehouse; nothing ran")
     now = dt.datetime.now(dt.timezone.utc)
     if args.until is not None and args.until <= now:  # no cycle would start: a night of no live grading, exit 0
         parser.error(f"--until {args.until:%Y-%m-%dT%H:%M}Z is past (now {now:%Y-%m-%dT%H:%M}Z, the machine's clock, "
@@ -213,6 +210,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as error:  # noqa: BLE001 - a project that does not parse: said, nothing ran
         log(f"error: {error}; no cycle ran")
         return 1
+    if missing := missing_warehouse(args.project_dir):  # dbt would make an empty one and fail on a missing schema
+        log(f"error: {missing}: no such warehouse file (the dbt profile's path, DUCKDB_PATH); point DUCKDB_PATH at the "
+            "warehouse; no cycle ran")
+        return 2
     done = failed = 0
     while not stopping and (args.cycles is None or done < args.cycles) and \
             (args.until is None or dt.datetime.now(dt.timezone.utc) < args.until):

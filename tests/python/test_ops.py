@@ -254,7 +254,7 @@ def test_a_live_night_whose_end_is_past_is_a_usage_error(tmp_path):
 
 def test_a_live_night_on_a_mistyped_warehouse_is_a_usage_error(tmp_path):
     """python -m ops.live_night itself (make live-night checks DUCKDB_PATH first): a DUCKDB_PATH with no file there
-    is said at the start (exit 2), and no file is made. Each cycle's dbt used to make an empty warehouse there and
+    is said once the project is parsed, before any cycle (exit 2), and no file is made. Each cycle's dbt used to make an empty warehouse there and
     fail on a missing schema, all night, naming neither."""
     typo = tmp_path / "props.duckbd"
     environ = {k: v for k, v in os.environ.items() if k not in ("DBT_TARGET", "DBT_TARGET_PATH")}
@@ -263,7 +263,7 @@ def test_a_live_night_on_a_mistyped_warehouse_is_a_usage_error(tmp_path):
                           timeout=60, env={**environ, "DUCKDB_PATH": str(typo), "DBT_PROFILES_DIR": str(PROJECT_DIR)})
     assert done.returncode == 2
     assert done.stderr.endswith(f"error: {typo}: no such warehouse file (the dbt profile's path, DUCKDB_PATH); point "
-                                "DUCKDB_PATH at the warehouse; nothing ran\n")
+                                "DUCKDB_PATH at the warehouse; no cycle ran\n")
     assert list(tmp_path.iterdir()) == []
 
 
