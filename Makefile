@@ -51,6 +51,10 @@ export DBT_VERSION_CHECK := false
 GROUPS      := after-predictions hourly daily live
 GROUP       ?=
 STATE_DIR   ?= $(or $(DBT_TARGET_PATH),target)
+ifeq ($(strip $(STATE_DIR)),)
+# (an exported empty STATE_DIR, or STATE_DIR=: run results would go to /GROUP at the root)
+$(error STATE_DIR is empty: name the folder of dbt's run results (default: $$DBT_TARGET_PATH, else target); nothing was run)
+endif
 RUN_DIR      = $(STATE_DIR)/$(GROUP)
 LOCK_DIR    ?= .locks
 LOCK_WAIT   ?= 600

@@ -330,6 +330,20 @@ def test_a_mistyped_duckdb_path_stops_the_run_naming_it(tmp_path, args):
     assert not typo.exists() and not (tmp_path / "state").exists()
 
 
+@pytest.mark.parametrize("args", [("build",), ("scheduled", "GROUP=hourly"), ("publish",)])
+def test_an_empty_state_dir_stops_the_run_naming_it(tmp_path, args):
+    """STATE_DIR= (or an exported empty one): one line naming it, before anything runs. The scheduled run's folder was
+    /GROUP, at the root of the file system."""
+    environ = {k: v for k, v in os.environ.items() if k not in ("DBT_TARGET", "DBT_TARGET_PATH")}
+    done = subprocess.run(["make", "-s", "--no-print-directory", "-o", "env", "-o", "profiles.yml", *args,
+                           "STATE_DIR=", f"DEST={tmp_path}/site", "DBT=false", "PY=false"],
+                          cwd=PROJECT_DIR, env=environ, capture_output=True, text=True)
+    assert done.returncode == 2
+    assert done.stderr.endswith("*** STATE_DIR is empty: name the folder of dbt's run results (default: "
+                                "$DBT_TARGET_PATH, else target); nothing was run.  Stop.\n")
+    assert len(done.stderr.splitlines()) == 1 and list(tmp_path.iterdir()) == []
+
+
 def test_an_empty_duckdb_path_makes_no_sample(tmp_path):
     """make sample DUCKDB_PATH= (an exported empty variable): one line naming it. It used to copy the sample to '.tmp'
     in the working folder and fail moving it to ''."""
