@@ -4,7 +4,8 @@
 -- days (windows ending on the date, never before the season's opening night) of graded
 -- (win/loss) candidates with edge >= health_min_edge;
 -- the state (first match wins); days since the end of the training window seen in that
--- day's predictions (registry when the system made none) and the stale flag.
+-- day's candidates (never a late prediction: SPEC §3 model health counts the candidates; the
+-- registry when the system had none) and the stale flag.
 -- state_before_day: the state as of the day before (7 days ending the day before, never
 -- before the date's opening night: results of the date excluded), the champion's decides
 -- best bets' model_blocked (contract §3 Best bets: "as of the day before, from games
@@ -64,12 +65,16 @@ systems as (
 
 training_seen as (
     select
-        system_id,
-        game_date,
-        max(model_training_end_date) as training_end_date
-    from {{ ref('stg_nba_predictions__player_prop_predictions') }}
-    where is_active and {{ rebuilt_dates() }}
-    group by system_id, game_date
+        predictions.system_id,
+        predictions.game_date,
+        max(predictions.model_training_end_date) as training_end_date
+    from {{ ref('stg_nba_predictions__player_prop_predictions') }} as predictions
+    inner join {{ ref('int_candidates_graded') }} as candidates
+        on predictions.prediction_id = candidates.prediction_id
+    where
+        {{ rebuilt_dates('predictions.game_date') }}
+        and {{ rebuilt_dates('candidates.game_date') }}
+    group by predictions.system_id, predictions.game_date
 ),
 
 spine as (
