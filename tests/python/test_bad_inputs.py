@@ -139,7 +139,7 @@ FAILING = [
       "player_lookup=devinbooker", "minutes_clock=PT30M00.00S", "player_lookup=jalenwilliams", "minutes_clock=nan"]),
     # a negative box score would grade the pick (Davis's UNDER 22.5 a win on -3 points), live or after the game;
     # negative minutes are no minutes at all
-    ("negative_points_or_minutes",
+    ("negative_box_score_points",
      ["update nba_analytics.player_game_summary set points = -3 where player_lookup = 'anthonydavis'",
       "update nba_analytics.player_game_summary set minutes_played = -5 where player_lookup = 'aarongordon'",
       "insert into nba_raw.live_boxscores values ('0022400505', '2025-01-08', 'luguentzdort', -2, '10:00',"
@@ -184,7 +184,7 @@ STAGE = {"confidence_above_100": "staging", "confidence_negative": "staging", "u
          "live_minutes_in_another_format": "staging",
          "system_registered_twice": "staging", "odds_row_without_a_line": "staging",
          "odds_row_without_a_snapshot_time": "staging",
-         "negative_points_or_minutes": "staging", "negative_minutes": "staging", "negative_live_points": "staging",
+         "negative_box_score_points": "staging", "negative_minutes": "staging", "negative_live_points": "staging",
          "registry_flag_null": "staging", "training_end_after_the_game": "staging",
          "registry_training_window_upside_down": "staging",
          "player_without_context_row": "downstream", "system_without_codename": "downstream",
