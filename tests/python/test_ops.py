@@ -254,8 +254,8 @@ def test_a_live_night_whose_end_is_past_is_a_usage_error(tmp_path):
 
 def test_a_live_night_on_a_mistyped_warehouse_is_a_usage_error(tmp_path):
     """python -m ops.live_night itself (make live-night checks DUCKDB_PATH first): a DUCKDB_PATH with no file there
-    is said once the project is parsed, before any cycle (exit 2), and no file is made. Each cycle's dbt used to make an empty warehouse there and
-    fail on a missing schema, all night, naming neither."""
+    is said once the project is parsed, before any cycle (exit 2), and no file is made. Each cycle's dbt used to make
+    an empty warehouse there and fail on a missing schema, all night, naming neither."""
     typo = tmp_path / "props.duckbd"
     environ = {k: v for k, v in os.environ.items() if k not in ("DBT_TARGET", "DBT_TARGET_PATH")}
     done = subprocess.run([sys.executable, "-m", "ops.live_night", "--cycles", "1", "--project-dir", str(PROJECT_DIR),
