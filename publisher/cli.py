@@ -117,15 +117,14 @@ def publish_args(argv: Sequence[str]) -> argparse.Namespace:
     for option, value in (("--dest", args.dest), ("--admin-dest", args.admin_dest)):
         if value is not None and not value.strip():  # DEST=$UNSET: not "nowhere"
             parser.error(f"{option} is empty: name a folder or gs://bucket[/prefix]")
+        if value and value.startswith("gs://"):
+            try:
+                parse_url(value)
+            except ValueError as error:  # gs://$BUCKET/site with BUCKET unset
+                parser.error(f"{option}: {error}")
     if args.only is not None and not selected_models(args.only):  # --only "$MODELS" with MODELS unset: not "all"
         parser.error(f"--only {args.only!r} names no model: give comma-separated model names, or leave --only out "
                      "to publish every endpoint")
-    for option, url in (("--dest", args.dest), ("--admin-dest", args.admin_dest)):
-        try:
-            if url and url.startswith("gs://"):
-                parse_url(url)
-        except ValueError as error:  # gs://$BUCKET/site with BUCKET unset
-            parser.error(f"{option}: {error}")
     if args.admin_dest and shares_storage(args.dest, args.admin_dest):
         parser.error(f"--admin-dest {args.admin_dest} must be private: not --dest, nor inside it, nor in its bucket")
     if args.workers < 1 or args.retries < 0 or args.retry_initial < 0:

@@ -60,7 +60,8 @@ def log(message: str) -> None:
 
 def describe(error: BaseException) -> str:
     """The error in one line: its type and the first paragraph of its message (DuckDB adds the query and a caret)."""
-    return f"{type(error).__name__}: {' '.join(str(error).split(chr(10) * 2)[0].split())}"
+    first_paragraph = str(error).split("\n\n")[0]
+    return f"{type(error).__name__}: {' '.join(first_paragraph.split())}"
 
 
 def summary_table(tallies: list[Tally]) -> str:

@@ -184,17 +184,18 @@ def last_builds(warehouse: Warehouse) -> tuple[str, dict[str, tuple[str, str]]]:
 def load_profile_output(project_dir: Path, target: str | None = None,
                         profiles_dir: Path | None = None) -> tuple[dict, str]:
     """The rendered output of the project's dbt profile for ``target``, and where it is (file, profile, output)."""
-    named = [(f"--profiles-dir {profiles_dir}", profiles_dir),
-             (f"DBT_PROFILES_DIR={os.environ.get('DBT_PROFILES_DIR')}", os.environ.get("DBT_PROFILES_DIR"))]
-    for option, folder in named:  # as dbt: a folder named is the one read, never passed over for another
-        if folder:
-            if not (Path(folder) / "profiles.yml").is_file():
-                raise WarehouseError(f"{option}: no profiles.yml in that folder (name the folder that holds it)")
-            break
-    candidates = [profiles_dir, os.environ.get("DBT_PROFILES_DIR"), project_dir, Path.home() / ".dbt"]
-    file = next((Path(d) / "profiles.yml" for d in candidates if d and (Path(d) / "profiles.yml").is_file()), None)
-    if file is None:
-        raise WarehouseError(f"no profiles.yml found (looked in {', '.join(str(d) for d in candidates if d)})")
+    env_dir = os.environ.get("DBT_PROFILES_DIR")
+    named = f"--profiles-dir {profiles_dir}" if profiles_dir else f"DBT_PROFILES_DIR={env_dir}" if env_dir else None
+    if named:  # as dbt: a folder named is the one read, never passed over for another
+        file = Path(profiles_dir or env_dir or "") / "profiles.yml"
+        if not file.is_file():
+            raise WarehouseError(f"{named}: no profiles.yml in that folder (name the folder that holds it)")
+    else:
+        candidates = [project_dir, Path.home() / ".dbt"]
+        found = next((d / "profiles.yml" for d in candidates if (d / "profiles.yml").is_file()), None)
+        if found is None:
+            raise WarehouseError(f"no profiles.yml found (looked in {', '.join(map(str, candidates))})")
+        file = found
 
     def env_var(name: str, default: str | None = None) -> str:
         if name in os.environ:
