@@ -7,23 +7,44 @@
     that has tipped off, are those of the last build that passed: the on-run-end hook
     keep_sightings copies int_predictions_sighted to <target schema>_meta.predictions_sighted_passed
     when the build built the day's pick files and passed the publisher's gate for every
-    published mart it built. -#}
+    published mart it built. With them it copies what that build showed of every day not locked
+    yet, as its rules computed it (macro shown_copies): the record locks a day with those (int_days_shown),
+    so a rule changed after the day's last build that passed never reaches a day users saw. -#}
 
-{#- Where keep_sightings keeps the copy: <target schema>_meta.predictions_sighted_passed. -#}
-{% macro sightings_copy() -%}
-    {{ return(api.Relation.create(database=target.database, schema=target.schema ~ '_meta',
-        identifier='predictions_sighted_passed')) }}
+{#- The copies keep_sightings keeps, with its sightings, of what a build that passed showed of the
+    days not locked at its end, by name: the node copied, and whether the copy holds only those days
+    (a seed has no date: it is copied whole). The candidates let the record tell whether a day it
+    locks has the candidates the build computed the day from (int_days_shown). The days' copy is
+    written last, and dropped first: a hook stopped halfway leaves no days' copy, and the record
+    then computes the day (int_days_shown is empty), as before any build kept one. -#}
+{% macro shown_copies() -%}
+    {{ return({
+        'picks_shown_passed': ('model', 'int_picks_computed', true),
+        'candidates_shown_passed': ('model', 'int_candidates_graded', true),
+        'groups_shown_passed': ('seed', 'subset_definitions', false),
+        'days_shown_passed': ('model', 'int_market_signals_daily', true),
+    }) }}
 {%- endmacro %}
 
-{#- The copy of int_predictions_sighted the last build that passed kept (macro keep_sightings),
-    as a relation; none before any build kept one, when compiling (offline), and in a unit
-    test. -#}
-{% macro sightings_passed() -%}
+{#- Where keep_sightings keeps the copy `identifier`: <target schema>_meta.<identifier>. -#}
+{% macro kept_copy(identifier='predictions_sighted_passed') -%}
+    {{ return(api.Relation.create(database=target.database, schema=target.schema ~ '_meta',
+        identifier=identifier)) }}
+{%- endmacro %}
+
+{#- The copy `identifier` the last build that passed kept (macro keep_sightings), as a relation;
+    none before any build kept one, when compiling (offline), and in a unit test. -#}
+{% macro copy_passed(identifier='predictions_sighted_passed') -%}
     {%- if not execute or this is none or var('offline', false) -%}
         {{ return(none) }}
     {%- endif -%}
-    {%- set copy = sightings_copy() -%}
+    {%- set copy = kept_copy(identifier) -%}
     {{ return(adapter.get_relation(copy.database, copy.schema, copy.identifier)) }}
+{%- endmacro %}
+
+{#- The copy of int_predictions_sighted the last build that passed kept. -#}
+{% macro sightings_passed() -%}
+    {{ return(copy_passed('predictions_sighted_passed')) }}
 {%- endmacro %}
 
 {#- True when the rows a build that passed saw before a tip-off decide the game's candidates
@@ -33,6 +54,24 @@
     as on a warehouse's first build). -#}
 {% macro sightings_decide() -%}
     {{ return(not var('rebuild_record', false) and sightings_passed() is not none) }}
+{%- endmacro %}
+
+{#- The rows of `model` (a relation) as the last build that passed showed them: its copy `identifier`
+    (shown_copies), with the model's columns in the model's order; no row (the model's, `where false`)
+    when no build that passed kept one, when the record is rebuilt from the sources (var
+    rebuild_record: nothing says what was shown), and when the copy lacks a column the model has now (a
+    release that added one: the day is computed, as before the copy). -#}
+{% macro shown_rows(identifier, model) -%}
+    {%- set copy = none if var('rebuild_record', false) else copy_passed(identifier) -%}
+    {%- set columns = adapter.get_columns_in_relation(model) | map(attribute='name') | list
+        if copy is not none else [] -%}
+    {%- set kept = adapter.get_columns_in_relation(copy) | map(attribute='name') | map('lower') | list
+        if copy is not none else [] -%}
+    {%- if copy is none or columns | map('lower') | reject('in', kept) | list -%}
+        select * from {{ model }} where false
+    {%- else -%}
+        select {{ columns | join(', ') }} from {{ copy }}
+    {%- endif -%}
 {%- endmacro %}
 
 {#- on-run-end: keep this build's sightings (int_predictions_sighted) as the ones the next runs
@@ -97,9 +136,24 @@
         {{ return('') }}
     {%- endif -%}
     {%- set node = graph.nodes[sighted] -%}
-    {%- set kept = sightings_copy() -%}
+    {%- set kept = kept_copy() -%}
     {%- do adapter.create_schema(kept) -%}
     {%- do run_query('create or replace table ' ~ kept ~ ' as select * from ' ~ node.relation_name) -%}
+    {#- what it showed of the days not locked yet (int_days_locked as this build left it), from the first of
+        them on (a constant: BigQuery reads those partitions only) -#}
+    {%- set locked = graph.nodes['model.' ~ project_name ~ '.int_days_locked'].relation_name -%}
+    {%- set not_locked = 'game_date not in (select game_date from ' ~ locked ~ ')' -%}
+    {%- set first_open = run_query('select min(game_date) from '
+        ~ graph.nodes['model.' ~ project_name ~ '.int_game_dates_calendared'].relation_name
+        ~ ' where ' ~ not_locked).columns[0].values()[0] -%}
+    {%- set open_days = 'false' if first_open is none
+        else "game_date >= cast('" ~ (first_open | string)[:10] ~ "' as date) and " ~ not_locked -%}
+    {%- do run_query('drop table if exists ' ~ kept_copy('days_shown_passed')) -%}
+    {%- for identifier, (resource, name, dated) in shown_copies().items() -%}
+        {%- do run_query('create or replace table ' ~ kept_copy(identifier) ~ ' as select * from '
+            ~ graph.nodes[resource ~ '.' ~ project_name ~ '.' ~ name].relation_name
+            ~ (' where ' ~ open_days if dated else '')) -%}
+    {%- endfor -%}
     {{ return('') }}
 {% endmacro %}
 

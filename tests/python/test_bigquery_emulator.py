@@ -307,6 +307,35 @@ def test_rows_seen_before_a_tip_off_are_replaced_then_kept_on_bigquery(built):
     built.bq.query(keep)
 
 
+def test_a_day_as_the_last_build_that_passed_showed_it_on_bigquery(built):
+    """What the hook keep_sightings keeps of the days not locked at the end of a build that passed (macros/sightings.sql:
+    CREATE OR REPLACE TABLE ... AS SELECT ... WHERE game_date NOT IN ...; the module's build locked every day, so the
+    copies are empty) and int_days_shown reading it on BigQuery (the copy's columns by the model's names, a FULL
+    OUTER JOIN of the candidates): day 3's facts copied with the candidates they were computed from come back whole;
+    with one of those candidates missing from the copy, the day is not as shown and none come back."""
+    days, candidates = relation("meta", "days_shown_passed"), relation("meta", "candidates_shown_passed")
+    for name in ("days_shown_passed", "picks_shown_passed", "candidates_shown_passed", "groups_shown_passed"):
+        assert built.bq.query(f"select count(*) from {relation('meta', name)}") == [
+            (len(built.duck.query(f"select * from props_meta.{name}")),)], name
+    signals, graded = relation("intermediate", "int_market_signals_daily"), relation("intermediate", "int_candidates_graded")
+    day_3 = "game_date = date '2025-01-08'"
+    built.bq.query(f"create or replace table {days} as select * from {signals} where {day_3}")  # the emulator:
+    built.bq.query(f"create or replace table {candidates} as select * from {graded} where {day_3}")  # no INSERT *
+    try:
+        done = built.bq.dbt("run", "-s", "int_days_shown", check=False)
+        assert done.returncode == 0, done.stdout[-6000:]
+        columns = "game_date, system_id, candidate_count, signal, state_entering_day, is_champion"
+        shown = sorted(built.bq.query(f"select {columns} from {relation('intermediate', 'int_days_shown')}"), key=repr)
+        assert shown == sorted(built.bq.query(f"select {columns} from {signals} where {day_3}"), key=repr) != []
+        [(first,)] = built.bq.query(f"select min(prediction_id) from {candidates}")
+        built.bq.query(f"create or replace table {candidates} as select * from {candidates}"
+                       f" where prediction_id != '{first}'")
+        assert built.bq.query(f"select count(*) from {relation('intermediate', 'int_days_shown')}") == [(0,)]
+    finally:
+        for copy in (days, candidates):
+            built.bq.query(f"create or replace table {copy} as select * from {copy} where not ({day_3})")
+
+
 def test_a_move_logged_on_bigquery_reaches_a_date_past_the_window(built):
     """The log of moves and the start it gives (int_game_moves, macro changed_since_last_build) on BigQuery, last in
     this module since it changes the warehouse: an active run of day 2's game dated 2025-01-01, a date the context

@@ -38,9 +38,10 @@ BOX_SCORES = "nba_analytics.player_game_summary"
 # cycle rebuilds a different set) that the publisher's gate reads, and the build times of each relation's inputs;
 # the log of the prediction feed's dates (each run logs what it saw change: a history of the runs, not of the data),
 # and what the last run before each tip-off saw of a game not fixed yet (int_predictions_sighted, and its copy by the
-# last build that passed, predictions_sighted_passed: the runs' too)
+# last build that passed, predictions_sighted_passed, with what that build showed of the days not locked: the runs' too)
 NOT_IN_CYCLE = {"public_live_grading", "public_live_grading__picks", "model_builds", "model_inputs",
-                "stg_nba_predictions__date_changes", "int_predictions_sighted", "predictions_sighted_passed"}
+                "stg_nba_predictions__date_changes", "int_predictions_sighted", "predictions_sighted_passed",
+                "picks_shown_passed", "days_shown_passed", "groups_shown_passed", "candidates_shown_passed"}
 
 
 def state(rows: dict[str, list[dict]], night: str) -> dict[str, list[dict]]:

@@ -254,9 +254,12 @@ def test_a_locking_run_stopped_halfway_then_a_group_edit_keeps_each_recorded_lis
     or a failed test below it), then Top 5 is retired and group 10 added, and the next run locks day 3. Day 3's
     file lists every group whose picks the record holds, with those picks: Top 5 with the picks of the first run,
     group 10 with the second run's. Groups recorded once per day used to drop group 10 (its 3 recorded picks
-    counted in the records but shown in no file) and list Top 5 with no picks."""
+    counted in the records but shown in no file) and list Top 5 with no picks. No build kept what it showed of day 3
+    (its copy dropped: a hook stopped halfway, or the release before the copies), so both runs compute day 3 with their
+    own rules (with the copy, day 3 is the day as shown: test_rules_changed_between_the_last_tip_off_...)."""
     run = new_run(tmp_path / "stopped")
     shutil.copyfile(published.warehouse, run.warehouse)
+    run.execute("drop table props_meta.days_shown_passed")
     build(run, "--select", f"+{stopped_after}", clock=LOCKS_DAY_3)
     assert run.query(f"select count(*) from props_intermediate.int_days_locked where game_date = '{D3}'") == [(0,)]
     run.execute(
@@ -479,6 +482,66 @@ def test_a_build_whose_admin_file_the_publisher_refuses_showed_nothing_and_keeps
     assert run.document(f"best-bets/{D3}.json")["picks"] == shown
     assert run.query("select count(*) from props_meta.predictions_sighted_passed"
                      " where prediction_id = 'rerun-022'") == [(0,)]  # what fixes the game (the failed-evening test)
+
+
+RULES_CHANGED_AT_23_45 = (
+    # the prediction pipeline turns the champion's is_production off: none of its best bets is eligible
+    "update nba_predictions.model_registry set is_production = false where system_id = 'catboost_v9'",
+    # an analyst's seed edit (stands in for seeds/subset_definitions.csv): Top 5 needs edge >= 7, SGA's 7.5 only
+    "update props_reference.subset_definitions set min_edge = 7 where subset_id = 'v9_high_edge_top5'",
+    # and retires Top 10 (group 3) for a new group 10 with its rules
+    "insert into props_reference.subset_definitions select * replace ('v9_added' as subset_id, 10 as public_id,"
+    " 'Added' as public_name) from props_reference.subset_definitions where subset_id = 'v9_high_edge_top10'",
+    "update props_reference.subset_definitions set is_active = false where subset_id = 'v9_high_edge_top10'")
+NEW_CHAMPION = ("--vars", json.dumps({"champion_system_id": "xgboost_v2"}))
+
+
+def day_3_as_shown(run: Run) -> dict:
+    """Day 3's published picks, best bets and champion."""
+    return {"groups": {g["id"]: [p["player"] for p in g["picks"]] for g in run.document(f"picks/{D3}.json")["groups"]},
+            "best_bets": run.document(f"best-bets/{D3}.json")["picks"],
+            "model": run.document(f"picks/{D3}.json")["model"],
+            "signal": run.document(f"signals/{D3}.json")}
+
+
+def test_rules_changed_between_the_last_tip_off_and_the_next_build_leave_the_day_as_shown(before_day_3_tips_off,
+                                                                                         tmp_path):
+    """Day 3 published at 22:00: Top 5 holds 3 players, 3 best bets, champion 926A (catboost_v9). Its last game tips
+    off at 23:30; at 23:45 the champion's is_production is turned off, Top 5 is given an edge floor of 7, Top 10 is
+    retired for a new group 10, and the 00:05 build, the first after the tip-off, runs with champion_system_id
+    xgboost_v2. It used to lock day 3 with those rules: no best bet, Top 5 down to SGA, Top 10 gone and group 10
+    listed, model X02 and xgboost_v2's signal, none of which any user saw
+    (contract §3: a rule change applies to days not yet locked). The record takes the day as the 22:00 build, the
+    last that passed, showed it (int_days_shown); the next day follows the new rules."""
+    shown = day_3_as_shown(before_day_3_tips_off)
+    assert (len(shown["groups"][2]), len(shown["best_bets"]), shown["model"]) == (3, 3, "926A")
+    assert list(shown["groups"]) == list(range(1, 10)) and shown["groups"][3] != []
+    run = new_run(tmp_path / "rules_changed")
+    shutil.copyfile(before_day_3_tips_off.warehouse, run.warehouse)
+    run.execute(*RULES_CHANGED_AT_23_45)
+    build(run, "--exclude-resource-type", "seed", *NEW_CHAMPION, clock="2025-01-09 00:05:00")
+    assert run.publish("--all-dates") == 0
+    after = day_3_as_shown(run)
+    assert {k: v for k, v in after.items() if k != "signal"} == {k: v for k, v in shown.items() if k != "signal"}
+    assert {k: v for k, v in after["signal"].items() if k != "generated_at"} == {
+        k: v for k, v in shown["signal"].items() if k != "generated_at"}
+    assert run.query("select system_id from props_intermediate.int_days_locked"
+                     f" where game_date = '{D3}' and is_champion") == [("catboost_v9",)]
+
+
+def test_a_day_whose_candidates_changed_since_the_build_that_showed_it_follows_this_runs_rules(
+        before_day_3_tips_off, tmp_path):
+    """The same registry change at 23:45, but the day's candidates are no longer those the 22:00 build computed
+    it from (here one is taken out of that build's copy: as a game moved away since, or a candidate lost): what
+    the build showed is not the day that locks, so the 00:05 build computes day 3 with its own rules (no best bet,
+    the champion not in production), as before the copy existed."""
+    run = new_run(tmp_path / "candidates_changed")
+    shutil.copyfile(before_day_3_tips_off.warehouse, run.warehouse)
+    run.execute(RULES_CHANGED_AT_23_45[0],
+                "delete from props_meta.candidates_shown_passed where prediction_id = 'pe-022'")
+    build(run, clock="2025-01-09 00:05:00")
+    assert run.publish("--all-dates") == 0
+    assert run.document(f"best-bets/{D3}.json")["picks"] == []
 
 
 def test_a_game_no_build_showed_before_its_tip_off_takes_no_candidate(published, tmp_path):

@@ -4,18 +4,33 @@
 -- The append-only record of locked days (contract §3 Lock at tip-off): once a day's last game
 -- has tipped off, its market signal per system and each system's health state entering
 -- the day (which decides model_blocked for the champion) are recorded here, once, and
--- never rewritten. A day is locked from the run that adds it here; it runs after
--- int_picks_locked and int_groups_locked (depends_on above), which record the day's picks
--- and groups first.
+-- never rewritten: as the last build that passed showed them when the day's candidates are
+-- those it computed them from (int_days_shown), else as this run computes them. A day is
+-- locked from the run that adds it here; it runs after int_picks_locked and
+-- int_groups_locked (depends_on above), which record the day's picks and groups first.
 -- Grain: one row per game_date x system_id.
 with lockable_days as (
     select game_date from {{ ref('int_game_dates_calendared') }}
     where day_locks_at <= {{ run_clock() }}
+),
+
+shown as (
+    select * from {{ ref('int_days_shown') }}
+),
+
+signals as (
+    select shown.*
+    from shown
+    inner join lockable_days on shown.game_date = lockable_days.game_date
+    union all
+    select computed.*
+    from {{ ref('int_market_signals_daily') }} as computed
+    inner join lockable_days on computed.game_date = lockable_days.game_date
+    where computed.game_date not in (select shown.game_date from shown)
 )
 
 select signals.*
-from {{ ref('int_market_signals_daily') }} as signals
-inner join lockable_days on signals.game_date = lockable_days.game_date
+from signals
 {%- if incremental_run() %}
 where not exists (
     select 1 from {{ this }} as recorded

@@ -2,7 +2,8 @@
 -- depends_on: {{ ref('int_picks_locked') }}
 -- The append-only record of each locked day's groups (contract §3 Lock at tip-off: a changed
 -- subset definition never changes a locked day): when a day's last game has tipped off, the
--- groups active then (seeds/subset_definitions.csv, is_active) are recorded here, once, so
+-- groups active then (seeds/subset_definitions.csv, is_active; as the last build that passed
+-- had them when it showed the day: int_days_shown) are recorded here, once, so
 -- picks/{date}.json of a locked day keeps listing a group retired later (with its locked
 -- picks and records) and never lists a group added later (int_groups_published).
 -- It runs after int_picks_locked (depends_on above: a build that skips the picks skips this
@@ -16,13 +17,32 @@ with lockable_days as (
     {{ days_locking_now() | indent(4) }}
 ),
 
+shown_days as (
+    select distinct game_date from {{ ref('int_days_shown') }}
+),
+
+shown_groups as (
+    {{ shown_rows('groups_shown_passed', ref('subset_definitions')) | indent(4) }}
+),
+
 candidate_groups as (
     select
         lockable_days.game_date,
         subsets.subset_id
     from lockable_days
     cross join {{ ref('subset_definitions') }} as subsets
-    where subsets.is_active
+    where
+        subsets.is_active
+        and lockable_days.game_date not in (select shown_days.game_date from shown_days)
+    union all
+    select
+        lockable_days.game_date,
+        subsets.subset_id
+    from lockable_days
+    cross join shown_groups as subsets
+    where
+        subsets.is_active
+        and lockable_days.game_date in (select shown_days.game_date from shown_days)
     union all
     select
         picks.game_date,

@@ -2,7 +2,9 @@
 -- The append-only record of published picks (contract §3 Lock at tip-off). When a day's
 -- last game has tipped off (int_game_dates_calendared.day_locks_at <= run_clock()), its
 -- picks, computed from the candidates fixed at each game's tip-off, are recorded here
--- once and never rewritten: every subset's members (list_id = subset_id, rank, at most
+-- once and never rewritten (as the last build that passed showed them, with its rules, when
+-- the day's candidates are those it computed them from: int_days_shown; else as this run
+-- computes them): every subset's members (list_id = subset_id, rank, at most
 -- its top_n) and the best bets (list_id = 'best_bets', rank, the chosen system,
 -- direction, line and price). A later run, a changed subset, var or model registry, a
 -- re-run or deletion upstream, or --full-refresh never change them (var rebuild_record:
@@ -15,10 +17,24 @@ with lockable_days as (
     {{ days_locking_now() | indent(4) }}
 ),
 
+shown_days as (
+    select distinct game_date from {{ ref('int_days_shown') }}
+),
+
+shown_picks as (
+    {{ shown_rows('picks_shown_passed', ref('int_picks_computed')) | indent(4) }}
+),
+
 picks as (
+    select shown_picks.*
+    from shown_picks
+    inner join lockable_days on shown_picks.game_date = lockable_days.game_date
+    where shown_picks.game_date in (select shown_days.game_date from shown_days)
+    union all
     select computed.*
     from {{ ref('int_picks_computed') }} as computed
     inner join lockable_days on computed.game_date = lockable_days.game_date
+    where computed.game_date not in (select shown_days.game_date from shown_days)
 )
 
 select picks.*
