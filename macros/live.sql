@@ -28,8 +28,9 @@
     compile on an empty warehouse, offline compile: var offline). Downstream live models
     read the date back from int_live_boxscores this way, so every live model of a run
     uses the same date even if the feed starts a new date in the middle of the run.
-    preferred: a condition on the rows; the latest date among the rows meeting it, when any. -#}
-{% macro latest_date_literal(relation, column='game_date', where='true', preferred=none) -%}
+    preferred: a condition on the rows; the latest date among the rows meeting it, when any.
+    aggregate: 'min' for the earliest date instead. -#}
+{% macro latest_date_literal(relation, column='game_date', where='true', preferred=none, aggregate='max') -%}
     {%- if not execute or var('offline', false) -%}
         {{- return('cast(null as date)') -}}
     {%- endif -%}
@@ -41,7 +42,7 @@
             {%- if preferred %}
             coalesce(max(case when {{ preferred }} then {{ column }} end), max({{ column }})) as latest_date
             {%- else %}
-            max({{ column }}) as latest_date
+            {{ aggregate }}({{ column }}) as latest_date
             {%- endif %}
         from {{ relation }} where {{ where }}
     {%- endset -%}

@@ -9,6 +9,10 @@
 -- (int_picks_locked) and the groups then active (int_groups_locked), instead of computing the day
 -- with this run's rules. Empty before a build that passed kept them, and when the record is
 -- rebuilt from the sources (var rebuild_record). Grain: one row per game_date x system_id.
+{#- the first day kept, a constant: a game_date-partitioned candidates table is read from it on -#}
+{%- set kept = copy_passed('days_shown_passed') %}
+{%- set first_kept = 'cast(null as date)' if kept is none
+    else latest_date_literal(kept, aggregate='min') %}
 with kept_days as (
     {{ shown_rows('days_shown_passed', ref('int_market_signals_daily')) | indent(4) }}
 ),
@@ -22,7 +26,9 @@ candidates_now as (
         candidates.game_date,
         candidates.prediction_id
     from {{ ref('int_candidates_graded') }} as candidates
-    where candidates.game_date in (select kept_days.game_date from kept_days)
+    where
+        candidates.game_date >= {{ first_kept }}
+        and candidates.game_date in (select kept_days.game_date from kept_days)
 ),
 
 changed_days as (
