@@ -529,16 +529,19 @@ def test_rules_changed_between_the_last_tip_off_and_the_next_build_leave_the_day
                      f" where game_date = '{D3}' and is_champion") == [("catboost_v9",)]
 
 
-def test_a_day_whose_candidates_changed_since_the_build_that_showed_it_follows_this_runs_rules(
-        before_day_3_tips_off, tmp_path):
-    """The same registry change at 23:45, but the day's candidates are no longer those the 22:00 build computed
-    it from (here one is taken out of that build's copy: as a game moved away since, or a candidate lost): what
-    the build showed is not the day that locks, so the 00:05 build computes day 3 with its own rules (no best bet,
-    the champion not in production), as before the copy existed."""
-    run = new_run(tmp_path / "candidates_changed")
+@pytest.mark.parametrize("copy_edit", [
+    "delete from props_meta.candidates_shown_passed where prediction_id = 'pe-022'",
+    "alter table props_meta.days_shown_passed drop column over_count",
+], ids=["a_candidate_changed", "a_copy_older_than_the_model"])
+def test_a_day_not_as_the_build_that_showed_it_follows_this_runs_rules(before_day_3_tips_off, tmp_path, copy_edit):
+    """The same registry change at 23:45, but what the 22:00 build kept cannot be the day that locks: one of the
+    day's candidates is not among those it computed the day from (taken out of its copy here: as a game moved away
+    since, or a candidate lost), or its copy lacks a column the model has now (a release that added one: the build
+    must not fail on it, nor every build after it). The 00:05 build computes day 3 with its own rules (no best bet,
+    the champion not in production), as before the copies existed."""
+    run = new_run(tmp_path / "not_as_shown")
     shutil.copyfile(before_day_3_tips_off.warehouse, run.warehouse)
-    run.execute(RULES_CHANGED_AT_23_45[0],
-                "delete from props_meta.candidates_shown_passed where prediction_id = 'pe-022'")
+    run.execute(RULES_CHANGED_AT_23_45[0], copy_edit)
     build(run, clock="2025-01-09 00:05:00")
     assert run.publish("--all-dates") == 0
     assert run.document(f"best-bets/{D3}.json")["picks"] == []
