@@ -512,7 +512,8 @@ def test_rules_changed_between_the_last_tip_off_and_the_next_build_leave_the_day
     xgboost_v2. It used to lock day 3 with those rules: no best bet, Top 5 down to SGA, Top 10 gone and group 10
     listed, model X02 and xgboost_v2's signal, none of which any user saw
     (contract §3: a rule change applies to days not yet locked). The record takes the day as the 22:00 build, the
-    last that passed, showed it (int_days_shown); the next day follows the new rules."""
+    last that passed, showed it (int_days_shown). (A day not locked yet follows the new rules:
+    test_the_next_unlocked_day_follows_the_new_rules.)"""
     shown = day_3_as_shown(before_day_3_tips_off)
     assert (len(shown["groups"][2]), len(shown["best_bets"]), shown["model"]) == (3, 3, "926A")
     assert list(shown["groups"]) == list(range(1, 10)) and shown["groups"][3] != []
