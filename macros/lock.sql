@@ -240,3 +240,22 @@
         {{ where }}
         and game_date not in (select locked_days.game_date from {{ ref('int_days_locked') }} as locked_days)
 {%- endmacro %}
+
+{#- The rows a day locking now is recorded with (contract §3 Lock at tip-off): the rows the last
+    build that passed showed (`shown`) for a day it showed as this run would lock it
+    (int_days_shown), this run's (`computed`) for any other day; of the days of `days` only.
+    shown, computed, days: relations, CTEs or parenthesized selects with a game_date column;
+    shown and computed have the same columns in the same order (macro shown_rows). -#}
+{% macro shown_or_computed(shown, computed, days) -%}
+    select shown_rows.*
+    from {{ shown }} as shown_rows
+    inner join {{ days }} as days on shown_rows.game_date = days.game_date
+    where shown_rows.game_date in (select shown_days.game_date from {{ ref('int_days_shown') }} as shown_days)
+
+    union all
+
+    select computed_rows.*
+    from {{ computed }} as computed_rows
+    inner join {{ days }} as days on computed_rows.game_date = days.game_date
+    where computed_rows.game_date not in (select shown_days.game_date from {{ ref('int_days_shown') }} as shown_days)
+{%- endmacro %}

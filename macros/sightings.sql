@@ -56,21 +56,49 @@
     {{ return(not var('rebuild_record', false) and sightings_passed() is not none) }}
 {%- endmacro %}
 
-{#- The rows of `model` (a relation) as the last build that passed showed them: its copy `identifier`
-    (shown_copies), with the model's columns in the model's order; no row (the model's, `where false`)
-    when no build that passed kept one, when the record is rebuilt from the sources (var
-    rebuild_record: nothing says what was shown), and when the copy lacks a column the model has now (a
-    release that added one: the day is computed, as before the copy). -#}
-{% macro shown_rows(identifier, model) -%}
+{#- The copy `identifier` (shown_copies) of `model` (a relation) that the last build that passed kept, as
+    a relation the record may read: none when no build that passed kept one, when the record is rebuilt
+    from the sources (var rebuild_record: nothing says what was shown), and when the copy lacks a column
+    the model has now (a release that added one). -#}
+{% macro usable_copy(identifier, model) -%}
     {%- set copy = none if var('rebuild_record', false) else copy_passed(identifier) -%}
-    {%- set columns = adapter.get_columns_in_relation(model) | map(attribute='name') | list
-        if copy is not none else [] -%}
-    {%- set kept = adapter.get_columns_in_relation(copy) | map(attribute='name') | map('lower') | list
-        if copy is not none else [] -%}
-    {%- if copy is none or columns | map('lower') | reject('in', kept) | list -%}
+    {%- if copy is not none -%}
+        {%- set kept = adapter.get_columns_in_relation(copy) | map(attribute='name') | map('lower') | list -%}
+        {%- set columns = adapter.get_columns_in_relation(model) | map(attribute='name') | map('lower') | list -%}
+        {%- if columns | reject('in', kept) | list -%}
+            {%- set copy = none -%}
+        {%- endif -%}
+    {%- endif -%}
+    {{ return(copy) }}
+{%- endmacro %}
+
+{#- True when every copy of shown_copies is usable (usable_copy): the record locks a day as the last
+    build that passed showed it only from all of them, its facts, picks and groups alike, never from
+    some (int_days_shown). A copy that is not (a release added a column to its model) makes every
+    open day computed by this run's rules, as before the copies existed. -#}
+{% macro shown_copies_usable() -%}
+    {#- every ref() first: dbt's parse sees each of them (the caller depends on every copied node) -#}
+    {%- set models = {} -%}
+    {%- for identifier, (resource, name, dated) in shown_copies().items() -%}
+        {%- do models.update({identifier: ref(name)}) -%}
+    {%- endfor -%}
+    {%- for identifier, model in models.items() -%}
+        {%- if usable_copy(identifier, model) is none -%}
+            {{ return(false) }}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(true) }}
+{%- endmacro %}
+
+{#- The rows of `model` (a relation) as the last build that passed showed them: its copy `identifier`
+    (usable_copy), with the model's columns in the model's order; no row (the model's, `where false`)
+    when that copy is not usable. -#}
+{% macro shown_rows(identifier, model) -%}
+    {%- set copy = usable_copy(identifier, model) -%}
+    {%- if copy is none -%}
         select * from {{ model }} where false
     {%- else -%}
-        select {{ columns | join(', ') }} from {{ copy }}
+        select {{ adapter.get_columns_in_relation(model) | map(attribute='name') | join(', ') }} from {{ copy }}
     {%- endif -%}
 {%- endmacro %}
 

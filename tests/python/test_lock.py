@@ -533,19 +533,26 @@ def test_rules_changed_between_the_last_tip_off_and_the_next_build_leave_the_day
 @pytest.mark.parametrize("copy_edit", [
     "delete from props_meta.candidates_shown_passed where prediction_id = 'pe-022'",
     "alter table props_meta.days_shown_passed drop column over_count",
-], ids=["a_candidate_changed", "a_copy_older_than_the_model"])
+    "alter table props_meta.picks_shown_passed drop column top_n",
+    "alter table props_meta.groups_shown_passed drop column public_description",
+], ids=["a_candidate_changed", "the_days_copy_older_than_the_model", "the_picks_copy_older_than_the_model",
+        "the_groups_copy_older_than_the_seed"])
 def test_a_day_not_as_the_build_that_showed_it_follows_this_runs_rules(before_day_3_tips_off, tmp_path, copy_edit):
     """The same registry change at 23:45, but what the 22:00 build kept cannot be the day that locks: one of the
     day's candidates is not among those it computed the day from (taken out of its copy here: as a game moved away
-    since, or a candidate lost), or its copy lacks a column the model has now (a release that added one: the build
-    must not fail on it, nor every build after it). The 00:05 build computes day 3 with its own rules (no best bet,
-    the champion not in production), as before the copies existed."""
+    since, or a candidate lost), or one of its copies lacks a column the model has now (a release that added one: the
+    build must not fail on it, nor every build after it). The 00:05 build computes day 3 whole with its own rules: no
+    best bet (the champion not in production), and the groups as before (the registry flag decides no group). A day
+    locked from some copies and not others used to be recorded: with the picks' copy unusable, day 3 kept the 22:00
+    facts and lost every pick of every group; with the groups' copy unusable, it kept the 22:00 best bets."""
     run = new_run(tmp_path / "not_as_shown")
     shutil.copyfile(before_day_3_tips_off.warehouse, run.warehouse)
     run.execute(RULES_CHANGED_AT_23_45[0], copy_edit)
     build(run, clock="2025-01-09 00:05:00")
     assert run.publish("--all-dates") == 0
     assert run.document(f"best-bets/{D3}.json")["picks"] == []
+    assert day_3_as_shown(run)["groups"] == {
+        group: [pick["player"] for pick in picks] for group, picks in EXPECTED_PICKS[D3].items()}
 
 
 def test_a_game_no_build_showed_before_its_tip_off_takes_no_candidate(published, tmp_path):

@@ -14,19 +14,10 @@ with lockable_days as (
     where day_locks_at <= {{ run_clock() }}
 ),
 
-shown as (
-    select * from {{ ref('int_days_shown') }}
-),
-
 signals as (
-    select shown.*
-    from shown
-    inner join lockable_days on shown.game_date = lockable_days.game_date
-    union all
-    select computed.*
-    from {{ ref('int_market_signals_daily') }} as computed
-    inner join lockable_days on computed.game_date = lockable_days.game_date
-    where computed.game_date not in (select shown.game_date from shown)
+    {{ shown_or_computed(
+        ref('int_days_shown'), ref('int_market_signals_daily'), 'lockable_days'
+    ) | indent(4) }}
 )
 
 select signals.*

@@ -17,32 +17,30 @@ with lockable_days as (
     {{ days_locking_now() | indent(4) }}
 ),
 
-shown_days as (
-    select distinct game_date from {{ ref('int_days_shown') }}
-),
-
 shown_groups as (
     {{ shown_rows('groups_shown_passed', ref('subset_definitions')) | indent(4) }}
 ),
 
-candidate_groups as (
-    select
-        lockable_days.game_date,
-        subsets.subset_id
-    from lockable_days
-    cross join {{ ref('subset_definitions') }} as subsets
-    where
-        subsets.is_active
-        and lockable_days.game_date not in (select shown_days.game_date from shown_days)
-    union all
+active_groups_shown as (
     select
         lockable_days.game_date,
         subsets.subset_id
     from lockable_days
     cross join shown_groups as subsets
-    where
-        subsets.is_active
-        and lockable_days.game_date in (select shown_days.game_date from shown_days)
+    where subsets.is_active
+),
+
+active_groups_now as (
+    select
+        lockable_days.game_date,
+        subsets.subset_id
+    from lockable_days
+    cross join {{ ref('subset_definitions') }} as subsets
+    where subsets.is_active
+),
+
+candidate_groups as (
+    {{ shown_or_computed('active_groups_shown', 'active_groups_now', 'lockable_days') | indent(4) }}
     union all
     select
         picks.game_date,

@@ -17,24 +17,12 @@ with lockable_days as (
     {{ days_locking_now() | indent(4) }}
 ),
 
-shown_days as (
-    select distinct game_date from {{ ref('int_days_shown') }}
-),
-
 shown_picks as (
     {{ shown_rows('picks_shown_passed', ref('int_picks_computed')) | indent(4) }}
 ),
 
 picks as (
-    select shown_picks.*
-    from shown_picks
-    inner join lockable_days on shown_picks.game_date = lockable_days.game_date
-    where shown_picks.game_date in (select shown_days.game_date from shown_days)
-    union all
-    select computed.*
-    from {{ ref('int_picks_computed') }} as computed
-    inner join lockable_days on computed.game_date = lockable_days.game_date
-    where computed.game_date not in (select shown_days.game_date from shown_days)
+    {{ shown_or_computed('shown_picks', ref('int_picks_computed'), 'lockable_days') | indent(4) }}
 )
 
 select picks.*
