@@ -42,9 +42,18 @@
     {{ return(adapter.get_relation(copy.database, copy.schema, copy.identifier)) }}
 {%- endmacro %}
 
-{#- The copy of int_predictions_sighted the last build that passed kept. -#}
+{#- The copy of int_predictions_sighted the last build that passed kept; none when it lacks one of
+    the prediction columns (prediction_columns: kept before a release that added one), as before any
+    build kept one (int_predictions_sighted, int_candidates_locked). -#}
 {% macro sightings_passed() -%}
-    {{ return(copy_passed('predictions_sighted_passed')) }}
+    {%- set copy = copy_passed('predictions_sighted_passed') -%}
+    {{ return(none if copy is none or missing_columns(copy, prediction_columns()) else copy) }}
+{%- endmacro %}
+
+{#- The names of `columns` that the relation `relation` has no column of (any case). -#}
+{% macro missing_columns(relation, columns) -%}
+    {%- set found = adapter.get_columns_in_relation(relation) | map(attribute='name') | map('lower') | list -%}
+    {{ return(columns | reject('in', found) | list) }}
 {%- endmacro %}
 
 {#- True when the rows a build that passed saw before a tip-off decide the game's candidates
@@ -62,14 +71,9 @@
     the model has now (a release that added one). -#}
 {% macro usable_copy(identifier, model) -%}
     {%- set copy = none if var('rebuild_record', false) else copy_passed(identifier) -%}
-    {%- if copy is not none -%}
-        {%- set kept = adapter.get_columns_in_relation(copy) | map(attribute='name') | map('lower') | list -%}
-        {%- set columns = adapter.get_columns_in_relation(model) | map(attribute='name') | map('lower') | list -%}
-        {%- if columns | reject('in', kept) | list -%}
-            {%- set copy = none -%}
-        {%- endif -%}
-    {%- endif -%}
-    {{ return(copy) }}
+    {%- set columns = adapter.get_columns_in_relation(model) | map(attribute='name') | map('lower') | list
+        if copy is not none else [] -%}
+    {{ return(none if copy is none or missing_columns(copy, columns) else copy) }}
 {%- endmacro %}
 
 {#- True when every copy of shown_copies is usable (usable_copy): the record locks a day as the last

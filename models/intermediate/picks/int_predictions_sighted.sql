@@ -17,12 +17,15 @@
 -- would rank first (before its OVER/UNDER and line filters, so a newer PASS row stays the
 -- latest), among the rows created before the tip-off.
 {%- set rebuilt = var('rebuild_record', false) %}
-{#- the rows of the last build that passed (macro keep_sightings), else this table's own before any
-    build kept them -#}
-{%- set kept = none if rebuilt else sightings_passed() %}
-{%- set previous = kept or (none if rebuilt else record_before('int_predictions_sighted')) %}
-{%- set fixed = none if previous is none else record_before('int_games_locked') %}
 {%- set columns = prediction_columns() %}
+{#- the rows of the last build that passed (macro keep_sightings), else this table's own before any
+    build kept them; neither when it lacks a prediction column (kept before a release that added
+    one: this run sees the games not tipped off anew, and int_candidates_locked fixes the others
+    by created_at, as on a first build) -#}
+{%- set kept = none if rebuilt else sightings_passed() %}
+{%- set own = none if rebuilt or kept is not none else record_before('int_predictions_sighted') %}
+{%- set previous = kept or (own if own is not none and not missing_columns(own, columns) else none) %}
+{%- set fixed = none if previous is none else record_before('int_games_locked') %}
 {#- a game not yet tipped off is dated the clock's day or later, or up to 1 +
     var tipoff_days_after_date days before (a UTC tip-off falls on the next day of its local
     date at most, plus that tolerance: macro tipoff_not_past_its_date): the older dates are
