@@ -68,18 +68,28 @@
 {#- The copy `identifier` (shown_copies) of `model` (a relation) that the last build that passed kept, as
     a relation the record may read: none when no build that passed kept one, when the record is rebuilt
     from the sources (var rebuild_record: nothing says what was shown), and when the copy lacks a column
-    the model has now (a release that added one). -#}
+    the model has now or holds it with another type (a release that added or changed one). -#}
 {% macro usable_copy(identifier, model) -%}
     {%- set copy = none if var('rebuild_record', false) else copy_passed(identifier) -%}
-    {%- set columns = adapter.get_columns_in_relation(model) | map(attribute='name') | map('lower') | list
-        if copy is not none else [] -%}
-    {{ return(none if copy is none or missing_columns(copy, columns) else copy) }}
+    {%- if copy is none -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set kept = {} -%}
+    {%- for column in adapter.get_columns_in_relation(copy) -%}
+        {%- do kept.update({column.name | lower: column.dtype | lower}) -%}
+    {%- endfor -%}
+    {%- for column in adapter.get_columns_in_relation(model) -%}
+        {%- if kept.get(column.name | lower) != column.dtype | lower -%}
+            {{ return(none) }}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(copy) }}
 {%- endmacro %}
 
 {#- True when every copy of shown_copies is usable (usable_copy): the record locks a day as the last
     build that passed showed it only from all of them, its facts, picks and groups alike, never from
-    some (int_days_shown). A copy that is not (a release added a column to its model) makes every
-    open day computed by this run's rules, as before the copies existed. -#}
+    some (int_days_shown). A copy that is not (a release added or changed a column of its model)
+    makes every open day computed by this run's rules, as before the copies existed. -#}
 {% macro shown_copies_usable() -%}
     {#- every ref() first: dbt's parse sees each of them (the caller depends on every copied node) -#}
     {%- set models = {} -%}

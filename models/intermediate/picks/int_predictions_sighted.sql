@@ -24,7 +24,8 @@
     by created_at, as on a first build) -#}
 {%- set kept = none if rebuilt else sightings_passed() %}
 {%- set own = none if rebuilt or kept is not none else record_before('int_predictions_sighted') %}
-{%- set previous = kept or (own if own is not none and not missing_columns(own, columns) else none) %}
+{%- set own = none if own is none or missing_columns(own, columns) else own %}
+{%- set previous = kept or own %}
 {%- set fixed = none if previous is none else record_before('int_games_locked') %}
 {#- a game not yet tipped off is dated the clock's day or later, or up to 1 +
     var tipoff_days_after_date days before (a UTC tip-off falls on the next day of its local
