@@ -42,18 +42,30 @@
     {{ return(adapter.get_relation(copy.database, copy.schema, copy.identifier)) }}
 {%- endmacro %}
 
-{#- The copy of int_predictions_sighted the last build that passed kept; none when it lacks one of
-    the prediction columns (prediction_columns: kept before a release that added one), as before any
-    build kept one (int_predictions_sighted, int_candidates_locked). -#}
+{#- The copy of int_predictions_sighted the last build that passed kept; none when it is unlike the
+    feed's staging in a prediction column (macro unlike, prediction_columns: kept before a release that
+    added or changed one), as before any build kept one (int_predictions_sighted, int_candidates_locked). -#}
 {% macro sightings_passed() -%}
+    {%- set feed = ref('stg_nba_predictions__player_prop_predictions') -%}
     {%- set copy = copy_passed('predictions_sighted_passed') -%}
-    {{ return(none if copy is none or missing_columns(copy, prediction_columns()) else copy) }}
+    {{ return(none if copy is none or unlike(copy, feed, prediction_columns()) else copy) }}
 {%- endmacro %}
 
-{#- The names of `columns` that the relation `relation` has no column of (any case). -#}
-{% macro missing_columns(relation, columns) -%}
-    {%- set found = adapter.get_columns_in_relation(relation) | map(attribute='name') | map('lower') | list -%}
-    {{ return(columns | reject('in', found) | list) }}
+{#- True when the relation `relation` lacks a column of the relation `model` (of those named in `names`,
+    when given), or holds it with another type (names in any case): a table kept before a release that
+    added or changed one, which this run's rows cannot be read beside. -#}
+{% macro unlike(relation, model, names=none) -%}
+    {%- set kept = {} -%}
+    {%- for column in adapter.get_columns_in_relation(relation) -%}
+        {%- do kept.update({column.name | lower: column.dtype | lower}) -%}
+    {%- endfor -%}
+    {%- for column in adapter.get_columns_in_relation(model)
+        if names is none or column.name | lower in names -%}
+        {%- if kept.get(column.name | lower) != column.dtype | lower -%}
+            {{ return(true) }}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(false) }}
 {%- endmacro %}
 
 {#- True when the rows a build that passed saw before a tip-off decide the game's candidates
@@ -71,19 +83,7 @@
     the model has now or holds it with another type (a release that added or changed one). -#}
 {% macro usable_copy(identifier, model) -%}
     {%- set copy = none if var('rebuild_record', false) else copy_passed(identifier) -%}
-    {%- if copy is none -%}
-        {{ return(none) }}
-    {%- endif -%}
-    {%- set kept = {} -%}
-    {%- for column in adapter.get_columns_in_relation(copy) -%}
-        {%- do kept.update({column.name | lower: column.dtype | lower}) -%}
-    {%- endfor -%}
-    {%- for column in adapter.get_columns_in_relation(model) -%}
-        {%- if kept.get(column.name | lower) != column.dtype | lower -%}
-            {{ return(none) }}
-        {%- endif -%}
-    {%- endfor -%}
-    {{ return(copy) }}
+    {{ return(none if copy is none or unlike(copy, model) else copy) }}
 {%- endmacro %}
 
 {#- True when every copy of shown_copies is usable (usable_copy): the record locks a day as the last

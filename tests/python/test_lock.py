@@ -556,22 +556,27 @@ def test_a_day_not_as_the_build_that_showed_it_follows_this_runs_rules(before_da
         group: [pick["player"] for pick in picks] for group, picks in EXPECTED_PICKS[D3].items()}
 
 
-def test_sightings_kept_before_a_release_that_added_a_prediction_column_are_not_read(before_day_3_tips_off, tmp_path):
-    """A release adds a prediction column (macro prediction_columns): the sightings the 22:00 build kept, its copy
-    and int_predictions_sighted as it left them, lack it (confidence_score dropped from both here). The 00:05 build
-    used to fail at int_predictions_sighted (the copy has no such column) and, keeping no sightings, so did every
-    build after it. It now reads neither, as a warehouse's first build: day 3's games, all of whose runs were created
-    before the 23:30 tip-off, are fixed with the same candidates by created_at, the day locks with the 3 best bets
-    worked by hand, and the build keeps a copy with the column for the next."""
+@pytest.mark.parametrize("change", ["drop column confidence_score", "alter column confidence_score type varchar"],
+                         ids=["added", "changed"])
+def test_sightings_kept_before_a_release_that_changed_a_prediction_column_are_not_read(before_day_3_tips_off,
+                                                                                        tmp_path, change):
+    """A release adds or changes a prediction column (macro prediction_columns): the sightings the 22:00 build kept,
+    its copy and int_predictions_sighted as it left them, lack it or hold it with another type (confidence_score,
+    dropped from both or made text here). The 00:05 build used to fail at int_predictions_sighted or after it (no
+    such column in the copy; text beside numbers) and, keeping no sightings, so did every build after it. It now
+    reads neither, as a warehouse's first build: day 3's games, all of whose runs were created before the 23:30
+    tip-off, are fixed with the same candidates by created_at, the day locks with the 3 best bets worked by hand, and
+    the build keeps a copy like the feed's staging for the next."""
     run = new_run(tmp_path / "sightings_before_a_release")
     shutil.copyfile(before_day_3_tips_off.warehouse, run.warehouse)
-    run.execute("alter table props_meta.predictions_sighted_passed drop column confidence_score",
-                "alter table props_intermediate.int_predictions_sighted drop column confidence_score")
+    run.execute(f"alter table props_meta.predictions_sighted_passed {change}",
+                f"alter table props_intermediate.int_predictions_sighted {change}")
     build(run, clock="2025-01-09 00:05:00")
     assert run.publish("--all-dates") == 0
     assert run.document(f"best-bets/{D3}.json")["picks"] == BEST_BETS[D3]
-    assert run.query("select count(*) from information_schema.columns where table_schema = 'props_meta'"
-                     " and table_name = 'predictions_sighted_passed' and column_name = 'confidence_score'") == [(1,)]
+    assert run.query("select data_type from information_schema.columns where table_schema = 'props_meta'"
+                     " and table_name = 'predictions_sighted_passed' and column_name = 'confidence_score'") == [
+        ("DOUBLE",)]
 
 
 def test_a_game_no_build_showed_before_its_tip_off_takes_no_candidate(published, tmp_path):

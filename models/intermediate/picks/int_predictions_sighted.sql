@@ -19,12 +19,13 @@
 {%- set rebuilt = var('rebuild_record', false) %}
 {%- set columns = prediction_columns() %}
 {#- the rows of the last build that passed (macro keep_sightings), else this table's own before any
-    build kept them; neither when it lacks a prediction column (kept before a release that added
-    one: this run sees the games not tipped off anew, and int_candidates_locked fixes the others
-    by created_at, as on a first build) -#}
+    build kept them; neither when it is unlike the feed's staging in a prediction column (kept
+    before a release that added or changed one: this run sees the games not tipped off anew, and
+    int_candidates_locked fixes the others by created_at, as on a first build) -#}
+{%- set feed = ref('stg_nba_predictions__player_prop_predictions') %}
 {%- set kept = none if rebuilt else sightings_passed() %}
 {%- set own = none if rebuilt or kept is not none else record_before('int_predictions_sighted') %}
-{%- set own = none if own is none or missing_columns(own, columns) else own %}
+{%- set own = none if own is none or unlike(own, feed, columns) else own %}
 {%- set previous = kept or own %}
 {%- set fixed = none if previous is none else record_before('int_games_locked') %}
 {#- a game not yet tipped off is dated the clock's day or later, or up to 1 +
@@ -45,7 +46,7 @@ runs as (
         runs.{{ column }},
         {%- endfor %}
         {{ lock_time('tipoffs.game_start_at', 'runs.game_date') }} as locks_at
-    from {{ ref('stg_nba_predictions__player_prop_predictions') }} as runs
+    from {{ feed }} as runs
     left join tipoffs
         on runs.game_id = tipoffs.game_id
     where
