@@ -6,12 +6,12 @@
 -- keep_sightings (macros/sightings.sql), for the days whose candidates are still exactly those it
 -- computed the day from (same prediction_ids: a game moved away since, a candidate lost, makes it
 -- compute the day again), and only while every copy it kept is usable (macro shown_copies_usable:
--- a release that added a column to one of the copied models makes this run compute every open day,
--- never lock a day from some copies and not from others). The record locks such a day with these,
--- the picks that build showed (int_picks_locked) and the groups then active (int_groups_locked),
--- instead of computing the day with this run's rules (macro shown_or_computed). Empty before a
--- build that passed kept them, and when the record is rebuilt from the sources (var
--- rebuild_record). Grain: one row per game_date x system_id.
+-- a release that added or changed a column of one of the copied models makes this run compute
+-- every open day, never lock a day from some copies and not from others). The record locks such
+-- a day with these, the picks that build showed (int_picks_locked) and the groups then active
+-- (int_groups_locked), instead of computing the day with this run's rules (macro
+-- shown_or_computed). Empty before a build that passed kept them, and when the record is rebuilt
+-- from the sources (var rebuild_record). Grain: one row per game_date x system_id.
 {#- the first day kept, a constant: a game_date-partitioned candidates table is read from it on -#}
 {%- set kept = copy_passed('days_shown_passed') %}
 {%- set first_kept = 'cast(null as date)' if kept is none
