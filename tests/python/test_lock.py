@@ -541,11 +541,12 @@ def test_rules_changed_between_the_last_tip_off_and_the_next_build_leave_the_day
 def test_a_day_not_as_the_build_that_showed_it_follows_this_runs_rules(before_day_3_tips_off, tmp_path, copy_edit):
     """The same registry change at 23:45, but what the 22:00 build kept cannot be the day that locks: one of the
     day's candidates is not among those it computed the day from (taken out of its copy here: as a game moved away
-    since, or a candidate lost), or one of its copies lacks a column the model has now or holds it with another type (a
-    release that added or changed one: the build must not fail on it, nor every build after it). The 00:05 build computes day 3 whole with its own rules: no
-    best bet (the champion not in production), and the groups as before (the registry flag decides no group). A day
-    locked from some copies and not others used to be recorded: with the picks' copy unusable, day 3 kept the 22:00
-    facts and lost every pick of every group; with the groups' copy unusable, it kept the 22:00 best bets."""
+    since, or a candidate lost), or one of its copies lacks a column the model has now or holds it with another
+    type (a release that added or changed one: the build must not fail on it, nor every build after it). The 00:05
+    build computes day 3 whole with its own rules: no best bet (the champion not in production), and the groups as
+    before (the registry flag decides no group). A day locked from some copies and not others used to be recorded:
+    with the picks' copy unusable, day 3 kept the 22:00 facts and lost every pick of every group; with the groups'
+    copy unusable, or the picks' copy of another type, it kept the 22:00 best bets."""
     run = new_run(tmp_path / "not_as_shown")
     shutil.copyfile(before_day_3_tips_off.warehouse, run.warehouse)
     run.execute(RULES_CHANGED_AT_23_45[0], copy_edit)
