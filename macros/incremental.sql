@@ -121,13 +121,7 @@
         {{ return(none) }}
     {%- endif -%}
     {%- if check_column -%}
-        {%- set values = invocation_cache() -%}
-        {%- set key = 'columns ' ~ node_key() ~ ' ' ~ relation -%}
-        {%- if key not in values -%}
-            {%- do values.update({key: adapter.get_columns_in_relation(relation) | map(attribute='name')
-                | map('lower') | list}) -%}
-        {%- endif -%}
-        {%- if stamp_column not in values[key] -%}
+        {%- if stamp_column not in relation_columns(relation) | map(attribute='name') | map('lower') | list -%}
             {{ return(none) }}
         {%- endif -%}
     {%- endif -%}
@@ -197,6 +191,18 @@
 {#- The node being compiled or run, as a key of invocation_cache(). -#}
 {% macro node_key() -%}
     {{ return(model.unique_id if model is mapping and model.get('unique_id') else '(no node)') }}
+{%- endmacro %}
+
+{#- The columns of the relation `relation` (dbt's Column: name, dtype), asked of the warehouse once
+    for the node being compiled or run (invocation_cache, node_key): a relation it reads does not
+    change while its SQL is compiled. -#}
+{% macro relation_columns(relation) -%}
+    {%- set values = invocation_cache() -%}
+    {%- set key = 'columns ' ~ node_key() ~ ' ' ~ relation -%}
+    {%- if key not in values -%}
+        {%- do values.update({key: adapter.get_columns_in_relation(relation)}) -%}
+    {%- endif -%}
+    {{ return(values[key]) }}
 {%- endmacro %}
 
 {#- The condition that keeps, on an incremental run, only the dates the run rebuilds:

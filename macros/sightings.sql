@@ -56,10 +56,10 @@
     added or changed one, which this run's rows cannot be read beside. -#}
 {% macro unlike(relation, model, names=none) -%}
     {%- set kept = {} -%}
-    {%- for column in adapter.get_columns_in_relation(relation) -%}
+    {%- for column in relation_columns(relation) -%}
         {%- do kept.update({column.name | lower: column.dtype | lower}) -%}
     {%- endfor -%}
-    {%- for column in adapter.get_columns_in_relation(model)
+    {%- for column in relation_columns(model)
         if names is none or column.name | lower in names -%}
         {%- if kept.get(column.name | lower) != column.dtype | lower -%}
             {{ return(true) }}
@@ -112,7 +112,7 @@
     {%- if copy is none -%}
         select * from {{ model }} where false
     {%- else -%}
-        select {{ adapter.get_columns_in_relation(model) | map(attribute='name') | join(', ') }} from {{ copy }}
+        select {{ relation_columns(model) | map(attribute='name') | join(', ') }} from {{ copy }}
     {%- endif -%}
 {%- endmacro %}
 
