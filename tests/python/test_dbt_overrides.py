@@ -1,5 +1,5 @@
 """The dbt internals this project overrides (macros/overrides/) are pinned to the upstream
-macro they were copied from: when an upgrade of dbt-core or dbt-bigquery changes that
+macros they copy, wrap or rely on: when an upgrade of dbt-core or dbt-bigquery changes that
 macro, this test fails, naming the file and what to re-check in the override.
 
 The hash covers the upstream macro's own text (``{% macro NAME(...) %} ... {% endmacro %}``),
@@ -30,6 +30,16 @@ PINNED = [
      "the body after the override's first block, the signature, and the static / dynamic branches "
      "(dbt-bigquery 1.12.1)",
      "583a929b7dea115bdad21b17a34c4a9f7367614d061e4b72964f74acb689287d"),
+    ("record_column_types.sql", "global_project/macros/materializations/models/incremental/on_schema_change.sql",
+     ["check_for_schema_changes", "default__check_for_schema_changes", "default__process_schema_changes"],
+     "the dispatcher's signature, the keys of the changes it returns (new_target_types, target_columns), and that "
+     "default__process_schema_changes still calls check_for_schema_changes by name (dbt-core 1.12.0)",
+     "0a5e986a6a1ff5ecc759c3337c4ab253afae99a988ac232a28863084896cf92c"),
+    ("record_column_types.sql", "bigquery/macros/materializations/models/incremental/on_schema_change.sql",
+     ["bigquery__check_for_schema_changes", "bigquery__process_schema_changes"],
+     "the keys of the changes bigquery__check_for_schema_changes returns, and that bigquery__process_schema_changes "
+     "still calls check_for_schema_changes by name (dbt-bigquery 1.12.1)",
+     "283a04f136936d555d6a1cd654e0ee41bddf865241c78f3add856dfe0f41bc16"),
 ]
 
 
@@ -45,7 +55,8 @@ def upstream_hash(relative: str, macros: list[str]) -> str:
     return hashlib.sha256("\n".join(macro_text(source, name) for name in macros).encode("utf-8")).hexdigest()
 
 
-@pytest.mark.parametrize(("override", "upstream", "macros", "recheck", "pinned"), PINNED, ids=[p[0] for p in PINNED])
+@pytest.mark.parametrize(("override", "upstream", "macros", "recheck", "pinned"), PINNED,
+                         ids=[f"{p[0]}:{p[1].split('/')[0]}" for p in PINNED])
 def test_upstream_macro_is_the_one_the_override_copies(override, upstream, macros, recheck, pinned):
     assert (PROJECT / "macros" / "overrides" / override).is_file()
     assert upstream_hash(upstream, macros) == pinned, (
@@ -58,6 +69,17 @@ def test_no_adapter_dispatches_its_own_where_subquery():
     defined = sorted(str(f.relative_to(INCLUDE)) for f in INCLUDE.rglob("*.sql")
                      if re.search(r"macro\s+(?!default__)\w+__get_where_subquery\(", f.read_text(encoding="utf-8")))
     assert defined == [], f"{defined}: an adapter now has its own get_where_subquery; merge it into tests_window.sql"
+
+
+def test_every_adapter_checks_schema_changes_through_pinned_macros():
+    """record_column_types.sql is reached through <adapter>__process_schema_changes and reads what
+    <adapter>__check_for_schema_changes returns: an adapter's new own one, which the pins above do not cover, may not
+    call check_for_schema_changes by name or return its keys, and the record's column types would go unchecked."""
+    defined = sorted(name for f in INCLUDE.rglob("*.sql") for name in re.findall(
+        r"macro\s+(\w+__(?:process|check_for)_schema_changes)\(", f.read_text(encoding="utf-8")))
+    assert defined == ["bigquery__check_for_schema_changes", "bigquery__process_schema_changes",
+                       "default__check_for_schema_changes", "default__process_schema_changes"], (
+        f"{defined}: re-check each against macros/overrides/record_column_types.sql, then pin it above")
 
 
 def test_graph_is_the_dict_every_node_of_an_invocation_shares():

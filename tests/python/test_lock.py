@@ -580,6 +580,30 @@ def test_sightings_kept_before_a_release_that_changed_a_prediction_column_are_no
         ("DOUBLE",)]
 
 
+def test_a_release_that_changes_a_recorded_columns_type_stops_at_the_record_until_the_column_is_converted(
+        before_day_3_tips_off, tmp_path):
+    """The record of picks as an earlier release left it, its points_line an INTEGER (days 1 and 2 recorded whole),
+    meets a release whose picks carry a DOUBLE line. The build that locks day 3 used to pass and record SGA's 24.5 as
+    24 (DuckDB cast the rows into the old type; BigQuery refuses FLOAT64 into INT64, so every build failed, naming
+    neither the column nor the fix). The record's model now fails before writing, naming the column, both types
+    and the fix. After the fix (docs/deployment.md: the column converted by hand, losslessly), the next build records
+    day 3's best bets with the lines worked by hand."""
+    run = new_run(tmp_path / "record_of_another_type")
+    shutil.copyfile(before_day_3_tips_off.warehouse, run.warehouse)
+    run.execute("alter table props_intermediate.int_picks_locked alter column points_line type integer")
+    failed = run.dbt("build", *NO_UNIT, clock=LOCKS_DAY_3, check=False)
+    assert failed.returncode == 1
+    assert "ERROR creating sql incremental model props_intermediate.int_picks_locked" in failed.stdout
+    assert "this run gives 1 of them another type: points_line (recorded INTEGER, this run DOUBLE)" in failed.stdout
+    assert run.query(f"select count(*) from props_intermediate.int_picks_locked where game_date = '{D3}'") == [(0,)]
+    run.execute("alter table props_intermediate.int_picks_locked alter column points_line type double")
+    build(run, clock=LOCKS_DAY_3)
+    assert run.query("select player_lookup, points_line from props_intermediate.int_picks_locked"
+                     f" where game_date = '{D3}' and list_id = 'best_bets' order by pick_rank") == [
+        (player, bet["line"]) for player, bet in zip(
+            ("shaigilgeousalexander", "devinbooker", "jalenwilliams"), BEST_BETS[D3], strict=True)]
+
+
 def test_a_game_no_build_showed_before_its_tip_off_takes_no_candidate(published, tmp_path):
     """A game dated 01-05 that neither feed listed until days 1 and 2 had locked, its runs stamped 17:00 on 01-05
     (before its 23:30 tip-off), with its box scores: no build showed its picks, so it is fixed with none, and the
