@@ -10,7 +10,7 @@ from __future__ import annotations
 from pipeline import Run, fixture_run
 from test_daily_cycle import build_against_a_full_refresh
 from test_lock import COLUMNS, LOCKS_DAY_3, C, P, a_game_days_later, build
-from test_pick_engine import BEST_BETS, D1, D2, D3, EXPECTED_PICKS
+from test_pick_engine import BEST_BETS, D1, D2, D3, EXPECTED_PICKS, JOKIC
 
 def test_a_tip_off_given_after_the_game_was_fixed_keeps_each_prediction_shown_once(tmp_path):
     """Review J: Cunningham's game has no start time, so it locks at the end of day 1 (00:00). A re-run at 23:40
@@ -26,10 +26,13 @@ def test_a_tip_off_given_after_the_game_was_fixed_keeps_each_prediction_shown_on
     upstream: a run backfilled on 01-13 (late: shown, never a candidate) and a run deleted. No daily run used to read
     day 1's source rows again (staging's window had left it): admin/predictions lacked the backfill and kept the deleted
     run. Staging now restages a date whose rows changed (the log of the feed's dates,
-    stg_nba_predictions__date_changes), and every fact rebuilds from it."""
+    stg_nba_predictions__date_changes), and every fact rebuilds from it.
+    Contract §4: his public picks of day 1 give tipoff null (the game locked with none; the 23:30 given later is not
+    the one it locked at) and home null (his context row's is_home is null from the start); Jokić's keep his game's."""
     run = fixture_run(tmp_path, "pick_engine")
     cunningham = "0022400501"
-    run.execute(f"update {C} set game_start_at = null where game_id = '{cunningham}'")
+    run.execute(f"update {C} set game_start_at = null where game_id = '{cunningham}'",
+                f"update {C} set is_home = null where player_lookup = 'cadecunningham'")
     run.execute(f"update {P} set is_active = false where prediction_id = 'pe-001'",
                 f"insert into {P} ({COLUMNS}) select 'rerun-001', system_id, player_lookup, game_id, game_date, 26.0,"
                 f" 0.8, 'OVER', 20.5, true, timestamp '{D1} 23:40:00' from {P} where prediction_id = 'pe-001'")
@@ -52,11 +55,19 @@ def test_a_tip_off_given_after_the_game_was_fixed_keeps_each_prediction_shown_on
     assert run.query("select prediction_id, is_late from props_admin.admin_predictions"
                      " where prediction_id in ('backfill-002', 'pe-002', 'pe-003') order by 1") == [
         ("backfill-002", True), ("pe-002", False)]
-    assert run.publish("--all-dates", "--only", "admin_predictions") == 0
+    assert run.publish("--all-dates", "--only", "admin_predictions,public_picks,public_best_bets") == 0
     shown = sorted((p["prediction_id"], p["late"], p["missed_lock"], p["edge"])
                    for p in run.document(f"admin/predictions/{D1}.json")["predictions"]
                    if p["player_lookup"] == "cadecunningham" and p["system_id"] == "catboost_v9")
     assert shown == [("pe-001", False, True, 8.0), ("rerun-001", False, False, 5.5)]
+    # contract §4: tipoff is the one the game locked at, null when the schedule gave none (the record keeps it: the
+    # later 23:30 is not), and home is null when the context does not say (his row's is_home, nulled above)
+    best_bets = run.document(f"best-bets/{D1}.json")["picks"]
+    picks = [*best_bets, *(p for group in run.document(f"picks/{D1}.json")["groups"] for p in group["picks"])]
+    assert "Cade Cunningham" in [pick["player"] for pick in best_bets]  # rerun-001: OVER, edge 5.5 (>= 5)
+    assert {(pick["tipoff"], pick["home"]) for pick in picks if pick["player"] == "Cade Cunningham"} == {(None, None)}
+    assert {(pick["tipoff"], pick["home"]) for pick in picks if pick["player"] == JOKIC["player"]} == {
+        (JOKIC["tipoff"], JOKIC["home"])}
 
 
 def test_a_tip_off_days_after_its_game_date_is_ignored(tmp_path):
