@@ -268,7 +268,7 @@ def test_a_recorded_column_of_another_type_stops_the_record_before_its_merge_on_
     try:
         done = built.bq.dbt("run", "-s", "int_picks_locked", check=False)
         assert done.returncode == 1
-        assert "this run gives 1 of them another type: points_line (recorded INT64, this run FLOAT64)" in done.stdout
+        assert "this run's rows change 1: points_line recorded as INT64, now FLOAT64. Nothing was written" in done.stdout
     finally:
         built.bq.query(f"create or replace table {picks} {layout} as select * from {kept}")
         built.bq.query(f"drop table {kept}")

@@ -32,8 +32,9 @@ PINNED = [
      "583a929b7dea115bdad21b17a34c4a9f7367614d061e4b72964f74acb689287d"),
     ("record_column_types.sql", "global_project/macros/materializations/models/incremental/on_schema_change.sql",
      ["check_for_schema_changes", "default__check_for_schema_changes", "default__process_schema_changes"],
-     "the dispatcher's signature, the keys of the changes it returns (new_target_types, target_columns), and that "
-     "default__process_schema_changes still calls check_for_schema_changes by name (dbt-core 1.12.0)",
+     "the dispatcher's signature, the keys of the changes it returns (new_target_types, target_columns, "
+     "target_not_in_source), and that default__process_schema_changes still calls check_for_schema_changes by "
+     "name (dbt-core 1.12.0)",
      "0a5e986a6a1ff5ecc759c3337c4ab253afae99a988ac232a28863084896cf92c"),
     ("record_column_types.sql", "bigquery/macros/materializations/models/incremental/on_schema_change.sql",
      ["bigquery__check_for_schema_changes", "bigquery__process_schema_changes"],

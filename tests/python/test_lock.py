@@ -580,28 +580,34 @@ def test_sightings_kept_before_a_release_that_changed_a_prediction_column_are_no
         ("DOUBLE",)]
 
 
-def test_a_release_that_changes_a_recorded_columns_type_stops_at_the_record_until_the_column_is_converted(
-        before_day_3_tips_off, tmp_path):
-    """The record of picks as an earlier release left it, its points_line an INTEGER (days 1 and 2 recorded whole),
-    meets a release whose picks carry a DOUBLE line. The build that locks day 3 used to pass and record SGA's 24.5 as
-    24 (DuckDB cast the rows into the old type; BigQuery refuses FLOAT64 into INT64, so every build failed, naming
-    neither the column nor the fix). The record's model now fails before writing, naming the column, both types
-    and the fix. After the fix (docs/deployment.md: the column converted by hand, losslessly), the next build records
-    day 3's best bets with the lines worked by hand."""
-    run = new_run(tmp_path / "record_of_another_type")
+@pytest.mark.parametrize(("older", "named", "fix"), [
+    ("alter column points_line type integer", "points_line recorded as INTEGER, now DOUBLE",
+     "alter column points_line type double"),
+    ("rename column points_line to line", "line recorded, not in the rows now", "rename column line to points_line"),
+], ids=["retyped", "renamed"])
+def test_a_release_that_renames_or_retypes_a_recorded_column_stops_at_the_record_until_it_is_changed_by_hand(
+        before_day_3_tips_off, tmp_path, older, named, fix):
+    """The record of candidates as an earlier release left it meets this release's candidates: its points_line an
+    INTEGER (days 1 and 2 recorded whole), or named line. The build that locks day 3 used to pass. Retyped, DuckDB
+    cast day 3's lines into the old type: best-bets/2025-01-08.json published SGA's 24.5 as 24 (Booker 12, J.
+    Williams 14; BigQuery refuses FLOAT64 into INT64, so every build failed, naming neither the column nor the fix).
+    Renamed, points_line was appended, null for the 22 candidates of days 1 and 2, and that build and every one after
+    it failed at the public marts' not-null lines, the record written. The record's first model now fails before
+    writing, naming the column and the fix; once the recorded column is changed by hand as docs/deployment.md says,
+    the next build locks day 3 with the best bets worked by hand."""
+    run = new_run(tmp_path / "record_of_an_older_release")
     shutil.copyfile(before_day_3_tips_off.warehouse, run.warehouse)
-    run.execute("alter table props_intermediate.int_picks_locked alter column points_line type integer")
+    run.execute(f"alter table props_intermediate.int_candidates_locked {older}")
     failed = run.dbt("build", *NO_UNIT, clock=LOCKS_DAY_3, check=False)
     assert failed.returncode == 1
-    assert "ERROR creating sql incremental model props_intermediate.int_picks_locked" in failed.stdout
-    assert "this run gives 1 of them another type: points_line (recorded INTEGER, this run DOUBLE)" in failed.stdout
-    assert run.query(f"select count(*) from props_intermediate.int_picks_locked where game_date = '{D3}'") == [(0,)]
-    run.execute("alter table props_intermediate.int_picks_locked alter column points_line type double")
+    assert "ERROR creating sql incremental model props_intermediate.int_candidates_locked" in failed.stdout
+    assert f"this run's rows change 1: {named}. Nothing was written to it." in failed.stdout
+    assert run.query(f"select count(*) from props_intermediate.int_candidates_locked where game_date = '{D3}'") == [
+        (0,)]
+    run.execute(f"alter table props_intermediate.int_candidates_locked {fix}")
     build(run, clock=LOCKS_DAY_3)
-    assert run.query("select player_lookup, points_line from props_intermediate.int_picks_locked"
-                     f" where game_date = '{D3}' and list_id = 'best_bets' order by pick_rank") == [
-        (player, bet["line"]) for player, bet in zip(
-            ("shaigilgeousalexander", "devinbooker", "jalenwilliams"), BEST_BETS[D3], strict=True)]
+    assert run.publish("--all-dates", "--only", "public_best_bets") == 0
+    assert run.document(f"best-bets/{D3}.json")["picks"] == BEST_BETS[D3]
 
 
 def test_a_game_no_build_showed_before_its_tip_off_takes_no_candidate(published, tmp_path):
