@@ -75,7 +75,7 @@ def test_no_adapter_dispatches_its_own_where_subquery():
 def test_every_adapter_checks_schema_changes_through_pinned_macros():
     """record_column_types.sql is reached through <adapter>__process_schema_changes and reads what
     <adapter>__check_for_schema_changes returns: an adapter's new own one, which the pins above do not cover, may not
-    call check_for_schema_changes by name or return its keys, and the record's column types would go unchecked."""
+    call check_for_schema_changes by name or return its keys, and the record's columns would go unchecked."""
     defined = sorted(name for f in INCLUDE.rglob("*.sql") for name in re.findall(
         r"macro\s+(\w+__(?:process|check_for)_schema_changes)\(", f.read_text(encoding="utf-8")))
     assert defined == ["bigquery__check_for_schema_changes", "bigquery__process_schema_changes",

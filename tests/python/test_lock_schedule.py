@@ -60,8 +60,8 @@ def test_a_tip_off_given_after_the_game_was_fixed_keeps_each_prediction_shown_on
                    for p in run.document(f"admin/predictions/{D1}.json")["predictions"]
                    if p["player_lookup"] == "cadecunningham" and p["system_id"] == "catboost_v9")
     assert shown == [("pe-001", False, True, 8.0), ("rerun-001", False, False, 5.5)]
-    # contract §4: tipoff is the one the game locked at, null when the schedule gave none (the record keeps it: the
-    # later 23:30 is not), and home is null when the context does not say (his row's is_home, nulled above)
+    # contract §4: tipoff is the one the game locked at, null when the schedule gave none (the record keeps that null,
+    # not the 23:30 given later), and home is null when the context does not say (his row's is_home, nulled above)
     best_bets = run.document(f"best-bets/{D1}.json")["picks"]
     picks = [*best_bets, *(p for group in run.document(f"picks/{D1}.json")["groups"] for p in group["picks"])]
     assert "Cade Cunningham" in [pick["player"] for pick in best_bets]  # rerun-001: OVER, edge 5.5 (>= 5)
