@@ -77,6 +77,10 @@ def test_key_terms_are_whole_segments():
     assert forbidden_key_term("edge_tier") == "edge"
     assert forbidden_key_term("edgeTier") == "edge"
     assert forbidden_key_term("old_system_id") == "system_id"
+    assert forbidden_key_term("systemIdOld") == "system_id"
+    # a term of several segments needs all of them, in its order: player_lookup's first segment alone is a public key's
+    assert forbidden_key_term("player_name") is None
+    assert forbidden_key_term("id_system") is None
 
 
 def test_admin_files_are_not_checked_and_all_violations_are_reported():
