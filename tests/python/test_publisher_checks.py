@@ -78,7 +78,8 @@ def test_key_terms_are_whole_segments():
     assert forbidden_key_term("edgeTier") == "edge"
     assert forbidden_key_term("old_system_id") == "system_id"
     assert forbidden_key_term("systemIdOld") == "system_id"
-    # a term of several segments needs all of them, in its order: player_lookup's first segment alone is a public key's
+    # a term of several segments needs all of them, in its order: 'player' (player_lookup's first segment) is a public
+    # key, and a key that starts with it but goes on otherwise is allowed too
     assert forbidden_key_term("player_name") is None
     assert forbidden_key_term("id_system") is None
 
