@@ -332,6 +332,14 @@ def test_after_finals_that_end_early_the_feeds_are_stale_until_the_rest_of_the_p
                 " (date '2025-06-16', date '2025-06-22', 'after the Finals', '2024-25')")
     for clock in ("2025-08-01 12:00:00", "2025-10-01 12:00:00"):
         assert freshness(run, clock)[:2] == (0, {feed: "pass" for feed in FEEDS}), clock
+    # opening night with no schedule row for it and no run yet: the season's first day (seasons seed start_date
+    # 10-21) may have games, so it counts. Of the 128 days from 06-15 to 10-21, 127 are quiet (06-16 .. 06-22
+    # listed, the off-season, 10-20), so the predictions (06-15 17:15) are as old as at 17:15 on 10-20: 24 h 45 min,
+    # a warning (22 h). Were the opening day quiet too, they would be 45 min old and pass.
+    predictions = "nba_predictions.player_prop_predictions"
+    code, statuses, lines = freshness(run, "2025-10-21 18:00:00")
+    assert statuses[predictions] == "warn"
+    assert lines[predictions].startswith("newest row 24 h 45 min old on the game calendar")
     run.execute(
         "insert into nba_analytics.upcoming_player_game_context values ('nikolajokic', 'Nikola Jokić', '0022500001',"
         " date '2025-10-21', 'DEN', 'GSW', true, timestamp '2025-10-21 23:30:00')",
@@ -345,3 +353,26 @@ def test_after_finals_that_end_early_the_feeds_are_stale_until_the_rest_of_the_p
     assert lines == {"nba_raw.odds_player_points_props": "newest row 26 h 0 min old on the game calendar (days without "
                                                          "games not counted), past its warn threshold of 24 h (error "
                                                          "after 72 h)"}
+
+
+def test_a_listed_run_no_season_window_holds_whole_does_not_quiet_the_feeds(tmp_path):
+    """The schedule cut at 02-13 (as in the test of the days the seed lists), and the break's row of
+    seeds/days_without_games.csv mistyped to end on 09-30, past the 2024-25 window (end_date 04-13 + 70 days = 06-22):
+    int_days_without_games gives it no season_label, its not_null test names it, and freshness ignores it. On 02-17 at
+    09:55 every game-day feed is as stale as with no row listed: the predictions 88 h 40 min old. Counted, the row
+    would make 02-14 .. 02-17 quiet and every feed pass."""
+    run = fixture_run(tmp_path, "freshness")
+    run.execute("delete from nba_analytics.upcoming_player_game_context where game_date > date '2025-02-13'")
+    run.dbt("seed")
+    run.execute("update props_reference.days_without_games set last_day = date '2025-09-30'"
+                " where first_day = date '2025-02-14'")
+    built = run.dbt("build", "--select", "int_days_without_games", check=False)
+    assert built.returncode != 0
+    assert any("not_null_int_days_without_games_season_label" in line and "FAIL 1" in line
+               for line in built.stdout.splitlines()), built.stdout[-3000:]
+    assert run.query("select last_day::varchar, season_label from props_intermediate.int_days_without_games"
+                     " where first_day = '2025-02-14'") == [("2025-09-30", None)]
+    code, statuses, _ = freshness(run, "2025-02-17 09:55:00")
+    assert statuses == {feed: "pass" if feed == "nba_predictions.model_registry" else "error" for feed in FEEDS}
+    assert judged(run)["nba_predictions.player_prop_predictions"][1] == 88 * 60 + 40
+    assert code != 0
