@@ -22,6 +22,10 @@ from pipeline import fixture_run, new_run
 FEEDS = ["nba_analytics.player_game_summary", "nba_analytics.upcoming_player_game_context",
          "nba_predictions.model_registry", "nba_predictions.pick_signal_tags",
          "nba_predictions.player_prop_predictions", "nba_raw.live_boxscores", "nba_raw.odds_player_points_props"]
+# every game-day feed past its error threshold; the registry (60 / 180 days) still fresh
+STALE_BUT_THE_REGISTRY = {feed: "pass" if feed == "nba_predictions.model_registry" else "error" for feed in FEEDS}
+# the schedule cut at the newest rows (02-13): an upstream that lists a day's games only on that day
+SCHEDULE_CUT_AT_02_13 = "delete from nba_analytics.upcoming_player_game_context where game_date > date '2025-02-13'"
 
 
 @pytest.fixture(scope="module")
@@ -111,11 +115,11 @@ def test_days_the_seed_lists_do_not_age_the_feeds_before_the_schedule_lists_the_
     17 h 55 min, live (02-19 04:10) 5 h 45 min. An outage on the first game day after the break is still one: at
     02-20 12:00, 02-19 and 02-20 count, and the predictions are 42 h 45 min old (error after 36 h)."""
     run = fixture_run(tmp_path, "freshness")
-    run.execute("delete from nba_analytics.upcoming_player_game_context where game_date > date '2025-02-13'")
+    run.execute(SCHEDULE_CUT_AT_02_13)
     run.dbt("seed")
     predictions, box_scores = "nba_predictions.player_prop_predictions", "nba_analytics.player_game_summary"
     code, statuses, _ = freshness(run, "2025-02-17 09:55:00")
-    assert statuses == {feed: "pass" if feed == "nba_predictions.model_registry" else "error" for feed in FEEDS}
+    assert statuses == STALE_BUT_THE_REGISTRY
     assert code != 0
     ages = {feed: age for feed, (_, age) in judged(run).items()}
     assert (ages[predictions], ages[box_scores]) == (88 * 60 + 40, 105 * 60 + 55)
@@ -167,7 +171,7 @@ def test_on_a_game_day_a_feed_warns_only_once_its_load_is_late(tmp_path):
     at 14:10 (warn after 12 h), its context and tags 38 h 10 min (36 h), the box scores 57 h 55 min at 09:55 (48 h):
     in every hourly run from midnight to 10:00, and again from noon until the tags came at 17:15."""
     run = fixture_run(tmp_path, "freshness")
-    run.execute("delete from nba_analytics.upcoming_player_game_context where game_date > date '2025-02-13'")
+    run.execute(SCHEDULE_CUT_AT_02_13)
     run.dbt("seed")
     tags, box_scores = "nba_predictions.pick_signal_tags", "nba_analytics.player_game_summary"
     predictions, context = "nba_predictions.player_prop_predictions", "nba_analytics.upcoming_player_game_context"
@@ -192,7 +196,7 @@ def test_a_week_after_the_break_without_rows_every_game_day_feed_is_stale(break_
     + 5 d): 79 h 50 min; the schedule, newest game 02-19 and nothing listed since: 84 h. All past their error
     thresholds (36, 72, 96, 72, 72, 72 h); the registry (registered 02-01) is not."""
     code, statuses, lines = freshness(break_run, "2025-02-22 12:00:00")
-    assert statuses == {feed: "pass" if feed == "nba_predictions.model_registry" else "error" for feed in FEEDS}
+    assert statuses == STALE_BUT_THE_REGISTRY
     assert code != 0
     calendar = "old on the game calendar (days without games not counted), past its error threshold of"
     assert lines == {
@@ -286,7 +290,7 @@ def test_an_outage_in_the_playoffs_makes_the_feeds_stale(tmp_path):
     run = fixture_run(tmp_path, "freshness")
     shift_every_feed(run, 66, schedule_ends="2025-04-26")
     code, statuses, _ = freshness(run, "2025-04-29 12:00:00")
-    assert statuses == {feed: "pass" if feed == "nba_predictions.model_registry" else "error" for feed in FEEDS}
+    assert statuses == STALE_BUT_THE_REGISTRY
     assert code != 0
 
 
@@ -301,7 +305,7 @@ def test_a_context_row_dated_next_season_hides_no_outage(tmp_path):
                 f" timestamp '2025-10-21 23:30:00' as game_start_at) from {context} limit 1")
     run.dbt("seed")
     code, statuses, _ = freshness(run, "2025-02-22 12:00:00")
-    assert statuses == {feed: "pass" if feed == "nba_predictions.model_registry" else "error" for feed in FEEDS}
+    assert statuses == STALE_BUT_THE_REGISTRY
     assert code != 0
 
 
@@ -316,10 +320,10 @@ def test_after_finals_that_end_early_the_feeds_are_stale_until_the_rest_of_the_p
     game day (the tags come with the 17:15 run: warn after 43 h), live (06-16 04:10, the end of the Finals' night)
     13 h 50 min; the odds (06-15 16:00: 26 h) warn, the night's 13:00 snapshot not in."""
     run = fixture_run(tmp_path, "freshness")
-    run.execute("delete from nba_analytics.upcoming_player_game_context where game_date > date '2025-02-13'")
+    run.execute(SCHEDULE_CUT_AT_02_13)
     shift_every_feed(run, 122, schedule_ends="2025-06-15")
     code, statuses, summer = freshness(run, "2025-08-01 12:00:00")
-    assert statuses == {feed: "pass" if feed == "nba_predictions.model_registry" else "error" for feed in FEEDS}
+    assert statuses == STALE_BUT_THE_REGISTRY
     assert code != 0
     # 06-15 17:15 + 40 quiet days (47 days to 08-01, 7 of them in the postseason window) -> 08-01 12:00
     assert summer["nba_predictions.player_prop_predictions"].startswith("newest row 162 h 45 min old")
@@ -362,7 +366,7 @@ def test_a_listed_run_no_season_window_holds_whole_does_not_quiet_the_feeds(tmp_
     09:55 every game-day feed is as stale as with no row listed: the predictions 88 h 40 min old. Counted, the row
     would make 02-14 .. 02-17 quiet and every feed pass."""
     run = fixture_run(tmp_path, "freshness")
-    run.execute("delete from nba_analytics.upcoming_player_game_context where game_date > date '2025-02-13'")
+    run.execute(SCHEDULE_CUT_AT_02_13)
     run.dbt("seed")
     run.execute("update props_reference.days_without_games set last_day = date '2025-09-30'"
                 " where first_day = date '2025-02-14'")
@@ -373,6 +377,6 @@ def test_a_listed_run_no_season_window_holds_whole_does_not_quiet_the_feeds(tmp_
     assert run.query("select last_day::varchar, season_label from props_intermediate.int_days_without_games"
                      " where first_day = '2025-02-14'") == [("2025-09-30", None)]
     code, statuses, _ = freshness(run, "2025-02-17 09:55:00")
-    assert statuses == {feed: "pass" if feed == "nba_predictions.model_registry" else "error" for feed in FEEDS}
+    assert statuses == STALE_BUT_THE_REGISTRY
     assert judged(run)["nba_predictions.player_prop_predictions"][1] == 88 * 60 + 40
     assert code != 0
