@@ -13,10 +13,16 @@
     unknown system as its champion, no candidate and no signal, for good. Failing here, on a
     model upstream of the record, dbt build skips all that follows. (A first build before the
     feeds' first rows, with no registry row either, failed at those contracts before: it now
-    fails here, naming the var.) -#}
+    fails here, naming the var.) `dbt build --empty` builds every table without a row, so
+    there is nothing to find the champion in: the test holds (it used to fail that build, the
+    floor bench/scale.py measures, and skip the 145 nodes after it). -#}
 select champion_system_id
 from (select '{{ var("champion_system_id") }}' as champion_system_id) as configured
-where not exists (
-    select 1 from {{ ref('int_models_described') }}
-    where is_champion
-)
+where
+    not exists (
+        select 1 from {{ ref('int_models_described') }}
+        where is_champion
+    )
+    {%- if flags.EMPTY %}
+    and false
+    {%- endif %}
