@@ -19,10 +19,8 @@
 select champion_system_id
 from (select '{{ var("champion_system_id") }}' as champion_system_id) as configured
 where
-    not exists (
-        select 1 from {{ ref('int_models_described') }}
-        where is_champion
+    {{ 'false' if flags.EMPTY else 'true' }}
+    and not exists (
+        select 1 from {{ ref('int_models_described') }} as described
+        where described.is_champion
     )
-    {%- if flags.EMPTY %}
-    and false
-    {%- endif %}

@@ -443,8 +443,9 @@ def test_a_re_run_no_build_that_passed_showed_before_the_tip_off_is_no_candidate
 def test_an_hourly_build_after_a_re_run_shows_no_pick_and_keeps_nothing(before_day_3_tips_off, tmp_path):
     """The same re-run of SGA at 22:40; the next build before the 23:30 tip-off is the hourly group's at 23:05, which
     passes, but publishes subsets/performance.json only: no file shows the re-run, so the build keeps nothing (var
-    picks_publish_group) and the 00:05 build fixes the game from what the 22:00 build showed. So does a whole
-    `dbt build --empty` at 23:10 (the floor bench/scale.py measures, run by hand on this warehouse): it passes (the
+    picks_publish_group) and the 00:05 build fixes the game from what the 22:00 build showed. So does a build of
+    the sightings and all after them at 23:07 (`--select int_predictions_sighted+`): the pick files' upstream tests
+    did not run, so the publisher would refuse its files. So does a whole `dbt build --empty` at 23:10 (the floor bench/scale.py measures, run by hand on this warehouse): it passes (the
     champion's test used to fail it, finding no champion in an empty registry), but every table built without a
     row showed nothing, and it keeps nothing (its empty sightings, kept, would fix the game with no candidate)."""
     shown = before_day_3_tips_off.document(f"best-bets/{D3}.json")["picks"]
@@ -457,6 +458,10 @@ def test_an_hourly_build_after_a_re_run_shows_no_pick_and_keeps_nothing(before_d
     kept = "select count(*) from props_meta.predictions_sighted_passed"
     assert run.query(f"{kept} where prediction_id = 'rerun-022'") == [(0,)]
     kept_at_22 = run.query(kept)
+    partial = run.dbt("build", "--select", "int_predictions_sighted+", *NO_UNIT, clock=f"{D3} 23:07:00")
+    [not_kept] = [line for line in partial.stdout.splitlines() if "NOT KEPT:" in line]
+    assert " did not run and " in not_kept
+    assert run.query(f"{kept} where prediction_id = 'rerun-022'") == [(0,)]
     run.dbt("build", "--empty", *NO_UNIT, clock=f"{D3} 23:10:00")
     assert run.query(kept) == kept_at_22 != [(0,)]
     build(run, clock="2025-01-09 00:05:00")
