@@ -445,9 +445,10 @@ def test_an_hourly_build_after_a_re_run_shows_no_pick_and_keeps_nothing(before_d
     passes, but publishes subsets/performance.json only: no file shows the re-run, so the build keeps nothing (var
     picks_publish_group) and the 00:05 build fixes the game from what the 22:00 build showed. So does a build of
     the sightings and all after them at 23:07 (`--select int_predictions_sighted+`): the pick files' upstream tests
-    did not run, so the publisher would refuse its files. So does a whole `dbt build --empty` at 23:10 (the floor bench/scale.py measures, run by hand on this warehouse): it passes (the
-    champion's test used to fail it, finding no champion in an empty registry), but every table built without a
-    row showed nothing, and it keeps nothing (its empty sightings, kept, would fix the game with no candidate)."""
+    did not run, so the publisher would refuse its files. So does a whole `dbt build --empty` at 23:10 (the floor
+    bench/scale.py measures, run by hand on this warehouse): it passes (the champion's test used to fail it, finding
+    no champion in an empty registry), but every table built without a row showed nothing, and it keeps nothing
+    (its empty sightings, kept, would fix the game with no candidate)."""
     shown = before_day_3_tips_off.document(f"best-bets/{D3}.json")["picks"]
     run = new_run(tmp_path / "hourly_only")
     shutil.copyfile(before_day_3_tips_off.warehouse, run.warehouse)
@@ -524,7 +525,8 @@ def test_rules_changed_between_the_last_tip_off_and_the_next_build_leave_the_day
     listed, model X02 and xgboost_v2's signal, none of which any user saw
     (contract §3: a rule change applies to days not yet locked). The record takes the day as the 22:00 build, the
     last that passed, showed it (int_days_shown). (A day not locked yet follows the new rules:
-    test_the_next_unlocked_day_follows_the_new_rules.)"""
+    test_the_next_unlocked_day_follows_the_new_rules.) A deliberate rebuild of the record (make rebuild-record)
+    computes the day with the new rules: nothing in the sources says what was shown."""
     shown = day_3_as_shown(before_day_3_tips_off)
     assert (len(shown["groups"][2]), len(shown["best_bets"]), shown["model"]) == (3, 3, "926A")
     assert list(shown["groups"]) == list(range(1, 10)) and shown["groups"][3] != []
@@ -537,8 +539,17 @@ def test_rules_changed_between_the_last_tip_off_and_the_next_build_leave_the_day
     assert {k: v for k, v in after.items() if k != "signal"} == {k: v for k, v in shown.items() if k != "signal"}
     assert {k: v for k, v in after["signal"].items() if k != "generated_at"} == {
         k: v for k, v in shown["signal"].items() if k != "generated_at"}
-    assert run.query("select system_id from props_intermediate.int_days_locked"
-                     f" where game_date = '{D3}' and is_champion") == [("catboost_v9",)]
+    champion_locked = ("select system_id from props_intermediate.int_days_locked"
+                       f" where game_date = '{D3}' and is_champion")
+    assert run.query(champion_locked) == [("catboost_v9",)]
+    # make rebuild-record instead of the 00:05 build: the sources keep no trace of what was shown, so the rebuilt
+    # record computes day 3 with this run's rules; the copies the 22:00 build kept, which hold day 3, are not read
+    rebuilt = new_run(tmp_path / "rebuilt")
+    shutil.copyfile(before_day_3_tips_off.warehouse, rebuilt.warehouse)
+    rebuilt.execute(*RULES_CHANGED_AT_23_45)
+    rebuild = ("--vars", json.dumps({"champion_system_id": "xgboost_v2", "rebuild_record": True}))
+    build(rebuilt, "--full-refresh", "--exclude-resource-type", "seed", *rebuild, clock="2025-01-09 00:05:00")
+    assert rebuilt.query(champion_locked) == [("xgboost_v2",)]
 
 
 @pytest.mark.parametrize("copy_edit", [
