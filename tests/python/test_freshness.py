@@ -338,8 +338,8 @@ def test_after_finals_that_end_early_the_feeds_are_stale_until_the_rest_of_the_p
         assert freshness(run, clock)[:2] == (0, {feed: "pass" for feed in FEEDS}), clock
     # opening night with no schedule row for it and no run yet: the season's first day (seasons seed start_date
     # 10-21) may have games, so it counts. Of the 128 days from 06-15 to 10-21, 127 are quiet (06-16 .. 06-22
-    # listed, then the off-season up to 10-20), so the predictions (06-15 17:15) are as old as at 17:15 on 10-20: 24 h 45 min,
-    # a warning (22 h). Were the opening day quiet too, they would be 45 min old and pass.
+    # listed, then the off-season up to 10-20), so the predictions (06-15 17:15) are as old as at 17:15 on 10-20:
+    # 24 h 45 min, a warning (22 h). Were the opening day quiet too, they would be 45 min old and pass.
     predictions = "nba_predictions.player_prop_predictions"
     code, statuses, lines = freshness(run, "2025-10-21 18:00:00")
     assert statuses[predictions] == "warn"

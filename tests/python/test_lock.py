@@ -30,6 +30,9 @@ COLUMNS = ("prediction_id, system_id, player_lookup, game_id, game_date, predict
 LATE = (f"insert into {P} ({COLUMNS}) select 'late-001', system_id, player_lookup, game_id, game_date, 5.0,"
         " 0.99, 'UNDER', 20.5, true, timestamp '2025-01-06 23:31:00' from " + P + " where prediction_id = 'pe-001'")
 C = "nba_analytics.upcoming_player_game_context"
+# a champion change by var: xgboost_v2 (codename X02) for catboost_v9
+NEW_CHAMPION_VARS = {"champion_system_id": "xgboost_v2"}
+NEW_CHAMPION = ("--vars", json.dumps(NEW_CHAMPION_VARS))
 
 
 def a_game_days_later(game_id: str, date: str, prefix: str = "x-", tip_off: str = "23:30") -> list[str]:
@@ -161,7 +164,7 @@ def test_a_new_champion_changes_no_locked_day(published, tmp_path):
     new champion's."""
     run = new_run(tmp_path / "new_champion")
     shutil.copyfile(published.warehouse, run.warehouse)
-    build(run, "--vars", json.dumps({"champion_system_id": "xgboost_v2"}))
+    build(run, *NEW_CHAMPION)
     assert run.publish("--all-dates") == 0
     assert_locked_days_unchanged(published, run, current=("model",))
     assert [run.document(f"picks/{day}.json")["model"] for day in (D1, D2, D3)] == ["926A", "926A", "X02"]
@@ -505,7 +508,6 @@ RULES_CHANGED_AT_23_45 = (
     "insert into props_reference.subset_definitions select * replace ('v9_added' as subset_id, 10 as public_id,"
     " 'Added' as public_name) from props_reference.subset_definitions where subset_id = 'v9_high_edge_top10'",
     "update props_reference.subset_definitions set is_active = false where subset_id = 'v9_high_edge_top10'")
-NEW_CHAMPION = ("--vars", json.dumps({"champion_system_id": "xgboost_v2"}))
 
 
 def day_3_as_shown(run: Run) -> dict:
@@ -547,7 +549,7 @@ def test_rules_changed_between_the_last_tip_off_and_the_next_build_leave_the_day
     rebuilt = new_run(tmp_path / "rebuilt")
     shutil.copyfile(before_day_3_tips_off.warehouse, rebuilt.warehouse)
     rebuilt.execute(*RULES_CHANGED_AT_23_45)
-    rebuild = ("--vars", json.dumps({"champion_system_id": "xgboost_v2", "rebuild_record": True}))
+    rebuild = ("--vars", json.dumps({**NEW_CHAMPION_VARS, "rebuild_record": True}))
     build(rebuilt, "--full-refresh", "--exclude-resource-type", "seed", *rebuild, clock="2025-01-09 00:05:00")
     assert rebuilt.query(champion_locked) == [("xgboost_v2",)]
 
