@@ -253,7 +253,7 @@ test-bq: env env-bq profiles.yml ## only the BigQuery tests: emulator build + pa
 # DuckDB file into its own target folder: no warehouse needed, target/ left alone.
 LINT_DIR  := target/lint
 LINT_ENV  := DUCKDB_PATH=$(LINT_DIR)/lint.duckdb DBT_LOG_PATH=$(LINT_DIR)/logs DBT_TARGET=dev
-SQL_PATHS ?= models
+SQL_PATHS ?= models tests/data
 
 lint: lint-python lint-sql lint-project ## every static check: ruff + mypy, sqlfluff, dbt-bouncer project rules
 
@@ -262,14 +262,14 @@ lint-python: env ## ruff on all Python, mypy on publisher/, tools/, ops/ (settin
 	$(VENV)/bin/mypy
 	$(VENV)/bin/pre-commit validate-config .pre-commit-config.yaml
 
-lint-sql: env profiles.yml ## sqlfluff lint (.sqlfluff: dbt templater, DuckDB) of SQL_PATHS (default models)
+lint-sql: env profiles.yml ## sqlfluff lint (.sqlfluff: dbt templater, DuckDB) of SQL_PATHS (default models, tests/data)
 	$(LINT_ENV) DBT_TARGET_PATH=$(LINT_DIR)/sqlfluff $(VENV)/bin/sqlfluff lint $(SQL_PATHS)
 
 lint-project: env profiles.yml ## dbt-bouncer project rules (dbt-bouncer.yml) on the manifest of dbt parse
 	$(LINT_ENV) $(DBT) parse -q --target-path $(LINT_DIR)
 	$(PY) tests/bouncer/run.py
 
-fix: env profiles.yml ## sqlfluff fix of SQL_PATHS (default models) and ruff's safe fixes
+fix: env profiles.yml ## sqlfluff fix of SQL_PATHS (default models, tests/data) and ruff's safe fixes
 	$(LINT_ENV) DBT_TARGET_PATH=$(LINT_DIR)/sqlfluff $(VENV)/bin/sqlfluff fix $(SQL_PATHS)
 	$(VENV)/bin/ruff check --fix .
 

@@ -6,12 +6,16 @@
     can still change (from facts_lookback_days before the clock's date). "Before tip-off" is
     the candidate rule's: the game's tip-off (macro game_tipoffs, one time for all its
     players), not a player's own context row. -#}
-with predictions as (
+with tipoffs as (
+    {{ game_tipoffs() }}
+),
+
+predictions as (
     select
         predictions.*,
         {{ lock_time('tipoffs.game_start_at', 'predictions.game_date') }} as locks_at
     from {{ ref('stg_nba_predictions__player_prop_predictions') }} as predictions
-    left join ({{ game_tipoffs() }}) as tipoffs
+    left join tipoffs
         on predictions.game_id = tipoffs.game_id
     where
         predictions.is_active

@@ -13,6 +13,6 @@ select
 from {{ ref('int_days_without_games') }} as listed
 inner join {{ ref('int_days_without_games') }} as other
     on
-        other.first_day != listed.first_day
-        and other.first_day <= listed.last_day
-        and listed.first_day <= other.last_day
+    listed.first_day != other.first_day
+    and listed.last_day >= other.first_day
+    and listed.first_day <= other.last_day

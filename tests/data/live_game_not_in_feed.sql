@@ -42,7 +42,8 @@ with tip_offs as (
 tipped_off as (
     select
         *,
-        {{ dbt.datediff('game_start_at', run_clock(), 'minute') }} as minutes_since_tip_off
+        {#- the datediff macro renders longer than the line limit #}
+        {{ dbt.datediff('game_start_at', run_clock(), 'minute') }} as minutes_since_tip_off  -- noqa: LT05
     from tip_offs
 ),
 

@@ -17,7 +17,7 @@
 {%- for name in ['composite_edge_weight', 'composite_confidence_weight', 'skew_under_heavy_below',
                  'skew_over_heavy_above', 'health_min_n_7d', 'line_min_exclusive', 'line_max',
                  'pick_price_limit', 'default_american_odds', 'wilson_z'] -%}
-    {%- do n.update({name: var(name) | float}) -%}
+{%- do n.update({name: var(name) | float}) -%}
 {%- endfor -%}
 {%- set rules = [
     ('composite_edge_weight', n.composite_edge_weight > 0, 'above 0: else a lower edge ranks first'),
@@ -45,7 +45,15 @@ select '{{ name }}' as var_name, {{ dbt.string_literal(dbt.escape_single_quotes(
 {%- endfor %}
 {%- else %}
 {#- no rule broken: no row (BigQuery refuses a WHERE without a FROM) #}
-select var_name, var_value, must_be
-from (select 'none' as var_name, 'none' as var_value, 'none' as must_be) as no_rule_broken
+select
+    var_name,
+    var_value,
+    must_be
+from (
+    select
+        'none' as var_name,
+        'none' as var_value,
+        'none' as must_be
+) as no_rule_broken
 where false
 {%- endif %}
