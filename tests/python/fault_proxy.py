@@ -6,8 +6,9 @@ forwarding; ``drop(n)`` closes the next n connections without an answer;
 ``drop(n, after_forward=True)`` forwards them (the write lands) and then closes
 the connection (the answer is lost); ``delay(n, seconds)`` forwards them late.
 Counts every request it sees by (method, kind): kind "upload", "api", or "lock" for the
-requests of the publisher's bucket lock (``v1.lock``), which faults never hit; ``requests``
-lists each one's (method, path with its query).
+requests of the publisher's bucket lock (``v1.lock``), which only the faults given
+``lock=True`` hit (and those hit nothing else); ``requests`` lists each one's (method, path
+with its query).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ class Fault:
     status: int = 503
     seconds: float = 0.0
     match: str = "/upload/"
+    lock: bool = False  # hits the bucket lock's requests, and only those
 
 
 class FaultProxy:
@@ -53,7 +55,7 @@ class FaultProxy:
                 kind = "upload" if self.path.startswith("/upload/") else "api"
                 if b"v1.lock" in body or "v1.lock" in self.path:  # a bucket lock's request: counted apart, no fault
                     kind = "lock"
-                fault = proxy._take(self.path) if kind != "lock" else None
+                fault = proxy._take(self.path, kind == "lock")
                 with proxy.lock:
                     proxy.seen[(self.command, kind)] += 1
                     proxy.requests.append((self.command, self.path))
@@ -96,10 +98,10 @@ class FaultProxy:
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
-    def _take(self, path: str) -> Fault | None:
+    def _take(self, path: str, lock: bool) -> Fault | None:
         with self.lock:
             for fault in self.faults:
-                if fault.remaining > 0 and fault.match in path:
+                if fault.remaining > 0 and fault.match in path and fault.lock == lock:
                     fault.remaining -= 1
                     self.injected[fault.kind] += 1
                     return fault
@@ -118,8 +120,8 @@ class FaultProxy:
     def fail(self, n: int, status: int = 503, match: str = "/upload/") -> None:
         self.faults.append(Fault("fail", n, status=status, match=match))
 
-    def drop(self, n: int, after_forward: bool = False, match: str = "/upload/") -> None:
-        self.faults.append(Fault("drop-after" if after_forward else "drop", n, match=match))
+    def drop(self, n: int, after_forward: bool = False, match: str = "/upload/", lock: bool = False) -> None:
+        self.faults.append(Fault("drop-after" if after_forward else "drop", n, match=match, lock=lock))
 
     def delay(self, n: int, seconds: float, match: str = "/upload/") -> None:
         self.faults.append(Fault("delay", n, seconds=seconds, match=match))

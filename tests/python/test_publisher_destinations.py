@@ -85,6 +85,7 @@ def test_unsafe_paths_are_rejected(tmp_path, bad):
     ("gs://bucket/", ("bucket", "v1/")),
     ("gs://bucket/site", ("bucket", "site/v1/")),
     ("gs://bucket/a/b/", ("bucket", "a/b/v1/")),
+    ("gs://bucket//a/b", ("bucket", "a/b/v1/")),  # a doubled slash is no empty folder name
 ])
 def test_parse_gcs_url(url, expected):
     assert parse_url(url) == expected

@@ -275,9 +275,12 @@ def test_large_documents_are_stored_gzip_compressed_and_read_both_ways(emulator,
     assert len(large) >= GZIP_AT > len(small)
     dest.put("large.json", large, "h-large", "public, max-age=300", None)
     dest.put("small.json", small, "h-small", "public, max-age=300", None)
+    for name, size in [("at.json", GZIP_AT), ("below.json", GZIP_AT - 1)]:  # the threshold itself is compressed
+        dest.put(name, b'{"x":"' + b"a" * (size - 9) + b'"}\n', f"h-{name}", "public, max-age=300", None)
     objects = stored(emulator, bucket)
     assert objects["large.json"].get("contentEncoding") == "gzip" and int(objects["large.json"]["size"]) < len(large) / 10
     assert "contentEncoding" not in objects["small.json"]
+    assert objects["at.json"].get("contentEncoding") == "gzip" and "contentEncoding" not in objects["below.json"]
     headers, data = download(emulator, bucket, "large.json")  # a client that does not accept gzip: transcoded
     assert data == large and headers.get("Content-Encoding") is None
     quoted = urllib.parse.quote("site/v1/large.json", safe="")
@@ -287,7 +290,8 @@ def test_large_documents_are_stored_gzip_compressed_and_read_both_ways(emulator,
         assert response.headers["Content-Encoding"] == "gzip" and gzip.decompress(response.read()) == large
     assert download(emulator, bucket, "small.json")[1] == small
     # change detection reads the content hash of the uncompressed document, from the metadata
-    assert {path: stored.hash for path, stored in dest.list().items()} == {"large.json": "h-large", "small.json": "h-small"}
+    assert {path: stored.hash for path, stored in dest.list().items()} == {
+        "large.json": "h-large", "small.json": "h-small", "at.json": "h-at.json", "below.json": "h-below.json"}
 
 
 def test_withdraw_deletes_and_fixes_the_manifest_and_latest(project, bucket, emulator, capsys):
@@ -424,6 +428,20 @@ def test_a_new_cache_control_is_uploaded(project, bucket, emulator):
 
 def lock_object(emulator, bucket):
     return stored(emulator, bucket, "site/").get("v1.lock")
+
+
+def test_a_lock_whose_creation_landed_but_whose_answer_was_lost_is_held_not_waited_for(
+        project, bucket, emulator, monkeypatch, capsys):
+    """The lock's creation reaches the bucket but its answer is lost (the connection dropped): the retry meets the lock
+    it made (412). The holder written in it is this run, so the run holds it and goes on; it must not wait for itself
+    until LOCK_WAIT and give up naming itself."""
+    monkeypatch.setattr("publisher.destinations.LOCK_WAIT", 1.0)
+    with FaultProxy(emulator.url) as proxy:
+        proxy.drop(1, after_forward=True, lock=True)
+        assert run(project, bucket, "--all-dates", proxy=proxy, monkeypatch=monkeypatch) == 0
+        assert proxy.injected["drop-after"] == 1 and proxy.seen[("POST", "lock")] == 2
+    assert "waiting up to" not in capsys.readouterr().err
+    assert sorted(stored(emulator, bucket)) == ALL and lock_object(emulator, bucket) is None  # released at the end
 
 
 def test_the_bucket_lock_is_waited_for_renewed_refused_naming_its_holder_and_taken_over_when_stale(

@@ -1,15 +1,23 @@
-"""publish (and build's fingerprints): the spool, planning, stale paths, the index documents."""
+"""publish (and build: fingerprints, the code digest, a document built again when only a part changed): the spool,
+planning, stale paths, the index documents."""
 
 import datetime as dt
+import shutil
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
+from pathlib import Path
 
-from publisher.build import Fingerprint
-from publisher.catalog import Endpoint
+import duckdb
+
+from publisher import build as build_module
+from publisher.build import Build, Fingerprint, build_endpoint, code_digest
+from publisher.catalog import Endpoint, Part
 from publisher.destinations import StoredObject
 from publisher.documents import template_pattern
 from publisher.publish import Item, Scope, Spool, latest_document, manifest_document, plan, plan_status, stale_paths
 from publisher.report import Tally
+from publisher.schemas import Validator
+from publisher.warehouse import DuckDBWarehouse
 
 DECLARATION = {"date": "date", "generated_at": "@generated_at", "n": "n"}
 ROWS = [{"date": dt.date(2026, 2, 21), "n": 1, "unused": "a"}, {"date": dt.date(2026, 2, 21), "n": 2, "unused": "b"}]
@@ -46,6 +54,60 @@ def test_fingerprint_depends_on_what_builds_the_document_only():
         fingerprint(context={"generated_at": "x", "season": "2025-26"}).of(rows()),
     ]
     assert len({base, *changed}) == len(changed) + 1
+
+
+def test_the_code_digest_covers_the_publishers_rules_file_as_its_code(tmp_path, monkeypatch):
+    """Every fingerprint holds the digest of the publisher's code and of its rules file (clean_api.yml): a new
+    clean-API term changes what a document may say, so every document is built and checked again, as after a change
+    of the code; anything else in the folder does not count."""
+    package = Path(build_module.__file__).parent
+    for file in [*package.glob("*.py"), *package.glob("*.yml")]:
+        shutil.copy(file, tmp_path)
+    monkeypatch.setattr(build_module, "__file__", str(tmp_path / "build.py"))
+    digests = [code_digest()]
+    (tmp_path / "notes.txt").write_text("not the publisher's")
+    assert code_digest() == digests[0]
+    for file in ("clean_api.yml", "checks.py"):
+        (tmp_path / file).write_text((tmp_path / file).read_text() + "\n# changed\n")
+        digests.append(code_digest())
+    assert len(set(digests)) == 3
+
+
+def test_a_document_whose_part_alone_changed_is_built_again_not_known_unchanged(tmp_path):
+    """build_endpoint fingerprints each document from the rows of its root model and of each part: a change in a
+    part's rows alone (a pick of the season, the root's row as it was) is a new fingerprint, so the document is built
+    again and carries the change; the same rows again are known unchanged (not built). Taking the root's rows alone
+    would keep the stale document on a bucket (fingerprints are kept with the objects) for good."""
+    warehouse_file = tmp_path / "warehouse.duckdb"
+    with duckdb.connect(str(warehouse_file)) as connection:
+        connection.execute("create table season as select 'S1' as season, 3 as wins")
+        connection.execute("create table picks as select * from (values ('S1', 1, 'Ann'), ('S1', 2, 'Bo')) "
+                           "as rows (season, pick_rank, player)")
+    picks = {"from": "picks", "join": ["season"], "list": ["pick_rank"], "fields": {"rank": "pick_rank", "player": "player"}}
+    endpoint = Endpoint("season_doc", "season", "season.json", "public, max-age=60", "daily",
+                        {"season": "season", "wins": "wins", "picks": picks}, "public", frozenset(),
+                        parts={"picks": Part("model.p.picks", "picks")})
+
+    def built(listing: dict[str, StoredObject]) -> tuple[Item, bytes | None]:
+        """The document's item and its bytes (None: known unchanged, not built)."""
+        warehouse = DuckDBWarehouse(warehouse_file)
+        try:
+            with Spool() as spool:
+                build = Build({}, listing, spool, b"code", {"season_doc": Validator({})})
+                [item] = build_endpoint(endpoint, warehouse, {}, Tally("season_doc"), build)
+                return item, item.load() if item.load else None  # read before the spool closes
+        finally:
+            warehouse.close()
+
+    first, data = built({})
+    assert data == b'{"season":"S1","wins":3,"picks":[{"rank":1,"player":"Ann"},{"rank":2,"player":"Bo"}]}\n'
+    stored = {"season.json": StoredObject("season.json", first.hash, 1, "public, max-age=60", first.fingerprint)}
+    assert built(stored)[1] is None  # the same rows: known unchanged
+    with duckdb.connect(str(warehouse_file)) as connection:
+        connection.execute("update picks set player = 'Cy' where pick_rank = 2")
+    again, data = built(stored)
+    assert again.fingerprint != first.fingerprint and again.hash != first.hash
+    assert data == b'{"season":"S1","wins":3,"picks":[{"rank":1,"player":"Ann"},{"rank":2,"player":"Cy"}]}\n'
 
 
 def test_spool_keeps_bytes_on_disk_and_reads_them_from_threads():
