@@ -16,6 +16,7 @@ void; Mobley 16 > 15.5 miss (UNDER); Brown 3 < 9.5 hit; Young 21 > 20.5 hit.
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 
 import pytest
 
@@ -264,6 +265,9 @@ def test_admin_picks_lists_every_candidate_once_and_selected_equal_best_bets(sit
         assert selected == [(p["rank"], p["player"]) for p in public]
         counts = {c["outcome"]: c["candidates"] for c in admin["filter_counts"]}
         assert sum(counts.values()) == expected_count
+        # each outcome counts the candidates of the same file with that outcome; the selected ones are the best bets
+        outcomes = Counter(c["best_bet"]["filter_reason"] or "selected" for c in admin["candidates"])
+        assert counts == dict(outcomes) and counts.get("selected", 0) == len(public)
     admin = site.document(f"admin/picks/{D2}.json")
     reasons = {c["player"]: c["best_bet"]["filter_reason"] for c in admin["candidates"]}
     assert reasons["Alex Brown"] == "bench_under"
