@@ -180,7 +180,7 @@ def endpoint_from_node(unique_id: str, nodes: dict[str, dict], tests: Tests) -> 
                               [*placeholders(path), *([as_of] if as_of else [])])
     except SpecError as error:
         raise CatalogError(f"model {name} ({unique_id}): publish: {error}") from error
-    upstream = upstream.union(*(upstream_ids(part.unique_id, nodes) for part in parts.values()))
+    # a part is a parent of the root (resolve_parts), so the root's upstream holds the part's own
     tested = frozenset(test for uid in upstream | {unique_id} for test in tests.on.get(uid, ()))
     return Endpoint(name, node["relation_name"], path, cache_control, declaration["group"],
                     declaration["document"], visibility, upstream, unique_id, as_of, columns, tested, parts)

@@ -141,11 +141,14 @@ def test_contract_columns_as_of_and_tests_upstream():
     picks["config"]["meta"]["publish"]["as_of"] = "as_of"
     picks["columns"] = {"date": {"name": "date", "data_type": "date", "constraints": [{"type": "not_null"}]},
                         "rank": {"name": "rank", "data_type": "int64", "constraints": []},
-                        "result": {"name": "result", "data_type": "string", "description": "hit or\n  miss."}}
-    for name, where in (("accepted_values_picks_daily_result", None), ("accepted_values_int_scored_x", "x > 0")):
+                        "result": {"name": "result", "data_type": "string", "description": "hit or\n  miss."},
+                        "status": {"name": "status", "data_type": "string", "constraints": []}}
+    for name, model, column, where in (("accepted_values_picks_daily_result", "picks_daily", "result", None),
+                                       ("accepted_values_int_scored_x", "int_scored", "result", "x > 0"),
+                                       ("accepted_values_picks_daily_status", "picks_daily", "status", "rank = 1")):
         manifest["nodes"][f"test.p.{name}"] = {  # a test with a where checks some rows only: no enum
-            "resource_type": "test", "depends_on": {"nodes": ["model.p.picks_daily"]}, "column_name": "result",
-            "attached_node": "model.p.picks_daily" if where is None else "model.p.int_scored", "config": {"where": where},
+            "resource_type": "test", "depends_on": {"nodes": [f"model.p.{model}"]}, "column_name": column,
+            "attached_node": f"model.p.{model}", "config": {"where": where},
             "test_metadata": {"name": "accepted_values", "kwargs": {"values": ["hit", "miss"]}}}
     manifest["nodes"]["test.p.not_null_int_scored_x"] = {
         "resource_type": "test", "depends_on": {"nodes": ["model.p.int_scored"]}}
@@ -156,9 +159,11 @@ def test_contract_columns_as_of_and_tests_upstream():
     admin, picks = endpoints_from_manifest(manifest)
     assert picks.as_of == "as_of" and admin.as_of is None
     assert picks.columns == {"date": Column("date", True), "rank": Column("int64", False),
-                             "result": Column("string", False, "hit or miss.", ("hit", "miss"))}
+                             "result": Column("string", False, "hit or miss.", ("hit", "miss")),
+                             "status": Column("string", False)}
     assert picks.tests == {"test.p.not_null_int_scored_x", "test.p.unique_picks_daily_rank",  # data tests only
-                           "test.p.accepted_values_picks_daily_result", "test.p.accepted_values_int_scored_x"}
+                           "test.p.accepted_values_picks_daily_result", "test.p.accepted_values_int_scored_x",
+                           "test.p.accepted_values_picks_daily_status"}
     assert admin.tests == frozenset()
 
 
