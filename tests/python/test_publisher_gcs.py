@@ -414,12 +414,19 @@ def test_fingerprints_skip_building_and_are_refreshed(project, bucket, emulator,
     assert after["metadata"] == before["metadata"]
 
 
-def test_a_new_cache_control_is_uploaded(project, bucket, emulator):
+def test_a_new_cache_control_is_uploaded(project, bucket, emulator, capsys):
     assert run(project, bucket, "--all-dates") == 0
     first = generations(emulator, bucket)
     manifest = json.loads((project / "target" / "manifest.json").read_text())
     manifest["nodes"]["model.tiny.models_public"]["config"]["meta"]["publish"]["cache_control"] = "public, max-age=600"
     (project / "target" / "manifest.json").write_text(json.dumps(manifest))
+    capsys.readouterr()
+    # a dry run plans the manifest against the new generation the update will give the object (same content)
+    assert run(project, bucket, "--all-dates", "--dry-run", "--json") == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["manifest"] == {"public": "updated"} and generations(emulator, bucket) == first
+    assert [(o["path"], o["status"]) for o in report["objects"] if o["status"] != "unchanged"] == [
+        ("systems/models.json", "updated")]
     assert run(project, bucket, "--all-dates") == 0
     after = stored(emulator, bucket)
     assert after["systems/models.json"]["cacheControl"] == "public, max-age=600"
