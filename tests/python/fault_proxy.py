@@ -53,7 +53,7 @@ class FaultProxy:
             def _handle(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 kind = "upload" if self.path.startswith("/upload/") else "api"
-                if b"v1.lock" in body or "v1.lock" in self.path:  # a bucket lock's request: counted apart, no fault
+                if b"v1.lock" in body or "v1.lock" in self.path:  # a bucket lock's request: counted apart; lock faults only
                     kind = "lock"
                 fault = proxy._take(self.path, kind == "lock")
                 with proxy.lock:
