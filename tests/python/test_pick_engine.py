@@ -261,6 +261,7 @@ def test_admin_picks_lists_every_candidate_once_and_selected_equal_best_bets(sit
         expected_count = {D1: 13, D2: 9, D3: 10}[day]  # day 1: 12 champion + the other system's
         assert len(keys) == expected_count
         selected = sorted((c["best_bet"]["rank"], c["player"]) for c in admin["candidates"] if c["best_bet"]["selected"])
+        assert all((c["best_bet"]["filter_reason"] is None) == c["best_bet"]["selected"] for c in admin["candidates"])
         public = site.document(f"best-bets/{day}.json")["picks"]
         assert selected == [(p["rank"], p["player"]) for p in public]
         counts = {c["outcome"]: c["candidates"] for c in admin["filter_counts"]}
