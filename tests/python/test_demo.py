@@ -236,6 +236,15 @@ def test_models_json_is_as_of_the_track_record_and_agrees_with_the_dashboard(dem
     assert {m["model"]: m["state"] for m in models["models"]} == {m["model"]: m["state"] for m in dashboard["models"]}
 
 
+def test_dashboard_windows_and_tiers_in_their_order(demo):
+    """admin/dashboard.json gives each group's windows shortest first and the edge tiers high, medium, low (the
+    parts' window_order and tier_order: a map's keys and a list in that order)."""
+    dashboard = demo.document("admin/dashboard.json")
+    assert dashboard["subsets"] and all(list(s["windows"]) == ["last_7_days", "last_14_days", "last_30_days"]
+                                        for s in dashboard["subsets"])
+    assert [t["tier"] for t in dashboard["edge_tiers"]] == ["high", "medium", "low"]
+
+
 def _dashboard_rates(dashboard: dict) -> list[tuple[str, int, int | None, float | None, float | None, float | None]]:
     """Every hit rate of admin/dashboard.json: (where, n, wins when published, rate, low, high)."""
     rates = []

@@ -230,8 +230,9 @@ def test_a_retired_group_and_a_new_one_change_no_locked_day(published, tmp_path,
     """A changed subset definition never changes a locked day (contract §3). After days 1 and 2 locked, Top 5
     (public id 2) is retired (is_active false) and a group is added (public id 10, Top 10's rules): the files of
     days 1 and 2 stay as they were, Top 5 with its locked picks and records, and without the new group; tonight,
-    provisional, lists the groups active now. Both edits used to change every past picks file: Top 5 and its
-    locked picks left them, and the new group joined them with no picks."""
+    provisional, lists the groups active now, as do the groups' own pages (systems/subsets, subsets/performance,
+    the dashboard). Both edits used to change every past picks file: Top 5 and its locked picks left them, and the
+    new group joined them with no picks."""
     run = new_run(tmp_path / "groups")
     shutil.copyfile(published.warehouse, run.warehouse)
     run.execute(  # stands in for an analyst's edit of seeds/subset_definitions.csv
@@ -248,6 +249,13 @@ def test_a_retired_group_and_a_new_one_change_no_locked_day(published, tmp_path,
     assert list(groups[D3]) == [1, *range(3, 11)]
     assert groups[D3][10]["picks"] == groups[D3][3]["picks"]  # Top 10's rules, tonight
     assert [p["player"] for p in groups[D3][10]["picks"]] == [p["player"] for p in EXPECTED_PICKS[D3][3]] != []
+    # the pages of the groups as they are now list the active ones: the retired group left them, the new one joined
+    active = [1, *range(3, 11)]
+    assert [g["id"] for g in run.document("systems/subsets.json")["groups"]] == active
+    windows = run.document("subsets/performance.json")["windows"]
+    assert {name: [g["id"] for g in window["groups"]] for name, window in windows.items()} == dict.fromkeys(windows, active)
+    dashboard = run.document("admin/dashboard.json")
+    assert [s["id"] for s in dashboard["subsets"]] == active and 2 not in {b["id"] for b in dashboard["by_signal"]}
 
 
 @pytest.mark.parametrize("stopped_after", ["int_picks_locked", "int_groups_locked"])
