@@ -13,7 +13,7 @@ import pytest
 from pipeline import DBT_PROCESSES
 from publisher.catalog import Column, Endpoint, endpoints_from_manifest, schema_file
 from publisher.schemas import (SchemaError, Validator, all_schema_files, column_kind, compare_with_repo, endpoint_schema,
-                               published_path, schema_bytes)
+                               latest_schema, published_path, schema_bytes)
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))  # tools/ (development tools, outside the package)
@@ -80,6 +80,26 @@ def test_schema_worked_by_hand():
     assert schema == expected
     assert list(schema) == ["$schema", "title", "$comment", "type", "properties", "required", "additionalProperties"]
 
+
+
+def test_an_integer_rounded_to_decimals_is_a_number_and_integer_map_keys_may_be_negative():
+    """`round: 1` on an integer column publishes a float (documents.round_value): the schema says number, as
+    `round: 0` on a decimal says integer (line above). A map keyed by an integer column names its entries by the
+    integer's text, a negative one too, and nothing else."""
+    schema = endpoint_schema(endpoint(document={"rate": {"column": "n", "round": 1},
+                                                "by_group": {"map": "group_id", "fields": {"n": "n"}}}))
+    assert schema["properties"]["rate"] == {"type": "number"}
+    assert schema["properties"]["by_group"]["propertyNames"] == {"pattern": "^-?[0-9]+$"}
+    check = Validator(schema)
+    assert check.validate("f.json", {"rate": 3.0, "by_group": {"-1": {"n": 1}, "12": {"n": 2}}}) == []
+    assert [v.split(": ")[1] for v in check.validate("f.json", {"rate": 3.0, "by_group": {"1.5": {"n": 1}}})] == [
+        "$.by_group"]
+
+
+def test_latest_schema_lists_the_prefixes_in_name_order():
+    """The committed file must not change with the order the endpoints are read in."""
+    dates = latest_schema(["signals", "best-bets", "picks"])["properties"]["dates"]["properties"]
+    assert list(dates) == ["best-bets", "picks", "signals"]
 
 @pytest.mark.parametrize(("data_type", "kind"), [
     ("string", "string"), ("STRING", "string"), ("varchar(20)", "string"), ("text", "string"),
@@ -151,6 +171,22 @@ def test_violations_name_the_file_key_and_value(change, key_path, message):
     assert found[0].startswith(f"picks/2026-02-21.json: {key_path}: value ")
     assert message in found[0]
 
+
+
+def test_every_violation_is_listed_in_key_order_up_to_the_limit_and_long_values_are_shortened():
+    """Three violations, each on its own line in key-path order; a value whose repr is longer than 80 characters
+    ends in "..." at 80 (an 80-character one is shown whole); ``limit`` keeps the first ones."""
+    doc = json.loads(json.dumps(GOOD))
+    doc["groups"][1]["record"]["pct"] = "y" * 79  # repr: 81 characters
+    doc["groups"][0]["picks"][0]["result"] = "x" * 78  # repr: 80 characters
+    doc["date"] = "2026-02-30"
+    found = Validator(endpoint_schema(endpoint())).validate("p.json", doc)
+    assert found == [
+        "p.json: $.date: value '2026-02-30': \"2026-02-30\" is not a \"date\"",
+        f"p.json: $.groups[0].picks[0].result: value '{'x' * 78}': \"{'x' * 78}\" is not one of \"hit\", \"miss\" or null",
+        f"p.json: $.groups[1].record.pct: value '{'y' * 76}...: \"{'y' * 79}\" is not of types \"null\", \"number\"",
+    ]
+    assert Validator(endpoint_schema(endpoint())).validate("p.json", doc, limit=2) == found[:2]
 
 def test_schema_bytes_are_readable_json():
     schema = endpoint_schema(endpoint())
