@@ -157,6 +157,16 @@ def new_run(root: Path) -> Run:
     return Run(root)
 
 
+def copy_run(source: Run, root: Path, *, site: bool = False) -> Run:
+    """A new run at ``root`` whose warehouse is a copy of ``source``'s, as built (its published public site too, with
+    ``site``): a test that changes a built run works on its own copy."""
+    run = new_run(root)
+    shutil.copyfile(source.warehouse, run.warehouse)
+    if site:
+        shutil.copytree(source.root / "site", run.root / "site")
+    return run
+
+
 def built_once(root: Path, name: str, build: Callable[[Run], None]) -> Run:
     """A run at ``root`` copied from the session's run ``name``, which the first file to ask builds
     (``build`` on a new run) while the others wait on its lock: the files that start from the same

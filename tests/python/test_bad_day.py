@@ -9,11 +9,10 @@ naming the table, row and field and nothing is published.
 from __future__ import annotations
 
 import json
-import shutil
 
 import pytest
 
-from pipeline import NO_UNIT, Run, fixture_run, new_run
+from pipeline import NO_UNIT, Run, copy_run, fixture_run
 
 CLOCK = "2025-01-08 12:00:00"
 P = "nba_predictions.player_prop_predictions"
@@ -48,17 +47,10 @@ def clean(tmp_path_factory) -> Run:
     return run
 
 
-def copy_of(clean: Run, root) -> Run:
-    run = new_run(root)
-    shutil.copyfile(clean.warehouse, run.warehouse)
-    shutil.copytree(clean.root / "site", run.root / "site")
-    return run
-
-
 def test_a_future_dated_row_is_quarantined_and_changes_nothing(clean, tmp_path):
     """One prediction and one context row dated next season (2025-11-05): left out of every
     file, named on every run; tonight's next run is still read."""
-    run = copy_of(clean, tmp_path / "future")
+    run = copy_run(clean, tmp_path / "future", site=True)
     run.execute(
         f"insert into {P} ({COLUMNS}) select 'phantom-1', system_id, player_lookup, '0022500001', date '2025-11-05',"
         f" 40.0, 0.99, 'OVER', 20.5, true, timestamp '2025-11-05 17:00:00' from {P} where prediction_id = 'pe-001'",
@@ -86,7 +78,7 @@ def test_a_future_dated_row_is_quarantined_and_changes_nothing(clean, tmp_path):
 
 
 def test_a_null_game_date_on_the_newest_run_fails_naming_the_row(clean, tmp_path):
-    run = copy_of(clean, tmp_path / "null_date")
+    run = copy_run(clean, tmp_path / "null_date", site=True)
     before = tree(run)
     run.execute(f"insert into {P} ({COLUMNS}) select 'null-date-1', system_id, player_lookup, game_id, null,"
                 f" predicted_points, confidence_score, recommendation, current_points_line, true,"
@@ -101,7 +93,7 @@ def test_a_null_game_date_on_the_newest_run_fails_naming_the_row(clean, tmp_path
 
 
 def test_two_active_runs_at_the_same_instant_warn_naming_both(clean, tmp_path):
-    run = copy_of(clean, tmp_path / "tie")
+    run = copy_run(clean, tmp_path / "tie", site=True)
     run.execute(f"insert into {P} ({COLUMNS}) select 'pe-022-twin', system_id, player_lookup, game_id, game_date,"
                 f" 30.0, confidence_score, 'OVER', current_points_line, true, created_at from {P}"
                 " where prediction_id = 'pe-022'")
@@ -117,7 +109,7 @@ def test_a_tie_is_judged_at_the_game_tip_off_not_at_the_player_start(clean, tmp_
     "latest before tip-off" at the player's own start: Booker's two runs of 23:40, late (never candidates), were named
     as a tie, and the real tie of 17:00 between pe-022 and its twin (OVER against UNDER: the candidate decided by
     prediction_id alone) was hidden by a late run of 23:40. Judged at 23:30: the tie of 17:00, and nothing else."""
-    run = copy_of(clean, tmp_path / "tie_at_tip_off")
+    run = copy_run(clean, tmp_path / "tie_at_tip_off", site=True)
     run.execute(
         "update nba_analytics.upcoming_player_game_context set game_start_at = timestamp '2025-01-08 23:50:00'"
         " where player_lookup in ('shaigilgeousalexander', 'devinbooker')",
@@ -140,7 +132,7 @@ def test_a_correction_older_than_the_lookback_is_regraded(clean, tmp_path):
     """With no lookback at all (facts_lookback_days 0: a run rebuilds tonight only), a box
     score of day 1 corrected two days later still reaches the grades, the records and the
     files: Jokić's UNDER 25.5 hit (20 points) becomes a miss (30)."""
-    run = copy_of(clean, tmp_path / "corrected")
+    run = copy_run(clean, tmp_path / "corrected", site=True)
     run.execute("update nba_analytics.player_game_summary set points = 30 where player_lookup = 'nikolajokic'")
     build(run, facts_lookback_days=0)
     assert run.publish("--all-dates") == 0
@@ -157,7 +149,7 @@ def test_a_dbt_run_without_its_tests_is_refused_by_the_gate(clean, tmp_path, cap
     """A second, different box-score row for one player-game would count twice; the primary
     key test that names it runs in a build only. After `dbt run` (models, no tests) the
     publisher refuses every endpoint, names the tests that did not run, and publishes nothing."""
-    run = copy_of(clean, tmp_path / "dbt_run")
+    run = copy_run(clean, tmp_path / "dbt_run", site=True)
     before = tree(run)
     run.execute(
         "insert into nba_analytics.player_game_summary select player_lookup, player_full_name, game_id, game_date,"

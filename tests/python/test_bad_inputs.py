@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import (DBT_PROCESSES, NO_UNIT, PROJECT_DIR, Run, demo_site, fixture_run, make_dbt, new_run,
+from pipeline import (DBT_PROCESSES, NO_UNIT, PROJECT_DIR, Run, copy_run, demo_site, fixture_run, make_dbt, new_run,
                       pick_engine_site)
 
 
@@ -28,13 +28,6 @@ def clean(tmp_path_factory) -> Run:
 
 def tree(path) -> dict[str, bytes]:
     return {str(p.relative_to(path)): p.read_bytes() for p in sorted(path.rglob("*")) if p.is_file()}
-
-
-def copy_of(clean: Run, root) -> Run:
-    run = new_run(root)
-    shutil.copyfile(clean.warehouse, run.warehouse)
-    shutil.copytree(clean.root / "site", run.root / "site")
-    return run
 
 
 # (id, SQL injected into the source tables, strings the dbt output must contain:
@@ -193,7 +186,7 @@ def broken(request, clean, tmp_path_factory):
     """The failing bad inputs of one stage, injected at once into a copy of the clean
     warehouse whose site was published before."""
     stage = request.param
-    run = copy_of(clean, tmp_path_factory.mktemp(f"broken_{stage}"))
+    run = copy_run(clean, tmp_path_factory.mktemp(f"broken_{stage}"), site=True)
     before = tree(run.root / "site")
     cases = [case for case in FAILING if STAGE.get(case[0]) == stage]
     run.execute(*[statement for case in cases for statement in case[1]])
@@ -229,7 +222,7 @@ def test_after_a_failed_build_nothing_is_published(broken, capsys):
 
 def test_missing_column_fails_the_build_and_publishes_nothing(clean, tmp_path):
     _, statements, expected = FAILING[-1]
-    run = copy_of(clean, tmp_path / "case")
+    run = copy_run(clean, tmp_path / "case", site=True)
     before = tree(run.root / "site")
     run.execute(*statements)
     done = run.dbt("build", *NO_UNIT, check=False)
@@ -437,7 +430,7 @@ def test_a_game_missing_from_the_box_score_feed_is_voided_and_warned(clean, tmp_
     naming the game and the fix, and goes on (the publisher's gate passes a warning). Nothing warned before: the
     outage voided a night in silence. Beyond var missing_box_scores_warn_days of the newest box-score date it is not
     named (a game never played, all season)."""
-    run = copy_of(clean, tmp_path)
+    run = copy_run(clean, tmp_path, site=True)
     run.execute("delete from nba_analytics.player_game_summary where game_id = '0022400502'")
     done = run.dbt("build", *NO_UNIT)
     warned = [line for line in done.stdout.splitlines() if "WARNING (the run goes on)" in line]
@@ -459,7 +452,7 @@ def test_a_game_missing_from_the_box_score_feed_is_voided_and_warned(clean, tmp_
 @pytest.fixture(scope="module")
 def handled(clean, tmp_path_factory) -> Run:
     """Every bad input that a documented rule handles, injected at once."""
-    run = copy_of(clean, tmp_path_factory.mktemp("handled"))
+    run = copy_run(clean, tmp_path_factory.mktemp("handled"), site=True)
     p = "nba_predictions.player_prop_predictions"
     cols = ("prediction_id, system_id, player_lookup, game_id, game_date, predicted_points, confidence_score,"
             " recommendation, current_points_line, is_active, created_at")

@@ -17,13 +17,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import shutil
 import subprocess
 
 import duckdb
 
 import random_warehouse
-from pipeline import NO_UNIT, Run, fixture_run, new_run
+from pipeline import NO_UNIT, Run, copy_run, fixture_run, new_run
 from sample_data.schema import load_tables, to_arrow
 
 DATES = [
@@ -100,8 +99,7 @@ def build_against_a_full_refresh(run: Run, clock: str, first: tuple[tuple[str, .
     build's output, and the tables that differ between the two (none when the incremental builds are right). The
     full refresh is only the reference, so it runs the models alone (`dbt run`): the data tests are the build's
     under test, and testing the reference too cost about 3.5 s of each comparison."""
-    full = new_run(run.root / "full-refresh")
-    shutil.copyfile(run.warehouse, full.warehouse)
+    full = copy_run(run, run.root / "full-refresh")
     for arguments in first:
         run.dbt("build", *NO_UNIT, *arguments, clock=clock)
     done = run.dbt("build", *NO_UNIT, clock=clock)

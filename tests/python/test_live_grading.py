@@ -43,7 +43,7 @@ import sys
 import duckdb
 import pytest
 
-from pipeline import FIXTURES, NO_UNIT, PROJECT_DIR, Run, fixture_run, holding, new_run
+from pipeline import FIXTURES, NO_UNIT, PROJECT_DIR, Run, copy_run, fixture_run, holding
 from sample_data import live_replay
 from sample_data.clock import sample_clock
 from sample_data.fixture import read_csv
@@ -185,8 +185,7 @@ def test_an_under_more_than_5_above_its_line_is_trending_incorrect_in_any_period
     """Brunson's UNDER 27.5 in Q3 (step 3; an OVER waits for Q4 to trend incorrect: LeBron at steps 5 and 6). With
     33 points, 5.5 above the line, he is trending_incorrect already; with 32, 4.5 above, in progress (above the line:
     no longer trending correct, not yet more than 5 above). Every UNDER of the fixture went past line + 5 in Q4 only."""
-    run = new_run(tmp_path / "under")
-    shutil.copyfile(night.warehouse, run.warehouse)
+    run = copy_run(night, tmp_path / "under")
     shutil.copytree(night.root / "target", run.root / "target")
     snapshot(run, 3)
     relation, _ = compiled_model(run, "int_live_boxscores")
@@ -214,8 +213,7 @@ def test_a_champion_switched_after_the_night_locked_keeps_the_nights_live_picks(
     morning var champion_system_id names xgboost_v2. The live cycles that rewrite the night's file until the next
     night's first tip-off used to pick xgboost_v2's picks of it: none, so the file lost its 8 graded picks while
     picks/{date}.json kept them (contract §3: a locked day keeps its champion). They grade the recorded champion's."""
-    run = new_run(tmp_path / "switched")
-    shutil.copyfile(night.warehouse, run.warehouse)
+    run = copy_run(night, tmp_path / "switched")
     live_replay.apply_step(run.warehouse, 5)
     run.dbt("build", "--selector", "live", "--vars", json.dumps({"champion_system_id": "xgboost_v2"}))
     assert [r[0] for r in statuses(run)] == ORDER

@@ -12,11 +12,10 @@ The tests where the schedule moves (tip-offs, postponed and moved games) are in 
 from __future__ import annotations
 
 import json
-import shutil
 
 import pytest
 
-from pipeline import DBT_PROCESSES, NO_UNIT, Run, fixture_run, new_run
+from pipeline import DBT_PROCESSES, NO_UNIT, Run, copy_run, fixture_run
 from sample_data import rehearsal
 from test_bad_inputs import project_copy
 from test_daily_cycle import build_against_a_full_refresh
@@ -97,9 +96,7 @@ def test_a_prediction_made_after_tip_off_is_never_a_candidate(published):
 def replayed(published, tmp_path_factory) -> tuple[Run, Run]:
     """After day 2 locked: change a rule, the registry and the champion's prediction of a
     locked game, then --full-refresh and republish."""
-    run = new_run(tmp_path_factory.mktemp("replay"))
-    shutil.copyfile(published.warehouse, run.warehouse)
-    shutil.copytree(published.root / "site", run.root / "site")
+    run = copy_run(published, tmp_path_factory.mktemp("replay"), site=True)
     run.execute(
         # Top 5 now needs edge >= 7 (day 3: only SGA, 7.5, qualifies)
         "update props_reference.subset_definitions set min_edge = 7 where subset_id = 'v9_high_edge_top5'",
@@ -162,8 +159,7 @@ def test_a_new_champion_changes_no_locked_day(published, tmp_path):
     best-bets status (they used to take the new champion's: model X02 on every past picks file, and a status a
     BLOCKED new champion would have turned to sitting_out beside the locked picks); tonight, provisional, is the
     new champion's."""
-    run = new_run(tmp_path / "new_champion")
-    shutil.copyfile(published.warehouse, run.warehouse)
+    run = copy_run(published, tmp_path / "new_champion")
     build(run, *NEW_CHAMPION)
     assert run.publish("--all-dates") == 0
     assert_locked_days_unchanged(published, run, current=("model",))
@@ -233,8 +229,7 @@ def test_a_retired_group_and_a_new_one_change_no_locked_day(published, tmp_path,
     provisional, lists the groups active now, as do the groups' own pages (systems/subsets, subsets/performance,
     the dashboard). Both edits used to change every past picks file: Top 5 and its locked picks left them, and the
     new group joined them with no picks."""
-    run = new_run(tmp_path / "groups")
-    shutil.copyfile(published.warehouse, run.warehouse)
+    run = copy_run(published, tmp_path / "groups")
     run.execute(  # stands in for an analyst's edit of seeds/subset_definitions.csv
         "update props_reference.subset_definitions set is_active = false where subset_id = 'v9_high_edge_top5'",
         "insert into props_reference.subset_definitions select * replace ('v9_added' as subset_id, 10 as public_id,"
@@ -268,8 +263,7 @@ def test_a_locking_run_stopped_halfway_then_a_group_edit_keeps_each_recorded_lis
     counted in the records but shown in no file) and list Top 5 with no picks. No build kept what it showed of day 3
     (its copy dropped: a hook stopped halfway, or the release before the copies), so both runs compute day 3 with their
     own rules (with the copy, day 3 is the day as shown: test_rules_changed_between_the_last_tip_off_...)."""
-    run = new_run(tmp_path / "stopped")
-    shutil.copyfile(published.warehouse, run.warehouse)
+    run = copy_run(published, tmp_path / "stopped")
     run.execute("drop table props_meta.days_shown_passed")
     build(run, "--select", f"+{stopped_after}", clock=LOCKS_DAY_3)
     assert run.query(f"select count(*) from props_intermediate.int_days_locked where game_date = '{D3}'") == [(0,)]
@@ -292,8 +286,7 @@ def test_deleted_predictions_of_a_locked_day_change_no_published_number(publishe
     after it locked: its picks, best bets and signal stay, and so do the records that count them. The calendar
     used to lose the day with its predictions: the records dropped its picks, and best-bets/{date}.json had picks
     for a date its root no longer had (the publisher refused the endpoint)."""
-    run = new_run(tmp_path / "deleted")
-    shutil.copyfile(published.warehouse, run.warehouse)
+    run = copy_run(published, tmp_path / "deleted")
     run.execute(f"delete from {P} where game_date = '{D2}'")
     build(run, *refresh)
     assert run.publish("--all-dates") == 0
@@ -304,8 +297,7 @@ def test_a_game_takes_no_new_candidate_after_its_tip_off(published, tmp_path):
     """An xgboost_v2 prediction for Derrick White's day-1 game, created at 17:00
     (before the 23:30 tip-off) but landing after the run that fixed the game: no user saw
     it, so it is no candidate. The old rule fixed candidates key by key and appended it."""
-    run = new_run(tmp_path / "landed_late")
-    shutil.copyfile(published.warehouse, run.warehouse)
+    run = copy_run(published, tmp_path / "landed_late")
     run.execute(f"insert into {P} ({COLUMNS}) values ('landed-late-001', 'xgboost_v2', 'derrickwhite', "
                 f"'0022400501', '{D1}', 30.0, 0.99, 'OVER', 10.0, true, timestamp '{D1} 17:00:00')")
     build(run, clock="2025-01-08 13:00:00")
@@ -328,8 +320,7 @@ def test_a_game_fixed_without_candidates_takes_none_later(published, tmp_path):
     19.5, lands: no user saw it, so it is no candidate. The old rule recorded candidates,
     not games, and took it at the 22:00 run."""
     game, player = "0022400599", "latelander"
-    run = new_run(tmp_path / "fixed_empty")
-    shutil.copyfile(published.warehouse, run.warehouse)
+    run = copy_run(published, tmp_path / "fixed_empty")
     run.execute(
         "insert into nba_analytics.upcoming_player_game_context (player_lookup, player_full_name, game_id,"
         " game_date, team_abbr, opponent_team_abbr, is_home, game_start_at) values ('latelander', 'Late Lander',"
@@ -376,8 +367,7 @@ def test_runs_overwritten_between_the_tip_off_and_the_next_build_keep_the_publis
     game (int_predictions_sighted) keeps them; once the game is fixed, the next run drops those rows."""
     shown = before_day_3_tips_off.document(f"best-bets/{D3}.json")["picks"]
     assert len(shown) == 3
-    run = new_run(tmp_path / "overwritten")
-    shutil.copyfile(before_day_3_tips_off.warehouse, run.warehouse)
+    run = copy_run(before_day_3_tips_off, tmp_path / "overwritten")
     seen = run.query("select count(*) from props_intermediate.int_predictions_sighted")[0][0]
     assert seen == run.query(f"select count(distinct (player_lookup, game_id, system_id)) from {P}"
                              f" where game_date = '{D3}'")[0][0] > 0
@@ -400,8 +390,7 @@ def test_runs_deleted_before_the_tip_off_are_no_candidates(before_day_3_tips_off
     is deleted upstream at 22:30 (before the 23:30 tip-off); the 23:00 run no longer sees it, so the game is fixed
     at 00:05 without that player's runs (contract §3: the rows created before the tip-off that exist then)."""
     name = before_day_3_tips_off.document(f"best-bets/{D3}.json")["picks"][0]["player"]
-    run = new_run(tmp_path / "deleted_before")
-    shutil.copyfile(before_day_3_tips_off.warehouse, run.warehouse)
+    run = copy_run(before_day_3_tips_off, tmp_path / "deleted_before")
     [(player,)] = run.query(f"select distinct player_lookup from {C} where player_full_name = '{name}'")
     run.execute(f"delete from {P} where game_date = '{D3}' and player_lookup = '{player}'")
     build(run, clock=f"{D3} 23:00:00")
@@ -430,8 +419,7 @@ def test_a_re_run_no_build_that_passed_showed_before_the_tip_off_is_no_candidate
     the registry), but its hook kept the 22:00 ones and said so."""
     shown = before_day_3_tips_off.document(f"best-bets/{D3}.json")["picks"]
     assert [pick["player"] for pick in shown] == ["Shai Gilgeous-Alexander", "Devin Booker", "Jalen Williams"]
-    run = new_run(tmp_path / "failed_evening")
-    shutil.copyfile(before_day_3_tips_off.warehouse, run.warehouse)
+    run = copy_run(before_day_3_tips_off, tmp_path / "failed_evening")
     run.execute(*SGA_RERUN, rehearsal.BAD_INPUT)
     failed = run.dbt("build", *NO_UNIT, check=False, clock=f"{D3} 23:00:00")
     assert failed.returncode != 0
@@ -461,8 +449,7 @@ def test_an_hourly_build_after_a_re_run_shows_no_pick_and_keeps_nothing(before_d
     no champion in an empty registry), but every table built without a row showed nothing, and it keeps nothing
     (its empty sightings, kept, would fix the game with no candidate)."""
     shown = before_day_3_tips_off.document(f"best-bets/{D3}.json")["picks"]
-    run = new_run(tmp_path / "hourly_only")
-    shutil.copyfile(before_day_3_tips_off.warehouse, run.warehouse)
+    run = copy_run(before_day_3_tips_off, tmp_path / "hourly_only")
     run.execute(*SGA_RERUN)
     run.dbt("build", "--selector", "hourly", clock=f"{D3} 23:05:00")
     assert run.query("select count(*) from props_intermediate.int_predictions_sighted"
@@ -489,9 +476,7 @@ def test_a_build_whose_admin_file_the_publisher_refuses_showed_nothing_and_keeps
     test (it used to check the public pick files only, and kept the re-run, which the next build fixed the game from:
     SGA left the day's best bets and records, as in the failed-evening test above)."""
     shown = before_day_3_tips_off.document(f"best-bets/{D3}.json")["picks"]
-    run = new_run(tmp_path / "admin_refused")
-    shutil.copyfile(before_day_3_tips_off.warehouse, run.warehouse)
-    shutil.copytree(before_day_3_tips_off.root / "site", run.root / "site")
+    run = copy_run(before_day_3_tips_off, tmp_path / "admin_refused", site=True)
     run.execute(*SGA_RERUN)
     project = project_copy(tmp_path)
     (project / "tests" / "data" / "admin_predictions_refused.sql").write_text(
@@ -540,8 +525,7 @@ def test_rules_changed_between_the_last_tip_off_and_the_next_build_leave_the_day
     shown = day_3_as_shown(before_day_3_tips_off)
     assert (len(shown["groups"][2]), len(shown["best_bets"]), shown["model"]) == (3, 3, "926A")
     assert list(shown["groups"]) == list(range(1, 10)) and shown["groups"][3] != []
-    run = new_run(tmp_path / "rules_changed")
-    shutil.copyfile(before_day_3_tips_off.warehouse, run.warehouse)
+    run = copy_run(before_day_3_tips_off, tmp_path / "rules_changed")
     run.execute(*RULES_CHANGED_AT_23_45)
     build(run, "--exclude-resource-type", "seed", *NEW_CHAMPION, clock="2025-01-09 00:05:00")
     assert run.publish("--all-dates") == 0
@@ -554,8 +538,7 @@ def test_rules_changed_between_the_last_tip_off_and_the_next_build_leave_the_day
     assert run.query(champion_locked) == [("catboost_v9",)]
     # make rebuild-record instead of the 00:05 build: the sources keep no trace of what was shown, so the rebuilt
     # record computes day 3 with this run's rules; the copies the 22:00 build kept, which hold day 3, are not read
-    rebuilt = new_run(tmp_path / "rebuilt")
-    shutil.copyfile(before_day_3_tips_off.warehouse, rebuilt.warehouse)
+    rebuilt = copy_run(before_day_3_tips_off, tmp_path / "rebuilt")
     rebuilt.execute(*RULES_CHANGED_AT_23_45)
     rebuild = ("--vars", json.dumps({**NEW_CHAMPION_VARS, "rebuild_record": True}))
     build(rebuilt, "--full-refresh", "--exclude-resource-type", "seed", *rebuild, clock="2025-01-09 00:05:00")
@@ -579,8 +562,7 @@ def test_a_day_not_as_the_build_that_showed_it_follows_this_runs_rules(before_da
     before (the registry flag decides no group). A day locked from some copies and not others used to be recorded:
     with the picks' copy unusable, day 3 kept the 22:00 facts and lost every pick of every group; with the groups'
     copy unusable, or the picks' copy of another type, it kept the 22:00 best bets."""
-    run = new_run(tmp_path / "not_as_shown")
-    shutil.copyfile(before_day_3_tips_off.warehouse, run.warehouse)
+    run = copy_run(before_day_3_tips_off, tmp_path / "not_as_shown")
     run.execute(RULES_CHANGED_AT_23_45[0], copy_edit)
     build(run, clock="2025-01-09 00:05:00")
     assert run.publish("--all-dates") == 0
@@ -600,8 +582,7 @@ def test_sightings_kept_before_a_release_that_changed_a_prediction_column_are_no
     reads neither, as a warehouse's first build: day 3's games, all of whose runs were created before the 23:30
     tip-off, are fixed with the same candidates by created_at, the day locks with the 3 best bets worked by hand, and
     the build keeps a copy like the feed's staging for the next."""
-    run = new_run(tmp_path / "sightings_before_a_release")
-    shutil.copyfile(before_day_3_tips_off.warehouse, run.warehouse)
+    run = copy_run(before_day_3_tips_off, tmp_path / "sightings_before_a_release")
     run.execute(f"alter table props_meta.predictions_sighted_passed {change}",
                 f"alter table props_intermediate.int_predictions_sighted {change}")
     build(run, clock="2025-01-09 00:05:00")
@@ -627,8 +608,7 @@ def test_a_release_that_renames_or_retypes_a_recorded_column_stops_at_the_record
     it failed at the public marts' not-null lines, the record written. The record's first model now fails before
     writing, naming the column and the fix; once the recorded column is changed by hand as docs/deployment.md says,
     the next build locks day 3 with the best bets worked by hand."""
-    run = new_run(tmp_path / "record_of_an_older_release")
-    shutil.copyfile(before_day_3_tips_off.warehouse, run.warehouse)
+    run = copy_run(before_day_3_tips_off, tmp_path / "record_of_an_older_release")
     run.execute(f"alter table props_intermediate.int_candidates_locked {older}")
     failed = run.dbt("build", *NO_UNIT, clock=LOCKS_DAY_3, check=False)
     assert failed.returncode == 1
@@ -647,8 +627,7 @@ def test_a_game_no_build_showed_before_its_tip_off_takes_no_candidate(published,
     (before its 23:30 tip-off), with its box scores: no build showed its picks, so it is fixed with none, and the
     top-5 group's season and month records of days 1 and 2 stay as published (they used to count its picks: 2-1
     became 4-2)."""
-    run = new_run(tmp_path / "unknown_game")
-    shutil.copyfile(published.warehouse, run.warehouse)
+    run = copy_run(published, tmp_path / "unknown_game")
     run.execute(*a_game_days_later("X505", "2025-01-05"),
                 "insert into nba_analytics.player_game_summary select player_lookup, player_full_name, game_id,"
                 f" game_date, team_abbr, opponent_team_abbr, 0, 30, 'active' from {C} where game_id = 'X505'")
@@ -671,8 +650,7 @@ def test_a_graded_pick_of_a_day_not_locked_yet_counts_in_no_record(published, tm
     points: a hit) lands before the day's last tip-off. The pick shows its result, but the
     records count the locked picks only: all.json's records, streak and graded stay those
     of days 1 and 2 (5-2, W 1), and day 3 stays pending, 0-0 with its 3 picks pending."""
-    run = new_run(tmp_path / "early_box_score")
-    shutil.copyfile(published.warehouse, run.warehouse)
+    run = copy_run(published, tmp_path / "early_box_score")
     run.execute("insert into nba_analytics.player_game_summary (player_lookup, player_full_name, game_id, game_date,"
                 " team_abbr, opponent_team_abbr, points, minutes_played, player_status) values ('shaigilgeousalexander',"
                 f" 'Shai Gilgeous-Alexander', '0022400505', '{D3}', 'OKC', 'PHX', 20, 34, 'active')")
@@ -691,8 +669,7 @@ def test_a_graded_pick_of_a_day_not_locked_yet_counts_in_no_record(published, tm
 
 def test_a_box_score_correction_regrades_a_locked_pick(published, tmp_path):
     """Jokić's day-1 UNDER 25.5 was a hit with 20 points; corrected to 30, a miss."""
-    run = new_run(tmp_path / "corrected")
-    shutil.copyfile(published.warehouse, run.warehouse)
+    run = copy_run(published, tmp_path / "corrected")
     run.execute("update nba_analytics.player_game_summary set points = 30 where player_lookup = 'nikolajokic'")
     build(run)
     assert run.publish("--all-dates") == 0
@@ -710,8 +687,7 @@ def test_a_correction_regraded_by_a_run_that_built_nothing_downstream_reaches_th
     (facts_lookback_days 0), only the regrade can make the records rebuild day 1. They used to rebuild from the dates
     regraded in their own run only: the grades then held the correction, their drift check had nothing left to find,
     and the records kept Jokić's hit (Top 5 at 5-2) for good."""
-    run = new_run(tmp_path / "corrected_daily")
-    shutil.copyfile(published.warehouse, run.warehouse)
+    run = copy_run(published, tmp_path / "corrected_daily")
     run.execute("update nba_analytics.player_game_summary set points = 30 where player_lookup = 'nikolajokic'")
     no_lookback = ("--vars", json.dumps({"facts_lookback_days": 0}))
     build(run, *no_lookback, "--select", "int_candidates_graded")
@@ -727,8 +703,7 @@ def test_the_rebuild_command_reproduces_the_record_on_unchanged_sources(publishe
     """make rebuild-record (--full-refresh with rebuild_record) rewrites the five record tables from the sources. Every
     table is first marked with something only such a rewrite removes (an append-only build, --full-refresh without the
     var included, keeps every row as it is): a value moved by 100 on every row, a group that never was."""
-    run = new_run(tmp_path / "rebuilt")
-    shutil.copyfile(published.warehouse, run.warehouse)
+    run = copy_run(published, tmp_path / "rebuilt")
     run.execute(*(f"update props_intermediate.{table} set {column} = {column} + 100" for table, column in (
         ("int_candidates_locked", "predicted_points"), ("int_games_locked", "candidate_count"),
         ("int_picks_locked", "points_line"), ("int_days_locked", "candidate_count"))),
