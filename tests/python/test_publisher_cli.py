@@ -93,6 +93,8 @@ def test_backfill_range_and_only(project):
     assert run(project, "--start", "2026-02-19", "--end", "2026-02-20", "--only", "picks_daily") == 0
     assert published(project) == ["latest.json", "manifest.json", "picks/2026-02-20.json",
                                   "schemas/latest.schema.json", "schemas/picks.schema.json"]
+    assert run(project, "--start", "2026-02-21", "--end", "2026-02-21", "--only", "picks_daily") == 0  # one day
+    assert "picks/2026-02-21.json" in published(project)
 
 
 def test_group_selection(project):
@@ -123,6 +125,7 @@ def test_the_json_report_goes_to_a_file_whole(project, capsys):
     report = project / "reports" / "daily" / "daily.json"  # its folders are made: a missing one used to fail the run
     assert run(project, "--group", "daily", "--json", str(report)) == 0  # once it had published, with a traceback
     assert capsys.readouterr().out == ""
+    assert report.read_text().endswith("}\n")  # a text file: its last line ends
     found = json.loads(report.read_text())
     assert found["ok"] is True and [e["name"] for e in found["endpoints"]] == [
         "models_public", "(schemas)", "(latest)", "(manifest)"]
@@ -245,10 +248,19 @@ def test_committed_schema_out_of_date_fails_closed(project, capsys):
     assert "models.schema.json: differs from the schema generated from the contract" in err
     assert "; run `make schemas` (publisher.cli schemas --write, docs) and commit" in err
     assert published(project) == []
+    # --schemas-dir: the schemas written to, and checked against, another folder; the project's are left as they are
+    fresh = project / "fresh-schemas"
+    assert main(["schemas", "--project-dir", str(project), "--schemas-dir", str(fresh), "--write"]) == 0
+    assert f"fixed {fresh / 'systems' / 'models.schema.json'}: missing" in capsys.readouterr().err.splitlines()
+    assert main(["schemas", "--project-dir", str(project), "--schemas-dir", str(fresh)]) == 0
+    assert run(project, "--group", "daily", "--schemas-dir", str(fresh)) == 0
+    capsys.readouterr()
     assert main(["schemas", "--project-dir", str(project)]) == 1
     assert capsys.readouterr().err.endswith(": OUT OF DATE (run make schemas)\n")
     assert main(["schemas", "--project-dir", str(project), "--write"]) == 0
-    assert capsys.readouterr().err.endswith(": written\n")
+    err = capsys.readouterr().err
+    assert f"fixed {file}: differs from the schema generated from the contract" in err.splitlines()
+    assert err.endswith(": written\n")
     assert main(["schemas", "--project-dir", str(project), "--write"]) == 0  # nothing left to write: it says so
     assert capsys.readouterr().err.endswith(": up to date\n")
     assert main(["schemas", "--project-dir", str(project)]) == 0
@@ -330,7 +342,9 @@ def test_empty_mart_without_placeholders_is_an_error(project, capsys):
 
 def test_dry_run_writes_nothing_and_reports_stale(project, capsys):
     assert run(project, "--dry-run") == 0
-    assert "would create picks/2026-02-21.json" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "would create picks/2026-02-21.json" in err
+    assert err.splitlines()[-1].startswith("dry run: nothing written; ok in ")
     assert published(project) == []
     assert run(project, "--all-dates") == 0
     sql(project, "DELETE FROM public.picks_daily WHERE date = '2026-02-20'")
@@ -408,6 +422,7 @@ def test_a_run_stopped_before_reading_replaces_the_last_report_with_its_error(pr
     assert run(project, "--dry-run", "--json") == 1
     captured = capsys.readouterr()
     error = json.loads(captured.out)["error"]
+    assert json.loads(captured.out)["ok"] is False and json.loads(captured.out)["dry_run"] is True
     assert error.startswith(f"{project / 'profiles.yml'}: not valid YAML") and "line 3" in error
     assert captured.err.splitlines()[-1] == f"error: {error}" and "Traceback" not in captured.err
 
@@ -428,7 +443,7 @@ def test_a_warehouse_file_not_the_builds_names_the_likely_cause_in_one_line(proj
     assert published(project) == []
 
 
-def test_a_dry_run_deletes_nothing_not_even_a_killed_runs_temporary_file(project):
+def test_a_dry_run_deletes_nothing_not_even_a_killed_runs_temporary_file(project, capsys):
     assert run(project) == 0
     abandoned = project / "out" / "v1" / "picks" / ".2026-02-21.json.1.tmp"  # a killed run's, two hours old
     abandoned.write_text("partial")
@@ -436,6 +451,8 @@ def test_a_dry_run_deletes_nothing_not_even_a_killed_runs_temporary_file(project
     assert run(project, "--dry-run") == 0
     assert main(["withdraw", "--dest", str(project / "out"), "--project-dir", str(project), "--dry-run",
                  "picks/2026-02-21.json"]) == 1  # an endpoint's path: refused without --force, a dry run too
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        f"refused, nothing withdrawn: picks/2026-02-21.json of {project / 'out'}")
     assert abandoned.exists()
     assert run(project) == 0  # a run that writes clears it
     assert not abandoned.exists()
@@ -448,8 +465,16 @@ def test_usage_errors(project, capsys):
         "performance, picks_daily"]
     assert published(project) == []
     assert run(project, "--start", "2026-02-19") == 2
-    assert run(project, "--workers", "0") == 2
     capsys.readouterr()
+    assert run(project, "--start", "2026-02-21", "--end", "2026-02-20") == 2  # a range ending before it starts
+    assert capsys.readouterr().err.splitlines() == [
+        "python -m publisher.cli: error: --start and --end go together, with start <= end "
+        "(all options: python -m publisher.cli --help)"]
+    for option, value in (("--workers", "0"), ("--retries", "-1"), ("--retry-initial", "-0.5")):
+        assert run(project, option, value) == 2
+        assert capsys.readouterr().err.splitlines() == [
+            "python -m publisher.cli: error: --workers must be >= 1, --retries and --retry-initial >= 0 "
+            "(all options: python -m publisher.cli --help)"], option
     for option in ("--date", "--start", "--end", "--as-of"):  # one line naming the format and the value, no usage
         assert run(project, option, "21/02/2026") == 2
         assert capsys.readouterr().err.splitlines() == [
@@ -482,6 +507,10 @@ def test_usage_errors(project, capsys):
         "(all options: python -m publisher.cli withdraw --help)"]
     assert main(["--help"]) == 0
     assert main(["schemas", "--help"]) == 0
+    capsys.readouterr()
+    assert main(["schemas", "--project-dir", str(project / "nowhere")]) == 1  # no manifest: said, and a failure
+    assert capsys.readouterr().err == (
+        f"error: {project / 'nowhere' / 'target' / 'manifest.json'} not found: run dbt (parse, build) first\n")
 
 
 def test_an_empty_dated_mart_publishes_nothing_but_an_empty_dateless_one_fails(project, capsys):

@@ -294,13 +294,19 @@ def test_large_documents_are_stored_gzip_compressed_and_read_both_ways(emulator,
         "large.json": "h-large", "small.json": "h-small", "at.json": "h-at.json", "below.json": "h-below.json"}
 
 
-def test_withdraw_deletes_and_fixes_the_manifest_and_latest(project, bucket, emulator, capsys):
+def test_withdraw_deletes_and_fixes_the_manifest_and_latest(project, bucket, emulator, capsys, monkeypatch):
     assert run(project, bucket, "--all-dates") == 0
     before = generations(emulator, bucket)
     from publisher.cli import main
 
     withdraw = ["withdraw", "--project-dir", str(project), "--dest", f"gs://{bucket}/site", "picks/2026-02-21.json"]
     assert main(withdraw) == 1 and stored(emulator, bucket).keys() == before.keys()  # an endpoint publishes it
+    monkeypatch.setattr("publisher.destinations.LOCK_WAIT", 0.5)
+    with GCSDestination(f"gs://{bucket}/site", retry=RetryPolicy(2, 0.01)).locked():  # a publisher run holds the bucket
+        capsys.readouterr()
+        assert main([*withdraw, "--force"]) == 1
+        assert f"error: ConflictError: gs://{bucket}/site/v1.lock is held by another run: " in capsys.readouterr().err
+    assert generations(emulator, bucket) == before  # nothing deleted, no index rewritten
     assert main([*withdraw, "--force"]) == 0
     after = generations(emulator, bucket)
     assert sorted(after) == sorted(set(before) - {"picks/2026-02-21.json"})
