@@ -241,7 +241,53 @@ def test_a_live_night_cycle_waits_for_a_run_holding_its_lock(tmp_path):
     assert holder.wait(timeout=30) == 0
 
 
-def test_a_live_night_whose_end_is_past_is_a_usage_error(tmp_path):
+def test_a_live_night_takes_its_locks_in_name_order_and_rewrites_the_holder(tmp_path):
+    """The order of ops/locked.sh (sorted: two runs sharing two locks never deadlock), whatever the order given: while
+    a.lock is held by another run, the night waits for it without holding z.lock. The holder line replaces the
+    file's old text, a longer one too."""
+    import fcntl
+    import threading
+
+    from ops.live_night import locked as night_locked
+
+    first, last = tmp_path / "a.lock", tmp_path / "z.lock"
+    last.write_text("pid=1 host=gone since=2026-01-01T00:00:00Z what=an old run with a long description\n")
+    holder = locked(str(first), "--", "sleep", "1.5", what="make scheduled GROUP=hourly")
+    holding(first, holder, f"pid={holder.pid} ")
+    inside = threading.Event()
+
+    def night() -> None:
+        with night_locked([str(last), str(first)], wait=10, what="live night"):
+            inside.set()
+
+    waiting = threading.Thread(target=night)
+    waiting.start()
+    time.sleep(0.5)  # the night is waiting for a.lock
+    with last.open("a+") as handle:  # z.lock is free: taken after a.lock, not before
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        fcntl.flock(handle, fcntl.LOCK_UN)
+    waiting.join(timeout=30)
+    assert inside.is_set() and holder.wait(timeout=30) == 0
+    assert len(last.read_text().splitlines()) == 1 and last.read_text().startswith(f"pid={os.getpid()} ")
+    assert last.read_text().endswith(" what=live night\n")
+
+
+def test_a_live_night_shows_the_publishers_help_after_the_double_dash():
+    done = subprocess.run([sys.executable, "-m", "ops.live_night", "--cycles", "1", "--", "--help"],
+                          cwd=PROJECT_DIR, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and done.stdout.startswith("usage: python -m publisher.cli ")
+
+
+def test_a_live_night_checks_the_warehouse_file_of_a_duckdb_profile_only(tmp_path, monkeypatch):
+    """An in-memory DuckDB or a BigQuery profile has no file to miss; a DuckDB file that is not there is named."""
+    from ops.live_night import missing_warehouse
+
+    (tmp_path / "dbt_project.yml").write_text("name: p\nprofile: p\n")
+    monkeypatch.delenv("DBT_PROFILES_DIR", raising=False)
+    for output, missing in (("type: duckdb, path: ':memory:'", None), ("type: bigquery, method: oauth", None),
+                            (f"type: duckdb, path: '{tmp_path / 'gone.duckdb'}'", str(tmp_path / "gone.duckdb"))):
+        (tmp_path / "profiles.yml").write_text(f"p:\n  target: dev\n  outputs:\n    dev: {{{output}}}\n")
+        assert missing_warehouse(str(tmp_path)) == missing, output
     """--until in the past (a time given as local instead of UTC, the wrong day) would start no cycle: a night
     without live grading that exited 0. It is a usage error, before anything runs."""
     done = subprocess.run([sys.executable, "-m", "ops.live_night", "--until", "2020-01-01T08:00",
@@ -277,6 +323,11 @@ def test_a_live_night_whose_lock_file_cannot_be_made_is_a_usage_error(tmp_path):
                           cwd=PROJECT_DIR, capture_output=True, text=True, timeout=60)
     assert done.returncode == 2
     assert f"error: --lock {lock}: File exists: name a file in a folder this run can write" in done.stderr
+    done = subprocess.run([sys.executable, "-m", "ops.live_night", "--cycles", "1", "--lock", str(tmp_path),
+                           "--project-dir", str(tmp_path / "nope"), "--", "--dest", str(tmp_path / "site")],
+                          cwd=PROJECT_DIR, capture_output=True, text=True, timeout=60)  # a folder: no file to lock
+    assert done.returncode == 2
+    assert f"error: --lock {tmp_path}: Is a directory: name a file in a folder this run can write" in done.stderr
 
 
 def test_a_live_night_with_a_bad_publisher_option_stops_before_its_first_cycle(tmp_path):
@@ -299,7 +350,8 @@ def test_a_live_night_whose_project_does_not_parse_says_so_and_exits_1(tmp_path)
     assert not (tmp_path / "site").exists()
 
 
-@pytest.mark.parametrize("args", [["--every", "60"], ["--cycles", "0"], ["--cycles", "1", "--every", "-1"]])
+@pytest.mark.parametrize("args", [["--every", "60"], ["--cycles", "0"], ["--cycles", "1", "--every", "-1"],
+                                  ["--cycles", "1", "--lock-wait", "-1"]])
 def test_a_live_night_needs_an_end_and_sane_numbers(args):
     done = subprocess.run([sys.executable, "-m", "ops.live_night", *args], cwd=PROJECT_DIR, capture_output=True,
                           text=True)
