@@ -295,7 +295,9 @@ def test_a_night_in_one_process(night, tmp_path):
     assert sample_clock(str(night.warehouse)) == "2025-02-11 02:20:00"  # the newest live update: LAL-DEN in Q3
     clock = "2025-02-11 03:06:00"  # 46 min on: the feed has stopped updating LAL-DEN, in progress (a warning)
     lock = tmp_path / "warehouse.lock"
-    process = night_process("--cycles", "2", "--every", "12", "--lock", str(lock))
+    forgotten = tmp_path / "run_results.json"  # a full build's results, which a live build makes untrue (--forget)
+    forgotten.write_text("{}")
+    process = night_process("--cycles", "2", "--every", "12", "--lock", str(lock), "--forget", str(forgotten))
     # the warehouse is free while the night waits for its next cycle: the next snapshot is written then, under the
     # night's lock, taken as soon as cycle 1 lets it go (on a loaded machine, cycle 1 can last the 12 s: cycle 2
     # would start at once and read the old snapshot, or find the file in use)
@@ -307,6 +309,7 @@ def test_a_night_in_one_process(night, tmp_path):
         assert re.fullmatch(r"live cycle 1: ok in [0-9.]+ s \(1 warning\(s\): the WARNING lines above\)",
                             wait_for(process, "live cycle 1:"))
         assert night.document(f"live-grading/{NIGHT}.json") == EXPECTED_DOCUMENTS[5]  # published all the same
+        assert not forgotten.exists()
         live_replay.apply_step(night.warehouse, 7)
     assert re.fullmatch(r"live cycle 2: ok in [0-9.]+ s", wait_for(process, "live cycle 2:"))  # every game final
     assert wait_for(process, "live night:") == "live night: 2 cycle(s), 0 failed" and process.wait(60) == 0

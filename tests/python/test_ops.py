@@ -288,6 +288,47 @@ def test_a_live_night_checks_the_warehouse_file_of_a_duckdb_profile_only(tmp_pat
                             (f"type: duckdb, path: '{tmp_path / 'gone.duckdb'}'", str(tmp_path / "gone.duckdb"))):
         (tmp_path / "profiles.yml").write_text(f"p:\n  target: dev\n  outputs:\n    dev: {{{output}}}\n")
         assert missing_warehouse(str(tmp_path)) == missing, output
+
+
+def test_a_live_night_cycle_forgets_the_run_results_first_and_fails_when_the_publisher_does(tmp_path, monkeypatch,
+                                                                                             capsys):
+    """One cycle (Night.cycle) with dbt stood in for: the run results of the live build and those --forget names are
+    deleted before dbt runs (a cycle that dies publishes nothing from an older build); the nodes that warned are
+    counted; the build runs no unit test (make test does); a publisher that exits 1 (no manifest here) fails the cycle; a failed build publishes nothing."""
+    from types import SimpleNamespace
+
+    from ops.live_night import Night, publisher_argv
+
+    monkeypatch.delenv("DBT_TARGET_PATH", raising=False)
+    results = [tmp_path / "live" / "run_results.json", tmp_path / "run_results.json"]
+    seen: list[tuple[str, list[bool]]] = []  # each dbt command, and which results files existed when it ran
+
+    class Dbt:
+        def __init__(self, failing: str = "") -> None:
+            self.failing = failing
+
+        def invoke(self, args: list[str]) -> SimpleNamespace:
+            seen.append((" ".join(args), [file.exists() for file in results]))
+            warned = SimpleNamespace(results=[SimpleNamespace(status="warn"), SimpleNamespace(status="pass")])
+            return SimpleNamespace(success=args[0] != self.failing, exception=None, result=warned)
+
+    night = Night.__new__(Night)  # not parsed: dbt is the stand-in
+    night.common, night.results, night.warnings = [], results, 0
+    night.publish_args = publisher_argv(str(tmp_path / "nope"), ["--dest", str(tmp_path / "site")])
+    for file in results:
+        file.parent.mkdir(exist_ok=True)
+        file.write_text("{}")
+    night.dbt = Dbt()
+    assert night.cycle() == "the publisher exited 1 (its summary is above)"
+    assert seen == [("source freshness --selector live", [False, False]),  # the steps of make scheduled GROUP=live
+                    ("build --selector live --exclude-resource-type unit_test", [False, False])]
+    assert night.warnings == 2
+    assert "manifest.json not found" in capsys.readouterr().err
+    night.dbt = Dbt(failing="build")
+    assert night.cycle() == "dbt build failed (its failures are listed above)"
+    assert capsys.readouterr().err == ""  # the publisher did not run
+
+def test_a_live_night_whose_end_is_past_is_a_usage_error(tmp_path):
     """--until in the past (a time given as local instead of UTC, the wrong day) would start no cycle: a night
     without live grading that exited 0. It is a usage error, before anything runs."""
     done = subprocess.run([sys.executable, "-m", "ops.live_night", "--until", "2020-01-01T08:00",
