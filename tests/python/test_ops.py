@@ -207,6 +207,13 @@ def test_a_live_night_takes_the_locks_and_the_steps_of_make_live(tmp_path):
     assert "--until 2025-02-07T08:00" in night and 'PROPS_CLOCK="2025-02-06 23:30:00" .venv/bin/python -m ops.live_night' in night
     assert f"--forget {tmp_path}/state/run_results.json" in night
     assert f"-- --dest {tmp_path}/site --admin-dest {tmp_path}/site-admin" in night
+    # each cycle's publisher gets the options of make scheduled GROUP=live's publish step
+    from ops.live_night import publisher_argv
+
+    [publish] = [line.split("publisher.cli ", 1)[1] for line in scheduled.splitlines() if "publisher.cli " in line]
+    destinations = ["--dest", f"{tmp_path}/site", "--admin-dest", f"{tmp_path}/site-admin"]
+    assert {w.rstrip("';") for w in publish.split() if w.startswith("--")} == {
+        w for w in publisher_argv(str(PROJECT_DIR), destinations) if w.startswith("--")} - {"--project-dir"}
 
 
 def test_a_live_night_without_an_end_names_the_make_variables(tmp_path):
@@ -327,6 +334,51 @@ def test_a_live_night_cycle_forgets_the_run_results_first_and_fails_when_the_pub
     night.dbt = Dbt(failing="build")
     assert night.cycle() == "dbt build failed (its failures are listed above)"
     assert capsys.readouterr().err == ""  # the publisher did not run
+
+def test_a_live_night_stops_at_its_end_or_on_a_signal_once_the_running_cycle_is_done(tmp_path, monkeypatch, capsys):
+    """main's loop, with each cycle stood in for: a SIGTERM during cycle 2 of 5 ends the night after that cycle,
+    and its last line says so (exit 1: cycle 1 failed); --until ends it at that time (no cycle starts after it);
+    after its last cycle it does not wait --every seconds."""
+    import signal
+
+    import publisher.cli  # noqa: F401 - imported by main: imported before the clock starts
+
+    from ops import live_night
+
+    cycles: list[float] = []
+
+    class Night:
+        warnings, signal_at = 0, 0
+
+        def __init__(self, *args: object) -> None:
+            cycles.clear()
+
+        def cycle(self) -> str | None:
+            cycles.append(time.monotonic())
+            if len(cycles) in (Night.signal_at, 50):  # 50: a loop that would not end
+                os.kill(os.getpid(), signal.SIGTERM)
+            return "dbt build failed" if len(cycles) == 1 and Night.signal_at else None
+
+    monkeypatch.setattr(live_night, "Night", Night)
+    monkeypatch.setattr(live_night, "missing_warehouse", lambda project_dir: None)
+    monkeypatch.setenv("DBT_USE_COLORS", "false")
+    handlers = {number: signal.getsignal(number) for number in (signal.SIGTERM, signal.SIGINT)}
+    publish = ["--", "--dest", str(tmp_path / "site")]
+    try:
+        Night.signal_at = 2
+        assert live_night.main(["--cycles", "5", "--every", "0", *publish]) == 1
+        assert len(cycles) == 2
+        assert capsys.readouterr().err.splitlines()[-1] == "live night: 2 cycle(s), 1 failed (stopped by a signal)"
+        Night.signal_at = 0
+        until = dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=3)  # cycles at 0, 0.5, ..., 2.5 s
+        assert live_night.main(["--until", until.isoformat(), "--every", "0.5", *publish]) == 0
+        assert 2 <= len(cycles) <= 6 and dt.datetime.now(dt.timezone.utc) - until < dt.timedelta(seconds=5)
+        started = time.monotonic()
+        assert live_night.main(["--cycles", "1", "--every", "60", *publish]) == 0
+        assert len(cycles) == 1 and time.monotonic() - started < 30
+    finally:
+        for number, handler in handlers.items():
+            signal.signal(number, handler)
 
 def test_a_live_night_whose_end_is_past_is_a_usage_error(tmp_path):
     """--until in the past (a time given as local instead of UTC, the wrong day) would start no cycle: a night
