@@ -301,7 +301,8 @@ def test_a_live_night_cycle_forgets_the_run_results_first_and_fails_when_the_pub
                                                                                              capsys):
     """One cycle (Night.cycle) with dbt stood in for: the run results of the live build and those --forget names are
     deleted before dbt runs (a cycle that dies publishes nothing from an older build); the nodes that warned are
-    counted; the build runs no unit test (make test does); a publisher that exits 1 (no manifest here) fails the cycle; a failed build publishes nothing."""
+    counted; the build runs no unit test (make test does); a publisher that exits 1 (no manifest here) fails the
+    cycle; a failed build publishes nothing."""
     from types import SimpleNamespace
 
     from ops.live_night import Night, publisher_argv
@@ -334,6 +335,7 @@ def test_a_live_night_cycle_forgets_the_run_results_first_and_fails_when_the_pub
     night.dbt = Dbt(failing="build")
     assert night.cycle() == "dbt build failed (its failures are listed above)"
     assert capsys.readouterr().err == ""  # the publisher did not run
+
 
 def test_a_live_night_stops_at_its_end_or_on_a_signal_once_the_running_cycle_is_done(tmp_path, monkeypatch, capsys):
     """main's loop, with each cycle stood in for: a SIGTERM during cycle 2 of 5 ends the night after that cycle,
@@ -379,6 +381,7 @@ def test_a_live_night_stops_at_its_end_or_on_a_signal_once_the_running_cycle_is_
     finally:
         for number, handler in handlers.items():
             signal.signal(number, handler)
+
 
 def test_a_live_night_whose_end_is_past_is_a_usage_error(tmp_path):
     """--until in the past (a time given as local instead of UTC, the wrong day) would start no cycle: a night
