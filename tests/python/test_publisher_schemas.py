@@ -81,7 +81,6 @@ def test_schema_worked_by_hand():
     assert list(schema) == ["$schema", "title", "$comment", "type", "properties", "required", "additionalProperties"]
 
 
-
 def test_an_integer_rounded_to_decimals_is_a_number_and_integer_map_keys_may_be_negative():
     """`round: 1` on an integer column publishes a float (documents.round_value): the schema says number, as
     `round: 0` on a decimal says integer (line above). A map keyed by an integer column names its entries by the
@@ -170,7 +169,6 @@ def test_violations_name_the_file_key_and_value(change, key_path, message):
     found = Validator(endpoint_schema(endpoint())).validate("picks/2026-02-21.json", doc)
     assert found[0].startswith(f"picks/2026-02-21.json: {key_path}: value ")
     assert message in found[0]
-
 
 
 def test_every_violation_is_listed_in_key_order_up_to_the_limit_and_long_values_are_shortened():
