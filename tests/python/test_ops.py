@@ -53,6 +53,42 @@ def test_a_run_that_waits_too_long_exits_75_naming_the_holder(tmp_path):
     assert holder.wait(timeout=30) == 0
 
 
+def test_a_holder_whose_process_is_gone_is_not_said_to_be_running(tmp_path):
+    """The holder line names a pid of this host that no longer runs (its lock file now held by another process):
+    the refusal names it without "still running"."""
+    import fcntl
+    import socket
+
+    lock = tmp_path / "site.lock"
+    gone = subprocess.Popen(["true"])  # a pid of this host, ended
+    gone.wait()
+    with lock.open("a+") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        lock.write_text(f"pid={gone.pid} host={socket.gethostname()} since=2026-01-01T00:00:00Z what=x\n")
+        second = locked(str(lock), "--", "true", wait=0)
+        _, err = second.communicate(timeout=30)
+    assert second.returncode == 75 and f"held by another run: pid={gone.pid} host=" in err
+    assert "still running" not in err
+
+
+@pytest.mark.parametrize(("args", "env", "says"), [
+    (["-w", "1.5", "a.lock", "--", "true"], {}, "-w / LOCK_WAIT must be whole seconds, got '1.5'"),
+    (["a.lock", "--", "true"], {"LOCK_WAIT": "soon"}, "-w / LOCK_WAIT must be whole seconds, got 'soon'"),
+    (["a.lock", "--"], {}, "usage: ops/locked.sh"),  # no command
+    (["--", "--", "true"], {}, "usage: ops/locked.sh"),  # no lock (getopts takes the first --)
+])
+def test_locked_sh_usage_errors_exit_64_and_run_nothing(tmp_path, args, env, says):
+    done = subprocess.run([LOCKED, *args], cwd=tmp_path, env={**os.environ, **env}, capture_output=True, text=True,
+                          timeout=30)
+    assert done.returncode == 64 and says in done.stderr
+
+
+def test_an_empty_lock_name_is_skipped(tmp_path):
+    """`make`'s lock list with an unset variable in it (an empty word): the other locks are taken, the command runs."""
+    done = subprocess.run([LOCKED, "", str(tmp_path / "a.lock"), "--", "true"], capture_output=True, text=True,
+                          timeout=30)
+    assert done.returncode == 0, done.stderr
+
 def test_a_flock_that_fails_is_not_taken_for_another_runs_lock(tmp_path):
     """flock(1) failing for a reason of its own (here a stand-in that exits 66; missing: 127) used to be reported as
     'held by another run', exit 75, 'the next scheduled run will try again': it never would."""
