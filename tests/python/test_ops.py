@@ -72,15 +72,16 @@ def test_a_holder_whose_process_is_gone_is_not_said_to_be_running(tmp_path):
 
 
 @pytest.mark.parametrize(("args", "env", "says"), [
-    (["-w", "1.5", "a.lock", "--", "true"], {}, "-w / LOCK_WAIT must be whole seconds, got '1.5'"),
-    (["a.lock", "--", "true"], {"LOCK_WAIT": "soon"}, "-w / LOCK_WAIT must be whole seconds, got 'soon'"),
+    (["-w", "1.5", "a.lock", "--", "touch", "ran"], {}, "-w / LOCK_WAIT must be whole seconds, got '1.5'"),
+    (["a.lock", "--", "touch", "ran"], {"LOCK_WAIT": "soon"}, "-w / LOCK_WAIT must be whole seconds, got 'soon'"),
     (["a.lock", "--"], {}, "usage: ops/locked.sh"),  # no command
-    (["--", "--", "true"], {}, "usage: ops/locked.sh"),  # no lock (getopts takes the first --)
+    (["--", "--", "touch", "ran"], {}, "usage: ops/locked.sh"),  # no lock (getopts takes the first --)
 ])
 def test_locked_sh_usage_errors_exit_64_and_run_nothing(tmp_path, args, env, says):
     done = subprocess.run([LOCKED, *args], cwd=tmp_path, env={**os.environ, **env}, capture_output=True, text=True,
                           timeout=30)
     assert done.returncode == 64 and says in done.stderr
+    assert not (tmp_path / "ran").exists()
 
 
 def test_an_empty_lock_name_is_skipped(tmp_path):
@@ -88,6 +89,7 @@ def test_an_empty_lock_name_is_skipped(tmp_path):
     done = subprocess.run([LOCKED, "", str(tmp_path / "a.lock"), "--", "true"], capture_output=True, text=True,
                           timeout=30)
     assert done.returncode == 0, done.stderr
+
 
 def test_a_flock_that_fails_is_not_taken_for_another_runs_lock(tmp_path):
     """flock(1) failing for a reason of its own (here a stand-in that exits 66; missing: 127) used to be reported as
