@@ -7,13 +7,18 @@ outside the repository (run on a copy of the Makefile in a scratch repository)."
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import os
 import pty
 import select
 import shutil
+import signal
+import socket
 import subprocess
 import sys
+import threading
 import time
+from types import SimpleNamespace
 
 import pytest
 
@@ -56,9 +61,6 @@ def test_a_run_that_waits_too_long_exits_75_naming_the_holder(tmp_path):
 def test_a_holder_whose_process_is_gone_is_not_said_to_be_running(tmp_path):
     """The holder line names a pid of this host that no longer runs (its lock file now held by another process):
     the refusal names it without "still running"."""
-    import fcntl
-    import socket
-
     lock = tmp_path / "site.lock"
     gone = subprocess.Popen(["true"])  # a pid of this host, ended
     gone.wait()
@@ -290,9 +292,6 @@ def test_a_live_night_takes_its_locks_in_name_order_and_rewrites_the_holder(tmp_
     """The order of ops/locked.sh (sorted: two runs sharing two locks never deadlock), whatever the order given: while
     a.lock is held by another run, the night waits for it without holding z.lock. The holder line replaces the
     file's old text, a longer one too."""
-    import fcntl
-    import threading
-
     from ops.live_night import locked as night_locked
 
     first, last = tmp_path / "a.lock", tmp_path / "z.lock"
@@ -341,8 +340,6 @@ def test_a_live_night_cycle_forgets_the_run_results_first_and_fails_when_the_pub
     deleted before dbt runs (a cycle that dies publishes nothing from an older build); the nodes that warned are
     counted; the build runs no unit test (make test does); a publisher that exits 1 (no manifest here) fails the
     cycle; a failed build publishes nothing."""
-    from types import SimpleNamespace
-
     from ops.live_night import Night, publisher_argv
 
     monkeypatch.delenv("DBT_TARGET_PATH", raising=False)
@@ -379,8 +376,6 @@ def test_a_live_night_stops_at_its_end_or_on_a_signal_once_the_running_cycle_is_
     """main's loop, with each cycle stood in for: a SIGTERM during cycle 2 of 5 ends the night after that cycle,
     and its last line says so (exit 1: cycle 1 failed); --until ends it at that time (no cycle starts after it);
     after its last cycle it does not wait --every seconds."""
-    import signal
-
     import publisher.cli  # noqa: F401 - imported by main: imported before the clock starts
 
     from ops import live_night
