@@ -129,6 +129,29 @@ def test_locks_are_taken_in_one_order_so_runs_sharing_two_never_deadlock(tmp_pat
     assert log.read_text().split() == ["in", "out", "in", "out"]
 
 
+def test_the_wait_is_one_budget_for_every_lock_not_one_each(tmp_path):
+    """-w is the time a run may wait in all: a.lock is held for 3 s and b.lock for longer, so a run with -w 4 takes
+    a.lock after about 3 s and gives up on b.lock about 1 s later, at about 4 s. A budget per lock would wait 4 s
+    more on b.lock (about 7 s in all)."""
+    a, b = tmp_path / "a.lock", tmp_path / "b.lock"
+    first = locked(str(a), "--", "sleep", "3")
+    holding(a, first, f"pid={first.pid} ")
+    second = locked(str(b), "--", "sleep", "30", what="the long run")
+    try:
+        holding(b, second, f"pid={second.pid} ")
+        started = time.monotonic()
+        waiting = locked(str(a), str(b), "--", "touch", str(tmp_path / "ran"), wait=4)
+        _, err = waiting.communicate(timeout=30)
+        elapsed = time.monotonic() - started
+    finally:
+        second.kill()
+        second.wait(timeout=10)
+    assert waiting.returncode == 75 and f"lock {b} is held by another run: pid={second.pid} " in err
+    assert "what=the long run" in err and not (tmp_path / "ran").exists()
+    assert 2.5 < elapsed < 5.5, elapsed
+    assert first.wait(timeout=30) == 0
+
+
 def test_the_lock_is_released_when_its_holder_is_killed(tmp_path):
     lock = tmp_path / "w.lock"
     holder = locked(str(lock), "--", "sleep", "30")
