@@ -20,35 +20,37 @@ import pytest
 
 import pipeline
 
-# Slowest first, from `--durations=0` of a full run (seconds of setup + calls per file, 2026-11-25, -n 2 on an otherwise
-# idle machine; test_lock_schedule.py after a7f3e80 trimmed it). `-n 3` was measured too: 813 s against 788 s for
-# `-n 2` (the suite keeps both cores busy, 1.87 of 2). test_properties copies the pick_engine fixture that
+# Slowest first, in the order of a full run's `--durations=0` on 2026-11-25 (788 s with -n 2). The seconds beside
+# each file (setup + calls) are those of a run on 2026-11-29 (1,131 s wall for 2,222 s of tests, -n 2, an otherwise idle machine): test_lock.py
+# grew from 186 s; the order was not sorted again by them (the first two start together, one on each worker, and a
+# file's seconds depend on whether it builds a run built_once or copies it). `-n 3` was measured on 2026-11-25: 813 s
+# against 788 s for `-n 2` (the suite keeps both cores busy, 1.87 of 2). test_properties copies the pick_engine fixture that
 # test_bad_inputs builds (pipeline.built_once): a few files later than its seconds say, it finds the build done
 # instead of waiting for it. test_preview copies test_demo's. A file not listed runs after these, in collection order.
 SLOWEST_FIRST = [
-    "test_lock_schedule.py",  # 409
-    "test_lock.py",  # 186
-    "test_bigquery_emulator.py",  # 183
-    "test_daily_cycle.py",  # 97
-    "test_rehearsal.py",  # 84
-    "test_bad_inputs.py",  # 76
-    "test_live_grading.py",  # 75
-    "test_bad_day.py",  # 60
-    "test_demo.py",  # 57
-    "test_next_morning.py",  # 42
-    "test_properties.py",  # 52
-    "test_track_record.py",  # 33
-    "test_freshness.py",  # 30
-    "test_publisher_gcs.py",  # 21
-    "test_preview.py",  # 20
-    "test_generator.py",  # 19
-    "test_feed.py",  # 18
-    "test_ops.py",  # 13
+    "test_lock_schedule.py",  # 463
+    "test_lock.py",  # 540
+    "test_bigquery_emulator.py",  # 246
+    "test_daily_cycle.py",  # 156
+    "test_rehearsal.py",  # 70
+    "test_bad_inputs.py",  # 144
+    "test_live_grading.py",  # 94
+    "test_bad_day.py",  # 94
+    "test_demo.py",  # 29
+    "test_next_morning.py",  # 44
+    "test_properties.py",  # 63
+    "test_track_record.py",  # 37
+    "test_freshness.py",  # 55
+    "test_publisher_gcs.py",  # 22
+    "test_preview.py",  # 19
+    "test_generator.py",  # 20
+    "test_feed.py",  # 22
+    "test_ops.py",  # 37
     "test_quality_gates.py",  # 12
-    "test_bigquery_compile.py",  # 12
-    "test_pick_engine.py",  # 10
+    "test_bigquery_compile.py",  # 14
+    "test_pick_engine.py",  # 12
     "test_docs_site.py",  # 9
-    "test_odds_ladder.py",  # 8
+    "test_odds_ladder.py",  # 7
 ]
 
 
