@@ -53,8 +53,8 @@ rows that became visible since, turns off is_active of the rows superseded since
 rewrites the registry and live_boxscores (small); the tables equal those of a step from
 scratch (``--from-scratch``), which any other case takes (a step back in time, another
 truth, a table without the marker). On the one-season sample (end of the season: 250 k
-predictions, 890 k odds rows), a continued step takes about 0.5 s, a step from scratch
-1.3-1.9 s (2 shared cores).
+predictions, 890 k odds rows), a continued step takes about 0.25 s, a step from scratch
+0.6-0.7 s (2 cores; bench/feed_step.py, bench/RESULTS.md "Feed replay step").
 """
 
 from __future__ import annotations
