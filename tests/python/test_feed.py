@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import shutil
 
 import duckdb
 import pytest
@@ -34,8 +35,10 @@ from sample_data import feed, generate, live_replay, schema
 
 D1, D2, D3 = dt.date(2025, 1, 14), dt.date(2025, 1, 15), dt.date(2025, 1, 16)
 G1, G2, G3, G5 = "0022400601", "0022400610", "0022400602", "0022400620"
+G6, G7 = "0022400603", "0022400611"  # tip-offs before midnight UTC (their own truth, below)
 TIP = {G1: dt.datetime(2025, 1, 15, 0, 0), G3: dt.datetime(2025, 1, 15, 1, 0),
-       G2: dt.datetime(2025, 1, 16, 0, 30), G5: dt.datetime(2025, 1, 17, 0, 0)}
+       G2: dt.datetime(2025, 1, 16, 0, 30), G5: dt.datetime(2025, 1, 17, 0, 0),
+       G6: dt.datetime(2025, 1, 14, 23, 0), G7: dt.datetime(2025, 1, 15, 23, 0)}
 
 
 def at(day: dt.date, hh: int, mm: int = 0) -> dt.datetime:
@@ -150,6 +153,9 @@ def test_between_two_runs(truth, tmp_path):
     assert rows(t, feed.REG, "system_id, model_file_name, registered_at") == [
         ("X", "x.cbm", dt.datetime(2025, 1, 1, 9, 30)), ("Y", "y_old.cbm", dt.datetime(2024, 12, 1, 9, 30))]
     assert rows(t, feed.SUM) == [] and rows(t, feed.LIVE) == []
+    # Y's row from the moment its first prediction (p7) was made, not after it
+    first_run = load(truth, tmp_path, at(D1, 14, 15), "first_run.duckdb")
+    assert rows(first_run, feed.REG, "system_id, model_file_name") == [("X", "x.cbm"), ("Y", "y_old.cbm")]
 
 
 def test_after_tip_off(truth, tmp_path):
@@ -177,29 +183,47 @@ def test_next_morning(truth, tmp_path):
         ("a", 24, "30:00", "final", 4, dt.datetime(2025, 1, 15, 2, 0)),
         ("b", 0, "00:00", "final", 4, dt.datetime(2025, 1, 15, 2, 0)),
     ]
-    # Y registered at 09:30: the truth row
+    # Y registered at 09:30: the truth row, from 09:30 itself
     assert rows(t, feed.REG, "system_id, model_file_name") == [("X", "x.cbm"), ("Y", "y_new.cbm")]
+    registered = load(truth, tmp_path, at(D2, 9, 30), "registered.duckdb")
+    assert rows(registered, feed.REG, "system_id, model_file_name, registered_at") == [
+        ("X", "x.cbm", dt.datetime(2025, 1, 1, 9, 30)), ("Y", "y_new.cbm", at(D2, 9, 30))]
 
 
 def test_tags_come_with_the_run_before_the_tip_off_not_with_an_in_game_re_run(tmp_path):
-    """Its own truth: a's 17:15 run of G1 (tip 01-15 00:00) superseded in the truth by an in-game re-run at
-    00:45 (generate's late runs); the tags row belongs to the 17:15 run, so it shows from 17:15 on, not
-    from 00:45 (the newest active run's time)."""
+    """Its own truth, three players of G1 (tip 01-15 00:00), each with a tags row of system X:
+    - a: an early run at 14:15 and the 17:15 run, superseded in the truth by an in-game re-run at 00:45 (generate's
+      late runs); the tags belong to the 17:15 run (the newest before the tip-off, none active), so they show from
+      17:15 on: not from 00:45 (the newest active run), nor from 14:15 (the oldest before the tip-off);
+    - b: an active run at 14:15 and a re-run at 17:15 the upstream deactivated: the tags belong to the active run,
+      shown from 14:15;
+    - c: an early run at 14:15 and an active run made at the tip-off itself (00:00, not before it): the tags belong
+      to the early run, shown from 14:15."""
     truth = tmp_path / "truth.duckdb"
+    tip = TIP[G1]
     schema.load_tables(truth, {
-        feed.PRED: [prediction("pre", "a", G1, D1, "X", at(D1, 17, 15), False),
-                    prediction("in-game", "a", G1, D1, "X", dt.datetime(2025, 1, 15, 0, 45), True)],
-        feed.CTX: [context("a", G1, D1)],
-        feed.TAGS: [{"game_date": D1, "player_lookup": "a", "system_id": "X", "signal_tags": ["high_edge"]}],
+        feed.PRED: [prediction("early", "a", G1, D1, "X", at(D1, 14, 15), False),
+                    prediction("pre", "a", G1, D1, "X", at(D1, 17, 15), False),
+                    prediction("in-game", "a", G1, D1, "X", dt.datetime(2025, 1, 15, 0, 45), True),
+                    prediction("b-active", "b", G1, D1, "X", at(D1, 14, 15), True),
+                    prediction("b-rerun", "b", G1, D1, "X", at(D1, 17, 15), False),
+                    prediction("c-early", "c", G1, D1, "X", at(D1, 14, 15), False),
+                    prediction("c-at-tip", "c", G1, D1, "X", tip, True)],
+        feed.CTX: [context(player, G1, D1) for player in "abc"],
+        feed.TAGS: [{"game_date": D1, "player_lookup": player, "system_id": "X", "signal_tags": ["high_edge"]}
+                    for player in "abc"],
     })
+    assert rows(load(truth, tmp_path, at(D1, 14, 14), "noon.duckdb"), feed.TAGS) == []
     before = load(truth, tmp_path, at(D1, 17, 14), "before.duckdb")
-    assert rows(before, feed.TAGS) == []
+    assert rows(before, feed.TAGS, "player_lookup") == [("b",), ("c",)]
     evening = load(truth, tmp_path, at(D1, 18), "evening.duckdb")
-    assert ids(evening) == {"pre": True}  # superseded after the clock: still active then
-    assert rows(evening, feed.TAGS, "player_lookup, signal_tags") == [("a", ["high_edge"])]
+    # superseded after the clock: still active then (pre by the in-game re-run, c-early by c-at-tip)
+    assert ids(evening) == {"early": False, "pre": True, "b-active": True, "b-rerun": False, "c-early": True}
+    assert rows(evening, feed.TAGS, "player_lookup, signal_tags") == [(p, ["high_edge"]) for p in "abc"]
     night = load(truth, tmp_path, dt.datetime(2025, 1, 15, 1), "night.duckdb")
-    assert ids(night) == {"pre": False, "in-game": True}
-    assert rows(night, feed.TAGS, "player_lookup, signal_tags") == [("a", ["high_edge"])]
+    assert ids(night) == {"early": False, "pre": False, "in-game": True, "b-active": True, "b-rerun": False,
+                          "c-early": False, "c-at-tip": True}
+    assert rows(night, feed.TAGS, "player_lookup, signal_tags") == [(p, ["high_edge"]) for p in "abc"]
 
 
 def test_a_date_without_predictions_gets_its_context_6_hours_before_tip_off(truth, tmp_path):
@@ -213,6 +237,24 @@ def test_tonights_finals_come_from_sample_replay(truth, tmp_path):
     live = rows(t, feed.LIVE, "game_id, player_lookup, points, minutes, game_status, period")
     assert (G2, "d", 11, "13:41", "in_progress", 2) in live
     assert rows(t, feed.SUM, "distinct game_id") == [(G1,)]  # no box score for the last night yet
+
+
+def test_a_game_that_tips_off_before_midnight_utc_is_live_on_its_own_date(tmp_path):
+    """Its own truth: G6 (D1, tip 23:00 on D1) with e's box score (16 points in 32:00) and G7 (D2, tip 23:00 on D2)
+    in sample_replay (g, the same line). At 23:40 of its date a game is in period 2 (from 23:30): 3/8 of the game,
+    16 x 3 // 8 = 6 points, 1920 s x 3 // 8 = 720 s. The clock's date is the game's own, not the day after."""
+    truth = tmp_path / "truth.duckdb"
+    schema.load_tables(truth, {
+        feed.CTX: [context("e", G6, D1), context("g", G7, D2)],
+        feed.SUM: [{"player_lookup": "e", "player_full_name": "E", "game_id": G6, "game_date": D1, "team_abbr": "AAA",
+                    "opponent_team_abbr": "BBB", "points": 16, "minutes_played": 32.0, "player_status": "active"}],
+    })
+    live_replay.write_finals(truth, [(G7, D2, "g", 16, 32.0, TIP[G7])])
+    assert rows(load(truth, tmp_path, at(D1, 23, 40), "d1.duckdb"), feed.LIVE) == [
+        (G6, D1, "e", 6, "12:00", "in_progress", 2, "06:00", at(D1, 23, 30))]
+    assert rows(load(truth, tmp_path, at(D2, 23, 40), "d2.duckdb"), feed.LIVE) == [
+        (G6, D1, "e", 16, "32:00", "final", 4, "00:00", at(D2, 1)),
+        (G7, D2, "g", 6, "12:00", "in_progress", 2, "06:00", at(D2, 23, 30))]
 
 
 def test_the_end_of_time_is_the_truth(truth, tmp_path):
@@ -273,7 +315,7 @@ def test_rows_never_disappear_as_the_clock_moves(truth, tmp_path):
     assert_monotone(truth, tmp_path / "mono.duckdb", clocks, tmp_path / "scratch.duckdb")
 
 
-def test_a_step_back_or_a_changed_truth_rewrites_everything(truth, tmp_path):
+def test_a_step_back_or_a_hand_edited_table_rewrites_everything(truth, tmp_path):
     target, scratch = tmp_path / "t.duckdb", tmp_path / "s.duckdb"
     for clock in (at(D2, 18), at(D1, 15)):  # backwards: from scratch
         assert feed.load_at(truth, target, clock).since is None
@@ -289,6 +331,31 @@ def test_a_step_back_or_a_changed_truth_rewrites_everything(truth, tmp_path):
     feed.load_at(truth, scratch, at(D2, 18), incremental=False)
     assert digest(target) == digest(scratch)
     assert feed.load_at(truth, target, at(D3, 18)).since == at(D2, 18)  # continued
+
+
+def test_another_truth_or_a_table_of_another_step_rewrites_everything(truth, tmp_path):
+    """A target continues only the step whose marker every one of its seven tables holds, from the same truth file as
+    it was then: another truth file, the same file written again (here with the same size: only its time tells), or
+    one table marked by a step at another clock start from scratch."""
+    target, scratch, own = tmp_path / "t.duckdb", tmp_path / "s.duckdb", tmp_path / "own.duckdb"
+    shutil.copyfile(truth, own)
+    assert feed.load_at(own, target, at(D2, 18)).since is None
+    assert feed.load_at(truth, target, at(D3, 18)).since is None  # another file
+    assert feed.load_at(own, target, at(D2, 18)).since is None
+    size = own.stat().st_size
+    changed = {**TRUTH, feed.ODDS: [*TRUTH[feed.ODDS], odds("d", G2, D2, 21.5, at(D2, 17))]}
+    schema.load_tables(own, changed)  # the same path, written again
+    live_replay.write_finals(own, REPLAY_FINALS)
+    assert own.stat().st_size == size  # so the size alone would not tell
+    assert feed.load_at(own, target, at(D3, 18)).since is None
+    feed.load_at(own, scratch, at(D3, 18), incremental=False)
+    assert digest(target) == digest(scratch)
+    assert len(rows(target, feed.ODDS)) == 5
+    # one table marked by a step of another clock (as if the step at 01-15 12:00 had written it alone)
+    con = duckdb.connect(str(target))
+    con.execute(f"comment on table {feed.ODDS} is '{feed._marker(feed._truth_id(own), at(D2, 12))}'")
+    con.close()
+    assert feed.load_at(own, target, dt.datetime(2026, 1, 1)).since is None
 
 
 def assert_monotone(truth, target, clocks, scratch=None):
