@@ -172,6 +172,15 @@ def test_after_tip_off(truth, tmp_path):
     ]
 
 
+def test_a_game_is_in_its_first_period_from_its_tip_off_on(truth, tmp_path):
+    """At G1's tip-off itself (00:00): period 1, 1/8 of the game: a 24 x 1 // 8 = 3 points, 1800 s // 8 = 225 s."""
+    t = load(truth, tmp_path, TIP[G1])
+    assert rows(t, feed.LIVE) == [
+        (G1, D1, "a", 3, "03:45", "in_progress", 1, "06:00", TIP[G1]),
+        (G1, D1, "b", 0, "00:00", "in_progress", 1, "06:00", TIP[G1]),
+    ]
+
+
 def test_next_morning(truth, tmp_path):
     before = load(truth, tmp_path, at(D2, 9, 59), "before.duckdb")
     assert rows(before, feed.SUM) == []

@@ -442,6 +442,14 @@ def test_replay_sequence():
         (f.player_lookup, f.points, f"{int(f.minutes_played):02d}:00") for f in finals}
     with pytest.raises(ValueError, match="steps 0..7"):
         live_replay.snapshot(finals, 8)
+    # a negative step counts from the last: -1 is step 7, -8 step 0
+    assert (live_replay.resolved_step(finals, -1), live_replay.resolved_step(finals, -8)) == (7, 0)
+    # a game's slot is its earliest tip-off, whatever its other rows say
+    later_row = [finals[0]._replace(tipoff_at=finals[0].tipoff_at + dt.timedelta(hours=1)), *finals[1:]]
+    assert live_replay.slots(later_row) == {"0022400801": 0, "0022400802": 2}
+    # with no night named, the latest night of the finals is the one replayed
+    night_before = [f._replace(game_date=f.game_date - dt.timedelta(days=1)) for f in finals]
+    assert live_replay.night_of([*night_before, *finals], None, "finals") == finals
 
 
 def test_replay_cli_refuses_a_bad_request_before_it_installs_finals(tmp_path, capsys):
