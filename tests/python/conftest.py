@@ -21,12 +21,13 @@ import pytest
 import pipeline
 
 # Slowest first, in the order of a full run's `--durations=0` on 2026-11-25 (788 s with -n 2). The seconds beside
-# each file (setup + calls) are those of a run on 2026-11-29 (1,131 s wall for 2,222 s of tests, -n 2, an otherwise idle machine): test_lock.py
-# grew from 186 s; the order was not sorted again by them (the first two start together, one on each worker, and a
-# file's seconds depend on whether it builds a run built_once or copies it). `-n 3` was measured on 2026-11-25: 813 s
-# against 788 s for `-n 2` (the suite keeps both cores busy, 1.87 of 2). test_properties copies the pick_engine fixture that
-# test_bad_inputs builds (pipeline.built_once): a few files later than its seconds say, it finds the build done
-# instead of waiting for it. test_preview copies test_demo's. A file not listed runs after these, in collection order.
+# each file (setup + calls) are those of a run on 2026-11-29 (1,131 s wall for 2,222 s of tests, -n 2, an otherwise
+# idle machine): test_lock.py grew from 186 s; the order was not sorted again by them (the first two start together,
+# one on each worker, and a file's seconds depend on whether it builds a run built_once or copies it). `-n 3` was
+# measured on 2026-11-25: 813 s against 788 s for `-n 2` (the suite keeps both cores busy, 1.87 of 2).
+# test_properties copies the pick_engine fixture that test_bad_inputs builds (pipeline.built_once): a few files later
+# than its seconds say, it finds the build done instead of waiting for it. test_preview copies test_demo's. A file not
+# listed runs after these, in collection order.
 SLOWEST_FIRST = [
     "test_lock_schedule.py",  # 463
     "test_lock.py",  # 540
