@@ -676,11 +676,12 @@ def test_signal_tags(season):
     # three tags' rules, both ways: high_edge for an edge of 5 or more, b2b_fatigue when the team played the day
     # before, rest_advantage when it played neither of the two days before and its opponent played the day before.
     # A rule met may lack its tag only when it left the pick 3 others (of more than 3 drawn, 3 are kept).
-    played_on = f"""exists (select 1 from (select team_abbr, game_date from {SUM} union all
-                                           select team_abbr, game_date from {CTX}) s
-                            where s.team_abbr = c.{{}} and s.game_date = c.game_date - {{}})"""
+    played_on = "exists (select 1 from schedule s where s.team_abbr = c.{} and s.game_date = c.game_date - {})"
     rules = q(season, f"""
-        with tagged as (
+        with schedule as (  -- every team's game days: the box scores', and the context's (tonight, the postponed game)
+            select team_abbr, game_date from {SUM} union select team_abbr, game_date from {CTX}
+        ),
+        tagged as (
             select list_filter(t.signal_tags, lambda x: x <> ?) as tags,
                    abs(p.predicted_points - p.current_points_line) >= 5 as high_edge,
                    {played_on.format("team_abbr", 1)} as b2b_fatigue,
