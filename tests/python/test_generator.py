@@ -812,18 +812,75 @@ def test_season_plan():
         season_data.plan_seasons(0)
 
 
+def test_a_replayed_season_is_the_real_one_moved_to_its_opening_night():
+    """2022-23 replays 2024-25 (source label 2024-25), shifted from 2024-10-22 to its own opening night, 2022-10-18
+    (735 days back). Jrue Holiday's real opening-night row (the shipped file: BOS at home against NYK, 31 minutes,
+    18 points, game 0022400061) comes on 2022-10-18 as game 0022200061, every other field as it was; the season's
+    last night, 2025-04-13 in the file, is 2023-04-09 (2022-23's real last night). Every season the plan knows can
+    be asked for, and one more cannot."""
+    plans = season_data.plan_seasons(5)
+    assert [p.source_label for p in plans[1:3]] == ["2023-24", "2024-25"]
+    real = season_data.BoxRow(dt.date(2024, 10, 22), "0022400061", "Jrue Holiday", "BOS", "NYK", True, 31.0, 18)
+    assert real in season_data.load_source(2024)
+    replayed = [r for r in season_data.season_rows(plans[2]) if r.player == "Jrue Holiday"
+                and r.game_date == dt.date(2022, 10, 18)]
+    assert replayed == [season_data.BoxRow(dt.date(2022, 10, 18), "0022200061", "Jrue Holiday", "BOS", "NYK", True,
+                                           31.0, 18)]
+    assert season_data.last_game_date(plans[2]) == dt.date(2023, 4, 9)
+    assert season_data.last_game_date(plans[-1]) == dt.date(2025, 4, 13)
+    assert season_data.plan_seasons(season_data.MAX_SEASONS)[0].label == "2005-06"
+    with pytest.raises(ValueError):
+        season_data.plan_seasons(season_data.MAX_SEASONS + 1)
+
+
 # ---------------------------------------------------------------- loader, CLI, fixture
 
 
 def test_load_tables_is_atomic(tmp_path):
     path = tmp_path / "wh.duckdb"
     schema.load_tables(path, {LIVE: [("0022400001", dt.date(2024, 10, 22), "a", 3, "10:00", "in_progress", 3, "01:00", dt.datetime(2024, 10, 22, 23, 0))]})
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=rf"^{LIVE}\.game_date \(DATE\): "):
         schema.load_tables(path, {LIVE: [("0022400001", "not a date", "a", 3, "10:00", "in_progress", 3, "01:00", None)]})
     assert not os.path.exists(str(path) + ".tmp")
     con = duckdb.connect(str(path), read_only=True)
     assert q(con, f"select count(*) from {LIVE}")[0][0] == 1
     con.close()
+
+
+def test_load_tables_takes_each_documented_shape_of_rows_and_names_what_it_refuses(tmp_path):
+    """Rows as a dict of columns (a column left out is null), as dicts, or as tuples in column order; an unknown table
+    or column, or a tuple of another width, is refused naming it. A temporary file left by a killed run and the
+    write-ahead log of the file replaced are removed; ``finish`` writes into the temporary file and its counts are
+    returned with the tables'."""
+    path = tmp_path / "wh.duckdb"
+    (tmp_path / "wh.duckdb.tmp").write_bytes(b"left by a killed run")
+    (tmp_path / "wh.duckdb.wal").write_bytes(b"the old file's log")
+
+    def finish(tmp: str) -> dict[str, int]:
+        with duckdb.connect(tmp) as con:
+            con.execute("create table main.extra as select 7 as n")
+        return {"main.extra": 1}
+
+    # values at the edge of their types arrive as given: the largest DECIMAL(9,3), a timestamp's microseconds
+    updated_at = dt.datetime(2025, 1, 14, 23, 5, 1, 123456)
+    counts = schema.load_tables(path, {REG: {"system_id": ["a", "b"]}, TAGS: [{"player_lookup": "x"}],
+                                       LIVE: [("g", None, "y", 3, None, None, None, None, updated_at)],
+                                       PRED: {"prediction_id": ["p"], "predicted_points": [999999.999]}}, finish=finish)
+    assert (counts[REG], counts[TAGS], counts[LIVE], counts[PRED], counts["main.extra"]) == (2, 1, 1, 1, 1)
+    assert sorted(os.listdir(tmp_path)) == ["wh.duckdb"]
+    with duckdb.connect(str(path), read_only=True) as con:
+        assert q(con, f"select system_id, is_production from {REG} order by 1") == [("a", None), ("b", None)]
+        assert q(con, "select n from main.extra") == [(7,)]
+        assert q(con, f"select updated_at from {LIVE}") == [(updated_at,)]
+        assert q(con, f"select predicted_points::varchar from {PRED}") == [("999999.999",)]
+    refusals = [({"nba_raw.nope": []}, "unknown tables ['nba_raw.nope']"),
+                ({REG: {"system_id": ["a"], "nope": [1]}}, f"{REG}: unknown columns ['nope']"),
+                ({TAGS: [{"player_lookup": "x", "nope": 1}]}, f"{TAGS}: unknown columns ['nope']"),
+                ({LIVE: [("g", None, "y")]}, f"{LIVE}: row has 3 values, expected 9")]
+    for tables, message in refusals:
+        with pytest.raises(ValueError) as refused:
+            schema.load_tables(path, tables)
+        assert str(refused.value).startswith(message)
 
 
 def test_generate_moves_its_warehouse_into_place_only_with_the_replay_finals(tmp_path, monkeypatch):
@@ -915,6 +972,37 @@ def test_tiny_fixture(tmp_path):
     assert tags["lukadoncic"] == ["high_edge", gen.GHOST_TAG] and tags["tyresemaxey"] == []
     assert ("Nikola Jokić",) in q(con, f"select distinct player_full_name from {CTX}")
     con.close()
+
+
+def test_fixture_cells_parse_as_the_loader_documents(tmp_path, capsys):
+    """sample_data/fixture.py's docstring, cell by cell: booleans also as t/f, 1/0, yes/no in any case; a timestamp
+    with Z, z or an offset stored as naive UTC; a list's items trimmed; a decimal to 3 places. A cell no rule reads
+    is named by file, line and column; a file of no upstream table, or a --src that is no folder, is refused."""
+    registry = tmp_path / f"{REG}.csv"
+    registry.write_text("system_id,is_production,is_enabled,registered_at\n"
+                        "a,yes,no,2025-01-14T17:15:00Z\nb,Y,N,2025-01-14 12:15:00-05:00\n"
+                        "c,TRUE,f,2025-01-14 17:15:00z\nd,1,0,2025-01-14 17:15:00\n", encoding="utf-8")
+    rows = fixture.read_csv(REG, str(registry))
+    assert [(r["is_production"], r["is_enabled"]) for r in rows] == [(True, False)] * 4
+    assert {r["registered_at"] for r in rows} == {dt.datetime(2025, 1, 14, 17, 15)}
+    tags = tmp_path / f"{TAGS}.csv"
+    tags.write_text("game_date,player_lookup,signal_tags\n2025-01-14,a, high_edge | hot_streak \n", encoding="utf-8")
+    assert fixture.read_csv(TAGS, str(tags))[0]["signal_tags"] == ["high_edge", "hot_streak"]
+    predictions = tmp_path / f"{PRED}.csv"
+    predictions.write_text("prediction_id,current_points_line\np,20.1234\n", encoding="utf-8")
+    assert fixture.read_csv(PRED, str(predictions))[0]["current_points_line"] == 20.123
+    registry.write_text("system_id,is_enabled\na,true\nb,maybe\n", encoding="utf-8")
+    with pytest.raises(ValueError) as refused:
+        fixture.read_csv(REG, str(registry))
+    assert str(refused.value) == f"{registry}:3: column is_enabled (BOOLEAN): not a boolean: 'maybe'"
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "nba_predictions.predictions.csv").write_text("prediction_id\np\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"no upstream table 'nba_predictions\.predictions'"):
+        fixture.load_fixture(src, tmp_path / "out.duckdb")
+    with pytest.raises(SystemExit) as usage:
+        fixture.main(["--src", str(registry), "--out", str(tmp_path / "out.duckdb")])
+    assert usage.value.code == 2 and f"--src {str(registry)!r} is not a directory" in capsys.readouterr().err
 
 
 def test_fixture_rejects_unknown_columns(tmp_path):
