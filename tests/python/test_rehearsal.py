@@ -101,6 +101,9 @@ def test_every_later_run_shows_the_picks_the_evening_run_published_before_the_ga
     assert shown <= set(only(results, "morning", D1).checked)
     assert shown <= set(only(results, "morning", D2).checked)
     assert not shown & set(only(results, "evening", D1).checked)  # nothing was shown before it
+    # the first morning checks D1's files twice: nothing pending (check_morning), and as D1's evening run showed them
+    # (check_shown: what the evening published is what the next runs compare with)
+    assert [only(results, "morning", D1).checked.count(path) for path in sorted(shown)] == [2, 2]
 
 
 def test_the_shown_check_ignores_results_and_records_and_names_a_changed_pick(tmp_path):
@@ -120,15 +123,120 @@ def test_the_shown_check_ignores_results_and_records_and_names_a_changed_pick(tm
     shown = {D1: rehearsal.shown_files(run.dated_files(), D1)}
     assert shown[D1] == {"picks/2024-10-29.json": {"date": "2024-10-29", "signal": "red", "groups": [
         {"id": 1, "picks": [{"player": "A", "line": 9.5, "direction": "OVER"}]}]}}
+    # the day before, shown and unchanged: every shown day is checked, the latest too
+    earlier = file.with_name("2024-10-28.json")
+    earlier.write_text(json.dumps({"date": "2024-10-28", "groups": []}))
+    shown = {dt.date(2024, 10, 28): rehearsal.shown_files(run.dated_files(), dt.date(2024, 10, 28)), **shown}
     publish(9.5, 12, "hit", wins=4)
-    assert rehearsal.check_shown(run, shown) == ([], ["picks/2024-10-29.json"])
+    assert rehearsal.check_shown(run, shown) == ([], ["picks/2024-10-28.json", "picks/2024-10-29.json"])
     publish(10.5, 12, "hit", wins=4)
     problems, _ = rehearsal.check_shown(run, shown)
     assert problems == ["picks/2024-10-29.json no longer shows what it showed before the tip-off: "
                         ".groups[0].picks[0].line was 9.5, is now 10.5"]
+    # a pick added after the tip-off: the list differs in length, named whole
+    document = json.loads(file.read_text())
+    document["groups"][0]["picks"] = [{"player": "A", "line": 9.5, "direction": "OVER"}, {"player": "B"}]
+    file.write_text(json.dumps(document))
+    assert rehearsal.check_shown(run, shown)[0] == [
+        "picks/2024-10-29.json no longer shows what it showed before the tip-off: .groups[0].picks was "
+        '[{"player": "A", "line": 9.5, "direction": "OVER"}], is now [{"player": "A", "line": 9.5, "direction": '
+        '"OVER"}, {"player": "B"}]']
     file.unlink()
     assert rehearsal.check_shown(run, shown)[0] == ["picks/2024-10-29.json no longer shows what it showed before "
                                                     "the tip-off (it is gone)"]
+
+
+def test_pending_is_a_null_result_or_the_value_pending_anywhere_and_a_file_added_is_a_change():
+    document = {"picks": [{"result": "hit"}, {"result": None}], "days": [{"status": "pending", "note": "Pending"}]}
+    assert list(rehearsal.pending_paths(document)) == [".picks[1].result", ".days[0].status"]
+    assert rehearsal.check_unchanged({"a": b"1"}, {"a": b"1", "b": b"2"}, "the failed run") == [
+        "the failed run changed the published files: b"]
+    assert rehearsal.check_unchanged({"a": b"1"}, {"a": b"1"}, "the failed run") == []
+
+
+def test_the_plan_of_two_days_with_a_bad_input_on_the_second(tmp_path):
+    """plan() on a hand-made truth: game days from --start on, each with its evening run, a live cycle 90 minutes
+    after its first tip-off (a day whose context gives no tip-off: after midnight), its morning run; hourly and
+    daily on the first morning only (--short); the second evening gets the bad input, and its live cycle is
+    followed by the republish five minutes later."""
+    truth = tmp_path / "truth.duckdb"
+    con = duckdb.connect(str(truth))
+    for table, columns in ((feed.PRED, "game_date date"), (feed.CTX, "game_date date, game_start_at timestamp")):
+        con.execute(f"create schema if not exists {table.split('.')[0]}")
+        con.execute(f"create table {table} ({columns})")
+    con.execute(f"insert into {feed.PRED} values ('2024-10-28'), ('2024-10-29'), ('2024-10-30'), ('2024-10-31')")
+    con.execute(f"insert into {feed.CTX} values ('2024-10-29', '2024-10-29 23:30:00'),"
+                " ('2024-10-29', '2024-10-29 23:00:00'), ('2024-10-30', null)")
+    con.close()
+    days = rehearsal.game_days(truth, D1, 2)
+    assert days == [D1, D2]
+    steps = rehearsal.plan(truth, days, fail_day=2, every_morning=False)
+    assert [(f"{step.clock:%m-%d %H:%M}", step.what, step.group, step.day, step.inject) for step in steps] == [
+        ("10-29 17:30", "evening", "after-predictions", D1, False),
+        ("10-30 00:30", "live", "live", D1, False),
+        ("10-30 11:00", "morning", "after-predictions", D1, False),
+        ("10-30 11:05", "hourly", "hourly", D1, False),
+        ("10-30 11:10", "daily", "daily", D1, False),
+        ("10-30 17:30", "evening", "after-predictions", D2, True),
+        ("10-31 01:30", "live", "live", D2, False),
+        ("10-31 01:35", "republish", "after-predictions", D2, False),
+        ("10-31 11:00", "morning", "after-predictions", D2, False)]
+
+
+def test_the_rehearsal_names_a_failed_run_that_changed_files_a_republish_not_refused_and_a_run_not_caught_up(
+        tmp_path, monkeypatch):
+    """rehearse()'s own checks of the bad-input day, against a stand-in for make (no dbt, no publisher) that does
+    each wrong: the failed evening run writes a file, the republish after it succeeds, and the next morning's dry
+    run still plans an upload. Each is a problem of its step (the real rehearsal, above, finds none)."""
+    run = rehearsal.Rehearsal(tmp_path)
+    truth = duckdb.connect(str(run.truth))
+    for table, columns in ((feed.PRED, "game_date date"), (feed.CTX, "game_date date, game_start_at timestamp")):
+        truth.execute(f"create schema if not exists {table.split('.')[0]}")
+        truth.execute(f"create table {table} ({columns})")
+    truth.execute(f"insert into {feed.PRED} values ('2024-10-29'), ('2024-10-30')")
+    truth.close()
+    warehouse = duckdb.connect(str(run.warehouse))  # what the bad input is written into
+    warehouse.execute("create schema nba_predictions")
+    warehouse.execute("create table nba_predictions.model_registry as select 's' as system_id, 'f' as model_file_name")
+    warehouse.close()
+    written = tmp_path / "site" / "v1" / "picks" / "2024-10-30.json"
+
+    def make(self, number, target, group, clock, *extra, report=True):
+        planned = []
+        if target == "scheduled" and clock == dt.datetime(2024, 10, 30, 17, 30):  # the bad-input run
+            written.parent.mkdir(parents=True, exist_ok=True)
+            written.write_text("{}")
+            return subprocess.CompletedProcess([], 2, "", "failed"), None
+        if extra == ("PUBLISH_ARGS=--dry-run",):
+            planned = [{"path": "picks/2024-10-30.json", "status": "created"}]
+        return subprocess.CompletedProcess([], 0, "", ""), {"objects": planned}
+
+    monkeypatch.setattr(rehearsal.Rehearsal, "make", make)
+    monkeypatch.setattr(feed, "load_at", lambda *args, **kwargs: None)
+    for check in ("check_morning", "check_shown"):
+        monkeypatch.setattr(rehearsal, check, lambda *args: ([], []))
+    monkeypatch.setattr(rehearsal, "shown_files", lambda *args: {})
+    results = rehearsal.rehearse(tmp_path, start=D1, days=2, fail_day=2, every_morning=False, log=lambda line: None)
+    problems = {(result.step.what, result.step.day): result.problems for result in results if result.problems}
+    assert problems == {
+        ("evening", D2): [f"the failed run changed the published files: {written}"],
+        ("republish", D2): ["the after-predictions republish after the live cycle was NOT refused (its run state "
+                            "holds a failed build)"],
+        ("morning", D2): ["not caught up: a dry run still plans picks/2024-10-30.json"]}
+
+
+def test_the_command_refuses_a_bad_input_day_past_its_days_and_fails_on_any_problem(tmp_path, monkeypatch, capsys):
+    with pytest.raises(SystemExit) as usage:
+        rehearsal.main(["--out", str(tmp_path), "--days", "2", "--fail-day", "3"])
+    assert usage.value.code == 2 and "--fail-day between 0 and --days" in capsys.readouterr().err
+    step = rehearsal.Step(dt.datetime(2024, 10, 29, 17, 30), "after-predictions", "evening", D1)
+    found = [rehearsal.Result(1, step, 0, 1.0, None, ["picks/2024-10-29.json missing"])]
+    monkeypatch.setattr(rehearsal, "rehearse", lambda *args, **kwargs: found)
+    assert rehearsal.main(["--out", str(tmp_path)]) == 1
+    assert "1 problem(s)" in capsys.readouterr().out
+    found[0].problems.clear()
+    assert rehearsal.main(["--out", str(tmp_path)]) == 0
+    assert "no problem" in capsys.readouterr().out
 
 
 def test_a_truth_too_short_for_the_run_is_one_line_naming_it_and_its_fix(tmp_path, monkeypatch, capsys):
