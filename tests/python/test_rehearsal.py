@@ -28,6 +28,7 @@ import datetime as dt
 import json
 import os
 import subprocess
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -154,20 +155,26 @@ def test_pending_is_a_null_result_or_the_value_pending_anywhere_and_a_file_added
     assert rehearsal.check_unchanged({"a": b"1"}, {"a": b"1"}, "the failed run") == []
 
 
+def hand_made_truth(path: Path, predicted: str, tip_offs: str | None = None) -> None:
+    """A truth holding what plan() reads: the predictions' dates (``predicted``: SQL VALUES rows of a date) and the
+    context's tip-offs (rows of a date and a timestamp), in tables of those columns only."""
+    with duckdb.connect(str(path)) as con:
+        for table, columns in ((feed.PRED, "game_date date"), (feed.CTX, "game_date date, game_start_at timestamp")):
+            con.execute(f"create schema if not exists {table.split('.')[0]}")
+            con.execute(f"create table {table} ({columns})")
+        con.execute(f"insert into {feed.PRED} values {predicted}")
+        if tip_offs:
+            con.execute(f"insert into {feed.CTX} values {tip_offs}")
+
+
 def test_the_plan_of_two_days_with_a_bad_input_on_the_second(tmp_path):
     """plan() on a hand-made truth: game days from --start on, each with its evening run, a live cycle 90 minutes
     after its first tip-off (a day whose context gives no tip-off: after midnight), its morning run; hourly and
     daily on the first morning only (--short); the second evening gets the bad input, and its live cycle is
     followed by the republish five minutes later."""
     truth = tmp_path / "truth.duckdb"
-    con = duckdb.connect(str(truth))
-    for table, columns in ((feed.PRED, "game_date date"), (feed.CTX, "game_date date, game_start_at timestamp")):
-        con.execute(f"create schema if not exists {table.split('.')[0]}")
-        con.execute(f"create table {table} ({columns})")
-    con.execute(f"insert into {feed.PRED} values ('2024-10-28'), ('2024-10-29'), ('2024-10-30'), ('2024-10-31')")
-    con.execute(f"insert into {feed.CTX} values ('2024-10-29', '2024-10-29 23:30:00'),"
-                " ('2024-10-29', '2024-10-29 23:00:00'), ('2024-10-30', null)")
-    con.close()
+    hand_made_truth(truth, "('2024-10-28'), ('2024-10-29'), ('2024-10-30'), ('2024-10-31')",
+                    "('2024-10-29', '2024-10-29 23:30:00'), ('2024-10-29', '2024-10-29 23:00:00'), ('2024-10-30', null)")
     days = rehearsal.game_days(truth, D1, 2)
     assert days == [D1, D2]
     steps = rehearsal.plan(truth, days, fail_day=2, every_morning=False)
@@ -189,12 +196,7 @@ def test_the_rehearsal_names_a_failed_run_that_changed_files_a_republish_not_ref
     each wrong: the failed evening run writes a file, the republish after it succeeds, and the next morning's dry
     run still plans an upload. Each is a problem of its step (the real rehearsal, above, finds none)."""
     run = rehearsal.Rehearsal(tmp_path)
-    truth = duckdb.connect(str(run.truth))
-    for table, columns in ((feed.PRED, "game_date date"), (feed.CTX, "game_date date, game_start_at timestamp")):
-        truth.execute(f"create schema if not exists {table.split('.')[0]}")
-        truth.execute(f"create table {table} ({columns})")
-    truth.execute(f"insert into {feed.PRED} values ('2024-10-29'), ('2024-10-30')")
-    truth.close()
+    hand_made_truth(run.truth, "('2024-10-29'), ('2024-10-30')")
     warehouse = duckdb.connect(str(run.warehouse))  # what the bad input is written into
     warehouse.execute("create schema nba_predictions")
     warehouse.execute("create table nba_predictions.model_registry as select 's' as system_id, 'f' as model_file_name")
