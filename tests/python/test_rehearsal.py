@@ -17,9 +17,10 @@ opening night (predictions start on 2024-10-28):
 8 `make scheduled` runs, each with its freshness check and a build. Their dbt commands run as
 forks of the session's dbt fork server (`make ... DBT=...`), which spares each the 4-5 s of CPU
 of a dbt process's start: the fixture took 164 s instead of 230 s beside test_next_morning on 2
-cores. The clock is PROPS_CLOCK, so a new one re-parses nothing. One module fixture; every test
-reads its results. Last, the three groups' builds are published at once into one new folder:
-they take turns on its lock, and no manifest entry is lost (10 s).
+cores. The clock is PROPS_CLOCK, so a new one re-parses nothing. One module fixture; the tests of
+the run read its results. Last, the three groups' builds are published at once into one new folder:
+they take turns on its lock, and no manifest entry is lost (10 s). The other tests give the plan,
+the checks and the command hand-made input (a truth, sites, a stand-in for make), each in a second.
 """
 
 from __future__ import annotations
