@@ -17,6 +17,7 @@ from __future__ import annotations
 import atexit
 import fcntl
 import hashlib
+import importlib.util
 import json
 import os
 import shutil
@@ -26,6 +27,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 
 from dbt_forkserver import ForkServer
 from publisher import cli as publisher_cli
@@ -186,6 +188,16 @@ def built_once(root: Path, name: str, build: Callable[[Run], None]) -> Run:
             done.touch()
     shutil.copytree(shared, root, ignore=shutil.ignore_patterns("logs"), dirs_exist_ok=True)
     return Run(root)
+
+
+def script_module(path: Path) -> ModuleType:
+    """A script of the repository that is no package's module (preview/serve.py, bench/site_diff.py), imported from
+    its file under its own name."""
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    assert spec is not None and spec.loader is not None, path
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def fixture_run(root: Path, fixture: str) -> Run:

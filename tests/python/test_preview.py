@@ -25,7 +25,6 @@ under CI, where it fails.
 from __future__ import annotations
 
 import datetime
-import importlib.util
 import json
 import os
 import shutil
@@ -39,7 +38,7 @@ import pytest
 
 from browser import (CHROMEDRIVER, CHROMIUM, chrome, console_errors, page_text, requested_urls,
                      save_screenshot, wait_for)
-from pipeline import PROJECT_DIR, Run, demo_site, new_run
+from pipeline import PROJECT_DIR, Run, demo_site, new_run, script_module
 
 NPM = shutil.which("npm")
 PREVIEW_DIR = PROJECT_DIR / "preview"
@@ -59,9 +58,7 @@ if not (CHROMIUM and CHROMEDRIVER and NPM):
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support.ui import Select  # noqa: E402
 
-_spec = importlib.util.spec_from_file_location("preview_serve", PREVIEW_DIR / "serve.py")
-serve = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(serve)
+serve = script_module(PREVIEW_DIR / "serve.py")
 
 
 # --- the sites -------------------------------------------------------------------------

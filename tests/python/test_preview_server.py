@@ -4,7 +4,6 @@ paths (however written) and folders are 404; the preview's own files are served 
 
 from __future__ import annotations
 
-import importlib.util
 import threading
 import urllib.error
 import urllib.request
@@ -13,11 +12,9 @@ from email.message import Message
 
 import pytest
 
-from pipeline import PROJECT_DIR
+from pipeline import PROJECT_DIR, script_module
 
-spec = importlib.util.spec_from_file_location("preview_serve", PROJECT_DIR / "preview" / "serve.py")
-serve = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(serve)
+serve = script_module(PROJECT_DIR / "preview" / "serve.py")
 
 
 @pytest.fixture

@@ -4,15 +4,12 @@ of the private destination is a difference, named by its path."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 
-from pipeline import PROJECT_DIR
+from pipeline import PROJECT_DIR, script_module
 
-spec = importlib.util.spec_from_file_location("site_diff", PROJECT_DIR / "bench" / "site_diff.py")
-site_diff = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(site_diff)
+site_diff = script_module(PROJECT_DIR / "bench" / "site_diff.py")
 
 
 def publish(side: Path, files: dict[str, str], admin: dict[str, str], written: str) -> Path:
