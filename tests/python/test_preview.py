@@ -11,10 +11,14 @@ would, the public endpoints republished). preview/serve.py serves each on a free
 
 Checked: every page loads with no console error, no request to a host other than
 127.0.0.1 and none to an admin/ path; values shown equal the JSON's (group records, a
-pick's line and result, best bets, the best-bets season record, performance, models, live
-grading); another date opens from the date picker; the second site (read through
+pick's line and result and its best-bet star, best bets, the best-bets season record,
+streak and weeks, performance, models, live grading); the date picker lists every date
+the files name, newest first, and opens another; the second site (read through
 ?base=...) shows the changed group with the same code; the #19 fields (pick_id, tipoff,
-home, model, status/note, as_of) are shown when present; a date with no files says so.
+home, model, status/note, as_of) are shown when present; a date with no files says so; a
+site whose files disagree (a third, edited copy) has each disagreement named on the Files
+page, and a file's text is shown as text; the page's own chart aids and formats give
+hand-worked values in a time zone a day ahead of UTC.
 Screenshots of each page go to docs/preview/*.png (README "Preview").
 
 Chromium and chromedriver are the Debian packages `chromium` and `chromium-driver`, npm
@@ -92,7 +96,8 @@ def changed(demo, tmp_path_factory) -> Run:
 
 @pytest.fixture(scope="module")
 def with_issue_19_fields(demo, tmp_path_factory) -> Path:
-    """A copy of the demo site with the fields issue #19 adds (edited JSON), tonight sitting out."""
+    """A copy of the demo site with the fields issue #19 adds (edited JSON), tonight sitting out, the champion listed
+    last."""
     root = tmp_path_factory.mktemp("preview-19")
     site = root / "v1"
     shutil.copytree(demo.site, site, ignore=shutil.ignore_patterns("admin"))
@@ -115,7 +120,49 @@ def with_issue_19_fields(demo, tmp_path_factory) -> Path:
     graded.write_text(json.dumps(older))
     models = json.loads((site / "systems" / "models.json").read_text())
     models["as_of"] = json.loads((site / "subsets" / "performance.json").read_text())["as_of"]
+    models["models"].sort(key=lambda m: m["is_champion"])  # the champion last (the demo lists it first)
     (site / "systems" / "models.json").write_text(json.dumps(models))
+    return root
+
+
+MARKUP = '<img src="x" onerror="document.body.dataset.injected = 1">Bob'
+
+
+def rewrite(path: Path, change) -> dict:
+    """Edit a published JSON file in place with ``change(document)``; return the edited document."""
+    document = json.loads(path.read_text())
+    change(document)
+    path.write_text(json.dumps(document))
+    return document
+
+
+@pytest.fixture(scope="module")
+def inconsistent(demo, tmp_path_factory) -> Path:
+    """A copy of the demo site as a broken publish could leave it: no latest.json, and tonight's files disagreeing
+    with each other (edited JSON): the picks lack their last group and give a player's name with markup, no home
+    and a 23:30 UTC tip-off; the signal file another signal; the day's best bets none (the season file still lists
+    them as today's); live grading no pick (its summary still counts them); performance graded through tonight; every
+    model the champion. An older graded day's best bets lack `model`, as before #19."""
+    root = tmp_path_factory.mktemp("preview-inconsistent")
+    site = root / "v1"
+    shutil.copytree(demo.site, site, ignore=shutil.ignore_patterns("admin"))
+    tonight = json.loads((site / "latest.json").read_text())["dates"]["picks"]
+    (site / "latest.json").unlink()
+
+    def picks(doc: dict) -> None:
+        doc["groups"].pop()
+        first = next(g for g in doc["groups"] if g["picks"])["picks"][0]
+        first.update(player=MARKUP, home=None, tipoff="2025-04-13T23:30:00Z")
+
+    signal = rewrite(site / "picks" / f"{tonight}.json", picks)["signal"]
+    other = "challenging" if signal != "challenging" else "favorable"
+    rewrite(site / "signals" / f"{tonight}.json", lambda doc: doc.update(signal=other))
+    rewrite(site / "best-bets" / f"{tonight}.json", lambda doc: doc.update(status="ok", note=None, picks=[]))
+    rewrite(site / "live-grading" / f"{tonight}.json", lambda doc: doc.update(picks=[]))
+    rewrite(site / "subsets" / "performance.json", lambda doc: doc.update(as_of=tonight))
+    rewrite(site / "systems" / "models.json", lambda doc: [m.update(is_champion=True) for m in doc["models"]])
+    older = sorted(p for p in (site / "best-bets").glob("????-??-??.json") if p.stem < tonight)[-1]
+    rewrite(older, lambda doc: [p.pop("model") for p in doc["picks"]])
     return root
 
 
@@ -126,9 +173,10 @@ def start(site_root: Path):
 
 
 @pytest.fixture(scope="module")
-def servers(demo, changed, with_issue_19_fields):
+def servers(demo, changed, with_issue_19_fields, inconsistent):
     """Base URLs of the preview serving each site."""
-    running = [start(demo.root / "site"), start(changed.root / "site"), start(with_issue_19_fields)]
+    running = [start(demo.root / "site"), start(changed.root / "site"), start(with_issue_19_fields),
+               start(inconsistent)]
     try:
         yield [f"http://127.0.0.1:{s.server_address[1]}" for s in running]
     finally:
@@ -223,8 +271,10 @@ def shown(driver, css: str, *names: str) -> list[dict]:
 
 
 def check_day(driver, doc: dict, best: dict) -> None:
-    """Groups (records, picks: player, line, result) and best bets as in the JSON."""
+    """Groups (records, picks: player, line, result; a star after the name of a pick that is also a best bet, by
+    pick_id) and best bets as in the JSON."""
     windows = ("season", "month", "week")
+    best_ids = {p["pick_id"] for p in best["picks"]}
     cards = shown(driver, "article.group", "@data-group-id", "header h3", *(f"record-{w}" for w in windows),
                   *(f"pct-{w}" for w in windows))
     assert [(c["@data-group-id"], c["header h3"]) for c in cards] == [(str(g["id"]), g["name"]) for g in doc["groups"]]
@@ -235,8 +285,9 @@ def check_day(driver, doc: dict, best: dict) -> None:
         else:
             assert card["record-season"] is None
         rows = shown(driver, f'article.group[data-group-id="{group["id"]}"] tr.pick', ".player", "line", "result")
-        assert [(r[".player"].rstrip(" ★"), r["line"], r["result"]) for r in rows] == \
-            [(p["player"], f"{p['line']:.1f}", RESULTS[p["result"]]) for p in group["picks"]], group["name"]
+        assert [(r[".player"], r["line"], r["result"]) for r in rows] == \
+            [(p["player"] + (" ★" if p["pick_id"] in best_ids else ""), f"{p['line']:.1f}", RESULTS[p["result"]])
+             for p in group["picks"]], group["name"]
     rows = shown(driver, "section.best-bets tr.pick", "rank", "player", "line", "result")
     assert [[r["rank"], r["player"], r["line"], r["result"]] for r in rows] == \
         [[str(p["rank"]), p["player"], f"{p['line']:.1f}", RESULTS[p["result"]]] for p in best["picks"]]
@@ -253,24 +304,34 @@ def test_every_page_offline_with_the_json_values_and_screenshots(demo, servers, 
     asked = {urlsplit(u).path for u in urls}
     assert {"/v1/latest.json", f"/v1/picks/{latest['picks']}.json", f"/v1/signals/{latest['signals']}.json",
             f"/v1/best-bets/{latest['best-bets']}.json"} <= asked, asked
-    picks = doc(f"picks/{latest['picks']}.json")
-    check_day(browser, picks, doc(f"best-bets/{latest['best-bets']}.json"))
+    picks, best = doc(f"picks/{latest['picks']}.json"), doc(f"best-bets/{latest['best-bets']}.json")
+    check_day(browser, picks, best)
+    assert one(browser, ".view-day .meta").text == f"Model {picks['model']} · generated 2026-01-01 00:00 UTC"
     signal = doc(f"signals/{latest['signals']}.json")
-    assert one(browser, "section.signal").get_attribute("data-signal") == signal["signal"]
+    assert one(browser, "section.signal").get_attribute("data-signal") == signal["signal"] == picks["signal"]
     assert f"Picks on the board {signal['metrics']['picks']}" in one(browser, "section.signal").text
+    assert not browser.find_elements(By.CSS_SELECTOR, "section.signal .note-warn")  # the two files agree
+    assert best["picks"] and not browser.find_elements(By.CSS_SELECTOR, "section.best-bets .sitting-out")
     screenshot(browser, "tonight")
 
     # Any date: the newest fully graded day, opened from the date picker (no reload).
     all_doc = doc("best-bets/all.json")
     day = next(d for w in all_doc["weeks"] for d in w["days"] if d["record"]["pending"] == 0 and d["picks"])
     options = [o.get_attribute("value") for o in Select(browser.find_element(By.ID, "date-picker")).options]
+    known = {*latest.values(), *(d["date"] for w in all_doc["weeks"] for d in w["days"])}
+    assert options == ["", *sorted(known, reverse=True)]  # "Open a date…", then every date the files name, newest first
     assert day["date"] in options and latest["picks"] in options
+    other = browser.find_element(By.ID, "date-input")
+    assert (other.get_attribute("min"), other.get_attribute("max")) == (min(known), max(known))
     Select(browser.find_element(By.ID, "date-picker")).select_by_value(day["date"])
     wait_ready(browser, "day", f"!!document.querySelector('.view-day[data-date=\"{day['date']}\"]')")
     assert_clean(browser)
     day_picks = doc(f"picks/{day['date']}.json")
     assert any(p["result"] for g in day_picks["groups"] for p in g["picks"])  # results shown, not only pending
-    check_day(browser, day_picks, doc(f"best-bets/{day['date']}.json"))
+    day_best = doc(f"best-bets/{day['date']}.json")
+    check_day(browser, day_picks, day_best)
+    stars = {p["pick_id"] in {b["pick_id"] for b in day_best["picks"]} for g in day_picks["groups"] for p in g["picks"]}
+    assert stars == {True, False}  # the day's groups hold picks with a star and picks without
     screenshot(browser, "day")
 
     # Best-bets season: the published records and streak; two charts with axes and labels.
@@ -280,6 +341,13 @@ def test_every_page_offline_with_the_json_values_and_screenshots(demo, servers, 
         assert one(tile, ".stat-value").text == record(all_doc["record"][key])
         assert one(tile, ".stat-sub").text == pct(all_doc["record"][key]["pct"])
     assert one(browser, '[data-record="streak"] .stat-value').text == f"{all_doc['streak']['type']}{all_doc['streak']['count']}"
+    assert one(browser, '[data-record="streak"] .stat-sub').text == \
+        {"W": "wins in a row", "L": "losses in a row"}[all_doc["streak"]["type"]]
+    week = all_doc["weeks"][0]  # newest first, open
+    assert shown(browser, f'details.week[data-week-start="{week["week_start"]}"] tbody tr', "day", "record", "pending",
+                 "picks") == [{"day": short_date(d["date"]), "record": record(d["record"]),
+                               "pending": str(d["record"]["pending"]), "picks": str(len(d["picks"]))}
+                              for d in week["days"]]
     assert one(browser, '[data-record="picks"] .stat-value').text == str(all_doc["total_picks"])
     for chart, label in (("units", "Units (at −110)"), ("rolling", "breakeven 52.4 % (−110)")):
         svg = one(browser, f'[data-chart="{chart}"] svg')
@@ -293,6 +361,8 @@ def test_every_page_offline_with_the_json_values_and_screenshots(demo, servers, 
     clean_load(browser, f"{base}/#/performance", "performance")
     perf = doc("subsets/performance.json")
     for key, window in perf["windows"].items():
+        assert one(browser, f'section[data-window="{key}"] h2 .count').text == \
+            f"{short_date(window['start_date'])} – {short_date(window['end_date'])}"
         rows = shown(browser, f'section[data-window="{key}"] tbody tr', "@data-group-id", "picks", "record", "hit_rate", "interval", "roi")
         expected = []
         for group in window["groups"]:
@@ -308,27 +378,31 @@ def test_every_page_offline_with_the_json_values_and_screenshots(demo, servers, 
     # Models: codename, role, state.
     clean_load(browser, f"{base}/#/models", "models")
     models = doc("systems/models.json")["models"]
-    assert shown(browser, "tbody tr", "model", "role", "state") == \
-        [{"model": m["model"], "role": m["role"], "state": m["state"]} for m in models]
+    assert shown(browser, "tbody tr", "model", "role", "state", "is_stale") == \
+        [{"model": m["model"], "role": m["role"], "state": m["state"], "is_stale": "stale" if m["is_stale"] else "fresh"}
+         for m in models]
+    assert {m["is_stale"] for m in models} == {True, False}  # both shown
+    champion = next(m for m in models if m["is_champion"])
+    assert one(browser, ".champion").text == f"Champion {champion['model']} {champion['state']}"
     screenshot(browser, "models")
 
     # Live grading: every summary counter and every pick's status.
     clean_load(browser, f"{base}/#/live", "live")
     live = doc(f"live-grading/{latest['live-grading']}.json")
     for key, value in live["summary"].items():
-        if key != "win_rate":
-            assert one(browser, f'[data-summary="{key}"] .stat-value').text == str(value)
+        assert one(browser, f'[data-summary="{key}"] .stat-value').text == (pct(value) if key == "win_rate" else str(value))
     status = {"pending": "Pending", "in_progress": "In progress", "trending_correct": "Trending correct",
               "trending_incorrect": "Trending incorrect", "correct": "Correct", "incorrect": "Incorrect", "push": "Push",
               "void": "Void"}  # each published status (the mart's accepted values), as the page words it
-    assert shown(browser, "tr.pick", "player", "line", "actual", "status") == \
+    assert shown(browser, "tr.pick", "player", "line", "actual", "minutes", "status") == \
         [{"player": p["player"], "line": f"{p['line']:.1f}", "actual": MISSING if p["actual"] is None else str(p["actual"]),
-          "status": status[p["status"]]} for p in live["picks"]]
+          "minutes": p["minutes"] or MISSING, "status": status[p["status"]]} for p in live["picks"]]
     screenshot(browser, "live")
 
     # Files (on-call): every file read and consistent.
     clean_load(browser, f"{base}/#/files", "files")
     assert one(browser, ".verdict").get_attribute("data-problems") == "0", page_text(browser)
+    assert "latest.json is not published" not in page_text(browser)
     screenshot(browser, "files")
 
 
@@ -374,13 +448,129 @@ def test_issue_19_fields_are_shown_when_present(with_issue_19_fields, servers, b
     assert all(r["opponent"].startswith("vs ") and r["opponent"].endswith(" ET") for r in rows), rows  # home
 
     clean_load(browser, f"{base}/#/models", "models")
-    as_of = json.loads((site / "systems" / "models.json").read_text())["as_of"]
-    assert shown(browser, ".view-head h1", ".sub") == [{".sub": f"as of {long_date(as_of)}"}]
+    models = json.loads((site / "systems" / "models.json").read_text())
+    assert shown(browser, ".view-head h1", ".sub") == [{".sub": f"as of {long_date(models['as_of'])}"}]
+    champion = models["models"][-1]
+    assert champion["is_champion"] and one(browser, ".champion").text == f"Champion {champion['model']} {champion['state']}"
 
 
 def long_date(iso: str) -> str:
     day = datetime.date.fromisoformat(iso)
     return f"{day:%A}, {day:%B} {day.day}, {day.year}"
+
+
+def short_date(iso: str) -> str:
+    day = datetime.date.fromisoformat(iso)
+    return f"{day:%a}, {day:%b} {day.day}"
+
+
+# The page's own numbers (chart aids) and formats, called in the page on hand-made input. The rolling series takes
+# 3 picks: hits on the 1st to 3rd, a push and a miss on the 4th, misses on the 5th and 6th.
+AIDS_AND_FORMATS = """
+    const done = arguments[arguments.length - 1];
+    Promise.all([import("/js/charts.js"), import("/js/dom.js")]).then(([c, d]) => {
+        const pick = (date, result) => ({ date, result });
+        const day = (p) => p.date.toISOString().slice(0, 10);
+        done({
+            wilson: [c.wilson(7, 10), c.wilson(0, 3), c.wilson(0, 0)],
+            units: c.unitsSeries([pick("2025-01-01", "hit"), pick("2025-01-01", "miss"), pick("2025-01-02", "push"),
+                pick("2025-01-02", "void"), pick("2025-01-03", null), pick("2025-01-03", "hit")]).map((p) => [day(p), p.units]),
+            rolling: c.rollingSeries([pick("2025-01-01", "hit"), pick("2025-01-02", "hit"), pick("2025-01-03", "hit"),
+                pick("2025-01-04", "push"), pick("2025-01-04", "miss"), pick("2025-01-05", "miss"), pick("2025-01-06", "miss")],
+                3).map((p) => [day(p), p.rate, p.low, p.high, p.n]),
+            season: c.seasonPicks({ weeks: [
+                { days: [{ date: "2025-01-08", picks: [{ rank: 2, result: "miss" }, { rank: 1, result: "hit" }] },
+                         { date: "2025-01-07", picks: [{ rank: 1, result: null }] }] },
+                { days: [{ date: "2025-01-01", picks: [{ rank: 1, result: "push" }] }] }] }),
+            formats: [d.fmtSigned(2.5), d.fmtSigned(-2.5), d.fmtSigned(0), d.fmtPct(66.66), d.fmtPct(null),
+                d.fmtRecord({ wins: 92, losses: 46 }), d.fmtTimestamp("2026-01-01T00:00:00Z"),
+                d.fmtTimestamp("2026-01-01T09:05:59.123Z"), d.fmtTipoff("2025-01-15T00:30:00Z"),
+                d.fmtTipoff("2025-04-14T01:30:00Z"), d.fmtTipoff("soon"), d.fmtDate("2025-01-05"),
+                d.fmtDate("2025-01-05", "short"), d.fmtOpponent({ opponent: "MIN", home: true }),
+                d.fmtOpponent({ opponent: "MIN", home: false }), d.fmtOpponent({ opponent: "MIN" }), d.fmtOpponent({})],
+            html: [d.h("p", { class: "x" }, "<b>bold</b>", 3, null, false).outerHTML, d.table([], []).outerHTML],
+        });
+    }).catch((error) => done({ error: String(error) }));
+"""
+
+
+def test_the_pages_chart_aids_and_formats_worked_by_hand_a_day_ahead_of_utc(demo, servers, browser):
+    """The numbers the page computes itself, labelled chart aids (the units at −110, the rolling hit rate and its
+    Wilson band), and its formats, on hand-made input, in a browser at UTC+14 (Pacific/Kiritimati), where noon UTC
+    is already the next day: a date of the files stays that date, a tip-off is shown in US Eastern time (EST in
+    January, EDT in April), and a file's text goes into the page as text, never as markup.
+    Wilson 95 % bounds: 7 of 10 gives 39.68-89.22 %, the textbook example; 3 of 3 gives 43.85-100 %, 0 of 3
+    0-56.15 %, 2 of 3 and 1 of 3 the mirror pair 20.77-93.85 % and 6.15-79.23 %. Units: a hit +100/110, a miss -1."""
+    browser.execute_cdp_cmd("Emulation.setTimezoneOverride", {"timezoneId": "Pacific/Kiritimati"})
+    try:
+        clean_load(browser, f"{servers[0]}/", "tonight")
+        got = browser.execute_async_script(AIDS_AND_FORMATS)
+        latest = json.loads((demo.site / "latest.json").read_text())["dates"]["picks"]
+        assert one(browser, ".view-day h1 .sub").text == long_date(latest)  # the header's date, in that zone
+    finally:
+        browser.execute_cdp_cmd("Emulation.setTimezoneOverride", {"timezoneId": ""})
+    assert "error" not in got, got["error"]
+    rounded = lambda values: [None if v is None else round(v, 2) for v in values]  # noqa: E731
+    assert [rounded(w) for w in got["wilson"]] == [[39.68, 89.22], [0.0, 56.15], [None, None]]
+    assert [(d, round(u, 4)) for d, u in got["units"]] == [("2025-01-01", -0.0909), ("2025-01-02", -0.0909),
+                                                          ("2025-01-03", 0.8182)]
+    # a day's point is after its last pick; a push is no graded pick; 3 picks at most, and from 3 on (min(3, 20))
+    assert [(d, *rounded([rate, low, high]), n) for d, rate, low, high, n in got["rolling"]] == [
+        ("2025-01-03", 100.0, 43.85, 100.0, 3), ("2025-01-04", 66.67, 20.77, 93.85, 3),
+        ("2025-01-05", 33.33, 6.15, 79.23, 3), ("2025-01-06", 0.0, 0.0, 56.15, 3)]
+    assert got["season"] == [{"date": "2025-01-01", "result": "push"}, {"date": "2025-01-07", "result": None},
+                             {"date": "2025-01-08", "result": "hit"}, {"date": "2025-01-08", "result": "miss"}]
+    assert got["formats"] == ["+2.5", "–2.5", "0.0", "66.7%", "—", "92–46", "2026-01-01 00:00 UTC",
+                              "2026-01-01 09:05 UTC", "7:30 PM ET", "9:30 PM ET", None, "Sunday, January 5, 2025",
+                              "Sun, Jan 5", "vs MIN", "@ MIN", "MIN", "—"]
+    assert got["html"] == ['<p class="x">&lt;b&gt;bold&lt;/b&gt;3</p>', '<p class="empty">Nothing published.</p>']
+
+
+def test_files_that_disagree_are_named_on_the_files_page_and_shown_as_they_are(demo, inconsistent, servers, browser):
+    """The inconsistent site: the Files page names each file that is missing or disagrees, by the check it fails,
+    and falls back to best-bets/all.json's date; the pages show what the files say (a name with markup as text)."""
+    base, site = servers[3], inconsistent / "v1"
+    tonight = json.loads((demo.site / "latest.json").read_text())["dates"]["picks"]
+    doc = lambda path: json.loads((site / path).read_text())  # noqa: E731
+    picks, models = doc(f"picks/{tonight}.json"), doc("systems/models.json")
+    no_latest = ["/v1/latest.json - Failed to load resource"]
+
+    clean_load(browser, f"{base}/#/files", "files", allowed_errors=no_latest)
+    assert "latest.json is not published: the dates below are the date of best-bets/all.json." in page_text(browser)
+    assert one(browser, ".verdict").get_attribute("data-problems") == "7"
+    assert browser.find_element(By.CSS_SELECTOR, '[data-file="latest.json"] [data-field="read"]').text == "HTTP 404"
+    failing = sorted(el.text for el in browser.find_elements(By.CSS_SELECTOR, ".check.fail"))
+    live = doc(f"live-grading/{tonight}.json")
+    assert failing == sorted([
+        f"✗ {len(picks['groups'])} groups, as in systems/subsets.json",
+        f"✗ signal “{doc(f'signals/{tonight}.json')['signal']}” as in picks",
+        "✗ today = best-bets of the day",
+        f"✗ summary total {live['summary']['total']} = 0 picks listed",
+        f"✗ graded through {tonight}, before tonight",
+        f"✗ as_of {models['as_of']} = performance",
+        "✗ one champion"]), page_text(browser)
+
+    # Tonight: the date of best-bets/all.json; the name as text; no home: "TEAM · OPP"; the signal files disagree
+    clean_load(browser, f"{base}/", "tonight", allowed_errors=no_latest)
+    first = next(g for g in picks["groups"] if g["picks"])
+    row = shown(browser, f'article.group[data-group-id="{first["id"]}"] tr.pick', ".player", ".matchup")[0]
+    assert row == {".player": MARKUP, ".matchup": f"{first['picks'][0]['team']} · {first['picks'][0]['opponent']} · 7:30 PM ET"}
+    assert browser.execute_script("return [document.querySelectorAll('main img').length, document.body.dataset.injected]") \
+        == [0, None]
+    assert one(browser, "section.signal .note-warn").text == f"picks file says “{picks['signal']}”"
+    best = one(browser, "section.best-bets")
+    assert best.get_attribute("data-status") == "ok" and one(best, ".sitting-out .badge").text == "No best bets"
+    assert one(best, ".sitting-out p").text == "No best bets were published for this day."
+    assert not best.find_elements(By.CSS_SELECTOR, "tr.pick")
+    check_day(browser, picks, doc(f"best-bets/{tonight}.json"))  # the last group is gone from the page too
+
+    clean_load(browser, f"{base}/#/live", "live", allowed_errors=no_latest)
+    assert "No picks to grade tonight." in page_text(browser)
+
+    older = sorted(p.stem for p in (site / "best-bets").glob("????-??-??.json") if p.stem < tonight)[-1]
+    clean_load(browser, f"{base}/#/day/{older}", "day", allowed_errors=no_latest)
+    assert [th.get_attribute("textContent") for th in browser.find_elements(By.CSS_SELECTOR, "section.best-bets thead th")] == [
+        "#", "Player", "Team", "Opp", "Pick", "Line", "Pts", "Result"]  # no Model column without `model`
 
 
 def test_a_date_without_files_says_so(servers, browser):
@@ -390,3 +580,7 @@ def test_a_date_without_files_says_so(servers, browser):
     notes = {n.get_attribute("data-missing") for n in browser.find_elements(By.CSS_SELECTOR, ".missing")}
     assert notes == {f"picks/{missing}.json", f"signals/{missing}.json", f"best-bets/{missing}.json"}
     assert "not published (HTTP 404)" in page_text(browser)
+    clean_load(browser, f"{servers[0]}/#/live/{missing}", "live",
+               allowed_errors=[f"/v1/live-grading/{missing}.json - Failed to load resource"])
+    assert [n.get_attribute("data-missing") for n in browser.find_elements(By.CSS_SELECTOR, ".missing")] == [
+        f"live-grading/{missing}.json"]

@@ -48,11 +48,11 @@ function weeksList(weeks) {
       h("span", { class: "pct" }, fmtPct(week.record.pct)),
       week.record.pending ? h("span", { class: "muted" }, `${week.record.pending} pending`) : null),
     table([
-      { label: "Day", cell: (d) => fmtDate(d.date, "short") },
-      { label: "Status", cell: (d) => badge(d.status, DAY_STATUS[d.status] || "neutral") },
-      { label: "W–L", class: "num", cell: (d) => fmtRecord(d.record) },
-      { label: "Pending", class: "num", cell: (d) => d.record.pending },
-      { label: "Picks", class: "num", cell: (d) => (d.picks || []).length },
+      { label: "Day", key: "day", cell: (d) => fmtDate(d.date, "short") },
+      { label: "Status", key: "status", cell: (d) => badge(d.status, DAY_STATUS[d.status] || "neutral") },
+      { label: "W–L", key: "record", class: "num", cell: (d) => fmtRecord(d.record) },
+      { label: "Pending", key: "pending", class: "num", cell: (d) => d.record.pending },
+      { label: "Picks", key: "picks", class: "num", cell: (d) => (d.picks || []).length },
       { label: "", cell: (d) => h("a", { href: `#/day/${d.date}` }, "open the day →") },
     ], week.days || []))));
 }
