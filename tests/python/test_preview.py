@@ -550,7 +550,8 @@ def test_files_that_disagree_are_named_on_the_files_page_and_shown_as_they_are(d
         f"✗ as_of {models['as_of']} = performance",
         "✗ one champion"]), page_text(browser)
 
-    # Tonight: the date of best-bets/all.json; the name as text; no home: "TEAM · OPP"; the signal files disagree
+    # Tonight (dated by best-bets/all.json, the same date): the name as text; no home: "TEAM · OPP"; the signal's
+    # two files disagree; no best bets in the day's file
     clean_load(browser, f"{base}/", "tonight", allowed_errors=no_latest)
     first = next(g for g in picks["groups"] if g["picks"])
     row = shown(browser, f'article.group[data-group-id="{first["id"]}"] tr.pick', ".player", ".matchup")[0]
