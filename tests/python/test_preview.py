@@ -94,46 +94,56 @@ def changed(demo, tmp_path_factory) -> Run:
     return run
 
 
-@pytest.fixture(scope="module")
-def with_issue_19_fields(demo, tmp_path_factory) -> Path:
-    """A copy of the demo site with the fields issue #19 adds (edited JSON), tonight sitting out, the champion listed
-    last."""
-    root = tmp_path_factory.mktemp("preview-19")
-    site = root / "v1"
-    shutil.copytree(demo.site, site, ignore=shutil.ignore_patterns("admin"))
-    latest = json.loads((site / "latest.json").read_text())["dates"]
-    picks_path = site / "picks" / f"{latest['picks']}.json"
-    picks = json.loads(picks_path.read_text())
-    for group in picks["groups"]:
-        for pick in group["picks"]:
-            pick.update(pick_id=f"g-{pick['player'].replace(' ', '-')}", tipoff="2025-04-13T23:30:00Z", home=False)
-    picks_path.write_text(json.dumps(picks))
-    best_path = site / "best-bets" / f"{latest['best-bets']}.json"
-    best = json.loads(best_path.read_text())
-    best.update(status="sitting_out", note="The model is on a cold run: no best bets tonight.", picks=[])
-    best_path.write_text(json.dumps(best))
-    graded = sorted(p for p in (site / "best-bets").glob("????-??-??.json") if p.stem < latest["best-bets"])[-1]
-    older = json.loads(graded.read_text())
-    for pick in older["picks"]:
-        pick.update(pick_id=f"b-{pick['rank']}", tipoff="2025-04-12T00:00:00Z", home=True, model="926A")
-    older.update(status="ok", note=None)
-    graded.write_text(json.dumps(older))
-    models = json.loads((site / "systems" / "models.json").read_text())
-    models["as_of"] = json.loads((site / "subsets" / "performance.json").read_text())["as_of"]
-    models["models"].sort(key=lambda m: m["is_champion"])  # the champion last (the demo lists it first)
-    (site / "systems" / "models.json").write_text(json.dumps(models))
-    return root
-
-
-MARKUP = '<img src="x" onerror="document.body.dataset.injected = 1">Bob'
-
-
 def rewrite(path: Path, change) -> dict:
     """Edit a published JSON file in place with ``change(document)``; return the edited document."""
     document = json.loads(path.read_text())
     change(document)
     path.write_text(json.dumps(document))
     return document
+
+
+def demo_copy(demo: Run, root: Path) -> tuple[Path, dict]:
+    """The demo's public site copied to ROOT/v1 (its admin files left out), and its latest.json dates."""
+    site = root / "v1"
+    shutil.copytree(demo.site, site, ignore=shutil.ignore_patterns("admin"))
+    return site, json.loads((site / "latest.json").read_text())["dates"]
+
+
+def best_bets_before(site: Path, date: str) -> Path:
+    """The newest best-bets/{date}.json before DATE."""
+    return sorted(p for p in (site / "best-bets").glob("????-??-??.json") if p.stem < date)[-1]
+
+
+@pytest.fixture(scope="module")
+def with_issue_19_fields(demo, tmp_path_factory) -> Path:
+    """A copy of the demo site with the fields issue #19 adds (edited JSON), tonight sitting out, the champion listed
+    last."""
+    root = tmp_path_factory.mktemp("preview-19")
+    site, latest = demo_copy(demo, root)
+
+    def picks(doc: dict) -> None:
+        for group in doc["groups"]:
+            for pick in group["picks"]:
+                pick.update(pick_id=f"g-{pick['player'].replace(' ', '-')}", tipoff="2025-04-13T23:30:00Z", home=False)
+
+    def older(doc: dict) -> None:
+        for pick in doc["picks"]:
+            pick.update(pick_id=f"b-{pick['rank']}", tipoff="2025-04-12T00:00:00Z", home=True, model="926A")
+        doc.update(status="ok", note=None)
+
+    def models(doc: dict) -> None:
+        doc["as_of"] = json.loads((site / "subsets" / "performance.json").read_text())["as_of"]
+        doc["models"].sort(key=lambda m: m["is_champion"])  # the champion last (the demo lists it first)
+
+    rewrite(site / "picks" / f"{latest['picks']}.json", picks)
+    rewrite(site / "best-bets" / f"{latest['best-bets']}.json", lambda doc: doc.update(
+        status="sitting_out", note="The model is on a cold run: no best bets tonight.", picks=[]))
+    rewrite(best_bets_before(site, latest["best-bets"]), older)
+    rewrite(site / "systems" / "models.json", models)
+    return root
+
+
+MARKUP = '<img src="x" onerror="document.body.dataset.injected = 1">Bob'
 
 
 @pytest.fixture(scope="module")
@@ -144,9 +154,8 @@ def inconsistent(demo, tmp_path_factory) -> Path:
     them as today's); live grading no pick (its summary still counts them); performance graded through tonight; every
     model the champion. An older graded day's best bets lack `model`, as before #19."""
     root = tmp_path_factory.mktemp("preview-inconsistent")
-    site = root / "v1"
-    shutil.copytree(demo.site, site, ignore=shutil.ignore_patterns("admin"))
-    tonight = json.loads((site / "latest.json").read_text())["dates"]["picks"]
+    site, latest = demo_copy(demo, root)
+    tonight = latest["picks"]
     (site / "latest.json").unlink()
 
     def picks(doc: dict) -> None:
@@ -161,8 +170,7 @@ def inconsistent(demo, tmp_path_factory) -> Path:
     rewrite(site / "live-grading" / f"{tonight}.json", lambda doc: doc.update(picks=[]))
     rewrite(site / "subsets" / "performance.json", lambda doc: doc.update(as_of=tonight))
     rewrite(site / "systems" / "models.json", lambda doc: [m.update(is_champion=True) for m in doc["models"]])
-    older = sorted(p for p in (site / "best-bets").glob("????-??-??.json") if p.stem < tonight)[-1]
-    rewrite(older, lambda doc: [p.pop("model") for p in doc["picks"]])
+    rewrite(best_bets_before(site, tonight), lambda doc: [p.pop("model") for p in doc["picks"]])
     return root
 
 
@@ -441,7 +449,7 @@ def test_issue_19_fields_are_shown_when_present(with_issue_19_fields, servers, b
     assert rows and all(r["@data-pick-id"].startswith("g-") for r in rows)
     assert all(r[".matchup"].endswith("· 7:30 PM ET") and " @ " in r[".matchup"] for r in rows), rows  # away, tip-off in ET
 
-    graded = sorted(p.stem for p in (site / "best-bets").glob("????-??-??.json") if p.stem < latest["best-bets"])[-1]
+    graded = best_bets_before(site, latest["best-bets"]).stem
     clean_load(browser, f"{base}/#/day/{graded}", "day")
     rows = shown(browser, "section.best-bets tr.pick", "model", "opponent")
     assert rows and all(r["model"] == "926A" for r in rows)  # a best bet's model (a column only when present)
@@ -568,7 +576,7 @@ def test_files_that_disagree_are_named_on_the_files_page_and_shown_as_they_are(d
     clean_load(browser, f"{base}/#/live", "live", allowed_errors=no_latest)
     assert "No picks to grade tonight." in page_text(browser)
 
-    older = sorted(p.stem for p in (site / "best-bets").glob("????-??-??.json") if p.stem < tonight)[-1]
+    older = best_bets_before(site, tonight).stem
     clean_load(browser, f"{base}/#/day/{older}", "day", allowed_errors=no_latest)
     assert [th.get_attribute("textContent") for th in browser.find_elements(By.CSS_SELECTOR, "section.best-bets thead th")] == [
         "#", "Player", "Team", "Opp", "Pick", "Line", "Pts", "Result"]  # no Model column without `model`
