@@ -233,6 +233,7 @@ class Reference:
 
         def rec(first: dt.date) -> dict:
             s = self.stats(public_id, first, d)
-            return {"wins": s["wins"], "losses": s["losses"], "pct": s["hit_rate"]}
+            return {"wins": s["wins"], "losses": s["losses"], "pct": s["hit_rate"], "pct_low": s["hit_rate_low"],
+                    "pct_high": s["hit_rate_high"]}
 
         return {"season": rec(start), "month": rec(month), "week": rec(week)}

@@ -280,9 +280,35 @@ def test_every_dashboard_hit_rate_carries_its_wilson_interval(demo):
         assert any(r1(100 * w / n) == rate and wilson(w, n) == (low, high) for w in candidates), (where, n, rate, low, high)
 
 
+def test_every_published_record_and_win_rate_carries_its_wilson_interval(demo):
+    # contract §3 Uncertainty: the records of the pick groups and of the best bets, each week's record and live
+    # grading's win rate, beside their hit rate, from their own wins and losses (reference_model.wilson)
+    site, rates = demo.site, []
+    for path in sorted(site.glob("picks/*.json")):
+        for group in json.loads(path.read_text(encoding="utf-8"))["groups"]:
+            for window, r in (group["record"] or {}).items():
+                rates.append((f"{path.name} {group['id']} {window}", r["wins"], r["losses"], r["pct"], r["pct_low"],
+                              r["pct_high"]))
+    all_bets = demo.document("best-bets/all.json")
+    rates += [(f"all.json {w}", r["wins"], r["losses"], r["pct"], r["pct_low"], r["pct_high"])
+              for w, r in all_bets["record"].items()]
+    rates += [(f"all.json week {w['week_start']}", w["record"]["wins"], w["record"]["losses"], w["record"]["pct"],
+               w["record"]["pct_low"], w["record"]["pct_high"]) for w in all_bets["weeks"]]
+    for path in sorted(site.glob("live-grading/*.json")):
+        s = json.loads(path.read_text(encoding="utf-8"))["summary"]
+        rates.append((path.name, s["correct"], s["incorrect"], s["win_rate"], s["win_rate_low"], s["win_rate_high"]))
+    graded = [rate for rate in rates if rate[1] + rate[2]]
+    assert len(graded) > 100 and len(graded) < len(rates)  # the demo has both: graded records and empty ones
+    for where, wins, losses, rate, low, high in rates:
+        n = wins + losses
+        expected = (r1(100 * wins / n), *wilson(wins, n)) if n else (None, None, None)
+        assert (rate, low, high) == expected, where
+
+
 # contract §4 (the endpoint tables): the keys of every object of every public document, in the contract's order,
 # typed from it; ADDED: the additive fields (pick_id, tipoff, home; a best bet's model; the live summary's counters
-# for the statuses it shows; signals' note), which may only follow the contract's keys
+# for the statuses it shows; signals' note; the Wilson interval of a record's pct and of the live win rate), which
+# may only follow the contract's keys
 PICK = ["player", "team", "opponent", "prediction", "line", "direction", "actual", "result"]
 BET = ["rank", "player", "team", "opponent", "direction", "line", "actual", "result"]
 WINS_LOSSES_PCT = {"wins": None, "losses": None, "pct": None}
@@ -314,7 +340,8 @@ SHAPES = {
         "picks": [dict.fromkeys(("player", "team", "game_status", "prediction", "line", "direction", "actual", "minutes",
                                  "status"))]},
 }
-ADDED = {"pick_id", "tipoff", "home", "model", "note", "in_progress", "push", "void"}
+ADDED = {"pick_id", "tipoff", "home", "model", "note", "in_progress", "push", "void", "pct_low", "pct_high",
+         "win_rate_low", "win_rate_high"}
 
 
 def key_order_problems(value, shape, where: str) -> list[str]:

@@ -85,16 +85,18 @@ def pick(player, team, game_status, prediction, line, direction, actual, minutes
 
 
 def summary(total, graded, pending, correct, incorrect, trending_correct, trending_incorrect, win_rate,
-            in_progress, push, void):
+            in_progress, push, void, win_rate_low, win_rate_high):
     return {"total": total, "graded": graded, "pending": pending, "correct": correct, "incorrect": incorrect,
             "trending_correct": trending_correct, "trending_incorrect": trending_incorrect, "win_rate": win_rate,
-            "in_progress": in_progress, "push": push, "void": void}
+            "in_progress": in_progress, "push": push, "void": void, "win_rate_low": win_rate_low,
+            "win_rate_high": win_rate_high}
 
 
+# Win rate's Wilson 95 % interval (z 1.96), by hand: 2 of 3 = 20.77-93.85 %, 3 of 5 = 23.07-88.24 % (1 dp shown).
 # Minutes: Q2 = 3/8, Q3 = 5/8, Q4 = 7/8 of the final seconds (Jokić 35:00 -> 13:07 in Q2).
 EXPECTED_DOCUMENTS = {
     4: {"updated_at": "2025-02-11T01:50:00Z", "date": NIGHT,
-        "summary": summary(8, 0, 1, 0, 0, 3, 2, None, 2, 0, 0),
+        "summary": summary(8, 0, 1, 0, 0, 3, 2, None, 2, 0, 0, None, None),
         "picks": [
             pick("Nikola Jokić", "DEN", "in_progress", 23.0, 29.5, "UNDER", 9, "13:07", TC),
             pick("Jayson Tatum", "BOS", "in_progress", 33.0, 26.5, "OVER", 27, "33:15", TC),
@@ -106,7 +108,7 @@ EXPECTED_DOCUMENTS = {
             pick("Kristaps Porziņģis", "BOS", "in_progress", 22.0, 16.5, "OVER", None, None, P),
         ]},
     5: {"updated_at": "2025-02-11T02:20:00Z", "date": NIGHT,
-        "summary": summary(8, 3, 0, 2, 1, 1, 0, 66.7, 2, 0, 2),
+        "summary": summary(8, 3, 0, 2, 1, 1, 0, 66.7, 2, 0, 2, 20.8, 93.9),
         "picks": [
             pick("Nikola Jokić", "DEN", "in_progress", 23.0, 29.5, "UNDER", 15, "21:52", TC),
             pick("Jayson Tatum", "BOS", "final", 33.0, 26.5, "OVER", 31, "38:00", C),
@@ -118,7 +120,7 @@ EXPECTED_DOCUMENTS = {
             pick("Kristaps Porziņģis", "BOS", "final", 22.0, 16.5, "OVER", None, None, VOID),
         ]},
     7: {"updated_at": "2025-02-11T03:20:00Z", "date": NIGHT,
-        "summary": summary(8, 5, 0, 3, 2, 0, 0, 60.0, 0, 1, 2),
+        "summary": summary(8, 5, 0, 3, 2, 0, 0, 60.0, 0, 1, 2, 23.1, 88.2),
         "picks": [
             pick("Nikola Jokić", "DEN", "final", 23.0, 29.5, "UNDER", 24, "35:00", C),
             pick("Jayson Tatum", "BOS", "final", 33.0, 26.5, "OVER", 31, "38:00", C),

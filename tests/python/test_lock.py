@@ -660,9 +660,9 @@ def test_a_graded_pick_of_a_day_not_locked_yet_counts_in_no_record(published, tm
     assert (sga["player"], sga["actual"], sga["result"]) == ("Shai Gilgeous-Alexander", 20, "hit")
     before, after = published.document("best-bets/all.json"), run.document("best-bets/all.json")
     assert (after["record"], after["streak"], after["graded"]) == (before["record"], before["streak"], before["graded"])
-    assert after["record"]["season"] == {"wins": 5, "losses": 2, "pct": 71.4}
+    assert after["record"]["season"] == {"wins": 5, "losses": 2, "pct": 71.4, "pct_low": 35.9, "pct_high": 91.8}
     [week] = after["weeks"]
-    assert week["record"] == {"wins": 5, "losses": 2, "pending": 3, "pct": 71.4}
+    assert week["record"] == {"wins": 5, "losses": 2, "pending": 3, "pct": 71.4, "pct_low": 35.9, "pct_high": 91.8}
     day3 = week["days"][0]
     assert (day3["date"], day3["status"], day3["record"]) == (D3, "pending", {"wins": 0, "losses": 0, "pending": 3})
 

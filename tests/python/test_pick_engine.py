@@ -68,8 +68,19 @@ EXPECTED_PICKS = {
 }
 
 
+def _wilson(wins, n, z=1.959963984540054):
+    import math
+
+    p = wins / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return round(100 * (centre - half), 1), round(100 * (centre + half), 1)
+
+
 def rec(wins, losses, pct):
-    return {"wins": wins, "losses": losses, "pct": pct}
+    """A record as published: its hit rate (worked by hand) and that rate's Wilson 95 % interval (contract §3)."""
+    low, high = _wilson(wins, wins + losses) if wins + losses else (None, None)
+    return {"wins": wins, "losses": losses, "pct": pct, "pct_low": low, "pct_high": high}
 
 
 def same(wins, losses, pct):
@@ -156,15 +167,6 @@ def test_a_range_reports_each_file(site, capsys):
         assert f"signals/{day}.json" in err
 
 
-def _wilson(wins, n, z=1.959963984540054):
-    import math
-
-    p = wins / n
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return round(100 * (centre - half), 1), round(100 * (centre + half), 1)
-
-
 def _stats(wins, losses, profit):
     n = wins + losses
     if n == 0:
@@ -242,9 +244,11 @@ def test_best_bets_all_worked_by_hand(site):
         "record": {"season": rec(5, 2, 71.4), "month": rec(5, 2, 71.4), "week": rec(5, 2, 71.4),
                    "last_10": rec(5, 2, 71.4)},
         "streak": {"type": "W", "count": 1}, "total_picks": 12, "graded": 7}
+    season = doc["record"]["season"]
+    assert (season["pct_low"], season["pct_high"]) == (35.9, 91.8)  # Wilson 95 %, 5 of 7, by hand: 35.89-91.78 %
     assert doc["today"] == BEST_BETS[D3]
     assert doc["weeks"] == [{
-        "week_start": "2025-01-06", "record": {"wins": 5, "losses": 2, "pending": 3, "pct": 71.4},
+        "week_start": "2025-01-06", "record": {"pending": 3, **rec(5, 2, 71.4)},
         "days": [
             {"date": D3, "status": "pending", "record": {"wins": 0, "losses": 0, "pending": 3}, "picks": BEST_BETS[D3]},
             {"date": D2, "status": "split", "record": {"wins": 2, "losses": 1, "pending": 0}, "picks": BEST_BETS[D2]},

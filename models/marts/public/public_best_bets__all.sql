@@ -1,9 +1,10 @@
 -- best-bets/all.json, the document's root: one row, the season as of the latest game date d
 -- up to the current slate (contract §4 Current slate).
--- Records (season, month, week, last_10 = the ten most recent graded best bets, newest =
--- latest date, then latest tip-off (macro lock_time: the end of the date when the context
--- has none), then rank), current streak (W or L over graded best bets, pushes and voids
--- skipped), totals; a graded best bet counts once its day is locked (is_win, is_loss).
+-- Records, each with its hit rate and Wilson 95 % interval (season, month, week, last_10 =
+-- the ten most recent graded best bets, newest = latest date, then latest tip-off (macro
+-- lock_time: the end of the date when the context has none), then rank), current streak
+-- (W or L over graded best bets, pushes and voids skipped), totals; a graded best bet
+-- counts once its day is locked (is_win, is_loss).
 -- Its weeks, days and picks are parts at their own grain (publish declaration, `from:`),
 -- built and tested before this model:
 -- depends_on: {{ ref('public_best_bets__all_weeks') }}
@@ -98,16 +99,16 @@ select
     cast(latest.season_label as {{ dbt.type_string() }}) as season,
     cast(totals.season_wins as {{ dbt.type_bigint() }}) as record_season_wins,
     cast(totals.season_losses as {{ dbt.type_bigint() }}) as record_season_losses,
-    {{ hit_rate_pct('totals.season_wins', 'totals.season_losses') }} as record_season_pct,
+    {{ hit_rate_with_interval('totals.season_wins', 'totals.season_losses', 'record_season_pct') }},
     cast(totals.month_wins as {{ dbt.type_bigint() }}) as record_month_wins,
     cast(totals.month_losses as {{ dbt.type_bigint() }}) as record_month_losses,
-    {{ hit_rate_pct('totals.month_wins', 'totals.month_losses') }} as record_month_pct,
+    {{ hit_rate_with_interval('totals.month_wins', 'totals.month_losses', 'record_month_pct') }},
     cast(totals.week_wins as {{ dbt.type_bigint() }}) as record_week_wins,
     cast(totals.week_losses as {{ dbt.type_bigint() }}) as record_week_losses,
-    {{ hit_rate_pct('totals.week_wins', 'totals.week_losses') }} as record_week_pct,
+    {{ hit_rate_with_interval('totals.week_wins', 'totals.week_losses', 'record_week_pct') }},
     cast(last_10.wins as {{ dbt.type_bigint() }}) as record_last_10_wins,
     cast(last_10.losses as {{ dbt.type_bigint() }}) as record_last_10_losses,
-    {{ hit_rate_pct('last_10.wins', 'last_10.losses') }} as record_last_10_pct,
+    {{ hit_rate_with_interval('last_10.wins', 'last_10.losses', 'record_last_10_pct') }},
     cast(
         case streak.streak_grade when 'win' then 'W' when 'loss' then 'L' end
         as {{ dbt.type_string() }}

@@ -21,5 +21,5 @@ select
     cast(wins as {{ dbt.type_bigint() }}) as wins,
     cast(losses as {{ dbt.type_bigint() }}) as losses,
     cast(pending as {{ dbt.type_bigint() }}) as pending,
-    {{ hit_rate_pct('wins', 'losses') }} as pct
+    {{ hit_rate_with_interval('wins', 'losses', 'pct') }}
 from weeks

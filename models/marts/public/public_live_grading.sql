@@ -1,4 +1,5 @@
--- live-grading/{date}.json, the document's root: one row, the live date, with its summary;
+-- live-grading/{date}.json, the document's root: one row, the live date, with its summary
+-- (the win rate with its Wilson 95 % interval);
 -- its picks come from the part public_live_grading__picks (a night without picks is
 -- published with picks: []). The summary counts the statuses of those very rows, so it
 -- always agrees with the picks published beside it (the live view is evaluated once).
@@ -57,7 +58,7 @@ select
     cast(coalesce(summary.in_progress, 0) as {{ dbt.type_bigint() }}) as summary_in_progress,
     cast(coalesce(summary.push, 0) as {{ dbt.type_bigint() }}) as summary_push,
     cast(coalesce(summary.void, 0) as {{ dbt.type_bigint() }}) as summary_void,
-    {{ hit_rate_pct('summary.correct', 'summary.incorrect') }} as summary_win_rate
+    {{ hit_rate_with_interval('summary.correct', 'summary.incorrect', 'summary_win_rate') }}
 from nights
 left join summary
     on nights.game_date = summary.game_date

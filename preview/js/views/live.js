@@ -15,8 +15,9 @@ export async function renderLive(date) {
   const file = await load(PATHS.liveGrading(date));
   if (!file.ok) return h("div", { class: "view" }, h("h1", {}, "Live grading", h("span", { class: "sub" }, fmtDate(date))), missing(file));
   const doc = file.data;
-  // Every counter the file publishes, in its order: counters added later show up by themselves.
-  const counters = Object.entries(doc.summary).filter(([key]) => key !== "win_rate");
+  // Every counter the file publishes, in its order: counters added later show up by themselves
+  // (win_rate and its interval, win_rate_low / win_rate_high, are not counters).
+  const counters = Object.entries(doc.summary).filter(([key]) => !key.startsWith("win_rate"));
   return h("div", { class: "view view-live", dataset: { date } },
     h("header", { class: "view-head" },
       h("h1", {}, "Live grading", h("span", { class: "sub" }, fmtDate(doc.date))),
