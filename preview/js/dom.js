@@ -32,6 +32,11 @@ export function fmtPct(pct) {
   return pct === null || pct === undefined ? MISSING : `${Number(pct).toFixed(1)}%`;
 }
 
+/** A published Wilson 95 % interval, low and high: "60.5% – 75.6%"; MISSING when there is none (nothing graded). */
+export function fmtInterval(low, high) {
+  return low === null || low === undefined ? MISSING : `${fmtPct(low)} – ${fmtPct(high)}`;
+}
+
 /** "92–46" from a published {wins, losses}. */
 export function fmtRecord(record) {
   return record ? `${record.wins}${DASH}${record.losses}` : MISSING;

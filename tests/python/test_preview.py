@@ -117,7 +117,8 @@ def best_bets_before(site: Path, date: str) -> Path:
 @pytest.fixture(scope="module")
 def with_issue_19_fields(demo, tmp_path_factory) -> Path:
     """A copy of the demo site with the fields issue #19 adds (edited JSON), tonight sitting out, the champion listed
-    last."""
+    last, tonight's live grading with its two picks final, one correct and one incorrect (win rate 50.0 %, Wilson 95 %
+    by hand 9.46-90.54 %)."""
     root = tmp_path_factory.mktemp("preview-19")
     site, latest = demo_copy(demo, root)
 
@@ -139,7 +140,15 @@ def with_issue_19_fields(demo, tmp_path_factory) -> Path:
     rewrite(site / "best-bets" / f"{latest['best-bets']}.json", lambda doc: doc.update(
         status="sitting_out", note="The model is on a cold run: no best bets tonight.", picks=[]))
     rewrite(best_bets_before(site, latest["best-bets"]), older)
+    def live(doc: dict) -> None:
+        assert len(doc["picks"]) == 2, doc["summary"]  # the demo's night: one pick pending, one in progress
+        for pick, status in zip(doc["picks"], ("correct", "incorrect")):
+            pick.update(status=status, game_status="final")
+        doc["summary"].update(graded=2, pending=0, correct=1, incorrect=1, win_rate=50.0, in_progress=0,
+                              win_rate_low=9.5, win_rate_high=90.5)
+
     rewrite(site / "systems" / "models.json", models)
+    rewrite(site / "live-grading" / f"{latest['live-grading']}.json", live)
     return root
 
 
@@ -252,6 +261,16 @@ def pct(value) -> str:
     return MISSING if value is None else f"{value:.1f}%"
 
 
+def interval(low, high) -> str:
+    """A published Wilson interval as the pages show it (contract §3 Uncertainty)."""
+    return MISSING if low is None else f"{pct(low)} – {pct(high)}"
+
+
+def pct_with_interval(r: dict) -> str:
+    """A record's hit rate and, when graded, its interval: the season page's tiles and weeks."""
+    return pct(r["pct"]) if r["pct_low"] is None else f"{pct(r['pct'])} ({interval(r['pct_low'], r['pct_high'])})"
+
+
 def one(scope, css: str):
     found = scope.find_elements(By.CSS_SELECTOR, css)
     assert len(found) == 1, f"{css}: {len(found)} elements"
@@ -284,12 +303,15 @@ def check_day(driver, doc: dict, best: dict) -> None:
     windows = ("season", "month", "week")
     best_ids = {p["pick_id"] for p in best["picks"]}
     cards = shown(driver, "article.group", "@data-group-id", "header h3", *(f"record-{w}" for w in windows),
-                  *(f"pct-{w}" for w in windows))
+                  *(f"pct-{w}" for w in windows), *(f"interval-{w}" for w in windows))
     assert [(c["@data-group-id"], c["header h3"]) for c in cards] == [(str(g["id"]), g["name"]) for g in doc["groups"]]
     for card, group in zip(cards, doc["groups"]):
         if group["record"]:
             assert [card[f"record-{w}"] for w in windows] == [record(group["record"][w]) for w in windows], group["name"]
             assert [card[f"pct-{w}"] for w in windows] == [pct(group["record"][w]["pct"]) for w in windows], group["name"]
+            assert [card[f"interval-{w}"] for w in windows] == [  # none where nothing is graded
+                None if r["pct_low"] is None else interval(r["pct_low"], r["pct_high"])
+                for r in (group["record"][w] for w in windows)], group["name"]
         else:
             assert card["record-season"] is None
         rows = shown(driver, f'article.group[data-group-id="{group["id"]}"] tr.pick', ".player", "line", "result")
@@ -347,11 +369,13 @@ def test_every_page_offline_with_the_json_values_and_screenshots(demo, servers, 
     for key in ("season", "month", "week", "last_10"):
         tile = one(browser, f'[data-record="{key}"]')
         assert one(tile, ".stat-value").text == record(all_doc["record"][key])
-        assert one(tile, ".stat-sub").text == pct(all_doc["record"][key]["pct"])
+        assert one(tile, ".stat-sub").text == pct_with_interval(all_doc["record"][key])
     assert one(browser, '[data-record="streak"] .stat-value').text == f"{all_doc['streak']['type']}{all_doc['streak']['count']}"
     assert one(browser, '[data-record="streak"] .stat-sub').text == \
         {"W": "wins in a row", "L": "losses in a row"}[all_doc["streak"]["type"]]
     week = all_doc["weeks"][0]  # newest first, open
+    assert one(browser, f'details.week[data-week-start="{week["week_start"]}"] summary .pct').text == \
+        pct_with_interval(week["record"])
     assert shown(browser, f'details.week[data-week-start="{week["week_start"]}"] tbody tr', "day", "record", "pending",
                  "picks") == [{"day": short_date(d["date"]), "record": record(d["record"]),
                                "pending": str(d["record"]["pending"]), "picks": str(len(d["picks"]))}
@@ -375,10 +399,10 @@ def test_every_page_offline_with_the_json_values_and_screenshots(demo, servers, 
         expected = []
         for group in window["groups"]:
             s = group["stats"]
-            interval = MISSING if s["hit_rate_low"] is None else f"{pct(s['hit_rate_low'])} – {pct(s['hit_rate_high'])}"
+            shown_interval = interval(s["hit_rate_low"], s["hit_rate_high"])
             roi = MISSING if s["roi"] is None else (f"+{s['roi']:.1f}%" if s["roi"] > 0 else f"{DASH}{-s['roi']:.1f}%" if s["roi"] < 0 else "0.0%")
             expected.append({"@data-group-id": str(group["id"]), "picks": str(s["picks"]), "record": record(s),
-                             "hit_rate": pct(s["hit_rate"]), "interval": interval, "roi": roi})
+                             "hit_rate": pct(s["hit_rate"]), "interval": shown_interval, "roi": roi})
         assert rows == expected, key
         assert browser.find_elements(By.CSS_SELECTOR, f'[data-chart="intervals-{key}"] svg')
     screenshot(browser, "performance")
@@ -402,6 +426,8 @@ def test_every_page_offline_with_the_json_values_and_screenshots(demo, servers, 
             assert not browser.find_elements(By.CSS_SELECTOR, f'[data-summary="{key}"]'), key
             continue
         assert one(browser, f'[data-summary="{key}"] .stat-value').text == (pct(value) if key == "win_rate" else str(value))
+    assert live["summary"]["win_rate_low"] is None and one(browser, '[data-summary="win_rate"] .stat-sub').text == \
+        "of graded picks"
     status = {"pending": "Pending", "in_progress": "In progress", "trending_correct": "Trending correct",
               "trending_incorrect": "Trending incorrect", "correct": "Correct", "incorrect": "Incorrect", "push": "Push",
               "void": "Void"}  # each published status (the mart's accepted values), as the page words it
@@ -464,6 +490,10 @@ def test_issue_19_fields_are_shown_when_present(with_issue_19_fields, servers, b
     champion = models["models"][-1]
     assert champion["is_champion"] and one(browser, ".champion").text == f"Champion {champion['model']} {champion['state']}"
 
+    clean_load(browser, f"{base}/#/live", "live")  # a win rate with its interval
+    assert one(browser, '[data-summary="win_rate"] .stat-value').text == "50.0%"
+    assert one(browser, '[data-summary="win_rate"] .stat-sub').text == "of graded picks · 95 %: 9.5% – 90.5%"
+
 
 def long_date(iso: str) -> str:
     day = datetime.date.fromisoformat(iso)
@@ -498,7 +528,8 @@ AIDS_AND_FORMATS = """
                 d.fmtTimestamp("2026-01-01T09:05:59.123Z"), d.fmtTipoff("2025-01-15T00:30:00Z"),
                 d.fmtTipoff("2025-04-14T01:30:00Z"), d.fmtTipoff("soon"), d.fmtDate("2025-01-05"),
                 d.fmtDate("2025-01-05", "short"), d.fmtOpponent({ opponent: "MIN", home: true }),
-                d.fmtOpponent({ opponent: "MIN", home: false }), d.fmtOpponent({ opponent: "MIN" }), d.fmtOpponent({})],
+                d.fmtOpponent({ opponent: "MIN", home: false }), d.fmtOpponent({ opponent: "MIN" }), d.fmtOpponent({}),
+                d.fmtInterval(9.46, 90.54), d.fmtInterval(null, null)],
             html: [d.h("p", { class: "x" }, "<b>bold</b>", 3, null, false).outerHTML, d.table([], []).outerHTML],
         });
     }).catch((error) => done({ error: String(error) }));
@@ -533,7 +564,7 @@ def test_the_pages_chart_aids_and_formats_worked_by_hand_a_day_ahead_of_utc(demo
                              {"date": "2025-01-08", "result": "hit"}, {"date": "2025-01-08", "result": "miss"}]
     assert got["formats"] == ["+2.5", "–2.5", "0.0", "66.7%", "—", "92–46", "2026-01-01 00:00 UTC",
                               "2026-01-01 09:05 UTC", "7:30 PM ET", "9:30 PM ET", None, "Sunday, January 5, 2025",
-                              "Sun, Jan 5", "vs MIN", "@ MIN", "MIN", "—"]
+                              "Sun, Jan 5", "vs MIN", "@ MIN", "MIN", "—", "9.5% – 90.5%", "—"]
     assert got["html"] == ['<p class="x">&lt;b&gt;bold&lt;/b&gt;3</p>', '<p class="empty">Nothing published.</p>']
 
 

@@ -3,7 +3,7 @@
 
 import { PATHS, load } from "../data.js";
 import {
-  MISSING, badge, directionCell, fmtDate, fmtNumber, fmtOpponent, fmtPct, fmtRecord, fmtTimestamp, fmtTipoff,
+  MISSING, badge, directionCell, fmtDate, fmtInterval, fmtNumber, fmtOpponent, fmtPct, fmtRecord, fmtTimestamp, fmtTipoff,
   h, missing, note, resultBadge, section, table,
 } from "../dom.js";
 
@@ -55,7 +55,10 @@ function groupCard(group, description, bestIds) {
       ? h("dl", { class: "record" }, ["season", "month", "week"].map((window) => h("div", { dataset: { window } },
         h("dt", {}, window === "season" ? "Season" : window === "month" ? "Month" : "Week"),
         h("dd", {}, h("span", { class: "wl", dataset: { field: `record-${window}` } }, fmtRecord(record[window])),
-          h("span", { class: "pct", dataset: { field: `pct-${window}` } }, fmtPct(record[window].pct))))))
+          h("span", { class: "pct", dataset: { field: `pct-${window}` } }, fmtPct(record[window].pct)),
+          record[window].pct_low === null || record[window].pct_low === undefined ? null
+            : h("span", { class: "interval", title: "95 % interval", dataset: { field: `interval-${window}` } },
+              fmtInterval(record[window].pct_low, record[window].pct_high))))))
       : h("p", { class: "record empty" }, "No graded picks yet"),
     group.picks.length
       ? pickTable(group.picks, bestIds)

@@ -1,7 +1,7 @@
 // Live grading of tonight's champion picks. File: live-grading/{date}.json.
 
 import { PATHS, load } from "../data.js";
-import { MISSING, badge, note, directionCell, fmtDate, fmtNumber, fmtOpponent, fmtPct, fmtTimestamp, fmtTipoff, h, missing, stat, table } from "../dom.js";
+import { MISSING, badge, note, directionCell, fmtDate, fmtInterval, fmtNumber, fmtOpponent, fmtPct, fmtTimestamp, fmtTipoff, h, missing, stat, table } from "../dom.js";
 
 const STATUS_KIND = {
   correct: "good", incorrect: "bad", trending_correct: "good-soft", trending_incorrect: "bad-soft",
@@ -25,7 +25,9 @@ export async function renderLive(date) {
     h("section", { class: "panel" },
       h("div", { class: "stats" },
         counters.map(([key, value]) => stat(label(key), String(value), null, { dataset: { summary: key } })),
-        stat("Win rate", fmtPct(doc.summary.win_rate), "of graded picks", { dataset: { summary: "win_rate" } }))),
+        stat("Win rate", fmtPct(doc.summary.win_rate), doc.summary.win_rate_low === null || doc.summary.win_rate_low === undefined
+          ? "of graded picks" : `of graded picks · 95 %: ${fmtInterval(doc.summary.win_rate_low, doc.summary.win_rate_high)}`,
+        { dataset: { summary: "win_rate" } }))),
     h("section", { class: "panel" },
       h("h2", {}, "Picks"),
       table([

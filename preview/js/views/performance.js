@@ -3,7 +3,7 @@
 
 import { PATHS, load } from "../data.js";
 import { intervalsChart } from "../charts.js";
-import { fmtDate, fmtPct, fmtRecord, fmtSigned, fmtTimestamp, h, missing, note, table } from "../dom.js";
+import { fmtDate, fmtInterval, fmtPct, fmtRecord, fmtSigned, fmtTimestamp, h, missing, note, table } from "../dom.js";
 
 const WINDOWS = { last_7_days: "Last 7 days", last_30_days: "Last 30 days", season: "Season" };
 
@@ -25,7 +25,7 @@ export async function renderPerformance() {
           { label: "Picks", key: "picks", class: "num", cell: (g) => g.stats.picks },
           { label: "W–L", key: "record", class: "num", cell: (g) => fmtRecord(g.stats) },
           { label: "Hit rate", key: "hit_rate", class: "num strong", cell: (g) => fmtPct(g.stats.hit_rate) },
-          { label: "95 % interval", key: "interval", class: "num muted", cell: (g) => (g.stats.hit_rate_low === null ? "—" : `${fmtPct(g.stats.hit_rate_low)} – ${fmtPct(g.stats.hit_rate_high)}`) },
+          { label: "95 % interval", key: "interval", class: "num muted", cell: (g) => fmtInterval(g.stats.hit_rate_low, g.stats.hit_rate_high) },
           { label: "ROI", key: "roi", class: "num", cell: (g) => roi(g.stats.roi) },
         ], window.groups, { rowAttrs: (g) => ({ dataset: { groupId: g.id } }) }),
         h("div", { class: "chart", dataset: { chart: `intervals-${key}` } }, intervalsChart(window.groups, 520))))));

@@ -3,7 +3,7 @@
 
 import { PATHS, load } from "../data.js";
 import { BREAKEVEN, ROLLING, rollingChart, seasonPicks, rollingSeries, unitsChart, unitsSeries } from "../charts.js";
-import { badge, fmtDate, fmtPct, fmtRecord, fmtTimestamp, h, missing, note, section, stat, table } from "../dom.js";
+import { badge, fmtDate, fmtInterval, fmtPct, fmtRecord, fmtTimestamp, h, missing, note, section, stat, table } from "../dom.js";
 
 const CHART_WIDTH = 1080;
 const DAY_STATUS = { sweep: "good", miss: "bad", split: "neutral", pending: "pending" };
@@ -23,7 +23,7 @@ export async function renderSeason() {
       h("div", { class: "stats" },
         ["season", "month", "week", "last_10"].map((key) => stat(
           { season: "Season", month: "This month", week: "This week", last_10: "Last 10" }[key],
-          fmtRecord(doc.record[key]), fmtPct(doc.record[key].pct),
+          fmtRecord(doc.record[key]), withInterval(doc.record[key]),
           { dataset: { record: key } })),
         stat("Streak", doc.streak.type ? `${doc.streak.type}${doc.streak.count}` : "—", doc.streak.type === "W" ? "wins in a row" : doc.streak.type === "L" ? "losses in a row" : "no streak", { dataset: { record: "streak" } }),
         stat("Picks", String(doc.total_picks), `${doc.graded} graded`, { dataset: { record: "picks" } }))),
@@ -39,13 +39,19 @@ export async function renderSeason() {
     section("Weeks", weeksList(doc.weeks || [])));
 }
 
+/** A record's hit rate with its 95 % interval when it has one: "67.8% (58.8% – 75.7%)". */
+function withInterval(record) {
+  return record.pct_low === null || record.pct_low === undefined ? fmtPct(record.pct)
+    : `${fmtPct(record.pct)} (${fmtInterval(record.pct_low, record.pct_high)})`;
+}
+
 function weeksList(weeks) {
   if (!weeks.length) return h("p", { class: "empty" }, "No weeks yet.");
   return h("div", { class: "weeks" }, weeks.map((week, i) => h("details", { class: "week", open: i === 0, dataset: { weekStart: week.week_start } },
     h("summary", {},
       h("span", { class: "week-title" }, `Week of ${fmtDate(week.week_start, "short")}`),
       h("span", { class: "wl" }, fmtRecord(week.record)),
-      h("span", { class: "pct" }, fmtPct(week.record.pct)),
+      h("span", { class: "pct" }, withInterval(week.record)),
       week.record.pending ? h("span", { class: "muted" }, `${week.record.pending} pending`) : null),
     table([
       { label: "Day", key: "day", cell: (d) => fmtDate(d.date, "short") },
