@@ -136,10 +136,6 @@ def with_issue_19_fields(demo, tmp_path_factory) -> Path:
         doc["as_of"] = json.loads((site / "subsets" / "performance.json").read_text())["as_of"]
         doc["models"].sort(key=lambda m: m["is_champion"])  # the champion last (the demo lists it first)
 
-    rewrite(site / "picks" / f"{latest['picks']}.json", picks)
-    rewrite(site / "best-bets" / f"{latest['best-bets']}.json", lambda doc: doc.update(
-        status="sitting_out", note="The model is on a cold run: no best bets tonight.", picks=[]))
-    rewrite(best_bets_before(site, latest["best-bets"]), older)
     def live(doc: dict) -> None:
         assert len(doc["picks"]) == 2, doc["summary"]  # the demo's night: one pick pending, one in progress
         for pick, status in zip(doc["picks"], ("correct", "incorrect")):
@@ -147,6 +143,10 @@ def with_issue_19_fields(demo, tmp_path_factory) -> Path:
         doc["summary"].update(graded=2, pending=0, correct=1, incorrect=1, win_rate=50.0, in_progress=0,
                               win_rate_low=9.5, win_rate_high=90.5)
 
+    rewrite(site / "picks" / f"{latest['picks']}.json", picks)
+    rewrite(site / "best-bets" / f"{latest['best-bets']}.json", lambda doc: doc.update(
+        status="sitting_out", note="The model is on a cold run: no best bets tonight.", picks=[]))
+    rewrite(best_bets_before(site, latest["best-bets"]), older)
     rewrite(site / "systems" / "models.json", models)
     rewrite(site / "live-grading" / f"{latest['live-grading']}.json", live)
     return root
