@@ -21,6 +21,7 @@ from collections import Counter
 import pytest
 
 from pipeline import FIXTURES, NO_UNIT, fixture_run, pick_engine_site
+from reference_model import wilson
 from sample_data.fixture import read_csv
 
 D1, D2, D3 = "2025-01-06", "2025-01-07", "2025-01-08"
@@ -68,18 +69,9 @@ EXPECTED_PICKS = {
 }
 
 
-def _wilson(wins, n, z=1.959963984540054):
-    import math
-
-    p = wins / n
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return round(100 * (centre - half), 1), round(100 * (centre + half), 1)
-
-
 def rec(wins, losses, pct):
     """A record as published: its hit rate (worked by hand) and that rate's Wilson 95 % interval (contract §3)."""
-    low, high = _wilson(wins, wins + losses) if wins + losses else (None, None)
+    low, high = wilson(wins, wins + losses)
     return {"wins": wins, "losses": losses, "pct": pct, "pct_low": low, "pct_high": high}
 
 
@@ -172,7 +164,7 @@ def _stats(wins, losses, profit):
     if n == 0:
         return {"picks": 0, "wins": 0, "losses": 0, "hit_rate": None, "hit_rate_low": None,
                 "hit_rate_high": None, "roi": None}
-    low, high = _wilson(wins, n)
+    low, high = wilson(wins, n)
     return {"picks": n, "wins": wins, "losses": losses, "hit_rate": round(100 * wins / n + 1e-9, 1),
             "hit_rate_low": low, "hit_rate_high": high, "roi": round(100 * profit / n + 1e-9, 1)}
 
